@@ -1,0 +1,52 @@
+/**
+ * Errors the CLI maps to exit codes: bad input (config, paths, plugins, usage) exits 2,
+ * a failure while running exits 1.
+ */
+export class LamdagentError extends Error {
+  readonly exitCode: 1 | 2;
+  constructor(message: string, exitCode: 1 | 2 = 1, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.exitCode = exitCode;
+  }
+}
+
+/** One problem inside a config file: where (dotted path) and what was expected. */
+export interface ConfigIssue {
+  path: string;
+  message: string;
+}
+
+/** A config that cannot be used. The message names the file, the path inside it and what was expected. */
+export class ConfigError extends LamdagentError {
+  readonly file: string;
+  readonly issues: ConfigIssue[];
+  constructor(file: string, issues: ConfigIssue[]) {
+    super(`${file}: invalid config\n${issues.map((i) => `  - ${i.path || '(root)'}: ${i.message}`).join('\n')}`, 2);
+    this.file = file;
+    this.issues = issues;
+  }
+}
+
+/** A plugin that is missing, malformed, or targets another core API version. */
+export class PluginError extends LamdagentError {
+  readonly plugin: string;
+  constructor(plugin: string, message: string, options?: { cause?: unknown }) {
+    super(`plugin ${plugin}: ${message}`, 2, options);
+    this.plugin = plugin;
+  }
+}
+
+/** Bad command-line input, a missing path, a study folder that is not one. */
+export class UsageError extends LamdagentError {
+  constructor(message: string) {
+    super(message, 2);
+  }
+}
+
+/** Another process holds the study folder. */
+export class StudyLockedError extends LamdagentError {
+  constructor(dir: string, pid: number) {
+    super(`study ${dir} is in use by process ${pid} (lock file ${dir}/.lock); stop it first, or remove the lock if that process is gone`, 2);
+  }
+}

@@ -1,0 +1,51 @@
+import type { JsonValue } from './json.js';
+import type { PoolObject } from './objects.js';
+
+export type Split = 'validation' | 'test';
+
+/** A target task from config. */
+export interface TaskSpec {
+  name: string;
+  /** Evaluator that scores it. */
+  evaluator: string;
+  metric: string;
+  /** Largest possible score (1 for accuracy, 10 for MT-Bench); scales its contribution to the reward. */
+  max: number;
+  /** Scale factor alpha_k of the paper's eq. 3; default 1/max. */
+  alpha: number;
+  /** Tasks that do not count toward the reward (e.g. out-of-distribution tasks scored only on test). */
+  inReward: boolean;
+  options: Record<string, JsonValue>;
+}
+
+export interface TaskResult {
+  task: string;
+  metric: string;
+  score: number;
+  split: Split;
+  /** Number of items scored. */
+  n?: number;
+  /** Per-item results file (JSON lines) kept for error analysis. */
+  itemsPath?: string;
+}
+
+export interface EvalContext {
+  signal: AbortSignal;
+  split: Split;
+  /** A folder the evaluator may write per-item results into. */
+  outDir: string;
+  seed: number;
+  log(line: string): void;
+}
+
+/** Scores a model on a task. */
+export interface Evaluator {
+  name: string;
+  evaluate(model: PoolObject, task: TaskSpec, ctx: EvalContext): Promise<TaskResult>;
+}
+
+/** A text generation backend (tiny model, OpenAI-compatible server, onnxruntime). */
+export interface GenerationBackend {
+  name: string;
+  generate(modelPath: string, prompts: string[], options: { maxNewTokens: number; stop?: string[]; signal?: AbortSignal }): Promise<string[]>;
+}

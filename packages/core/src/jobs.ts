@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { JsonValueSchema } from './json.js';
+
+/** Resources a job asks for (honoured by executors that schedule, e.g. Slurm). */
+export const ResourcesSchema = z.object({
+  gpus: z.number().int().min(0).default(0),
+  cpus: z.number().int().min(1).default(1),
+  memoryMb: z.number().int().min(1).optional(),
+  timeLimitSec: z.number().positive().optional(),
+});
+export type Resources = z.infer<typeof ResourcesSchema>;
+
+export const JobInputSchema = z.object({
+  slot: z.string(),
+  id: z.string(),
+  name: z.string(),
+  type: z.string(),
+  value: JsonValueSchema,
+  digest: z.string(),
+});
+export type JobInput = z.infer<typeof JobInputSchema>;
+
+/** A job spec: everything a runner needs, as JSON, the same in-process, as a subprocess or as a Slurm job. */
+export const JobSpecSchema = z.object({
+  schemaVersion: z.literal(1),
+  jobId: z.string().min(1),
+  actionKey: z.string(),
+  action: z.string(),
+  actionType: z.string(),
+  runner: z.string(),
+  runnerVersion: z.string(),
+  inputs: z.array(JobInputSchema),
+  params: z.record(z.string(), JsonValueSchema),
+  /** Folder the runner writes the produced model into (it exists and is empty). */
+  outputDir: z.string(),
+  /** Folder for logs and the result manifest. */
+  jobDir: z.string(),
+  seed: z.number().int(),
+  resources: ResourcesSchema,
+  /** Plugin module specifiers (resolved paths) a separate process must load to find the runner. */
+  plugins: z.array(z.string()).default([]),
+  smoke: z.boolean().default(false),
+});
+export type JobSpec = z.infer<typeof JobSpecSchema>;
+
+export const JobStatusSchema = z.enum(['completed', 'failed', 'cancelled', 'timeout']);
+export type JobStatus = z.infer<typeof JobStatusSchema>;
+
+export const JobErrorSchema = z.object({
+  /** A short classifier: `RunnerError`, `ExitCode`, `Signal`, `Timeout`, `Cancelled`, `NodeFail`, `BadResult`, ... */
+  type: z.string(),
+  message: z.string(),
+  logExcerpt: z.string().optional(),
+  exitCode: z.number().int().optional(),
+  signal: z.string().optional(),
+});
+export type JobError = z.infer<typeof JobErrorSchema>;
+
+/** What a job produced: written as `result.json` in the job folder. */
+export const ResultManifestSchema = z.object({
+  schemaVersion: z.literal(1),
+  jobId: z.string(),
+  status: JobStatusSchema,
+  /** Path of the produced model folder (the job's outputDir) when completed. */
+  artifact: z.string().optional(),
+  metrics: z.record(z.string(), z.number()).default({}),
+  resources: z
+    .object({ wallSec: z.number(), gpus: z.number().default(0), gpuHours: z.number().default(0), cpuSec: z.number().optional() })
+    .default({ wallSec: 0, gpus: 0, gpuHours: 0 }),
+  logs: z.array(z.string()).default([]),
+  error: JobErrorSchema.optional(),
+});
+export type ResultManifest = z.infer<typeof ResultManifestSchema>;

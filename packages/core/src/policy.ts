@@ -1,0 +1,70 @@
+import type { z } from 'zod';
+import type { Action } from './action-type.js';
+import type { GenerationBackend } from './evaluator.js';
+import type { JsonValue } from './json.js';
+import type { PoolObject } from './objects.js';
+import type { Rng } from './rng.js';
+import type { ActionSpace } from './space.js';
+import type { TrialRecord, Usage } from './trial.js';
+
+/** One message of an agent conversation (kept per trial, secrets redacted). */
+export interface TranscriptEntry {
+  step: string;
+  role: 'system' | 'user' | 'assistant' | 'error';
+  content: string;
+}
+
+export interface PolicyContext {
+  /** Index of the trial being chosen. */
+  iteration: number;
+  space: ActionSpace;
+  pool: readonly PoolObject[];
+  /** Finished trials, in journal order. */
+  history: readonly TrialRecord[];
+  /** Actions running right now (concurrent trials): do not pick them again. */
+  pending: readonly Action[];
+  /** Seeded from the study seed and the iteration: same seed, same choices. */
+  rng: Rng;
+  signal: AbortSignal;
+}
+
+export interface Selection {
+  action: Action;
+  /** Set when the policy could not choose and fell back to a random choice: why. */
+  fallback?: string;
+  transcript?: TranscriptEntry[];
+  usage?: Usage[];
+}
+
+/** What a policy keeps after observing a trial (an LLM policy's memory); restored on resume. */
+export interface Observation {
+  state?: JsonValue;
+  transcript?: TranscriptEntry[];
+  usage?: Usage[];
+}
+
+/** Chooses the next action. */
+export interface Policy {
+  name: string;
+  select(ctx: PolicyContext): Promise<Selection>;
+  observe?(trial: TrialRecord, ctx: PolicyContext): Promise<Observation | void>;
+  /** Restore the state returned by the last `observe` before the process stopped. */
+  restore?(state: JsonValue): void;
+}
+
+export interface FactoryContext {
+  /** Folder of the config file (relative paths in options resolve from here). */
+  configDir: string;
+  seed: number;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Creates a registered generation backend by name (for evaluators that generate text). */
+  generationBackend(name: string, options?: unknown): Promise<GenerationBackend>;
+}
+
+/** A named factory, with a zod schema for its options from config. */
+export interface Factory<T, O = unknown> {
+  name: string;
+  description?: string;
+  optionsSchema?: z.ZodType<O>;
+  create(options: O, ctx: FactoryContext): T | Promise<T>;
+}

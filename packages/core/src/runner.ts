@@ -1,0 +1,23 @@
+import type { JobSpec } from './jobs.js';
+
+/** What a runner can report while it works. */
+export interface RunnerContext {
+  signal: AbortSignal;
+  /** A log line (kept in the job's log file). */
+  log(line: string): void;
+  /** Progress of the current job, 0..1 when known. */
+  progress(update: { fraction?: number; message?: string }): void;
+}
+
+/** What a runner returns; throwing means the job failed (the error's name and message are kept). */
+export interface RunOutcome {
+  metrics?: Record<string, number>;
+}
+
+/** The code that does an action's work. Writes the produced model into `spec.outputDir`. */
+export interface Runner {
+  name: string;
+  /** Part of every action's content address: bump it when results would change. */
+  version: string;
+  run(spec: JobSpec, ctx: RunnerContext): Promise<RunOutcome>;
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { JsonValueSchema } from './json.js';
+import { JobErrorSchema } from './jobs.js';
+
+export const TrialStateSchema = z.enum(['running', 'complete', 'failed', 'cached']);
+export type TrialState = z.infer<typeof TrialStateSchema>;
+
+export const ActionRefSchema = z.object({
+  name: z.string(),
+  type: z.string(),
+  key: z.string(),
+  inputs: z.array(z.object({ id: z.string(), name: z.string(), kind: z.string() })),
+  params: z.record(z.string(), JsonValueSchema).default({}),
+});
+export type ActionRef = z.infer<typeof ActionRefSchema>;
+
+/** Tokens and cost of one agent-LLM call. */
+export const UsageSchema = z.object({
+  step: z.string(),
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  costUsd: z.number().default(0),
+});
+export type Usage = z.infer<typeof UsageSchema>;
+
+/** What the policy said about a selection (transcript kept in a file beside the journal). */
+export const PolicyNoteSchema = z.object({
+  policy: z.string(),
+  fallback: z.string().optional(),
+  transcript: z.string().optional(),
+  usage: z.array(UsageSchema).default([]),
+});
+export type PolicyNote = z.infer<typeof PolicyNoteSchema>;
+
+export const TrialRecordSchema = z.object({
+  index: z.number().int().min(0),
+  state: TrialStateSchema,
+  action: ActionRefSchema,
+  /** Id and name of the model the trial produced (or, when cached, the model it reuses). */
+  produced: z.object({ id: z.string(), name: z.string(), path: z.string() }).optional(),
+  scores: z.record(z.string(), z.number()).default({}),
+  reward: z.number().optional(),
+  startedAt: z.string(),
+  endedAt: z.string().optional(),
+  durations: z.record(z.string(), z.number()).default({}),
+  error: JobErrorSchema.optional(),
+  cachedFrom: z.number().int().optional(),
+  policy: PolicyNoteSchema.optional(),
+  resources: z.object({ gpuHours: z.number().default(0), wallSec: z.number().default(0) }).optional(),
+  metrics: z.record(z.string(), z.number()).default({}),
+});
+export type TrialRecord = z.infer<typeof TrialRecordSchema>;
