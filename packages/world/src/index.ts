@@ -1,1 +1,19 @@
-export {};
+/** @lamdagent/world: the embedded world's tasks, datasets and shipped tiny base model. */
+export type {
+  SkillName, WorldTaskName, ScorerName, WorldItem, ItemGenerator, SftExample, EvalItem, PreferenceExample,
+} from './types.js';
+export { WorldRng } from './rng.js';
+export {
+  WORLD_ALPHABET, PEOPLE, THINGS, CITIES, FOODS, JOBS, CATEGORIES, CATEGORY_NAMES, NEEDS, STATES, numberWord, categoryOf,
+} from './lexicon.js';
+export type { Category, State } from './lexicon.js';
+export {
+  WORLD_SKILLS, WORLD_TASKS, SKILL_NAMES, TASK_NAMES, GENERATORS, completionFor,
+} from './skills/index.js';
+export type { WorldSkillInfo, WorldTaskInfo } from './skills/index.js';
+export { drawSplits } from './splits.js';
+export type { SplitName, SplitSizes } from './splits.js';
+export {
+  generateWorldData, readWorldManifest, WorldDataOptionsSchema, WorldDataManifestSchema, WORLD_DATA_FORMAT,
+} from './data.js';
+export type { WorldDataOptions, ResolvedWorldDataOptions, WorldDataManifest } from './data.js';
