@@ -88,14 +88,20 @@ export function planLayout(specs: readonly TensorSpec[], options: LayoutOptions 
   if (offset > Number.MAX_SAFE_INTEGER) throw new SafetensorsError('SIZE_MISMATCH', 'total tensor size overflows a safe integer');
 
   const parts: string[] = [];
+  let jsonBytes = 2; // the braces
+  const add = (part: string): void => {
+    jsonBytes += Buffer.byteLength(part, 'utf8') + (parts.length > 0 ? 1 : 0);
+    if (jsonBytes > MAX_HEADER_SIZE) {
+      throw new SafetensorsError('HEADER_TOO_LARGE', `header would exceed the ${MAX_HEADER_SIZE}-byte limit`);
+    }
+    parts.push(part);
+  };
   if (metadata !== undefined) {
     const pairs = Object.entries(metadata).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`);
-    parts.push(`${JSON.stringify(METADATA_KEY)}:{${pairs.join(',')}}`);
+    add(`${JSON.stringify(METADATA_KEY)}:{${pairs.join(',')}}`);
   }
   for (const e of entries) {
-    parts.push(
-      `${JSON.stringify(e.name)}:{"dtype":${JSON.stringify(e.dtype)},"shape":[${e.shape.join(',')}],"data_offsets":[${e.begin},${e.end}]}`,
-    );
+    add(`${JSON.stringify(e.name)}:{"dtype":${JSON.stringify(e.dtype)},"shape":[${e.shape.join(',')}],"data_offsets":[${e.begin},${e.end}]}`);
   }
   const json = utf8.encode(`{${parts.join(',')}}`);
   const n = Math.ceil(json.byteLength / 8) * 8;
