@@ -1,1 +1,39 @@
-export {};
+import { CORE_API_VERSION, definePlugin } from '@lamdagent/core';
+import pkg from '../package.json' with { type: 'json' };
+import { llmPolicyFactory } from './factory.js';
+
+export { createLlmPolicy, llmPolicyFactory, DEFAULT_OLLAMA_HOST, type CreateLlmPolicyOverrides } from './factory.js';
+export { LlmPolicy, type LlmPolicyDeps } from './policy.js';
+export {
+  LlmPolicyOptionsSchema,
+  HistoryLimitsSchema,
+  PricesSchema,
+  PromptFilesSchema,
+  parseOptions,
+  type LlmPolicyOptions,
+  type LlmPolicyOptionsInput,
+  type HistoryLimits,
+  type Prices,
+  type PromptFiles,
+} from './options.js';
+export { PromptTemplate, TEMPLATE_VARIABLES, defaultTemplates, loadTemplates, type PromptTemplates, type Step, type TemplateVars } from './templates.js';
+export { DEFAULT_MEMORY_TEMPLATE, DEFAULT_OBJECTS_TEMPLATE, DEFAULT_TYPE_TEMPLATE } from './default-prompts.js';
+export { extractIndices, parseObjectsAnswer, parseTypeAnswer, stripReasoning, type Parsed } from './parse.js';
+export { MemoryStateSchema, type MemoryState } from './memory.js';
+export { type ChatMessage, type ChatProvider, type ChatReply, type ChatRequest, ProviderError } from './providers/types.js';
+export { OpenAIProvider, type OpenAIProviderOptions } from './providers/openai.js';
+export { OllamaProvider, type OllamaProviderOptions } from './providers/ollama.js';
+export { BUILTIN_PRICES, costUsd, countChatTokens, countTokens, pricesFor } from './usage.js';
+export { createRedactor, REDACTED, type Redactor } from './redact.js';
+
+/** The plugin: registers the `llm` policy. */
+export default definePlugin({
+  name: pkg.name,
+  version: pkg.version,
+  apiVersion: CORE_API_VERSION,
+  description: pkg.description,
+  provides: { policies: ['llm'] },
+  register(registry) {
+    registry.policy(llmPolicyFactory);
+  },
+});

@@ -1,0 +1,74 @@
+import type { Factory, FactoryContext, Policy } from '@lamdagent/core';
+import { type LlmPolicyOptions, LlmPolicyOptionsSchema, parseOptions } from './options.js';
+import { LlmPolicy } from './policy.js';
+import { OllamaProvider } from './providers/ollama.js';
+import { OpenAIProvider } from './providers/openai.js';
+import type { ChatProvider } from './providers/types.js';
+import { createRedactor } from './redact.js';
+import { loadTemplates } from './templates.js';
+import { pricesFor } from './usage.js';
+
+export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
+
+export interface CreateLlmPolicyOverrides {
+  /** Use this provider instead of building one from the options (tests, benchmarks, custom backends). */
+  provider?: ChatProvider;
+}
+
+/** Builds the `llm` policy: validates options, loads prompt templates, reads the API key, builds the provider. */
+export async function createLlmPolicy(
+  input: unknown,
+  ctx: Pick<FactoryContext, 'configDir' | 'seed' | 'env'>,
+  overrides: CreateLlmPolicyOverrides = {},
+): Promise<LlmPolicy> {
+  const o = parseOptions(input);
+  const templates = await loadTemplates(o.prompts, ctx.configDir);
+  const keyEnv = o.apiKeyEnv ?? (o.provider === 'openai' ? 'OPENAI_API_KEY' : undefined);
+  const key = keyEnv ? ctx.env[keyEnv] : undefined;
+  const seed = o.seed === undefined ? ctx.seed : o.seed;
+  let provider = overrides.provider;
+  if (!provider) {
+    if (o.provider === 'openai') {
+      if (!key && o.baseURL === undefined) {
+        throw new TypeError(
+          `llm policy options: apiKeyEnv: environment variable ${keyEnv} is not set; export the key there, ` +
+            `or set baseURL for a server that needs no key`,
+        );
+      }
+      provider = new OpenAIProvider({
+        model: o.model,
+        // Local OpenAI-compatible servers (vLLM, llama.cpp, LM Studio) accept any key.
+        apiKey: key || 'EMPTY',
+        ...(o.baseURL !== undefined ? { baseURL: o.baseURL } : {}),
+        temperature: o.temperature,
+        seed,
+        ...(o.maxOutputTokens !== undefined ? { maxOutputTokens: o.maxOutputTokens } : {}),
+        timeoutMs: o.timeoutMs,
+      });
+    } else {
+      provider = new OllamaProvider({
+        model: o.model,
+        host: o.host ?? DEFAULT_OLLAMA_HOST,
+        ...(key ? { apiKey: key } : {}),
+        temperature: o.temperature,
+        seed,
+        ...(o.maxOutputTokens !== undefined ? { maxOutputTokens: o.maxOutputTokens } : {}),
+        timeoutMs: o.timeoutMs,
+      });
+    }
+  }
+  return new LlmPolicy(o, {
+    provider,
+    templates,
+    redact: createRedactor([key]),
+    prices: pricesFor(o.provider, o.model, o.prices),
+  });
+}
+
+/** The `llm` policy factory registered by this plugin. */
+export const llmPolicyFactory: Factory<Policy, LlmPolicyOptions> = {
+  name: 'llm',
+  description: 'LaMDAgent: an LLM chooses each action from its memory of earlier trials (OpenAI-compatible or Ollama agent LLMs)',
+  optionsSchema: LlmPolicyOptionsSchema,
+  create: (options, ctx) => createLlmPolicy(options, ctx),
+};

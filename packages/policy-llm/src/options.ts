@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+/** Environment-variable names only (the key itself never appears in config). */
+const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name such as OPENAI_API_KEY');
+
+export const PricesSchema = z
+  .object({
+    /** USD per million input (prompt) tokens. */
+    inputPerMTok: z.number().min(0),
+    /** USD per million output (completion) tokens. */
+    outputPerMTok: z.number().min(0),
+  })
+  .strict();
+export type Prices = z.infer<typeof PricesSchema>;
+
+export const HistoryLimitsSchema = z
+  .object({
+    /** Best finished trials shown (by reward). */
+    best: z.number().int().min(0).max(100).default(5),
+    /** Most recent finished trials shown (besides the best ones). */
+    recent: z.number().int().min(0).max(100).default(6),
+    /** Most recent failed trials shown with their cause. */
+    failures: z.number().int().min(0).max(50).default(3),
+    /** Running actions listed (the rest are counted). */
+    pending: z.number().int().min(0).max(1000).default(32),
+    /** Characters of a failed trial's log excerpt shown (its tail). */
+    logExcerptChars: z.number().int().min(0).max(4000).default(240),
+  })
+  .strict();
+export type HistoryLimits = z.infer<typeof HistoryLimitsSchema>;
+
+export const PromptFilesSchema = z
+  .object({
+    /** Template file for action-type selection (relative to the config's folder). */
+    type: z.string().min(1).optional(),
+    /** Template file for object selection. */
+    objects: z.string().min(1).optional(),
+    /** Template file for the memory update. */
+    memory: z.string().min(1).optional(),
+  })
+  .strict();
+export type PromptFiles = z.infer<typeof PromptFilesSchema>;
+
+/** Options of the `llm` policy (the `policy.options` block of a study config). */
+export const LlmPolicyOptionsSchema = z
+  .object({
+    provider: z.enum(['openai', 'ollama']).default('openai'),
+    /** Model name: `gpt-4o-2024-08-06`, `qwen2.5:7b`, the name a vLLM server serves, ... */
+    model: z.string().min(1),
+    /** openai: API base URL (OpenAI, Azure OpenAI `.../openai/v1/`, vLLM, llama.cpp, LM Studio, OpenRouter). */
+    baseURL: z.url().optional(),
+    /** ollama: server address (default http://127.0.0.1:11434). */
+    host: z.string().min(1).optional(),
+    /** Name of the environment variable holding the API key (never the key itself). */
+    apiKeyEnv: EnvName.optional(),
+    /** Sampling temperature; null leaves it to the server (reasoning models refuse 0). */
+    temperature: z.number().min(0).max(2).nullable().default(0),
+    /** Sampling seed; default: the study seed; null sends none. */
+    seed: z.number().int().nullable().optional(),
+    /** Cap on output tokens per call; default: none sent. */
+    maxOutputTokens: z.number().int().positive().optional(),
+    /** Timeout of one request, in milliseconds. */
+    timeoutMs: z.number().int().positive().default(120_000),
+    /** Provider retries on 429, 408, 409, 5xx, timeouts and dropped connections. */
+    maxRetries: z.number().int().min(0).max(20).default(4),
+    /** First backoff delay in ms (doubles each retry, with jitter). */
+    retryBaseMs: z.number().int().min(0).default(1000),
+    /** Longest wait between retries in ms (also caps a server's Retry-After). */
+    retryMaxMs: z.number().int().min(0).default(60_000),
+    /** How many times an unusable answer is sent back with the error before a random fallback. */
+    parseRetries: z.number().int().min(0).max(10).default(2),
+    /** Reject an answer that repeats an action already run (it would only return the cached result). */
+    avoidRepeats: z.boolean().default(true),
+    /** Longest memory kept, in characters (the memory prompt asks for less). */
+    memoryMaxChars: z.number().int().min(200).max(50_000).default(2000),
+    prompts: PromptFilesSchema.default({}),
+    /** Price table for cost accounting; default: a built-in table for known OpenAI models, else 0. */
+    prices: PricesSchema.optional(),
+    history: HistoryLimitsSchema.default({ best: 5, recent: 6, failures: 3, pending: 32, logExcerptChars: 240 }),
+  })
+  .strict()
+  .superRefine((o, ctx) => {
+    if (o.provider === 'ollama' && o.baseURL !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['baseURL'], message: 'applies to provider openai; set host for ollama' });
+    }
+    if (o.provider === 'openai' && o.host !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['host'], message: 'applies to provider ollama; set baseURL for openai' });
+    }
+  });
+
+export type LlmPolicyOptionsInput = z.input<typeof LlmPolicyOptionsSchema>;
+export type LlmPolicyOptions = z.infer<typeof LlmPolicyOptionsSchema>;
+
+/** Validates options; the error names each bad field (`llm policy options: history.best: ...`). */
+export function parseOptions(input: unknown): LlmPolicyOptions {
+  const r = LlmPolicyOptionsSchema.safeParse(input ?? {});
+  if (r.success) return r.data;
+  const lines = r.error.issues.map((i) => `  - ${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
+  throw new TypeError(`llm policy options are invalid:\n${lines.join('\n')}`);
+}

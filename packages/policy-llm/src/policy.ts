@@ -1,0 +1,281 @@
+import type { Action, JsonValue, Observation, Policy, PolicyContext, Selection, TranscriptEntry, TrialRecord, Usage } from '@lamdagent/core';
+import { cleanMemory, memoryWordLimit, parseMemoryState, toJson, type MemoryState } from './memory.js';
+import type { LlmPolicyOptions, Prices } from './options.js';
+import { parseObjectsAnswer, parseTypeAnswer } from './parse.js';
+import { type ChatMessage, type ChatProvider, ProviderError } from './providers/types.js';
+import type { Redactor } from './redact.js';
+import { withRetries } from './retry.js';
+import type { PromptTemplates, Step } from './templates.js';
+import { costUsd, countChatTokens, countTokens } from './usage.js';
+import {
+  actionTypesText,
+  availableBindings,
+  failuresText,
+  formatAction,
+  historyText,
+  makeView,
+  newResultText,
+  num,
+  objectListsText,
+  pendingText,
+  summaryText,
+  type StudyView,
+} from './views.js';
+
+export interface LlmPolicyDeps {
+  provider: ChatProvider;
+  templates: PromptTemplates;
+  redact: Redactor;
+  prices: Prices;
+}
+
+/** Transcript and usage of one selection or one memory update. */
+interface Record_ {
+  transcript: TranscriptEntry[];
+  usage: Usage[];
+}
+
+type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
+type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+const NO_MEMORY = 'No reflections yet: no trial has been analysed so far.';
+
+/**
+ * The paper's agent: chooses an action type, then all of its objects at once, from a memory it
+ * rewrites after every finished trial. Replies are parsed defensively and validated against the
+ * action space; when the agent cannot produce a usable answer the choice falls back to a seeded
+ * random action and the selection says why.
+ */
+export class LlmPolicy implements Policy {
+  readonly name = 'llm';
+  readonly #o: LlmPolicyOptions;
+  readonly #d: LlmPolicyDeps;
+  #state: MemoryState = { version: 1, memory: '', updates: 0 };
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: LlmPolicyOptions, deps: LlmPolicyDeps) {
+    this.#o = options;
+    this.#d = deps;
+  }
+
+  /** The current memory text (empty before the first update). */
+  get memory(): string {
+    return this.#state.memory;
+  }
+
+  restore(state: JsonValue): void {
+    this.#state = parseMemoryState(state);
+  }
+
+  async select(ctx: PolicyContext): Promise<Selection> {
+    const rec: Record_ = { transcript: [], usage: [] };
+    const view = makeView(ctx, this.#o.history, this.#d.redact);
+    const available = availableBindings(ctx.space);
+    if (!available.length) throw new RangeError('no action is possible: every action type lacks candidates in the pool');
+    const common = this.#commonVars(ctx.iteration, view);
+
+    let binding: number;
+    if (available.length === 1) {
+      binding = available[0] as number;
+      rec.transcript.push({ step: 'type', role: 'system', content: `only ${ctx.space.bindings[binding]?.name} is possible now: no type to choose` });
+    } else {
+      const prompt = this.#d.templates.type.render({
+        ...common,
+        action_types: actionTypesText(view, available),
+        type_count: String(available.length),
+        max_type_index: String(available.length - 1),
+      });
+      const reminder = `the number of one listed action type (0 to ${available.length - 1}) in double brackets, e.g. [[0]]`;
+      const r = await this.#converse('type', prompt, reminder, ctx, rec, (reply): Checked<number> => {
+        const p = parseTypeAnswer(reply, available.length);
+        return p.ok ? { ok: true, value: available[p.indices[0] as number] as number } : p;
+      });
+      if (!r.ok) return this.#fallback(ctx, rec, undefined, r.reason);
+      binding = r.value;
+    }
+
+    const b = ctx.space.bindings[binding];
+    if (!b) throw new RangeError(`no action binding ${binding}`);
+    const lists = objectListsText(view, binding);
+    const prompt = this.#d.templates.objects.render({
+      ...common,
+      pending: pendingText(view),
+      action_type: b.name,
+      action_description: b.definition.description,
+      arity: String(b.kinds.length),
+      positions: lists.positions,
+      object_lists: lists.lists,
+      answer_example: lists.example,
+    });
+    const slots = b.slotNames.map((name, p) => ({ name, list: lists.labels[p] as string, size: lists.sizes[p] as number }));
+    const avoid = this.#avoid(ctx, binding);
+    const reminder = `exactly ${slots.length} indices in double brackets, one per input (${b.slotNames.join(', ')}), e.g. ${lists.example}`;
+    const r = await this.#converse('objects', prompt, reminder, ctx, rec, (reply): Checked<Action> => {
+      const p = parseObjectsAnswer(reply, slots);
+      if (!p.ok) return p;
+      const objects = p.indices.map((i, pos) => ctx.space.candidates(binding, pos)[i]);
+      let action: Action;
+      try {
+        action = ctx.space.make(binding, objects.filter((o) => o !== undefined));
+      } catch (e) {
+        if (e instanceof RangeError) return { ok: false, error: e.message };
+        throw e;
+      }
+      const clash = avoid.get(action.key);
+      return clash ? { ok: false, error: `${formatAction(action)}: ${clash}` } : { ok: true, value: action };
+    });
+    if (!r.ok) return this.#fallback(ctx, rec, binding, r.reason);
+    return { action: r.value, transcript: rec.transcript, usage: rec.usage };
+  }
+
+  /** One memory update per finished trial (complete, cached or failed); updates run one at a time. */
+  observe(trial: TrialRecord, ctx: PolicyContext): Promise<Observation> {
+    const run = this.#queue.then(() => this.#observe(trial, ctx));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #observe(trial: TrialRecord, ctx: PolicyContext): Promise<Observation> {
+    if (trial.state === 'running') return { state: toJson(this.#state) };
+    const rec: Record_ = { transcript: [], usage: [] };
+    const history = [...ctx.history.filter((t) => t.index !== trial.index), trial];
+    const view = makeView({ ...ctx, history }, this.#o.history, this.#d.redact);
+    const previous = this.#state.memory;
+    const prompt = this.#d.templates.memory.render({
+      ...this.#commonVars(ctx.iteration, view),
+      history: historyText(view, trial.index),
+      trial: String(trial.index),
+      previous_results: historyText(view, trial.index),
+      previous_memory: previous || 'Empty: this is the first memory.',
+      new_result: newResultText(trial, view),
+      memory_limit_words: String(memoryWordLimit(this.#o.memoryMaxChars)),
+    });
+    const messages: ChatMessage[] = [{ role: 'user', content: this.#d.redact(prompt) }];
+    rec.transcript.push({ step: 'memory', role: 'user', content: messages[0]?.content ?? '' });
+    let reply: string;
+    try {
+      reply = await this.#call('memory', messages, ctx, rec);
+    } catch (e) {
+      if (ctx.signal.aborted) throw e;
+      rec.transcript.push({ step: 'memory', role: 'error', content: this.#d.redact(`provider error: ${describe(e)}; memory unchanged`) });
+      return { state: toJson(this.#state), transcript: rec.transcript, usage: rec.usage };
+    }
+    rec.transcript.push({ step: 'memory', role: 'assistant', content: this.#d.redact(reply) });
+    const next = cleanMemory(reply, this.#o.memoryMaxChars);
+    if (!next) rec.transcript.push({ step: 'memory', role: 'error', content: 'empty memory reply; memory unchanged' });
+    else this.#state = { version: 1, memory: next, updates: this.#state.updates + 1 };
+    return { state: toJson(this.#state), transcript: rec.transcript, usage: rec.usage };
+  }
+
+  #commonVars(iteration: number, view: StudyView): Record<string, string> {
+    return {
+      iteration: String(iteration),
+      memory: this.#state.memory || NO_MEMORY,
+      summary: summaryText(view),
+      history: historyText(view),
+      failures: failuresText(view),
+      pending: pendingText(view),
+    };
+  }
+
+  /** Keys the answer must not pick, with the reason told to the agent. */
+  #avoid(ctx: PolicyContext, binding: number): Map<string, string> {
+    const out = new Map<string, string>();
+    const name = ctx.space.bindings[binding]?.name;
+    if (this.#o.avoidRepeats) {
+      const runs = ctx.history.filter((t) => t.action.name === name && t.state !== 'running');
+      const distinct = new Set(runs.map((t) => t.action.key));
+      // Only while something untried remains: otherwise repeating is the only option.
+      if (distinct.size + ctx.pending.length < ctx.space.countFor(binding)) {
+        for (const t of runs) {
+          if (out.has(t.action.key)) continue;
+          const what =
+            t.state === 'failed'
+              ? `failed in trial #${t.index} (${t.error?.type ?? 'error'})`
+              : `already ran in trial #${t.index}${typeof t.reward === 'number' ? ` (reward ${num(t.reward)})` : ''}; running it again only returns the cached result`;
+          out.set(t.action.key, `this exact action ${what}. Choose a combination that has not been tried`);
+        }
+      }
+    }
+    for (const a of ctx.pending) out.set(a.key, 'this exact action is running right now. Choose a different combination');
+    return out;
+  }
+
+  async #converse<T>(
+    step: Step,
+    prompt: string,
+    reminder: string,
+    ctx: PolicyContext,
+    rec: Record_,
+    check: (reply: string) => Checked<T>,
+  ): Promise<Outcome<T>> {
+    const messages: ChatMessage[] = [{ role: 'user', content: this.#d.redact(prompt) }];
+    rec.transcript.push({ step, role: 'user', content: messages[0]?.content ?? '' });
+    let last = '';
+    const replies = this.#o.parseRetries + 1;
+    for (let attempt = 0; attempt < replies; attempt++) {
+      let reply: string;
+      try {
+        reply = await this.#call(step, messages, ctx, rec);
+      } catch (e) {
+        if (ctx.signal.aborted) throw e;
+        const why = this.#d.redact(`provider error: ${describe(e)}`);
+        rec.transcript.push({ step, role: 'error', content: why });
+        return { ok: false, reason: `${step} step: ${why}` };
+      }
+      rec.transcript.push({ step, role: 'assistant', content: this.#d.redact(reply) });
+      const c = check(reply);
+      if (c.ok) return c;
+      last = this.#d.redact(c.error);
+      rec.transcript.push({ step, role: 'error', content: `answer rejected: ${last}` });
+      if (attempt + 1 < replies) {
+        const feedback = `Your answer cannot be used: ${last}. Reply again and finish with ${reminder}.`;
+        messages.push({ role: 'assistant', content: reply }, { role: 'user', content: feedback });
+        rec.transcript.push({ step, role: 'user', content: feedback });
+      }
+    }
+    return { ok: false, reason: `${step} step: no usable answer in ${replies} ${replies === 1 ? 'reply' : 'replies'} (last problem: ${last})` };
+  }
+
+  /** One provider call with retries; records its usage (server counts, else o200k counts). */
+  async #call(step: Step, messages: readonly ChatMessage[], ctx: PolicyContext, rec: Record_): Promise<string> {
+    const o = this.#o;
+    const reply = await withRetries(
+      () => this.#d.provider.chat({ messages, signal: ctx.signal }),
+      { maxRetries: o.maxRetries, baseMs: o.retryBaseMs, maxMs: o.retryMaxMs },
+      ctx.signal,
+      (n) =>
+        rec.transcript.push({
+          step,
+          role: 'error',
+          content: this.#d.redact(`provider: ${n.error.message}; retry ${n.attempt} of ${n.maxRetries} in ${(n.delayMs / 1000).toFixed(1)} s`),
+        }),
+    );
+    const inputTokens = reply.usage?.inputTokens ?? (await countChatTokens(messages));
+    const outputTokens = reply.usage?.outputTokens ?? (await countTokens(reply.text));
+    rec.usage.push({ step, inputTokens, outputTokens, costUsd: costUsd(this.#d.prices, inputTokens, outputTokens) });
+    return reply.text;
+  }
+
+  /** A seeded random action (of the chosen type when there is one), avoiding running and, if possible, tried ones. */
+  #fallback(ctx: PolicyContext, rec: Record_, binding: number | undefined, reason: string): Selection {
+    const avoid = binding === undefined ? new Set(ctx.pending.map((a) => a.key)) : new Set(this.#avoid(ctx, binding).keys());
+    if (binding === undefined && this.#o.avoidRepeats) for (const t of ctx.history) avoid.add(t.action.key);
+    const draw = (): Action => {
+      if (binding !== undefined) return ctx.space.atFor(binding, ctx.rng.int(ctx.space.countFor(binding)));
+      return ctx.space.at(ctx.rng.int(ctx.space.count()));
+    };
+    let action = draw();
+    for (let i = 0; i < 64 && avoid.has(action.key); i++) action = draw();
+    const scope = binding === undefined ? 'action' : `${ctx.space.bindings[binding]?.name} action`;
+    const fallback = this.#d.redact(`${reason}; fell back to a random ${scope}`);
+    rec.transcript.push({ step: 'fallback', role: 'error', content: `${fallback}: ${formatAction(action)}` });
+    return { action, fallback, transcript: rec.transcript, usage: rec.usage };
+  }
+}
+
+function describe(e: unknown): string {
+  if (e instanceof ProviderError) return e.message;
+  if (e instanceof Error) return `${e.name}: ${e.message}`;
+  return String(e);
+}

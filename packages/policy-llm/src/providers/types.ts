@@ -1,0 +1,63 @@
+/** A message sent to an agent LLM. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface ChatRequest {
+  messages: readonly ChatMessage[];
+  /** Aborts the request when the study stops. */
+  signal: AbortSignal;
+}
+
+export interface ChatReply {
+  text: string;
+  /** Token counts reported by the server, when it reports them. */
+  usage?: { inputTokens: number; outputTokens: number };
+}
+
+/** One agent LLM behind some wire protocol. Throws `ProviderError` for failures it can classify. */
+export interface ChatProvider {
+  /** `openai` or `ollama` (or a custom name). */
+  readonly name: string;
+  chat(request: ChatRequest): Promise<ChatReply>;
+}
+
+/** A failed request, classified for the retry loop. The message never holds credentials. */
+export class ProviderError extends Error {
+  /** Worth retrying: 408/409/429/5xx, timeouts, dropped connections. */
+  readonly retryable: boolean;
+  readonly status?: number;
+  /** Delay the server asked for (Retry-After / retry-after-ms), in ms. */
+  readonly retryAfterMs?: number;
+
+  constructor(message: string, opts: { retryable: boolean; status?: number; retryAfterMs?: number; cause?: unknown }) {
+    super(message, { cause: opts.cause });
+    this.name = 'ProviderError';
+    this.retryable = opts.retryable;
+    if (opts.status !== undefined) this.status = opts.status;
+    if (opts.retryAfterMs !== undefined) this.retryAfterMs = opts.retryAfterMs;
+  }
+}
+
+/** Status codes worth another attempt. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 409 || status === 429 || status >= 500;
+}
+
+/** Reads `retry-after-ms` or `Retry-After` (seconds or an HTTP date) into milliseconds. */
+export function retryAfterMs(headers: { get(name: string): string | null } | undefined, now = Date.now()): number | undefined {
+  if (!headers) return undefined;
+  const ms = headers.get('retry-after-ms');
+  if (ms !== null && ms.trim() !== '' && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));
+  const ra = headers.get('retry-after');
+  if (ra === null || ra.trim() === '') return undefined;
+  const secs = Number(ra);
+  if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
+  const at = Date.parse(ra);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+export function isAbortError(e: unknown): boolean {
+  return e instanceof Error && (e.name === 'AbortError' || e.name === 'APIUserAbortError');
+}
