@@ -25,12 +25,3 @@ export class TensorMismatchError extends LamdagentError {
     this.tensor = tensor;
   }
 }
-
-/** A checkpoint folder that is not one (no `model.safetensors` nor an index), or unreadable. */
-export class CheckpointError extends LamdagentError {
-  readonly file: string;
-  constructor(file: string, message: string, options?: { cause?: unknown }) {
-    super(`${file}: ${message}`, 2, options);
-    this.file = file;
-  }
-}
