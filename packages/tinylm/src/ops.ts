@@ -1,0 +1,169 @@
+/**
+ * Differentiable building blocks tuned for the tfjs wasm backend.
+ *
+ * The wasm backend has three slow paths that the default gradients hit (measured on the 2-core box):
+ * - `matMul` with a transpose flag (or any batch > 1) skips XNNPACK: ~10x slower than transposing
+ *   explicitly and multiplying plainly;
+ * - the 2D transpose kernel thrashes the cache on tall matrices (power-of-two write strides), while
+ *   the 3D kernel reading with a stride is ~4x faster;
+ * - reductions over a non-last axis (bias gradients) transpose internally; `ones @ dy` is ~40x faster.
+ * - `tf.gather` has no gradient kernel (UnsortedSegmentSum) at all.
+ * The custom gradients below route around those; the maths is the textbook one.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+type T2 = tf.Tensor2D;
+
+/** Smallest factor >= 2 of n, or 0 when n is prime (or < 4). */
+function smallFactor(n: number): number {
+  for (let f = 2; f * f <= n; f++) if (n % f === 0) return f;
+  return 0;
+}
+
+/** x^T for a 2D matrix, through the 3D transpose kernel when the row count factors. */
+export function transpose2d(x: T2): T2 {
+  const [r, c] = x.shape;
+  const f = smallFactor(r);
+  if (f === 0 || r * c < 4096) return tf.transpose(x);
+  return tf.reshape(tf.transpose(tf.reshape(x, [f, r / f, c]), [2, 0, 1]), [c, r]);
+}
+
+/** Column sums of a 2D matrix as a 1D tensor (`ones[1,N] @ x`). */
+export function sumRows(x: T2): tf.Tensor1D {
+  const ones = tf.ones([1, x.shape[0]]) as T2;
+  return tf.reshape(tf.matMul(ones, x), [x.shape[1]]);
+}
+
+/** a^T @ b for tall a, b (a weight gradient), transposing whichever operand is narrower. */
+function tallProduct(a: T2, b: T2): T2 {
+  if (a.shape[1] <= b.shape[1]) return tf.matMul(transpose2d(a), b);
+  return tf.transpose(tf.matMul(transpose2d(b), a)) as T2;
+}
+
+/** y = x @ w + b (Conv1D layout, as GPT-2 stores it). */
+export function linear(x: T2, w: T2, b: tf.Tensor1D): T2 {
+  const op = tf.customGrad((...args) => {
+    const [xi, wi, bi] = args as [T2, T2, tf.Tensor1D];
+    const save = args[3] as tf.GradSaveFunc;
+    save([xi, wi]);
+    return {
+      value: tf.fused.matMul({ a: xi, b: wi, bias: bi }),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, ws] = saved as [T2, T2];
+        const g = dy as T2;
+        return [tf.matMul(g, tf.transpose(ws)), tallProduct(xs, g), sumRows(g)];
+      },
+    };
+  });
+  return op(x, w, b) as T2;
+}
+
+/** y = x @ w^T (the tied language-model head; `w` is the token embedding [vocab, n_embd]). */
+export function linearTransposed(x: T2, w: T2): T2 {
+  const op = tf.customGrad((...args) => {
+    const [xi, wi] = args as [T2, T2];
+    const save = args[2] as tf.GradSaveFunc;
+    save([xi, wi]);
+    return {
+      value: tf.matMul(xi, tf.transpose(wi)),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, ws] = saved as [T2, T2];
+        const g = dy as T2;
+        return [tf.matMul(g, ws), tallProduct(g, xs)];
+      },
+    };
+  });
+  return op(x, w) as T2;
+}
+
+/** The transposed one-hot matrix [rows, ids.length] of `ids` (a gradient constant). */
+function oneHotTransposed(ids: Int32Array, rows: number): T2 {
+  const n = ids.length;
+  const data = new Float32Array(rows * n);
+  for (let j = 0; j < n; j++) data[(ids[j] as number) * n + j] = 1;
+  return tf.tensor2d(data, [rows, n]);
+}
+
+/** The one-hot matrix [ids.length, cols] of `ids`. */
+export function oneHot(ids: Int32Array, cols: number): T2 {
+  const data = new Float32Array(ids.length * cols);
+  for (let j = 0; j < ids.length; j++) data[j * cols + (ids[j] as number)] = 1;
+  return tf.tensor2d(data, [ids.length, cols]);
+}
+
+/**
+ * Rows of `table` picked by `ids` (an embedding lookup): gather forward (wasm has no gather
+ * gradient), `onehot(ids)^T @ dy` backward.
+ */
+export function embedRows(table: T2, ids: Int32Array): T2 {
+  const op = tf.customGrad((...args) => {
+    const [tab] = args as [T2];
+    return {
+      value: tf.gather(tab, tf.tensor1d(ids, 'int32')),
+      gradFunc: (dy: tf.Tensor) => [tf.matMul(oneHotTransposed(ids, table.shape[0]), dy as T2)],
+    };
+  });
+  return op(table) as T2;
+}
+
+/** GPT-2 layer norm over the last axis with an analytic backward (only last-axis reductions). */
+export function layerNorm(x: T2, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): T2 {
+  const op = tf.customGrad((...args) => {
+    const [xi, gi, bi] = args as [T2, tf.Tensor1D, tf.Tensor1D];
+    const save = args[3] as tf.GradSaveFunc;
+    const xc = tf.sub(xi, tf.mean(xi, -1, true));
+    const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(xc), -1, true), eps));
+    const xhat = tf.mul(xc, rstd);
+    save([xhat, rstd, gi]);
+    return {
+      value: tf.add(tf.mul(xhat, gi), bi) as T2,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xh, rs, ga] = saved as [T2, T2, tf.Tensor1D];
+        const d = dy as T2;
+        const g = tf.mul(d, ga);
+        const dx = tf.mul(
+          rs,
+          tf.sub(tf.sub(g, tf.mean(g, -1, true)), tf.mul(xh, tf.mean(tf.mul(g, xh), -1, true))),
+        );
+        return [dx, sumRows(tf.mul(d, xh) as T2), sumRows(d)];
+      },
+    };
+  });
+  return op(x, gamma, beta) as T2;
+}
+
+const GELU_K = 2 * Math.sqrt(2 / Math.PI);
+
+/**
+ * GPT-2's `gelu_new`: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), computed as the identical
+ * x * sigmoid(2 sqrt(2/pi) (x + 0.044715 x^3)) because wasm's sigmoid is vectorised and tanh is not.
+ */
+export function geluNew(x: tf.Tensor): tf.Tensor {
+  const inner = tf.mul(tf.add(x, tf.mul(tf.mul(tf.mul(x, x), x), 0.044715)), GELU_K);
+  return tf.mul(x, tf.sigmoid(inner));
+}
+
+/**
+ * log softmax(logits)[target] per row (exact log-sum-exp); the gradient is dy * (onehot - softmax).
+ */
+export function tokenLogProbs(logits: T2, targets: Int32Array): tf.Tensor1D {
+  const [n, v] = logits.shape;
+  const flatIdx = new Int32Array(n);
+  for (let i = 0; i < n; i++) flatIdx[i] = i * v + (targets[i] as number);
+  const op = tf.customGrad((...args) => {
+    const [z] = args as [T2];
+    const save = args[1] as tf.GradSaveFunc;
+    const m = tf.max(z, -1, true);
+    const lse = tf.add(m, tf.log(tf.sum(tf.exp(tf.sub(z, m)), -1, true)));
+    const zt = tf.gather(tf.reshape(z, [n * v]), tf.tensor1d(flatIdx, 'int32'));
+    save([z]);
+    return {
+      value: tf.sub(zt, tf.reshape(lse, [n])) as tf.Tensor1D,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [zs] = saved as [T2];
+        return [tf.mul(tf.reshape(dy, [n, 1]), tf.sub(oneHot(targets, v), tf.softmax(zs)))];
+      },
+    };
+  });
+  return op(logits) as tf.Tensor1D;
+}
