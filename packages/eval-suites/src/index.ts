@@ -1,1 +1,21 @@
-export {};
+/** @lamdagent/eval-suites: task scorers, evaluation datasets, generation backends and the `suite` evaluator. */
+export { default } from './plugin.js';
+export { PLUGIN_NAME, PLUGIN_VERSION } from './plugin.js';
+export {
+  SCORERS, SCORER_NAMES, extractFinalNumber, scoreNumeric, parseChoice, scoreChoice, normalizeAnswer, scoreExact, goldList,
+} from './scorers/index.js';
+export type { Gold, Scorer, ScorerName } from './scorers/index.js';
+export { EvalItemSchema, loadEvalDataset, parseEvalJsonl } from './dataset.js';
+export type { EvalItem } from './dataset.js';
+export { DatasetError, TaskOptionsError, BackendError } from './errors.js';
+export { TASK_PRESETS, findPreset } from './presets.js';
+export type { TaskPreset } from './presets.js';
+export { SuiteTaskOptionsSchema, resolveTask } from './task-options.js';
+export type { SuiteTaskOptions, ResolvedTask, SuiteDefaults } from './task-options.js';
+export { createSuiteEvaluator, SuiteEvaluatorOptionsSchema, cutAtStop } from './suite.js';
+export type { SuiteEvaluatorOptions, ItemResult } from './suite.js';
+export { createTinyBackend, TinyBackendOptionsSchema } from './backends/tiny.js';
+export type { TinyRuntime, TinyBackendOptions } from './backends/tiny.js';
+export { tinylmRuntime } from './backends/tinylm-runtime.js';
+export { createOpenAICompatibleBackend, OpenAICompatibleOptionsSchema, completionsUrl } from './backends/openai-compatible.js';
+export type { OpenAICompatibleOptions } from './backends/openai-compatible.js';

@@ -1,0 +1,37 @@
+import { CORE_API_VERSION, definePlugin } from '@lamdagent/core';
+import { createOpenAICompatibleBackend, OpenAICompatibleOptionsSchema } from './backends/openai-compatible.js';
+import { createTinyBackend, TinyBackendOptionsSchema } from './backends/tiny.js';
+import { tinylmRuntime } from './backends/tinylm-runtime.js';
+import { createSuiteEvaluator, SuiteEvaluatorOptionsSchema } from './suite.js';
+
+export const PLUGIN_NAME = '@lamdagent/eval-suites';
+export const PLUGIN_VERSION = '0.1.0';
+
+/** The plugin: the `suite` evaluator and the `tiny` and `openai-compatible` generation backends. */
+export default definePlugin({
+  name: PLUGIN_NAME,
+  version: PLUGIN_VERSION,
+  apiVersion: CORE_API_VERSION,
+  description: 'Task scorers (numeric, choice, exact), evaluation datasets and generation backends',
+  provides: { evaluators: ['suite'], generationBackends: ['tiny', 'openai-compatible'] },
+  register(r) {
+    r.evaluator({
+      name: 'suite',
+      description: 'generate answers with a backend, score them (numeric, choice, exact), keep per-item results',
+      optionsSchema: SuiteEvaluatorOptionsSchema,
+      create: (options, ctx) => createSuiteEvaluator(options, ctx),
+    });
+    r.generationBackend({
+      name: 'tiny',
+      description: 'in-process greedy generation with a @lamdagent/tinylm model',
+      optionsSchema: TinyBackendOptionsSchema,
+      create: (options) => createTinyBackend(options, tinylmRuntime()),
+    });
+    r.generationBackend({
+      name: 'openai-compatible',
+      description: 'an OpenAI-compatible /v1/completions server (vLLM, llama.cpp server) serving the model',
+      optionsSchema: OpenAICompatibleOptionsSchema,
+      create: (options, ctx) => createOpenAICompatibleBackend(options, ctx.env),
+    });
+  },
+});

@@ -1,0 +1,13 @@
+import { choice } from './choice.js';
+import { exact } from './exact.js';
+import { numeric } from './numeric.js';
+import type { Scorer, ScorerName } from './types.js';
+
+export { extractFinalNumber, scoreNumeric } from './numeric.js';
+export { parseChoice, scoreChoice } from './choice.js';
+export { normalizeAnswer, scoreExact } from './exact.js';
+export { goldList } from './types.js';
+export type { Gold, Scorer, ScorerName } from './types.js';
+
+export const SCORERS: Readonly<Record<ScorerName, Scorer>> = { numeric, choice, exact };
+export const SCORER_NAMES = Object.keys(SCORERS) as ScorerName[];

@@ -1,0 +1,183 @@
+import type { EvalContext, FactoryContext, GenerationBackend, PoolObject, TaskSpec } from '@lamdagent/core';
+import { mkdtemp, readFile, rm, writeFile, mkdir, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSuiteEvaluator, cutAtStop, type ItemResult } from './suite.js';
+
+let dir: string;
+const created: { name: string; options: unknown }[] = [];
+const calls: { model: string; prompts: string[]; maxNewTokens: number; stop: string[] | undefined }[] = [];
+
+/** A backend that answers from a table keyed by prompt (unknown prompts get ` ?`). */
+function tableBackend(table: Record<string, string>): GenerationBackend {
+  return {
+    name: 'table',
+    async generate(model, prompts, o) {
+      calls.push({ model, prompts, maxNewTokens: o.maxNewTokens, stop: o.stop });
+      return prompts.map((p) => table[p] ?? ' ?');
+    },
+  };
+}
+
+const TABLE: Record<string, string> = {
+  'Q: 3 and 4? A:': ' 7\nQ: next question',
+  'Q: 5 take 2? A:': ' 4',
+  'Q: 1 and 1? A:': ' so 1+1 = 2',
+  'Q: which fruit? (A) rock (B) pear A:': ' [[B]]',
+  'Q: which tool? (A) saw (B) cat A:': ' [[B]]',
+  'C: Bob lives in Rome. Q: Where? A:': ' the Rome.',
+};
+
+function factoryCtx(): FactoryContext {
+  return {
+    configDir: dir,
+    seed: 1,
+    env: {},
+    async generationBackend(name, options) {
+      created.push({ name, options });
+      if (name === 'broken') throw new Error('no such backend');
+      return tableBackend(TABLE);
+    },
+  };
+}
+
+function evalCtx(split: 'validation' | 'test' = 'validation', signal = new AbortController().signal): EvalContext & { lines: string[] } {
+  const lines: string[] = [];
+  return { signal, split, outDir: join(dir, 'out', split), seed: 1, log: (l) => lines.push(l), lines };
+}
+
+const model: PoolObject = { id: 't3', kind: 'models', type: 'model', name: '0--3--0', value: '/models/t3', digest: 'abc' };
+
+function task(name: string, options: TaskSpec['options']): TaskSpec {
+  return { name, evaluator: 'suite', metric: 'acc', max: 1, alpha: 1, inReward: true, options };
+}
+
+const line = (o: object): string => JSON.stringify(o);
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'suite-'));
+  await mkdir(join(dir, 'data'));
+  await writeFile(
+    join(dir, 'data/arith.val.jsonl'),
+    [
+      line({ id: 'a1', prompt: 'Q: 3 and 4? A:', answer: '7' }),
+      line({ id: 'a2', prompt: 'Q: 5 take 2? A:', answer: '3' }),
+      line({ id: 'a3', prompt: 'Q: 1 and 1? A:', answer: 2 }),
+    ].join('\n'),
+  );
+  await writeFile(
+    join(dir, 'data/mc.test.jsonl'),
+    [
+      line({ id: 'm1', prompt: 'Q: which fruit? (A) rock (B) pear A:', answer: 'B', choices: ['rock', 'pear'] }),
+      line({ id: 'm2', prompt: 'Q: which tool? (A) saw (B) cat A:', answer: 'A', choices: ['saw', 'cat'] }),
+    ].join('\n'),
+  );
+  await writeFile(join(dir, 'data/rc.val.jsonl'), line({ id: 'r1', prompt: 'C: Bob lives in Rome. Q: Where? A:', answer: ['Rome', 'Roma'] }) + '\n');
+  await writeFile(join(dir, 'data/bad.jsonl'), line({ id: 'x', prompt: 'p', answer: '1' }) + '\n{"id":"y","prompt":"q"}\n');
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('suite evaluator', () => {
+  it('generates, scores with the numeric scorer and writes per-item results', async () => {
+    const ev = createSuiteEvaluator({}, factoryCtx());
+    const ctx = evalCtx();
+    const res = await ev.evaluate(model, task('arith', { data: { validation: 'data/arith.val.jsonl' }, scorer: 'numeric', maxNewTokens: 5 }), ctx);
+    expect(res).toMatchObject({ task: 'arith', metric: 'acc', split: 'validation', n: 3 });
+    expect(res.score).toBeCloseTo(2 / 3);
+    expect(res.itemsPath).toBe(join(dir, 'out/validation/arith.validation.jsonl'));
+    const items = (await readFile(res.itemsPath ?? '', 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as ItemResult);
+    expect(items).toEqual([
+      { id: 'a1', prompt: 'Q: 3 and 4? A:', prediction: ' 7', extracted: '7', gold: '7', correct: true },
+      { id: 'a2', prompt: 'Q: 5 take 2? A:', prediction: ' 4', extracted: '4', gold: '3', correct: false },
+      { id: 'a3', prompt: 'Q: 1 and 1? A:', prediction: ' so 1+1 = 2', extracted: '2', gold: 2, correct: true },
+    ]);
+    expect(calls.at(-1)).toMatchObject({ model: '/models/t3', maxNewTokens: 5, stop: ['\n'] });
+    expect(ctx.lines.at(-1)).toMatch(/task arith \(validation, numeric\): 2\/3 correct, acc 0\.6667/);
+    expect((await readdir(join(dir, 'out/validation'))).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('scores multiple choice on the test split and keeps the choices', async () => {
+    const ev = createSuiteEvaluator({}, factoryCtx());
+    const res = await ev.evaluate(model, task('mc', { data: { test: join(dir, 'data/mc.test.jsonl') }, scorer: 'choice' }), evalCtx('test'));
+    expect(res.score).toBe(0.5);
+    const first = JSON.parse((await readFile(res.itemsPath ?? '', 'utf8')).split('\n')[0] ?? '') as ItemResult;
+    expect(first).toMatchObject({ extracted: 'B', correct: true, choices: ['rock', 'pear'] });
+  });
+
+  it('applies a preset named like the task (the paper eval_tasks names)', async () => {
+    const ev = createSuiteEvaluator({}, factoryCtx());
+    const res = await ev.evaluate(model, task('trivia_qa_w_context', { data: { validation: 'data/rc.val.jsonl' } }), evalCtx());
+    expect(res.score).toBe(1);
+    expect(calls.at(-1)?.maxNewTokens).toBe(32);
+    const viaOption = await ev.evaluate(model, task('my_math', { preset: 'gsm8k', data: { validation: 'data/arith.val.jsonl' } }), evalCtx());
+    expect(viaOption.score).toBeCloseTo(2 / 3);
+    expect(calls.at(-1)).toMatchObject({ maxNewTokens: 256, stop: ['\n\n', 'Question:'] });
+  });
+
+  it('creates backends through the factory context, per task, once per name and options', async () => {
+    created.length = 0;
+    const ev = createSuiteEvaluator({ backend: 'tiny', backendOptions: { batchSize: 8 } }, factoryCtx());
+    const opts = { data: { validation: 'data/arith.val.jsonl' }, scorer: 'numeric' as const };
+    await ev.evaluate(model, task('a', opts), evalCtx());
+    await ev.evaluate(model, task('b', opts), evalCtx());
+    await ev.evaluate(model, task('c', { ...opts, backend: 'openai-compatible', backendOptions: { baseUrl: 'http://x' } }), evalCtx());
+    expect(created).toEqual([
+      { name: 'tiny', options: { batchSize: 8 } },
+      { name: 'openai-compatible', options: { baseUrl: 'http://x' } },
+    ]);
+  });
+
+  it('honours limit', async () => {
+    const ev = createSuiteEvaluator({}, factoryCtx());
+    const res = await ev.evaluate(model, task('arith', { data: { validation: 'data/arith.val.jsonl' }, scorer: 'numeric', limit: 1 }), evalCtx());
+    expect(res).toMatchObject({ n: 1, score: 1 });
+  });
+
+  it('names the task and the field of bad options', async () => {
+    const ev = createSuiteEvaluator({}, factoryCtx());
+    const ctx = evalCtx();
+    await expect(ev.evaluate(model, task('arith', { data: { validation: 'x' }, scorer: 'fuzzy' }), ctx)).rejects.toThrow(/^task arith: options\.scorer: /);
+    await expect(ev.evaluate(model, task('arith', { data: { validation: 'x' } }), ctx)).rejects.toThrow(/^task arith: options\.scorer is required/);
+    await expect(ev.evaluate(model, task('arith', { data: { validation: 'x' }, scorer: 'numeric', typo: 1 }), ctx)).rejects.toThrow(/^task arith: options\.\(root\): .*typo/);
+    await expect(ev.evaluate(model, task('arith', { preset: 'nope', data: { validation: 'x' } }), ctx)).rejects.toThrow(/options\.preset: unknown preset nope/);
+  });
+
+  it('says that a preset still needs its data files, since no hub is reachable', async () => {
+    const ev = createSuiteEvaluator({}, factoryCtx());
+    await expect(ev.evaluate(model, task('gsm8k', {}), evalCtx())).rejects.toThrow(
+      /^task gsm8k: options\.data\.validation is missing.*preset gsm8k fixes the scorer, but no dataset hub is reachable/,
+    );
+    await expect(ev.evaluate(model, task('commonsenseqa', { data: { validation: 'v.jsonl' } }), evalCtx('test'))).rejects.toThrow(
+      /^task commonsenseqa: options\.data\.test is missing/,
+    );
+  });
+
+  it('passes on dataset errors naming the file and line', async () => {
+    const ev = createSuiteEvaluator({}, factoryCtx());
+    await expect(ev.evaluate(model, task('bad', { data: { validation: 'data/bad.jsonl' }, scorer: 'exact' }), evalCtx())).rejects.toThrow(
+      `${join(dir, 'data/bad.jsonl')}:2: answer: `,
+    );
+  });
+
+  it('stops when the study aborts', async () => {
+    const ev = createSuiteEvaluator({}, factoryCtx());
+    const c = new AbortController();
+    c.abort(new Error('study stopped'));
+    await expect(ev.evaluate(model, task('arith', { data: { validation: 'data/arith.val.jsonl' }, scorer: 'numeric' }), evalCtx('validation', c.signal))).rejects.toThrow('study stopped');
+  });
+
+  it('refuses bad evaluator options', () => {
+    expect(() => createSuiteEvaluator({ batchSize: 0 }, factoryCtx())).toThrow(/options\.batchSize/);
+  });
+});
+
+describe('cutAtStop', () => {
+  it('cuts at the earliest stop sequence', () => {
+    expect(cutAtStop(' 7\nQ:', ['\n'])).toBe(' 7');
+    expect(cutAtStop(' a. b\nc', ['\n', '.'])).toBe(' a');
+    expect(cutAtStop(' abc', [])).toBe(' abc');
+  });
+});

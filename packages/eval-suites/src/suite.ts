@@ -1,0 +1,142 @@
+import type { EvalContext, Evaluator, FactoryContext, GenerationBackend, PoolObject, TaskResult, TaskSpec } from '@lamdagent/core';
+import { objectPath } from '@lamdagent/core';
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { loadEvalDataset, type EvalItem } from './dataset.js';
+import { TaskOptionsError } from './errors.js';
+import { SCORERS, type Gold } from './scorers/index.js';
+import { resolveTask } from './task-options.js';
+
+/** The `suite` evaluator's own options (from config); tasks may override backend and length. */
+export const SuiteEvaluatorOptionsSchema = z
+  .object({
+    /** Default generation backend for tasks that name none. */
+    backend: z.string().min(1).default('tiny'),
+    backendOptions: z.record(z.string(), z.unknown()).optional(),
+    /** Default generation length for tasks without one (and without a preset). */
+    maxNewTokens: z.number().int().min(1).default(32),
+    /** Prompts handed to the backend per call (progress is logged and the abort signal checked between calls). */
+    batchSize: z.number().int().min(1).default(64),
+  })
+  .strict();
+export type SuiteEvaluatorOptions = z.input<typeof SuiteEvaluatorOptionsSchema>;
+
+/** One line of the per-item results file. */
+export interface ItemResult {
+  id: string;
+  prompt: string;
+  /** The generated text, cut at the first stop sequence. */
+  prediction: string;
+  /** What the scorer read from the prediction (final number, choice letter, normalized answer). */
+  extracted: string | null;
+  gold: Gold;
+  correct: boolean;
+  choices?: string[];
+}
+
+/** The text before the first stop sequence. */
+export function cutAtStop(text: string, stop: readonly string[]): string {
+  let end = text.length;
+  for (const s of stop) {
+    const i = text.indexOf(s);
+    if (i >= 0 && i < end) end = i;
+  }
+  return text.slice(0, end);
+}
+
+function fileSafe(name: string): string {
+  return name.replace(/[^\w.-]+/g, '_');
+}
+
+async function writeJsonlAtomically(file: string, records: readonly object[]): Promise<void> {
+  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  await writeFile(tmp, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  await rename(tmp, file);
+}
+
+/**
+ * The `suite` evaluator: generates answers for a task's split with a generation backend, scores them
+ * with the task's scorer (numeric, choice, exact), writes per-item results into `ctx.outDir` and
+ * returns the accuracy.
+ */
+export function createSuiteEvaluator(options: SuiteEvaluatorOptions, factoryCtx: FactoryContext): Evaluator {
+  const parsed = SuiteEvaluatorOptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new TaskOptionsError('(all)', `evaluator suite options.${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+  }
+  const opts = parsed.data;
+  const backends = new Map<string, Promise<GenerationBackend>>();
+  const datasets = new Map<string, { mtimeMs: number; size: number; items: EvalItem[] }>();
+
+  function backendFor(name: string, backendOptions: Record<string, unknown> | undefined): Promise<GenerationBackend> {
+    const key = `${name}\u0000${JSON.stringify(backendOptions ?? null)}`;
+    let b = backends.get(key);
+    if (!b) {
+      b = factoryCtx.generationBackend(name, backendOptions);
+      b.catch(() => backends.delete(key));
+      backends.set(key, b);
+    }
+    return b;
+  }
+
+  async function dataset(path: string): Promise<EvalItem[]> {
+    const s = await stat(path).catch(() => undefined);
+    const cached = datasets.get(path);
+    if (s && cached && cached.mtimeMs === s.mtimeMs && cached.size === s.size) return cached.items;
+    const items = await loadEvalDataset(path);
+    if (s) datasets.set(path, { mtimeMs: s.mtimeMs, size: s.size, items });
+    return items;
+  }
+
+  return {
+    name: 'suite',
+    async evaluate(model: PoolObject, task: TaskSpec, ctx: EvalContext): Promise<TaskResult> {
+      const t = resolveTask(task, ctx.split, factoryCtx.configDir, {
+        backend: opts.backend,
+        backendOptions: opts.backendOptions,
+        maxNewTokens: opts.maxNewTokens,
+      });
+      const all = await dataset(t.dataPath);
+      const items = t.limit === undefined ? all : all.slice(0, t.limit);
+      const backend = await backendFor(t.backend, t.backendOptions);
+      const scorer = SCORERS[t.scorer];
+      const modelPath = objectPath(model);
+
+      const predictions: string[] = [];
+      for (let i = 0; i < items.length; i += opts.batchSize) {
+        if (ctx.signal.aborted) throw ctx.signal.reason;
+        const batch = items.slice(i, i + opts.batchSize).map((it) => it.prompt);
+        const texts = await backend.generate(modelPath, batch, { maxNewTokens: t.maxNewTokens, stop: t.stop, signal: ctx.signal });
+        if (texts.length !== batch.length) {
+          throw new Error(`task ${t.name}: backend ${backend.name} returned ${texts.length} texts for ${batch.length} prompts`);
+        }
+        predictions.push(...texts.map((x) => cutAtStop(x, t.stop)));
+        if (items.length > opts.batchSize) ctx.log(`task ${t.name} (${t.split}): generated ${predictions.length}/${items.length}`);
+      }
+
+      const results: ItemResult[] = items.map((item, i) => {
+        const prediction = predictions[i] ?? '';
+        return {
+          id: item.id,
+          prompt: item.prompt,
+          prediction,
+          extracted: scorer.extract(prediction) ?? null,
+          gold: item.answer,
+          correct: scorer.score(prediction, item.answer),
+          ...(item.choices ? { choices: item.choices } : {}),
+        };
+      });
+      const correct = results.filter((r) => r.correct).length;
+      const score = items.length === 0 ? 0 : correct / items.length;
+
+      await mkdir(ctx.outDir, { recursive: true });
+      const itemsPath = join(ctx.outDir, `${fileSafe(t.name)}.${t.split}.jsonl`);
+      await writeJsonlAtomically(itemsPath, results);
+      ctx.log(`task ${t.name} (${t.split}, ${t.scorer}): ${correct}/${items.length} correct, ${t.metric} ${score.toFixed(4)}`);
+      return { task: t.name, metric: t.metric, score, split: t.split, n: items.length, itemsPath };
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import type { Split, TaskSpec } from '@lamdagent/core';
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+import { TaskOptionsError } from './errors.js';
+import { findPreset, TASK_PRESETS, type TaskPreset } from './presets.js';
+import { SCORER_NAMES, type ScorerName } from './scorers/index.js';
+
+/** A task's `options` for the `suite` evaluator. */
+export const SuiteTaskOptionsSchema = z
+  .object({
+    /** Evaluation JSON lines files per split; relative paths resolve from the config's folder. */
+    data: z.object({ validation: z.string().min(1).optional(), test: z.string().min(1).optional() }).strict().optional(),
+    /** Scoring rule; a preset task (named like `gsm8k`, or `preset:`) brings its own. */
+    scorer: z.enum(SCORER_NAMES as [ScorerName, ...ScorerName[]]).optional(),
+    /** Take the defaults of this preset (default: the preset named like the task, if any). */
+    preset: z.string().min(1).optional(),
+    /** Generation backend (a registered name); default: the evaluator's default, `tiny`. */
+    backend: z.string().min(1).optional(),
+    /** Options passed to the backend's factory. */
+    backendOptions: z.record(z.string(), z.unknown()).optional(),
+    maxNewTokens: z.number().int().min(1).optional(),
+    /** Stop sequences; default: the preset's, else a newline. */
+    stop: z.array(z.string().min(1)).optional(),
+    /** Score only the first `limit` items of the split. */
+    limit: z.number().int().min(1).optional(),
+  })
+  .strict();
+export type SuiteTaskOptions = z.input<typeof SuiteTaskOptionsSchema>;
+
+/** What the evaluator needs to run a task on one split, every default applied. */
+export interface ResolvedTask {
+  name: string;
+  metric: string;
+  split: Split;
+  dataPath: string;
+  scorer: ScorerName;
+  backend: string;
+  backendOptions: Record<string, unknown> | undefined;
+  maxNewTokens: number;
+  stop: string[];
+  limit: number | undefined;
+  preset: TaskPreset | undefined;
+}
+
+export interface SuiteDefaults {
+  backend: string;
+  backendOptions?: Record<string, unknown>;
+  maxNewTokens: number;
+}
+
+const HUB_NOTE = 'no dataset hub is reachable from here, so give the evaluation files yourself';
+
+/** Validates a task's options and applies the preset and evaluator defaults; errors name the task and field. */
+export function resolveTask(task: TaskSpec, split: Split, configDir: string, defaults: SuiteDefaults): ResolvedTask {
+  const parsed = SuiteTaskOptionsSchema.safeParse(task.options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new TaskOptionsError(task.name, `options.${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+  }
+  const o = parsed.data;
+  let preset: TaskPreset | undefined;
+  if (o.preset !== undefined) {
+    preset = findPreset(o.preset);
+    if (!preset) {
+      throw new TaskOptionsError(task.name, `options.preset: unknown preset ${o.preset} (known: ${Object.keys(TASK_PRESETS).join(', ')})`);
+    }
+  } else preset = findPreset(task.name);
+
+  const scorer = o.scorer ?? preset?.scorer;
+  if (!scorer) {
+    throw new TaskOptionsError(
+      task.name,
+      `options.scorer is required (one of ${SCORER_NAMES.join(', ')}) unless the task is a preset (${Object.keys(TASK_PRESETS).join(', ')})`,
+    );
+  }
+  const file = o.data?.[split];
+  if (!file) {
+    const what = `options.data.${split} is missing: the ${split} split needs a JSON lines file of {"id","prompt","answer"}`;
+    throw new TaskOptionsError(task.name, preset ? `${what}; preset ${preset.name} fixes the scorer, but ${HUB_NOTE}` : what);
+  }
+  return {
+    name: task.name,
+    metric: task.metric,
+    split,
+    dataPath: isAbsolute(file) ? file : resolve(configDir, file),
+    scorer,
+    backend: o.backend ?? defaults.backend,
+    backendOptions: o.backendOptions ?? (o.backend === undefined ? defaults.backendOptions : undefined),
+    maxNewTokens: o.maxNewTokens ?? preset?.maxNewTokens ?? defaults.maxNewTokens,
+    stop: o.stop ?? preset?.stop ?? ['\n'],
+    limit: o.limit,
+    preset,
+  };
+}
