@@ -1,1 +1,2 @@
-export {};
+export { main, type Io } from './cli.js';
+export { statusJson, topJson, trialJson, type TrialJson, type TopJson } from './format.js';

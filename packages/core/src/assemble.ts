@@ -1,0 +1,241 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { ActionBinding } from './action-type.js';
+import type { Aggregator } from './aggregator.js';
+import type { LoadedConfig } from './config-load.js';
+import { zodIssues } from './config-load.js';
+import { DigestCache, valueDigest } from './digest.js';
+import { ConfigError, type ConfigIssue } from './errors.js';
+import type { Evaluator, GenerationBackend, TaskSpec } from './evaluator.js';
+import type { Executor } from './executor.js';
+import type { JsonValue } from './json.js';
+import type { ObjectType, PoolObject } from './objects.js';
+import type { Factory, FactoryContext, Policy } from './policy.js';
+import type { Registry } from './registry.js';
+
+/** A config resolved against the registered plugins: everything a study needs, validated. */
+export interface Assembly {
+  loaded: LoadedConfig;
+  bindings: ActionBinding[];
+  tasks: TaskSpec[];
+  objects: PoolObject[];
+  kindTypes: Map<string, ObjectType>;
+  factoryContext: FactoryContext;
+  policy: { name: string; options: Record<string, JsonValue> };
+  executor: { name: string; options: Record<string, JsonValue> };
+  aggregation: { name: string; options: Record<string, JsonValue> };
+}
+
+function named(v: string | { name: string; options: Record<string, JsonValue> }): { name: string; options: Record<string, JsonValue> } {
+  return typeof v === 'string' ? { name: v, options: {} } : v;
+}
+
+export interface AssembleOptions {
+  digests?: DigestCache;
+  /** Skip content digests (for `validate`, which only checks). */
+  skipDigests?: boolean;
+  policyOverride?: string;
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** Resolve a validated config against the registry. All problems are reported together, each with its path. */
+export function assemble(loaded: LoadedConfig, registry: Registry, opts: AssembleOptions = {}): Assembly {
+  const cfg = loaded.config;
+  const issues: ConfigIssue[] = [];
+  const kindTypes = new Map<string, ObjectType>();
+  const kindSource = new Map<string, string>();
+  const explicitType = (kind: string): string | undefined => {
+    const list = cfg.objects[kind];
+    return list && !Array.isArray(list) ? list.type : undefined;
+  };
+
+  // Action bindings: resolve types, expand repeated slots, infer object types of the kinds they use.
+  const bindings: ActionBinding[] = [];
+  for (const [name, raw] of Object.entries(cfg.actions)) {
+    const where = `actions.${name}`;
+    const a = Array.isArray(raw) ? { slots: raw } : raw;
+    const typeName = (Array.isArray(raw) ? undefined : raw.type) ?? name;
+    if (!registry.hasActionType(typeName)) {
+      issues.push({ path: Array.isArray(raw) ? where : `${where}.type`, message: `unknown action type "${typeName}" (known: ${registry.names('actionType').join(', ') || 'none: no action plugin loaded'})` });
+      continue;
+    }
+    const def = registry.actionType(typeName);
+    const kinds = a.slots;
+    const rep = def.slots.findIndex((s) => s.repeat);
+    const slotNames: string[] = [];
+    const slotTypes: ObjectType[] = [];
+    const expected = def.slots.map((s) => (s.repeat ? `${s.name}×${s.repeat.min}+` : s.name)).join(', ');
+    if (rep < 0) {
+      if (kinds.length !== def.slots.length) {
+        issues.push({ path: `${where}${Array.isArray(raw) ? '' : '.slots'}`, message: `${def.type} takes ${def.slots.length} slots (${expected}), got ${kinds.length}` });
+        continue;
+      }
+      def.slots.forEach((s) => (slotNames.push(s.name), slotTypes.push(s.type)));
+    } else {
+      const r = def.slots[rep]!;
+      const times = kinds.length - (def.slots.length - 1);
+      if (times < r.repeat!.min || (r.repeat!.max !== undefined && times > r.repeat!.max)) {
+        issues.push({ path: `${where}${Array.isArray(raw) ? '' : '.slots'}`, message: `${def.type} takes slots (${expected}): ${r.name} repeated ${r.repeat!.min}${r.repeat!.max ? `-${r.repeat!.max}` : ' or more'} times; got ${kinds.length} slots in all` });
+        continue;
+      }
+      def.slots.forEach((s, i) => {
+        const n = i === rep ? times : 1;
+        for (let j = 0; j < n; j++) (slotNames.push(s.name), slotTypes.push(s.type));
+      });
+    }
+    let ok = true;
+    kinds.forEach((kind, p) => {
+      const at = `${where}${Array.isArray(raw) ? '' : '.slots'}[${p}]`;
+      if (!(kind in cfg.objects)) {
+        issues.push({ path: at, message: `no object list "${kind}" in objects (have: ${Object.keys(cfg.objects).join(', ')})` });
+        ok = false;
+        return;
+      }
+      const t = slotTypes[p]!;
+      const ex = explicitType(kind);
+      const prev = kindTypes.get(kind);
+      if (ex && ex !== t) {
+        issues.push({ path: at, message: `slot ${slotNames[p]} takes ${t} objects, but objects.${kind} is declared type ${ex}` });
+        ok = false;
+      } else if (prev && prev !== t) {
+        issues.push({ path: at, message: `slot ${slotNames[p]} takes ${t} objects, but objects.${kind} already feeds ${kindSource.get(kind)} as ${prev}` });
+        ok = false;
+      } else {
+        kindTypes.set(kind, t);
+        kindSource.set(kind, `${where} ${slotNames[p]}`);
+      }
+    });
+    // Unordered groups: from config, else the repeated slot's positions (unless ordered).
+    let unordered: number[][] = [];
+    if (!Array.isArray(raw) && raw.unordered) {
+      raw.unordered.forEach((g, gi) => {
+        if (g.some((p) => p >= kinds.length)) issues.push({ path: `${where}.unordered[${gi}]`, message: `positions must be below ${kinds.length}` });
+        else if (new Set(g.map((p) => kinds[p])).size !== 1) issues.push({ path: `${where}.unordered[${gi}]`, message: 'an unordered group must use one object list' });
+        else unordered.push([...g].sort((x, y) => x - y));
+      });
+    } else if (rep >= 0 && !def.slots[rep]!.repeat!.ordered) {
+      const positions = slotNames.map((s, i) => (s === def.slots[rep]!.name ? i : -1)).filter((i) => i >= 0);
+      const groups = new Map<string, number[]>();
+      for (const p of positions) groups.set(kinds[p]!, [...(groups.get(kinds[p]!) ?? []), p]);
+      unordered = [...groups.values()].filter((g) => g.length > 1);
+    }
+    let params: Record<string, JsonValue> = (!Array.isArray(raw) && raw.params) || {};
+    if (def.paramsSchema) {
+      const res = def.paramsSchema.safeParse(params);
+      if (!res.success) {
+        issues.push(...zodIssues(res.error, ['actions', name, 'params']));
+        ok = false;
+      } else params = res.data;
+    }
+    const runner = (!Array.isArray(raw) && raw.runner) || def.runner;
+    if (!registry.has('runner', runner)) {
+      issues.push({ path: `${where}${Array.isArray(raw) ? '' : '.runner'}`, message: `no runner "${runner}" registered (known: ${registry.names('runner').join(', ') || 'none'})` });
+      ok = false;
+    }
+    const produces = (!Array.isArray(raw) && raw.produces) || 'models';
+    if (!(produces in cfg.objects)) {
+      issues.push({ path: `${where}${Array.isArray(raw) ? '' : '.produces'}`, message: `produced models join objects.${produces}, which does not exist; add it (it may be an empty list) or set produces:` });
+      ok = false;
+    }
+    if (ok) bindings.push({ name, definition: def, kinds, slotNames, unordered, params, produces, runner });
+  }
+  for (const b of bindings) {
+    const t = kindTypes.get(b.produces) ?? explicitType(b.produces);
+    if (t && t !== 'model') issues.push({ path: `actions.${b.name}`, message: `produces models into objects.${b.produces}, which holds ${t} objects` });
+    else kindTypes.set(b.produces, 'model');
+  }
+
+  // Objects: resolve paths, name them, digest them.
+  const objects: PoolObject[] = [];
+  const digests = opts.digests ?? new DigestCache();
+  for (const [kind, raw] of Object.entries(cfg.objects)) {
+    const values = Array.isArray(raw) ? raw : raw.values;
+    const names = Array.isArray(raw) ? undefined : raw.names;
+    const type: ObjectType = kindTypes.get(kind) ?? explicitType(kind) ?? 'json';
+    kindTypes.set(kind, type);
+    if (names && names.length !== values.length) issues.push({ path: `objects.${kind}.names`, message: `has ${names.length} names for ${values.length} values` });
+    values.forEach((v, i) => {
+      const at = `objects.${kind}${Array.isArray(raw) ? '' : '.values'}[${i}]`;
+      let value: JsonValue = v;
+      let digest = '';
+      let name = names?.[i];
+      if (type === 'model' || type === 'dataset') {
+        if (typeof v !== 'string') {
+          issues.push({ path: at, message: `expected a path to a ${type} (string), got ${JSON.stringify(v)}` });
+          return;
+        }
+        value = path.resolve(loaded.dir, v);
+        if (!existsSync(value)) {
+          issues.push({ path: at, message: `${type} ${v} not found (looked at ${value})` });
+          return;
+        }
+        if (!opts.skipDigests) digest = digests.pathDigest(value);
+        name ??= path.basename(v).replace(/\.(jsonl|json)$/, '');
+      } else {
+        if (type === 'number' && typeof v !== 'number') issues.push({ path: at, message: `expected a number, got ${JSON.stringify(v)}` });
+        digest = valueDigest(v);
+        name ??= typeof v === 'string' ? v : JSON.stringify(v);
+      }
+      objects.push({ id: `${kind}/${i}`, kind, type, name, value, digest });
+    });
+  }
+  digests.save();
+
+  // Tasks.
+  const tasks: TaskSpec[] = cfg.tasks.map((t, i) => {
+    const base = Array.isArray(t) ? { name: t[0], evaluator: undefined, metric: t[1], max: 1, alpha: undefined, inReward: true, options: {} } : t;
+    const evaluator = base.evaluator ?? 'suite';
+    if (!registry.has('evaluator', evaluator)) issues.push({ path: `tasks[${i}]${Array.isArray(t) ? '' : '.evaluator'}`, message: `no evaluator "${evaluator}" (known: ${registry.names('evaluator').join(', ') || 'none: is @lamdagent/eval-suites installed?'})` });
+    return { name: base.name, evaluator, metric: base.metric, max: base.max, alpha: base.alpha ?? 1 / base.max, inReward: base.inReward, options: base.options };
+  });
+  const dupTask = tasks.find((t, i) => tasks.findIndex((u) => u.name === t.name) !== i);
+  if (dupTask) issues.push({ path: 'tasks', message: `task "${dupTask.name}" listed twice` });
+  if (!tasks.some((t) => t.inReward)) issues.push({ path: 'tasks', message: 'at least one task must count toward the reward (inReward)' });
+
+  // Policy, executor, aggregation: registered and options valid.
+  const policy = opts.policyOverride ? { name: opts.policyOverride, options: {} } : named(cfg.policy);
+  const executor = named(cfg.executor);
+  const aggregation = named(cfg.aggregation);
+  const checkFactory = (kind: 'policy' | 'executor' | 'aggregator', at: string, n: { name: string; options: Record<string, JsonValue> }): void => {
+    if (!registry.has(kind, n.name)) {
+      issues.push({ path: at, message: `no ${kind} "${n.name}" (known: ${registry.names(kind).join(', ') || 'none'})` });
+      return;
+    }
+    const f = (kind === 'policy' ? registry.policyFactory(n.name) : kind === 'executor' ? registry.executorFactory(n.name) : registry.aggregatorFactory(n.name)) as Factory<unknown, unknown>;
+    if (f.optionsSchema) {
+      const res = f.optionsSchema.safeParse(n.options);
+      if (!res.success) issues.push(...zodIssues(res.error, [at, 'options']));
+      else n.options = res.data as Record<string, JsonValue>;
+    }
+  };
+  checkFactory('policy', 'policy', policy);
+  checkFactory('executor', 'executor', executor);
+  checkFactory('aggregator', 'aggregation', aggregation);
+
+  if (issues.length) throw new ConfigError(loaded.file, issues);
+  const env = opts.env ?? process.env;
+  const factoryContext: FactoryContext = {
+    configDir: loaded.dir,
+    seed: cfg.seed,
+    env,
+    generationBackend: async (name: string, options?: unknown): Promise<GenerationBackend> => {
+      const f = registry.generationBackendFactory(name);
+      const o = f.optionsSchema ? f.optionsSchema.parse(options ?? {}) : options;
+      return f.create(o, factoryContext);
+    },
+  };
+  return { loaded, bindings, tasks, objects, kindTypes, factoryContext, policy, executor, aggregation };
+}
+
+/** Instantiate the policy, executor, aggregator and evaluators an assembly names. */
+export async function instantiate(a: Assembly, registry: Registry): Promise<{ policy: Policy; executor: Executor; aggregator: Aggregator; evaluators: Map<string, Evaluator> }> {
+  const ctx = a.factoryContext;
+  const policy = await registry.policyFactory(a.policy.name).create(a.policy.options, ctx);
+  const executor = await registry.executorFactory(a.executor.name).create(a.executor.options, ctx);
+  const aggregator = await registry.aggregatorFactory(a.aggregation.name).create(a.aggregation.options, ctx);
+  const evaluators = new Map<string, Evaluator>();
+  for (const t of a.tasks) {
+    if (!evaluators.has(t.evaluator)) evaluators.set(t.evaluator, await registry.evaluatorFactory(t.evaluator).create({}, ctx));
+  }
+  return { policy, executor, aggregator, evaluators };
+}

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { JsonValueSchema } from './json.js';
+
+/** An object list: the shorthand array, or an explicit `{ type, values, names }`. */
+export const ObjectListSchema = z.union([
+  z.array(JsonValueSchema),
+  z
+    .object({
+      type: z.string().optional().describe('Object type: model, dataset, number, json, or a plugin-defined type. Inferred from the slots it feeds when omitted.'),
+      values: z.array(JsonValueSchema).describe('Paths (models, datasets: relative to the config file) or values (hyperparameters).'),
+      names: z.array(z.string()).optional().describe('Display names, one per value.'),
+    })
+    .strict(),
+]);
+
+export const ActionConfigSchema = z.union([
+  z.array(z.string()).min(1).describe('Pool kind per slot; the action type is the key (or one of its aliases).'),
+  z
+    .object({
+      type: z.string().optional().describe('Action type (default: the key).'),
+      slots: z.array(z.string()).min(1).describe('Pool kind per slot position.'),
+      unordered: z.array(z.array(z.number().int().min(0))).optional().describe('Groups of interchangeable, distinct positions.'),
+      produces: z.string().optional().describe('Pool kind the produced model joins (default: models).'),
+      runner: z.string().optional(),
+      params: z.record(z.string(), JsonValueSchema).optional(),
+      resources: z
+        .object({ gpus: z.number().int().min(0).optional(), cpus: z.number().int().min(1).optional(), memoryMb: z.number().int().optional(), timeLimitSec: z.number().positive().optional() })
+        .strict()
+        .optional(),
+    })
+    .strict(),
+]);
+
+export const TaskConfigSchema = z.union([
+  z.tuple([z.string(), z.string()]).describe('[task name, metric] as in the paper'),
+  z
+    .object({
+      name: z.string().min(1),
+      evaluator: z.string().optional().describe('Evaluator name (default: suite).'),
+      metric: z.string().default('acc'),
+      max: z.number().positive().default(1).describe('Largest possible score.'),
+      alpha: z.number().min(0).optional().describe('Scale factor (paper eq. 3); default 1/max.'),
+      inReward: z.boolean().default(true).describe('Counts toward the reward (false for test-only tasks).'),
+      options: z.record(z.string(), JsonValueSchema).default({}),
+    })
+    .strict(),
+]);
+
+const NamedWithOptions = z.object({ name: z.string().min(1), options: z.record(z.string(), JsonValueSchema).default({}) }).strict();
+
+/** The native config format (YAML or JSON). */
+export const StudyConfigSchema = z
+  .object({
+    $schema: z.string().optional(),
+    name: z.string().optional(),
+    seed: z.number().int().default(0),
+    budget: z
+      .object({
+        iterations: z.number().int().positive().default(20),
+        wallTimeSec: z.number().positive().optional(),
+        costUsd: z.number().positive().optional(),
+        targetReward: z.number().optional(),
+      })
+      .strict()
+      .default({ iterations: 20 }),
+    policy: z.union([z.string().min(1), NamedWithOptions]).default('random'),
+    plugins: z.array(z.string()).default([]),
+    discoverPlugins: z.boolean().default(true).describe('Also load plugins installed in the project that declare themselves.'),
+    objects: z.record(z.string(), ObjectListSchema),
+    actions: z.record(z.string(), ActionConfigSchema),
+    tasks: z.array(TaskConfigSchema).min(1),
+    aggregation: z.union([z.string().min(1), NamedWithOptions]).default('mean'),
+    executor: z.union([z.string().min(1), NamedWithOptions]).default('inprocess'),
+    concurrency: z.number().int().positive().default(1),
+    failFast: z.boolean().default(false).describe('Run each action type\'s declared smoke run before the full job.'),
+    topK: z.number().int().positive().default(3),
+  })
+  .strict();
+export type StudyConfigInput = z.input<typeof StudyConfigSchema>;
+export type StudyConfigParsed = z.output<typeof StudyConfigSchema>;
+
+/** The paper's published config format (Figure 11), accepted as it is. */
+export const PaperConfigSchema = z
+  .object({
+    seed: z.number().int().default(0),
+    total_timesteps: z.number().int().positive(),
+    controller: z.string().default('LaMDAgent_gpt'),
+    controller_model: z.string().optional(),
+    objects: z.record(z.string(), z.array(JsonValueSchema)),
+    action_types: z.record(z.string(), z.array(z.string()).min(1)),
+    eval_tasks: z.array(z.tuple([z.string(), z.string()])).min(1),
+    score_aggregation: z.string().default('mean'),
+  })
+  .passthrough();
+
+/** JSON Schema of the native format, for editor completion. */
+export function studyConfigJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(StudyConfigSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}

@@ -1,0 +1,138 @@
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { executeInProcess, jobLogPath, jobResultPath } from './execute.js';
+import type { Executor, ExecutorContext, JobHandle } from './executor.js';
+import { tailFile, writeFileAtomic } from './fsutil.js';
+import { ResultManifestSchema, type JobSpec, type ResultManifest } from './jobs.js';
+import type { Factory } from './policy.js';
+
+/** Runs jobs inside the study process (for TypeScript runners such as the tiny trainer). */
+export class InProcessExecutor implements Executor {
+  readonly name = 'inprocess';
+  submit(spec: JobSpec, ctx: ExecutorContext, onStarted?: (h: JobHandle) => void): Promise<ResultManifest> {
+    onStarted?.({ jobId: spec.jobId });
+    return executeInProcess(spec, ctx.runner(spec.runner), { signal: ctx.signal, ...(ctx.onLog ? { onLog: ctx.onLog } : {}), ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}) });
+  }
+}
+
+/** Folder of the installed @lamdagent/core package. */
+function corePackageDir(): string {
+  let d = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pj = path.join(d, 'package.json');
+    if (existsSync(pj) && (JSON.parse(readFileSync(pj, 'utf8')) as { name?: string }).name === '@lamdagent/core') return d;
+    const parent = path.dirname(d);
+    if (parent === d) throw new Error('cannot locate the @lamdagent/core package folder');
+    d = parent;
+  }
+}
+
+/** Path of the `lamdagent-runner` entry that runs one job spec in a fresh process. */
+export function runnerBinPath(): string {
+  const p = path.join(corePackageDir(), 'dist', 'runner-bin.js');
+  if (!existsSync(p)) throw new Error(`${p} is missing: build @lamdagent/core (npm run build) first`);
+  return p;
+}
+
+export const SubprocessOptionsSchema = z
+  .object({
+    /** Extra arguments for node (e.g. --max-old-space-size=4096). */
+    nodeArgs: z.array(z.string()).default([]),
+    /** Grace period between SIGTERM and SIGKILL on timeout or cancellation. */
+    killGraceMs: z.number().int().min(0).default(5000),
+  })
+  .strict();
+export type SubprocessOptions = z.infer<typeof SubprocessOptionsSchema>;
+
+/**
+ * Runs each job as `node lamdagent-runner spec.json` in its own process (argv array, no shell):
+ * time limit, cancellation, captured logs, exit code and signal classified.
+ */
+export class SubprocessExecutor implements Executor {
+  readonly name = 'subprocess';
+  readonly #opts: SubprocessOptions;
+  constructor(opts: Partial<SubprocessOptions> = {}) {
+    this.#opts = SubprocessOptionsSchema.parse(opts);
+  }
+
+  submit(spec: JobSpec, ctx: ExecutorContext, onStarted?: (h: JobHandle) => void): Promise<ResultManifest> {
+    mkdirSync(spec.jobDir, { recursive: true });
+    mkdirSync(spec.outputDir, { recursive: true });
+    const specFile = path.join(spec.jobDir, 'spec.json');
+    writeFileAtomic(specFile, JSON.stringify(spec, null, 2));
+    const logFile = jobLogPath(spec);
+    const logFd = openSync(logFile, 'a');
+    const started = performance.now();
+    const child = spawn(process.execPath, [...this.#opts.nodeArgs, runnerBinPath(), specFile], { stdio: ['ignore', logFd, logFd], env: process.env });
+    closeSync(logFd);
+    onStarted?.({ jobId: spec.jobId, ...(child.pid ? { externalId: String(child.pid) } : {}) });
+    let why: 'timeout' | 'cancelled' | undefined;
+    const kill = (reason: 'timeout' | 'cancelled'): void => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      why ??= reason;
+      child.kill('SIGTERM');
+      setTimeout(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'), this.#opts.killGraceMs).unref();
+    };
+    const onAbort = (): void => kill('cancelled');
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    const limit = spec.resources.timeLimitSec;
+    const timer = limit ? setTimeout(() => kill('timeout'), limit * 1000) : undefined;
+    return new Promise<ResultManifest>((resolve) => {
+      const finish = (code: number | null, signal: NodeJS.Signals | null, spawnError?: Error): void => {
+        if (timer) clearTimeout(timer);
+        ctx.signal.removeEventListener('abort', onAbort);
+        const wallSec = (performance.now() - started) / 1000;
+        const resources = { wallSec, gpus: spec.resources.gpus, gpuHours: (spec.resources.gpus * wallSec) / 3600 };
+        const excerpt = tailFile(logFile, 1500) ?? '';
+        const failed = (status: ResultManifest['status'], type: string, message: string, extra: { exitCode?: number; signal?: string } = {}): ResultManifest => ({
+          schemaVersion: 1, jobId: spec.jobId, status, metrics: {}, resources, logs: [logFile], error: { type, message, logExcerpt: excerpt, ...extra },
+        });
+        let manifest: ResultManifest;
+        if (spawnError) manifest = failed('failed', 'SpawnError', spawnError.message);
+        else if (why === 'timeout') manifest = failed('timeout', 'Timeout', `exceeded its time limit of ${limit} s and was killed`, signal ? { signal } : {});
+        else if (why === 'cancelled') manifest = failed('cancelled', 'Cancelled', 'cancelled', signal ? { signal } : {});
+        else if (signal) manifest = failed('failed', 'Signal', `runner process killed by ${signal}`, { signal });
+        else manifest = readResult(spec, code ?? -1, failed);
+        manifest = { ...manifest, resources: { ...manifest.resources, wallSec, gpus: spec.resources.gpus, gpuHours: resources.gpuHours } };
+        writeFileAtomic(jobResultPath(spec), JSON.stringify(manifest, null, 2));
+        resolve(manifest);
+      };
+      child.once('error', (e) => finish(null, null, e));
+      child.once('exit', (code, signal) => finish(code, signal));
+    });
+  }
+}
+
+type FailedFn = (status: ResultManifest['status'], type: string, message: string, extra?: { exitCode?: number }) => ResultManifest;
+
+/** Read and validate the result manifest a runner process wrote; classify a missing or malformed one. */
+function readResult(spec: JobSpec, exitCode: number, failed: FailedFn): ResultManifest {
+  const file = jobResultPath(spec);
+  if (!existsSync(file)) {
+    return exitCode === 0 ? failed('failed', 'BadResult', `runner exited 0 but wrote no ${file}`) : failed('failed', 'ExitCode', `runner exited with code ${exitCode} without a result`, { exitCode });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    return failed('failed', 'BadResult', `${file}: not JSON (${(e as Error).message})`, { exitCode });
+  }
+  const res = ResultManifestSchema.safeParse(parsed);
+  if (!res.success) return failed('failed', 'BadResult', `${file}: ${res.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { exitCode });
+  if (res.data.jobId !== spec.jobId) return failed('failed', 'BadResult', `${file}: jobId ${res.data.jobId} is not ${spec.jobId}`);
+  if (exitCode !== 0 && res.data.status === 'completed') return failed('failed', 'ExitCode', `runner exited with code ${exitCode}`, { exitCode });
+  return res.data;
+}
+
+export const executorFactories: Factory<Executor, unknown>[] = [
+  { name: 'inprocess', description: 'runs jobs inside the study process', create: () => new InProcessExecutor() },
+  {
+    name: 'subprocess',
+    description: 'runs each job as a local child process (lamdagent-runner)',
+    optionsSchema: SubprocessOptionsSchema,
+    create: (o) => new SubprocessExecutor(o as Partial<SubprocessOptions>),
+  },
+];

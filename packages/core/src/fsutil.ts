@@ -1,0 +1,37 @@
+import { closeSync, fsyncSync, openSync, renameSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** Write a file atomically: temp name in the same folder, fsync, rename. */
+export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  writeFileSync(tmp, data);
+  const fd = openSync(tmp, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+  fsyncDir(path.dirname(file));
+}
+
+/** fsync a folder so a rename inside it is durable. */
+export function fsyncDir(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    /* some file systems refuse fsync on folders; the rename is still atomic */
+  }
+}
+
+/** Last `maxChars` characters of a text file (for error excerpts). */
+export function tailFile(file: string, maxChars = 2000): string | undefined {
+  if (!existsSync(file)) return undefined;
+  const text = readFileSync(file, 'utf8');
+  return text.length > maxChars ? text.slice(-maxChars) : text;
+}

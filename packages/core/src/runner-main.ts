@@ -1,0 +1,20 @@
+import type { readFileSync as ReadFileSync } from 'node:fs';
+import { registerBuiltins } from './builtins.js';
+import { executeInProcess } from './execute.js';
+import { JobSpecSchema } from './jobs.js';
+import { loadPluginModule } from './plugins.js';
+import { Registry } from './registry.js';
+
+/** Run the job spec in `file` in this process; returns the exit code (0 completed, 1 not). */
+export async function runJobSpecFile(file: string, read: typeof ReadFileSync): Promise<number> {
+  const res = JobSpecSchema.safeParse(JSON.parse(read(file, 'utf8')));
+  if (!res.success) throw new Error(`${file}: not a job spec: ${res.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const spec = res.data;
+  const registry = new Registry();
+  await registerBuiltins(registry);
+  for (const p of spec.plugins) await loadPluginModule(registry, p, p, 'config');
+  const ctl = new AbortController();
+  process.once('SIGTERM', () => ctl.abort(new Error('SIGTERM')));
+  const manifest = await executeInProcess(spec, registry.runner(spec.runner), { signal: ctl.signal, onLog: (l) => process.stdout.write(`${l}\n`) });
+  return manifest.status === 'completed' ? 0 : 1;
+}

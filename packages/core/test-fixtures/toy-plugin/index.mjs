@@ -1,0 +1,88 @@
+// A toy plugin used by core's tests: models are JSON vectors, training moves them toward a dataset's
+// target, merging averages them, and the evaluator scores closeness to a task's target. Plain JS that
+// imports nothing from core: it exercises the plugin contract exactly as a third-party package would.
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+const readVec = (p) => JSON.parse(readFileSync(path.join(p, 'model.json'), 'utf8')).w;
+const writeVec = (dir, w) => {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'model.json'), JSON.stringify({ w }));
+};
+const sleep = (ms, signal) => new Promise((res, rej) => {
+  const t = setTimeout(res, ms);
+  signal?.addEventListener('abort', () => { clearTimeout(t); rej(signal.reason); }, { once: true });
+});
+const record = (spec) => {
+  const log = process.env.TOY_EXEC_LOG;
+  if (log) appendFileSync(log, `${spec.actionKey} ${spec.jobId}${spec.smoke ? ' smoke' : ''}\n`);
+};
+
+const trainRunner = {
+  name: 'toy-train',
+  version: '1',
+  async run(spec, ctx) {
+    record(spec);
+    const [model, dataset, lr] = spec.inputs;
+    const data = JSON.parse(readFileSync(dataset.value, 'utf8'));
+    if (data.fail === 'throw') throw new Error('dataset is broken');
+    if (data.fail === 'exit') process.exit(3);
+    if (data.fail === 'hang') await sleep(60_000, ctx.signal);
+    if (data.fail === 'noresult') process.exit(0);
+    if (data.fail === 'smoke' && spec.smoke) throw new Error('smoke check failed: bad tokenizer');
+    await sleep(Number(spec.params.sleepMs ?? 0), ctx.signal);
+    const w = readVec(model.value).map((x, i) => x + lr.value * (data.target[i] - x));
+    writeVec(spec.outputDir, w);
+    ctx.log(`trained to ${w}`);
+    return { metrics: { steps: 1 } };
+  },
+};
+
+const mergeRunner = {
+  name: 'toy-merge',
+  version: '1',
+  async run(spec) {
+    record(spec);
+    const models = spec.inputs.filter((i) => i.slot === 'models').map((i) => readVec(i.value));
+    const w = models[0].map((_, j) => models.reduce((a, m) => a + m[j], 0) / models.length);
+    writeVec(spec.outputDir, w);
+    return {};
+  },
+};
+
+export default {
+  name: 'toy-plugin',
+  version: '1.0.0',
+  apiVersion: 1,
+  provides: { actionTypes: ['sft', 'ties'], runners: ['toy-train', 'toy-merge'], evaluators: ['toy'] },
+  register(r) {
+    r.actionType({
+      type: 'sft',
+      description: 'move a model toward a dataset target',
+      slots: [{ name: 'model', type: 'model' }, { name: 'dataset', type: 'dataset' }, { name: 'learning_rate', type: 'number' }],
+      runner: 'toy-train',
+      smoke: { params: { sleepMs: 0 } },
+    });
+    r.actionType({
+      type: 'ties',
+      aliases: ['ties_merging'],
+      description: 'average models',
+      slots: [{ name: 'base_model', type: 'model' }, { name: 'models', type: 'model', repeat: { min: 2 } }, { name: 'weights', type: 'json' }, { name: 'density', type: 'number' }],
+      runner: 'toy-merge',
+    });
+    r.runner(trainRunner);
+    r.runner(mergeRunner);
+    r.evaluator({
+      name: 'toy',
+      create: () => ({
+        name: 'toy',
+        async evaluate(model, task, ctx) {
+          const w = readVec(model.value);
+          const target = task.options.target;
+          const d = Math.sqrt(w.reduce((a, x, i) => a + (x - target[i]) ** 2, 0));
+          return { task: task.name, metric: task.metric, score: Math.max(0, 1 - d), split: ctx.split, n: 1 };
+        },
+      }),
+    });
+  },
+};
