@@ -12,6 +12,7 @@ export {
 } from './skills/index.js';
 export type { WorldSkillInfo, WorldTaskInfo } from './skills/index.js';
 export { drawSplits } from './splits.js';
+export { pretrainCorpus } from './corpus.js';
 export type { SplitName, SplitSizes } from './splits.js';
 export {
   generateWorldData, readWorldManifest, WorldDataOptionsSchema, WorldDataManifestSchema, WORLD_DATA_FORMAT,
