@@ -68,6 +68,7 @@ export class LlmPolicy implements Policy {
   }
 
   async select(ctx: PolicyContext): Promise<Selection> {
+    ctx.signal.throwIfAborted();
     const rec: Record_ = { transcript: [], usage: [] };
     const view = makeView(ctx, this.#o.history, this.#d.redact);
     const available = availableBindings(ctx.space);
@@ -156,7 +157,7 @@ export class LlmPolicy implements Policy {
     try {
       reply = await this.#call('memory', messages, ctx, rec);
     } catch (e) {
-      if (ctx.signal.aborted) throw e;
+      ctx.signal.throwIfAborted();
       rec.transcript.push({ step: 'memory', role: 'error', content: this.#d.redact(`provider error: ${describe(e)}; memory unchanged`) });
       return { state: toJson(this.#state), transcript: rec.transcript, usage: rec.usage };
     }
@@ -218,7 +219,7 @@ export class LlmPolicy implements Policy {
       try {
         reply = await this.#call(step, messages, ctx, rec);
       } catch (e) {
-        if (ctx.signal.aborted) throw e;
+        ctx.signal.throwIfAborted();
         const why = this.#d.redact(`provider error: ${describe(e)}`);
         rec.transcript.push({ step, role: 'error', content: why });
         return { ok: false, reason: `${step} step: ${why}` };

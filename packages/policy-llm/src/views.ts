@@ -49,7 +49,8 @@ export function trialLine(t: TrialRecord, v: StudyView, detailed = false): strin
   const head = `#${t.index} ${formatAction(t.action)}`;
   if (t.state === 'failed') {
     const e = t.error;
-    let line = `${head} FAILED: ${e ? `${e.type}: ${oneLine(e.message, detailed ? 400 : 160)}` : 'no cause recorded'}`;
+    if (!detailed) return `${head} FAILED (${e?.type ?? 'error'})`;
+    let line = `${head} FAILED: ${e ? `${e.type}: ${oneLine(e.message, 300)}` : 'no cause recorded'}`;
     if (e?.logExcerpt && v.limits.logExcerptChars > 0) line += ` | log: ${oneLine(e.logExcerpt, v.limits.logExcerptChars, true)}`;
     return v.redact(line);
   }
@@ -165,7 +166,8 @@ function describeObject(o: PoolObject, v: StudyView, rewards: ReadonlyMap<string
   let s = o.name;
   if (o.type !== 'model' && o.type !== 'dataset') {
     const value = JSON.stringify(o.value);
-    if (value !== o.name && value !== JSON.stringify(o.name) && value.length <= 80) s += ` = ${value}`;
+    const squash = (x: string): string => x.replace(/\s+/g, '');
+    if (squash(value) !== squash(o.name) && value !== JSON.stringify(o.name) && value.length <= 80) s += ` = ${value}`;
   }
   if (o.type === 'model' || o.provenance) {
     const r = rewards.get(o.id);
