@@ -70,7 +70,10 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
         issues.push({ path: `${where}${Array.isArray(raw) ? '' : '.slots'}`, message: `${def.type} takes ${def.slots.length} slots (${expected}), got ${kinds.length}` });
         continue;
       }
-      def.slots.forEach((s) => (slotNames.push(s.name), slotTypes.push(s.type)));
+      for (const s of def.slots) {
+        slotNames.push(s.name);
+        slotTypes.push(s.type);
+      }
     } else {
       const r = def.slots[rep]!;
       const times = kinds.length - (def.slots.length - 1);
@@ -80,7 +83,10 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
       }
       def.slots.forEach((s, i) => {
         const n = i === rep ? times : 1;
-        for (let j = 0; j < n; j++) (slotNames.push(s.name), slotTypes.push(s.type));
+        for (let j = 0; j < n; j++) {
+          slotNames.push(s.name);
+          slotTypes.push(s.type);
+        }
       });
     }
     let ok = true;
