@@ -64,21 +64,28 @@ export function paramShapes(c: GPT2Config): [string, number[]][] {
   return out;
 }
 
+/** Where each parameter lives in the flat buffer, and the buffer's length. */
+export function paramLayout(config: GPT2Config): { specs: ParamSpec[]; size: number } {
+  let offset = 0;
+  const specs = paramShapes(config).map(([name, shape]) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const spec = { name, shape, offset, size, decay: shape.length === 2 };
+    offset += size;
+    return spec;
+  });
+  return { specs, size: offset };
+}
+
 export class ParamStore {
   readonly specs: readonly ParamSpec[];
   readonly flat: Float32Array;
   private tensors = new Map<string, tf.Tensor>();
 
   constructor(config: GPT2Config, flat?: Float32Array) {
-    let offset = 0;
-    this.specs = paramShapes(config).map(([name, shape]) => {
-      const size = shape.reduce((a, b) => a * b, 1);
-      const spec = { name, shape, offset, size, decay: shape.length === 2 };
-      offset += size;
-      return spec;
-    });
-    if (flat && flat.length !== offset) throw new Error(`tinylm: parameter buffer has ${flat.length} values, expected ${offset}`);
-    this.flat = flat ?? new Float32Array(offset);
+    const { specs, size } = paramLayout(config);
+    this.specs = specs;
+    if (flat && flat.length !== size) throw new Error(`tinylm: parameter buffer has ${flat.length} values, expected ${size}`);
+    this.flat = flat ?? new Float32Array(size);
     this.refresh();
   }
 
@@ -132,7 +139,7 @@ export class ParamStore {
   refresh(): void {
     const next = new Map<string, tf.Tensor>();
     for (const s of this.specs) {
-      next.set(s.name, tf.tensor(this.flat.slice(s.offset, s.offset + s.size), [...s.shape], 'float32'));
+      next.set(s.name, tf.keep(tf.tensor(this.flat.slice(s.offset, s.offset + s.size), [...s.shape], 'float32')));
     }
     this.disposeTensors();
     this.tensors = next;
