@@ -36,3 +36,4 @@ export * from './aggregators.js';
 export * from './redact.js';
 export { writeFileAtomic, fsyncDir, tailFile } from './fsutil.js';
 export { runJobSpecFile } from './runner-main.js';
+export * from './jsonl.js';
