@@ -2,7 +2,7 @@ import type { Action, JsonValue, Observation, Policy, PolicyContext, Selection, 
 import { cleanMemory, memoryWordLimit, parseMemoryState, toJson, type MemoryState } from './memory.js';
 import type { LlmPolicyOptions, Prices } from './options.js';
 import { parseObjectsAnswer, parseTypeAnswer } from './parse.js';
-import { type ChatMessage, type ChatProvider, ProviderError } from './providers/types.js';
+import { type ChatMessage, type ChatProvider, type ChatReply, ProviderError } from './providers/types.js';
 import type { Redactor } from './redact.js';
 import { withRetries } from './retry.js';
 import type { PromptTemplates, Step } from './templates.js';
@@ -241,17 +241,27 @@ export class LlmPolicy implements Policy {
   /** One provider call with retries; records its usage (server counts, else o200k counts). */
   async #call(step: Step, messages: readonly ChatMessage[], ctx: PolicyContext, rec: Record_): Promise<string> {
     const o = this.#o;
-    const reply = await withRetries(
-      () => this.#d.provider.chat({ messages, signal: ctx.signal }),
-      { maxRetries: o.maxRetries, baseMs: o.retryBaseMs, maxMs: o.retryMaxMs },
-      ctx.signal,
-      (n) =>
-        rec.transcript.push({
-          step,
-          role: 'error',
-          content: this.#d.redact(`provider: ${n.error.message}; retry ${n.attempt} of ${n.maxRetries} in ${(n.delayMs / 1000).toFixed(1)} s`),
-        }),
-    );
+    // A short-lived signal per call: client libraries that never remove their abort listeners attach
+    // them here, not to the study's long-lived signal.
+    const call = new AbortController();
+    const onAbort = (): void => call.abort(ctx.signal.reason);
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    let reply: ChatReply;
+    try {
+      reply = await withRetries(
+        () => this.#d.provider.chat({ messages, signal: call.signal }),
+        { maxRetries: o.maxRetries, baseMs: o.retryBaseMs, maxMs: o.retryMaxMs },
+        ctx.signal,
+        (n) =>
+          rec.transcript.push({
+            step,
+            role: 'error',
+            content: this.#d.redact(`provider: ${n.error.message}; retry ${n.attempt} of ${n.maxRetries} in ${(n.delayMs / 1000).toFixed(1)} s`),
+          }),
+      );
+    } finally {
+      ctx.signal.removeEventListener('abort', onAbort);
+    }
     const inputTokens = reply.usage?.inputTokens ?? (await countChatTokens(messages));
     const outputTokens = reply.usage?.outputTokens ?? (await countTokens(reply.text));
     rec.usage.push({ step, inputTokens, outputTokens, costUsd: costUsd(this.#d.prices, inputTokens, outputTokens) });

@@ -1,0 +1,134 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resumeStudy, runStudy } from '@lamdagent/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type FakeServer, lastUserMessage, type RecordedRequest, type ScriptStep, startFakeOpenAI } from './testing/fake-server.js';
+import { SECRET } from './testing/helpers.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const TOY_PLUGIN = path.resolve(here, '../test-fixtures/toy-plugin.mjs');
+const THIS_PLUGIN = path.resolve(here, 'index.ts');
+
+/**
+ * A fake agent LLM that reads the prompt like a model would: it answers the type step with a number,
+ * the objects step with valid indices read from the candidate lists (a new combination each time it
+ * is told its answer cannot be used), and the memory step with a note naming the new result.
+ */
+function makeAgent(): (req: RecordedRequest, n: number) => ScriptStep {
+  let malformedSent = false;
+  return (req, n) => agent(req, n, () => !malformedSent && n > 2 && (malformedSent = true));
+}
+
+function agent(req: RecordedRequest, n: number, sendMalformed: () => boolean): ScriptStep {
+  const body = req.body as { messages: { role: string; content: string }[] };
+  const first = body.messages[0]?.content ?? '';
+  const retries = body.messages.filter((m) => m.role === 'assistant').length;
+  if (n === 1) return { status: 429, headers: { 'retry-after': '0' } };
+  if (first.includes('# New result')) {
+    const line = /# New result\n(.*)/.exec(first)?.[1] ?? '';
+    return { reply: `Lesson: latest was ${line.slice(0, 80)}. Try merging the best produced models next.`, usage: { input: 700, output: 20 } };
+  }
+  if (first.includes('# Action types')) {
+    const count = Number(/between 0 and (\d+)/.exec(first)?.[1] ?? 0) + 1;
+    return { reply: `Choosing. [[${n % count}]]`, usage: { input: 500, output: 8 } };
+  }
+  if (sendMalformed()) return { reply: 'I am not sure what to pick.' }; // malformed: fed back, then answered
+  const sizes = new Map<string, number>();
+  for (const m of first.matchAll(/^List (\w+) \([^,]+, (\d+) candidates?\):/gm)) sizes.set(m[1] as string, Number(m[2]));
+  const lists = [...first.matchAll(/^\d+\. \w+: an index into list (\w+)/gm)].map((m) => m[1] as string);
+  const used = new Map<string, number>();
+  const picks = lists.map((l) => {
+    const size = sizes.get(l) ?? 1;
+    const k = used.get(l) ?? 0;
+    used.set(l, k + 1);
+    return (n + retries + k) % size;
+  });
+  return { reply: `[[${picks.join(', ')}]]`, usage: { input: 900, output: 12 } };
+}
+
+function makeStudyConfig(baseURL: string, iterations: number): { dir: string; configPath: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'policy-llm-study-'));
+  mkdirSync(path.join(dir, 'models', 'base'), { recursive: true });
+  writeFileSync(path.join(dir, 'models', 'base', 'model.json'), JSON.stringify({ w: [0, 0, 0] }));
+  mkdirSync(path.join(dir, 'data'));
+  const datasets = { a: { target: [1, 0, 0] }, b: { target: [0, 1, 0] }, c: { target: [0, 0, 1] }, broken: { fail: 'tokenizer mismatch' } };
+  for (const [name, d] of Object.entries(datasets)) writeFileSync(path.join(dir, 'data', `${name}.json`), JSON.stringify(d));
+  const config = {
+    seed: 7,
+    budget: { iterations },
+    policy: { name: 'llm', options: { provider: 'openai', model: 'gpt-4o-2024-08-06', baseURL, apiKeyEnv: 'TEST_OPENAI_KEY', retryBaseMs: 5, timeoutMs: 5000 } },
+    plugins: [TOY_PLUGIN, THIS_PLUGIN],
+    discoverPlugins: false,
+    executor: 'inprocess',
+    objects: {
+      base_models: ['models/base'],
+      models: ['models/base'],
+      datasets: Object.keys(datasets).map((n) => `data/${n}.json`),
+      lr: [0.5],
+      weights: [[0.5, 0.5]],
+      density: [0.5],
+    },
+    actions: { sft: ['models', 'datasets', 'lr'], ties_merging: ['base_models', 'models', 'models', 'weights', 'density'] },
+    tasks: [
+      { name: 'ta', evaluator: 'toy', options: { target: [1, 0, 0] } },
+      { name: 'tb', evaluator: 'toy', options: { target: [0, 1, 0] } },
+    ],
+  };
+  const configPath = path.join(dir, 'study.json');
+  writeFileSync(configPath, JSON.stringify(config, null, 2));
+  return { dir, configPath };
+}
+
+let server: FakeServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe('a whole study with the llm policy against a fake OpenAI server', () => {
+  it('runs, journals usage and memory, keeps redacted transcripts, and resumes with its memory', async () => {
+    server = await startFakeOpenAI(makeAgent());
+    const { dir, configPath } = makeStudyConfig(`${server.url}/v1`, 6);
+    const outDir = path.join(dir, 'study');
+    const env = { TEST_OPENAI_KEY: SECRET };
+    const summary = await runStudy({ configPath, outDir, env });
+    expect(summary.trials).toHaveLength(6);
+    expect(summary.trials.every((t) => t.policy?.policy === 'llm')).toBe(true);
+    expect(summary.trials.filter((t) => t.policy?.fallback)).toEqual([]);
+    expect(summary.trials.some((t) => t.state === 'complete')).toBe(true);
+    // Usage per step, from the server's counts, priced from the built-in gpt-4o table.
+    const steps = summary.trials.flatMap((t) => t.policy?.usage ?? []).map((u) => u.step);
+    expect(steps).toContain('type');
+    expect(steps).toContain('objects');
+    const first = summary.trials[0]?.policy?.usage ?? [];
+    expect(first[0]).toEqual({ step: 'objects', inputTokens: 900, outputTokens: 12, costUsd: (900 * 2.5 + 12 * 10) / 1e6 });
+
+    // Memory updates are journaled (state + usage), one per finished trial.
+    const journal = readFileSync(path.join(outDir, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const observes = journal.filter((r) => r.kind === 'observe') as { state?: { memory: string; updates: number }; usage: { step: string }[] }[];
+    expect(observes).toHaveLength(6);
+    expect(observes.every((o) => o.usage[0]?.step === 'memory')).toBe(true);
+    const lastMemory = observes[5]?.state?.memory ?? '';
+    expect(lastMemory).toMatch(/^Lesson: latest was #5 /);
+    expect(observes[5]?.state?.updates).toBe(6);
+
+    // Transcripts per trial, with the retry, the rejected answer and the feedback, and no key.
+    const jobs = readdirSync(path.join(outDir, 'jobs'));
+    const transcripts = jobs.flatMap((j) => readdirSync(path.join(outDir, 'jobs', j)).filter((f) => f.startsWith('transcript-')).map((f) => readFileSync(path.join(outDir, 'jobs', j, f), 'utf8')));
+    expect(transcripts.length).toBeGreaterThanOrEqual(12);
+    const all = transcripts.join('\n');
+    expect(all).toContain('HTTP 429');
+    expect(all).toContain('answer rejected: no answer found');
+    expect(all).not.toContain(SECRET);
+    expect(server.requests.every((r) => r.headers.authorization === `Bearer ${SECRET}`)).toBe(true);
+
+    // Resume with a larger budget: the policy restores its memory and shows it to the agent.
+    const before = server.requests.length;
+    const resumed = await resumeStudy({ dir: outDir, iterations: 7, env });
+    expect(resumed.trials).toHaveLength(7);
+    const next = server.requests.slice(before).find((r) => lastUserMessage(r).includes('# Reflections'));
+    expect(next && lastUserMessage(next)).toContain(lastMemory);
+  });
+});
