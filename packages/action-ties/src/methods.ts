@@ -111,9 +111,7 @@ export function mergeTensorsInPlace(
   // Task vectors, trimmed, weighted; each result rounded to f32 as torch does on f32 tensors.
   models.forEach((m, i) => {
     for (let j = 0; j < n; j++) m[j] = (m[j] as number) - (base[j] as number);
-    if (spec.method === 'ties') trimInPlace(m, spec.density);
-    const w = weights[i] as number;
-    if (w !== 1) for (let j = 0; j < n; j++) m[j] = (m[j] as number) * w;
+    trimInPlace(m, spec.method === 'ties' ? spec.density : 1, weights[i]);
   });
   if (spec.method === 'ties') return tiesInto(weights, spec.lambda, spec.normalize, base, models, out, n);
   let divisor = spec.normalize ? sum(weights) : 1;
@@ -127,6 +125,13 @@ export function mergeTensorsInPlace(
   return out;
 }
 
+/** Entries per block of the TIES combination (its float64 scratch stays in cache). */
+const BLOCK = 4096;
+
+/**
+ * Sign election and disjoint mean over the weighted task vectors, block by block, model by model,
+ * without data-dependent branches (random signs would defeat branch prediction).
+ */
 function tiesInto(
   weights: number[],
   lambda: number,
@@ -136,22 +141,43 @@ function tiesInto(
   out: Float32Array,
   n: number,
 ): Float32Array {
-  const count = deltas.length;
-  for (let j = 0; j < n; j++) {
-    let total = 0;
-    for (let i = 0; i < count; i++) total += (deltas[i] as Float32Array)[j] as number;
-    const positive = total >= 0;
-    let mixed = 0;
-    let divisor = 0;
-    for (let i = 0; i < count; i++) {
-      const d = (deltas[i] as Float32Array)[j] as number;
-      if (positive ? d > 0 : d < 0) {
-        mixed += d;
-        divisor += weights[i] as number;
+  const sign = new Float64Array(BLOCK);
+  const mixed = new Float64Array(BLOCK);
+  const divisor = new Float64Array(BLOCK);
+  const first = deltas[0] as Float32Array;
+  for (let start = 0; start < n; start += BLOCK) {
+    const len = Math.min(BLOCK, n - start);
+    // Elected sign: + where the weighted sum is >= 0 (get_mask(method="sum")), else -.
+    for (let j = 0; j < len; j++) sign[j] = first[start + j] as number;
+    for (let i = 1; i < deltas.length; i++) {
+      const d = deltas[i] as Float32Array;
+      for (let j = 0; j < len; j++) sign[j] = (sign[j] as number) + (d[start + j] as number);
+    }
+    for (let j = 0; j < len; j++) {
+      sign[j] = 2 * +((sign[j] as number) >= 0) - 1;
+      mixed[j] = 0;
+      divisor[j] = 0;
+    }
+    // Agreeing entries (a zero entry agrees with neither sign) and their weights.
+    for (let i = 0; i < deltas.length; i++) {
+      const d = deltas[i] as Float32Array;
+      const w = weights[i] as number;
+      for (let j = 0; j < len; j++) {
+        const x = d[start + j] as number;
+        const agree = +(x * (sign[j] as number) > 0);
+        mixed[j] = (mixed[j] as number) + agree * x;
+        divisor[j] = (divisor[j] as number) + agree * w;
       }
     }
-    if (normalize && divisor !== 0) mixed /= divisor;
-    out[j] = (base[j] as number) + lambda * mixed;
+    if (normalize) {
+      for (let j = 0; j < len; j++) {
+        const v = divisor[j] as number;
+        // A divisor of 0 becomes 1 (mergekit: divisor[divisor == 0] = 1).
+        out[start + j] = (base[start + j] as number) + lambda * ((mixed[j] as number) / (v + +(v === 0)));
+      }
+    } else {
+      for (let j = 0; j < len; j++) out[start + j] = (base[start + j] as number) + lambda * (mixed[j] as number);
+    }
   }
   return out;
 }

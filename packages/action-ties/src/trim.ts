@@ -23,13 +23,14 @@ const HIGH_BUCKETS = 1 << 15; // the sign bit is cleared, so the high half is at
 const LOW_BUCKETS = 1 << 16;
 
 /**
- * Zeroes, in place, every entry of `delta` outside its top `keepCount(n, density)` by magnitude and
- * returns `delta`. Linear time: a two-level radix select on the magnitude bits, then one masking pass.
+ * Zeroes, in place, every entry of `delta` outside its top `keepCount(n, density)` by magnitude, then
+ * multiplies the kept entries by `scale` (rounding each product to float32), and returns `delta`.
+ * Linear time: a two-level radix select on the magnitude bits, then one masking pass.
  */
-export function trimInPlace(delta: Float32Array, density: number): Float32Array {
+export function trimInPlace(delta: Float32Array, density: number, scale = 1): Float32Array {
   const n = delta.length;
   const k = keepCount(n, density);
-  if (k >= n) return delta;
+  if (k >= n) return scaleInPlace(delta, scale);
   const bits = new Uint32Array(delta.buffer, delta.byteOffset, n);
 
   // Level 1: which high-16-bit bucket holds the k-th largest magnitude.
@@ -57,17 +58,24 @@ export function trimInPlace(delta: Float32Array, density: number): Float32Array 
   }
   const threshold = (hi << 16) | lo;
 
-  // Mask: keep everything above the threshold and the first `remaining` entries equal to it.
+  // Mask: keep everything above the threshold and the first `remaining` entries equal to it (in
+  // index order). Branch-free on the common path: the comparison becomes an all-ones or zero mask.
   for (let i = 0; i < n; i++) {
-    const m = (bits[i] as number) & 0x7fffffff;
-    if (m > threshold) continue;
-    if (m === threshold && remaining > 0) {
-      remaining--;
+    const b = bits[i] as number;
+    const m = b & 0x7fffffff;
+    if (m === threshold) {
+      if (remaining > 0) remaining--;
+      else bits[i] = 0;
       continue;
     }
-    bits[i] = 0;
+    bits[i] = b & -(+(m > threshold) | 0);
   }
-  return delta;
+  return scaleInPlace(delta, scale);
+}
+
+function scaleInPlace(a: Float32Array, scale: number): Float32Array {
+  if (scale !== 1) for (let i = 0; i < a.length; i++) a[i] = (a[i] as number) * scale;
+  return a;
 }
 
 /** A trimmed copy of `delta` (see `trimInPlace`); the input is left untouched. */
