@@ -1,0 +1,89 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { main } from './cli.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const BIN = path.join(here, '..', 'dist', 'bin.js');
+const TOY = path.join(here, '..', '..', 'core', 'test-fixtures', 'toy-plugin', 'index.mjs');
+
+function toyConfig(iterations = 4): { dir: string; config: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cli-'));
+  mkdirSync(path.join(dir, 'models', 'base'), { recursive: true });
+  writeFileSync(path.join(dir, 'models', 'base', 'model.json'), JSON.stringify({ w: [0, 0, 0] }));
+  writeFileSync(path.join(dir, 'a.json'), JSON.stringify({ target: [1, 0, 0] }));
+  writeFileSync(path.join(dir, 'b.json'), JSON.stringify({ target: [0, 1, 0] }));
+  const config = path.join(dir, 'study.yaml');
+  writeFileSync(
+    config,
+    `seed: 1\nbudget: { iterations: ${iterations} }\npolicy: random-type\nplugins: [${JSON.stringify(TOY)}]\ndiscoverPlugins: false\nobjects:\n  base_models: [models/base]\n  models: [models/base]\n  datasets: [a.json, b.json]\n  lr: [0.5]\n  weights: [[0.5, 0.5]]\n  density: [0.5]\nactions:\n  sft: [models, datasets, lr]\n  ties_merging: [base_models, models, models, weights, density]\ntasks:\n  - { name: ta, evaluator: toy, options: { target: [1, 0, 0] } }\n`,
+  );
+  return { dir, config };
+}
+
+async function run(argv: string[], cwd = process.cwd()): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  let code: number;
+  try {
+    code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, cwd });
+  } catch (e) {
+    err.push((e as Error).message);
+    code = (e as { exitCode?: number }).exitCode ?? 1;
+  }
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('lamdagent CLI', () => {
+  it('runs a study with progress, then answers status, top and show with stable JSON', async () => {
+    const { dir, config } = toyConfig(5);
+    const r = await run(['run', config, '--out', 'st', '--json'], dir);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/\[1\/5\] /);
+    expect(r.err).toMatch(/best \d\.\d{3}/);
+    const status = JSON.parse(r.out) as { trials: Record<string, unknown>[]; top: { pipeline: unknown }[] };
+    expect(status.trials).toHaveLength(5);
+    expect(Object.keys(status.trials[0]!).sort()).toEqual(['action', 'actionType', 'cachedFrom', 'durationSec', 'error', 'fallback', 'index', 'inputs', 'produced', 'reward', 'scores', 'state'].sort());
+    const top = JSON.parse((await run(['top', 'st', '-k', '2', '--json'], dir)).out) as { rank: number; pipeline: { trial: number } }[];
+    expect(top[0]!.rank).toBe(1);
+    expect(typeof top[0]!.pipeline.trial).toBe('number');
+    const text = (await run(['status', 'st'], dir)).out;
+    expect(text).toMatch(/#\s+state\s+action/);
+    const show = JSON.parse((await run(['show', 'st', '0', '--json'], dir)).out) as { index: number; durations: object };
+    expect(show.index).toBe(0);
+    const resumed = await run(['resume', 'st', '--iterations', '6'], dir);
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse((await run(['status', 'st', '--json'], dir)).out).trials).toHaveLength(6);
+  });
+
+  it('validates a config and lists plugins', async () => {
+    const { dir, config } = toyConfig();
+    const v = await run(['validate', config, '--json'], dir);
+    expect(v.code).toBe(0);
+    expect(JSON.parse(v.out)).toMatchObject({ valid: true, format: 'native', policy: 'random-type' });
+    const p = await run(['plugins', '--config', config, '--json'], dir);
+    const plugins = JSON.parse(p.out) as { name: string; provides: { kind: string; name: string }[] }[];
+    expect(plugins.map((x) => x.name)).toContain('toy-plugin');
+    expect(plugins.find((x) => x.name === '@lamdagent/core')!.provides).toContainEqual({ kind: 'policy', name: 'random' });
+  });
+
+  it('exits 2 with the file and field for bad input, and teaches with --help', () => {
+    const { dir } = toyConfig();
+    const bad = path.join(dir, 'bad.yaml');
+    writeFileSync(bad, 'objects: {}\nactions: {}\ntasks: [[a, acc]]\nbudget: { iterations: -1 }\n');
+    const r = spawnSync(process.execPath, [BIN, 'validate', bad], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`${bad}: invalid config`);
+    expect(r.stderr).toContain('budget.iterations: Too small: expected number to be >0');
+    expect(spawnSync(process.execPath, [BIN, 'status', path.join(dir, 'nope')], { encoding: 'utf8' }).status).toBe(2);
+    expect(spawnSync(process.execPath, [BIN, 'run'], { encoding: 'utf8' }).status).toBe(2);
+    expect(spawnSync(process.execPath, [BIN, 'frobnicate'], { encoding: 'utf8' }).stderr).toContain('unknown command "frobnicate"');
+    const help = spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('lamdagent run CONFIG');
+    expect(spawnSync(process.execPath, [BIN, 'run', '--help'], { encoding: 'utf8' }).stdout).toContain('--iterations N');
+  });
+});
