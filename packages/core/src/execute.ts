@@ -83,6 +83,7 @@ export async function executeInProcess(spec: JobSpec, runner: Runner, opts: Exec
     if (timer) clearTimeout(timer);
     opts.signal.removeEventListener('abort', onAbort);
   }
-  writeFileAtomic(jobResultPath(spec), JSON.stringify(manifest, null, 2));
+  // The journal is the durable record of a trial; the manifest beside the job is for people and tools.
+  writeFileAtomic(jobResultPath(spec), JSON.stringify(manifest, null, 2), { durable: false });
   return manifest;
 }

@@ -97,7 +97,7 @@ export class SubprocessExecutor implements Executor {
         else if (signal) manifest = failed('failed', 'Signal', `runner process killed by ${signal}`, { signal });
         else manifest = readResult(spec, code ?? -1, failed);
         manifest = { ...manifest, resources: { ...manifest.resources, wallSec, gpus: spec.resources.gpus, gpuHours: resources.gpuHours } };
-        writeFileAtomic(jobResultPath(spec), JSON.stringify(manifest, null, 2));
+        writeFileAtomic(jobResultPath(spec), JSON.stringify(manifest, null, 2), { durable: false });
         resolve(manifest);
       };
       child.once('error', (e) => finish(null, null, e));

@@ -1,18 +1,23 @@
 import { closeSync, fsyncSync, openSync, renameSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** Write a file atomically: temp name in the same folder, fsync, rename. */
-export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+/**
+ * Write a file atomically: temp name in the same folder, fsync, rename, fsync the folder. With
+ * `durable: false` the fsyncs are skipped (still atomic: readers see the old or the new file).
+ */
+export function writeFileAtomic(file: string, data: string | Uint8Array, opts: { durable?: boolean } = {}): void {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
   writeFileSync(tmp, data);
-  const fd = openSync(tmp, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+  if (opts.durable !== false) {
+    const fd = openSync(tmp, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
   }
   renameSync(tmp, file);
-  fsyncDir(path.dirname(file));
+  if (opts.durable !== false) fsyncDir(path.dirname(file));
 }
 
 /** fsync a folder so a rename inside it is durable. */

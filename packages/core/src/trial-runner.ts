@@ -323,7 +323,8 @@ export class TrialRunner {
         }
       }
       const t0 = performance.now();
-      manifest = await d.executor.submit(spec, ectx, (h) => d.journal.append({ kind: 'job', index, jobId: h.jobId, executor: d.executor.name, ...(h.externalId ? { externalId: h.externalId } : {}) }));
+      // Only jobs with an external id (a pid, a Slurm job) can be re-attached after a crash: journal those.
+      manifest = await d.executor.submit(spec, ectx, (h) => h.externalId && d.journal.append({ kind: 'job', index, jobId: h.jobId, executor: d.executor.name, externalId: h.externalId }));
       durations['execute'] = secs(t0);
     }
     if (manifest.status !== 'completed') return fail(manifest.error ?? { type: manifest.status, message: `job ${manifest.status}` }, manifest.metrics);
