@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from './backend.js';
 import type { GPT2Config } from './config.js';
-import { MASK_VALUE, embed, lmHead, mlp, transformer, type Weights } from './forward.js';
+import { MASK_VALUE, attend, embed, keyValueLayout, lmHead, mlp, qkvProjections, queryLayout, transformer, type LayerKV, type Weights } from './forward.js';
 import { lengthSortedBatches } from './logprobs.js';
 import type { TinyLM } from './model.js';
 import { layerNorm, linear } from './ops.js';
@@ -20,12 +20,6 @@ export interface GenerateOptions {
 }
 
 type T2 = tf.Tensor2D;
-type T3 = tf.Tensor3D;
-
-interface LayerCache {
-  k: T3;
-  v: T3;
-}
 
 /** Index of the largest value in row `row` of a [rows, n] buffer; ties go to the lowest index. */
 function argmaxRow(values: ArrayLike<number>, row: number, n: number): number {
@@ -42,44 +36,39 @@ function argmaxRow(values: ArrayLike<number>, row: number, n: number): number {
 }
 
 /** One decoding step for B single tokens against the cache; returns logits [B, V] and the grown cache. */
-function decodeStep(w: Weights, c: GPT2Config, tokens: Int32Array, positions: Int32Array, cache: LayerCache[], keyMask: Float32Array): { logits: T2; cache: LayerCache[] } {
+function decodeStep(w: Weights, c: GPT2Config, tokens: Int32Array, positions: Int32Array, cache: LayerKV[], keyMask: Float32Array): { logits: T2; cache: LayerKV[] } {
   const B = tokens.length;
   const H = c.nHead;
-  const dh = c.nEmbd / H;
-  const Lc = keyMask.length / B;
-  const mask = tf.tensor4d(keyMask, [B, 1, 1, Lc]);
+  const mask = tf.tensor4d(keyMask, [1, B, 1, keyMask.length / B]);
   let x = embed(w, tokens, positions);
-  const next: LayerCache[] = [];
+  const next: LayerKV[] = [];
   for (let i = 0; i < c.nLayer; i++) {
     const n = layerNames(i);
     const h = layerNorm(x, w.get(n.ln1w) as tf.Tensor1D, w.get(n.ln1b) as tf.Tensor1D, c.layerNormEpsilon);
-    const qkv = linear(h, w.get(n.attnW) as T2, w.get(n.attnB) as tf.Tensor1D);
-    const [q, k, v] = tf.split(tf.reshape(qkv, [B, 3, c.nEmbd]), 3, 1).map((t) => tf.reshape(t, [B * H, 1, dh])) as [T3, T3, T3];
-    const layer = cache[i] as LayerCache;
-    const kc = tf.concat([layer.k, k], 1);
-    const vc = tf.concat([layer.v, v], 1);
-    next.push({ k: kc, v: vc });
-    const scores = tf.matMul(tf.mul(q, 1 / Math.sqrt(dh)), kc, false, true);
-    const probs = tf.softmax(tf.add(tf.reshape(scores, [B, H, 1, Lc]), mask));
-    const o = tf.reshape(tf.matMul(tf.reshape(probs, [B * H, 1, Lc]) as T3, vc), [B, c.nEmbd]) as T2;
+    const [q, k, v] = qkvProjections(h, w, i);
+    const step = keyValueLayout(k, v, B, 1, H);
+    const layer = cache[i] as LayerKV;
+    const kv = { kf: tf.concat([layer.kf, step.kf], 2), vf: tf.concat([layer.vf, step.vf], 0) };
+    next.push(kv);
+    const o = tf.reshape(attend(queryLayout(q, B, 1, H), kv, mask, B, H), [B, c.nEmbd]) as T2;
     x = tf.add(x, linear(o, w.get(n.projW) as T2, w.get(n.projB) as tf.Tensor1D));
     x = tf.add(x, mlp(layerNorm(x, w.get(n.ln2w) as tf.Tensor1D, w.get(n.ln2b) as tf.Tensor1D, c.layerNormEpsilon), w, i));
   }
   return { logits: lmHead(w, x), cache: next };
 }
 
-/** Additive [B, 1, L, L] mask: causal, and no attention to left padding. */
+/** Additive [L, B, 1, L] mask (query, row, head, key): causal, and no attention to left padding. */
 function paddedCausalMask(pads: readonly number[], L: number): tf.Tensor4D {
   const B = pads.length;
-  const data = new Float32Array(B * L * L);
-  for (let b = 0; b < B; b++) {
-    const p = pads[b] as number;
-    for (let i = 0; i < L; i++) {
-      const row = (b * L + i) * L;
+  const data = new Float32Array(L * B * L);
+  for (let i = 0; i < L; i++) {
+    for (let b = 0; b < B; b++) {
+      const p = pads[b] as number;
+      const row = (i * B + b) * L;
       for (let j = 0; j < L; j++) if (j > i || j < p) data[row + j] = MASK_VALUE;
     }
   }
-  return tf.tensor4d(data, [B, 1, L, L]);
+  return tf.tensor4d(data, [L, B, 1, L]);
 }
 
 /** Left-padded inputs and per-row positions for sequences of token ids. */
@@ -100,7 +89,7 @@ function leftPad(seqs: readonly number[][], padId: number): { ids: Int32Array; p
 }
 
 /** Logits [B, V] at the last position of each left-padded row (full forward; returns the cache too). */
-function prefill(w: Weights, c: GPT2Config, seqs: readonly number[][], padId: number, keepCache: boolean): { logits: T2; cache: LayerCache[] } {
+function prefill(w: Weights, c: GPT2Config, seqs: readonly number[][], padId: number, keepCache: boolean): { logits: T2; cache: LayerKV[] } {
   const { ids, positions, pads, L } = leftPad(seqs, padId);
   const B = seqs.length;
   const { hidden, cache } = transformer(w, c, ids, positions, B, L, paddedCausalMask(pads, L), keepCache);
@@ -147,11 +136,11 @@ function generateBatch(model: TinyLM, prompts: number[][], maxNew: number, stops
       fed[b]?.push(t);
       return t;
     });
-  let cache: LayerCache[] = [];
+  let cache: LayerKV[] = [];
   let tokens = choose(
     tf.tidy(() => {
       const r = prefill(w, c, prompts, tok.padId, useCache);
-      cache = r.cache.map((l) => ({ k: tf.keep(l.k), v: tf.keep(l.v) }));
+      cache = r.cache.map((l) => ({ kf: tf.keep(l.kf), vf: tf.keep(l.vf) }));
       return r.logits.dataSync();
     }),
   );
@@ -170,14 +159,14 @@ function generateBatch(model: TinyLM, prompts: number[][], maxNew: number, stops
       const input = tokens;
       const logits = tf.tidy(() => {
         const r = decodeStep(w, c, input, positions, prev, flatMask);
-        cache = r.cache.map((l) => ({ k: tf.keep(l.k), v: tf.keep(l.v) }));
+        cache = r.cache.map((l) => ({ kf: tf.keep(l.kf), vf: tf.keep(l.vf) }));
         return r.logits.dataSync();
       });
-      for (const l of prev) tf.dispose([l.k, l.v]);
+      for (const l of prev) tf.dispose([l.kf, l.vf]);
       tokens = choose(logits);
     }
   } finally {
-    for (const l of cache) tf.dispose([l.k, l.v]);
+    for (const l of cache) tf.dispose([l.kf, l.vf]);
   }
   return rows.map((r) => r.text);
 }
