@@ -1,0 +1,30 @@
+// `npm run bench`: runs every benchmark in sequence (after `turbo run build`) and prints their figures.
+// Each benchmark measures its comparisons side by side in one run and prints ratios.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BENCHES = [
+  ['study loop overhead', 'benchmarks/loop.bench.mjs'],
+  ['tiny model: SFT and generation tokens/s', 'packages/tinylm/bench/bench.mjs'],
+  ['TIES merge throughput', 'packages/action-ties/bench/merge.bench.mjs'],
+  ['LLM policy prompt tokens per iteration', 'packages/policy-llm/bench/tokens.bench.mjs'],
+  ['local executor concurrency 1 vs 2', 'benchmarks/concurrency.bench.mjs'],
+  ['quickstart wall time', 'benchmarks/quickstart.bench.mjs'],
+];
+const only = process.argv.slice(2);
+let failed = 0;
+for (const [name, file] of BENCHES) {
+  if (only.length && !only.some((o) => file.includes(o))) continue;
+  const abs = path.join(root, file);
+  console.log(`\n=== ${name} (${file})`);
+  if (!existsSync(abs)) {
+    console.log('(not present)');
+    continue;
+  }
+  const r = spawnSync(process.execPath, [abs], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) failed++;
+}
+process.exit(failed ? 1 : 0);
