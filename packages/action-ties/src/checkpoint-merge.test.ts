@@ -165,6 +165,27 @@ describe('mergeCheckpoints', () => {
     expect(result.method).toBe('linear');
   });
 
+  it('streams tensors larger than chunkElements in chunks, with the same result as whole', async () => {
+    const arch = archIn('BF16');
+    const { base, models } = await family(arch, 3, { base: 400 });
+    const specs: MergeSpecInput[] = [ties, { method: 'ties', weights: [1, 1, 1], density: 1 }, { method: 'task_arithmetic', weights: [0.5, 0.5, 1], lambda: 0.8 }];
+    for (const [k, spec] of specs.entries()) {
+      const whole = join(dir, `whole-${k}`);
+      await mergeCheckpoints({ merge: spec, base, models, outputDir: whole });
+      for (const chunkElements of [7, 50]) {
+        const out = join(dir, `chunked-${k}-${chunkElements}`);
+        const result = await mergeCheckpoints({ merge: spec, base, models, outputDir: out, chunkElements });
+        expect(result.mergedTensors).toBe(6);
+        for (const f of result.files) {
+          expect((await readFile(join(out, f))).equals(await readFile(join(whole, f))), `${f}, chunks of ${chunkElements}`).toBe(true);
+        }
+      }
+    }
+    const lin: MergeSpecInput = { method: 'linear', weights: [1, 2, 3] };
+    await mergeCheckpoints({ merge: lin, models, outputDir: join(dir, 'lin'), chunkElements: 5 });
+    expect(await expectMatchesPure(join(dir, 'lin'), undefined, models, lin)).toBe(arch.length);
+  });
+
   describe('errors', () => {
     it('names the file and tensor of a missing, extra or reshaped tensor, before writing anything', async () => {
       const { base, models } = await family(ARCH, 1);
@@ -210,6 +231,8 @@ describe('mergeCheckpoints', () => {
         );
       }
       await expect(mergeCheckpoints({ merge: { method: 'ties', weights: [1, 1] }, models, outputDir })).rejects.toThrow(/ties needs a base model/);
+      await expect(mergeCheckpoints({ merge: { method: 'ties', weights: [1, 1] }, base, models, outputDir, chunkElements: 0 })).rejects.toThrow(/chunkElements must be a positive integer/);
+      await expect(mergeCheckpoints({ merge: { method: 'ties', weights: [1, 1] }, base, models, outputDir, maxShardBytes: 1.5 })).rejects.toThrow(/maxShardBytes must be a positive integer/);
       await expect(mergeCheckpoints({ merge: ties, base, models: [...models, join(dir, 'nope')], outputDir })).rejects.toSatisfy(
         (e: unknown) => isSafetensorsError(e, 'CHECKPOINT_NOT_FOUND') && e.message.includes(join(dir, 'nope')),
       );

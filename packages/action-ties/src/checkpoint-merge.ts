@@ -9,6 +9,7 @@ import {
   type Checkpoint,
   type Dtype,
 } from '@lamdagent/safetensors';
+import { DEFAULT_CHUNK_ELEMENTS, mergeTensorChunked } from './chunked-merge.js';
 import { copyNonWeightFiles } from './copy-files.js';
 import { MergeOptionsError, TensorMismatchError } from './errors.js';
 import { mergeTensorsInPlace, resolveMergeSpec, type MergeMethod, type MergeSpec, type MergeSpecInput } from './methods.js';
@@ -46,6 +47,11 @@ export interface MergeCheckpointsOptions {
   maxShardBytes?: number;
   /** Copy the template's non-weight files (config.json, tokenizer files, ...); default true. */
   copyFiles?: boolean;
+  /**
+   * Tensors with more elements than this are streamed in chunks of this many elements instead of
+   * being held whole (default 2^24: 64 MB per input as float32). Bounds memory for any tensor size.
+   */
+  chunkElements?: number;
   signal?: AbortSignal;
   onProgress?: (progress: MergeProgress) => void;
 }
@@ -76,13 +82,17 @@ interface Input {
   ckpt: Checkpoint;
 }
 
-type Loaded = { kind: 'merge'; base: Float32Array | null; models: Float32Array[] } | { kind: 'copy'; bytes: Uint8Array };
+type Loaded =
+  | { kind: 'merge'; base: Float32Array | null; models: Float32Array[] }
+  | { kind: 'copy'; bytes: Uint8Array }
+  | { kind: 'chunked'; n: number };
 
 /**
  * Merges checkpoints of the same architecture tensor by tensor: for each tensor, reads it from every
  * input (prefetching the next tensor while the current one is merged), merges in float32, encodes it to
- * the base's dtype (F16/BF16 round to nearest, ties to even) and streams it to the output. Peak memory
- * is about two tensors' worth of inputs, whatever the model size. Every input is checked first (names,
+ * the base's dtype (F16/BF16 round to nearest, ties to even) and streams it to the output. Tensors
+ * larger than `chunkElements` are streamed in chunks. Peak memory is about two tensors (at most
+ * `chunkElements` each) per input, whatever the model size. Every input is checked first (names,
  * shapes, dtypes), so a mismatch fails before anything is written.
  */
 export async function mergeCheckpoints(options: MergeCheckpointsOptions): Promise<MergeCheckpointsResult> {
@@ -92,6 +102,9 @@ export async function mergeCheckpoints(options: MergeCheckpointsOptions): Promis
   if (spec.method !== 'linear' && options.base === undefined) throw new MergeOptionsError(`${spec.method} needs a base model`);
   if (options.maxShardBytes !== undefined && !(Number.isSafeInteger(options.maxShardBytes) && options.maxShardBytes > 0)) {
     throw new MergeOptionsError(`maxShardBytes must be a positive integer, got ${options.maxShardBytes}`);
+  }
+  if (options.chunkElements !== undefined && !(Number.isSafeInteger(options.chunkElements) && options.chunkElements > 0)) {
+    throw new MergeOptionsError(`chunkElements must be a positive integer, got ${options.chunkElements}`);
   }
 
   const opened: Input[] = [];
@@ -176,9 +189,12 @@ async function writeShards(
   bytesTotal: number,
 ): Promise<{ merged: number; copied: number }> {
   const items = shards.flatMap((s) => s.tensors);
+  const chunkElements = options.chunkElements ?? DEFAULT_CHUNK_ELEMENTS;
   const read = async (i: number): Promise<Loaded> => {
-    const { name, dtype } = items[i] as (typeof items)[number];
+    const { name, dtype, shape } = items[i] as (typeof items)[number];
     if (!MERGED_DTYPES.has(dtype)) return { kind: 'copy', bytes: await template.ckpt.readBytes(name) };
+    const n = shape.reduce((a, b) => a * b, 1);
+    if (n > chunkElements) return { kind: 'chunked', n };
     const [b, ...ms] = await Promise.all([base ? base.ckpt.readFloat32(name) : null, ...models.map((m) => m.ckpt.readFloat32(name))]);
     return { kind: 'merge', base: b ?? null, models: ms as Float32Array[] };
   };
@@ -205,18 +221,21 @@ async function writeShards(
           const loaded = await (pending as Promise<Loaded>);
           pending = next < items.length ? load(next) : undefined;
           next++;
-          let bytes: Uint8Array;
           if (loaded.kind === 'copy') {
-            bytes = loaded.bytes;
+            await writer.write(item.name, loaded.bytes);
             copied++;
+          } else if (loaded.kind === 'chunked') {
+            const t = { name: item.name, dtype: item.dtype, n: loaded.n };
+            const ms = models.map((m) => m.ckpt);
+            await mergeTensorChunked(spec, t, base?.ckpt, ms, writer, chunkElements, options.signal);
+            merged++;
           } else {
             // The base's array (or the first model's, for linear) receives the result.
             const out = loaded.base ?? (loaded.models[0] as Float32Array);
             mergeTensorsInPlace(spec, loaded.base, loaded.models, out);
-            bytes = encodeFromFloat32(out, item.dtype, item.name);
+            await writer.write(item.name, encodeFromFloat32(out, item.dtype, item.name));
             merged++;
           }
-          await writer.write(item.name, bytes);
           bytesDone += item.byteLength;
           options.onProgress?.({ tensor: item.name, done: merged + copied, total: items.length, bytesDone, bytesTotal });
         }

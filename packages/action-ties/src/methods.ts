@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MergeOptionsError } from './errors.js';
-import { trimInPlace } from './trim.js';
+import { trimInPlace, type MagnitudeSelector } from './trim.js';
 
 /**
  * Per-tensor merge methods over Float32Arrays, with mergekit's semantics
@@ -90,15 +90,26 @@ function checkLengths(base: Float32Array | null, models: readonly Float32Array[]
   return n;
 }
 
+/** models[i] -= base, in place (a task vector, rounded to float32). */
+export function subtractInPlace(model: Float32Array, base: Float32Array): Float32Array {
+  for (let j = 0; j < model.length; j++) model[j] = (model[j] as number) - (base[j] as number);
+  return model;
+}
+
 /**
  * Merges one tensor, reusing the model arrays as scratch space (they are overwritten); writes into
  * `out` (which may alias `base`) and returns it. `base` is null only for `linear`.
+ *
+ * The arrays may also be one chunk of a larger tensor, for a streamed merge: every step is
+ * elementwise except TIES trimming, which then needs `selectors`, one per model, already fed the whole
+ * task vectors (see `MagnitudeSelector`) and applied to the chunks in index order.
  */
 export function mergeTensorsInPlace(
   spec: MergeSpec,
   base: Float32Array | null,
   models: Float32Array[],
   out: Float32Array,
+  selectors?: readonly MagnitudeSelector[],
 ): Float32Array {
   const n = checkLengths(base, models);
   if (spec.weights.length !== models.length) {
@@ -110,8 +121,10 @@ export function mergeTensorsInPlace(
   const weights = spec.weights.map(Math.fround);
   // Task vectors, trimmed, weighted; each result rounded to f32 as torch does on f32 tensors.
   models.forEach((m, i) => {
-    for (let j = 0; j < n; j++) m[j] = (m[j] as number) - (base[j] as number);
-    trimInPlace(m, spec.method === 'ties' ? spec.density : 1, weights[i]);
+    subtractInPlace(m, base);
+    const selector = selectors?.[i];
+    if (selector) selector.apply(m, weights[i]);
+    else trimInPlace(m, spec.method === 'ties' ? spec.density : 1, weights[i]);
   });
   if (spec.method === 'ties') return tiesInto(weights, spec.lambda, spec.normalize, base, models, out, n);
   let divisor = spec.normalize ? sum(weights) : 1;

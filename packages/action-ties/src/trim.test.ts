@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keepCount, magnitudeTrim, trimInPlace } from './trim.js';
+import { keepCount, MagnitudeSelector, magnitudeTrim, trimInPlace } from './trim.js';
 
 const f32 = (xs: number[]): Float32Array => Float32Array.from(xs);
 const list = (a: Float32Array): number[] => Array.from(a, (x) => (Object.is(x, -0) ? 0 : x));
@@ -63,6 +63,36 @@ describe('trimInPlace', () => {
       const expected = new Float32Array(xs.length);
       for (const i of order.slice(0, k)) expected[i] = xs[i]!;
       expect(list(magnitudeTrim(xs, density))).toEqual(list(expected));
+    }
+  });
+});
+
+describe('MagnitudeSelector', () => {
+  it('selects over chunks exactly as over the whole task vector, ties included', () => {
+    let seed = 99;
+    const rand = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const xs = f32(Array.from({ length: 1000 }, () => Math.round((rand() - 0.5) * 50) / 8));
+    for (const density of [0.05, 0.5, 0.77, 1]) {
+      const whole = trimInPlace(Float32Array.from(xs), density, 0.5);
+      for (const size of [1, 7, 333]) {
+        const selector = new MagnitudeSelector(xs.length, density);
+        const chunks = (): Float32Array[] => {
+          const out: Float32Array[] = [];
+          for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+          return out;
+        };
+        for (const c of chunks()) selector.observeHigh(c);
+        selector.finishHigh();
+        for (const c of chunks()) selector.observeLow(c);
+        selector.finishLow();
+        const applied = chunks().map((c) => selector.apply(c, 0.5));
+        const joined = new Float32Array(xs.length);
+        applied.forEach((c, i) => joined.set(c, i * size));
+        expect(list(joined), `density ${density}, chunk ${size}`).toEqual(list(whole));
+      }
     }
   });
 });

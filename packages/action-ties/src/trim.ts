@@ -22,55 +22,124 @@ export function keepCount(n: number, density: number): number {
 const HIGH_BUCKETS = 1 << 15; // the sign bit is cleared, so the high half is at most 0x7fff
 const LOW_BUCKETS = 1 << 16;
 
+function bitsOf(a: Float32Array): Uint32Array {
+  return new Uint32Array(a.buffer, a.byteOffset, a.length);
+}
+
+/**
+ * The top-k selection of one task vector, fed in chunks so a tensor of any size can be trimmed while
+ * streamed: a two-level radix select on the magnitude bits (`observeHigh` over all chunks, then
+ * `observeLow` over all chunks), then `apply` over the chunks again, in index order (the order
+ * decides which entries at the threshold magnitude are kept). With one chunk it is `trimInPlace`.
+ */
+export class MagnitudeSelector {
+  /** Entries kept. */
+  readonly k: number;
+  /** True when nothing is trimmed (density 1, or k = n): only `apply` is needed. */
+  readonly keepsAll: boolean;
+  private high: Uint32Array | undefined;
+  private low: Uint32Array | undefined;
+  private hi = 0;
+  private threshold = 0;
+  private remaining = 0;
+
+  constructor(n: number, density: number) {
+    this.k = keepCount(n, density);
+    this.keepsAll = this.k >= n;
+    this.remaining = this.k;
+  }
+
+  /** Pass 1, for every chunk in turn. */
+  observeHigh(chunk: Float32Array): void {
+    if (this.keepsAll) return;
+    const high = (this.high ??= new Uint32Array(HIGH_BUCKETS));
+    const bits = bitsOf(chunk);
+    for (let i = 0; i < bits.length; i++) high[((bits[i] as number) & 0x7fffffff) >>> 16]!++;
+  }
+
+  /** Between the passes: the high-16-bit bucket holding the k-th largest magnitude. */
+  finishHigh(): void {
+    if (this.keepsAll) return;
+    const high = this.high ?? new Uint32Array(HIGH_BUCKETS);
+    let remaining = this.k;
+    let hi = HIGH_BUCKETS - 1;
+    for (; hi > 0; hi--) {
+      const c = high[hi] as number;
+      if (c >= remaining) break;
+      remaining -= c;
+    }
+    this.hi = hi;
+    this.remaining = remaining;
+    this.high = undefined;
+  }
+
+  /** Pass 2, for every chunk in turn. */
+  observeLow(chunk: Float32Array): void {
+    if (this.keepsAll) return;
+    const low = (this.low ??= new Uint32Array(LOW_BUCKETS));
+    const bits = bitsOf(chunk);
+    const hi = this.hi;
+    for (let i = 0; i < bits.length; i++) {
+      const m = (bits[i] as number) & 0x7fffffff;
+      if (m >>> 16 === hi) low[m & 0xffff]!++;
+    }
+  }
+
+  /** After pass 2: the exact threshold magnitude, and how many entries equal to it are kept. */
+  finishLow(): void {
+    if (this.keepsAll) return;
+    const low = this.low ?? new Uint32Array(LOW_BUCKETS);
+    let remaining = this.remaining;
+    let lo = LOW_BUCKETS - 1;
+    for (; lo > 0; lo--) {
+      const c = low[lo] as number;
+      if (c >= remaining) break;
+      remaining -= c;
+    }
+    this.threshold = (this.hi << 16) | lo;
+    this.remaining = remaining;
+    this.low = undefined;
+  }
+
+  /**
+   * Pass 3, for every chunk in index order: zeroes the entries outside the selection, in place, then
+   * multiplies by `scale` (rounding each product to float32). Returns the chunk.
+   */
+  apply(chunk: Float32Array, scale = 1): Float32Array {
+    if (!this.keepsAll) {
+      const bits = bitsOf(chunk);
+      const threshold = this.threshold;
+      let remaining = this.remaining;
+      // Keep everything above the threshold and the first `remaining` entries equal to it.
+      // Branch-free on the common path: the comparison becomes an all-ones or zero mask.
+      for (let i = 0; i < bits.length; i++) {
+        const b = bits[i] as number;
+        const m = b & 0x7fffffff;
+        if (m === threshold) {
+          if (remaining > 0) remaining--;
+          else bits[i] = 0;
+          continue;
+        }
+        bits[i] = b & -(+(m > threshold) | 0);
+      }
+      this.remaining = remaining;
+    }
+    return scaleInPlace(chunk, scale);
+  }
+}
+
 /**
  * Zeroes, in place, every entry of `delta` outside its top `keepCount(n, density)` by magnitude, then
  * multiplies the kept entries by `scale` (rounding each product to float32), and returns `delta`.
  * Linear time: a two-level radix select on the magnitude bits, then one masking pass.
  */
 export function trimInPlace(delta: Float32Array, density: number, scale = 1): Float32Array {
-  const n = delta.length;
-  const k = keepCount(n, density);
-  if (k >= n) return scaleInPlace(delta, scale);
-  const bits = new Uint32Array(delta.buffer, delta.byteOffset, n);
-
-  // Level 1: which high-16-bit bucket holds the k-th largest magnitude.
-  const high = new Uint32Array(HIGH_BUCKETS);
-  for (let i = 0; i < n; i++) high[((bits[i] as number) & 0x7fffffff) >>> 16]!++;
-  let remaining = k;
-  let hi = HIGH_BUCKETS - 1;
-  for (; hi > 0; hi--) {
-    const c = high[hi] as number;
-    if (c >= remaining) break;
-    remaining -= c;
-  }
-
-  // Level 2: the exact low bits inside that bucket.
-  const low = new Uint32Array(LOW_BUCKETS);
-  for (let i = 0; i < n; i++) {
-    const m = (bits[i] as number) & 0x7fffffff;
-    if (m >>> 16 === hi) low[m & 0xffff]!++;
-  }
-  let lo = LOW_BUCKETS - 1;
-  for (; lo > 0; lo--) {
-    const c = low[lo] as number;
-    if (c >= remaining) break;
-    remaining -= c;
-  }
-  const threshold = (hi << 16) | lo;
-
-  // Mask: keep everything above the threshold and the first `remaining` entries equal to it (in
-  // index order). Branch-free on the common path: the comparison becomes an all-ones or zero mask.
-  for (let i = 0; i < n; i++) {
-    const b = bits[i] as number;
-    const m = b & 0x7fffffff;
-    if (m === threshold) {
-      if (remaining > 0) remaining--;
-      else bits[i] = 0;
-      continue;
-    }
-    bits[i] = b & -(+(m > threshold) | 0);
-  }
-  return scaleInPlace(delta, scale);
+  const selector = new MagnitudeSelector(delta.length, density);
+  selector.observeHigh(delta);
+  selector.finishHigh();
+  selector.observeLow(delta);
+  selector.finishLow();
+  return selector.apply(delta, scale);
 }
 
 function scaleInPlace(a: Float32Array, scale: number): Float32Array {
