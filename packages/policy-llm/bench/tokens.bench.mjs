@@ -4,7 +4,7 @@
 // models), counted with js-tiktoken's o200k_base (GPT-4o's tokenizer), beside the paper's figure.
 //
 //   npx turbo run build --filter=@lamdagent/policy-llm...   (builds core and this package)
-//   node packages/policy-llm/bench/tokens.bench.mjs [--iterations 100] [--json]
+//   node packages/policy-llm/bench/tokens.bench.mjs [--iterations 100] [--json] [--show]
 //
 // The study is synthetic (random untried actions, random rewards, 6% failures with long logs) and the
 // agent is scripted, so no server is needed; the prompts are the real ones the policy sends.
@@ -17,6 +17,7 @@ import { createLlmPolicy } from '../dist/index.js';
 const args = process.argv.slice(2);
 const ITERATIONS = Number(args[args.indexOf('--iterations') + 1] || 100) || 100;
 const JSON_OUT = args.includes('--json');
+const SHOW = args.includes('--show'); // print the three prompts of the last iteration
 const CHECKPOINTS = [10, 50, 100].filter((c) => c <= ITERATIONS);
 // Paper, Appendix A (Table 5): 7.28M input tokens over 100 iterations of Experiment 2's setting.
 const PAPER = { type: 18_440, objects: 18_800, memory: 35_480, total: 72_800 };
@@ -70,7 +71,7 @@ const provider = {
   async chat({ messages }) {
     const first = messages[0].content;
     const step = first.includes('# New result') ? 'memory' : first.includes('# Candidate lists') ? 'objects' : 'type';
-    seen.push({ step, tokens: chatTokens(messages) });
+    seen.push({ step, tokens: chatTokens(messages), prompt: first });
     if (step === 'type') return { text: `Recent trials favour SFT chains on tool data, but merges are under-explored. [[${plan.type}]]` };
     if (step === 'objects') return { text: `Continue the strongest lineage with an untried dataset. [[${plan.objects.join(', ')}]]` };
     let text = '';
@@ -111,6 +112,7 @@ const rng = new Rng(2024);
 for (let t = 0; t < ITERATIONS; t++) {
   const p = planFor(rng);
   const tokens = await selectTokens(t, p);
+  const selectSeen = [...seen];
   let objectsByType;
   if (CHECKPOINTS.includes(t + 1)) {
     // Measure the objects prompt of both action types; report the larger.
@@ -142,6 +144,9 @@ for (let t = 0; t < ITERATIONS; t++) {
   const memory = seen.reduce((n, s) => n + s.tokens, 0);
   const total = tokens.type + tokens.objects + memory;
   studyTotal += total;
+  if (SHOW && t === ITERATIONS - 1) {
+    for (const s of [...selectSeen, ...seen]) console.error(`\n===== ${s.step} prompt (${s.tokens} tokens) =====\n${s.prompt}`);
+  }
   if (objectsByType) {
     const worstObjects = Math.max(...Object.values(objectsByType));
     rows.push({ iteration: t + 1, producedModels: pool.ofKind('models').length - 1, type: tokens.type, objects: tokens.objects, objectsByType, memory, total, worstCase: tokens.type + worstObjects + memory });

@@ -27,6 +27,9 @@ export async function createLlmPolicy(
   const key = keyEnv ? ctx.env[keyEnv] : undefined;
   const seed = o.seed === undefined ? ctx.seed : o.seed;
   let provider = overrides.provider;
+  if (!provider && o.apiKeyEnv !== undefined && !key) {
+    throw new TypeError(`llm policy options: apiKeyEnv: environment variable ${o.apiKeyEnv} is not set`);
+  }
   if (!provider) {
     if (o.provider === 'openai') {
       if (!key && o.baseURL === undefined) {

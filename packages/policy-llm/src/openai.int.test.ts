@@ -47,6 +47,8 @@ describe('openai provider against a fake chat-completions server', () => {
     ]);
     expect(lastUserMessage(server.requests[0]!)).toContain('1: ties_merging');
     expect(lastUserMessage(server.requests[1]!)).toContain('List B (models, 4 candidates)');
+    // Lineage leaves out inputs with a single possible value (here the learning rate).
+    expect(lastUserMessage(server.requests[1]!)).toContain('  2: 0--1--0  reward 0.5  = sft(gemma-2-2b-it, Toolbench tflan 60p r10r5u7)\n');
     expect(selectionText(sel)).not.toContain(SECRET);
   });
 

@@ -26,6 +26,9 @@ describe('options', () => {
     await expect(createLlmPolicy({ model: 'gpt-4o' }, { configDir: '/', seed: 1, env: {} })).rejects.toThrow(/apiKeyEnv: environment variable OPENAI_API_KEY is not set/);
     await expect(createLlmPolicy({ model: 'gpt-4o', apiKeyEnv: 'MY_KEY' }, { configDir: '/', seed: 1, env: { MY_KEY: 'k' } })).resolves.toBeDefined();
     await expect(createLlmPolicy({ model: 'served', baseURL: 'http://127.0.0.1:8000/v1' }, { configDir: '/', seed: 1, env: {} })).resolves.toBeDefined();
+    await expect(
+      createLlmPolicy({ model: 'x', baseURL: 'https://openrouter.ai/api/v1', apiKeyEnv: 'OPENROUTER_API_KEY' }, { configDir: '/', seed: 1, env: {} }),
+    ).rejects.toThrow(/apiKeyEnv: environment variable OPENROUTER_API_KEY is not set/);
   });
 });
 

@@ -162,7 +162,14 @@ function listLabel(i: number): string {
   return i < 26 ? String.fromCharCode(65 + i) : `L${i + 1}`;
 }
 
-function describeObject(o: PoolObject, v: StudyView, rewards: ReadonlyMap<string, number>): string {
+/** Pool kinds with exactly one object: such inputs carry no information in a lineage. */
+function singleKinds(v: StudyView): Set<string> {
+  const counts = new Map<string, number>();
+  for (const o of v.pool.values()) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
+  return new Set([...counts].filter(([, n]) => n === 1).map(([k]) => k));
+}
+
+function describeObject(o: PoolObject, v: StudyView, rewards: ReadonlyMap<string, number>, single: ReadonlySet<string>): string {
   let s = o.name;
   if (o.type !== 'model' && o.type !== 'dataset') {
     const value = JSON.stringify(o.value);
@@ -174,8 +181,8 @@ function describeObject(o: PoolObject, v: StudyView, rewards: ReadonlyMap<string
     if (r !== undefined) s += `  reward ${num(r)}`;
     if (o.provenance) {
       const p = o.provenance;
-      const inputs = p.inputs.map((id) => v.pool.get(id)?.name ?? id);
-      s += `  from #${p.trial} ${p.action}(${inputs.join(', ')})`;
+      const inputs = p.inputs.map((id) => ({ id, o: v.pool.get(id) })).filter(({ o }) => !o || !single.has(o.kind));
+      s += `  = ${p.action}(${inputs.map(({ id, o }) => o?.name ?? id).join(', ')})`;
     } else if (o.type === 'model') s += '  (initial)';
   }
   return v.redact(s);
@@ -196,13 +203,14 @@ export function objectListsText(v: StudyView, binding: number): ObjectLists {
   const sizes: number[] = [];
   const listBlocks: string[] = [];
   const rewards = rewardsById(v.history);
+  const single = singleKinds(v);
   b.kinds.forEach((kind, p) => {
     let label = kindLabel.get(kind);
     const cands = v.space.candidates(binding, p);
     if (label === undefined) {
       label = listLabel(kindLabel.size);
       kindLabel.set(kind, label);
-      const lines = cands.map((o, i) => `  ${i}: ${describeObject(o, v, rewards)}`);
+      const lines = cands.map((o, i) => `  ${i}: ${describeObject(o, v, rewards, single)}`);
       listBlocks.push(`List ${label} (${kind}, ${cands.length} candidate${cands.length === 1 ? '' : 's'}):\n${lines.join('\n')}`);
     }
     labels.push(label);
@@ -218,7 +226,9 @@ export function objectListsText(v: StudyView, binding: number): ObjectLists {
     })
     .join('\n');
   const example = `[[${sizes.map((n, p) => (groupOf.get(p) && (groupOf.get(p) as number[])[0] !== p ? Math.min(1, n - 1) : 0)).join(', ')}]]`;
-  return { labels, sizes, positions, lists: listBlocks.join('\n\n'), example };
+  const produced = b.kinds.some((_k, p) => v.space.candidates(binding, p).some((o) => o.provenance));
+  const note = produced ? 'Produced models show their reward and how they were made (inputs with a single possible value left out).\n\n' : '';
+  return { labels, sizes, positions, lists: note + listBlocks.join('\n\n'), example };
 }
 
 /** The new result for the memory update, with scores and, for a failure, its cause. */
