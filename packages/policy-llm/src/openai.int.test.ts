@@ -135,6 +135,23 @@ describe('openai provider against a fake chat-completions server', () => {
     expect(text).toMatch(/unreadable reply.*retry 3 of 4/);
   });
 
+  it('stops at once when the study is interrupted during a request or a backoff', async () => {
+    const w = grownWorld();
+    const { policy } = await setup([{ hang: true }], { timeoutMs: 60_000 });
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(new Error('interrupted')), 100);
+    const t0 = Date.now();
+    await expect(policy.select(contextFor(w, { signal: ac.signal }))).rejects.toThrow();
+    expect(Date.now() - t0).toBeLessThan(2000);
+    await server?.close();
+
+    const second = await setup(() => ({ status: 503, headers: { 'retry-after': '30' } }));
+    const ac2 = new AbortController();
+    setTimeout(() => ac2.abort(new Error('interrupted')), 100);
+    await expect(second.policy.select(contextFor(w, { signal: ac2.signal }))).rejects.toThrow('interrupted');
+    expect(second.server.requests).toHaveLength(1);
+  });
+
   it('counts tokens with o200k when the server reports no usage', async () => {
     const w = grownWorld();
     const { policy, server } = await setup([
