@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Merge throughput of the built package (dist) on a generated Llama-shaped checkpoint.
-// Usage: npx tsup && node bench/merge.bench.mjs [--dtype BF16|F16|F32] [--mb 200] [--method ties|task_arithmetic|linear] [--density 0.5]
+// Usage: npx tsup && node bench/merge.bench.mjs [--dtype BF16|F16|F32] [--mb 200] [--method ties|task_arithmetic|linear] [--density 0.5] [--chunk ELEMENTS]
 // Writes a base and 3 fine-tuned models of about --mb MB each (base sharded in 100 MB shards) into a
 // temporary folder, TIES-merges them, prints MB/s, and removes everything.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -16,6 +16,7 @@ const { values: args } = parseArgs({
     mb: { type: 'string', default: '200' },
     method: { type: 'string', default: 'ties' },
     density: { type: 'string', default: '0.5' },
+    chunk: { type: 'string' },
   },
 });
 const dtype = args.dtype;
@@ -97,6 +98,7 @@ try {
     base,
     models,
     outputDir: join(root, 'out'),
+    chunkElements: args.chunk === undefined ? undefined : Number(args.chunk),
     onProgress: () => {
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
     },
@@ -105,7 +107,7 @@ try {
   const cpuSec = (cpu.user + cpu.system) / 1e6;
   const mb = result.bytesWritten / 1e6;
   console.log(
-    `${args.method} ${dtype}: ${result.tensors} tensors, ${mb.toFixed(0)} MB model (base in ${result.files.length - 1 || 1} shards + 3 models, ` +
+    `${args.method} ${dtype}${args.chunk ? ` (tensors over ${args.chunk} elements chunked)` : ''}: ${result.tensors} tensors, ${mb.toFixed(0)} MB model (base in ${result.files.length - 1 || 1} shards + 3 models, ` +
       `${(result.bytesRead / 1e6).toFixed(0)} MB read) merged in ${result.seconds.toFixed(2)} s`,
   );
   console.log(`throughput: ${result.mbPerSec.toFixed(1)} MB/s of merged model, ${(result.bytesRead / 1e6 / result.seconds).toFixed(1)} MB/s read`);

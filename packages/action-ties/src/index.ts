@@ -4,18 +4,20 @@
  */
 import { plugin } from './plugin.js';
 
-export { keepCount, magnitudeTrim, trimInPlace } from './trim.js';
+export { MagnitudeSelector, keepCount, magnitudeTrim, trimInPlace } from './trim.js';
 export {
   MERGE_METHODS,
   linearMerge,
   mergeTensors,
   mergeTensorsInPlace,
   resolveMergeSpec,
+  subtractInPlace,
   taskArithmeticMerge,
   tiesMerge,
 } from './methods.js';
 export type { LinearOptions, MergeMethod, MergeSpec, MergeSpecInput, TaskArithmeticOptions, TiesOptions } from './methods.js';
 export { mergeCheckpoints } from './checkpoint-merge.js';
+export { DEFAULT_CHUNK_ELEMENTS } from './chunked-merge.js';
 export type { MergeCheckpointsOptions, MergeCheckpointsResult, MergeProgress } from './checkpoint-merge.js';
 export { copyNonWeightFiles, isNonWeightFile } from './copy-files.js';
 export { MergeOptionsError, TensorMismatchError } from './errors.js';
