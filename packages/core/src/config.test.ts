@@ -135,3 +135,12 @@ describe('assembly against plugins', () => {
     expect(e.message).toContain('policy: no policy "clever" (known: random, random-type)');
   });
 });
+
+describe('committed JSON Schema', () => {
+  it('schema/lamdagent.schema.json matches the zod schema (regenerate with `npx lamdagent schema > schema/lamdagent.schema.json`)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { fileURLToPath } = await import('node:url');
+    const file = fileURLToPath(new URL('../../../schema/lamdagent.schema.json', import.meta.url));
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(studyConfigJsonSchema());
+  });
+});
