@@ -1,9 +1,11 @@
+import { generate, TinyLM } from '@lamdagent/tinylm';
 import type { TinyRuntime } from './tiny.js';
 
-/** The default tiny runtime, backed by `@lamdagent/tinylm` (filled in once tinylm's API lands). */
-export function tinylmRuntime(): TinyRuntime<unknown> {
+/** The default tiny runtime: `@lamdagent/tinylm` (load a Hugging Face folder, batched greedy decoding). */
+export function tinylmRuntime(): TinyRuntime<TinyLM> {
   return {
-    load: () => Promise.reject(new Error('@lamdagent/tinylm is not available yet')),
-    generate: () => Promise.reject(new Error('@lamdagent/tinylm is not available yet')),
+    load: (path) => TinyLM.load(path),
+    generate: (model, prompts, { maxNewTokens, stop }) => generate(model, prompts, { maxNewTokens, stop, batchSize: prompts.length }),
+    dispose: (model) => model.dispose(),
   };
 }
