@@ -136,25 +136,7 @@ export async function loadPluginModule(registry: Registry, specifier: string, en
   } catch (e) {
     throw new PluginError(specifier, `failed to import ${entry}: ${(e as Error).message}`, { cause: e });
   }
-  const manifest = (mod as { default?: unknown }).default;
-  const res = PluginManifestSchema.safeParse(manifest);
-  if (!res.success) {
-    const why = res.error.issues.map((i) => `${i.path.join('.') || 'default export'}: ${i.message}`).join('; ');
-    throw new PluginError(specifier, `default export is not a plugin manifest (${why})`);
-  }
-  const m = manifest as PluginManifest;
-  if (m.apiVersion !== CORE_API_VERSION) {
-    throw new PluginError(m.name, `targets core API version ${m.apiVersion}, but this @lamdagent/core implements version ${CORE_API_VERSION}; upgrade the plugin or core`);
-  }
-  const before = new Set(registry.entries());
-  try {
-    await m.register(registry.forPlugin(m.name));
-  } catch (e) {
-    if (e instanceof PluginError) throw e;
-    throw new PluginError(m.name, `register() failed: ${(e as Error).message}`, { cause: e });
-  }
-  const added = registry.entries().filter((e) => !before.has(e));
-  checkProvides(m, added);
+  const m = await registerPlugin(registry, (mod as { default?: unknown }).default, specifier);
   return { name: m.name, version: m.version, apiVersion: m.apiVersion, source, specifier, from: entry, provides: m.provides };
 }
 
@@ -167,6 +149,31 @@ const PROVIDES_KIND: Record<keyof Provides, string> = {
   aggregators: 'aggregator',
   generationBackends: 'generationBackend',
 };
+
+/**
+ * Validate a plugin manifest (shape, core API version), run its `register`, and check that what it
+ * registered is exactly what it declares in `provides`. Errors name the plugin.
+ */
+export async function registerPlugin(registry: Registry, manifest: unknown, label = 'plugin'): Promise<PluginManifest> {
+  const res = PluginManifestSchema.safeParse(manifest);
+  if (!res.success) {
+    const why = res.error.issues.map((i) => `${i.path.join('.') || 'default export'}: ${i.message}`).join('; ');
+    throw new PluginError(label, `default export is not a plugin manifest (${why})`);
+  }
+  const m = manifest as PluginManifest;
+  if (m.apiVersion !== CORE_API_VERSION) {
+    throw new PluginError(m.name, `targets core API version ${m.apiVersion}, but this @lamdagent/core implements version ${CORE_API_VERSION}; upgrade the plugin or core`);
+  }
+  const before = new Set(registry.entries());
+  try {
+    await m.register(registry.forPlugin(m.name));
+  } catch (e) {
+    if (e instanceof PluginError) throw e;
+    throw new PluginError(m.name, `register() failed: ${(e as Error).message}`, { cause: e });
+  }
+  checkProvides(m, registry.entries().filter((e) => !before.has(e)));
+  return m;
+}
 
 /** A manifest must say what it provides: what it registers and what it declares must agree. */
 function checkProvides(m: PluginManifest, added: readonly { kind: string; name: string }[]): void {

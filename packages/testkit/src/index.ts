@@ -1,0 +1,1 @@
+export { pluginConformance, type ConformanceOptions } from './conformance.js';
