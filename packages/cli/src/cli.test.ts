@@ -54,6 +54,9 @@ describe('lamdagent CLI', () => {
     expect(text).toMatch(/#\s+state\s+action/);
     const show = JSON.parse((await run(['show', 'st', '0', '--json'], dir)).out) as { index: number; durations: object };
     expect(show.index).toBe(0);
+    const costs = JSON.parse((await run(['costs', 'st', '--json'], dir)).out) as { compute: { actionType: string; trials: number }[]; agent: unknown[] };
+    expect(costs.agent).toEqual([]);
+    expect(costs.compute.reduce((s, c) => s + c.trials, 0)).toBe(status.trials.filter((t) => t['state'] !== 'cached').length);
     const resumed = await run(['resume', 'st', '--iterations', '6'], dir);
     expect(resumed.code).toBe(0);
     expect(JSON.parse((await run(['status', 'st', '--json'], dir)).out).trials).toHaveLength(6);

@@ -16,6 +16,7 @@ import {
   type StudyEvent,
   type StudySummary,
 } from '@lamdagent/core';
+import { costsJson, costsText } from './costs.js';
 import { describeAction, statusJson, statusText, topJson, topText, trialJson } from './format.js';
 
 export interface Io {
@@ -33,6 +34,7 @@ Usage:
   lamdagent status DIR [--json]
   lamdagent top DIR [-k K] [--json]
   lamdagent show DIR TRIAL [--json]
+  lamdagent costs DIR [--json]
   lamdagent validate CONFIG [--json]
   lamdagent plugins [--config CONFIG] [--json]
   lamdagent schema                      print the JSON Schema of the config format
@@ -67,6 +69,7 @@ const COMMAND_HELP: Record<string, string> = {
   status: `lamdagent status DIR [--json]\n  Every trial: state, action, produced model, per-task scores, reward, error.`,
   top: `lamdagent top DIR [-k K] [--json]\n  The K best models by validation reward, each with the pipeline (chain of trials) that made it.`,
   show: `lamdagent show DIR TRIAL [--json]\n  One trial in full: action, inputs, artifact, scores, timings, error with log excerpt, and the\n  policy's prompts and replies (secrets redacted).`,
+  costs: `lamdagent costs DIR [--json]\n  Agent tokens and cost per step (type, objects, memory) and compute time per action type.`,
   validate: `lamdagent validate CONFIG [--json]\n  Check a config against the schema and the installed plugins without running anything.`,
   plugins: `lamdagent plugins [--config CONFIG] [--json]\n  The plugins found (listed in CONFIG's plugins: and installed in the project) and what each provides.`,
   schema: `lamdagent schema\n  Print the JSON Schema of the native config format (for editor completion).`,
@@ -205,6 +208,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
         if (doc.memory !== null) lines.push('--- memory after the trial ---', typeof doc.memory === 'string' ? doc.memory : JSON.stringify(doc.memory));
         io.out(lines.join('\n'));
       }
+      return 0;
+    }
+    case 'costs': {
+      const { values, positionals } = parse(rest, { json: { type: 'boolean' } });
+      if (positionals.length !== 1) throw new UsageError('usage: lamdagent costs DIR [--json]');
+      const c = costsJson(openStudy(path.resolve(io.cwd, positionals[0] as string)));
+      io.out(values.json ? JSON.stringify(c, null, 2) : costsText(c));
       return 0;
     }
     case 'validate': {

@@ -1,2 +1,3 @@
 export { main, type Io } from './cli.js';
 export { statusJson, topJson, trialJson, type TrialJson, type TopJson } from './format.js';
+export { costsJson, costsText, type CostsJson } from './costs.js';

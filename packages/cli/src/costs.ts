@@ -1,0 +1,60 @@
+import type { StudyView } from '@lamdagent/core';
+import { table } from './format.js';
+
+export interface CostsJson {
+  /** Agent LLM usage per step, as the paper's Table 5. */
+  agent: { step: string; calls: number; inputTokens: number; outputTokens: number; costUsd: number }[];
+  /** Compute per action type, as the paper's Table 4. */
+  compute: { actionType: string; trials: number; executeHours: number; evaluateHours: number; gpuHours: number }[];
+  total: { inputTokens: number; outputTokens: number; costUsd: number; gpuHours: number; wallHours: number };
+}
+
+/** Agent tokens and cost per step, and compute time per action type. */
+export function costsJson(view: StudyView): CostsJson {
+  const agent = new Map<string, CostsJson['agent'][number]>();
+  const add = (u: { step: string; inputTokens: number; outputTokens: number; costUsd: number }): void => {
+    const a = agent.get(u.step) ?? { step: u.step, calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+    a.calls++;
+    a.inputTokens += u.inputTokens;
+    a.outputTokens += u.outputTokens;
+    a.costUsd += u.costUsd;
+    agent.set(u.step, a);
+  };
+  for (const t of view.trials) for (const u of t.policy?.usage ?? []) add(u);
+  for (const o of view.journal.observes) for (const u of o.usage) add(u);
+  const compute = new Map<string, CostsJson['compute'][number]>();
+  let wall = 0;
+  for (const t of view.trials) {
+    if (t.state === 'cached') continue;
+    const c = compute.get(t.action.type) ?? { actionType: t.action.type, trials: 0, executeHours: 0, evaluateHours: 0, gpuHours: 0 };
+    c.trials++;
+    c.executeHours += ((t.durations['execute'] ?? 0) + (t.durations['smoke'] ?? 0)) / 3600;
+    c.evaluateHours += (t.durations['evaluate'] ?? 0) / 3600;
+    c.gpuHours += t.resources?.gpuHours ?? 0;
+    compute.set(t.action.type, c);
+    if (t.endedAt) wall += (Date.parse(t.endedAt) - Date.parse(t.startedAt)) / 3_600_000;
+  }
+  const a = [...agent.values()];
+  const c = [...compute.values()];
+  return {
+    agent: a,
+    compute: c,
+    total: {
+      inputTokens: a.reduce((s, x) => s + x.inputTokens, 0),
+      outputTokens: a.reduce((s, x) => s + x.outputTokens, 0),
+      costUsd: a.reduce((s, x) => s + x.costUsd, 0),
+      gpuHours: c.reduce((s, x) => s + x.gpuHours, 0),
+      wallHours: wall,
+    },
+  };
+}
+
+export function costsText(c: CostsJson): string {
+  const k = (n: number): string => (n / 1000).toFixed(1);
+  const out: string[] = [];
+  out.push('Agent usage (tokens in thousands, as the paper\'s Table 5):');
+  out.push(c.agent.length ? table(['step', 'calls', 'input', 'output', 'cost $'], [...c.agent.map((x) => [x.step, String(x.calls), k(x.inputTokens), k(x.outputTokens), x.costUsd.toFixed(3)]), ['total', '', k(c.total.inputTokens), k(c.total.outputTokens), c.total.costUsd.toFixed(3)]]) : '  (no agent LLM calls: a non-LLM policy)');
+  out.push('', 'Compute per action type (as the paper\'s Table 4):');
+  out.push(table(['action type', 'trials', 'run h', 'eval h', 'GPU h'], c.compute.map((x) => [x.actionType, String(x.trials), x.executeHours.toFixed(4), x.evaluateHours.toFixed(4), x.gpuHours.toFixed(4)])));
+  return out.join('\n');
+}
