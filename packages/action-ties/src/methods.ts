@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MergeOptionsError } from './errors.js';
-import { trimInPlace, type MagnitudeSelector } from './trim.js';
+import { MagnitudeSelector, selectWhole } from './trim.js';
 
 /**
  * Per-tensor merge methods over Float32Arrays, with mergekit's semantics
@@ -121,10 +121,9 @@ export function mergeTensorsInPlace(
   const weights = spec.weights.map(Math.fround);
   // Task vectors, trimmed, weighted; each result rounded to f32 as torch does on f32 tensors.
   models.forEach((m, i) => {
-    subtractInPlace(m, base);
     const selector = selectors?.[i];
-    if (selector) selector.apply(m, weights[i]);
-    else trimInPlace(m, spec.method === 'ties' ? spec.density : 1, weights[i]);
+    if (selector) selector.apply(subtractInPlace(m, base), weights[i]);
+    else selectWhole(new MagnitudeSelector(n, spec.method === 'ties' ? spec.density : 1), m, weights[i], base);
   });
   if (spec.method === 'ties') return tiesInto(weights, spec.lambda, spec.normalize, base, models, out, n);
   let divisor = spec.normalize ? sum(weights) : 1;

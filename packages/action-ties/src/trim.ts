@@ -49,8 +49,24 @@ export class MagnitudeSelector {
     this.remaining = this.k;
   }
 
-  /** Pass 1, for every chunk in turn. */
-  observeHigh(chunk: Float32Array): void {
+  /**
+   * Pass 1, for every chunk in turn. With `base`, the chunk holds model values and first becomes the
+   * task vector (chunk − base, in place, rounded to float32) in the same loop.
+   */
+  observeHigh(chunk: Float32Array, base?: Float32Array): void {
+    if (base) {
+      if (this.keepsAll) {
+        for (let i = 0; i < chunk.length; i++) chunk[i] = (chunk[i] as number) - (base[i] as number);
+        return;
+      }
+      const high = (this.high ??= new Uint32Array(HIGH_BUCKETS));
+      const bits = bitsOf(chunk);
+      for (let i = 0; i < chunk.length; i++) {
+        chunk[i] = (chunk[i] as number) - (base[i] as number);
+        high[((bits[i] as number) & 0x7fffffff) >>> 16]!++;
+      }
+      return;
+    }
     if (this.keepsAll) return;
     const high = (this.high ??= new Uint32Array(HIGH_BUCKETS));
     const bits = bitsOf(chunk);
@@ -106,25 +122,25 @@ export class MagnitudeSelector {
    * multiplies by `scale` (rounding each product to float32). Returns the chunk.
    */
   apply(chunk: Float32Array, scale = 1): Float32Array {
-    if (!this.keepsAll) {
-      const bits = bitsOf(chunk);
-      const threshold = this.threshold;
-      let remaining = this.remaining;
-      // Keep everything above the threshold and the first `remaining` entries equal to it.
-      // Branch-free on the common path: the comparison becomes an all-ones or zero mask.
-      for (let i = 0; i < bits.length; i++) {
-        const b = bits[i] as number;
-        const m = b & 0x7fffffff;
-        if (m === threshold) {
-          if (remaining > 0) remaining--;
-          else bits[i] = 0;
-          continue;
-        }
+    if (this.keepsAll) return scaleInPlace(chunk, scale);
+    const bits = bitsOf(chunk);
+    const threshold = this.threshold;
+    let remaining = this.remaining;
+    // Keep everything above the threshold and the first `remaining` entries equal to it, scaled.
+    // Branch-free on the common path: the comparison becomes an all-ones or zero bit mask.
+    for (let i = 0; i < bits.length; i++) {
+      const b = bits[i] as number;
+      const m = b & 0x7fffffff;
+      if (m === threshold) {
+        if (remaining > 0) remaining--;
+        else bits[i] = 0;
+      } else {
         bits[i] = b & -(+(m > threshold) | 0);
       }
-      this.remaining = remaining;
+      chunk[i] = (chunk[i] as number) * scale;
     }
-    return scaleInPlace(chunk, scale);
+    this.remaining = remaining;
+    return chunk;
   }
 }
 
@@ -135,11 +151,16 @@ export class MagnitudeSelector {
  */
 export function trimInPlace(delta: Float32Array, density: number, scale = 1): Float32Array {
   const selector = new MagnitudeSelector(delta.length, density);
-  selector.observeHigh(delta);
+  return selectWhole(selector, delta, scale);
+}
+
+/** The three passes of a selector over one whole array (see `trimInPlace`); `base` as in observeHigh. */
+export function selectWhole(selector: MagnitudeSelector, values: Float32Array, scale = 1, base?: Float32Array): Float32Array {
+  selector.observeHigh(values, base);
   selector.finishHigh();
-  selector.observeLow(delta);
+  selector.observeLow(values);
   selector.finishLow();
-  return selector.apply(delta, scale);
+  return selector.apply(values, scale);
 }
 
 function scaleInPlace(a: Float32Array, scale: number): Float32Array {
