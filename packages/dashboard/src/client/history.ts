@@ -1,0 +1,217 @@
+// History view: every trial's value over iterations with the running maximum (studies overlaid), and the
+// per-window average, maximum and standard deviation of the paper's Figure 5. Drawn with uPlot.
+import type uPlot from 'uplot';
+import { historyOf, metricLabel, metricsOf, windowStats, type HistoryPoint, type Metric, type WindowStat } from '../shape/history.js';
+import type { StudyData } from '../types.js';
+import { mountChart, pointsSeries, steppedPaths } from './chart.js';
+import type { Ctx } from './context.js';
+import { f3, h, studyColor, table } from './dom.js';
+
+const FAILED = '#dc2626';
+
+export function historyView(ctx: Ctx): HTMLElement {
+  const { data, settings } = ctx;
+  const studies = data.studies;
+  const metrics = metricsOf(studies.flatMap((s) => s.trials));
+  if (!metrics.includes(settings.metric)) settings.metric = 'reward';
+  const metric = settings.metric;
+  const controls = h(
+    'div',
+    { class: 'controls' },
+    h(
+      'label',
+      {},
+      'score',
+      h(
+        'select',
+        {
+          'data-testid': 'metric-select',
+          onchange: (ev: Event) => {
+            settings.metric = (ev.target as HTMLSelectElement).value as Metric;
+            ctx.rerender();
+          },
+        },
+        metrics.map((m) => h('option', { value: m, selected: m === metric }, m === 'reward' ? 'reward (aggregate)' : `task: ${metricLabel(m)}`)),
+      ),
+    ),
+    h(
+      'label',
+      {},
+      'window',
+      h('input', {
+        type: 'number',
+        min: 1,
+        max: 1000,
+        value: settings.window,
+        'data-testid': 'window-input',
+        onchange: (ev: Event) => {
+          const v = Math.floor(Number((ev.target as HTMLInputElement).value));
+          if (v >= 1) {
+            settings.window = v;
+            ctx.rerender();
+          }
+        },
+      }),
+      'iterations',
+    ),
+  );
+  const perStudy = studies.map((s) => ({ s, points: historyOf(s.trials, metric) }));
+  const total = perStudy.reduce((a, p) => a + p.points.length, 0);
+  const card1 = h('div', { class: 'card' }, h('h2', {}, `${metricLabel(metric)} per trial`), h('p', { class: 'sub' }, 'Each dot is a trial (filled: complete, hollow: cached repeat, red ring at the bottom: failed, no score); the step line is the best so far. Click a dot for the trial.'), controls);
+  const root = h('div', {}, card1);
+  if (total === 0) {
+    card1.append(h('div', { class: 'empty', 'data-testid': 'history-chart', 'data-points': 0 }, 'No finished trial yet.'), runningNote(studies) ?? '');
+    return root;
+  }
+  const chartEl = h('div', { class: 'chart', 'data-testid': 'history-chart' });
+  card1.append(chartEl, runningNote(studies) ?? '');
+  const winCard = h('div', { class: 'card' }, h('h2', {}, `Every ${settings.window} iterations`), h('p', { class: 'sub' }, `Average, maximum and standard deviation of ${metricLabel(metric)} over consecutive windows of ${settings.window} iterations (as in the paper's Figure 5; failed trials have no score and are counted apart).`));
+  const winChart = h('div', { class: 'chart', 'data-testid': 'window-chart' });
+  winCard.append(winChart);
+  root.append(winCard);
+  // Mount after the caller attached `root` (uPlot measures its container).
+  queueMicrotask(() => {
+    trialChart(ctx, chartEl, perStudy);
+    const wins = perStudy.map(({ s, points }) => ({ s, wins: windowStats(points, settings.window) }));
+    windowChart(ctx, winChart, wins, settings.window);
+    winCard.append(windowTable(wins));
+  });
+  return root;
+}
+
+function runningNote(studies: StudyData[]): HTMLElement | null {
+  const running = studies.flatMap((s) => s.running.map((r) => ({ s, r })));
+  if (!running.length) return null;
+  return h(
+    'p',
+    { class: 'note' },
+    'Running: ',
+    running.map(({ s, r }, i) => [i ? ', ' : '', h('a', { href: `#/history/trial/${s.id}/${r.index}` }, `${studies.length > 1 ? `${s.name} ` : ''}#${r.index} ${r.action.name}`)]),
+  );
+}
+
+function trialChart(ctx: Ctx, el: HTMLElement, perStudy: { s: StudyData; points: HistoryPoint[] }[]): void {
+  const maxIndex = Math.max(...perStudy.flatMap((p) => p.points.map((q) => q.index)));
+  const xs = Array.from({ length: maxIndex + 1 }, (_, i) => i);
+  const values = perStudy.flatMap((p) => p.points.flatMap((q) => (q.value === null ? [] : [q.value])));
+  const floor = values.length ? Math.min(0, ...values) : 0;
+  const series: uPlot.Series[] = [{ label: 'trial' }];
+  const cols: (number | null)[][] = [];
+  const lookup: { study: number; col: number }[] = [];
+  let plotted = 0;
+  const counts: Record<string, number> = {};
+  for (const { s, points } of perStudy) {
+    const c = studyColor(s.id);
+    const byIndex = new Map(points.map((p) => [p.index, p]));
+    const col = (f: (p: HistoryPoint) => number | null): (number | null)[] => xs.map((x) => {
+      const p = byIndex.get(x);
+      return p ? f(p) : null;
+    });
+    const prefix = perStudy.length > 1 ? `${s.name}: ` : '';
+    const complete = col((p) => (p.state === 'complete' ? p.value : null));
+    const cached = col((p) => (p.state === 'cached' ? p.value : null));
+    const failed = col((p) => (p.value === null ? floor : null));
+    const best = col((p) => p.best);
+    series.push(pointsSeries(`${prefix}complete`, c, c, 7));
+    series.push(pointsSeries(`${prefix}cached`, c, '#ffffff', 7));
+    series.push(pointsSeries(`${prefix}failed`, FAILED, '#ffffff', 8));
+    series.push({ label: `${prefix}best so far`, stroke: c, width: 2, ...(steppedPaths ? { paths: steppedPaths } : {}), spanGaps: true, points: { show: false } });
+    for (const arr of [complete, cached, failed]) {
+      lookup.push({ study: s.id, col: cols.length });
+      cols.push(arr);
+    }
+    cols.push(best);
+    const n = [complete, cached, failed].reduce((a, arr) => a + arr.filter((v) => v !== null).length, 0);
+    counts[String(s.id)] = n;
+    plotted += n;
+  }
+  el.dataset['points'] = String(plotted);
+  for (const [id, n] of Object.entries(counts)) el.dataset[`points${id}`] = String(n);
+  const u = mountChart(
+    ctx,
+    el,
+    {
+      height: 340,
+      scales: { x: { time: false } },
+      axes: [{ label: 'iteration (trial)' }, { label: metricLabelOf(ctx), size: 56 }],
+      series,
+      cursor: { drag: { x: true, y: false } },
+    },
+    [xs, ...cols] as uPlot.AlignedData,
+  );
+  u.over.style.cursor = 'pointer';
+  u.over.addEventListener('click', () => {
+    const idx = u.cursor.idx;
+    if (idx === null || idx === undefined) return;
+    const y = u.posToVal(u.cursor.top ?? 0, 'y');
+    let pick: { study: number; d: number } | undefined;
+    for (const l of lookup) {
+      const v = cols[l.col]?.[idx];
+      if (v === null || v === undefined) continue;
+      const d = Math.abs(v - y);
+      if (!pick || d < pick.d) pick = { study: l.study, d };
+    }
+    if (pick) ctx.openTrial(pick.study, xs[idx] as number);
+  });
+}
+
+const metricLabelOf = (ctx: Ctx): string => metricLabel(ctx.settings.metric);
+
+function windowChart(ctx: Ctx, el: HTMLElement, wins: { s: StudyData; wins: WindowStat[] }[], size: number): void {
+  const groups = Math.max(0, ...wins.flatMap((w) => w.wins.map((x) => x.from / size + 1)));
+  const xs = Array.from({ length: groups }, (_, i) => i);
+  const series: uPlot.Series[] = [{ label: 'window' }];
+  const cols: (number | null)[][] = [];
+  for (const { s, wins: ws } of wins) {
+    const c = studyColor(s.id);
+    const by = new Map(ws.map((w) => [w.from / size, w]));
+    const col = (f: (w: WindowStat) => number | null): (number | null)[] => xs.map((g) => {
+      const w = by.get(g);
+      return w ? f(w) : null;
+    });
+    const prefix = wins.length > 1 ? `${s.name}: ` : '';
+    series.push({ label: `${prefix}average`, stroke: c, width: 2, points: { show: true, size: 6, fill: c } });
+    series.push({ label: `${prefix}max`, stroke: c, width: 1.5, dash: [6, 4], points: { show: true, size: 5 } });
+    series.push({ label: `${prefix}std`, stroke: c, width: 1.5, dash: [2, 3], scale: 'std', points: { show: true, size: 5 } });
+    cols.push(col((w) => w.mean), col((w) => w.max), col((w) => w.std));
+  }
+  mountChart(
+    ctx,
+    el,
+    {
+      height: 260,
+      scales: { x: { time: false }, std: { range: (_u, _min, max) => [0, Math.max(max * 1.15, 0.01)] } },
+      axes: [
+        { label: `iterations (windows of ${size})`, values: (_u, vals) => vals.map((g) => (Number.isInteger(g) ? `${g * size}–${g * size + size - 1}` : '')) },
+        { label: metricLabelOf(ctx), size: 56 },
+        { scale: 'std', side: 1, label: 'std', size: 56, grid: { show: false } },
+      ],
+      series,
+    },
+    [xs, ...cols] as uPlot.AlignedData,
+  );
+}
+
+function windowTable(wins: { s: StudyData; wins: WindowStat[] }[]): HTMLElement {
+  const multi = wins.length > 1;
+  const rows = wins.flatMap(({ s, wins: ws }) =>
+    ws.map((w) =>
+      h(
+        'tr',
+        {},
+        multi ? h('td', {}, s.name) : null,
+        h('td', {}, `${w.from}–${w.to}${w.partial ? ' (so far)' : ''}`),
+        h('td', { class: 'num' }, w.n),
+        h('td', { class: 'num' }, w.failed),
+        h('td', { class: 'num' }, w.cached),
+        h('td', { class: 'num' }, f3(w.mean)),
+        h('td', { class: 'num' }, f3(w.std)),
+        h('td', { class: 'num' }, f3(w.max)),
+        h('td', { class: 'num' }, f3(w.best)),
+      ),
+    ),
+  );
+  const head = [...(multi ? ['study'] : []), 'iterations', 'scored', 'failed', 'cached', 'average', 'std', 'max', 'best so far'];
+  const off = multi ? 1 : 0;
+  return table(head, rows, { numeric: [1, 2, 3, 4, 5, 6, 7].map((i) => i + off) });
+}
