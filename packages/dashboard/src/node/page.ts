@@ -61,7 +61,7 @@ export function renderPage(data: DashboardData): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(data.mode))}">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(data.mode)}">
 <meta name="generator" content="@lamdagent/dashboard">
 <title>${escapeHtml(title)}</title>
 <style>${css.replace(/<\/style/gi, '<\\/style')}</style>
