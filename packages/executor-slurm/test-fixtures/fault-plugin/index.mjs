@@ -38,7 +38,7 @@ const faultRunner = {
         break;
     }
     mkdirSync(spec.outputDir, { recursive: true });
-    writeFileSync(path.join(spec.outputDir, 'model.json'), JSON.stringify({ w: [spec.seed % 7, 1, 2], env: process.env.FAULT_MARK ?? null }));
+    writeFileSync(path.join(spec.outputDir, 'model.json'), JSON.stringify({ w: [spec.seed % 7, 1, 2], env: process.env.FAULT_MARK ?? null, secret: process.env.FAULT_SECRET ?? null }));
     return { metrics: { steps: 2, seed: spec.seed } };
   },
 };

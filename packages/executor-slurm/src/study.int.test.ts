@@ -1,0 +1,107 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { resumeStudy, runStudy } from '@lamdagent/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { JOB_FILES } from './sbatch.js';
+import { PACKAGE_DIR, slurmGate, TOY_PLUGIN } from './test-helpers.js';
+
+const gate = slurmGate();
+
+/** A toy world (JSON-vector models) whose study runs every job through the slurm executor. */
+function toyStudy(opts: { iterations: number; concurrency: number; sleepMs?: number; failFast?: boolean }): { dir: string; config: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'slurm-study-'));
+  mkdirSync(path.join(dir, 'models', 'base'), { recursive: true });
+  writeFileSync(path.join(dir, 'models', 'base', 'model.json'), JSON.stringify({ w: [0, 0, 0] }));
+  mkdirSync(path.join(dir, 'data'));
+  const targets: Record<string, number[]> = { a: [1, 0, 0], b: [0, 1, 0], c: [0, 0, 1] };
+  for (const [n, t] of Object.entries(targets)) writeFileSync(path.join(dir, 'data', `${n}.json`), JSON.stringify({ target: t }));
+  const config = `seed: 3
+budget: { iterations: ${opts.iterations} }
+policy: random-type
+plugins: [${JSON.stringify(TOY_PLUGIN)}, ${JSON.stringify(PACKAGE_DIR)}]
+discoverPlugins: false
+executor:
+  name: slurm
+  options: { pollIntervalMs: 250, jobNamePrefix: study }
+concurrency: ${opts.concurrency}
+failFast: ${opts.failFast ?? false}
+objects:
+  base_models: [models/base]
+  models: [models/base]
+  datasets: [data/a.json, data/b.json, data/c.json]
+  lr: [0.5]
+  weights: [[0.5, 0.5]]
+  density: [0.5]
+actions:
+  sft:
+    slots: [models, datasets, lr]
+    params: { sleepMs: ${opts.sleepMs ?? 0} }
+    resources: { cpus: 1, memoryMb: 512, timeLimitSec: 120 }
+  ties_merging: [base_models, models, models, weights, density]
+tasks:
+  - { name: ta, evaluator: toy, options: { target: [1, 0, 0] } }
+  - { name: tb, evaluator: toy, options: { target: [0, 1, 0] } }
+`;
+  writeFileSync(path.join(dir, 'study.yaml'), config);
+  return { dir, config: path.join(dir, 'study.yaml') };
+}
+
+type Rec = { kind: string; index?: number; externalId?: string; executor?: string; trial?: { index: number; state: string } };
+const journal = (dir: string): Rec[] =>
+  existsSync(path.join(dir, 'journal.jsonl'))
+    ? readFileSync(path.join(dir, 'journal.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => { try { return JSON.parse(l) as Rec; } catch { return { kind: 'torn' }; } })
+    : [];
+
+describe.skipIf(!gate.run)(gate.title('a study through Slurm'), () => {
+  beforeAll(() => {
+    if (!existsSync(path.join(PACKAGE_DIR, 'dist', 'index.js'))) throw new Error(`${PACKAGE_DIR}/dist is missing: the study loads this plugin as a package (run npm run build in packages/executor-slurm)`);
+  });
+
+  it('runs a short toy study end to end with every job (and smoke run) a Slurm batch job', async () => {
+    const w = toyStudy({ iterations: 4, concurrency: 2, failFast: true });
+    const out = path.join(w.dir, 'out');
+    const res = await runStudy({ configPath: w.config, outDir: out });
+    expect(res.trials).toHaveLength(4);
+    expect(res.trials.every((t) => t.state === 'complete' || t.state === 'cached')).toBe(true);
+    expect(res.top[0]!.reward).toBeGreaterThan(0);
+    const jobs = journal(out).filter((r) => r.kind === 'job');
+    const ran = res.trials.filter((t) => t.state === 'complete');
+    expect(jobs).toHaveLength(ran.length);
+    for (const j of jobs) expect(j).toMatchObject({ executor: 'slurm', externalId: expect.stringMatching(/^\d+$/) });
+    for (const t of ran) {
+      const sub = JSON.parse(readFileSync(path.join(out, 'jobs', `t${String(t.index).padStart(4, '0')}`, JOB_FILES.submission), 'utf8')) as { jobName: string };
+      expect(sub.jobName).toMatch(/^study-t\d{4}-/);
+      expect(existsSync(path.join(t.produced!.path, 'model.json'))).toBe(true);
+      expect(t.resources?.wallSec).toBeGreaterThan(0);
+    }
+    // Smoke runs of sft went through Slurm too (their own job folders).
+    const smokeRuns = ran.filter((t) => t.action.type === 'sft').map((t) => path.join(out, 'jobs', `t${String(t.index).padStart(4, '0')}`, 'smoke', JOB_FILES.submission));
+    for (const f of smokeRuns) expect(existsSync(f)).toBe(true);
+  }, 120_000);
+
+  it('re-attaches to the running Slurm job after the study process is killed (kill -9) and resumed', async () => {
+    const w = toyStudy({ iterations: 1, concurrency: 1, sleepMs: 6000 });
+    const out = path.join(w.dir, 'out');
+    const child = spawn(process.execPath, [path.join(PACKAGE_DIR, 'test-fixtures', 'run-study.mjs'), w.config, out], { stdio: 'ignore' });
+    const deadline = Date.now() + 60_000;
+    while (!journal(out).some((r) => r.kind === 'job')) {
+      if (Date.now() > deadline) throw new Error('the study never journaled its Slurm job');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const job = journal(out).find((r) => r.kind === 'job')!;
+    expect(journal(out).some((r) => r.kind === 'trial-end')).toBe(false);
+
+    const res = await resumeStudy({ dir: out });
+    expect(res.trials).toHaveLength(1);
+    const rec = journal(out);
+    expect(rec.filter((r) => r.kind === 'job')).toEqual([job]); // not submitted again
+    expect(rec.find((r) => r.kind === 'resume')).toMatchObject({ rerun: [job.index] });
+    expect(res.trials[0]).toMatchObject({ index: job.index, state: 'complete' });
+    const sub = JSON.parse(readFileSync(path.join(out, 'jobs', `t${String(job.index).padStart(4, '0')}`, JOB_FILES.submission), 'utf8')) as { slurmJobId: string };
+    expect(sub.slurmJobId).toBe(job.externalId);
+  }, 120_000);
+});
