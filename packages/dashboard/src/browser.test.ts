@@ -107,6 +107,8 @@ describe.skipIf(!have && !inCI)(`dashboard in headless Chromium${have || inCI ? 
     expect(text).toContain('<script>alert(1)</script>'); // shown as text, not run
     expect(await detail.locator('[data-testid=memory]').textContent()).toContain(`Trial ${top[0]!.index}`);
     await shot(page, 'trial-detail');
+    await detail.locator('[data-testid=memory]').scrollIntoViewIfNeeded();
+    await shot(page, 'trial-detail-agent');
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('[data-testid=trial-detail]').count()).toBe(0);
     expect(pageErrors).toEqual([]);

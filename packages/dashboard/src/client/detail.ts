@@ -1,5 +1,6 @@
 // Trial detail: action and inputs, produced artifact, per-task scores, timings, error with its log excerpt,
 // the pipeline behind the model, and for an LLM policy its prompts, replies and the memory after the trial.
+import { stepName } from '../shape/costs.js';
 import { pipelineLines } from '../shape/lineage.js';
 import type { JsonValue, RunningRow, StudyData, TranscriptEntry, TrialRecord, TrialTranscripts, Usage } from '../types.js';
 import type { Ctx } from './context.js';
@@ -118,7 +119,7 @@ function messages(entries: TranscriptEntry[]): HTMLElement[] {
 
 function usageTable(usage: Usage[]): HTMLElement | null {
   if (!usage.length) return null;
-  return table(['step', 'input tokens', 'output tokens', 'cost'], usage.map((u) => h('tr', {}, h('td', {}, u.step), h('td', { class: 'num' }, ftok(u.inputTokens)), h('td', { class: 'num' }, ftok(u.outputTokens)), h('td', { class: 'num' }, fusd(u.costUsd)))), { numeric: [1, 2, 3] });
+  return table(['step', 'input tokens', 'output tokens', 'cost'], usage.map((u) => h('tr', {}, h('td', {}, stepName(u.step)), h('td', { class: 'num' }, ftok(u.inputTokens)), h('td', { class: 'num' }, ftok(u.outputTokens)), h('td', { class: 'num' }, fusd(u.costUsd)))), { numeric: [1, 2, 3] });
 }
 
 function agentBlock(s: StudyData, index: number, rec: TrialRecord | RunningRow | undefined, tr: TrialTranscripts): HTMLElement {

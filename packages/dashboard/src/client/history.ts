@@ -7,8 +7,6 @@ import { mountChart, pointsSeries, steppedPaths } from './chart.js';
 import type { Ctx } from './context.js';
 import { f3, h, studyColor, table } from './dom.js';
 
-const FAILED = '#dc2626';
-
 export function historyView(ctx: Ctx): HTMLElement {
   const { data, settings } = ctx;
   const studies = data.studies;
@@ -57,7 +55,7 @@ export function historyView(ctx: Ctx): HTMLElement {
   );
   const perStudy = studies.map((s) => ({ s, points: historyOf(s.trials, metric) }));
   const total = perStudy.reduce((a, p) => a + p.points.length, 0);
-  const card1 = h('div', { class: 'card' }, h('h2', {}, `${metricLabel(metric)} per trial`), h('p', { class: 'sub' }, 'Each dot is a trial (filled: complete, hollow: cached repeat, red ring at the bottom: failed, no score); the step line is the best so far. Click a dot for the trial.'), controls);
+  const card1 = h('div', { class: 'card' }, h('h2', {}, `${metricLabel(metric)} per trial`), h('p', { class: 'sub' }, 'Each dot is a trial (filled: complete; hollow: cached repeat of an earlier action); × in the bottom lane: failed, no score. The step line is the best so far. Click a trial for its detail.'), controls);
   const root = h('div', {}, card1);
   if (total === 0) {
     card1.append(h('div', { class: 'empty', 'data-testid': 'history-chart', 'data-points': 0 }, 'No finished trial yet.'), runningNote(studies) ?? '');
@@ -93,49 +91,80 @@ function runningNote(studies: StudyData[]): HTMLElement | null {
 function trialChart(ctx: Ctx, el: HTMLElement, perStudy: { s: StudyData; points: HistoryPoint[] }[]): void {
   const maxIndex = Math.max(...perStudy.flatMap((p) => p.points.map((q) => q.index)));
   const xs = Array.from({ length: maxIndex + 1 }, (_, i) => i);
-  const values = perStudy.flatMap((p) => p.points.flatMap((q) => (q.value === null ? [] : [q.value])));
-  const floor = values.length ? Math.min(0, ...values) : 0;
   const series: uPlot.Series[] = [{ label: 'trial' }];
   const cols: (number | null)[][] = [];
   const lookup: { study: number; col: number }[] = [];
+  // Failed trials have no score: they are drawn as crosses in a lane under the lowest score, per study color.
+  const failed: { study: number; color: string; at: Set<number> }[] = [];
   let plotted = 0;
-  const counts: Record<string, number> = {};
   for (const { s, points } of perStudy) {
     const c = studyColor(s.id);
     const byIndex = new Map(points.map((p) => [p.index, p]));
-    const col = (f: (p: HistoryPoint) => number | null): (number | null)[] => xs.map((x) => {
-      const p = byIndex.get(x);
-      return p ? f(p) : null;
-    });
+    const col = (f: (p: HistoryPoint) => number | null): (number | null)[] =>
+      xs.map((x) => {
+        const p = byIndex.get(x);
+        return p ? f(p) : null;
+      });
     const prefix = perStudy.length > 1 ? `${s.name}: ` : '';
     const complete = col((p) => (p.state === 'complete' ? p.value : null));
     const cached = col((p) => (p.state === 'cached' ? p.value : null));
-    const failed = col((p) => (p.value === null ? floor : null));
-    const best = col((p) => p.best);
+    const fails = new Set(points.filter((p) => p.value === null).map((p) => p.index));
     series.push(pointsSeries(`${prefix}complete`, c, c, 7));
     series.push(pointsSeries(`${prefix}cached`, c, '#ffffff', 7));
-    series.push(pointsSeries(`${prefix}failed`, FAILED, '#ffffff', 8));
     series.push({ label: `${prefix}best so far`, stroke: c, width: 2, ...(steppedPaths ? { paths: steppedPaths } : {}), spanGaps: true, points: { show: false } });
-    for (const arr of [complete, cached, failed]) {
+    for (const arr of [complete, cached]) {
       lookup.push({ study: s.id, col: cols.length });
       cols.push(arr);
     }
-    cols.push(best);
-    const n = [complete, cached, failed].reduce((a, arr) => a + arr.filter((v) => v !== null).length, 0);
-    counts[String(s.id)] = n;
+    cols.push(col((p) => p.best));
+    failed.push({ study: s.id, color: c, at: fails });
+    const n = [complete, cached].reduce((a, arr) => a + arr.filter((v) => v !== null).length, 0) + fails.size;
+    el.dataset[`points${s.id}`] = String(n);
+    el.dataset[`failed${s.id}`] = String(fails.size);
     plotted += n;
   }
   el.dataset['points'] = String(plotted);
-  for (const [id, n] of Object.entries(counts)) el.dataset[`points${id}`] = String(n);
+  const lane = 9; // CSS pixels from the plot's bottom edge
+  const drawFailed = (u: uPlot): void => {
+    const r = devicePixelRatio || 1;
+    const y = u.bbox.top + u.bbox.height - lane * r;
+    const d = 3.5 * r;
+    u.ctx.save();
+    u.ctx.lineWidth = 2 * r;
+    failed.forEach((f, k) => {
+      u.ctx.strokeStyle = f.color;
+      for (const i of f.at) {
+        const x = u.valToPos(i, 'x', true);
+        const yy = y - k * 2 * d;
+        u.ctx.beginPath();
+        u.ctx.moveTo(x - d, yy - d);
+        u.ctx.lineTo(x + d, yy + d);
+        u.ctx.moveTo(x + d, yy - d);
+        u.ctx.lineTo(x - d, yy + d);
+        u.ctx.stroke();
+      }
+    });
+    u.ctx.restore();
+  };
   const u = mountChart(
     ctx,
     el,
     {
       height: 340,
-      scales: { x: { time: false } },
+      scales: {
+        x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] },
+        y: {
+          range: (_u, min, max) => {
+            const span = max - min || Math.abs(max) || 1;
+            // Room under the lowest score for the failed-trial lane.
+            return [min - span * (failed.some((f) => f.at.size) ? 0.14 : 0.05), max + span * 0.06];
+          },
+        },
+      },
       axes: [{ label: 'iteration (trial)' }, { label: metricLabelOf(ctx), size: 56 }],
       series,
       cursor: { drag: { x: true, y: false } },
+      hooks: { draw: [drawFailed] },
     },
     [xs, ...cols] as uPlot.AlignedData,
   );
@@ -143,7 +172,12 @@ function trialChart(ctx: Ctx, el: HTMLElement, perStudy: { s: StudyData; points:
   u.over.addEventListener('click', () => {
     const idx = u.cursor.idx;
     if (idx === null || idx === undefined) return;
-    const y = u.posToVal(u.cursor.top ?? 0, 'y');
+    const x = xs[idx] as number;
+    const top = u.cursor.top ?? 0;
+    const inLane = top > u.over.clientHeight - lane * 2.5;
+    const f = failed.find((q) => q.at.has(x));
+    if (inLane && f) return ctx.openTrial(f.study, x);
+    const y = u.posToVal(top, 'y');
     let pick: { study: number; d: number } | undefined;
     for (const l of lookup) {
       const v = cols[l.col]?.[idx];
@@ -151,7 +185,8 @@ function trialChart(ctx: Ctx, el: HTMLElement, perStudy: { s: StudyData; points:
       const d = Math.abs(v - y);
       if (!pick || d < pick.d) pick = { study: l.study, d };
     }
-    if (pick) ctx.openTrial(pick.study, xs[idx] as number);
+    if (pick) ctx.openTrial(pick.study, x);
+    else if (f) ctx.openTrial(f.study, x);
   });
 }
 
@@ -180,9 +215,9 @@ function windowChart(ctx: Ctx, el: HTMLElement, wins: { s: StudyData; wins: Wind
     el,
     {
       height: 260,
-      scales: { x: { time: false }, std: { range: (_u, _min, max) => [0, Math.max(max * 1.15, 0.01)] } },
+      scales: { x: { time: false, range: () => [-0.5, Math.max(groups - 0.5, 0.5)] }, std: { range: (_u, _min, max) => [0, Math.max(max * 1.15, 0.01)] } },
       axes: [
-        { label: `iterations (windows of ${size})`, values: (_u, vals) => vals.map((g) => (Number.isInteger(g) ? `${g * size}–${g * size + size - 1}` : '')) },
+        { label: `iterations (windows of ${size})`, splits: () => xs, values: (_u, vals) => vals.map((g) => `${g * size}–${g * size + size - 1}`) },
         { label: metricLabelOf(ctx), size: 56 },
         { scale: 'std', side: 1, label: 'std', size: 56, grid: { show: false } },
       ],

@@ -23,8 +23,10 @@ function studyBoard(ctx: Ctx, s: StudyData): HTMLElement {
 function cell(t: BoardTable, key: string, v: number | null | undefined, partial = false): HTMLTableCellElement {
   const cls = ['num'];
   if (typeof v === 'number') {
-    if (t.best[key] !== undefined && v >= (t.best[key] as number)) cls.push('best');
-    else if (t.third[key] !== undefined && v >= (t.third[key] as number)) cls.push('top3');
+    const spread = t.best[key] !== undefined && t.worst[key] !== undefined && (t.best[key] as number) > (t.worst[key] as number);
+    if (spread && v >= (t.best[key] as number)) cls.push('best');
+    // Top three, unless the value is also the column's worst (ties at the bottom are not worth marking).
+    else if (spread && v >= (t.third[key] as number) && v > (t.worst[key] as number)) cls.push('top3');
   }
   return h('td', { class: cls.join(' ') }, `${f3(v)}${partial && typeof v === 'number' ? '*' : ''}`);
 }
@@ -57,7 +59,7 @@ function boardTable(ctx: Ctx, s: StudyData, t: BoardTable): HTMLElement {
     'div',
     { class: 'scroll' },
     h('h3', {}, t.split === 'validation' ? 'Validation split (the search scores)' : 'Test split'),
-    h('table', { class: 'grid', 'data-testid': `board-${t.split}` }, h('thead', {}, head1, head2), h('tbody', {}, body)),
+    h('table', { class: 'grid board', 'data-testid': `board-${t.split}` }, h('thead', {}, head1, head2), h('tbody', {}, body)),
     t.rows.some((r) => r.partial && r.avg !== null) ? h('p', { class: 'note' }, '* average over the tasks this row has a score for') : null,
   );
 }

@@ -46,7 +46,7 @@ function drawGraph(ctx: Ctx, s: StudyData, g: LineageGraph, wrap: HTMLElement): 
               'data-trial': n.trial,
               'data-study': s.id,
               title: n.model ? `model ${n.model}` : undefined,
-              style: `border-left-color: ${studyColor(s.id)}`,
+              style: `border-left-color: ${studyColor(s.id)}${n.ranks.length ? `; border-color: ${studyColor(s.id)}; box-shadow: 0 0 0 2px ${studyColor(s.id)}33` : ''}`,
               onclick: () => ctx.openTrial(s.id, n.trial as number),
             },
             h('div', { class: 't' }, `#${n.trial} ${n.label}`, n.ranks.map((r) => h('span', { class: 'badge rank' }, `Top-${r}`))),
@@ -59,14 +59,45 @@ function drawGraph(ctx: Ctx, s: StudyData, g: LineageGraph, wrap: HTMLElement): 
     els.set(n.id, el);
   }
   const graph = new dagre.graphlib.Graph();
-  graph.setGraph({ rankdir: 'LR', nodesep: 18, ranksep: 56, marginx: 16, marginy: 16 });
+  graph.setGraph({ rankdir: 'LR', nodesep: 18, ranksep: 56, marginx: 0, marginy: 0 });
   graph.setDefaultEdgeLabel(() => ({}));
   for (const [id, el] of els) graph.setNode(id, { width: el.offsetWidth || 160, height: el.offsetHeight || 56 });
-  for (const e of g.edges) graph.setEdge(e.from, e.to);
+  // Rank = length of the longest chain from a starting model, so every starting model sits in the first column
+  // and every step of a pipeline one column to the right of its inputs (as in the paper's Figures 3 and 6).
+  const rank = new Map<string, number>();
+  const parents = new Map<string, string[]>();
+  for (const e of g.edges) parents.set(e.to, [...(parents.get(e.to) ?? []), e.from]);
+  const rankOf = (id: string, depth = 0): number => {
+    const known = rank.get(id);
+    if (known !== undefined) return known;
+    const r = depth > 500 ? 0 : Math.max(-1, ...(parents.get(id) ?? []).map((p) => rankOf(p, depth + 1))) + 1;
+    rank.set(id, r);
+    return r;
+  };
+  for (const e of g.edges) graph.setEdge(e.from, e.to, { minlen: Math.max(1, rankOf(e.to) - rankOf(e.from)) });
   dagre.layout(graph);
-  const size = graph.graph();
-  const width = Math.ceil(size.width ?? 400);
-  const height = Math.ceil(size.height ?? 200);
+  // dagre sizes the graph by its nodes; long edges may bend outside that box, so measure the edges too.
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  const grow = (x: number, y: number): void => {
+    minX = Math.min(minX, x);
+    minY = Math.min(minY, y);
+    maxX = Math.max(maxX, x);
+    maxY = Math.max(maxY, y);
+  };
+  for (const id of els.keys()) {
+    const n = graph.node(id);
+    grow(n.x - n.width / 2, n.y - n.height / 2);
+    grow(n.x + n.width / 2, n.y + n.height / 2);
+  }
+  for (const e of graph.edges()) for (const p of graph.edge(e).points ?? []) grow(p.x, p.y);
+  const pad = 16;
+  const dx = pad - minX;
+  const dy = pad - minY;
+  const width = Math.ceil(maxX - minX + 2 * pad);
+  const height = Math.ceil(maxY - minY + 2 * pad);
   area.style.width = `${width}px`;
   area.style.height = `${height}px`;
   const svg = document.createElementNS(SVG, 'svg');
@@ -85,7 +116,7 @@ function drawGraph(ctx: Ctx, s: StudyData, g: LineageGraph, wrap: HTMLElement): 
     const pts = graph.edge(e).points ?? [];
     if (!pts.length) continue;
     const path = document.createElementNS(SVG, 'path');
-    path.setAttribute('d', pts.map((p: { x: number; y: number }, i: number) => `${i ? 'L' : 'M'} ${p.x.toFixed(1)} ${p.y.toFixed(1)}`).join(' '));
+    path.setAttribute('d', smoothPath(pts.map((p: { x: number; y: number }) => ({ x: p.x + dx, y: p.y + dy }))));
     path.setAttribute('fill', 'none');
     path.setAttribute('stroke', '#94a3b8');
     path.setAttribute('stroke-width', '1.5');
@@ -95,11 +126,26 @@ function drawGraph(ctx: Ctx, s: StudyData, g: LineageGraph, wrap: HTMLElement): 
   area.prepend(svg);
   for (const [id, el] of els) {
     const n = graph.node(id);
-    el.style.left = `${Math.round(n.x - n.width / 2)}px`;
-    el.style.top = `${Math.round(n.y - n.height / 2)}px`;
+    el.style.left = `${Math.round(n.x - n.width / 2 + dx)}px`;
+    el.style.top = `${Math.round(n.y - n.height / 2 + dy)}px`;
     el.style.width = `${Math.ceil(n.width)}px`;
     el.style.visibility = 'visible';
   }
+}
+
+/** A smooth curve through dagre's edge points (Catmull-Rom turned into cubic Béziers). */
+function smoothPath(pts: { x: number; y: number }[]): string {
+  const f = (n: number): string => n.toFixed(1);
+  const first = pts[0] as { x: number; y: number };
+  let d = `M ${f(first.x)} ${f(first.y)}`;
+  for (let i = 0; i < pts.length - 1; i++) {
+    const p0 = pts[Math.max(0, i - 1)] as { x: number; y: number };
+    const p1 = pts[i] as { x: number; y: number };
+    const p2 = pts[i + 1] as { x: number; y: number };
+    const p3 = pts[Math.min(pts.length - 1, i + 2)] as { x: number; y: number };
+    d += ` C ${f(p1.x + (p2.x - p0.x) / 6)} ${f(p1.y + (p2.y - p0.y) / 6)}, ${f(p2.x - (p3.x - p1.x) / 6)} ${f(p2.y - (p3.y - p1.y) / 6)}, ${f(p2.x)} ${f(p2.y)}`;
+  }
+  return d;
 }
 
 function pipelineList(ctx: Ctx, s: StudyData, k: number): HTMLElement {

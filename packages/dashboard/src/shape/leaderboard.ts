@@ -31,6 +31,7 @@ export interface BoardTable {
   /** Per column (and `avg`): the best value and the top-3 threshold, for bold and underline as in Table 1. */
   best: Record<string, number>;
   third: Record<string, number>;
+  worst: Record<string, number>;
 }
 
 function columnsFor(tasks: readonly TaskInfo[], seen: ReadonlySet<string>): BoardColumn[] {
@@ -49,6 +50,7 @@ function finish(split: BoardTable['split'], tasks: readonly TaskInfo[], rows: Om
   });
   const best: Record<string, number> = {};
   const third: Record<string, number> = {};
+  const worst: Record<string, number> = {};
   for (const key of [...columns.map((c) => c.task), 'avg']) {
     const vals = full.flatMap((r) => {
       const v = key === 'avg' ? r.avg : r.scores[key];
@@ -58,9 +60,10 @@ function finish(split: BoardTable['split'], tasks: readonly TaskInfo[], rows: Om
     if (vals.length) {
       best[key] = vals[0] as number;
       third[key] = vals[Math.min(2, vals.length - 1)] as number;
+      worst[key] = vals[vals.length - 1] as number;
     }
   }
-  return { split, columns, rows: full, best, third };
+  return { split, columns, rows: full, best, third, worst };
 }
 
 /**
