@@ -1,6 +1,6 @@
 // Drives the dashboard in a real headless Chromium (Debian's chromium, through playwright-core) against
 // studies made on the fly: history points, lineage nodes, trial detail, live updates, the offline report.
-import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openStudy, pipelineOf, resumeStudy, topK, type PipelineNode, type TrialRecord } from '@lamdagent/core';
@@ -169,6 +169,36 @@ describe.skipIf(!have && !inCI)(`dashboard in headless Chromium${have || inCI ? 
     expect(await page.locator('[data-testid=board-test] tr[data-trial]').getAttribute('data-trial')).toBe(String(best.index));
     await shot(page, 'leaderboard-test');
     expect(pageErrors).toEqual([]);
+  });
+
+  it('a study that has just started: nothing finished, one trial running, then its first point', async () => {
+    const dir = path.join(shots, '..', 'fresh-study');
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(path.join(out, 'study.json'), path.join(dir, 'study.json'));
+    const journal = path.join(dir, 'journal.jsonl');
+    const first = new StudySource(out, 0).data().trials[0] as TrialRecord;
+    writeFileSync(journal, `${JSON.stringify({ kind: 'study', version: 1, createdAt: first.startedAt, seed: 7, configDigest: 'x' })}\n${JSON.stringify({ kind: 'trial-start', index: 0, action: first.action, startedAt: first.startedAt })}\n`);
+    const fresh = await serveDashboard([dir], { port: 0 });
+    try {
+      const p = await browser.newPage({ viewport: { width: 1280, height: 700 } });
+      const errors: string[] = [];
+      p.on('pageerror', (e) => errors.push(String(e)));
+      await p.goto(fresh.url);
+      expect(await p.locator('[data-testid=history-chart]').getAttribute('data-points')).toBe('0');
+      expect(await p.locator('[data-testid=study-chip-0]').textContent()).toContain('running #0');
+      await shot(p, 'fresh-history');
+      for (const view of ['pipelines', 'leaderboard', 'trials', 'costs']) {
+        await p.click(`nav a[data-view=${view}]`);
+        await p.locator(`main[data-view=${view}]`).waitFor();
+      }
+      await p.click('nav a[data-view=history]');
+      appendFileSync(journal, `${JSON.stringify({ kind: 'trial-end', trial: first })}\n`);
+      await expect.poll(() => p.locator('[data-testid=history-chart]').getAttribute('data-points'), { timeout: 10_000 }).toBe('1');
+      expect(errors).toEqual([]);
+      await p.close();
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('overlays several studies and writes a report that works offline', async () => {
