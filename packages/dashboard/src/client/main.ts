@@ -55,13 +55,17 @@ const ctx: Ctx = {
   transcripts(study, index) {
     const key = `${study}:${index}`;
     if (data.mode === 'report') return Promise.resolve(data.transcripts?.[key] ?? { errors: [] });
-    const version = data.studies[study]?.version ?? 0;
+    const s = data.studies[study];
+    // A finished and observed trial's transcripts never change: keep them; otherwise refetch after each update.
+    const settled = !!s && s.trials.some((t) => t.index === index) && s.observes.some((o) => o.index === index);
+    const version = settled ? -1 : (s?.version ?? 0);
     const hit = transcriptCache.get(key);
     if (hit && hit.version === version) return hit.value;
     const value = fetch(`api/studies/${study}/trials/${index}/transcripts`).then(async (r) => {
       if (!r.ok) throw new Error(`HTTP ${r.status}`);
       return (await r.json()) as TrialTranscripts;
     });
+    value.catch(() => transcriptCache.delete(key));
     transcriptCache.set(key, { version, value });
     return value;
   },
