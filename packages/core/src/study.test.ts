@@ -106,6 +106,19 @@ describe('study loop (in-process, toy plugin)', () => {
     expect(s.trials).toHaveLength(3);
   });
 
+  it('cuts a torn journal line before resuming, so the journal stays readable', async () => {
+    const w = makeToyWorld({ iterations: 2 });
+    const out = path.join(w.dir, 's');
+    await runStudy({ configPath: w.configPath, outDir: out });
+    const { appendFileSync } = await import('node:fs');
+    appendFileSync(path.join(out, 'journal.jsonl'), '{"kind":"trial-end","trial":{"ind');
+    const s = await resumeStudy({ dir: out, iterations: 4 });
+    expect(s.trials).toHaveLength(4);
+    const j = readJournal(path.join(out, 'journal.jsonl'));
+    expect(j.tornTail).toBe(false);
+    expect(j.trials.size).toBe(4);
+  });
+
   it('leaves nothing behind for a bad config', async () => {
     const w = makeToyWorld({ extra: 'aggregation: nosuch\n' });
     const out = path.join(w.dir, 'never');

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, truncateSync } from 'node:fs';
 import path from 'node:path';
 import type { Action, ActionBinding } from './action-type.js';
 import { assemble, instantiate, type Assembly } from './assemble.js';
@@ -126,6 +126,8 @@ async function runLocked(
   for (const sub of [STUDY_FILES.artifacts, STUDY_FILES.jobs]) mkdirSync(path.join(dir, sub), { recursive: true });
   const journalFile = path.join(dir, STUDY_FILES.journal);
   const state = readJournal(journalFile);
+  // A line torn by a crash mid-append is cut off before anything new is appended after it.
+  if (state.tornTail) truncateSync(journalFile, state.validBytes);
   const journal = new JournalWriter(journalFile);
   try {
     if (!state.header) {
