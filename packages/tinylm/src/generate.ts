@@ -6,7 +6,7 @@ import { MASK_VALUE, attend, embed, keyValueLayout, lmHead, mlp, qkvProjections,
 import { lengthSortedBatches } from './logprobs.js';
 import type { TinyLM } from './model.js';
 import { layerNorm, linear } from './ops.js';
-import { layerNames } from './params.js';
+import { LNF_B, LNF_W, layerNames } from './params.js';
 
 export interface GenerateOptions {
   /** Maximum number of tokens to generate per prompt. */
@@ -36,7 +36,7 @@ function argmaxRow(values: ArrayLike<number>, row: number, n: number): number {
 }
 
 /** One decoding step for B single tokens against the cache; returns logits [B, V] and the grown cache. */
-function decodeStep(w: Weights, c: GPT2Config, tokens: Int32Array, positions: Int32Array, cache: LayerKV[], keyMask: Float32Array): { logits: T2; cache: LayerKV[] } {
+export function decodeStep(w: Weights, c: GPT2Config, tokens: Int32Array, positions: Int32Array, cache: LayerKV[], keyMask: Float32Array): { logits: T2; cache: LayerKV[] } {
   const B = tokens.length;
   const H = c.nHead;
   const mask = tf.tensor4d(keyMask, [1, B, 1, keyMask.length / B]);
@@ -54,7 +54,8 @@ function decodeStep(w: Weights, c: GPT2Config, tokens: Int32Array, positions: In
     x = tf.add(x, linear(o, w.get(n.projW) as T2, w.get(n.projB) as tf.Tensor1D));
     x = tf.add(x, mlp(layerNorm(x, w.get(n.ln2w) as tf.Tensor1D, w.get(n.ln2b) as tf.Tensor1D, c.layerNormEpsilon), w, i));
   }
-  return { logits: lmHead(w, x), cache: next };
+  const final = layerNorm(x, w.get(LNF_W) as tf.Tensor1D, w.get(LNF_B) as tf.Tensor1D, c.layerNormEpsilon);
+  return { logits: lmHead(w, final), cache: next };
 }
 
 /** Additive [L, B, 1, L] mask (query, row, head, key): causal, and no attention to left padding. */
@@ -89,7 +90,7 @@ function leftPad(seqs: readonly number[][], padId: number): { ids: Int32Array; p
 }
 
 /** Logits [B, V] at the last position of each left-padded row (full forward; returns the cache too). */
-function prefill(w: Weights, c: GPT2Config, seqs: readonly number[][], padId: number, keepCache: boolean): { logits: T2; cache: LayerKV[] } {
+export function prefill(w: Weights, c: GPT2Config, seqs: readonly number[][], padId: number, keepCache: boolean): { logits: T2; cache: LayerKV[] } {
   const { ids, positions, pads, L } = leftPad(seqs, padId);
   const B = seqs.length;
   const { hidden, cache } = transformer(w, c, ids, positions, B, L, paddedCausalMask(pads, L), keepCache);

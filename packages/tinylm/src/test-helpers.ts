@@ -12,6 +12,7 @@ export function randomizeParameters(model: TinyLM, seed: number, scale = 0.5): v
 
 /** Words of `length` letters from `alphabet`, distinct, in a seeded order. */
 export function distinctWords(count: number, length: number, alphabet: string, seed: number): string[] {
+  if (count > alphabet.length ** length) throw new Error(`only ${alphabet.length ** length} distinct words exist`);
   const rng = new Rng(seed);
   const out = new Set<string>();
   while (out.size < count) out.add(Array.from({ length }, () => alphabet[rng.int(alphabet.length)]).join(''));
