@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Reference SFT runner (Hugging Face transformers + TRL) honouring the LaMDAgent job-spec contract.
+
+    python sft_trl.py --spec JOB/spec.json [--num_train_epochs 2 --max_length 2048 ...]
+
+Inputs by slot: ``model`` (a Hugging Face model folder), ``dataset`` (JSON lines of
+``{"prompt", "completion"}``, or a folder holding ``train.jsonl``), ``learning_rate`` (number,
+optional). Hyperparameters use TRL's names (``learning_rate``, ``num_train_epochs``,
+``per_device_train_batch_size``, ``gradient_accumulation_steps``, ``max_steps``, ``warmup_ratio``,
+``weight_decay``, ``lr_scheduler_type``, ``max_length``, ``bf16``, ``gradient_checkpointing``, ...) in
+the action's params, or the tiny runner's names (epochs, batchSize, maxSteps, maxExamples, warmup,
+weightDecay, schedule), overridden by ``--name value`` flags. Loss on the completion only (TRL's
+prompt-completion format). Writes the model in Hugging Face layout into ``outputDir`` and
+``metrics.json`` beside it. ``--dry-run`` validates everything without importing torch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from lamdagent_job import SFT_DEFAULTS, SpecError, dataset_file, hyperparameters, load_spec, read_jsonl  # noqa: E402
+
+
+def plan(argv):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--spec", required=True, help="the job spec (spec.json)")
+    ap.add_argument("--dry-run", action="store_true", help="validate the spec, data and hyperparameters; do not train")
+    args, rest = ap.parse_known_args(argv)
+    spec = load_spec(args.spec)
+    hp = hyperparameters(spec, SFT_DEFAULTS, rest, slots=("learning_rate",))
+    model_path = spec.path_input("model")
+    data = dataset_file(spec.path_input("dataset"))
+    records = read_jsonl(data, ("prompt", "completion"), limit=hp["max_examples"] or None)
+    return args, spec, hp, model_path, records
+
+
+def train(spec, hp, model_path, records):
+    from datasets import Dataset
+    from trl import SFTConfig, SFTTrainer
+
+    from trl_common import ProgressCallback, finish, load_model, trl_config
+
+    started = time.time()
+    model, tokenizer = load_model(model_path, hp)
+    config = trl_config(SFTConfig, spec, hp, os.path.join(spec.job_dir, "trl-sft"), SFT_DEFAULTS)
+    trainer = SFTTrainer(
+        model=model,
+        args=config,
+        train_dataset=Dataset.from_list(records),
+        processing_class=tokenizer,
+        callbacks=[ProgressCallback()],
+    )
+    return finish(trainer, tokenizer, spec, started, extra_keys=["mean_token_accuracy"])
+
+
+def main(argv=None) -> int:
+    try:
+        args, spec, hp, model_path, records = plan(sys.argv[1:] if argv is None else argv)
+    except SpecError as e:
+        print(f"sft_trl: {e}", file=sys.stderr)
+        return 2
+    print(f"sft_trl: job {spec.job_id}: {len(records)} examples, model {model_path}{' (smoke run)' if spec.smoke else ''}")
+    print("sft_trl: hyperparameters " + json.dumps(hp, sort_keys=True))
+    if args.dry_run:
+        return 0
+    metrics = train(spec, hp, model_path, records)
+    print("sft_trl: metrics " + json.dumps(metrics, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { JobSpec, Runner } from '@lamdagent/core';
+import { runCommand } from './run.js';
+import { CommandSpecSchema, parseCommandSpec, type CommandSpec, type CommandSpecInput } from './spec.js';
+
+/** Folder of the bundled Python scripts (`python/` beside `dist/` or `src/`). */
+export function pythonDir(): string {
+  let d = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++) {
+    const p = path.join(d, 'python');
+    if (existsSync(path.join(p, 'lamdagent_job.py'))) return p;
+    d = path.dirname(d);
+  }
+  throw new Error('cannot find the python/ folder of @lamdagent/runner-command');
+}
+
+/** Values every template of this package can use besides the job's. */
+function builtinVars(): Record<string, string> {
+  let dir = '';
+  try {
+    dir = pythonDir();
+  } catch {
+    /* only needed by the bundled scripts' templates */
+  }
+  return dir ? { pythonDir: dir } : {};
+}
+
+/** The command of a job run by the generic `command` runner: `params.command`. */
+export function commandOf(spec: JobSpec): CommandSpec {
+  if (!Object.hasOwn(spec.params, 'command')) {
+    throw new Error(`job ${spec.jobId}: the command runner needs params.command (an argv template such as ["python", "train.py", "--out", "{outputDir}"]); set it in actions.${spec.action}.params`);
+  }
+  return parseCommandSpec(spec.params['command'], `actions.${spec.action}.params.command`);
+}
+
+/**
+ * The `command` runner: runs the argv template in the action's `params.command` (no shell), with
+ * placeholders for the inputs by slot name, params, output and job folders and the seed.
+ */
+export const genericCommandRunner: Runner = {
+  name: 'command',
+  version: '1',
+  run(spec, ctx) {
+    return runCommand(spec, commandOf(spec), ctx, { vars: builtinVars() });
+  },
+};
+
+export interface CommandRunnerDefinition {
+  /** Runner name used in configs (`actions.<name>.runner`). */
+  name: string;
+  /** Part of every action's content address: bump it when the command's results would change. */
+  version: string;
+  /** The command: fixed here, so any action type (with its own params schema) can use it. */
+  command: CommandSpecInput | string[];
+}
+
+/**
+ * A named runner with a fixed command, for a plugin of your own (works with action types whose params
+ * schema would refuse a `command` parameter, such as `sft` and `dpo`):
+ * `r.runner(commandRunner({ name: 'sft-mine', version: '1', command: ['python', 'train.py', '--out', '{outputDir}'] }))`.
+ */
+export function commandRunner(def: CommandRunnerDefinition): Runner {
+  const cmd = Array.isArray(def.command) ? CommandSpecSchema.parse({ argv: def.command }) : parseCommandSpec(def.command, `runner ${def.name}: command`);
+  return {
+    name: def.name,
+    version: def.version,
+    run: (spec, ctx) => runCommand(spec, cmd, ctx, { vars: builtinVars() }),
+  };
+}
+
+/**
+ * The reference TRL runners: `{env.LAMDAGENT_PYTHON:-python3} <pythonDir>/sft_trl.py --spec <spec.json>`.
+ * Hyperparameters come from the job (slots learning_rate, beta; params with TRL's or the tiny
+ * runners' names); the Python environment is described in python/README.md.
+ */
+export const sftTrlRunner: Runner = commandRunner({
+  name: 'sft-trl',
+  version: '1',
+  command: { argv: ['{env.LAMDAGENT_PYTHON:-python3}', '{pythonDir}/sft_trl.py', '--spec', '{specFile}'], expectFiles: ['config.json'] },
+});
+
+export const dpoTrlRunner: Runner = commandRunner({
+  name: 'dpo-trl',
+  version: '1',
+  command: { argv: ['{env.LAMDAGENT_PYTHON:-python3}', '{pythonDir}/dpo_trl.py', '--spec', '{specFile}'], expectFiles: ['config.json'] },
+});
