@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,9 +57,36 @@ describe('lamdagent CLI', () => {
     const costs = JSON.parse((await run(['costs', 'st', '--json'], dir)).out) as { compute: { actionType: string; trials: number }[]; agent: unknown[] };
     expect(costs.agent).toEqual([]);
     expect(costs.compute.reduce((s, c) => s + c.trials, 0)).toBe(status.trials.filter((t) => t['state'] !== 'cached').length);
+    const rep = await run(['report', 'st', '-o', 'report.html'], dir);
+    expect(rep.code).toBe(0);
+    const html = readFileSync(path.join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('<html');
+    expect(html).not.toMatch(/<script[^>]+src=["']https?:/);
     const resumed = await run(['resume', 'st', '--iterations', '6'], dir);
     expect(resumed.code).toBe(0);
     expect(JSON.parse((await run(['status', 'st', '--json'], dir)).out).trials).toHaveLength(6);
+  });
+
+  it('serves the dashboard on 127.0.0.1 and stops on SIGTERM', async () => {
+    const { dir, config } = toyConfig(2);
+    expect((await run(['run', config, '--out', 'st'], dir)).code).toBe(0);
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [BIN, 'dashboard', 'st', '--port', '0'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (b: Buffer) => {
+        const m = /(http:\/\/127\.0\.0\.1:\d+\S*)/.exec(b.toString());
+        if (m) resolve(m[1]!);
+      });
+      child.once('exit', () => reject(new Error('dashboard exited early')));
+    });
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('<html');
+    const code = await new Promise<number | null>((resolve) => {
+      child.once('exit', (c) => resolve(c));
+      child.kill('SIGTERM');
+    });
+    expect(code).toBe(0);
   });
 
   it('validates a config and lists plugins', async () => {

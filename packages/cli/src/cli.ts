@@ -16,6 +16,7 @@ import {
   type StudyEvent,
   type StudySummary,
 } from '@lamdagent/core';
+import { serveDashboard, writeReport } from '@lamdagent/dashboard';
 import { costsJson, costsText } from './costs.js';
 import { describeAction, statusJson, statusText, topJson, topText, trialJson } from './format.js';
 
@@ -35,6 +36,8 @@ Usage:
   lamdagent top DIR [-k K] [--json]
   lamdagent show DIR TRIAL [--json]
   lamdagent costs DIR [--json]
+  lamdagent dashboard DIR... [--port P] [--host H]
+  lamdagent report DIR... -o report.html
   lamdagent validate CONFIG [--json]
   lamdagent plugins [--config CONFIG] [--json]
   lamdagent schema                      print the JSON Schema of the config format
@@ -70,6 +73,11 @@ const COMMAND_HELP: Record<string, string> = {
   top: `lamdagent top DIR [-k K] [--json]\n  The K best models by validation reward, each with the pipeline (chain of trials) that made it.`,
   show: `lamdagent show DIR TRIAL [--json]\n  One trial in full: action, inputs, artifact, scores, timings, error with log excerpt, and the\n  policy's prompts and replies (secrets redacted).`,
   costs: `lamdagent costs DIR [--json]\n  Agent tokens and cost per step (type, objects, memory) and compute time per action type.`,
+  dashboard: `lamdagent dashboard DIR... [--port P] [--host H] [-k K]
+  Serve the dashboard for one or more studies (history, pipelines, leaderboard, trial detail, costs),
+  updating live while they run. Binds 127.0.0.1:4747 by default; --port 0 picks a free port. Read-only:
+  it never locks or writes a study folder. Stop with Ctrl-C.`,
+  report: `lamdagent report DIR... -o report.html [-k K]\n  Write the dashboard's views as one self-contained HTML file (no network needed to view it).`,
   validate: `lamdagent validate CONFIG [--json]\n  Check a config against the schema and the installed plugins without running anything.`,
   plugins: `lamdagent plugins [--config CONFIG] [--json]\n  The plugins found (listed in CONFIG's plugins: and installed in the project) and what each provides.`,
   schema: `lamdagent schema\n  Print the JSON Schema of the native config format (for editor completion).`,
@@ -215,6 +223,31 @@ export async function main(argv: string[], io: Io): Promise<number> {
       if (positionals.length !== 1) throw new UsageError('usage: lamdagent costs DIR [--json]');
       const c = costsJson(openStudy(path.resolve(io.cwd, positionals[0] as string)));
       io.out(values.json ? JSON.stringify(c, null, 2) : costsText(c));
+      return 0;
+    }
+    case 'dashboard': {
+      const { values, positionals } = parse(rest, { port: { type: 'string', short: 'p' }, host: { type: 'string' }, k: { type: 'string', short: 'k' } });
+      if (positionals.length === 0) throw new UsageError('usage: lamdagent dashboard DIR... [--port P]');
+      const dirs = positionals.map((d) => openStudy(path.resolve(io.cwd, d)).dir);
+      const port = intOpt(values.port, 'port');
+      const k = intOpt(values.k, 'k');
+      const server = await serveDashboard(dirs, { ...(port !== undefined ? { port } : {}), ...(values.host ? { host: values.host as string } : {}), ...(k !== undefined ? { k } : {}) });
+      io.out(`dashboard for ${dirs.length} ${dirs.length === 1 ? 'study' : 'studies'}: ${server.url}  (Ctrl-C to stop)`);
+      await new Promise<void>((resolve) => {
+        const stop = (): void => void server.close().then(resolve);
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      return 0;
+    }
+    case 'report': {
+      const { values, positionals } = parse(rest, { out: { type: 'string', short: 'o' }, k: { type: 'string', short: 'k' } });
+      if (positionals.length === 0 || !values.out) throw new UsageError('usage: lamdagent report DIR... -o report.html');
+      const dirs = positionals.map((d) => openStudy(path.resolve(io.cwd, d)).dir);
+      const k = intOpt(values.k, 'k');
+      const out = path.resolve(io.cwd, values.out as string);
+      await writeReport(dirs, out, k !== undefined ? { k } : {});
+      io.out(`wrote ${out}`);
       return 0;
     }
     case 'validate': {
