@@ -1,6 +1,7 @@
 import { aggregatorFactories } from './aggregators.js';
 import { executorFactories } from './executors-local.js';
 import { CORE_API_VERSION, definePlugin, type PluginManifest } from './plugin.js';
+import { greedyPolicyFactory } from './policies-greedy.js';
 import { randomPolicyFactory, randomTypePolicyFactory } from './policies-random.js';
 import type { Registry } from './registry.js';
 
@@ -10,10 +11,11 @@ export const corePlugin: PluginManifest = definePlugin({
   version: '0.1.0',
   apiVersion: CORE_API_VERSION,
   description: 'built-in policies, executors and aggregators',
-  provides: { policies: ['random', 'random-type'], executors: ['inprocess', 'subprocess'], aggregators: ['mean', 'weighted-sum'] },
+  provides: { policies: ['random', 'random-type', 'greedy'], executors: ['inprocess', 'subprocess'], aggregators: ['mean', 'weighted-sum'] },
   register(r) {
     r.policy(randomPolicyFactory);
     r.policy(randomTypePolicyFactory);
+    r.policy(greedyPolicyFactory);
     for (const f of executorFactories) r.executor(f);
     for (const f of aggregatorFactories) r.aggregator(f);
   },

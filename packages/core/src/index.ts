@@ -37,3 +37,4 @@ export * from './redact.js';
 export { writeFileAtomic, fsyncDir, tailFile } from './fsutil.js';
 export { runJobSpecFile } from './runner-main.js';
 export * from './jsonl.js';
+export * from './policies-greedy.js';
