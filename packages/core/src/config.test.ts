@@ -132,7 +132,7 @@ describe('assembly against plugins', () => {
     expect(e.message).toMatch(/objects\.models\[1\]: model models\/missing not found/);
     expect(e.message).toContain('objects.lr[0]: expected a number, got "fast"');
     expect(e.message).toContain('tasks[0].evaluator: no evaluator "nosuch"');
-    expect(e.message).toContain('policy: no policy "clever" (known: random, random-type)');
+    expect(e.message).toContain('policy: no policy "clever" (known: random, random-type, greedy)');
   });
 });
 
