@@ -33,7 +33,10 @@ def load_model(path: str, hp: Mapping[str, Any]) -> Tuple[Any, Any]:
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     dtype = torch.bfloat16 if hp.get("bf16") else torch.float32
-    model = AutoModelForCausalLM.from_pretrained(path, torch_dtype=dtype)
+    try:
+        model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype)  # transformers >= 4.56
+    except TypeError:
+        model = AutoModelForCausalLM.from_pretrained(path, torch_dtype=dtype)
     return model, tokenizer
 
 
@@ -48,16 +51,20 @@ def trl_config(cls: type, spec: JobSpec, hp: Mapping[str, Any], scratch: str, de
         name = key
         if name == "max_length" and name not in fields and "max_seq_length" in fields:
             name = "max_seq_length"  # TRL before 0.16
+        if name == "warmup_ratio" and name not in fields and value:
+            name = "warmup_steps"  # transformers 5: a float below 1 is a ratio
         if name not in fields:
             if key in defaults and value == defaults[key]:
                 continue
             raise SpecError(f"{spec.source}: {key}: this TRL version's {cls.__name__} has no such field")
+        if name in kwargs and key in defaults and value == defaults[key]:
+            continue  # a default does not overwrite a value mapped onto the same field
         kwargs[name] = value
     kwargs.update(
         output_dir=scratch,
         seed=spec.seed,
         save_strategy="no",
-        report_to=[],
+        report_to="none",
         disable_tqdm=True,
     )
     if not torch.cuda.is_available():

@@ -117,5 +117,8 @@ describe('command runner', () => {
     spec.params = { epochs: 1 };
     expect(await executeInProcess(spec, r, { signal: new AbortController().signal })).toMatchObject({ status: 'completed', metrics: { loss: 0.25 } });
     expect(await run(spec)).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/needs params\.command/) } });
+    // Runner parameters carried beside the action's params (proposed core field) are preferred.
+    const withRunnerParams = Object.assign(job(), { params: { epochs: 1 }, runnerParams: { command: TEMPLATE } });
+    expect(await run(withRunnerParams)).toMatchObject({ status: 'completed' });
   });
 });

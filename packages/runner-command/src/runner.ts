@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JobSpec, Runner } from '@lamdagent/core';
+import { z } from 'zod';
 import { runCommand } from './run.js';
 import { CommandSpecSchema, parseCommandSpec, type CommandSpec, type CommandSpecInput } from './spec.js';
 
@@ -27,8 +28,16 @@ function builtinVars(): Record<string, string> {
   return dir ? { pythonDir: dir } : {};
 }
 
-/** The command of a job run by the generic `command` runner: `params.command`. */
+const RunnerParamsSchema = z.record(z.string(), z.unknown());
+
+/**
+ * The command of a job run by the generic `command` runner: `runnerParams.command` when the job spec
+ * carries runner parameters (a proposed core field, so that action types with strict params can use
+ * it), else `params.command`.
+ */
 export function commandOf(spec: JobSpec): CommandSpec {
+  const rp = RunnerParamsSchema.safeParse((spec as JobSpec & { runnerParams?: unknown }).runnerParams);
+  if (rp.success && Object.hasOwn(rp.data, 'command')) return parseCommandSpec(rp.data['command'], `actions.${spec.action}.runnerParams.command`);
   if (!Object.hasOwn(spec.params, 'command')) {
     throw new Error(`job ${spec.jobId}: the command runner needs params.command (an argv template such as ["python", "train.py", "--out", "{outputDir}"]); set it in actions.${spec.action}.params`);
   }
