@@ -28,15 +28,22 @@ export function transpose2d(x: T2): T2 {
   return tf.reshape(tf.transpose(tf.reshape(x, [f, r / f, c]), [2, 0, 1]), [c, r]);
 }
 
-/** Column sums of a 2D matrix as a 1D tensor (`ones[1,N] @ x`). */
+/**
+ * Column sums of a 2D matrix [N, K] as [K]: an XNNPACK average pool over a [1, N, 1, K] image,
+ * times N. ~10x faster than `tf.sum(x, 0)` (which transposes) or `ones @ x` (which packs x).
+ */
 export function sumRows(x: T2): tf.Tensor1D {
-  const ones = tf.ones([1, x.shape[0]]) as T2;
-  return tf.reshape(tf.matMul(ones, x), [x.shape[1]]);
+  const [n, k] = x.shape;
+  const mean = tf.avgPool(tf.reshape(x, [1, n, 1, k]) as tf.Tensor4D, [n, 1], 1, 'valid');
+  return tf.reshape(tf.mul(mean, n), [k]);
 }
 
-/** a^T @ b for tall a, b (a weight gradient), transposing whichever operand is narrower. */
+/**
+ * a^T @ b for tall a [N, p], b [N, q] (a weight gradient). The wider operand is transposed, so
+ * XNNPACK packs the narrower one as its weights (measured faster both ways round).
+ */
 function tallProduct(a: T2, b: T2): T2 {
-  if (a.shape[1] <= b.shape[1]) return tf.matMul(transpose2d(a), b);
+  if (a.shape[1] >= b.shape[1]) return tf.matMul(transpose2d(a), b);
   return tf.transpose(tf.matMul(transpose2d(b), a)) as T2;
 }
 
