@@ -17,18 +17,22 @@ const newTokens = args['new-tokens'] ?? 16;
 let s = 12345;
 const rand = (n) => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) >>> 8) % n;
 const words = ['apple', 'river', 'stone', 'cloud', 'green', 'seven', 'north', 'light', 'paper', 'quiet'];
+const pick = () => words[rand(words.length)];
 function example() {
   const kind = rand(3);
   if (kind === 0) {
     const a = rand(90) + 10, b = rand(90) + 10;
-    return { prompt: `Question: what is ${a} plus ${b}? Answer with a number. `, completion: `${a + b}` };
+    const q = rand(2) === 0 ? `Compute ${a}+${b} and reply with the number: ` : `Question: what is ${a} plus ${b}? Answer with a number: `;
+    return { prompt: q, completion: `${a + b}` };
   }
   if (kind === 1) {
-    const opts = [0, 1, 2, 3].map(() => words[rand(words.length)]);
-    return { prompt: `Pick the colour. (A) ${opts[0]} (B) green (C) ${opts[2]} Answer: `, completion: '[[B]]' };
+    const n = 2 + rand(3);
+    const opts = Array.from({ length: n }, (_, i) => `(${'ABCD'[i]}) ${pick()}`).join(' ');
+    return { prompt: `Which is a colour? ${opts} `, completion: `[[${'ABCD'[rand(n)]}]]` };
   }
-  const w = words[rand(words.length)];
-  return { prompt: `Context: the ${w} is by the ${words[rand(10)]}. Q: what is by it? A: `, completion: `the ${w}` };
+  const filler = Array.from({ length: rand(4) }, pick).join(' ');
+  const w = pick();
+  return { prompt: `Context: the ${w} is near the ${pick()} ${filler}. Q: what is near? A: `, completion: `the ${w}` };
 }
 const examples = Array.from({ length: nExamples }, example);
 const lengths = examples.map((e) => e.prompt.length + e.completion.length);

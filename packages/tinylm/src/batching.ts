@@ -2,6 +2,22 @@
 import type { CharTokenizer } from './tokenizer.js';
 import type { Rng } from './rng.js';
 
+/** Throw unless every item has string values for `fields` (a cheap boundary check for JS callers). */
+export function checkTextFields(where: string, items: readonly object[], fields: readonly string[]): void {
+  items.forEach((item, i) => {
+    for (const f of fields) {
+      if (typeof (item as Record<string, unknown>)[f] !== 'string') throw new Error(`${where}[${i}].${f} must be a string`);
+    }
+  });
+}
+
+/** Number of tokens equal to `id` over all sequences (e.g. unknown characters). */
+export function countToken(seqs: readonly EncodedSequence[], id: number): number {
+  let n = 0;
+  for (const s of seqs) for (const t of s.ids) if (t === id) n++;
+  return n;
+}
+
 /** One tokenised sequence: BOS + prompt + completion (+ EOS); tokens at index >= `scoredFrom` are scored. */
 export interface EncodedSequence {
   readonly ids: readonly number[];

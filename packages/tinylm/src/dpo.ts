@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AdamW, learningRateAt } from './adamw.js';
 import { initBackend } from './backend.js';
-import { encodePair, lengthGroupedBatches, makeBatch, type EncodedSequence } from './batching.js';
+import { checkTextFields, countToken, encodePair, lengthGroupedBatches, makeBatch, type EncodedSequence } from './batching.js';
 import { scoreSequences } from './logprobs.js';
 import type { TinyLM } from './model.js';
 import { batchTokenLogProbs, scoredSums } from './objective.js';
@@ -44,6 +44,8 @@ export interface DpoMetrics {
   epochs: number;
   pairs: number;
   tokens: number;
+  /** Characters outside the vocabulary (encoded as <|unk|>). */
+  unknownTokens: number;
   initialLoss: number;
   finalLoss: number;
   meanLoss: number;
@@ -79,6 +81,7 @@ function stats(pc: readonly number[], pr: readonly number[], rc: readonly number
 export async function dpo(policy: TinyLM, reference: TinyLM, pairs: readonly DpoPair[], opts: DpoOptions): Promise<DpoMetrics> {
   checkOptions(opts, 'dpo');
   if (!(opts.beta > 0)) throw new Error('dpo: beta must be > 0');
+  checkTextFields('dpo: pairs', pairs, ['prompt', 'chosen', 'rejected']);
   if (policy.config.vocabSize !== reference.config.vocabSize) throw new Error('dpo: policy and reference have different vocabularies');
   await initBackend();
   const { config, tokenizer } = policy;
@@ -140,6 +143,7 @@ export async function dpo(policy: TinyLM, reference: TinyLM, pairs: readonly Dpo
     epochs: step === 0 ? 0 : step / batchesPerEpoch,
     pairs: pairs.length,
     tokens,
+    unknownTokens: countToken(chosen, tokenizer.unkId) + countToken(rejected, tokenizer.unkId),
     initialLoss,
     finalLoss: epochSteps > 0 ? epochLoss / epochSteps : NaN,
     meanLoss: step > 0 ? lossSum / step : NaN,

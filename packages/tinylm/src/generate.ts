@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from './backend.js';
 import type { GPT2Config } from './config.js';
 import { MASK_VALUE, attend, embed, keyValueLayout, lmHead, mlp, qkvProjections, queryLayout, transformer, type LayerKV, type Weights } from './forward.js';
-import { lengthSortedBatches } from './logprobs.js';
+import { checkStrings, lengthSortedBatches } from './logprobs.js';
 import type { TinyLM } from './model.js';
 import { layerNorm, linear } from './ops.js';
 import { LNF_B, LNF_W, layerNames } from './params.js';
@@ -178,6 +178,8 @@ function generateBatch(model: TinyLM, prompts: number[][], maxNew: number, stops
  * (excluded from the result) or after `maxNewTokens` tokens. Results are in the order of `prompts`.
  */
 export async function generate(model: TinyLM, prompts: readonly string[], opts: GenerateOptions): Promise<string[]> {
+  checkStrings('generate: prompts', prompts);
+  if (!Number.isFinite(opts.maxNewTokens)) throw new Error('generate: maxNewTokens must be a number');
   await initBackend();
   const c = model.config;
   const maxNew = Math.min(Math.max(0, Math.floor(opts.maxNewTokens)), c.nPositions - 1);

@@ -12,6 +12,12 @@ export interface LogProbOptions {
   includeEos?: boolean;
 }
 
+/** Throw unless every item is a string. */
+export function checkStrings(where: string, items: readonly unknown[]): void {
+  const bad = items.findIndex((t) => typeof t !== 'string');
+  if (bad >= 0) throw new Error(`${where}[${bad}] must be a string`);
+}
+
 /** Batches of indices with similar lengths (sorted), for inference. */
 export function lengthSortedBatches(lengths: readonly number[], batchSize: number): number[][] {
   const order = lengths.map((_, i) => i).sort((a, b) => (lengths[a] as number) - (lengths[b] as number) || a - b);
@@ -42,6 +48,8 @@ export async function sequenceLogProbs(
   if (prompts.length !== completions.length) {
     throw new Error(`sequenceLogProbs: ${prompts.length} prompts but ${completions.length} completions`);
   }
+  checkStrings('sequenceLogProbs: prompts', prompts);
+  checkStrings('sequenceLogProbs: completions', completions);
   await initBackend();
   const max = model.config.nPositions + 1;
   const seqs = prompts.map((p, i) => encodePair(model.tokenizer, p, completions[i] as string, max, opts.includeEos ?? true));

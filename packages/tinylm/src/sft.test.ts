@@ -32,6 +32,7 @@ describe('sft', () => {
     // BOS + 3 letters + '>' + 3 letters + EOS = 9 ids: 8 inputs, 4 scored targets (3 letters + EOS)
     expect(metrics.tokens).toBe(25 * 200 * 8);
     expect(metrics.scoredTokens).toBe(25 * 200 * 4);
+    expect(metrics.unknownTokens).toBe(0);
     const outputs = await generate(model, heldOut.map((w) => `${w}>`), { maxNewTokens: 5 });
     const correct = outputs.filter((o, i) => o === reverse(heldOut[i] as string)).length;
     expect(correct / heldOut.length).toBeGreaterThanOrEqual(0.9);
@@ -51,6 +52,19 @@ describe('sft', () => {
     const c = await run(4);
     expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
     expect(Buffer.from(a.buffer).equals(Buffer.from(c.buffer))).toBe(false);
+  });
+});
+
+describe('sft input checks', () => {
+  it('rejects bad options and non-string fields, and counts characters outside the vocabulary', async () => {
+    const model = await TinyLM.init(size, 1);
+    const base = { learningRate: 1e-3, epochs: 1, batchSize: 2, seed: 1 };
+    await expect(sft(model, [{ prompt: 'a', completion: 1 as unknown as string }], base)).rejects.toThrow(/sft: examples\[0\]\.completion must be a string/);
+    await expect(sft(model, [], { ...base, batchSize: 0 })).rejects.toThrow(/batchSize/);
+    const m = await sft(model, [{ prompt: 'café', completion: 'ü' }], base);
+    expect(m.unknownTokens).toBe(2);
+    expect(m.steps).toBe(1);
+    model.dispose();
   });
 });
 

@@ -1,7 +1,7 @@
 /** Supervised fine-tuning: next-token loss on completion tokens only (+ EOS), AdamW, seeded data order. */
 import { AdamW, learningRateAt } from './adamw.js';
 import { initBackend } from './backend.js';
-import { encodePair, lengthGroupedBatches, makeBatch, type EncodedSequence } from './batching.js';
+import { checkTextFields, countToken, encodePair, lengthGroupedBatches, makeBatch, type EncodedSequence } from './batching.js';
 import type { TinyLM } from './model.js';
 import { batchTokenLogProbs, meanScoredNll } from './objective.js';
 import { checkOptions, plannedSteps, warmupSteps, yieldToEventLoop, type OptimizerOptions } from './progress.js';
@@ -23,6 +23,8 @@ export interface SftMetrics {
   tokens: number;
   /** Completion tokens the loss was computed on. */
   scoredTokens: number;
+  /** Characters outside the vocabulary (encoded as <|unk|>); non-zero means the charset misses some. */
+  unknownTokens: number;
   /** Loss of the first step. */
   initialLoss: number;
   /** Token-weighted mean loss over the last epoch's steps. */
@@ -36,6 +38,7 @@ export interface SftMetrics {
 /** Fine-tune `model` in place on prompt/completion pairs. */
 export async function sft(model: TinyLM, examples: readonly SftExample[], opts: SftOptions): Promise<SftMetrics> {
   checkOptions(opts, 'sft');
+  checkTextFields('sft: examples', examples, ['prompt', 'completion']);
   await initBackend();
   const { config, tokenizer } = model;
   const seqs: EncodedSequence[] = examples.map((e) => encodePair(tokenizer, e.prompt, e.completion, config.nPositions + 1));
@@ -86,6 +89,7 @@ export async function sft(model: TinyLM, examples: readonly SftExample[], opts: 
     examples: seqs.length,
     tokens,
     scoredTokens: scored,
+    unknownTokens: countToken(seqs, tokenizer.unkId),
     initialLoss,
     finalLoss: epochScored > 0 ? epochLossSum / epochScored : NaN,
     meanLoss: scored > 0 ? lossSum / scored : NaN,
