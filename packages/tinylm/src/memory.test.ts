@@ -1,0 +1,49 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { initBackend } from './backend.js';
+import { encodePair } from './batching.js';
+import { dpo } from './dpo.js';
+import { causalMask } from './forward.js';
+import { generate } from './generate.js';
+import { sequenceLogProbs } from './logprobs.js';
+import { TinyLM } from './model.js';
+import { sft } from './sft.js';
+
+describe('resources and limits', () => {
+  it('leaves no tensors behind: training, scoring and generation are tidy; dispose frees the weights', async () => {
+    await initBackend();
+    for (let T = 1; T <= 33; T++) causalMask(T).shape; // the per-length mask cache is meant to persist
+    const base = tf.memory().numTensors;
+    const m = await TinyLM.init({ nEmbd: 16, nLayer: 1, nHead: 2, nPositions: 32 }, 1);
+    const weights = m.parameterShapes().length;
+    expect(tf.memory().numTensors - base).toBe(weights);
+    await sft(m, [{ prompt: 'abc', completion: 'def' }, { prompt: 'x'.repeat(50), completion: 'y'.repeat(10) }], { learningRate: 1e-3, epochs: 2, batchSize: 2, seed: 1 });
+    await generate(m, ['a', 'bb', 'x'.repeat(60)], { maxNewTokens: 8 });
+    await generate(m, ['a', 'bb'], { maxNewTokens: 4, useCache: false });
+    await sequenceLogProbs(m, ['a', 'b'], ['b', 'cc']);
+    const ref = m.clone();
+    await dpo(m, ref, [{ prompt: 'a', chosen: 'b', rejected: 'c' }], { beta: 0.1, learningRate: 1e-3, epochs: 1, batchSize: 1, seed: 1 });
+    expect(tf.memory().numTensors - base).toBe(2 * weights);
+    m.dispose();
+    ref.dispose();
+    expect(tf.memory().numTensors - base).toBe(0);
+    expect(() => m.clone()).toThrow(/disposed/);
+  });
+
+  it('truncates sequences longer than the context: prompt from the left first, then the completion', async () => {
+    const m = await TinyLM.init({ nEmbd: 8, nLayer: 1, nHead: 2, nPositions: 16 }, 1);
+    const tok = m.tokenizer;
+    const a = encodePair(tok, '0123456789abcdef', 'XYZ', 17);
+    expect(a.ids).toHaveLength(17);
+    expect(tok.decode(a.ids)).toBe('3456789abcdefXYZ'); // BOS and the first 3 prompt characters dropped
+    expect(a.scoredFrom).toBe(13);
+    const b = encodePair(tok, 'p', 'c'.repeat(40), 17);
+    expect(b.ids).toHaveLength(17);
+    expect(b.scoredFrom).toBe(1);
+    expect(b.ids[b.ids.length - 1]).not.toBe(tok.eosId); // the completion was cut, so no EOS
+    // training and scoring accept such sequences
+    await sft(m, [{ prompt: '0123456789abcdef', completion: 'XYZ' }], { learningRate: 1e-3, epochs: 1, batchSize: 1, seed: 1 });
+    expect((await sequenceLogProbs(m, ['p'], ['c'.repeat(40)]))[0]).toBeLessThan(0);
+    m.dispose();
+  });
+});
