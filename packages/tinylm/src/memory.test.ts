@@ -12,7 +12,7 @@ import { sft } from './sft.js';
 describe('resources and limits', () => {
   it('leaves no tensors behind: training, scoring and generation are tidy; dispose frees the weights', async () => {
     await initBackend();
-    for (let T = 1; T <= 33; T++) causalMask(T).shape; // the per-length mask cache is meant to persist
+    for (let T = 1; T <= 33; T++) causalMask(T); // the per-length mask cache is meant to persist
     const base = tf.memory().numTensors;
     const m = await TinyLM.init({ nEmbd: 16, nLayer: 1, nHead: 2, nPositions: 32 }, 1);
     const weights = m.parameterShapes().length;
