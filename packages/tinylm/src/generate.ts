@@ -5,7 +5,7 @@ import type { GPT2Config } from './config.js';
 import { MASK_VALUE, attend, embed, keyValueLayout, lmHead, mlp, qkvProjections, queryLayout, transformer, type LayerKV, type Weights } from './forward.js';
 import { checkStrings, lengthSortedBatches } from './logprobs.js';
 import type { TinyLM } from './model.js';
-import { layerNorm, linear } from './ops.js';
+import { layerNorm, linear, tidyRead } from './ops.js';
 import { LNF_B, LNF_W, layerNames } from './params.js';
 
 export interface GenerateOptions {
@@ -139,10 +139,10 @@ function generateBatch(model: TinyLM, prompts: number[][], maxNew: number, stops
     });
   let cache: LayerKV[] = [];
   let tokens = choose(
-    tf.tidy(() => {
+    tidyRead(() => {
       const r = prefill(w, c, prompts, tok.padId, useCache);
       cache = r.cache.map((l) => ({ kf: tf.keep(l.kf), vf: tf.keep(l.vf) }));
-      return r.logits.dataSync();
+      return r.logits;
     }),
   );
   const L = Math.max(...prompts.map((p) => p.length));
@@ -150,7 +150,7 @@ function generateBatch(model: TinyLM, prompts: number[][], maxNew: number, stops
   try {
     for (let s = 1; s < maxNew && rows.some((r) => !r.done); s++) {
       if (!useCache) {
-        tokens = choose(tf.tidy(() => prefill(w, c, fed, tok.padId, false).logits.dataSync()));
+        tokens = choose(tidyRead(() => prefill(w, c, fed, tok.padId, false).logits));
         continue;
       }
       keyMask.forEach((m) => m.push(0));
@@ -158,10 +158,10 @@ function generateBatch(model: TinyLM, prompts: number[][], maxNew: number, stops
       const flatMask = Float32Array.from(keyMask.flat());
       const prev = cache;
       const input = tokens;
-      const logits = tf.tidy(() => {
+      const logits = tidyRead(() => {
         const r = decodeStep(w, c, input, positions, prev, flatMask);
         cache = r.cache.map((l) => ({ kf: tf.keep(l.kf), vf: tf.keep(l.vf) }));
-        return r.logits.dataSync();
+        return r.logits;
       });
       for (const l of prev) tf.dispose([l.kf, l.vf]);
       tokens = choose(logits);

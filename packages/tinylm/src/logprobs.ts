@@ -1,9 +1,9 @@
 /** Scoring: summed log-probabilities of completions given prompts. */
-import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from './backend.js';
 import { encodePair, makeBatch, type EncodedSequence } from './batching.js';
 import type { TinyLM } from './model.js';
 import { batchTokenLogProbs, scoredSums } from './objective.js';
+import { tidyRead } from './ops.js';
 
 export interface LogProbOptions {
   /** Sequences per forward pass (default 64). */
@@ -32,7 +32,7 @@ export function scoreSequences(model: TinyLM, seqs: readonly EncodedSequence[], 
   const w = model.weights();
   for (const indices of lengthSortedBatches(seqs.map((s) => s.ids.length), batchSize)) {
     const batch = makeBatch(indices.map((i) => seqs[i] as EncodedSequence), model.tokenizer.padId);
-    const sums = tf.tidy(() => scoredSums(batchTokenLogProbs(w, model.config, batch), batch).dataSync());
+    const sums = tidyRead(() => scoredSums(batchTokenLogProbs(w, model.config, batch), batch));
     indices.forEach((idx, row) => (out[idx] = sums[row] as number));
   }
   return out;
