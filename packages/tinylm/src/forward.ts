@@ -97,6 +97,19 @@ export interface ForwardResult {
   cache: LayerKV[];
 }
 
+/** One pre-LN GPT-2 block: x + attention(ln_1(x)), then + mlp(ln_2(.)). */
+export function block(w: Weights, c: GPT2Config, layer: number, x: T2, attention: (h: T2) => T2): T2 {
+  const n = layerNames(layer);
+  const eps = c.layerNormEpsilon;
+  const a: T2 = tf.add(x, attention(layerNorm(x, w.get(n.ln1w) as tf.Tensor1D, w.get(n.ln1b) as tf.Tensor1D, eps)));
+  return tf.add(a, mlp(layerNorm(a, w.get(n.ln2w) as tf.Tensor1D, w.get(n.ln2b) as tf.Tensor1D, eps), w, layer));
+}
+
+/** The final layer norm (ln_f). */
+export function finalNorm(w: Weights, c: GPT2Config, x: T2): T2 {
+  return layerNorm(x, w.get(LNF_W) as tf.Tensor1D, w.get(LNF_B) as tf.Tensor1D, c.layerNormEpsilon);
+}
+
 /** Run the transformer over B rows of T tokens; `mask` is additive, broadcastable to [T, B, H, T]. */
 export function transformer(
   w: Weights,
@@ -110,15 +123,14 @@ export function transformer(
 ): ForwardResult {
   let x = embed(w, ids, positions);
   const cache: ForwardResult['cache'] = [];
-  const eps = c.layerNormEpsilon;
   for (let i = 0; i < c.nLayer; i++) {
-    const n = layerNames(i);
-    const a = selfAttention(layerNorm(x, w.get(n.ln1w) as tf.Tensor1D, w.get(n.ln1b) as tf.Tensor1D, eps), w, i, c, B, T, mask);
-    if (keepCache) cache.push({ kf: a.kf, vf: a.vf });
-    x = tf.add(x, a.out);
-    x = tf.add(x, mlp(layerNorm(x, w.get(n.ln2w) as tf.Tensor1D, w.get(n.ln2b) as tf.Tensor1D, eps), w, i));
+    x = block(w, c, i, x, (h) => {
+      const a = selfAttention(h, w, i, c, B, T, mask);
+      if (keepCache) cache.push({ kf: a.kf, vf: a.vf });
+      return a.out;
+    });
   }
-  return { hidden: layerNorm(x, w.get(LNF_W) as tf.Tensor1D, w.get(LNF_B) as tf.Tensor1D, eps), cache };
+  return { hidden: finalNorm(w, c, x), cache };
 }
 
 /** Logits of the tied LM head for hidden states [N, n_embd]. */

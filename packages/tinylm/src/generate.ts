@@ -2,11 +2,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from './backend.js';
 import type { GPT2Config } from './config.js';
-import { MASK_VALUE, attend, embed, keyValueLayout, lmHead, mlp, qkvProjections, queryLayout, transformer, type LayerKV, type Weights } from './forward.js';
+import { MASK_VALUE, attend, block, embed, finalNorm, keyValueLayout, lmHead, qkvProjections, queryLayout, transformer, type LayerKV, type Weights } from './forward.js';
 import { checkStrings, lengthSortedBatches } from './logprobs.js';
 import type { TinyLM } from './model.js';
-import { layerNorm, linear, tidyRead } from './ops.js';
-import { LNF_B, LNF_W, layerNames } from './params.js';
+import { linear, tidyRead } from './ops.js';
+import { layerNames } from './params.js';
 
 export interface GenerateOptions {
   /** Maximum number of tokens to generate per prompt. */
@@ -43,19 +43,18 @@ export function decodeStep(w: Weights, c: GPT2Config, tokens: Int32Array, positi
   let x = embed(w, tokens, positions);
   const next: LayerKV[] = [];
   for (let i = 0; i < c.nLayer; i++) {
-    const n = layerNames(i);
-    const h = layerNorm(x, w.get(n.ln1w) as tf.Tensor1D, w.get(n.ln1b) as tf.Tensor1D, c.layerNormEpsilon);
-    const [q, k, v] = qkvProjections(h, w, i);
-    const step = keyValueLayout(k, v, B, 1, H);
-    const layer = cache[i] as LayerKV;
-    const kv = { kf: tf.concat([layer.kf, step.kf], 2), vf: tf.concat([layer.vf, step.vf], 0) };
-    next.push(kv);
-    const o = tf.reshape(attend(queryLayout(q, B, 1, H), kv, mask, B, H), [B, c.nEmbd]) as T2;
-    x = tf.add(x, linear(o, w.get(n.projW) as T2, w.get(n.projB) as tf.Tensor1D));
-    x = tf.add(x, mlp(layerNorm(x, w.get(n.ln2w) as tf.Tensor1D, w.get(n.ln2b) as tf.Tensor1D, c.layerNormEpsilon), w, i));
+    x = block(w, c, i, x, (h) => {
+      const n = layerNames(i);
+      const [q, k, v] = qkvProjections(h, w, i);
+      const step = keyValueLayout(k, v, B, 1, H);
+      const layer = cache[i] as LayerKV;
+      const kv = { kf: tf.concat([layer.kf, step.kf], 2), vf: tf.concat([layer.vf, step.vf], 0) };
+      next.push(kv);
+      const o = tf.reshape(attend(queryLayout(q, B, 1, H), kv, mask, B, H), [B, c.nEmbd]) as T2;
+      return linear(o, w.get(n.projW) as T2, w.get(n.projB) as tf.Tensor1D);
+    });
   }
-  const final = layerNorm(x, w.get(LNF_W) as tf.Tensor1D, w.get(LNF_B) as tf.Tensor1D, c.layerNormEpsilon);
-  return { logits: lmHead(w, final), cache: next };
+  return { logits: lmHead(w, finalNorm(w, c, x)), cache: next };
 }
 
 /** Additive [L, B, 1, L] mask (query, row, head, key): causal, and no attention to left padding. */
