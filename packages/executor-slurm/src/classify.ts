@@ -129,6 +129,11 @@ export function classifyEnd(f: EndFacts): ResultManifest {
     return failed('failed', 'Lost', `${where} is unknown to Slurm (squeue, scontrol, sacct) and left no exit status in ${spec.jobDir}: ${runner.message}`);
   }
   if (exitSignal !== undefined && !runner.ok) return failed('failed', 'Signal', `${where}: the batch script was killed by ${signalName(exitSignal)}`, { signal: signalName(exitSignal) });
+  if (exitCode !== undefined && exitCode > 128 && exitCode < 160 && !runner.ok) {
+    // The shell reports a command killed by signal n as exit status 128 + n.
+    const sig = signalName(exitCode - 128);
+    return failed('failed', 'Signal', `${where}: the runner process was killed by ${sig}${sig === 'SIGKILL' ? ' (out of memory?)' : ''} without a result`, { exitCode, signal: sig });
+  }
   if (!runner.ok) {
     if (runner.missing) {
       return exitCode === 0

@@ -248,6 +248,23 @@ describe('slurm executor (fake Slurm)', () => {
   });
 });
 
+describe('resubmission', () => {
+  it('cancels a still-running earlier Slurm job of the same job folder before submitting again', async () => {
+    const fake = new FakeSlurm();
+    const spec = faultSpec('ok');
+    fake.nextPlan = [{ state: 'RUNNING' }];
+    const first = new SlurmExecutor({ ...fast }, { cli: fake, env: {} });
+    void first.submit(spec, noRunnerCtx());
+    await new Promise((r) => setTimeout(r, 50));
+    await first.close(); // crashed before its job was journaled: the study will submit again
+    fake.nextPlan = [{ state: 'FAILED', exitCode: 1 }];
+    const second = new SlurmExecutor({ ...fast }, { cli: fake, env: {} });
+    await second.submit(spec, noRunnerCtx());
+    expect(fake.cancelled).toEqual(['100']);
+    expect(fake.submitted).toHaveLength(2);
+  });
+});
+
 describe('end classification', () => {
   const info = (state: string, more: Partial<SlurmJobInfo> = {}): SlurmJobInfo => ({ id: '9', state, elapsedSec: 30, nodes: 'gpu07', source: 'scontrol', ...more });
   it('names node failures, out-of-memory kills, Slurm time limits and preemption', () => {

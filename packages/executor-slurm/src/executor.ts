@@ -163,6 +163,7 @@ export class SlurmExecutor implements Executor {
     const specFile = path.join(spec.jobDir, JOB_FILES.spec);
     const scriptFile = path.join(spec.jobDir, JOB_FILES.script);
     const statusFile = path.join(spec.jobDir, JOB_FILES.status);
+    await this.#cancelEarlierAttempt(spec);
     // Stale files of an earlier attempt would be mistaken for this one's outcome.
     for (const f of [statusFile, jobResultPath(spec), path.join(spec.jobDir, JOB_FILES.submission)]) rmSync(f, { force: true });
     writeFileAtomic(specFile, JSON.stringify(spec, null, 2));
@@ -177,6 +178,22 @@ export class SlurmExecutor implements Executor {
     const sub: Submission = { slurmJobId: id, jobId: spec.jobId, jobName: slurmJobName(spec, this.options.jobNamePrefix), submittedAt: new Date().toISOString() };
     writeFileAtomic(path.join(spec.jobDir, JOB_FILES.submission), JSON.stringify(sub, null, 2));
     return id;
+  }
+
+  /**
+   * A job folder whose earlier Slurm job is still queued or running (a crash before the journal recorded
+   * it, or a smoke run, which is not journaled) gets that job cancelled first: two jobs must never write
+   * the same output folder.
+   */
+  async #cancelEarlierAttempt(spec: JobSpec): Promise<void> {
+    const old = readSubmission(spec.jobDir);
+    if (!old) return;
+    try {
+      const info = await this.#cli.show(old.slurmJobId);
+      if (info && !isTerminal(info.state) && (!info.workDir || sameDir(info.workDir, spec.jobDir))) await this.#cli.cancel(old.slurmJobId);
+    } catch {
+      /* best effort: Slurm may not answer; the new job is submitted either way */
+    }
   }
 
   #notRun(spec: JobSpec, status: ResultManifest['status'], type: string, message: string): ResultManifest {

@@ -65,7 +65,8 @@ describe.skipIf(!gate.run)(gate.title('a study through Slurm'), () => {
     const res = await runStudy({ configPath: w.config, outDir: out });
     expect(res.trials).toHaveLength(4);
     expect(res.trials.every((t) => t.state === 'complete' || t.state === 'cached')).toBe(true);
-    expect(res.top[0]!.reward).toBeGreaterThan(0);
+    // (Which actions run depends on completion order with concurrency 2, so no claim on the reward's size.)
+    expect(res.top[0]!.reward).toBeGreaterThanOrEqual(0);
     const jobs = journal(out).filter((r) => r.kind === 'job');
     const ran = res.trials.filter((t) => t.state === 'complete');
     expect(jobs).toHaveLength(ran.length);

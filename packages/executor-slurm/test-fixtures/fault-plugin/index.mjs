@@ -1,5 +1,5 @@
 // A test plugin for the executors: one runner, `fault`, whose params.mode picks a behaviour
-// (ok, throw, exit, hang, badresult, notjson). Plain JS importing nothing from core, like a
+// (ok, throw, exit, crash, hang, badresult, notjson). Plain JS importing nothing from core, like a
 // third-party plugin. Used by @lamdagent/executor-slurm's integration tests.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -22,6 +22,9 @@ const faultRunner = {
       case 'exit':
         process.stderr.write('fault runner: exiting with code 3\n');
         process.exit(Number(spec.params.code ?? 3));
+        break;
+      case 'crash':
+        process.kill(process.pid, 'SIGKILL');
         break;
       case 'hang':
         await sleep(3_600_000, ctx.signal);
