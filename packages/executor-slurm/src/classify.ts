@@ -83,7 +83,9 @@ export function classifyEnd(f: EndFacts): ResultManifest {
   const { spec, slurmJobId: id, info } = f;
   const status = readBatchStatus(spec.jobDir);
   const runner = readRunnerResult(spec);
-  const wallSec = info?.elapsedSec ?? (runner.ok ? runner.manifest.resources.wallSec : undefined) ?? f.measuredSec ?? 0;
+  // Slurm's elapsed time has whole-second resolution (0 for a sub-second job); the runner measures its own.
+  const known = [info?.elapsedSec, runner.ok ? runner.manifest.resources.wallSec : undefined].filter((x): x is number => x !== undefined);
+  const wallSec = known.length ? Math.max(...known) : (f.measuredSec ?? 0);
   const resources = { wallSec, gpus: spec.resources.gpus, gpuHours: (spec.resources.gpus * wallSec) / 3600, ...(runner.ok && runner.manifest.resources.cpuSec !== undefined ? { cpuSec: runner.manifest.resources.cpuSec } : {}) };
   const logs = [...new Set([...(runner.ok ? runner.manifest.logs : []), ...jobLogs(spec, id)])];
   const failed = (st: ResultManifest['status'], type: string, message: string, extra: Partial<JobError> = {}): ResultManifest => ({
