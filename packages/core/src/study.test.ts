@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readJournal } from './journal.js';
 import { openStudy } from './study-folder.js';
-import { resumeStudy, runStudy } from './study.js';
+import { recordEvaluations, resumeStudy, runStudy } from './study.js';
 import { makeToyWorld } from '../test-fixtures/toy-world.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -114,9 +114,11 @@ describe('study loop (in-process, toy plugin)', () => {
     appendFileSync(path.join(out, 'journal.jsonl'), '{"kind":"trial-end","trial":{"ind');
     const s = await resumeStudy({ dir: out, iterations: 4 });
     expect(s.trials).toHaveLength(4);
+    recordEvaluations(out, [{ index: 0, split: 'test', scores: { ta: 0.5 } }]);
     const j = readJournal(path.join(out, 'journal.jsonl'));
     expect(j.tornTail).toBe(false);
     expect(j.trials.size).toBe(4);
+    expect(j.evaluations.map((e) => [e.index, e.split, e.scores])).toEqual([[0, 'test', { ta: 0.5 }]]);
   });
 
   it('leaves nothing behind for a bad config', async () => {

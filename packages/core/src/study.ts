@@ -165,3 +165,26 @@ export function commitArtifact(tmp: string, final: string): void {
 }
 
 export type { Action };
+
+/**
+ * Append scores of produced models on another split (e.g. the held-out test split, out-of-distribution
+ * tasks) to a stopped study's journal, under the study lock.
+ */
+export function recordEvaluations(dir: string, records: { index: number; split: 'validation' | 'test'; scores: Record<string, number> }[]): void {
+  const abs = path.resolve(dir);
+  openStudy(abs);
+  const lock = StudyLock.acquire(abs);
+  try {
+    const file = path.join(abs, STUDY_FILES.journal);
+    const state = readJournal(file);
+    if (state.tornTail) truncateSync(file, state.validBytes);
+    const w = new JournalWriter(file);
+    try {
+      for (const r of records) w.append({ kind: 'evaluate', index: r.index, split: r.split, at: new Date().toISOString(), scores: r.scores });
+    } finally {
+      w.close();
+    }
+  } finally {
+    lock.release();
+  }
+}
