@@ -64,18 +64,18 @@ describe.skipIf(!gate.run)(gate.title('a study through Slurm'), () => {
     const out = path.join(w.dir, 'out');
     const res = await runStudy({ configPath: w.config, outDir: out });
     expect(res.trials).toHaveLength(4);
-    expect(res.trials.every((t) => t.state === 'complete' || t.state === 'cached')).toBe(true);
+    expect(res.trials.map((t) => (t.state === 'cached' ? 'complete' : t.state)), JSON.stringify(res.trials.map((t) => t.error ?? t.state))).toEqual(['complete', 'complete', 'complete', 'complete']);
     // (Which actions run depends on completion order with concurrency 2, so no claim on the reward's size.)
     expect(res.top[0]!.reward).toBeGreaterThanOrEqual(0);
     const jobs = journal(out).filter((r) => r.kind === 'job');
     const ran = res.trials.filter((t) => t.state === 'complete');
-    expect(jobs).toHaveLength(ran.length);
+    expect(jobs, JSON.stringify({ jobs, ran: ran.map((t) => t.index) })).toHaveLength(ran.length);
     for (const j of jobs) expect(j).toMatchObject({ executor: 'slurm', externalId: expect.stringMatching(/^\d+$/) });
     for (const t of ran) {
       const sub = JSON.parse(readFileSync(path.join(out, 'jobs', `t${String(t.index).padStart(4, '0')}`, JOB_FILES.submission), 'utf8')) as { jobName: string };
       expect(sub.jobName).toMatch(/^study-t\d{4}-/);
       expect(existsSync(path.join(t.produced!.path, 'model.json'))).toBe(true);
-      expect(t.resources?.wallSec).toBeGreaterThan(0);
+      expect(t.resources?.wallSec, JSON.stringify(t)).toBeGreaterThan(0);
     }
     // Smoke runs of sft went through Slurm too (their own job folders).
     const smokeRuns = ran.filter((t) => t.action.type === 'sft').map((t) => path.join(out, 'jobs', `t${String(t.index).padStart(4, '0')}`, 'smoke', JOB_FILES.submission));
