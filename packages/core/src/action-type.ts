@@ -57,6 +57,8 @@ export interface ActionBinding {
   produces: string;
   /** Runner name (config may override the definition's default). */
   runner: string;
+  /** Validated parameters for the runner (`actions.<name>.runnerParams`). */
+  runnerParams?: Record<string, JsonValue>;
 }
 
 /** An action: a bound action plus one object per position, content-addressed by `key`. */

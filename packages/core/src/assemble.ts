@@ -138,12 +138,23 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
       issues.push({ path: `${where}${Array.isArray(raw) ? '' : '.runner'}`, message: `no runner "${runner}" registered (known: ${registry.names('runner').join(', ') || 'none'})` });
       ok = false;
     }
+    let runnerParams: Record<string, JsonValue> = (!Array.isArray(raw) && raw.runnerParams) || {};
+    if (registry.has('runner', runner)) {
+      const schema = registry.runner(runner).paramsSchema;
+      if (schema) {
+        const res = schema.safeParse(runnerParams);
+        if (!res.success) {
+          issues.push(...zodIssues(res.error, ['actions', name, 'runnerParams']));
+          ok = false;
+        } else runnerParams = res.data;
+      }
+    }
     const produces = (!Array.isArray(raw) && raw.produces) || 'models';
     if (!(produces in cfg.objects)) {
       issues.push({ path: `${where}${Array.isArray(raw) ? '' : '.produces'}`, message: `produced models join objects.${produces}, which does not exist; add it (it may be an empty list) or set produces:` });
       ok = false;
     }
-    if (ok) bindings.push({ name, definition: def, kinds, slotNames, unordered, params, produces, runner });
+    if (ok) bindings.push({ name, definition: def, kinds, slotNames, unordered, params, produces, runner, runnerParams });
   }
   for (const b of bindings) {
     const t = kindTypes.get(b.produces) ?? explicitType(b.produces);

@@ -22,6 +22,7 @@ export const ActionConfigSchema = z.union([
       unordered: z.array(z.array(z.number().int().min(0))).optional().describe('Groups of interchangeable, distinct positions.'),
       produces: z.string().optional().describe('Pool kind the produced model joins (default: models).'),
       runner: z.string().optional(),
+      runnerParams: z.record(z.string(), JsonValueSchema).optional().describe('Parameters for the runner (e.g. the command runner\'s argv template); validated by the runner.'),
       params: z.record(z.string(), JsonValueSchema).optional(),
       resources: z
         .object({ gpus: z.number().int().min(0).optional(), cpus: z.number().int().min(1).optional(), memoryMb: z.number().int().optional(), timeLimitSec: z.number().positive().optional() })

@@ -115,6 +115,20 @@ describe('assembly against plugins', () => {
     expect(a.tasks.map((t) => t.alpha)).toEqual([1, 1]);
   });
 
+  it('passes runnerParams to the binding and into the action key', async () => {
+    const w = makeToyWorld();
+    const r = await registry();
+    const withParams = parseConfig({ objects: { models: ['models/base'], datasets: ['data/a.json'], lr: [0.5] }, actions: { sft: { slots: ['models', 'datasets', 'lr'], runnerParams: { command: ['train', '{outputDir}'] } } }, tasks: [{ name: 'ta', evaluator: 'toy' }] }, w.configPath);
+    const plain = parseConfig({ objects: { models: ['models/base'], datasets: ['data/a.json'], lr: [0.5] }, actions: { sft: ['models', 'datasets', 'lr'] }, tasks: [{ name: 'ta', evaluator: 'toy' }] }, w.configPath);
+    const a = assemble(withParams, r);
+    const b = assemble(plain, r);
+    expect(a.bindings[0]!.runnerParams).toEqual({ command: ['train', '{outputDir}'] });
+    const { ObjectPool } = await import('./pool.js');
+    const { ActionSpace } = await import('./space.js');
+    const keyOf = (x: typeof a): string => new ActionSpace(new ObjectPool(x.objects), x.bindings, () => '1').at(0).key;
+    expect(keyOf(a)).not.toBe(keyOf(b));
+  });
+
   it('collects every resolution problem with its path', async () => {
     const w = makeToyWorld();
     const raw = {

@@ -31,6 +31,8 @@ export const JobSpecSchema = z.object({
   runnerVersion: z.string(),
   inputs: z.array(JobInputSchema),
   params: z.record(z.string(), JsonValueSchema),
+  /** Parameters for the runner itself (`actions.<name>.runnerParams`), e.g. a command template. */
+  runnerParams: z.record(z.string(), JsonValueSchema).optional(),
   /** Folder the runner writes the produced model into (it exists and is empty). */
   outputDir: z.string(),
   /** Folder for logs and the result manifest. */

@@ -17,8 +17,8 @@ function setup(models: number): { pool: ObjectPool; space: ActionSpace; ctx: (hi
   for (let i = 0; i < models; i++) pool.add(obj('models', i));
   for (let i = 0; i < 3; i++) pool.add(obj('data', i));
   const bindings: ActionBinding[] = [
-    { name: 'sft', definition: def('sft', 2), kinds: ['models', 'data'], slotNames: ['model', 'dataset'], unordered: [], params: {}, produces: 'models', runner: 'r' },
-    { name: 'ties', definition: def('ties', 2), kinds: ['models', 'models'], slotNames: ['models', 'models'], unordered: [[0, 1]], params: {}, produces: 'models', runner: 'r' },
+    { name: 'sft', definition: def('sft', 2), kinds: ['models', 'data'], slotNames: ['model', 'dataset'], unordered: [], params: {}, produces: 'models', runner: 'r', runnerParams: {} },
+    { name: 'ties', definition: def('ties', 2), kinds: ['models', 'models'], slotNames: ['models', 'models'], unordered: [[0, 1]], params: {}, produces: 'models', runner: 'r', runnerParams: {} },
   ];
   const space = new ActionSpace(pool, bindings, () => '1');
   return { pool, space, ctx: (history = [], seed = 1) => ({ iteration: history.length, space, pool: pool.all(), history, pending: [], rng: new Rng(seed), signal: new AbortController().signal }) };

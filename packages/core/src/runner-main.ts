@@ -14,7 +14,11 @@ export async function runJobSpecFile(file: string, read: typeof ReadFileSync): P
   await registerBuiltins(registry);
   for (const p of spec.plugins) await loadPluginModule(registry, p, p, 'config');
   const ctl = new AbortController();
-  process.once('SIGTERM', () => ctl.abort(new Error('SIGTERM')));
+  process.once('SIGTERM', () => {
+    const e = new Error('cancelled (SIGTERM)');
+    e.name = 'Cancelled';
+    ctl.abort(e);
+  });
   const manifest = await executeInProcess(spec, registry.runner(spec.runner), { signal: ctl.signal, onLog: (l) => process.stdout.write(`${l}\n`) });
   return manifest.status === 'completed' ? 0 : 1;
 }

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { JsonValue } from './json.js';
 import type { JobSpec } from './jobs.js';
 
 /** What a runner can report while it works. */
@@ -19,5 +21,7 @@ export interface Runner {
   name: string;
   /** Part of every action's content address: bump it when results would change. */
   version: string;
+  /** Validates `actions.<name>.runnerParams` (passed to the job as `spec.runnerParams`). */
+  paramsSchema?: z.ZodType<Record<string, JsonValue>>;
   run(spec: JobSpec, ctx: RunnerContext): Promise<RunOutcome>;
 }

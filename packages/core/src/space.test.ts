@@ -15,8 +15,8 @@ function world(nModels: number, nData: number): { pool: ObjectPool; space: Actio
   for (let i = 0; i < nData; i++) pool.add(obj('data', i, 'dataset'));
   pool.add(obj('lr', 0, 'number'));
   const bindings: ActionBinding[] = [
-    { name: 'sft', definition: def('sft', 3), kinds: ['models', 'data', 'lr'], slotNames: ['model', 'dataset', 'lr'], unordered: [], params: {}, produces: 'models', runner: 'r' },
-    { name: 'ties', definition: def('ties', 3), kinds: ['base', 'models', 'models'], slotNames: ['base', 'models', 'models'], unordered: [[1, 2]], params: {}, produces: 'models', runner: 'r' },
+    { name: 'sft', definition: def('sft', 3), kinds: ['models', 'data', 'lr'], slotNames: ['model', 'dataset', 'lr'], unordered: [], params: {}, produces: 'models', runner: 'r', runnerParams: {} },
+    { name: 'ties', definition: def('ties', 3), kinds: ['base', 'models', 'models'], slotNames: ['base', 'models', 'models'], unordered: [[1, 2]], params: {}, produces: 'models', runner: 'r', runnerParams: {} },
   ];
   return { pool, space: new ActionSpace(pool, bindings, () => '1') };
 }

@@ -33,6 +33,7 @@ export function actionKey(binding: ActionBinding, runnerVersion: string, inputs:
     runnerVersion,
     inputs: inputs.map((o, i) => [binding.slotNames[i] as string, o.digest]),
     params: binding.params,
+    ...(binding.runnerParams && Object.keys(binding.runnerParams).length ? { runnerParams: binding.runnerParams } : {}),
   };
   return createHash('sha256').update(canonicalJson(doc)).digest('hex').slice(0, 32);
 }

@@ -293,6 +293,7 @@ export class TrialRunner {
       runnerVersion: d.registry.runner(binding.runner).version,
       inputs: action.inputs.map((o, i) => ({ slot: binding.slotNames[i]!, id: o.id, name: o.name, type: o.type, value: o.value, digest: o.digest })),
       params: action.params,
+      ...(binding.runnerParams && Object.keys(binding.runnerParams).length ? { runnerParams: binding.runnerParams } : {}),
       outputDir: tmpOut,
       jobDir,
       seed: jobSeed(d.assembly.loaded.config.seed, index),

@@ -49,7 +49,7 @@ function tinySpace(def: ActionTypeDefinition): { pool: ObjectPool; space: Action
   });
   const rep = def.slots.find((s) => s.repeat && !s.repeat.ordered);
   const unordered = rep ? [slotNames.map((n, i) => (n === rep.name ? i : -1)).filter((i) => i >= 0)] : [];
-  const binding: ActionBinding = { name: def.type, definition: def, kinds, slotNames, unordered, params: {}, produces: `k_${def.slots[0]!.name}`, runner: def.runner };
+  const binding: ActionBinding = { name: def.type, definition: def, kinds, slotNames, unordered, params: {}, produces: `k_${def.slots[0]!.name}`, runner: def.runner, runnerParams: {} };
   return { pool, space: new ActionSpace(pool, [binding], () => '1') };
 }
 
