@@ -1,0 +1,4 @@
+import { pluginConformance } from '@lamdagent/testkit';
+import plugin from './index.js';
+
+pluginConformance(plugin);
