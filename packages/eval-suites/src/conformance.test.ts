@@ -1,4 +1,4 @@
 import { pluginConformance } from '@lamdagent/testkit';
 import plugin from './index.js';
 
-pluginConformance(plugin);
+pluginConformance(plugin, { factoryOptions: { 'openai-compatible': { baseUrl: 'http://127.0.0.1:9/v1', model: 'served-model' } } });
