@@ -35,7 +35,7 @@ actions:
   sft:
     slots: [models, datasets, lr]
     runner: command
-    params: { command: { argv: ${JSON.stringify(command)}, expectFiles: [config.json] } }
+    runnerParams: { command: { argv: ${JSON.stringify(command)}, expectFiles: [config.json] } }
 tasks:
   - { name: ta, evaluator: toy, options: { target: [1, 0, 0] } }
 `,
