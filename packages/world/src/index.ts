@@ -18,3 +18,9 @@ export {
   generateWorldData, readWorldManifest, WorldDataOptionsSchema, WorldDataManifestSchema, WORLD_DATA_FORMAT,
 } from './data.js';
 export type { WorldDataOptions, ResolvedWorldDataOptions, WorldDataManifest } from './data.js';
+export {
+  buildWorld, BuildWorldOptionsSchema, SpecialistSftSchema, SHIPPED_BASE_MODEL, WORLD_BUILD_FORMAT, WORLD_GENERATOR_VERSION,
+} from './build.js';
+export type { BuildWorldOptions, ResolvedBuildWorldOptions, WorldBuild, BuildWorldHooks } from './build.js';
+export { pretrainBaseModel, PretrainOptionsSchema } from './pretrain.js';
+export type { PretrainOptions, PretrainReport, PretrainHooks } from './pretrain.js';

@@ -14,7 +14,7 @@ export interface WorldItem {
   answer: string;
   /** Other answers that also count (e.g. `seven` for `7`). */
   aliases?: string[];
-  /** Multiple choice: option texts, labelled A, B, C, D in order. */
+  /** Multiple choice: option texts, labelled A, B, C in order. */
   choices?: string[];
   /** Plausible wrong answers in the answer's form (the rejected side of preference pairs). */
   wrong: string[];
@@ -35,7 +35,7 @@ export interface EvalItem {
   prompt: string;
   /** The gold answer, or a list of accepted aliases (first is canonical). */
   answer: string | string[];
-  /** Multiple choice only: option texts labelled A, B, C, D in order. */
+  /** Multiple choice only: option texts labelled A, B, C in order. */
   choices?: string[];
 }
 

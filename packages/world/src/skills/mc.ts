@@ -2,7 +2,9 @@ import { CATEGORIES, CATEGORY_NAMES, NEEDS, PEOPLE, STATES, type Category } from
 import type { WorldRng } from '../rng.js';
 import type { WorldItem } from '../types.js';
 
-export const CHOICE_LABELS = ['A', 'B', 'C', 'D'] as const;
+/** Three options, as SocialIQA has: enough to need the skill, few enough for a tiny model to learn it. */
+export const CHOICE_LABELS = ['A', 'B', 'C'] as const;
+const DISTRACTORS = CHOICE_LABELS.length - 1;
 
 /** Places `correct` at a random position among `others` and renders the item. */
 function choiceItem(rng: WorldRng, question: string, correct: string, others: string[]): WorldItem {
@@ -38,15 +40,15 @@ export function mcItem(rng: WorldRng): WorldItem {
     const category = rng.pick(CATEGORY_NAMES);
     const { article, members } = CATEGORIES[category];
     const question = kind % 2 === 0 ? `Which is ${article} ${category}?` : `Which one is ${article} ${category}?`;
-    return choiceItem(rng, question, rng.pick(members), distractors(rng, [category], 3));
+    return choiceItem(rng, question, rng.pick(members), distractors(rng, [category], DISTRACTORS));
   }
   if (kind === 4) {
     const even = rng.next() < 0.5;
     const [correct] = distinctNumbers(rng, 1, 1, 20, (x) => (x % 2 === 0) === even);
-    const others = distinctNumbers(rng, 3, 1, 20, (x) => (x % 2 === 0) !== even);
+    const others = distinctNumbers(rng, DISTRACTORS, 1, 20, (x) => (x % 2 === 0) !== even);
     return choiceItem(rng, `Which number is ${even ? 'even' : 'odd'}?`, String(correct), others.map(String));
   }
-  const numbers = distinctNumbers(rng, 4, 1, 20, () => true);
+  const numbers = distinctNumbers(rng, CHOICE_LABELS.length, 1, 20, () => true);
   const largest = Math.max(...numbers);
   return choiceItem(
     rng,
@@ -65,20 +67,20 @@ export function mcOodItem(rng: WorldRng): WorldItem {
   if (kind === 0) {
     const p = rng.pick(PEOPLE);
     const state = rng.pick(STATES);
-    const others = rng.sample(STATES.filter((s) => s !== state).map((s) => NEEDS[s]), 3);
+    const others = rng.sample(STATES.filter((s) => s !== state).map((s) => NEEDS[s]), DISTRACTORS);
     return choiceItem(rng, `${p} is ${state}. What does ${p} need?`, NEEDS[state], others);
   }
   if (kind === 1) {
     const category = rng.pick(CATEGORY_NAMES);
     const { article, members } = CATEGORIES[category];
-    return choiceItem(rng, `Which is not ${article} ${category}?`, distractors(rng, [category], 1)[0] as string, rng.sample(members, 3));
+    return choiceItem(rng, `Which is not ${article} ${category}?`, distractors(rng, [category], 1)[0] as string, rng.sample(members, DISTRACTORS));
   }
   if (kind === 2) {
     const category = rng.pick(CATEGORY_NAMES);
     const [cue, correct] = rng.sample(CATEGORIES[category].members, 2) as [string, string];
-    return choiceItem(rng, `Which goes with ${cue}?`, correct, distractors(rng, [category], 3));
+    return choiceItem(rng, `Which goes with ${cue}?`, correct, distractors(rng, [category], DISTRACTORS));
   }
-  const numbers = distinctNumbers(rng, 4, 1, 20, () => true);
+  const numbers = distinctNumbers(rng, CHOICE_LABELS.length, 1, 20, () => true);
   const smallest = Math.min(...numbers);
   return choiceItem(
     rng,

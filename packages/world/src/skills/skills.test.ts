@@ -60,7 +60,7 @@ describe('world task generators', () => {
 
   it('mc: exactly one option is right', () => {
     for (const item of sample('mc')) {
-      expect(item.choices).toHaveLength(4);
+      expect(item.choices).toHaveLength(3);
       const q = item.prompt;
       const chosen = choiceOf(item);
       const cat = q.match(/is an? (\w+)\?/)?.[1] as Category | undefined;

@@ -1,0 +1,190 @@
+import { sft, TinyLM, type SftMetrics } from '@lamdagent/tinylm';
+import { cp, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { generateWorldData, readWorldManifest, WORLD_DATA_FORMAT, type WorldDataManifest } from './data.js';
+import { digestFolder, digestOf } from './digest.js';
+import { writeFolderAtomically } from './fsutil.js';
+import { SKILL_NAMES } from './skills/index.js';
+import type { SkillName, SftExample } from './types.js';
+
+/** Bumped whenever the generators change what they produce for a seed (invalidates cached data). */
+export const WORLD_GENERATOR_VERSION = 1;
+
+/** The shipped base model (pretrained by `scripts/pretrain.mjs`), in the Hugging Face layout. */
+export const SHIPPED_BASE_MODEL = fileURLToPath(new URL('../assets/base-model/', import.meta.url));
+
+const SkillSchema = z.enum(['arith', 'mc', 'rc']);
+
+export const SpecialistSftSchema = z
+  .object({
+    learningRate: z.number().positive().default(3e-3),
+    epochs: z.number().positive().default(3),
+    batchSize: z.number().int().min(1).default(32),
+    warmup: z.number().min(0).default(0),
+  })
+  .strict();
+
+export const BuildWorldOptionsSchema = z
+  .object({
+    seed: z.number().int().min(0),
+    trainSize: z.number().int().min(1).default(1000),
+    valSize: z.number().int().min(1).default(100),
+    testSize: z.number().int().min(1).default(200),
+    /** Base model folder to start from (default: the shipped one). */
+    baseModel: z.string().min(1).optional(),
+    /** Which specialists to train (default: all three). */
+    skills: z.array(SkillSchema).min(1).default(['arith', 'mc', 'rc']),
+    /** SFT settings of the specialists. */
+    sft: SpecialistSftSchema.default({ learningRate: 3e-3, epochs: 3, batchSize: 32, warmup: 0 }),
+  })
+  .strict();
+export type BuildWorldOptions = z.input<typeof BuildWorldOptionsSchema>;
+export type ResolvedBuildWorldOptions = z.output<typeof BuildWorldOptionsSchema>;
+
+export const WORLD_BUILD_FORMAT = 'lamdagent-world/1';
+
+const StepRecord = z.object({ digest: z.string(), metrics: z.record(z.string(), z.number()).optional() });
+const BuildManifestSchema = z.object({
+  format: z.literal(WORLD_BUILD_FORMAT),
+  digest: z.string(),
+  steps: z.record(z.string(), StepRecord),
+});
+type BuildManifest = z.infer<typeof BuildManifestSchema>;
+
+/** What `buildWorld` produced. Paths are absolute. */
+export interface WorldBuild {
+  root: string;
+  /** Digest of the resolved options (and the base model's content). */
+  digest: string;
+  data: WorldDataManifest;
+  baseModel: string;
+  specialists: Partial<Record<SkillName, string>>;
+  /** Steps done by this call, and steps reused from an earlier call with the same inputs. */
+  built: string[];
+  reused: string[];
+  /** SFT metrics of each specialist (from the call that trained it). */
+  metrics: Partial<Record<SkillName, Record<string, number>>>;
+}
+
+export interface BuildWorldHooks {
+  log?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(() => true, () => false);
+}
+
+async function readBuildManifest(file: string): Promise<BuildManifest | undefined> {
+  try {
+    const parsed = BuildManifestSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeJsonAtomically(file: string, value: unknown): Promise<void> {
+  const tmp = `${file}.tmp-${process.pid}`;
+  await writeFile(tmp, JSON.stringify(value, null, 2) + '\n');
+  await rename(tmp, file);
+}
+
+async function readSft(file: string): Promise<SftExample[]> {
+  const text = await readFile(file, 'utf8');
+  return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as SftExample);
+}
+
+function metricsRecord(m: SftMetrics): Record<string, number> {
+  return {
+    steps: m.steps, examples: m.examples, initialLoss: m.initialLoss, finalLoss: m.finalLoss, seconds: Math.round(m.seconds * 10) / 10,
+  };
+}
+
+/**
+ * Builds the embedded world in `dir`: the data (`data/`), a copy of the base model (`models/base/`)
+ * and one specialist per skill, SFT from the base on that skill's train split
+ * (`models/<skill>-specialist/`). Each step is recorded in `dir/world.json` with a digest of its
+ * inputs; a later call with the same options reuses every step whose digest matches and whose
+ * folder exists, and redoes the others. Every folder is written atomically.
+ */
+export async function buildWorld(dir: string, options: BuildWorldOptions, hooks: BuildWorldHooks = {}): Promise<WorldBuild> {
+  const parsed = BuildWorldOptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new TypeError(`buildWorld options: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+  }
+  const o = parsed.data;
+  const log = hooks.log ?? (() => undefined);
+  const root = resolve(dir);
+  const manifestFile = join(root, 'world.json');
+  const sourceBase = resolve(o.baseModel ?? SHIPPED_BASE_MODEL);
+  if (!(await exists(join(sourceBase, 'config.json')))) {
+    throw new Error(`buildWorld: no base model at ${sourceBase} (config.json missing)`);
+  }
+  const baseDigest = await digestFolder(sourceBase);
+  const dataDigest = digestOf({
+    format: WORLD_DATA_FORMAT, generator: WORLD_GENERATOR_VERSION, seed: o.seed, trainSize: o.trainSize, valSize: o.valSize, testSize: o.testSize,
+  });
+  const digest = digestOf({ data: dataDigest, base: baseDigest, skills: [...o.skills].sort(), sft: o.sft });
+
+  const previous = await readBuildManifest(manifestFile);
+  const manifest: BuildManifest = { format: WORLD_BUILD_FORMAT, digest, steps: {} };
+  const built: string[] = [];
+  const reused: string[] = [];
+  const metrics: WorldBuild['metrics'] = {};
+
+  async function step(name: string, stepDigest: string, folder: string, run: () => Promise<Record<string, number> | void>): Promise<void> {
+    hooks.signal?.throwIfAborted();
+    const before = previous?.steps[name];
+    if (before?.digest === stepDigest && (await exists(folder))) {
+      manifest.steps[name] = before;
+      reused.push(name);
+      log(`world: ${name} reused`);
+      return;
+    }
+    log(`world: building ${name}`);
+    const m = await run();
+    manifest.steps[name] = { digest: stepDigest, ...(m ? { metrics: m } : {}) };
+    built.push(name);
+    await writeJsonAtomically(manifestFile, { ...manifest, steps: { ...previous?.steps, ...manifest.steps } });
+  }
+
+  const dataDir = join(root, 'data');
+  await step('data', dataDigest, dataDir, async () => {
+    await generateWorldData(dataDir, { seed: o.seed, trainSize: o.trainSize, valSize: o.valSize, testSize: o.testSize });
+  });
+  const data = await readWorldManifest(dataDir);
+
+  const baseDir = join(root, 'models', 'base');
+  await step('base', baseDigest, baseDir, async () => {
+    await writeFolderAtomically(baseDir, (tmp) => cp(sourceBase, tmp, { recursive: true }));
+  });
+
+  const specialists: WorldBuild['specialists'] = {};
+  for (const skill of SKILL_NAMES.filter((s) => o.skills.includes(s))) {
+    const name = `${skill}-specialist`;
+    const folder = join(root, 'models', name);
+    const seed = o.seed * 31 + SKILL_NAMES.indexOf(skill);
+    await step(name, digestOf({ data: dataDigest, base: baseDigest, skill, sft: o.sft, seed }), folder, async () => {
+      const examples = await readSft(data.sft[skill]);
+      const model = await TinyLM.load(baseDir);
+      try {
+        const m = await sft(model, examples, { ...o.sft, seed, ...(hooks.signal ? { signal: hooks.signal } : {}) });
+        await writeFolderAtomically(folder, (tmp) => model.save(tmp));
+        log(`world: ${name}: ${m.steps} steps, loss ${m.initialLoss.toFixed(3)} -> ${m.finalLoss.toFixed(3)} in ${m.seconds.toFixed(1)} s`);
+        return metricsRecord(m);
+      } finally {
+        model.dispose();
+      }
+    });
+    specialists[skill] = folder;
+    const recorded = manifest.steps[name]?.metrics;
+    if (recorded) metrics[skill] = recorded;
+  }
+
+  await writeJsonAtomically(manifestFile, manifest);
+  return { root, digest, data, baseModel: baseDir, specialists, built, reused, metrics };
+}
