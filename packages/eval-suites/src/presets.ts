@@ -11,8 +11,8 @@ export interface TaskPreset {
 }
 
 /**
- * Presets for the paper's Experiment 1 tasks (Figure 11 `eval_tasks` names) and their
- * out-of-distribution companions. They fix the scorer and the generation length; the data paths
+ * Presets for the paper's Experiment 1 tasks (Figure 11 `eval_tasks` names), their
+ * out-of-distribution companions, and the embedded world's six tasks. They fix the scorer and the generation length; the data paths
  * must still be given in the task's options, because no dataset hub is reachable from here.
  */
 export const TASK_PRESETS: Readonly<Record<string, TaskPreset>> = {
@@ -24,6 +24,13 @@ export const TASK_PRESETS: Readonly<Record<string, TaskPreset>> = {
   numglue2: { name: 'numglue2', scorer: 'numeric', maxNewTokens: 256, stop: ['\n\n', 'Question:'], description: 'NumGLUE type 2: scored as GSM8k' },
   social_iqa: { name: 'social_iqa', scorer: 'choice', maxNewTokens: 32, stop: ['\n'], description: 'SocialIQA: scored as CommonsenseQA' },
   nq: { name: 'nq', scorer: 'exact', maxNewTokens: 32, stop: ['\n'], description: 'Natural Questions: scored as TriviaQA' },
+  // The embedded world's tasks (@lamdagent/world): short answers, one line.
+  arith: { name: 'arith', scorer: 'numeric', maxNewTokens: 6, stop: ['\n'], description: 'embedded world, GSM8k analogue' },
+  arith_ood: { name: 'arith_ood', scorer: 'numeric', maxNewTokens: 6, stop: ['\n'], description: 'embedded world, GSM-Symbolic analogue' },
+  mc: { name: 'mc', scorer: 'choice', maxNewTokens: 8, stop: ['\n'], description: 'embedded world, CommonsenseQA analogue' },
+  mc_ood: { name: 'mc_ood', scorer: 'choice', maxNewTokens: 8, stop: ['\n'], description: 'embedded world, SocialIQA analogue' },
+  rc: { name: 'rc', scorer: 'exact', maxNewTokens: 10, stop: ['\n'], description: 'embedded world, TriviaQA-with-context analogue' },
+  rc_ood: { name: 'rc_ood', scorer: 'exact', maxNewTokens: 10, stop: ['\n'], description: 'embedded world, Natural Questions analogue' },
 };
 
 export function findPreset(name: string): TaskPreset | undefined {

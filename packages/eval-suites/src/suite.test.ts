@@ -107,7 +107,7 @@ describe('suite evaluator', () => {
     expect(first).toMatchObject({ extracted: 'B', correct: true, choices: ['rock', 'pear'] });
   });
 
-  it('applies a preset named like the task (the paper eval_tasks names)', async () => {
+  it('applies a preset named like the task (the paper eval_tasks names, the world tasks)', async () => {
     const ev = createSuiteEvaluator({}, factoryCtx());
     const res = await ev.evaluate(model, task('trivia_qa_w_context', { data: { validation: 'data/rc.val.jsonl' } }), evalCtx());
     expect(res.score).toBe(1);
@@ -115,6 +115,8 @@ describe('suite evaluator', () => {
     const viaOption = await ev.evaluate(model, task('my_math', { preset: 'gsm8k', data: { validation: 'data/arith.val.jsonl' } }), evalCtx());
     expect(viaOption.score).toBeCloseTo(2 / 3);
     expect(calls.at(-1)).toMatchObject({ maxNewTokens: 256, stop: ['\n\n', 'Question:'] });
+    await ev.evaluate(model, task('arith', { data: { validation: 'data/arith.val.jsonl' } }), evalCtx());
+    expect(calls.at(-1)).toMatchObject({ maxNewTokens: 6, stop: ['\n'] });
   });
 
   it('creates backends through the factory context, per task, once per name and options', async () => {
@@ -139,10 +141,10 @@ describe('suite evaluator', () => {
   it('names the task and the field of bad options', async () => {
     const ev = createSuiteEvaluator({}, factoryCtx());
     const ctx = evalCtx();
-    await expect(ev.evaluate(model, task('arith', { data: { validation: 'x' }, scorer: 'fuzzy' }), ctx)).rejects.toThrow(/^task arith: options\.scorer: /);
-    await expect(ev.evaluate(model, task('arith', { data: { validation: 'x' } }), ctx)).rejects.toThrow(/^task arith: options\.scorer is required/);
-    await expect(ev.evaluate(model, task('arith', { data: { validation: 'x' }, scorer: 'numeric', typo: 1 }), ctx)).rejects.toThrow(/^task arith: options\.\(root\): .*typo/);
-    await expect(ev.evaluate(model, task('arith', { preset: 'nope', data: { validation: 'x' } }), ctx)).rejects.toThrow(/options\.preset: unknown preset nope/);
+    await expect(ev.evaluate(model, task('sums', { data: { validation: 'x' }, scorer: 'fuzzy' }), ctx)).rejects.toThrow(/^task sums: options\.scorer: /);
+    await expect(ev.evaluate(model, task('sums', { data: { validation: 'x' } }), ctx)).rejects.toThrow(/^task sums: options\.scorer is required/);
+    await expect(ev.evaluate(model, task('sums', { data: { validation: 'x' }, scorer: 'numeric', typo: 1 }), ctx)).rejects.toThrow(/^task sums: options\.\(root\): .*typo/);
+    await expect(ev.evaluate(model, task('sums', { preset: 'nope', data: { validation: 'x' } }), ctx)).rejects.toThrow(/options\.preset: unknown preset nope/);
   });
 
   it('says that a preset still needs its data files, since no hub is reachable', async () => {

@@ -62,7 +62,7 @@ async function writeJsonlAtomically(file: string, records: readonly object[]): P
  * returns the accuracy.
  */
 export function createSuiteEvaluator(options: SuiteEvaluatorOptions, factoryCtx: FactoryContext): Evaluator {
-  const parsed = SuiteEvaluatorOptionsSchema.safeParse(options);
+  const parsed = SuiteEvaluatorOptionsSchema.safeParse(options ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new TaskOptionsError('(all)', `evaluator suite options.${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);

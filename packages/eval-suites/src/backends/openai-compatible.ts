@@ -53,7 +53,7 @@ export function createOpenAICompatibleBackend(
   options: OpenAICompatibleOptions,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): GenerationBackend {
-  const parsed = OpenAICompatibleOptionsSchema.safeParse(options);
+  const parsed = OpenAICompatibleOptionsSchema.safeParse(options ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new BackendError('openai-compatible', `options.${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);

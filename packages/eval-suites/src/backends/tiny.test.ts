@@ -74,6 +74,7 @@ describe('tiny backend', () => {
 
   it('checks its options and the abort signal', async () => {
     expect(() => createTinyBackend({ batchSize: 0 }, fakeRuntime())).toThrow(/options\.batchSize/);
+    expect(createTinyBackend(undefined as unknown as object, fakeRuntime()).name).toBe('tiny');
     const c = new AbortController();
     c.abort(new Error('stop now'));
     await expect(createTinyBackend({}, fakeRuntime()).generate('/m/a', ['x'], { maxNewTokens: 1, signal: c.signal })).rejects.toThrow('stop now');

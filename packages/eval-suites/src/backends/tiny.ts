@@ -23,7 +23,7 @@ export type TinyBackendOptions = z.input<typeof TinyBackendOptionsSchema>;
  * same model on several tasks loads it once.
  */
 export function createTinyBackend<M>(options: TinyBackendOptions, runtime: TinyRuntime<M>): GenerationBackend {
-  const parsed = TinyBackendOptionsSchema.safeParse(options);
+  const parsed = TinyBackendOptionsSchema.safeParse(options ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new BackendError('tiny', `options.${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
