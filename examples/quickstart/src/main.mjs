@@ -24,10 +24,11 @@ Fine-Tuned; cached) and prints a comparison like the paper's Table 1.
   --policy NAME      greedy (default), random-type, random (the paper's baseline), llm
   --out DIR          study folder (default: examples/quickstart/studies/<time>)
   --baselines-only   build the world and compute/print the baselines, run no study
-  --no-baselines     skip the baselines and the table`;
+  --no-baselines     skip the baselines and the table
+  --base-model DIR   start the world from another base model folder (default: the shipped one)`;
 
 const { values } = parseArgs({
-  options: { iterations: { type: 'string' }, policy: { type: 'string' }, out: { type: 'string' }, 'baselines-only': { type: 'boolean' }, 'no-baselines': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  options: { iterations: { type: 'string' }, policy: { type: 'string' }, out: { type: 'string' }, 'baselines-only': { type: 'boolean' }, 'no-baselines': { type: 'boolean' }, 'base-model': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
 });
 if (values.help) {
   console.log(HELP);
@@ -40,7 +41,7 @@ const config = path.join(root, 'study.yaml');
 const worldDir = path.join(root, 'world');
 
 log('== building the embedded world (cached after the first run)');
-const world = await buildWorld(worldDir, { seed: 0 }, { log });
+const world = await buildWorld(worldDir, { seed: 0, ...(values['base-model'] ? { baseModel: path.resolve(values['base-model']) } : {}) }, { log });
 log(`world ready: ${world.built.length ? `built ${world.built.join(', ')}` : 'all reused'} (${secs()})`);
 
 let studyDir;
@@ -79,5 +80,5 @@ if (!values['no-baselines']) {
   }
   console.log(`\n${table1(rows)}`);
 }
-if (studyDir) console.log(`\nstudy folder: ${studyDir}\nlook at it:  npx lamdagent dashboard ${path.relative(process.cwd(), studyDir) || '.'}`);
+if (studyDir) console.log(`\nlook at it:  npx lamdagent dashboard ${studyDir}\n             npx lamdagent report ${studyDir} -o report.html`);
 log(`quickstart done in ${secs()}`);
