@@ -19,9 +19,9 @@ const SkillSchema = z.enum(['arith', 'mc', 'rc']);
 
 export const SpecialistSftSchema = z
   .object({
-    learningRate: z.number().positive().default(3e-3),
-    epochs: z.number().positive().default(3),
-    batchSize: z.number().int().min(1).default(32),
+    learningRate: z.number().positive().default(2e-3),
+    epochs: z.number().positive().default(5),
+    batchSize: z.number().int().min(1).default(8),
     warmup: z.number().min(0).default(0),
   })
   .strict();
@@ -37,7 +37,7 @@ export const BuildWorldOptionsSchema = z
     /** Which specialists to train (default: all three). */
     skills: z.array(SkillSchema).min(1).default(['arith', 'mc', 'rc']),
     /** SFT settings of the specialists. */
-    sft: SpecialistSftSchema.default({ learningRate: 3e-3, epochs: 3, batchSize: 32, warmup: 0 }),
+    sft: SpecialistSftSchema.default({ learningRate: 2e-3, epochs: 5, batchSize: 8, warmup: 0 }),
   })
   .strict();
 export type BuildWorldOptions = z.input<typeof BuildWorldOptionsSchema>;

@@ -11,13 +11,13 @@ export const PretrainOptionsSchema = z
   .object({
     seed: z.number().int().min(0).default(0),
     /** Corpus documents (each a few world sentences, at most 110 characters). */
-    documents: z.number().int().min(1).default(32_000),
+    documents: z.number().int().min(1).default(24_000),
     epochs: z.number().positive().default(1),
-    learningRate: z.number().positive().default(1e-2),
-    batchSize: z.number().int().min(1).default(32),
+    learningRate: z.number().positive().default(5e-3),
+    batchSize: z.number().int().min(1).default(16),
     warmup: z.number().min(0).default(0.02),
     nEmbd: z.number().int().min(8).default(64),
-    nLayer: z.number().int().min(1).default(2),
+    nLayer: z.number().int().min(1).default(4),
     nHead: z.number().int().min(1).default(4),
     nPositions: z.number().int().min(16).default(128),
   })
