@@ -18,7 +18,7 @@ writeFileSync(replay, `export default { name: 'replay-policy', version: '1.0.0',
 const tasks = ['arith', 'mc', 'rc'].map((t) => ({ name: t, options: { scorer: { arith: 'numeric', mc: 'choice', rc: 'exact' }[t], data: { validation: world.data.eval[t].validation } } }));
 const config = (k) => ({
   seed: 1, budget: { iterations: 8 }, policy: 'replay', concurrency: k, executor: 'subprocess',
-  plugins: [replay, '@lamdagent/action-sft', '@lamdagent/eval-suites'], discoverPlugins: false,
+  plugins: [replay, path.join(root, 'packages', 'action-sft'), path.join(root, 'packages', 'eval-suites')], discoverPlugins: false,
   objects: { models: { values: [world.baseModel, world.specialists.arith], names: ['base', 'arith-specialist'] }, sft_dataset: [world.data.sft.arith, world.data.sft.mc, world.data.sft.rc, world.data.sft.arith], sft_lr: [0.003] },
   actions: { sft: { slots: ['models', 'sft_dataset', 'sft_lr'], params: { epochs: 1, batchSize: 32 } } },
   tasks,
