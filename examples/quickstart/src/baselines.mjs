@@ -3,14 +3,11 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { mergeCheckpoints } from '@lamdagent/action-ties';
-import { writeFileAtomic } from '@lamdagent/core';
+import { SftExampleSchema } from '@lamdagent/action-sft';
+import { readJsonl, writeFileAtomic } from '@lamdagent/core';
 import { sft, TinyLM } from '@lamdagent/tinylm';
 
 const GRID = [0.3, 0.6, 1.0];
-
-function readSft(file) {
-  return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
-}
 
 /** Returns [{ name, path }] of every baseline model, training/merging what is not cached. */
 export async function computeBaselines(world, evaluator, log) {
@@ -56,7 +53,7 @@ export async function computeBaselines(world, evaluator, log) {
     const started = Date.now();
     const model = await TinyLM.load(world.baseModel);
     try {
-      const m = await sft(model, readSft(world.data.sft.all), { learningRate: 3e-3, epochs: 3, batchSize: 32, seed: 7 });
+      const m = await sft(model, readJsonl(world.data.sft.all, SftExampleSchema), { learningRate: 3e-3, epochs: 3, batchSize: 32, seed: 7 });
       rmSync(fftDir, { recursive: true, force: true });
       await model.save(fftDir);
       manifest.fft = { steps: m.steps, finalLoss: m.finalLoss };

@@ -1,4 +1,4 @@
-import { readJsonl, type JobSpec, type RunOutcome, type Runner, type RunnerContext } from '@lamdagent/core';
+import { jobInputs, readJsonl, type JobSpec, type RunOutcome, type Runner, type RunnerContext } from '@lamdagent/core';
 import { dpo, initBackend, TinyLM } from '@lamdagent/tinylm';
 import { z } from 'zod';
 
@@ -16,10 +16,8 @@ export const DpoParamsSchema = z
 export const PreferencePairSchema = z.object({ prompt: z.string(), chosen: z.string().min(1), rejected: z.string().min(1) });
 
 function dpoInputs(spec: JobSpec): { model: string; dataset: string; learningRate: number; beta: number } {
-  const get = (slot: string): unknown => spec.inputs.find((i) => i.slot === slot)?.value;
-  const res = z.object({ model: z.string(), dataset: z.string(), learningRate: z.number().positive(), beta: z.number().positive() }).safeParse({ model: get('model'), dataset: get('dataset'), learningRate: get('learning_rate'), beta: get('beta') });
-  if (!res.success) throw new Error(`job ${spec.jobId}: bad inputs for dpo: ${res.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  return res.data;
+  const i = jobInputs(spec, z.object({ model: z.string(), dataset: z.string(), learning_rate: z.number().positive(), beta: z.number().positive() }));
+  return { model: i.model, dataset: i.dataset, learningRate: i.learning_rate, beta: i.beta };
 }
 
 /** DPO (sigmoid loss) of the tiny model against a frozen copy of its input model. */

@@ -1,4 +1,4 @@
-import { readJsonl, type JobSpec, type RunOutcome, type Runner, type RunnerContext } from '@lamdagent/core';
+import { jobInputs, readJsonl, type JobSpec, type RunOutcome, type Runner, type RunnerContext } from '@lamdagent/core';
 import { initBackend, sft, TinyLM } from '@lamdagent/tinylm';
 import { z } from 'zod';
 
@@ -21,10 +21,8 @@ export const SftExampleSchema = z.object({ prompt: z.string(), completion: z.str
 
 /** Read a job's inputs by slot name, validated. */
 export function sftInputs(spec: JobSpec): { model: string; dataset: string; learningRate: number } {
-  const get = (slot: string): unknown => spec.inputs.find((i) => i.slot === slot)?.value;
-  const res = z.object({ model: z.string(), dataset: z.string(), learningRate: z.number().positive() }).safeParse({ model: get('model'), dataset: get('dataset'), learningRate: get('learning_rate') });
-  if (!res.success) throw new Error(`job ${spec.jobId}: bad inputs for sft: ${res.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  return res.data;
+  const i = jobInputs(spec, z.object({ model: z.string(), dataset: z.string(), learning_rate: z.number().positive() }));
+  return { model: i.model, dataset: i.dataset, learningRate: i.learning_rate };
 }
 
 /** SFT of the tiny model, in-process (tfjs-wasm): loss on the completion only. */

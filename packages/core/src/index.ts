@@ -38,3 +38,4 @@ export { writeFileAtomic, fsyncDir, tailFile } from './fsutil.js';
 export { runJobSpecFile } from './runner-main.js';
 export * from './jsonl.js';
 export * from './policies-greedy.js';
+export * from './job-inputs.js';
