@@ -24,6 +24,8 @@ export interface Assembly {
   policy: { name: string; options: Record<string, JsonValue> };
   executor: { name: string; options: Record<string, JsonValue> };
   aggregation: { name: string; options: Record<string, JsonValue> };
+  /** Options per evaluator name (config `evaluators:`), validated by each evaluator's schema. */
+  evaluators: Record<string, Record<string, JsonValue>>;
 }
 
 function named(v: string | { name: string; options: Record<string, JsonValue> }): { name: string; options: Record<string, JsonValue> } {
@@ -229,19 +231,49 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
   checkFactory('executor', 'executor', executor);
   checkFactory('aggregator', 'aggregation', aggregation);
 
+  // Evaluator options: only for evaluators that exist, checked by their own schema.
+  const evaluators: Record<string, Record<string, JsonValue>> = {};
+  for (const [name, options] of Object.entries(cfg.evaluators)) {
+    if (!registry.has('evaluator', name)) {
+      issues.push({ path: `evaluators.${name}`, message: `no evaluator "${name}" (known: ${registry.names('evaluator').join(', ') || 'none'})` });
+      continue;
+    }
+    const schema = registry.evaluatorFactory(name).optionsSchema;
+    const res = schema ? schema.safeParse(options) : undefined;
+    if (res && !res.success) issues.push(...zodIssues(res.error, ['evaluators', name]));
+    else evaluators[name] = options;
+  }
+
   if (issues.length) throw new ConfigError(loaded.file, issues);
-  const env = opts.env ?? process.env;
-  const factoryContext: FactoryContext = {
-    configDir: loaded.dir,
-    seed: cfg.seed,
+  const factoryContext = makeFactoryContext(registry, loaded.dir, cfg.seed, opts.env ?? process.env);
+  return { loaded, bindings, tasks, objects, kindTypes, factoryContext, policy, executor, aggregation, evaluators };
+}
+
+/** What plugin factories receive: the config folder, the study seed, the environment, generation backends by name. */
+export function makeFactoryContext(registry: Registry, configDir: string, seed: number, env: Readonly<Record<string, string | undefined>>): FactoryContext {
+  const ctx: FactoryContext = {
+    configDir,
+    seed,
     env,
     generationBackend: async (name: string, options?: unknown): Promise<GenerationBackend> => {
       const f = registry.generationBackendFactory(name);
       const o = f.optionsSchema ? f.optionsSchema.parse(options ?? {}) : options;
-      return f.create(o, factoryContext);
+      return f.create(o, ctx);
     },
   };
-  return { loaded, bindings, tasks, objects, kindTypes, factoryContext, policy, executor, aggregation };
+  return ctx;
+}
+
+/** Create the evaluators `tasks` name, each with its configured options. */
+export async function createEvaluators(registry: Registry, tasks: readonly TaskSpec[], options: Record<string, Record<string, JsonValue>>, ctx: FactoryContext): Promise<Map<string, Evaluator>> {
+  const evaluators = new Map<string, Evaluator>();
+  for (const t of tasks) {
+    if (evaluators.has(t.evaluator)) continue;
+    const f = registry.evaluatorFactory(t.evaluator);
+    const o = options[t.evaluator] ?? {};
+    evaluators.set(t.evaluator, await f.create(f.optionsSchema ? f.optionsSchema.parse(o) : o, ctx));
+  }
+  return evaluators;
 }
 
 /** Instantiate the policy, executor, aggregator and evaluators an assembly names. */
@@ -250,9 +282,6 @@ export async function instantiate(a: Assembly, registry: Registry): Promise<{ po
   const policy = await registry.policyFactory(a.policy.name).create(a.policy.options, ctx);
   const executor = await registry.executorFactory(a.executor.name).create(a.executor.options, ctx);
   const aggregator = await registry.aggregatorFactory(a.aggregation.name).create(a.aggregation.options, ctx);
-  const evaluators = new Map<string, Evaluator>();
-  for (const t of a.tasks) {
-    if (!evaluators.has(t.evaluator)) evaluators.set(t.evaluator, await registry.evaluatorFactory(t.evaluator).create({}, ctx));
-  }
+  const evaluators = await createEvaluators(registry, a.tasks, a.evaluators, ctx);
   return { policy, executor, aggregator, evaluators };
 }

@@ -70,6 +70,14 @@ export const StudyConfigSchema = z
     objects: z.record(z.string(), ObjectListSchema),
     actions: z.record(z.string(), ActionConfigSchema),
     tasks: z.array(TaskConfigSchema).min(1),
+    evaluators: z
+      .record(z.string(), z.record(z.string(), JsonValueSchema))
+      .default({})
+      .describe('Options per evaluator name (e.g. suite: { backend: tiny, batchSize: 64 }), validated by the evaluator.'),
+    evaluateIn: z
+      .enum(['job', 'study'])
+      .default('job')
+      .describe('Where a produced model is scored on the validation split: inside its job (the same process or Slurm job as the training, where its GPU is), or in the study process.'),
     aggregation: z.union([z.string().min(1), NamedWithOptions]).default('mean'),
     executor: z.union([z.string().min(1), NamedWithOptions]).default('inprocess'),
     concurrency: z.number().int().positive().default(1),

@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic, tailFile } from './fsutil.js';
+import type { TaskResult } from './evaluator.js';
 import type { JobSpec, ResultManifest } from './jobs.js';
 import type { Runner } from './runner.js';
 
@@ -8,6 +9,8 @@ export interface ExecuteOptions {
   signal: AbortSignal;
   onLog?(line: string): void;
   onProgress?(update: { fraction?: number; message?: string }): void;
+  /** Scores the produced model after the runner finished (in-job evaluation); inside the job's time limit. */
+  evaluate?(ctx: { signal: AbortSignal; log(line: string): void }): Promise<TaskResult[]>;
 }
 
 class TimeoutError extends Error {
@@ -15,6 +18,9 @@ class TimeoutError extends Error {
 }
 class CancelledError extends Error {
   override name = 'Cancelled';
+}
+class EvaluationError extends Error {
+  override name = 'EvaluationError';
 }
 
 /** Log file of a job. */
@@ -54,6 +60,17 @@ export async function executeInProcess(spec: JobSpec, runner: Runner, opts: Exec
   try {
     log(`runner ${runner.name}@${runner.version} job ${spec.jobId}${spec.smoke ? ' (smoke run)' : ''}`);
     const out = await Promise.race([runner.run(spec, { signal: ctl.signal, log, progress: (u) => opts.onProgress?.(u) }), stopped]);
+    const stages: Record<string, number> = { run: (performance.now() - started) / 1000 };
+    let evaluations: TaskResult[] | undefined;
+    if (opts.evaluate && !spec.smoke) {
+      const t0 = performance.now();
+      log('evaluating the produced model');
+      const evaluating = opts.evaluate({ signal: ctl.signal, log }).catch((e: unknown) => {
+        throw ctl.signal.aborted ? e : new EvaluationError(e instanceof Error ? e.message : String(e));
+      });
+      evaluations = await Promise.race([evaluating, stopped]);
+      stages['evaluate'] = (performance.now() - t0) / 1000;
+    }
     const wallSec = (performance.now() - started) / 1000;
     manifest = {
       schemaVersion: 1,
@@ -63,6 +80,8 @@ export async function executeInProcess(spec: JobSpec, runner: Runner, opts: Exec
       metrics: out.metrics ?? {},
       resources: { wallSec, gpus: spec.resources.gpus, gpuHours: (spec.resources.gpus * wallSec) / 3600 },
       logs: [logFile],
+      stages,
+      ...(evaluations ? { evaluations } : {}),
     };
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));

@@ -20,6 +20,39 @@ export const JobInputSchema = z.object({
 });
 export type JobInput = z.infer<typeof JobInputSchema>;
 
+/** A target task as a job carries it (see `TaskSpec`). */
+export const TaskSpecSchema = z.object({
+  name: z.string(),
+  evaluator: z.string(),
+  metric: z.string(),
+  max: z.number(),
+  alpha: z.number(),
+  inReward: z.boolean(),
+  options: z.record(z.string(), JsonValueSchema),
+});
+
+/** A score on one task (see `TaskResult`). */
+export const TaskResultSchema = z.object({
+  task: z.string(),
+  metric: z.string(),
+  score: z.number(),
+  split: z.enum(['validation', 'test']),
+  n: z.number().int().optional(),
+  itemsPath: z.string().optional(),
+});
+
+/** What a job evaluates after its runner finished (config `evaluateIn: job`). */
+export const JobEvaluationSchema = z.object({
+  tasks: z.array(TaskSpecSchema).min(1),
+  /** Options per evaluator name (config `evaluators:`). */
+  evaluators: z.record(z.string(), z.record(z.string(), JsonValueSchema)).default({}),
+  /** Folder of the study's config: relative paths in task options resolve from here. */
+  configDir: z.string(),
+  /** The study seed (evaluator factories see it). */
+  studySeed: z.number().int(),
+});
+export type JobEvaluation = z.infer<typeof JobEvaluationSchema>;
+
 /** A job spec: everything a runner needs, as JSON, the same in-process, as a subprocess or as a Slurm job. */
 export const JobSpecSchema = z.object({
   schemaVersion: z.literal(1),
@@ -42,6 +75,8 @@ export const JobSpecSchema = z.object({
   /** Plugin module specifiers (resolved paths) a separate process must load to find the runner. */
   plugins: z.array(z.string()).default([]),
   smoke: z.boolean().default(false),
+  /** Score the produced model inside the job, on the validation split (absent: the study evaluates). */
+  evaluation: JobEvaluationSchema.optional(),
 });
 export type JobSpec = z.infer<typeof JobSpecSchema>;
 
@@ -71,5 +106,9 @@ export const ResultManifestSchema = z.object({
     .default({ wallSec: 0, gpus: 0, gpuHours: 0 }),
   logs: z.array(z.string()).default([]),
   error: JobErrorSchema.optional(),
+  /** Validation scores computed inside the job (when the spec asked for `evaluation`). */
+  evaluations: z.array(TaskResultSchema).optional(),
+  /** Seconds per stage inside the job: `run` (the runner), `evaluate` (in-job evaluation). */
+  stages: z.record(z.string(), z.number()).optional(),
 });
 export type ResultManifest = z.infer<typeof ResultManifestSchema>;

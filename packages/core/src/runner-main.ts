@@ -1,6 +1,7 @@
 import type { readFileSync as ReadFileSync } from 'node:fs';
 import { registerBuiltins } from './builtins.js';
 import { executeInProcess } from './execute.js';
+import { jobEvaluation } from './job-evaluate.js';
 import { JobSpecSchema } from './jobs.js';
 import { loadPluginModule } from './plugins.js';
 import { Registry } from './registry.js';
@@ -19,6 +20,10 @@ export async function runJobSpecFile(file: string, read: typeof ReadFileSync): P
     e.name = 'Cancelled';
     ctl.abort(e);
   });
-  const manifest = await executeInProcess(spec, registry.runner(spec.runner), { signal: ctl.signal, onLog: (l) => process.stdout.write(`${l}\n`) });
+  const manifest = await executeInProcess(spec, registry.runner(spec.runner), {
+    signal: ctl.signal,
+    onLog: (l) => process.stdout.write(`${l}\n`),
+    ...(spec.evaluation ? { evaluate: jobEvaluation(spec, spec.evaluation, registry, process.env) } : {}),
+  });
   return manifest.status === 'completed' ? 0 : 1;
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Action } from './action-type.js';
 import type { Aggregator } from './aggregator.js';
 import type { Assembly } from './assemble.js';
-import type { Evaluator, TaskResult } from './evaluator.js';
+import type { Evaluator, TaskResult, TaskSpec } from './evaluator.js';
 import type { Executor, ExecutorContext } from './executor.js';
 import { fsyncDir, writeFileAtomic } from './fsutil.js';
 import type { JobError, JobSpec, ResultManifest } from './jobs.js';
@@ -54,6 +54,19 @@ function actionRef(a: Action): ActionRef {
 /** A per-trial job seed derived from the study seed: stable across resumes. */
 function jobSeed(seed: number, index: number): number {
   return createHash('sha256').update(`${seed}:${index}`).digest().readUInt32LE(0) & 0x7fffffff;
+}
+
+/** The job's own validation scores, when it evaluated every task in the job (`evaluateIn: job`). */
+function jobResults(manifest: ResultManifest, tasks: readonly TaskSpec[]): TaskResult[] | undefined {
+  const ev = manifest.evaluations;
+  if (!ev) return undefined;
+  const out: TaskResult[] = [];
+  for (const t of tasks) {
+    const r = ev.find((x) => x.task === t.name && x.split === 'validation');
+    if (!r) return undefined;
+    out.push(r);
+  }
+  return out;
 }
 
 /** The study loop: select, execute, evaluate, journal, observe; several trials at once up to the concurrency. */
@@ -300,6 +313,9 @@ export class TrialRunner {
       resources: { gpus: res.gpus ?? 0, cpus: res.cpus ?? 1, ...(res.memoryMb ? { memoryMb: res.memoryMb } : {}), ...(res.timeLimitSec ? { timeLimitSec: res.timeLimitSec } : {}) },
       plugins: d.pluginEntries,
       smoke: false,
+      ...(d.assembly.loaded.config.evaluateIn === 'job'
+        ? { evaluation: { tasks: d.assembly.tasks, evaluators: d.assembly.evaluators, configDir: d.assembly.loaded.dir, studySeed: d.assembly.loaded.config.seed } }
+        : {}),
     };
     const ectx: ExecutorContext = {
       signal: d.signal,
@@ -328,6 +344,9 @@ export class TrialRunner {
       manifest = await d.executor.submit(spec, ectx, (h) => h.externalId && d.journal.append({ kind: 'job', index, jobId: h.jobId, executor: d.executor.name, externalId: h.externalId }));
       durations['execute'] = secs(t0);
     }
+    // Seconds the job spent evaluating are reported as the evaluate stage, not as execution.
+    const inJob = manifest.stages?.['evaluate'];
+    if (inJob !== undefined && durations['execute'] !== undefined) durations['execute'] = Math.max(0, Math.round((durations['execute'] - inJob) * 100) / 100);
     if (manifest.status !== 'completed') return fail(manifest.error ?? { type: manifest.status, message: `job ${manifest.status}` }, manifest.metrics);
     if (!existsSync(tmpOut)) return fail({ type: 'BadResult', message: `job completed but its output folder ${tmpOut} is missing` }, manifest.metrics);
     const final = path.join(artifacts, jobId);
@@ -344,6 +363,11 @@ export class TrialRunner {
       provenance: { trial: index, actionKey: action.key, action: action.name, inputs: action.inputs.map((o) => o.id) },
     };
     const t1 = performance.now();
+    const fromJob = jobResults(manifest, d.assembly.tasks);
+    if (fromJob) {
+      durations['evaluate'] = Math.round((manifest.stages?.['evaluate'] ?? 0) * 100) / 100;
+      return this.#completeRecord(base, action, produced, fromJob, durations, manifest);
+    }
     const results: TaskResult[] = [];
     try {
       for (const task of d.assembly.tasks) {
@@ -355,12 +379,17 @@ export class TrialRunner {
       return fail({ type: 'EvaluationError', message: (e as Error).message }, manifest.metrics);
     }
     durations['evaluate'] = secs(t1);
+    return this.#completeRecord(base, action, produced, results, durations, manifest);
+  }
+
+  #completeRecord(base: Omit<TrialRecord, 'state'>, action: Action, produced: PoolObject, results: TaskResult[], durations: Record<string, number>, manifest: ResultManifest): { record: TrialRecord; produced: PoolObject } {
+    const d = this.#d;
     const reward = d.aggregator.aggregate(results, d.assembly.tasks);
     const record: TrialRecord = {
       ...base,
       state: 'complete',
       endedAt: now(),
-      produced: { id: produced.id, name: produced.name, path: final },
+      produced: { id: produced.id, name: produced.name, path: String(produced.value) },
       scores: Object.fromEntries(results.map((r) => [r.task, r.score])),
       reward,
       durations,

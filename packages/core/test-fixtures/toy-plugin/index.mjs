@@ -74,13 +74,18 @@ export default {
     r.runner(mergeRunner);
     r.evaluator({
       name: 'toy',
-      create: () => ({
+      // Options from config `evaluators: { toy: { scale } }` multiply every score.
+      create: (options) => ({
         name: 'toy',
         async evaluate(model, task, ctx) {
+          if (options?.fail) throw new Error('toy evaluator broke');
           const w = readVec(model.value);
           const target = task.options.target;
           const d = Math.sqrt(w.reduce((a, x, i) => a + (x - target[i]) ** 2, 0));
-          return { task: task.name, metric: task.metric, score: Math.max(0, 1 - d), split: ctx.split, n: 1 };
+          const log = process.env.TOY_EVAL_LOG;
+          if (log) appendFileSync(log, `${process.pid} ${task.name} ${ctx.split}\n`);
+          ctx.log(`toy ${task.name}: distance ${d}`);
+          return { task: task.name, metric: task.metric, score: Math.max(0, 1 - d) * (options?.scale ?? 1), split: ctx.split, n: 1 };
         },
       }),
     });
