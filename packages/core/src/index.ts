@@ -39,3 +39,4 @@ export { runJobSpecFile } from './runner-main.js';
 export * from './jsonl.js';
 export * from './policies-greedy.js';
 export * from './job-inputs.js';
+export * from './job-evaluate.js';

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Action } from './action-type.js';
@@ -8,6 +7,7 @@ import type { Evaluator, TaskResult, TaskSpec } from './evaluator.js';
 import type { Executor, ExecutorContext } from './executor.js';
 import { fsyncDir, writeFileAtomic } from './fsutil.js';
 import type { JobError, JobSpec, ResultManifest } from './jobs.js';
+import { buildJobSpec, trialJobId } from './trial-job.js';
 import type { JournalState, JournalWriter } from './journal.js';
 import type { PoolObject } from './objects.js';
 import type { Policy, PolicyContext, Selection, TranscriptEntry } from './policy.js';
@@ -43,17 +43,11 @@ export interface TrialRunnerDeps {
   signal: AbortSignal;
 }
 
-const pad = (i: number): string => String(i).padStart(4, '0');
 const now = (): string => new Date().toISOString();
 const secs = (t0: number): number => Math.round((performance.now() - t0) / 10) / 100;
 
 function actionRef(a: Action): ActionRef {
   return { name: a.name, type: a.type, key: a.key, inputs: a.inputs.map((o) => ({ id: o.id, name: o.name, kind: o.kind })), params: a.params };
-}
-
-/** A per-trial job seed derived from the study seed: stable across resumes. */
-function jobSeed(seed: number, index: number): number {
-  return createHash('sha256').update(`${seed}:${index}`).digest().readUInt32LE(0) & 0x7fffffff;
 }
 
 /** The job's own validation scores, when it evaluated every task in the job (`evaluateIn: job`). */
@@ -224,7 +218,7 @@ export class TrialRunner {
   }
 
   #writeTranscript(index: number, step: string, entries: TranscriptEntry[]): string {
-    const dir = path.join(this.#d.dir, STUDY_FILES.jobs, `t${pad(index)}`);
+    const dir = path.join(this.#d.dir, STUDY_FILES.jobs, trialJobId(index));
     mkdirSync(dir, { recursive: true });
     const file = path.join(dir, `transcript-${step}.json`);
     writeFileAtomic(file, redactSecrets(JSON.stringify(entries, null, 2), this.#d.assembly.factoryContext.env));
@@ -290,33 +284,9 @@ export class TrialRunner {
     if (selectSec !== undefined) durations['select'] = selectSec;
     const fail = (error: JobError, metrics: Record<string, number> = {}): { record: TrialRecord } => ({ record: { ...base, state: 'failed', endedAt: now(), durations, metrics, error } });
     const binding = d.assembly.bindings.find((b) => b.name === action.name)!;
-    const jobId = `t${pad(index)}`;
-    const artifacts = path.join(d.dir, STUDY_FILES.artifacts);
-    const tmpOut = path.join(artifacts, `.tmp-${jobId}`);
-    const jobDir = path.join(d.dir, STUDY_FILES.jobs, jobId);
-    const cfgAction = d.assembly.loaded.config.actions[action.name];
-    const res = cfgAction && !Array.isArray(cfgAction) ? cfgAction.resources ?? {} : {};
-    const spec: JobSpec = {
-      schemaVersion: 1,
-      jobId,
-      actionKey: action.key,
-      action: action.name,
-      actionType: action.type,
-      runner: binding.runner,
-      runnerVersion: d.registry.runner(binding.runner).version,
-      inputs: action.inputs.map((o, i) => ({ slot: binding.slotNames[i]!, id: o.id, name: o.name, type: o.type, value: o.value, digest: o.digest })),
-      params: action.params,
-      ...(binding.runnerParams && Object.keys(binding.runnerParams).length ? { runnerParams: binding.runnerParams } : {}),
-      outputDir: tmpOut,
-      jobDir,
-      seed: jobSeed(d.assembly.loaded.config.seed, index),
-      resources: { gpus: res.gpus ?? 0, cpus: res.cpus ?? 1, ...(res.memoryMb ? { memoryMb: res.memoryMb } : {}), ...(res.timeLimitSec ? { timeLimitSec: res.timeLimitSec } : {}) },
-      plugins: d.pluginEntries,
-      smoke: false,
-      ...(d.assembly.loaded.config.evaluateIn === 'job'
-        ? { evaluation: { tasks: d.assembly.tasks, evaluators: d.assembly.evaluators, configDir: d.assembly.loaded.dir, studySeed: d.assembly.loaded.config.seed } }
-        : {}),
-    };
+    const spec = buildJobSpec(d.dir, d.assembly, d.registry, d.pluginEntries, index, action);
+    const { jobId, jobDir, outputDir: tmpOut } = spec;
+    const artifacts = path.dirname(tmpOut);
     const ectx: ExecutorContext = {
       signal: d.signal,
       runner: (n) => d.registry.runner(n),
@@ -366,7 +336,7 @@ export class TrialRunner {
     const fromJob = jobResults(manifest, d.assembly.tasks);
     if (fromJob) {
       durations['evaluate'] = Math.round((manifest.stages?.['evaluate'] ?? 0) * 100) / 100;
-      return this.#completeRecord(base, action, produced, fromJob, durations, manifest);
+      return this.#completeRecord(base, produced, fromJob, durations, manifest);
     }
     const results: TaskResult[] = [];
     try {
@@ -379,10 +349,10 @@ export class TrialRunner {
       return fail({ type: 'EvaluationError', message: (e as Error).message }, manifest.metrics);
     }
     durations['evaluate'] = secs(t1);
-    return this.#completeRecord(base, action, produced, results, durations, manifest);
+    return this.#completeRecord(base, produced, results, durations, manifest);
   }
 
-  #completeRecord(base: Omit<TrialRecord, 'state'>, action: Action, produced: PoolObject, results: TaskResult[], durations: Record<string, number>, manifest: ResultManifest): { record: TrialRecord; produced: PoolObject } {
+  #completeRecord(base: Omit<TrialRecord, 'state'>, produced: PoolObject, results: TaskResult[], durations: Record<string, number>, manifest: ResultManifest): { record: TrialRecord; produced: PoolObject } {
     const d = this.#d;
     const reward = d.aggregator.aggregate(results, d.assembly.tasks);
     const record: TrialRecord = {
