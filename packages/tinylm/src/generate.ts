@@ -58,7 +58,7 @@ export function decodeStep(w: Weights, c: GPT2Config, tokens: Int32Array, positi
 }
 
 /** Additive [L, B, 1, L] mask (query, row, head, key): causal, and no attention to left padding. */
-function paddedCausalMask(pads: readonly number[], L: number): tf.Tensor4D {
+export function paddedCausalMask(pads: readonly number[], L: number): tf.Tensor4D {
   const B = pads.length;
   const data = new Float32Array(L * B * L);
   for (let i = 0; i < L; i++) {
@@ -72,7 +72,7 @@ function paddedCausalMask(pads: readonly number[], L: number): tf.Tensor4D {
 }
 
 /** Left-padded inputs and per-row positions for sequences of token ids. */
-function leftPad(seqs: readonly number[][], padId: number): { ids: Int32Array; positions: Int32Array; pads: number[]; L: number } {
+export function leftPad(seqs: readonly number[][], padId: number): { ids: Int32Array; positions: Int32Array; pads: number[]; L: number } {
   const L = Math.max(...seqs.map((s) => s.length));
   const B = seqs.length;
   const ids = new Int32Array(B * L).fill(padId);

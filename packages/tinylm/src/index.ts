@@ -20,3 +20,4 @@ export { generate } from './generate.js';
 export type { GenerateOptions } from './generate.js';
 export type { OptimizerOptions, TrainProgress } from './progress.js';
 export type { Schedule } from './adamw.js';
+export { exportOnnx, ONNX_FILE } from './onnx-export.js';
