@@ -19,3 +19,5 @@ export type { TinyRuntime, TinyBackendOptions } from './backends/tiny.js';
 export { tinylmRuntime } from './backends/tinylm-runtime.js';
 export { createOpenAICompatibleBackend, OpenAICompatibleOptionsSchema, completionsUrl } from './backends/openai-compatible.js';
 export type { OpenAICompatibleOptions } from './backends/openai-compatible.js';
+export { createOnnxBackend, OnnxBackendOptionsSchema } from './backends/onnx.js';
+export type { OnnxBackendOptions } from './backends/onnx.js';

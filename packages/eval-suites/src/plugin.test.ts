@@ -9,7 +9,7 @@ describe('plugin manifest', () => {
     expect(plugin.name).toBe('@lamdagent/eval-suites');
   });
 
-  it('registers what it declares: the suite evaluator and two generation backends', async () => {
+  it('registers what it declares: the suite evaluator and three generation backends', async () => {
     const names: Record<string, string[]> = { evaluator: [], generationBackend: [] };
     const factories: Record<string, { create: (o: unknown, ctx: FactoryContext) => unknown }> = {};
     const unexpected = (): never => {
@@ -32,6 +32,8 @@ describe('plugin manifest', () => {
     const ctx: FactoryContext = { configDir: '/', seed: 0, env: { K: 'v' }, generationBackend: () => Promise.reject(new Error('x')) };
     const openai = (await factories['openai-compatible']?.create({ baseUrl: 'http://127.0.0.1:9' }, ctx)) as { name: string };
     expect(openai.name).toBe('openai-compatible');
+    const onnx = (await factories.onnx?.create({ batchSize: 8 }, ctx)) as { name: string };
+    expect(onnx.name).toBe('onnx');
     const suite = (await factories.suite?.create({}, ctx)) as { name: string };
     expect(suite.name).toBe('suite');
   });

@@ -1,4 +1,5 @@
 import { CORE_API_VERSION, definePlugin } from '@lamdagent/core';
+import { createOnnxBackend, OnnxBackendOptionsSchema } from './backends/onnx.js';
 import { createOpenAICompatibleBackend, OpenAICompatibleOptionsSchema } from './backends/openai-compatible.js';
 import { createTinyBackend, TinyBackendOptionsSchema } from './backends/tiny.js';
 import { tinylmRuntime } from './backends/tinylm-runtime.js';
@@ -7,13 +8,13 @@ import { createSuiteEvaluator, SuiteEvaluatorOptionsSchema } from './suite.js';
 export const PLUGIN_NAME = '@lamdagent/eval-suites';
 export const PLUGIN_VERSION = '0.1.0';
 
-/** The plugin: the `suite` evaluator and the `tiny` and `openai-compatible` generation backends. */
+/** The plugin: the `suite` evaluator and the `tiny`, `openai-compatible` and `onnx` generation backends. */
 export default definePlugin({
   name: PLUGIN_NAME,
   version: PLUGIN_VERSION,
   apiVersion: CORE_API_VERSION,
   description: 'Task scorers (numeric, choice, exact), evaluation datasets and generation backends',
-  provides: { evaluators: ['suite'], generationBackends: ['tiny', 'openai-compatible'] },
+  provides: { evaluators: ['suite'], generationBackends: ['tiny', 'openai-compatible', 'onnx'] },
   register(r) {
     r.evaluator({
       name: 'suite',
@@ -32,6 +33,12 @@ export default definePlugin({
       description: 'an OpenAI-compatible /v1/completions server (vLLM, llama.cpp server) serving the model',
       optionsSchema: OpenAICompatibleOptionsSchema,
       create: (options, ctx) => createOpenAICompatibleBackend(options, ctx.env),
+    });
+    r.generationBackend({
+      name: 'onnx',
+      description: 'in-process greedy generation with an ONNX export of the model (onnxruntime-node) and its tokenizer.json',
+      optionsSchema: OnnxBackendOptionsSchema,
+      create: (options) => createOnnxBackend(options),
     });
   },
 });

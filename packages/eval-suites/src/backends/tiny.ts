@@ -1,6 +1,7 @@
 import type { GenerationBackend } from '@lamdagent/core';
 import { z } from 'zod';
 import { BackendError } from '../errors.js';
+import { lastModelCache } from './model-cache.js';
 
 /** The part of a tiny-model runtime the backend uses (default: `@lamdagent/tinylm`). */
 export interface TinyRuntime<M> {
@@ -29,46 +30,18 @@ export function createTinyBackend<M>(options: TinyBackendOptions, runtime: TinyR
     throw new BackendError('tiny', `options.${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
   }
   const { batchSize } = parsed.data;
-  /** The last loaded model; an evicted one is disposed once no generation uses it any more. */
-  interface Entry {
-    path: string;
-    model: Promise<M>;
-    users: number;
-    evicted: boolean;
-  }
-  let cached: Entry | undefined;
-
-  function release(entry: Entry): void {
-    if (entry.evicted && entry.users === 0 && runtime.dispose) {
-      const dispose = runtime.dispose.bind(runtime);
-      entry.model.then(dispose, () => undefined);
-    }
-  }
-
-  function acquire(path: string): Entry {
-    if (cached?.path !== path) {
-      const previous = cached;
-      const model = runtime.load(path).catch((err: unknown) => {
-        if (cached === entry) cached = undefined;
+  const cache = lastModelCache<M>(
+    (path) =>
+      runtime.load(path).catch((err: unknown) => {
         throw new BackendError('tiny', `cannot load the model at ${path}: ${(err as Error).message}`, { cause: err });
-      });
-      const entry: Entry = { path, model, users: 0, evicted: false };
-      cached = entry;
-      if (previous) {
-        previous.evicted = true;
-        release(previous);
-      }
-    }
-    cached.users++;
-    return cached;
-  }
+      }),
+    runtime.dispose ? (model) => runtime.dispose?.(model) : undefined,
+  );
 
   return {
     name: 'tiny',
     async generate(modelPath, prompts, { maxNewTokens, stop, signal }) {
-      const entry = acquire(modelPath);
-      try {
-        const model = await entry.model;
+      return cache.use(modelPath, async (model) => {
         const stops = [...new Set(['\n', ...(stop ?? [])])];
         const out: string[] = [];
         for (let i = 0; i < prompts.length; i += batchSize) {
@@ -76,10 +49,7 @@ export function createTinyBackend<M>(options: TinyBackendOptions, runtime: TinyR
           out.push(...(await runtime.generate(model, prompts.slice(i, i + batchSize), { maxNewTokens, stop: stops })));
         }
         return out;
-      } finally {
-        entry.users--;
-        release(entry);
-      }
+      });
     },
   };
 }
