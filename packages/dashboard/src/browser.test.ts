@@ -147,9 +147,25 @@ describe.skipIf(!have && !inCI)(`dashboard in headless Chromium${have || inCI ? 
     const chart = page.locator('[data-testid=history-chart]');
     const n = openStudy(out).trials.length;
     await expect.poll(() => chart.getAttribute('data-points')).toBe(String(n));
+    // Zoom into the first part of the history by dragging across the plot.
+    const over = chart.locator('.u-over');
+    const box = (await over.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.1, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(async () => Number(await chart.getAttribute('data-xmax'))).toBeLessThan(n * 0.7);
+    const zoomed = [await chart.getAttribute('data-xmin'), await chart.getAttribute('data-xmax')];
+    await shot(page, 'history-zoomed');
     // Two more real trials through the engine (resume with a larger budget).
     await resumeStudy({ dir: out, iterations: n + 2 });
     await expect.poll(() => chart.getAttribute('data-points'), { timeout: 10_000 }).toBe(String(n + 2));
+    // The live update redrew the chart with the new trials, and the zoom stayed.
+    expect([await chart.getAttribute('data-xmin'), await chart.getAttribute('data-xmax')]).toEqual(zoomed);
+    // The drag opened no trial; "Show all" resets the zoom to every trial.
+    expect(await page.locator('.drawer-back').count()).toBe(0);
+    await chart.locator('button.zoom-reset').click();
+    await expect.poll(async () => Number(await chart.getAttribute('data-xmax'))).toBeGreaterThanOrEqual(n + 1);
     // A trial-end line written in two halves: nothing changes until its newline arrives.
     const last = openStudy(out).trials.at(-1) as TrialRecord;
     const line = `${JSON.stringify({ kind: 'trial-end', trial: { ...last, index: n + 2, state: 'cached', cachedFrom: last.index } })}\n`;

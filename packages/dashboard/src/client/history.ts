@@ -152,7 +152,14 @@ function trialChart(ctx: Ctx, el: HTMLElement, perStudy: { s: StudyData; points:
     {
       height: 340,
       scales: {
-        x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] },
+        // Half a trial of room at both ends of the full history; a zoomed range is taken as it is.
+        x: {
+          time: false,
+          range: (u, min, max) => {
+            const all = u.data[0];
+            return all.length && min === all[0] && max === all[all.length - 1] ? [min - 0.5, max + 0.5] : [min, max];
+          },
+        },
         y: {
           range: (_u, min, max) => {
             const span = max - min || Math.abs(max) || 1;
@@ -161,15 +168,20 @@ function trialChart(ctx: Ctx, el: HTMLElement, perStudy: { s: StudyData; points:
           },
         },
       },
-      axes: [{ label: 'iteration (trial)' }, { label: metricLabelOf(ctx), size: 56 }],
+      axes: [{ label: 'iteration (trial)', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] }, { label: metricLabelOf(ctx), size: 56 }],
       series,
       cursor: { drag: { x: true, y: false } },
       hooks: { draw: [drawFailed] },
     },
     [xs, ...cols] as uPlot.AlignedData,
+    `history:${ctx.settings.metric}`,
   );
   u.over.style.cursor = 'pointer';
-  u.over.addEventListener('click', () => {
+  // A drag zooms; only a click that did not move opens a trial.
+  let down: { x: number; y: number } | undefined;
+  u.over.addEventListener('mousedown', (e) => (down = { x: e.clientX, y: e.clientY }));
+  u.over.addEventListener('click', (e) => {
+    if (down && Math.hypot(e.clientX - down.x, e.clientY - down.y) > 4) return;
     const idx = u.cursor.idx;
     if (idx === null || idx === undefined) return;
     const x = xs[idx] as number;
