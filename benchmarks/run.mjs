@@ -9,6 +9,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BENCHES = [
   ['study loop overhead', 'benchmarks/loop.bench.mjs'],
   ['tiny model: SFT and generation tokens/s', 'packages/tinylm/bench/bench.mjs'],
+  ['generation: onnx vs tiny backend', 'packages/eval-suites/bench/onnx.bench.mjs'],
   ['TIES merge throughput', 'packages/action-ties/bench/merge.bench.mjs'],
   ['LLM policy prompt tokens per iteration', 'packages/policy-llm/bench/tokens.bench.mjs'],
   ['local executor concurrency 1 vs 2', 'benchmarks/concurrency.bench.mjs'],
