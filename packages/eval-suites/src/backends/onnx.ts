@@ -162,8 +162,10 @@ export function createOnnxBackend(options: OnnxBackendOptions): GenerationBacken
         // Batches of similar lengths, so little padding is computed.
         const order = encoded.map((_, i) => i).sort((a, b) => (encoded[a] as number[]).length - (encoded[b] as number[]).length || a - b);
         const out = new Array<string>(prompts.length).fill('');
-        for (let i = 0; i < order.length; i += opts.batchSize) {
-          const indices = order.slice(i, i + opts.batchSize);
+        // A graph without attention_mask cannot ignore padding: decode its prompts one at a time.
+        const batchSize = m.feedsMask ? opts.batchSize : 1;
+        for (let i = 0; i < order.length; i += batchSize) {
+          const indices = order.slice(i, i + batchSize);
           const texts = await generateBatch(m, indices.map((k) => encoded[k] as number[]), maxNew, stops, signal);
           indices.forEach((k, j) => (out[k] = texts[j] as string));
         }
