@@ -22,7 +22,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from lamdagent_job import DPO_DEFAULTS, SpecError, dataset_file, hyperparameters, load_spec, read_jsonl  # noqa: E402
+from lamdagent_job import MissingPackageError, require_packages, DPO_DEFAULTS, SpecError, dataset_file, hyperparameters, load_spec, read_jsonl  # noqa: E402
 
 
 def plan(argv):
@@ -39,6 +39,7 @@ def plan(argv):
 
 
 def train(spec, hp, model_path, records):
+    require_packages(("torch", "transformers", "trl", "datasets", "accelerate"))
     from datasets import Dataset
     from trl import DPOConfig, DPOTrainer
 
@@ -68,7 +69,14 @@ def main(argv=None) -> int:
     print("dpo_trl: hyperparameters " + json.dumps(hp, sort_keys=True))
     if args.dry_run:
         return 0
-    metrics = train(spec, hp, model_path, records)
+    try:
+        metrics = train(spec, hp, model_path, records)
+    except SpecError as e:
+        print(f"dpo_trl: {e}", file=sys.stderr)
+        return 2
+    except MissingPackageError as e:
+        print(f"dpo_trl: {e}", file=sys.stderr)
+        return 3
     print("dpo_trl: metrics " + json.dumps(metrics, sort_keys=True))
     return 0
 

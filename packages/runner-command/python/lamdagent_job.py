@@ -35,6 +35,10 @@ __all__ = [
     "TINY_ALIASES",
     "SFT_DEFAULTS",
     "DPO_DEFAULTS",
+    "LORA_DEFAULTS",
+    "MissingPackageError",
+    "require_packages",
+    "FIX_ENV",
 ]
 
 
@@ -227,8 +231,18 @@ SFT_DEFAULTS: Dict[str, Any] = {
     "logging_steps": 10,
     "max_examples": 0,
 }
+# LoRA (peft) for SFT: on when lora_r > 0. The adapter is trained, saved to <outputDir>/adapter and
+# merged into the full model written to <outputDir>. lora_target_modules: comma-separated module
+# names, or "all-linear".
+LORA_DEFAULTS: Dict[str, Any] = {
+    "lora_r": 0,
+    "lora_alpha": 16.0,
+    "lora_dropout": 0.0,
+    "lora_target_modules": "all-linear",
+}
+SFT_DEFAULTS.update(LORA_DEFAULTS)
 DPO_DEFAULTS: Dict[str, Any] = {
-    **SFT_DEFAULTS,
+    **{k: v for k, v in SFT_DEFAULTS.items() if k not in LORA_DEFAULTS},
     "learning_rate": 5e-7,
     "beta": 0.1,
     "loss_type": "sigmoid",
@@ -291,8 +305,9 @@ def hyperparameters(
     slots: Sequence[str] = ("learning_rate",),
 ) -> Dict[str, Any]:
     """TRL hyperparameters for a job, later sources winning: defaults, the spec's params (TRL names or
-    the tiny runners' names), number slots (learning_rate, beta), command-line overrides. Unknown
-    parameter names are refused, naming ``params.<name>``."""
+    the tiny runners' names), its runnerParams (``actions.<name>.runnerParams``: TRL names, e.g. LoRA's
+    ``lora_r``, for action types whose params schema is strict), number slots (learning_rate, beta),
+    command-line overrides. Unknown parameter names are refused, naming ``params.<name>``."""
     hp: Dict[str, Any] = dict(defaults)
 
     def put(name: str, value: Any, where: str) -> None:
@@ -311,6 +326,13 @@ def hyperparameters(
             put("max_examples", value, where)
         else:
             put(TINY_ALIASES.get(key, key), value, where)
+    runner_params = spec.raw.get("runnerParams") or {}
+    if not isinstance(runner_params, dict):
+        raise SpecError(f"{spec.source}: runnerParams: expected an object")
+    for key, value in runner_params.items():
+        if key == "command":
+            continue
+        put(TINY_ALIASES.get(key, key), value, f"{spec.source}: runnerParams")
     for slot in slots:
         v = spec.number_input(slot)
         if v is not None:
@@ -318,6 +340,30 @@ def hyperparameters(
     for key, value in parse_cli_overrides(list(cli)).items():
         put(key, value, "command line")
     return hp
+
+
+# The command that installs the runners' Python packages (the project's venv, or a user's own).
+FIX_ENV = (
+    "run scripts/python-env.sh in the LaMDAgent repository (then LAMDAGENT_PYTHON=$HOME/.cache/lamdagent/venv/bin/python), "
+    "or pip install -r packages/runner-command/python/requirements.txt into the Python that LAMDAGENT_PYTHON names"
+)
+
+
+class MissingPackageError(RuntimeError):
+    """A Python package the runner needs is not importable; the message names it and the fix."""
+
+
+def require_packages(names: Sequence[str]) -> None:
+    """Import each package, or raise MissingPackageError naming the first missing one and the fix."""
+    import importlib
+
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except ImportError as e:
+            raise MissingPackageError(
+                f"Python package {name!r} is missing in {sys.executable} ({e}); to fix: {FIX_ENV}"
+            ) from None
 
 
 def write_metrics(output_dir: str, metrics: Mapping[str, Any], name: str = "metrics.json") -> Dict[str, float]:

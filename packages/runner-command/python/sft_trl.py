@@ -7,11 +7,13 @@ Inputs by slot: ``model`` (a Hugging Face model folder), ``dataset`` (JSON lines
 ``{"prompt", "completion"}``, or a folder holding ``train.jsonl``), ``learning_rate`` (number,
 optional). Hyperparameters use TRL's names (``learning_rate``, ``num_train_epochs``,
 ``per_device_train_batch_size``, ``gradient_accumulation_steps``, ``max_steps``, ``warmup_ratio``,
-``weight_decay``, ``lr_scheduler_type``, ``max_length``, ``bf16``, ``gradient_checkpointing``, ...) in
-the action's params, or the tiny runner's names (epochs, batchSize, maxSteps, maxExamples, warmup,
+``weight_decay``, ``lr_scheduler_type``, ``max_length``, ``bf16``, ``gradient_checkpointing``, LoRA's
+``lora_r`` (> 0 turns LoRA on), ``lora_alpha``, ``lora_dropout``, ``lora_target_modules``, ...) in
+the action's params or runnerParams, or the tiny runner's names (epochs, batchSize, maxSteps, maxExamples, warmup,
 weightDecay, schedule), overridden by ``--name value`` flags. Loss on the completion only (TRL's
 prompt-completion format). Writes the model in Hugging Face layout into ``outputDir`` and
-``metrics.json`` beside it. ``--dry-run`` validates everything without importing torch.
+``metrics.json`` beside it; with LoRA, the adapter is kept in ``outputDir/adapter`` and the model
+written is the base with the adapter merged in. ``--dry-run`` validates everything without importing torch.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from lamdagent_job import SFT_DEFAULTS, SpecError, dataset_file, hyperparameters, load_spec, read_jsonl  # noqa: E402
+from lamdagent_job import MissingPackageError, require_packages, SFT_DEFAULTS, SpecError, dataset_file, hyperparameters, load_spec, read_jsonl  # noqa: E402
 
 
 def plan(argv):
@@ -41,10 +43,11 @@ def plan(argv):
 
 
 def train(spec, hp, model_path, records):
+    require_packages(("torch", "transformers", "trl", "datasets", "accelerate") + (("peft",) if int(hp["lora_r"]) > 0 else ()))
     from datasets import Dataset
     from trl import SFTConfig, SFTTrainer
 
-    from trl_common import ProgressCallback, finish, load_model, trl_config
+    from trl_common import ProgressCallback, finish, load_model, lora_config, trl_config
 
     started = time.time()
     model, tokenizer = load_model(model_path, hp)
@@ -55,6 +58,7 @@ def train(spec, hp, model_path, records):
         train_dataset=Dataset.from_list(records),
         processing_class=tokenizer,
         callbacks=[ProgressCallback()],
+        peft_config=lora_config(hp),
     )
     return finish(trainer, tokenizer, spec, started, extra_keys=["mean_token_accuracy"])
 
@@ -69,7 +73,14 @@ def main(argv=None) -> int:
     print("sft_trl: hyperparameters " + json.dumps(hp, sort_keys=True))
     if args.dry_run:
         return 0
-    metrics = train(spec, hp, model_path, records)
+    try:
+        metrics = train(spec, hp, model_path, records)
+    except SpecError as e:
+        print(f"sft_trl: {e}", file=sys.stderr)
+        return 2
+    except MissingPackageError as e:
+        print(f"sft_trl: {e}", file=sys.stderr)
+        return 3
     print("sft_trl: metrics " + json.dumps(metrics, sort_keys=True))
     return 0
 

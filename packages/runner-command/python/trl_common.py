@@ -10,10 +10,12 @@ from typing import Any, Dict, List, Mapping, Tuple
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer, TrainerCallback
 
-from lamdagent_job import JobSpec, SpecError, progress, write_metrics
+from lamdagent_job import LORA_DEFAULTS, JobSpec, SpecError, progress, write_metrics
 
 # Keys of the runners' hyperparameters that are not TRL config fields.
-RUNNER_ONLY = {"max_examples"}
+RUNNER_ONLY = {"max_examples", *LORA_DEFAULTS}
+# Subfolder of outputDir that keeps a LoRA run's adapter (the merged full model is outputDir itself).
+ADAPTER_DIR = "adapter"
 
 
 class ProgressCallback(TrainerCallback):
@@ -29,15 +31,43 @@ def load_model(path: str, hp: Mapping[str, Any]) -> Tuple[Any, Any]:
     """Model and tokenizer from a Hugging Face folder (the job's model input)."""
     if not os.path.isfile(os.path.join(path, "config.json")):
         raise SpecError(f"{path}: not a Hugging Face model folder (no config.json)")
-    tokenizer = AutoTokenizer.from_pretrained(path)
+    hint = "a folder written by save_pretrained (config.json, model.safetensors or shards, tokenizer files)"
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(path)
+    except Exception as e:  # OSError, ValueError, JSON errors: transformers' own message names the file
+        raise SpecError(f"{path}: transformers cannot load the tokenizer ({type(e).__name__}: {_first_line(e)}); expected {hint}") from None
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     dtype = torch.bfloat16 if hp.get("bf16") else torch.float32
     try:
-        model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype)  # transformers >= 4.56
-    except TypeError:
-        model = AutoModelForCausalLM.from_pretrained(path, torch_dtype=dtype)
+        try:
+            model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype)  # transformers >= 4.56
+        except TypeError:
+            model = AutoModelForCausalLM.from_pretrained(path, torch_dtype=dtype)
+    except Exception as e:
+        raise SpecError(f"{path}: transformers cannot load the model ({type(e).__name__}: {_first_line(e)}); expected {hint}") from None
     return model, tokenizer
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(e).strip().split("\n")[0]
+    return text[:400]
+
+
+def lora_config(hp: Mapping[str, Any]) -> Any:
+    """peft's LoraConfig for a job with lora_r > 0, else None."""
+    if int(hp.get("lora_r", 0)) <= 0:
+        return None
+    from peft import LoraConfig
+
+    targets = str(hp["lora_target_modules"]).strip()
+    return LoraConfig(
+        r=int(hp["lora_r"]),
+        lora_alpha=float(hp["lora_alpha"]),
+        lora_dropout=float(hp["lora_dropout"]),
+        target_modules=targets if targets == "all-linear" else [t.strip() for t in targets.split(",") if t.strip()],
+        task_type="CAUSAL_LM",
+    )
 
 
 def trl_config(cls: type, spec: JobSpec, hp: Mapping[str, Any], scratch: str, defaults: Mapping[str, Any]) -> Any:
@@ -76,9 +106,18 @@ def finish(trainer: Any, tokenizer: Any, spec: JobSpec, started: float, extra_ke
     """Save the model (Hugging Face layout, safetensors) into outputDir and write metrics.json."""
     result = trainer.train()
     os.makedirs(spec.output_dir, exist_ok=True)
-    trainer.save_model(spec.output_dir)
-    tokenizer.save_pretrained(spec.output_dir)
     metrics: Dict[str, Any] = dict(result.metrics)
+    model = trainer.model
+    if hasattr(model, "merge_and_unload"):  # a peft (LoRA) model: keep the adapter, pool the merged model
+        adapter = os.path.join(spec.output_dir, ADAPTER_DIR)
+        model.save_pretrained(adapter)
+        tokenizer.save_pretrained(adapter)
+        metrics["lora_trainable_params"] = sum(p.numel() for p in model.parameters() if p.requires_grad)
+        merged = model.merge_and_unload()
+        merged.save_pretrained(spec.output_dir, safe_serialization=True)
+    else:
+        trainer.save_model(spec.output_dir)
+    tokenizer.save_pretrained(spec.output_dir)
     metrics["steps"] = trainer.state.global_step
     logged = [h for h in trainer.state.log_history if "loss" in h]
     if logged:

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JobSpec, Runner } from '@lamdagent/core';
 import { z } from 'zod';
-import { runCommand } from './run.js';
+import { PYTHON_FIX, resolvePython } from './python-env.js';
+import { CommandSpawnError, runCommand } from './run.js';
 import { CommandSpecSchema, parseCommandSpec, type CommandSpec, type CommandSpecInput } from './spec.js';
 
 /** Folder of the bundled Python scripts (`python/` beside `dist/` or `src/`). */
@@ -17,7 +18,7 @@ export function pythonDir(): string {
   throw new Error('cannot find the python/ folder of @lamdagent/runner-command');
 }
 
-/** Values every template of this package can use besides the job's. */
+/** Values every template of this package can use besides the job's (computed where the job runs). */
 function builtinVars(): Record<string, string> {
   let dir = '';
   try {
@@ -25,7 +26,7 @@ function builtinVars(): Record<string, string> {
   } catch {
     /* only needed by the bundled scripts' templates */
   }
-  return dir ? { pythonDir: dir } : {};
+  return { python: resolvePython().python, ...(dir ? { pythonDir: dir } : {}) };
 }
 
 const RunnerParamsSchema = z.record(z.string(), z.unknown());
@@ -80,18 +81,41 @@ export function commandRunner(def: CommandRunnerDefinition): Runner {
 }
 
 /**
- * The reference TRL runners: `{env.LAMDAGENT_PYTHON:-python3} <pythonDir>/sft_trl.py --spec <spec.json>`.
- * Hyperparameters come from the job (slots learning_rate, beta; params with TRL's or the tiny
- * runners' names); the Python environment is described in python/README.md.
+ * `actions.<name>.runnerParams` of the TRL runners: hyperparameters by TRL's names (scalars), applied
+ * after the action's params; the Python script refuses names it does not know, naming them.
  */
-export const sftTrlRunner: Runner = commandRunner({
-  name: 'sft-trl',
-  version: '1',
-  command: { argv: ['{env.LAMDAGENT_PYTHON:-python3}', '{pythonDir}/sft_trl.py', '--spec', '{specFile}'], expectFiles: ['config.json'] },
-});
+export const TrlRunnerParamsSchema = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a hyperparameter name'), z.union([z.string(), z.number(), z.boolean()]));
 
-export const dpoTrlRunner: Runner = commandRunner({
-  name: 'dpo-trl',
-  version: '1',
-  command: { argv: ['{env.LAMDAGENT_PYTHON:-python3}', '{pythonDir}/dpo_trl.py', '--spec', '{specFile}'], expectFiles: ['config.json'] },
-});
+/** A TRL runner: a Python that cannot be started fails with the command that sets one up. */
+function trlRunner(name: string, script: string): Runner {
+  const inner = commandRunner({
+    name,
+    version: '1',
+    command: { argv: ['{python}', `{pythonDir}/${script}`, '--spec', '{specFile}'], expectFiles: ['config.json'] },
+  });
+  return {
+    ...inner,
+    paramsSchema: TrlRunnerParamsSchema,
+    async run(spec, ctx) {
+      try {
+        return await inner.run(spec, ctx);
+      } catch (e) {
+        if (e instanceof CommandSpawnError) {
+          const py = resolvePython();
+          throw new CommandSpawnError(`${e.message}; the ${name} runner needs Python 3 with torch, transformers, trl (from ${py.source}: ${py.python}): ${PYTHON_FIX}`);
+        }
+        throw e;
+      }
+    },
+  };
+}
+
+/**
+ * The reference TRL runners: `<python> <pythonDir>/sft_trl.py --spec <spec.json>`, the Python being
+ * `LAMDAGENT_PYTHON`, else the project's venv when ready (scripts/python-env.sh), else `python3`.
+ * Hyperparameters come from the job (slots learning_rate, beta; params with TRL's or the tiny
+ * runners' names; `runnerParams` with TRL's names, e.g. LoRA's `lora_r`); see python/README.md.
+ */
+export const sftTrlRunner: Runner = trlRunner('sft-trl', 'sft_trl.py');
+
+export const dpoTrlRunner: Runner = trlRunner('dpo-trl', 'dpo_trl.py');
