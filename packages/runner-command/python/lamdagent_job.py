@@ -194,6 +194,13 @@ def read_jsonl(path: str, required: Sequence[str], limit: Optional[int] = None) 
                 raise SpecError(f"{path}:{n}: not JSON ({e.msg})") from None
             if not isinstance(rec, dict):
                 raise SpecError(f"{path}:{n}: expected an object with {', '.join(required)}")
+            missing = [k for k in required if k not in rec]
+            if missing:
+                raise SpecError(
+                    f"{path}:{n}: no {', '.join(repr(k) for k in missing)} field: this runner reads JSON lines of "
+                    f"{{{', '.join(repr(k) for k in required)}}} (found {', '.join(repr(k) for k in rec) or 'no fields'}); "
+                    f"rename the columns of the dataset"
+                )
             for key in required:
                 if not isinstance(rec.get(key), str) or (key != "prompt" and not rec[key]):
                     raise SpecError(f"{path}:{n}: {key}: expected a non-empty string")

@@ -115,9 +115,12 @@ class SpecTests(unittest.TestCase):
         path = self.write("train.jsonl", '{"prompt": "1+1=", "completion": " 2"}\n\n{"prompt": "2+2=", "completion": " 4"}\n')
         self.assertEqual(len(lj.read_jsonl(path, ("prompt", "completion"))), 2)
         self.assertEqual(len(lj.read_jsonl(path, ("prompt", "completion"), limit=1)), 1)
-        bad = self.write("bad.jsonl", '{"prompt": "x", "completion": " y"}\n{"prompt": "x"}\n')
+        bad = self.write("bad.jsonl", '{"prompt": "x", "completion": " y"}\n{"prompt": "x", "completion": ""}\n')
         with self.assertRaisesRegex(lj.SpecError, r"bad\.jsonl:2: completion: expected a non-empty string"):
             lj.read_jsonl(bad, ("prompt", "completion"))
+        cols = self.write("cols.jsonl", '{"question": "x", "answer": " y"}\n')
+        with self.assertRaisesRegex(lj.SpecError, r"cols\.jsonl:1: no 'prompt', 'completion' field: .*found 'question', 'answer'"):
+            lj.read_jsonl(cols, ("prompt", "completion"))
         folder = os.path.join(self.tmp, "ds")
         os.mkdir(folder)
         with self.assertRaisesRegex(lj.SpecError, "must hold train.jsonl"):

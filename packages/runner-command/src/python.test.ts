@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { executeInProcess, type JobSpec } from '@lamdagent/core';
 import { describe, expect, it } from 'vitest';
+import { resolvePython } from './python-env.js';
 import { dpoTrlRunner, pythonDir, sftTrlRunner } from './runner.js';
+import { IN_CI, pythonGate } from './test-python.js';
 
-const PY = process.env['LAMDAGENT_PYTHON'] ?? 'python3';
+const PY = resolvePython().python;
 const probe = (code: string): { ok: true } | { ok: false; reason: string } => {
   const r = spawnSync(PY, ['-c', code], { encoding: 'utf8', timeout: 120_000 });
   if (r.error) return { ok: false, reason: `${PY} is not available (${r.error.message})` };
@@ -14,9 +16,9 @@ const probe = (code: string): { ok: true } | { ok: false; reason: string } => {
   return { ok: true };
 };
 const python = probe('import sys; assert sys.version_info >= (3, 8), sys.version');
-const trl = python.ok ? probe('import torch, transformers, trl, datasets') : python;
+if (!python.ok && IN_CI) throw new Error(`CI=true but Python cannot run: ${python.reason}`);
 if (!python.ok) process.stderr.write(`[runner-command] Python tests skipped: ${python.reason}\n`);
-if (!trl.ok) process.stderr.write(`[runner-command] TRL runner tests skipped: ${trl.reason} (see python/README.md)\n`);
+const trl = pythonGate('TRL runner tests', ['torch', 'transformers', 'trl', 'datasets']);
 
 describe('reference Python runners', () => {
   it.skipIf(!python.ok)(`pure-Python tests of the job-spec contract and the runners' dry runs${python.ok ? '' : ` (skipped: ${python.reason})`}`, () => {
@@ -25,7 +27,7 @@ describe('reference Python runners', () => {
     expect(r.status).toBe(0);
   });
 
-  it.skipIf(!trl.ok)(`SFT then DPO on a tiny model through the command runner${trl.ok ? '' : ` (skipped: ${trl.reason}; install python/requirements.txt)`}`, async () => {
+  it.skipIf(!trl.run)(trl.title('SFT then DPO on a tiny model through the command runner'), async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'trl-'));
     const made = spawnSync(PY, ['test_trl_runners.py', 'make-tiny-model', path.join(dir, 'base')], { cwd: pythonDir(), encoding: 'utf8' });
     expect(made.status, made.stderr).toBe(0);
