@@ -7,7 +7,8 @@ Inputs by slot: ``model`` (a Hugging Face model folder; the frozen reference is 
 ``dataset`` (JSON lines of ``{"prompt", "chosen", "rejected"}``, or a folder holding ``train.jsonl``),
 ``learning_rate`` and ``beta`` (numbers, optional). Hyperparameters use TRL's names (``beta``,
 ``loss_type``, ``learning_rate``, ``num_train_epochs``, ``per_device_train_batch_size``,
-``max_length``, ``max_prompt_length``, ...) in the action's params, or the tiny runner's names,
+``max_length``, ``max_prompt_length``, LoRA's ``lora_r`` (> 0 turns it on), ``lora_alpha``,
+``lora_dropout``, ``lora_target_modules``, ...) in the action's params or runnerParams, or the tiny runner's names,
 overridden by ``--name value`` flags. Writes the model in Hugging Face layout into ``outputDir`` and
 ``metrics.json`` beside it. ``--dry-run`` validates everything without importing torch.
 """
@@ -39,22 +40,23 @@ def plan(argv):
 
 
 def train(spec, hp, model_path, records):
-    require_packages(("torch", "transformers", "trl", "datasets", "accelerate"))
+    require_packages(("torch", "transformers", "trl", "datasets", "accelerate") + (("peft",) if int(hp["lora_r"]) > 0 else ()))
     from datasets import Dataset
     from trl import DPOConfig, DPOTrainer
 
-    from trl_common import ProgressCallback, finish, load_model, trl_config
+    from trl_common import ProgressCallback, finish, load_model, lora_config, trl_config
 
     started = time.time()
     model, tokenizer = load_model(model_path, hp)
     config = trl_config(DPOConfig, spec, hp, os.path.join(spec.job_dir, "trl-dpo"), DPO_DEFAULTS)
     trainer = DPOTrainer(
         model=model,
-        ref_model=None,  # TRL makes a frozen copy of the model
+        ref_model=None,  # TRL makes a frozen copy of the model (with LoRA: the model, adapter off)
         args=config,
         train_dataset=Dataset.from_list(records),
         processing_class=tokenizer,
         callbacks=[ProgressCallback()],
+        peft_config=lora_config(hp),
     )
     return finish(trainer, tokenizer, spec, started, extra_keys=["rewards/accuracies", "rewards/margins", "rewards/chosen", "rewards/rejected"])
 

@@ -238,7 +238,7 @@ SFT_DEFAULTS: Dict[str, Any] = {
     "logging_steps": 10,
     "max_examples": 0,
 }
-# LoRA (peft) for SFT: on when lora_r > 0. The adapter is trained, saved to <outputDir>/adapter and
+# LoRA (peft) for SFT and DPO: on when lora_r > 0 (DPO's reference is then the model with the adapter off). The adapter is trained, saved to <outputDir>/adapter and
 # merged into the full model written to <outputDir>. lora_target_modules: comma-separated module
 # names, or "all-linear".
 LORA_DEFAULTS: Dict[str, Any] = {
@@ -249,7 +249,7 @@ LORA_DEFAULTS: Dict[str, Any] = {
 }
 SFT_DEFAULTS.update(LORA_DEFAULTS)
 DPO_DEFAULTS: Dict[str, Any] = {
-    **{k: v for k, v in SFT_DEFAULTS.items() if k not in LORA_DEFAULTS},
+    **SFT_DEFAULTS,
     "learning_rate": 5e-7,
     "beta": 0.1,
     "loss_type": "sigmoid",

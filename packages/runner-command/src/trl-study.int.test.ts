@@ -11,7 +11,7 @@ import { journalTrials, PLUGINS, requireBuilt, smallWorld, TRL_PARAMS } from './
 
 const gate = pythonGate('TRL study tests', ['torch', 'transformers', 'trl', 'peft', 'datasets']);
 describe.skipIf(!gate.run)(gate.title('a study mixing TRL (Python) and the TypeScript TIES merge on HF checkpoints'), () => {
-  it('SFT, LoRA SFT, TIES of both, DPO of the merge: losses fall, every output loads everywhere, scores and metrics in the journal', async () => {
+  it('SFT, LoRA SFT, TIES of both, LoRA DPO of the merge: losses fall, every output loads everywhere, scores and metrics in the journal', async () => {
     requireBuilt();
     const dir = mkdtempSync(path.join(tmpdir(), 'trl-study-'));
     const world = await smallWorld(dir);
@@ -37,7 +37,7 @@ actions:
   sft: { slots: [base_models, sft_data, sft_lr], runner: sft-trl, params: ${TRL_PARAMS}, runnerParams: { logging_steps: 1 } }
   sft_lora: { type: sft, slots: [base_models, sft_data, sft_lr], runner: sft-trl, params: ${TRL_PARAMS}, runnerParams: { logging_steps: 1, lora_r: 8, lora_alpha: 32 } }
   ties_merging: [base_models, models, models, ties_weights, ties_density]
-  dpo: { slots: [models, dpo_data, dpo_lr, dpo_beta], runner: dpo-trl, params: ${TRL_PARAMS}, runnerParams: { logging_steps: 1 } }
+  dpo: { slots: [models, dpo_data, dpo_lr, dpo_beta], runner: dpo-trl, params: ${TRL_PARAMS}, runnerParams: { logging_steps: 1, lora_r: 8, lora_alpha: 32 } }
 tasks:
   - { name: arith, options: { data: { validation: ${JSON.stringify(world.eval.arith.validation)} }, scorer: numeric, maxNewTokens: 4, limit: 8 } }
   - { name: mc, options: { data: { validation: ${JSON.stringify(world.eval.mc.validation)} }, scorer: choice, maxNewTokens: 6, limit: 8 } }
@@ -57,11 +57,11 @@ tasks:
       expect(t.metrics['steps']).toBe(6);
       process.stdout.write(`[runner-command] TRL ${t.action.name}: loss ${t.metrics['initial_loss']!.toFixed(4)} -> ${t.metrics['final_loss']!.toFixed(4)} in ${t.metrics['commandSec']?.toFixed(1)} s\n`);
     }
-    expect(journal.find((t) => t.action.name === 'sft_lora')!.metrics['lora_trainable_params']).toBeGreaterThan(0);
+    for (const name of ['sft_lora', 'dpo']) expect(journal.find((t) => t.action.name === name)!.metrics['lora_trainable_params']).toBeGreaterThan(0);
     for (const t of res.trials) expect(Object.keys(t.scores).sort()).toEqual(['arith', 'mc']); // the tiny backend read every model
     // LoRA: the adapter is kept beside the merged full model.
-    const lora = res.trials[1]!.produced!.path;
-    for (const f of ['adapter/adapter_config.json', 'adapter/adapter_model.safetensors', 'model.safetensors', 'config.json']) expect(existsSync(path.join(lora, f)), f).toBe(true);
+    for (const lora of [res.trials[1]!.produced!.path, res.trials[3]!.produced!.path])
+      for (const f of ['adapter/adapter_config.json', 'adapter/adapter_model.safetensors', 'model.safetensors', 'config.json']) expect(existsSync(path.join(lora, f)), f).toBe(true);
     // Our safetensors reader: the same tensors as the base, in every produced model.
     const base = await openCheckpoint(SHIPPED_BASE_MODEL);
     for (const t of res.trials) {
@@ -75,6 +75,6 @@ tasks:
     const { hf, ours } = await checkAgainstTransformers(gate.python, res.trials[3]!.produced!.path);
     expect(hf.missing).toEqual([]);
     for (const [i, lp] of ours.entries()) expect(Math.abs(lp - hf.logprobs![i]!)).toBeLessThan(1e-3);
-    process.stdout.write(`[runner-command] mixed study (TRL SFT, LoRA SFT merged, TIES, TRL DPO) complete in ${sec.toFixed(0)} s; LoRA merged; top reward ${res.top[0]?.reward}\n`);
+    process.stdout.write(`[runner-command] mixed study (TRL SFT, LoRA SFT merged, TIES, LoRA DPO merged) complete in ${sec.toFixed(0)} s; LoRA merged; top reward ${res.top[0]?.reward}\n`);
   }, 1_200_000);
 });
