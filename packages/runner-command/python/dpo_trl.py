@@ -23,7 +23,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from lamdagent_job import MissingPackageError, require_packages, DPO_DEFAULTS, SpecError, dataset_file, hyperparameters, load_spec, read_jsonl  # noqa: E402
+from lamdagent_job import DPO_DEFAULTS, SpecError, dataset_file, hyperparameters, load_spec, read_jsonl  # noqa: E402
+from runner_env import MissingPackageError, require_packages  # noqa: E402
 
 
 def plan(argv):
