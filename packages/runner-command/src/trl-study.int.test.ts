@@ -29,7 +29,7 @@ objects:
   sft_data: { values: ${JSON.stringify([world.sft.arith, world.sft.mc])}, names: [arith, mc] }
   sft_lr: [0.003]
   dpo_data: { values: [${JSON.stringify(world.preference.all)}], names: [pref] }
-  dpo_lr: [0.0005]
+  dpo_lr: [0.005]     # LoRA: a learning rate ~10x full fine-tuning's
   dpo_beta: [0.1]
   ties_weights: [[0.5, 0.5]]
   ties_density: [0.5]
