@@ -33,9 +33,33 @@ static inline f32 exp_f(f32 x) {
   p = p * r + 4.1665795894e-2f;
   p = p * r + 1.6666665459e-1f;
   p = p * r + 5.0000001201e-1f;
-  p = p * r * r + r + 1.0f;
+  p = ((p * r) * r + r) + 1.0f;
   f32 scale = as_f32(((i32)n + 127) << 23);
   return x < -87.3f ? 0.0f : p * scale;
+}
+
+/* exp_f on 4 lanes with exactly the same operations (so a value never depends on its lane or on the
+   range split: the scalar tail and the vector body give identical bits). */
+static inline v128_t exp_v(v128_t x) {
+  v128_t lo = wasm_f32x4_splat(-87.0f), hi = wasm_f32x4_splat(88.0f);
+  v128_t xc = wasm_v128_bitselect(lo, x, wasm_f32x4_lt(x, lo));
+  xc = wasm_v128_bitselect(hi, xc, wasm_f32x4_gt(xc, hi));
+  v128_t y = wasm_f32x4_mul(xc, wasm_f32x4_splat(1.44269504088896341f));
+  v128_t half = wasm_v128_bitselect(wasm_f32x4_splat(-0.5f), wasm_f32x4_splat(0.5f), wasm_f32x4_lt(y, wasm_f32x4_splat(0.0f)));
+  v128_t ni = wasm_i32x4_trunc_sat_f32x4(wasm_f32x4_add(y, half));
+  v128_t n = wasm_f32x4_convert_i32x4(ni);
+  v128_t r = wasm_f32x4_sub(xc, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693359375f)));
+  r = wasm_f32x4_add(r, wasm_f32x4_mul(n, wasm_f32x4_splat(2.12194440e-4f)));
+  v128_t p = wasm_f32x4_splat(1.9875691500e-4f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.3981999507e-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(8.3334519073e-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(4.1665795894e-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.6666665459e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(5.0000001201e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(p, r), r), r), wasm_f32x4_splat(1.0f));
+  v128_t scale = wasm_i32x4_shl(wasm_i32x4_add(ni, wasm_i32x4_splat(127)), 23);
+  v128_t e = wasm_f32x4_mul(p, scale);
+  return wasm_v128_bitselect(wasm_f32x4_splat(0.0f), e, wasm_f32x4_lt(x, wasm_f32x4_splat(-87.3f)));
 }
 
 /* natural log in double for positive finite x (frexp + atanh series; ~1e-15 relative). */
@@ -270,28 +294,74 @@ void layernorm_bwd_params(f32 *dg, f32 *db, const f32 *dout, const f32 *x, const
 
 #define GELU_C 0.7978845608028654f /* sqrt(2 / pi) */
 
-/* y = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), tanh(u) = 1 - 2 / (e^(2u) + 1). */
+/* tanh(u) = 1 - 2 / (e^(2u) + 1), y = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))): the scalar and
+   4-lane versions perform the same operations in the same order. */
+static inline f32 gelu_t(f32 v) {
+  f32 u = GELU_C * (v + ((0.044715f * v) * v) * v);
+  return 1.0f - 2.0f / (exp_f(2.0f * u) + 1.0f);
+}
+static inline v128_t gelu_tv(v128_t v) {
+  v128_t c = wasm_f32x4_splat(0.044715f);
+  v128_t u = wasm_f32x4_mul(wasm_f32x4_splat(GELU_C), wasm_f32x4_add(v, wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_mul(c, v), v), v)));
+  v128_t e = exp_v(wasm_f32x4_mul(wasm_f32x4_splat(2.0f), u));
+  return wasm_f32x4_sub(wasm_f32x4_splat(1.0f), wasm_f32x4_div(wasm_f32x4_splat(2.0f), wasm_f32x4_add(e, wasm_f32x4_splat(1.0f))));
+}
+
+/* y = gelu_new(x) over [i0, i1). */
 void gelu_fwd(f32 *y, const f32 *x, i32 i0, i32 i1) {
-  for (i32 i = i0; i < i1; i++) {
+  i32 i = i0;
+  v128_t half = wasm_f32x4_splat(0.5f), one = wasm_f32x4_splat(1.0f);
+  for (; i + 4 <= i1; i += 4) {
+    v128_t v = wasm_v128_load(x + i);
+    wasm_v128_store(y + i, wasm_f32x4_mul(wasm_f32x4_mul(half, v), wasm_f32x4_add(one, gelu_tv(v))));
+  }
+  for (; i < i1; i++) {
     f32 v = x[i];
-    f32 u = GELU_C * (v + 0.044715f * v * v * v);
-    f32 t = 1.0f - 2.0f / (exp_f(2.0f * u) + 1.0f);
-    y[i] = 0.5f * v * (1.0f + t);
+    y[i] = (0.5f * v) * (1.0f + gelu_t(v));
   }
 }
 
-/* dx = dy * gelu'(x) (may alias dy). */
+/* dx = dy * gelu'(x) (may alias dy): 0.5 (1 + t) + 0.5 x (1 - t^2) sqrt(2/pi) (1 + 3 * 0.044715 x^2). */
 void gelu_bwd(f32 *dx, const f32 *x, const f32 *dy, i32 i0, i32 i1) {
-  for (i32 i = i0; i < i1; i++) {
+  i32 i = i0;
+  v128_t half = wasm_f32x4_splat(0.5f), one = wasm_f32x4_splat(1.0f), gc = wasm_f32x4_splat(GELU_C), c3 = wasm_f32x4_splat(3.0f * 0.044715f);
+  for (; i + 4 <= i1; i += 4) {
+    v128_t v = wasm_v128_load(x + i);
+    v128_t t = gelu_tv(v);
+    v128_t du = wasm_f32x4_mul(gc, wasm_f32x4_add(one, wasm_f32x4_mul(wasm_f32x4_mul(c3, v), v)));
+    v128_t a = wasm_f32x4_mul(half, wasm_f32x4_add(one, t));
+    v128_t b = wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_mul(half, v), wasm_f32x4_sub(one, wasm_f32x4_mul(t, t))), du);
+    wasm_v128_store(dx + i, wasm_f32x4_mul(wasm_v128_load(dy + i), wasm_f32x4_add(a, b)));
+  }
+  for (; i < i1; i++) {
     f32 v = x[i];
-    f32 u = GELU_C * (v + 0.044715f * v * v * v);
-    f32 t = 1.0f - 2.0f / (exp_f(2.0f * u) + 1.0f);
-    f32 du = GELU_C * (1.0f + 3.0f * 0.044715f * v * v);
-    dx[i] = dy[i] * (0.5f * (1.0f + t) + 0.5f * v * (1.0f - t * t) * du);
+    f32 t = gelu_t(v);
+    f32 du = GELU_C * (1.0f + ((3.0f * 0.044715f) * v) * v);
+    dx[i] = dy[i] * (0.5f * (1.0f + t) + ((0.5f * v) * (1.0f - t * t)) * du);
   }
 }
 
 /* ---------- attention ---------- */
+
+/* a . b over n values: 4 lanes then lanes summed 0+1+2+3 when n % 4 == 0 (the path depends on n only). */
+static inline f32 dot(const f32 *a, const f32 *b, i32 n) {
+  if ((n & 3) == 0) {
+    v128_t acc = wasm_f32x4_splat(0.0f);
+    for (i32 m = 0; m < n; m += 4) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(a + m), wasm_v128_load(b + m)));
+    return ((wasm_f32x4_extract_lane(acc, 0) + wasm_f32x4_extract_lane(acc, 1)) + wasm_f32x4_extract_lane(acc, 2)) + wasm_f32x4_extract_lane(acc, 3);
+  }
+  f32 s = 0.0f;
+  for (i32 m = 0; m < n; m++) s = s + a[m] * b[m];
+  return s;
+}
+
+/* y += a x over n values (element-wise: the same bits with or without SIMD). */
+static inline void axpy(f32 *y, f32 a, const f32 *x, i32 n) {
+  i32 m = 0;
+  v128_t av = wasm_f32x4_splat(a);
+  for (; m + 4 <= n; m += 4) wasm_v128_store(y + m, wasm_f32x4_add(wasm_v128_load(y + m), wasm_f32x4_mul(av, wasm_v128_load(x + m))));
+  for (; m < n; m++) y[m] = y[m] + a * x[m];
+}
 
 /*
  * Causal multi-head attention for batch rows b in [b0, b1). Query i of row b sits at key position
@@ -320,17 +390,13 @@ void attention_fwd(f32 *out, f32 *P, const f32 *q, const f32 *k, const f32 *v, c
           f32 u = 1.0f / (f32)Tk;
           for (i32 j = 0; j < Tk; j++) {
             p[j] = u;
-            const f32 *vj = v + b * ks + j * kt + h * dh;
-            for (i32 m = 0; m < dh; m++) o[m] = o[m] + u * vj[m];
+            axpy(o, u, v + b * ks + j * kt + h * dh, dh);
           }
           continue;
         }
         f32 mx = -3.0e38f;
         for (i32 j = lo; j <= hi; j++) {
-          const f32 *kj = k + b * ks + j * kt + h * dh;
-          f32 s = 0.0f;
-          for (i32 m = 0; m < dh; m++) s = s + qi[m] * kj[m];
-          s = s * scale;
+          f32 s = dot(qi, k + b * ks + j * kt + h * dh, dh) * scale;
           p[j] = s;
           mx = s > mx ? s : mx;
         }
@@ -344,8 +410,7 @@ void attention_fwd(f32 *out, f32 *P, const f32 *q, const f32 *k, const f32 *v, c
         for (i32 j = lo; j <= hi; j++) {
           f32 pj = p[j] * inv;
           p[j] = pj;
-          const f32 *vj = v + b * ks + j * kt + h * dh;
-          for (i32 m = 0; m < dh; m++) o[m] = o[m] + pj * vj[m];
+          axpy(o, pj, v + b * ks + j * kt + h * dh, dh);
         }
       }
     }
@@ -367,12 +432,9 @@ void attention_bwd(f32 *dqkv, const f32 *dout, const f32 *P, const f32 *qkv, i32
         const f32 *qi = qkv + (b * T + i) * S + h * dh;
         f32 *dqi = dqkv + (b * T + i) * S + h * dh;
         /* dP_j = do_i . v_j; sum_j P_ij dP_j */
-        f32 dot = 0.0f;
+        f32 sum = 0.0f;
         for (i32 j = 0; j <= i; j++) {
-          const f32 *vj = qkv + (b * T + j) * S + 2 * D + h * dh;
-          f32 dp = 0.0f;
-          for (i32 m = 0; m < dh; m++) dp = dp + doi[m] * vj[m];
-          dot = dot + p[j] * dp;
+          sum = sum + p[j] * dot(doi, qkv + (b * T + j) * S + 2 * D + h * dh, dh);
         }
         for (i32 j = 0; j <= i; j++) {
           const f32 *vj = qkv + (b * T + j) * S + 2 * D + h * dh;
@@ -380,14 +442,10 @@ void attention_bwd(f32 *dqkv, const f32 *dout, const f32 *P, const f32 *qkv, i32
           f32 *dkj = dqkv + (b * T + j) * S + D + h * dh;
           f32 *dvj = dqkv + (b * T + j) * S + 2 * D + h * dh;
           f32 pj = p[j];
-          f32 dp = 0.0f;
-          for (i32 m = 0; m < dh; m++) dp = dp + doi[m] * vj[m];
-          f32 ds = pj * (dp - dot) * scale;
-          for (i32 m = 0; m < dh; m++) {
-            dvj[m] = dvj[m] + pj * doi[m];
-            dqi[m] = dqi[m] + ds * kj[m];
-            dkj[m] = dkj[m] + ds * qi[m];
-          }
+          f32 ds = pj * (dot(doi, vj, dh) - sum) * scale;
+          axpy(dvj, pj, doi, dh);
+          axpy(dqi, ds, kj, dh);
+          axpy(dkj, ds, qi, dh);
         }
       }
     }
