@@ -343,18 +343,6 @@ void gelu_bwd(f32 *dx, const f32 *x, const f32 *dy, i32 i0, i32 i1) {
 
 /* ---------- attention ---------- */
 
-/* a . b over n values: 4 lanes then lanes summed 0+1+2+3 when n % 4 == 0 (the path depends on n only). */
-static inline f32 dot(const f32 *a, const f32 *b, i32 n) {
-  if ((n & 3) == 0) {
-    v128_t acc = wasm_f32x4_splat(0.0f);
-    for (i32 m = 0; m < n; m += 4) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(a + m), wasm_v128_load(b + m)));
-    return ((wasm_f32x4_extract_lane(acc, 0) + wasm_f32x4_extract_lane(acc, 1)) + wasm_f32x4_extract_lane(acc, 2)) + wasm_f32x4_extract_lane(acc, 3);
-  }
-  f32 s = 0.0f;
-  for (i32 m = 0; m < n; m++) s = s + a[m] * b[m];
-  return s;
-}
-
 /* y += a x over n values (element-wise: the same bits with or without SIMD). */
 static inline void axpy(f32 *y, f32 a, const f32 *x, i32 n) {
   i32 m = 0;
@@ -363,19 +351,46 @@ static inline void axpy(f32 *y, f32 a, const f32 *x, i32 n) {
   for (; m < n; m++) y[m] = y[m] + a * x[m];
 }
 
+/* y[j] = x[j] * a over [0, n) (element-wise). */
+static inline void scale_row(f32 *y, f32 a, i32 n) {
+  i32 j = 0;
+  v128_t av = wasm_f32x4_splat(a);
+  for (; j + 4 <= n; j += 4) wasm_v128_store(y + j, wasm_f32x4_mul(wasm_v128_load(y + j), av));
+  for (; j < n; j++) y[j] = y[j] * a;
+}
+
+/* y[j] = exp(y[j] - mx) over [0, n); returns the sum in index order. */
+static inline f32 exp_row(f32 *y, f32 mx, i32 n) {
+  i32 j = 0;
+  v128_t m = wasm_f32x4_splat(mx);
+  for (; j + 4 <= n; j += 4) wasm_v128_store(y + j, exp_v(wasm_f32x4_sub(wasm_v128_load(y + j), m)));
+  for (; j < n; j++) y[j] = exp_f(y[j] - mx);
+  f32 sum = 0.0f;
+  for (j = 0; j < n; j++) sum = sum + y[j];
+  return sum;
+}
+
 /*
  * Causal multi-head attention for batch rows b in [b0, b1). Query i of row b sits at key position
  * qoff + i and sees keys j with pads[b] <= j <= qoff + i (pads may be 0: none). q, k, v point at head 0
  * of position 0 of row 0; a row advances by bs floats, a position by ts (qs/qt for queries, ks/kt for
- * keys and values). out is [B, Tq, H * dh]; P is [B, H, Tq, Tk] (probabilities, zero where masked).
- * A query with no visible key (left padding) gets uniform weights over all Tk keys.
+ * keys and values). out is [B, Tq, H * dh]; P is [B, H, Tq, Tk] (probabilities, zero where masked);
+ * scratch holds [B, dh, Tk] floats (keys transposed, one row b at a time).
+ * A score is sum_m q[m] k[m] in m order (times scale), the same whether it is computed in a full pass
+ * or in a cached decoding step. A query with no visible key (left padding) gets uniform weights over
+ * all Tk keys.
  */
 void attention_fwd(f32 *out, f32 *P, const f32 *q, const f32 *k, const f32 *v, const i32 *pads,
-                   i32 b0, i32 b1, i32 Tq, i32 Tk, i32 H, i32 dh, i32 qs, i32 qt, i32 ks, i32 kt, i32 qoff, f32 scale) {
+                   i32 b0, i32 b1, i32 Tq, i32 Tk, i32 H, i32 dh, i32 qs, i32 qt, i32 ks, i32 kt, i32 qoff, f32 scale, f32 *scratch) {
   i32 D = H * dh;
   for (i32 b = b0; b < b1; b++) {
     i32 lo = pads ? pads[b] : 0;
+    f32 *kT = scratch + b * dh * Tk;
     for (i32 h = 0; h < H; h++) {
+      for (i32 j = 0; j < Tk; j++) {
+        const f32 *kj = k + b * ks + j * kt + h * dh;
+        for (i32 m = 0; m < dh; m++) kT[m * Tk + j] = kj[m];
+      }
       for (i32 i = 0; i < Tq; i++) {
         const f32 *qi = q + b * qs + i * qt + h * dh;
         f32 *p = P + ((b * H + h) * Tq + i) * Tk;
@@ -394,24 +409,15 @@ void attention_fwd(f32 *out, f32 *P, const f32 *q, const f32 *k, const f32 *v, c
           }
           continue;
         }
-        f32 mx = -3.0e38f;
-        for (i32 j = lo; j <= hi; j++) {
-          f32 s = dot(qi, k + b * ks + j * kt + h * dh, dh) * scale;
-          p[j] = s;
-          mx = s > mx ? s : mx;
-        }
-        f32 sum = 0.0f;
-        for (i32 j = lo; j <= hi; j++) {
-          f32 e = exp_f(p[j] - mx);
-          p[j] = e;
-          sum = sum + e;
-        }
-        f32 inv = 1.0f / sum;
-        for (i32 j = lo; j <= hi; j++) {
-          f32 pj = p[j] * inv;
-          p[j] = pj;
-          axpy(o, pj, v + b * ks + j * kt + h * dh, dh);
-        }
+        i32 n = hi - lo + 1;
+        f32 *row = p + lo;
+        for (i32 m = 0; m < dh; m++) axpy(row, qi[m], kT + m * Tk + lo, n);
+        scale_row(row, scale, n);
+        f32 mx = row[0];
+        for (i32 j = 1; j < n; j++) mx = row[j] > mx ? row[j] : mx;
+        f32 sum = exp_row(row, mx, n);
+        scale_row(row, 1.0f / sum, n);
+        for (i32 j = lo; j <= hi; j++) axpy(o, p[j], v + b * ks + j * kt + h * dh, dh);
       }
     }
   }
@@ -420,29 +426,36 @@ void attention_fwd(f32 *out, f32 *P, const f32 *q, const f32 *k, const f32 *v, c
 /*
  * Backward of attention_fwd for training (Tq = Tk = T, qoff = 0, no pads) over rows [b0, b1).
  * qkv and dqkv are [B, T, 3 * D] (q, k, v column blocks); dqkv must be zeroed by the caller.
+ * scratch holds [B, dh + 1, T] floats (values transposed and one row of dP, one row b at a time).
  */
-void attention_bwd(f32 *dqkv, const f32 *dout, const f32 *P, const f32 *qkv, i32 b0, i32 b1, i32 T, i32 H, i32 dh, f32 scale) {
+void attention_bwd(f32 *dqkv, const f32 *dout, const f32 *P, const f32 *qkv, i32 b0, i32 b1, i32 T, i32 H, i32 dh, f32 scale, f32 *scratch) {
   i32 D = H * dh;
   i32 S = 3 * D;
   for (i32 b = b0; b < b1; b++) {
+    f32 *vT = scratch + b * (dh + 1) * T;
+    f32 *dP = vT + dh * T;
     for (i32 h = 0; h < H; h++) {
+      for (i32 j = 0; j < T; j++) {
+        const f32 *vj = qkv + (b * T + j) * S + 2 * D + h * dh;
+        for (i32 m = 0; m < dh; m++) vT[m * T + j] = vj[m];
+      }
       for (i32 i = 0; i < T; i++) {
         const f32 *p = P + ((b * H + h) * T + i) * T;
         const f32 *doi = dout + (b * T + i) * D + h * dh;
         const f32 *qi = qkv + (b * T + i) * S + h * dh;
         f32 *dqi = dqkv + (b * T + i) * S + h * dh;
-        /* dP_j = do_i . v_j; sum_j P_ij dP_j */
+        i32 n = i + 1;
+        /* dP_j = do_i . v_j (m order), sum = sum_j P_ij dP_j (j order) */
+        for (i32 j = 0; j < n; j++) dP[j] = 0.0f;
+        for (i32 m = 0; m < dh; m++) axpy(dP, doi[m], vT + m * T, n);
         f32 sum = 0.0f;
-        for (i32 j = 0; j <= i; j++) {
-          sum = sum + p[j] * dot(doi, qkv + (b * T + j) * S + 2 * D + h * dh, dh);
-        }
-        for (i32 j = 0; j <= i; j++) {
-          const f32 *vj = qkv + (b * T + j) * S + 2 * D + h * dh;
+        for (i32 j = 0; j < n; j++) sum = sum + p[j] * dP[j];
+        for (i32 j = 0; j < n; j++) {
           const f32 *kj = qkv + (b * T + j) * S + D + h * dh;
           f32 *dkj = dqkv + (b * T + j) * S + D + h * dh;
           f32 *dvj = dqkv + (b * T + j) * S + 2 * D + h * dh;
           f32 pj = p[j];
-          f32 ds = pj * (dot(doi, vj, dh) - sum) * scale;
+          f32 ds = pj * (dP[j] - sum) * scale;
           axpy(dvj, pj, doi, dh);
           axpy(dqi, ds, kj, dh);
           axpy(dkj, ds, qi, dh);

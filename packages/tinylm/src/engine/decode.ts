@@ -53,6 +53,7 @@ export function cachedForward(r: Runtime, c: GPT2Config, p: ParamAddrs, cache: K
   const h = r.floats(N * d);
   const qkv = r.floats(N * 3 * d);
   const P = r.floats(B * H * Tq * Tk);
+  const scratch = r.floats(B * dh * Tk);
   const att = r.floats(N * d);
   const tmp = r.floats(N * d);
   const fc = r.floats(N * FF);
@@ -75,7 +76,7 @@ export function cachedForward(r: Runtime, c: GPT2Config, p: ParamAddrs, cache: K
     }
     r.run(
       'attention_fwd',
-      [att, P, qkv, cache.k[l] as number, cache.v[l] as number, cache.pads, 0, B, Tq, Tk, H, dh, Tq * 3 * d, 3 * d, Tmax * d, d, qoff, 1 / Math.sqrt(dh)],
+      [att, P, qkv, cache.k[l] as number, cache.v[l] as number, cache.pads, 0, B, Tq, Tk, H, dh, Tq * 3 * d, 3 * d, Tmax * d, d, qoff, 1 / Math.sqrt(dh), scratch],
       6,
       B * H * Tq * Tk * dh * 2,
     );

@@ -85,7 +85,10 @@ export function forwardLogProbs(rt: Runtime, c: GPT2Config, p: ParamAddrs, B: nu
     };
     layerNorm(rt, a.ln1, a.m1, a.r1, x, p.at(n.ln1w), p.at(n.ln1b), N, d, eps);
     linear(rt, a.qkv, a.ln1, p.at(n.attnW), p.at(n.attnB), N, d, 3 * d);
-    rt.run('attention_fwd', [a.att, a.P, a.qkv, a.qkv + F * d, a.qkv + 2 * F * d, 0, 0, B, T, T, H, dh, T * 3 * d, 3 * d, T * 3 * d, 3 * d, 0, scale], 6, B * H * T * T * dh * 2);
+    const m = rt.mark();
+    const scratch = rt.floats(B * dh * T);
+    rt.run('attention_fwd', [a.att, a.P, a.qkv, a.qkv + F * d, a.qkv + 2 * F * d, 0, 0, B, T, T, H, dh, T * 3 * d, 3 * d, T * 3 * d, 3 * d, 0, scale, scratch], 6, B * H * T * T * dh * 2);
+    rt.release(m);
     const proj = rt.floats(N * d);
     linear(rt, proj, a.att, p.at(n.projW), p.at(n.projB), N, d, d);
     rt.run('add', [a.xm, x, proj, 0, N * d], 3, N * d);
@@ -160,7 +163,10 @@ export function backward(rt: Runtime, c: GPT2Config, p: ParamAddrs, s: ForwardSt
     layerNormBackward(rt, dres, grads.at(n.ln2w), grads.at(n.ln2b), dsmall, a.xm, a.m2, a.r2, p.at(n.ln2w), N, d);
     linearBackward(rt, dsmall, grads.at(n.projW), grads.at(n.projB), dres, a.att, p.at(n.projW), N, d, d);
     rt.f32(dqkv, N * 3 * d).fill(0);
-    rt.run('attention_bwd', [dqkv, dsmall, a.P, a.qkv, 0, B, T, H, dh, scale], 4, B * H * T * T * dh * 3);
+    const m = rt.mark();
+    const scratch = rt.floats(B * (dh + 1) * T);
+    rt.run('attention_bwd', [dqkv, dsmall, a.P, a.qkv, 0, B, T, H, dh, scale, scratch], 4, B * H * T * T * dh * 3);
+    rt.release(m);
     linearBackward(rt, dsmall, grads.at(n.attnW), grads.at(n.attnB), dqkv, a.ln1, p.at(n.attnW), N, d, 3 * d);
     layerNormBackward(rt, dres, grads.at(n.ln1w), grads.at(n.ln1b), dsmall, a.x, a.m1, a.r1, p.at(n.ln1w), N, d);
   }
