@@ -37,30 +37,43 @@ const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 const PAGE = 65536;
 const MAX_PAGES = 32768; // 2 GiB, as declared by the module (native/build.sh)
-const CTL_BYTES = 256; // control block: 4 int32 (seq, done, fn, argc) + up to 24 float64 arguments
+const CTL_BYTES = 256; // control block: 16 int32 slots + up to 24 float64 arguments (see WORKER_SOURCE)
 /** Below this many multiply-adds (or element operations) a kernel runs on one thread. */
 const MIN_PARALLEL_WORK = 150_000;
 
+// Control block (int32 slots): 0 command sequence, 2 kernel index, 3 argument count, 4 chunk claim
+// counter (command tag << 16 | next chunk), 5 chunks completed, 6 index of the range argument,
+// 7 chunk count, 8 chunk size; float64 arguments from byte 64.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { module, memory, ctl: ctlPtr, names } = workerData;
 const inst = new WebAssembly.Instance(module, { env: { memory } });
 const fns = names.map((n) => inst.exports[n]);
-const ctl = new Int32Array(memory.buffer, ctlPtr, 4);
-const args = new Float64Array(memory.buffer, ctlPtr + 16, 24);
+const ctl = new Int32Array(memory.buffer, ctlPtr, 16);
+const args = new Float64Array(memory.buffer, ctlPtr + 64, 24);
 let seen = 0;
 parentPort.postMessage('ready');
 for (;;) {
   Atomics.wait(ctl, 0, seen);
   seen = Atomics.load(ctl, 0);
   if (seen < 0) break;
+  const tag = seen & 0x7fff;
   const f = fns[ctl[2]];
-  const n = ctl[3];
+  const n = ctl[3], at = ctl[6], chunks = ctl[7], size = ctl[8];
   const a = new Array(n);
   for (let i = 0; i < n; i++) a[i] = args[i];
-  try { f(...a); } catch (e) { parentPort.postMessage(String(e)); }
-  Atomics.store(ctl, 1, seen);
-  Atomics.notify(ctl, 1);
+  const lo = a[at], hi = a[at + 1];
+  for (;;) {
+    const v = Atomics.load(ctl, 4);
+    if ((v >>> 16) !== tag || (v & 0xffff) >= chunks) break;
+    if (Atomics.compareExchange(ctl, 4, v, v + 1) !== v) continue;
+    const c = v & 0xffff;
+    a[at] = lo + c * size;
+    a[at + 1] = Math.min(hi, lo + (c + 1) * size);
+    try { f(...a); } catch (e) { parentPort.postMessage(String(e)); }
+    Atomics.add(ctl, 5, 1);
+    Atomics.notify(ctl, 5);
+  }
 }
 `;
 
@@ -90,8 +103,8 @@ export class Runtime {
     private readonly base: number,
   ) {
     this.fns = KERNEL_NAMES.map((n) => instance.exports[n] as KernelFn);
-    this.ctl = new Int32Array(memory.buffer, base, 4);
-    this.args = new Float64Array(memory.buffer, base + 16, 24);
+    this.ctl = new Int32Array(memory.buffer, base, 16);
+    this.args = new Float64Array(memory.buffer, base + 64, 24);
     this.top = base + CTL_BYTES;
     this.peak = this.top;
   }
@@ -198,31 +211,47 @@ export class Runtime {
   }
 
   /**
-   * Run a kernel whose arguments `at` and `at + 1` are a half-open range, split across the threads
-   * when `work` (multiply-adds or element operations) is large enough.
+   * Run a kernel whose arguments `at` and `at + 1` are a half-open range. When `work` (multiply-adds
+   * or element operations) is large enough and a worker exists, the range is cut into chunks (multiples
+   * of 4 rows) that the two threads claim from a shared counter: a busy or late worker only means the
+   * main thread does more chunks. Which thread runs a chunk never changes its values.
    */
   run(name: KernelName, args: number[], at: number, work: number): void {
     const lo = args[at] as number;
     const hi = args[at + 1] as number;
     const fn = this.kernel(name, args);
-    if (!this.worker || work < MIN_PARALLEL_WORK || hi - lo < 2) {
+    if (!this.worker || work < MIN_PARALLEL_WORK || hi - lo < 8) {
       fn(...args);
       return;
     }
-    let mid = lo + Math.floor((hi - lo) / 2);
-    if (hi - lo >= 16) mid = lo + ((mid - lo) & ~3);
+    const wanted = Math.min(8, Math.max(2, Math.floor(work / MIN_PARALLEL_WORK)));
+    const size = Math.ceil((hi - lo) / wanted / 4) * 4;
+    const chunks = Math.ceil((hi - lo) / size);
     const { ctl, args: slot } = this;
     for (let i = 0; i < args.length; i++) slot[i] = args[i] as number;
-    slot[at] = mid;
     ctl[2] = KERNEL_NAMES.indexOf(name);
     ctl[3] = args.length;
-    const seq = ++this.seq;
+    ctl[6] = at;
+    ctl[7] = chunks;
+    ctl[8] = size;
+    const seq = (this.seq = (this.seq + 1) & 0x3fffffff || 1);
+    const tag = seq & 0x7fff;
+    Atomics.store(ctl, 5, 0);
+    Atomics.store(ctl, 4, tag << 16);
     Atomics.store(ctl, 0, seq);
-    Atomics.notify(ctl, 0);
+    Atomics.notify(ctl, 0, 1);
     const mine = args.slice();
-    mine[at + 1] = mid;
-    fn(...mine);
-    while (Atomics.load(ctl, 1) !== seq) Atomics.wait(ctl, 1, Atomics.load(ctl, 1), 1000);
+    for (;;) {
+      const v = Atomics.load(ctl, 4);
+      if (v >>> 16 !== tag || (v & 0xffff) >= chunks) break;
+      if (Atomics.compareExchange(ctl, 4, v, v + 1) !== v) continue;
+      const c = v & 0xffff;
+      mine[at] = lo + c * size;
+      mine[at + 1] = Math.min(hi, lo + (c + 1) * size);
+      fn(...mine);
+      Atomics.add(ctl, 5, 1);
+    }
+    for (let done = Atomics.load(ctl, 5); done < chunks; done = Atomics.load(ctl, 5)) Atomics.wait(ctl, 5, done, 100);
   }
 }
 
