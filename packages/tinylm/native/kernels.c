@@ -370,6 +370,43 @@ static inline f32 exp_row(f32 *y, f32 mx, i32 n) {
   return sum;
 }
 
+/* row[j] = sum_m q[m] xT[m * stride + j] for j in [0, n) (m order; 4 j at a time in registers). */
+static inline void rows_dot(f32 *row, const f32 *q, const f32 *xT, i32 stride, i32 dh, i32 n) {
+  i32 j = 0;
+  for (; j + 4 <= n; j += 4) {
+    v128_t acc = wasm_f32x4_splat(0.0f);
+    for (i32 m = 0; m < dh; m++) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_f32x4_splat(q[m]), wasm_v128_load(xT + m * stride + j)));
+    wasm_v128_store(row + j, acc);
+  }
+  for (; j < n; j++) {
+    f32 acc = 0.0f;
+    for (i32 m = 0; m < dh; m++) acc = acc + q[m] * xT[m * stride + j];
+    row[j] = acc;
+  }
+}
+
+/* o[m] (+)= sum_j w[j] x[j * stride + m] over j in [0, n), j order; o stays in registers for dh 16 / 32. */
+static inline void weighted_rows(f32 *o, const f32 *w, const f32 *x, i32 stride, i32 n, i32 dh) {
+  if (dh == 16) {
+    v128_t a0 = wasm_v128_load(o), a1 = wasm_v128_load(o + 4), a2 = wasm_v128_load(o + 8), a3 = wasm_v128_load(o + 12);
+    for (i32 j = 0; j < n; j++) {
+      const f32 *xj = x + j * stride;
+      v128_t wj = wasm_f32x4_splat(w[j]);
+      a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wj, wasm_v128_load(xj)));
+      a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(wj, wasm_v128_load(xj + 4)));
+      a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(wj, wasm_v128_load(xj + 8)));
+      a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(wj, wasm_v128_load(xj + 12)));
+    }
+    wasm_v128_store(o, a0); wasm_v128_store(o + 4, a1); wasm_v128_store(o + 8, a2); wasm_v128_store(o + 12, a3);
+    return;
+  }
+  if (dh == 32) {
+    for (i32 half = 0; half < 32; half += 16) weighted_rows(o + half, w, x + half, stride, n, 16);
+    return;
+  }
+  for (i32 j = 0; j < n; j++) axpy(o, w[j], x + j * stride, dh);
+}
+
 /*
  * Causal multi-head attention for batch rows b in [b0, b1). Query i of row b sits at key position
  * qoff + i and sees keys j with pads[b] <= j <= qoff + i (pads may be 0: none). q, k, v point at head 0
@@ -411,13 +448,13 @@ void attention_fwd(f32 *out, f32 *P, const f32 *q, const f32 *k, const f32 *v, c
         }
         i32 n = hi - lo + 1;
         f32 *row = p + lo;
-        for (i32 m = 0; m < dh; m++) axpy(row, qi[m], kT + m * Tk + lo, n);
+        rows_dot(row, qi, kT + lo, Tk, dh, n);
         scale_row(row, scale, n);
         f32 mx = row[0];
         for (i32 j = 1; j < n; j++) mx = row[j] > mx ? row[j] : mx;
         f32 sum = exp_row(row, mx, n);
         scale_row(row, 1.0f / sum, n);
-        for (i32 j = lo; j <= hi; j++) axpy(o, p[j], v + b * ks + j * kt + h * dh, dh);
+        weighted_rows(o, row, v + b * ks + lo * kt + h * dh, kt, n, dh);
       }
     }
   }
@@ -446,8 +483,7 @@ void attention_bwd(f32 *dqkv, const f32 *dout, const f32 *P, const f32 *qkv, i32
         f32 *dqi = dqkv + (b * T + i) * S + h * dh;
         i32 n = i + 1;
         /* dP_j = do_i . v_j (m order), sum = sum_j P_ij dP_j (j order) */
-        for (i32 j = 0; j < n; j++) dP[j] = 0.0f;
-        for (i32 m = 0; m < dh; m++) axpy(dP, doi[m], vT + m * T, n);
+        rows_dot(dP, doi, vT, T, dh, n);
         f32 sum = 0.0f;
         for (i32 j = 0; j < n; j++) sum = sum + p[j] * dP[j];
         for (i32 j = 0; j < n; j++) {
