@@ -10,7 +10,7 @@ pkg="$(dirname "$here")"
 CLANG="${CLANG:-clang}"
 out="$(mktemp -d)"
 exports=(matmul transpose add_bias col_sum add embed_fwd embed_bwd layernorm_fwd layernorm_bwd_x
-  layernorm_bwd_params gelu_fwd gelu_bwd attention_fwd attention_bwd logprobs_fwd logprobs_bwd argmax_rows __heap_base)
+  layernorm_bwd_params gelu_fwd gelu_bwd keys_t attention_fwd attention_bwd logprobs_fwd logprobs_bwd argmax_rows __heap_base)
 flags=()
 for e in "${exports[@]}"; do flags+=("-Wl,--export=$e"); done
 trap 'rm -rf "$out"' EXIT

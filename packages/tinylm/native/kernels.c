@@ -408,26 +408,35 @@ static inline void weighted_rows(f32 *o, const f32 *w, const f32 *x, i32 stride,
 }
 
 /*
- * Causal multi-head attention for batch rows b in [b0, b1). Query i of row b sits at key position
- * qoff + i and sees keys j with pads[b] <= j <= qoff + i (pads may be 0: none). q, k, v point at head 0
- * of position 0 of row 0; a row advances by bs floats, a position by ts (qs/qt for queries, ks/kt for
- * keys and values). out is [B, Tq, H * dh]; P is [B, H, Tq, Tk] (probabilities, zero where masked);
- * scratch holds [B, dh, Tk] floats (keys transposed, one row b at a time).
- * A score is sum_m q[m] k[m] in m order (times scale), the same whether it is computed in a full pass
- * or in a cached decoding step. A query with no visible key (left padding) gets uniform weights over
- * all Tk keys.
+ * Keys in the transposed layout attention reads: kT[((b * H + h) * dh + m) * ldT + t0 + j] = key m of
+ * head h at source position j of row b (k[b * ks + j * kt + h * dh + m]), for j in [0, Tn), rows [b0, b1).
  */
-void attention_fwd(f32 *out, f32 *P, const f32 *q, const f32 *k, const f32 *v, const i32 *pads,
-                   i32 b0, i32 b1, i32 Tq, i32 Tk, i32 H, i32 dh, i32 qs, i32 qt, i32 ks, i32 kt, i32 qoff, f32 scale, f32 *scratch) {
+void keys_t(f32 *kT, const f32 *k, i32 b0, i32 b1, i32 Tn, i32 H, i32 dh, i32 ks, i32 kt, i32 ldT, i32 t0) {
+  for (i32 b = b0; b < b1; b++)
+    for (i32 h = 0; h < H; h++) {
+      f32 *dst = kT + (b * H + h) * dh * ldT + t0;
+      for (i32 j = 0; j < Tn; j++) {
+        const f32 *kj = k + b * ks + j * kt + h * dh;
+        for (i32 m = 0; m < dh; m++) dst[m * ldT + j] = kj[m];
+      }
+    }
+}
+
+/*
+ * Causal multi-head attention for batch rows b in [b0, b1). Query i of row b sits at key position
+ * qoff + i and sees keys j with pads[b] <= j <= qoff + i (pads may be 0: none). Queries: q + b * qs +
+ * i * qt + h * dh; keys transposed (keys_t) with row length ldT; values: v + b * vs + j * vt + h * dh.
+ * out is [B, Tq, H * dh]; P is [B, H, Tq, Tk] (probabilities, zero where masked).
+ * A score is sum_m q[m] k[m] in m order (times scale), the same in a full pass and in a cached
+ * decoding step. A query with no visible key (left padding) gets uniform weights over all Tk keys.
+ */
+void attention_fwd(f32 *out, f32 *P, const f32 *q, const f32 *kT, const f32 *v, const i32 *pads,
+                   i32 b0, i32 b1, i32 Tq, i32 Tk, i32 H, i32 dh, i32 qs, i32 qt, i32 ldT, i32 vs, i32 vt, i32 qoff, f32 scale) {
   i32 D = H * dh;
   for (i32 b = b0; b < b1; b++) {
     i32 lo = pads ? pads[b] : 0;
-    f32 *kT = scratch + b * dh * Tk;
     for (i32 h = 0; h < H; h++) {
-      for (i32 j = 0; j < Tk; j++) {
-        const f32 *kj = k + b * ks + j * kt + h * dh;
-        for (i32 m = 0; m < dh; m++) kT[m * Tk + j] = kj[m];
-      }
+      const f32 *kh = kT + (b * H + h) * dh * ldT;
       for (i32 i = 0; i < Tq; i++) {
         const f32 *qi = q + b * qs + i * qt + h * dh;
         f32 *p = P + ((b * H + h) * Tq + i) * Tk;
@@ -442,19 +451,19 @@ void attention_fwd(f32 *out, f32 *P, const f32 *q, const f32 *k, const f32 *v, c
           f32 u = 1.0f / (f32)Tk;
           for (i32 j = 0; j < Tk; j++) {
             p[j] = u;
-            axpy(o, u, v + b * ks + j * kt + h * dh, dh);
+            axpy(o, u, v + b * vs + j * vt + h * dh, dh);
           }
           continue;
         }
         i32 n = hi - lo + 1;
         f32 *row = p + lo;
-        rows_dot(row, qi, kT + lo, Tk, dh, n);
+        rows_dot(row, qi, kh + lo, ldT, dh, n);
         scale_row(row, scale, n);
         f32 mx = row[0];
         for (i32 j = 1; j < n; j++) mx = row[j] > mx ? row[j] : mx;
         f32 sum = exp_row(row, mx, n);
         scale_row(row, 1.0f / sum, n);
-        weighted_rows(o, row, v + b * ks + lo * kt + h * dh, kt, n, dh);
+        weighted_rows(o, row, v + b * vs + lo * vt + h * dh, vt, n, dh);
       }
     }
   }

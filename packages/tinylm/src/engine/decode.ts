@@ -14,7 +14,7 @@ export interface KVCache {
   readonly B: number;
   /** Positions the cache holds per row. */
   readonly Tmax: number;
-  /** Per layer: keys and values, [B, Tmax, n_embd] each. */
+  /** Per layer: keys transposed [B, n_head, head_dim, Tmax] and values [B, Tmax, n_embd]. */
   readonly k: number[];
   readonly v: number[];
   /** Left padding per row (int32 [B]). */
@@ -53,7 +53,6 @@ export function cachedForward(r: Runtime, c: GPT2Config, p: ParamAddrs, cache: K
   const h = r.floats(N * d);
   const qkv = r.floats(N * 3 * d);
   const P = r.floats(B * H * Tq * Tk);
-  const scratch = r.floats(B * dh * Tk);
   const att = r.floats(N * d);
   const tmp = r.floats(N * d);
   const fc = r.floats(N * FF);
@@ -63,20 +62,18 @@ export function cachedForward(r: Runtime, c: GPT2Config, p: ParamAddrs, cache: K
     const n = layerNames(l);
     ln(h, x, p.at(n.ln1w), p.at(n.ln1b), N);
     linear(r, qkv, h, p.at(n.attnW), p.at(n.attnB), N, d, 3 * d);
+    r.run('keys_t', [cache.k[l] as number, qkv + F * d, 0, B, Tq, H, dh, Tq * 3 * d, 3 * d, Tmax, qoff], 2, N * d);
     const src = r.f32(qkv, N * 3 * d);
-    const kc = r.f32(cache.k[l] as number, B * Tmax * d);
     const vc = r.f32(cache.v[l] as number, B * Tmax * d);
     for (let b = 0; b < B; b++) {
       for (let t = 0; t < Tq; t++) {
         const row = (b * Tq + t) * 3 * d;
-        const slot = (b * Tmax + qoff + t) * d;
-        kc.set(src.subarray(row + d, row + 2 * d), slot);
-        vc.set(src.subarray(row + 2 * d, row + 3 * d), slot);
+        vc.set(src.subarray(row + 2 * d, row + 3 * d), (b * Tmax + qoff + t) * d);
       }
     }
     r.run(
       'attention_fwd',
-      [att, P, qkv, cache.k[l] as number, cache.v[l] as number, cache.pads, 0, B, Tq, Tk, H, dh, Tq * 3 * d, 3 * d, Tmax * d, d, qoff, 1 / Math.sqrt(dh), scratch],
+      [att, P, qkv, cache.k[l] as number, cache.v[l] as number, cache.pads, 0, B, Tq, Tk, H, dh, Tq * 3 * d, 3 * d, Tmax, Tmax * d, d, qoff, 1 / Math.sqrt(dh)],
       6,
       B * H * Tq * Tk * dh * 2,
     );

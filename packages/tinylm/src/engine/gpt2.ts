@@ -86,8 +86,9 @@ export function forwardLogProbs(rt: Runtime, c: GPT2Config, p: ParamAddrs, B: nu
     layerNorm(rt, a.ln1, a.m1, a.r1, x, p.at(n.ln1w), p.at(n.ln1b), N, d, eps);
     linear(rt, a.qkv, a.ln1, p.at(n.attnW), p.at(n.attnB), N, d, 3 * d);
     const m = rt.mark();
-    const scratch = rt.floats(B * dh * T);
-    rt.run('attention_fwd', [a.att, a.P, a.qkv, a.qkv + F * d, a.qkv + 2 * F * d, 0, 0, B, T, T, H, dh, T * 3 * d, 3 * d, T * 3 * d, 3 * d, 0, scale, scratch], 6, B * H * T * T * dh * 2);
+    const kT = rt.floats(N * d);
+    rt.run('keys_t', [kT, a.qkv + F * d, 0, B, T, H, dh, T * 3 * d, 3 * d, T, 0], 2, N * d);
+    rt.run('attention_fwd', [a.att, a.P, a.qkv, kT, a.qkv + 2 * F * d, 0, 0, B, T, T, H, dh, T * 3 * d, 3 * d, T, T * 3 * d, 3 * d, 0, scale], 6, B * H * T * T * dh * 2);
     rt.release(m);
     const proj = rt.floats(N * d);
     linear(rt, proj, a.att, p.at(n.projW), p.at(n.projB), N, d, d);

@@ -13,7 +13,7 @@ import { KERNELS_WASM_BASE64 } from '../kernels-wasm.js';
 
 export const KERNEL_NAMES = [
   'matmul', 'transpose', 'add_bias', 'col_sum', 'add', 'embed_fwd', 'embed_bwd', 'layernorm_fwd',
-  'layernorm_bwd_x', 'layernorm_bwd_params', 'gelu_fwd', 'gelu_bwd', 'attention_fwd', 'attention_bwd',
+  'layernorm_bwd_x', 'layernorm_bwd_params', 'gelu_fwd', 'gelu_bwd', 'keys_t', 'attention_fwd', 'attention_bwd',
   'logprobs_fwd', 'logprobs_bwd', 'argmax_rows',
 ] as const;
 export type KernelName = (typeof KERNEL_NAMES)[number];
