@@ -10,6 +10,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { KERNELS_WASM_BASE64 } from '../kernels-wasm.js';
+import { WORKER_SOURCE } from './worker-source.js';
 
 export const KERNEL_NAMES = [
   'matmul', 'transpose', 'add_bias', 'col_sum', 'add', 'embed_fwd', 'embed_bwd', 'layernorm_fwd',
@@ -41,41 +42,6 @@ const CTL_BYTES = 256; // control block: 16 int32 slots + up to 24 float64 argum
 /** Below this many multiply-adds (or element operations) a kernel runs on one thread. */
 const MIN_PARALLEL_WORK = 150_000;
 
-// Control block (int32 slots): 0 command sequence, 2 kernel index, 3 argument count, 4 chunk claim
-// counter (command tag << 16 | next chunk), 5 chunks completed, 6 index of the range argument,
-// 7 chunk count, 8 chunk size; float64 arguments from byte 64.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { module, memory, ctl: ctlPtr, names } = workerData;
-const inst = new WebAssembly.Instance(module, { env: { memory } });
-const fns = names.map((n) => inst.exports[n]);
-const ctl = new Int32Array(memory.buffer, ctlPtr, 16);
-const args = new Float64Array(memory.buffer, ctlPtr + 64, 24);
-let seen = 0;
-parentPort.postMessage('ready');
-for (;;) {
-  Atomics.wait(ctl, 0, seen);
-  seen = Atomics.load(ctl, 0);
-  if (seen < 0) break;
-  const tag = seen & 0x7fff;
-  const f = fns[ctl[2]];
-  const n = ctl[3], at = ctl[6], chunks = ctl[7], size = ctl[8];
-  const a = new Array(n);
-  for (let i = 0; i < n; i++) a[i] = args[i];
-  const lo = a[at], hi = a[at + 1];
-  for (;;) {
-    const v = Atomics.load(ctl, 4);
-    if ((v >>> 16) !== tag || (v & 0xffff) >= chunks) break;
-    if (Atomics.compareExchange(ctl, 4, v, v + 1) !== v) continue;
-    const c = v & 0xffff;
-    a[at] = lo + c * size;
-    a[at + 1] = Math.min(hi, lo + (c + 1) * size);
-    try { f(...a); } catch (e) { parentPort.postMessage(String(e)); }
-    Atomics.add(ctl, 5, 1);
-    Atomics.notify(ctl, 5);
-  }
-}
-`;
 
 /** Threads to use when none are configured: LAMDAGENT_TINYLM_THREADS, else min(2, cores). */
 export function defaultThreads(): number {
@@ -96,6 +62,7 @@ export class Runtime {
   private readonly args: Float64Array;
   private worker: Worker | undefined;
   private peak: number;
+  private workerError = '';
 
   private constructor(
     private readonly memory: WasmMemory,
@@ -133,7 +100,7 @@ export class Runtime {
       worker.once('error', reject);
     });
     worker.on('message', (m: unknown) => {
-      throw new Error(`tinylm: kernel worker failed: ${String(m)}`);
+      this.workerError = String(m);
     });
     worker.unref();
     this.worker = worker;
@@ -252,6 +219,10 @@ export class Runtime {
       Atomics.add(ctl, 5, 1);
     }
     for (let done = Atomics.load(ctl, 5); done < chunks; done = Atomics.load(ctl, 5)) Atomics.wait(ctl, 5, done, 100);
+    if (Atomics.load(ctl, 9) !== 0) {
+      Atomics.store(ctl, 9, 0);
+      throw new Error(`tinylm: kernel ${name} failed in the worker thread ${this.workerError}`.trimEnd());
+    }
   }
 }
 
