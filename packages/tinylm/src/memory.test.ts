@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initBackend } from './backend.js';
+import { initBackend, setThreads } from './backend.js';
 import { encodePair } from './batching.js';
 import { dpo } from './dpo.js';
 import { rt } from './engine/runtime.js';
@@ -42,5 +42,32 @@ describe('resources and limits', () => {
     await sft(m, [{ prompt: '0123456789abcdef', completion: 'XYZ' }], { learningRate: 1e-3, epochs: 1, batchSize: 1, seed: 1 });
     expect((await sequenceLogProbs(m, ['p'], ['c'.repeat(40)]))[0]).toBeLessThan(0);
     m.dispose();
+  });
+});
+
+describe('generation memory', () => {
+  it('stays under 2x the working set (weights + KV cache + one prefill), whatever the number of steps', async () => {
+    await setThreads(1); // a fresh runtime: its peak covers this generation only
+    try {
+      const m = await TinyLM.init({ nEmbd: 64, nLayer: 4, nHead: 4, nPositions: 128 }, 1);
+      const c = m.config;
+      const prompts = Array.from({ length: 128 }, (_, i) => `prompt number ${i} ${'x'.repeat(i % 7)}`);
+      const L = Math.max(...prompts.map((p) => m.tokenizer.encode(p, true).length));
+      const maxNew = 40;
+      await generate(m, prompts, { maxNewTokens: maxNew, batchSize: 128 });
+      const B = prompts.length;
+      const N = B * L;
+      const floats =
+        m.parameterCount + // weights
+        2 * c.nLayer * B * (L + maxNew) * c.nEmbd + // keys and values
+        N * (7 * c.nEmbd + c.nInner) + B * c.nHead * L * L + B * c.vocabSize; // one layer's prefill activations, logits
+      const peak = rt().usage().peak;
+      expect(peak).toBeGreaterThan(0);
+      console.log(`generation arena peak ${peak} bytes, working set ${4 * floats} bytes: ${(peak / (4 * floats)).toFixed(2)}x`);
+      expect(peak).toBeLessThan(2 * 4 * floats);
+      m.dispose();
+    } finally {
+      await setThreads(2);
+    }
   });
 });
