@@ -3,12 +3,8 @@
 
 /* ---------- matrix products ---------- */
 
-/*
- * C[i, j] (+)= sum_k A(i, k) B[k, j] for rows i in [r0, r1), where A(i, k) = A[i * sai + k * sak],
- * B is [K, N] row-major and C is [M, N] row-major. acc = 0 overwrites C, 1 adds to it.
- * x @ W is (sai, sak) = (K, 1); x^T @ dy (a weight gradient) is (sai, sak) = (1, M).
- */
-void matmul(f32 *C, const f32 *A, const f32 *B, i32 r0, i32 r1, i32 K, i32 N, i32 sai, i32 sak, i32 acc) {
+/* One K block of matmul (below). */
+static void matmul_panel(f32 *C, const f32 *A, const f32 *B, i32 r0, i32 r1, i32 K, i32 N, i32 sai, i32 sak, i32 acc) {
   i32 i = r0;
   for (; i + 4 <= r1; i += 4) {
     const f32 *a0 = A + i * sai;
@@ -102,6 +98,25 @@ void matmul(f32 *C, const f32 *A, const f32 *B, i32 r0, i32 r1, i32 K, i32 N, i3
       c0[j] = s0;
     }
   }
+}
+
+/*
+ * C[i, j] (+)= sum_k A(i, k) B[k, j] for rows i in [r0, r1), where A(i, k) = A[i * sai + k * sak],
+ * B is [K, N] row-major and C is [M, N] row-major. acc = 0 overwrites C, 1 adds to it.
+ * x @ W is (sai, sak) = (K, 1); x^T @ dy (a weight gradient) is (sai, sak) = (1, M).
+ * K is cut into blocks whose slice of B stays in cache (about 256 KB); C carries the partial sums
+ * between blocks in float32, so each element is still summed over k in order, with the same bits.
+ */
+void matmul(f32 *C, const f32 *A, const f32 *B, i32 r0, i32 r1, i32 K, i32 N, i32 sai, i32 sak, i32 acc) {
+  i32 kc = 65536 / (N > 0 ? N : 1);
+  if (kc < 32) kc = 32;
+  for (i32 k0 = 0; k0 < K; k0 += kc) {
+    i32 kn = K - k0 < kc ? K - k0 : kc;
+    matmul_panel(C, A + k0 * sak, B + k0 * N, r0, r1, kn, N, sai, sak, acc || k0 > 0);
+  }
+  if (K == 0 && !acc)
+    for (i32 i = r0; i < r1; i++)
+      for (i32 j = 0; j < N; j++) C[i * N + j] = 0.0f;
 }
 
 /* dst[c, r] = src[r, c] for rows r in [r0, r1) of src [R, C] (dst is [C, R]). */
