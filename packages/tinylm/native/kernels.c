@@ -237,37 +237,41 @@ static inline v128_t gelu_tv(v128_t v) {
   return wasm_f32x4_sub(wasm_f32x4_splat(1.0f), wasm_f32x4_div(wasm_f32x4_splat(2.0f), wasm_f32x4_add(e, wasm_f32x4_splat(1.0f))));
 }
 
-/* y = gelu_new(x) over [i0, i1). */
-void gelu_fwd(f32 *y, const f32 *x, i32 i0, i32 i1) {
+/* y = gelu_new(x) over [i0, i1); when t is not null it keeps tanh(.) for the backward pass. */
+void gelu_fwd(f32 *y, f32 *t, const f32 *x, i32 i0, i32 i1) {
   i32 i = i0;
   v128_t half = wasm_f32x4_splat(0.5f), one = wasm_f32x4_splat(1.0f);
   for (; i + 4 <= i1; i += 4) {
     v128_t v = wasm_v128_load(x + i);
-    wasm_v128_store(y + i, wasm_f32x4_mul(wasm_f32x4_mul(half, v), wasm_f32x4_add(one, gelu_tv(v))));
+    v128_t th = gelu_tv(v);
+    if (t) wasm_v128_store(t + i, th);
+    wasm_v128_store(y + i, wasm_f32x4_mul(wasm_f32x4_mul(half, v), wasm_f32x4_add(one, th)));
   }
   for (; i < i1; i++) {
     f32 v = x[i];
-    y[i] = (0.5f * v) * (1.0f + gelu_t(v));
+    f32 th = gelu_t(v);
+    if (t) t[i] = th;
+    y[i] = (0.5f * v) * (1.0f + th);
   }
 }
 
-/* dx = dy * gelu'(x) (may alias dy): 0.5 (1 + t) + 0.5 x (1 - t^2) sqrt(2/pi) (1 + 3 * 0.044715 x^2). */
-void gelu_bwd(f32 *dx, const f32 *x, const f32 *dy, i32 i0, i32 i1) {
+/* dx = dy * gelu'(x) (may alias dy) from the saved tanh t: 0.5 (1 + t) + 0.5 x (1 - t^2) sqrt(2/pi) (1 + 3 * 0.044715 x^2). */
+void gelu_bwd(f32 *dx, const f32 *t, const f32 *x, const f32 *dy, i32 i0, i32 i1) {
   i32 i = i0;
   v128_t half = wasm_f32x4_splat(0.5f), one = wasm_f32x4_splat(1.0f), gc = wasm_f32x4_splat(GELU_C), c3 = wasm_f32x4_splat(3.0f * 0.044715f);
   for (; i + 4 <= i1; i += 4) {
     v128_t v = wasm_v128_load(x + i);
-    v128_t t = gelu_tv(v);
+    v128_t th = wasm_v128_load(t + i);
     v128_t du = wasm_f32x4_mul(gc, wasm_f32x4_add(one, wasm_f32x4_mul(wasm_f32x4_mul(c3, v), v)));
-    v128_t a = wasm_f32x4_mul(half, wasm_f32x4_add(one, t));
-    v128_t b = wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_mul(half, v), wasm_f32x4_sub(one, wasm_f32x4_mul(t, t))), du);
+    v128_t a = wasm_f32x4_mul(half, wasm_f32x4_add(one, th));
+    v128_t b = wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_mul(half, v), wasm_f32x4_sub(one, wasm_f32x4_mul(th, th))), du);
     wasm_v128_store(dx + i, wasm_f32x4_mul(wasm_v128_load(dy + i), wasm_f32x4_add(a, b)));
   }
   for (; i < i1; i++) {
     f32 v = x[i];
-    f32 t = gelu_t(v);
+    f32 th = t[i];
     f32 du = GELU_C * (1.0f + ((3.0f * 0.044715f) * v) * v);
-    dx[i] = dy[i] * (0.5f * (1.0f + t) + ((0.5f * v) * (1.0f - t * t)) * du);
+    dx[i] = dy[i] * (0.5f * (1.0f + th) + ((0.5f * v) * (1.0f - th * th)) * du);
   }
 }
 

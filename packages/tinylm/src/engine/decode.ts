@@ -81,7 +81,7 @@ export function cachedForward(r: Runtime, c: GPT2Config, p: ParamAddrs, cache: K
     r.run('add', [x, x, tmp, 0, N * d], 3, N * d);
     ln(h, x, p.at(n.ln2w), p.at(n.ln2b), N);
     linear(r, fc, h, p.at(n.fcW), p.at(n.fcB), N, d, FF);
-    r.run('gelu_fwd', [fc, fc, 0, N * FF], 2, N * FF * 8);
+    r.run('gelu_fwd', [fc, 0, fc, 0, N * FF], 3, N * FF * 8);
     linear(r, tmp, fc, p.at(n.mlpW), p.at(n.mlpB), N, FF, d);
     r.run('add', [x, x, tmp, 0, N * d], 3, N * d);
   }

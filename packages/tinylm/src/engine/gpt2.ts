@@ -34,7 +34,7 @@ export function uploadParams(rt: Runtime, config: GPT2Config, flat: Float32Array
 
 interface LayerActs {
   x: number; ln1: number; m1: number; r1: number; qkv: number; P: number; att: number;
-  xm: number; ln2: number; m2: number; r2: number; fc: number; ge: number;
+  xm: number; ln2: number; m2: number; r2: number; fc: number; th: number; ge: number;
 }
 
 /** What the backward pass needs from a training forward pass. */
@@ -81,7 +81,7 @@ export function forwardLogProbs(rt: Runtime, c: GPT2Config, p: ParamAddrs, B: nu
     const a: LayerActs = {
       x, ln1: rt.floats(N * d), m1: rt.floats(N), r1: rt.floats(N), qkv: rt.floats(N * 3 * d), P: rt.floats(B * H * T * T),
       att: rt.floats(N * d), xm: rt.floats(N * d), ln2: rt.floats(N * d), m2: rt.floats(N), r2: rt.floats(N),
-      fc: rt.floats(N * FF), ge: rt.floats(N * FF),
+      fc: rt.floats(N * FF), th: rt.floats(N * FF), ge: rt.floats(N * FF),
     };
     layerNorm(rt, a.ln1, a.m1, a.r1, x, p.at(n.ln1w), p.at(n.ln1b), N, d, eps);
     linear(rt, a.qkv, a.ln1, p.at(n.attnW), p.at(n.attnB), N, d, 3 * d);
@@ -95,7 +95,7 @@ export function forwardLogProbs(rt: Runtime, c: GPT2Config, p: ParamAddrs, B: nu
     rt.run('add', [a.xm, x, proj, 0, N * d], 3, N * d);
     layerNorm(rt, a.ln2, a.m2, a.r2, a.xm, p.at(n.ln2w), p.at(n.ln2b), N, d, eps);
     linear(rt, a.fc, a.ln2, p.at(n.fcW), p.at(n.fcB), N, d, FF);
-    rt.run('gelu_fwd', [a.ge, a.fc, 0, N * FF], 2, N * FF * 8);
+    rt.run('gelu_fwd', [a.ge, a.th, a.fc, 0, N * FF], 3, N * FF * 8);
     const mo = rt.floats(N * d);
     linear(rt, mo, a.ge, p.at(n.mlpW), p.at(n.mlpB), N, FF, d);
     const xo = rt.floats(N * d);
@@ -159,7 +159,7 @@ export function backward(rt: Runtime, c: GPT2Config, p: ParamAddrs, s: ForwardSt
     const n = layerNames(l);
     const a = s.layers[l] as LayerActs;
     linearBackward(rt, dge, grads.at(n.mlpW), grads.at(n.mlpB), dres, a.ge, p.at(n.mlpW), N, FF, d);
-    rt.run('gelu_bwd', [dge, a.fc, dge, 0, N * FF], 3, N * FF * 10);
+    rt.run('gelu_bwd', [dge, a.th, a.fc, dge, 0, N * FF], 4, N * FF * 4);
     linearBackward(rt, dsmall, grads.at(n.fcW), grads.at(n.fcB), dge, a.ln2, p.at(n.fcW), N, d, FF);
     layerNormBackward(rt, dres, grads.at(n.ln2w), grads.at(n.ln2b), dsmall, a.xm, a.m2, a.r2, p.at(n.ln2w), N, d);
     linearBackward(rt, dsmall, grads.at(n.projW), grads.at(n.projB), dres, a.att, p.at(n.projW), N, d, d);
