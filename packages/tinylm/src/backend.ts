@@ -1,5 +1,5 @@
 /**
- * One-time initialisation of tinylm's compute kernels (WebAssembly SIMD, compiled from native/kernels.c
+ * One-time initialisation of tinylm's compute kernels (WebAssembly SIMD, compiled from native/*.c
  * and shipped as bytes in the package) and of its helper thread.
  */
 import { initRuntime, setThreads as setRuntimeThreads, rt } from './engine/runtime.js';

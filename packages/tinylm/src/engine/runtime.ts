@@ -1,5 +1,5 @@
 /**
- * The kernel runtime: tinylm's WebAssembly kernels (native/kernels.c) on one shared memory, a bump
+ * The kernel runtime: tinylm's WebAssembly kernels (native/*.c) on one shared memory, a bump
  * arena for the buffers of one synchronous computation, and an optional helper thread.
  *
  * With two threads, the main thread and one worker instantiate the same module on the same shared
