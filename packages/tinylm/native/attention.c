@@ -148,15 +148,13 @@ void attention_bwd(f32 *dqkv, const f32 *dout, const f32 *P, const f32 *qkv, i32
         rows_dot(dP, doi, vT, T, dh, n);
         f32 sum = 0.0f;
         for (i32 j = 0; j < n; j++) sum = sum + p[j] * dP[j];
+        for (i32 j = 0; j < n; j++) dP[j] = p[j] * (dP[j] - sum) * scale; /* dS_ij */
+        weighted_rows(dqi, dP, qkv + (b * T) * S + D + h * dh, S, n, dh); /* dq_i += sum_j dS_ij k_j */
         for (i32 j = 0; j < n; j++) {
-          const f32 *kj = qkv + (b * T + j) * S + D + h * dh;
           f32 *dkj = dqkv + (b * T + j) * S + D + h * dh;
           f32 *dvj = dqkv + (b * T + j) * S + 2 * D + h * dh;
-          f32 pj = p[j];
-          f32 ds = pj * (dP[j] - sum) * scale;
-          axpy(dvj, pj, doi, dh);
-          axpy(dqi, ds, kj, dh);
-          axpy(dkj, ds, qi, dh);
+          axpy(dvj, p[j], doi, dh);
+          axpy(dkj, dP[j], qi, dh);
         }
       }
     }
