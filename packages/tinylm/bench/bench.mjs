@@ -2,7 +2,7 @@
 // Run after a build (npm run bench builds): node bench/bench.mjs [--quick] [--arch world|large|both] [--rounds N]
 //   SFT: one epoch over 1,000 synthetic prompt+completion pairs (batch 16), tokens/s (wall) and loss;
 //   generation: 300 prompts x 16 new tokens, greedy, KV cache, batches of 128: token-steps/s (wall);
-//   peak RSS of each run (every run is its own process). Runs alternate (A B B A per round) so that
+//   peak RSS of each run (every run is its own process). Runs alternate (A B A1 B A per round) so that
 //   machine noise hits both engines; ratios are tinylm / PyTorch (1 thread) on the medians.
 // PyTorch: LAMDAGENT_PYTHON, else the project venv ($LAMDAGENT_VENV or ~/.cache/lamdagent/venv, when
 // .ready), else python3 with Debian's python3-torch; if none imports torch, only tinylm is measured.
@@ -19,7 +19,7 @@ const argv = process.argv.slice(2);
 const flag = (name, dflt) => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] : dflt; };
 const quick = argv.includes('--quick');
 const archArg = flag('arch', 'both');
-const rounds = Number(flag('rounds', quick ? 1 : 2));
+const rounds = Number(flag('rounds', 1));
 // --baseline DIST/index.js: also measure another tinylm build (e.g. the tfjs-wasm one before this engine)
 const baseline = flag('baseline', undefined);
 const nExamples = quick ? 300 : 1000;
