@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { mergeCheckpoints, type MergeSpecInput } from '@lamdagent/action-ties';
+import { MERGE_METHODS, mergeCheckpoints, type MergeSpecInput } from '@lamdagent/action-ties';
 import { decodeToFloat32, openCheckpoint } from '@lamdagent/safetensors';
 import { SHIPPED_BASE_MODEL } from '@lamdagent/world';
 import { describe, expect, it } from 'vitest';
@@ -66,6 +66,13 @@ for (const dtype of ['bfloat16', 'float32'] as const) {
     },
   );
 }
+
+describe('the mergekit table', () => {
+  it('has a row for every merge method action-ties ships', () => {
+    const missing = MERGE_METHODS.filter((m) => !ROWS.some((r) => r.ours.method === m));
+    expect(missing, `add a row for ${missing.join(', ')} to ROWS in packages/runner-command/src/mergekit.int.test.ts`).toEqual([]);
+  });
+});
 
 const gate = pythonGate('mergekit equality tests', ['torch', 'safetensors', 'mergekit']);
 
