@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, truncateSync } from 'node:fs';
 import path from 'node:path';
 import type { Action, ActionBinding } from './action-type.js';
+import { ActionCache } from './action-cache.js';
 import { assemble, instantiate, type Assembly } from './assemble.js';
 import { registerBuiltins } from './builtins.js';
 import { loadConfig, parseConfig, type LoadedConfig } from './config-load.js';
@@ -26,6 +27,8 @@ export interface StudyOverrides {
   seed?: number;
   policy?: string;
   concurrency?: number;
+  /** Shared action cache folder (absolute, or relative to the config file). */
+  cache?: string;
 }
 
 export interface RunStudyOptions {
@@ -69,6 +72,7 @@ function applyOverrides(loaded: LoadedConfig, o: StudyOverrides = {}): LoadedCon
   if (o.seed !== undefined) c.seed = o.seed;
   if (o.policy !== undefined) c.policy = o.policy;
   if (o.concurrency !== undefined) c.concurrency = o.concurrency;
+  if (o.cache !== undefined) c.cache = o.cache;
   return { ...loaded, config: c };
 }
 
@@ -136,7 +140,10 @@ async function runLocked(
     const pool = new ObjectPool(assembly.objects);
     const runnerVersion = (b: ActionBinding): string => registry.runner(b.runner).version;
     const space = new ActionSpace(pool, assembly.bindings, runnerVersion);
+    // Shared action cache (issue 12).
+    const cache = loaded.config.cache !== undefined ? new ActionCache(path.resolve(loaded.dir, loaded.config.cache)) : undefined;
     const runner = new TrialRunner({
+      ...(cache ? { cache } : {}),
       dir,
       assembly,
       registry,
