@@ -25,8 +25,15 @@ export type { StudyEvent } from './trial-runner.js';
 export interface StudyOverrides {
   iterations?: number;
   seed?: number;
-  policy?: string;
+  /** A policy name, or a name with options (`compare`'s `name:options.json`). */
+  policy?: string | { name: string; options: Record<string, JsonValue> };
   concurrency?: number;
+  /** Plugins loaded in addition to the config's (e.g. the package contributing the `replay` executor). */
+  plugins?: string[];
+  /** Action names (keys of `actions:`) removed from the action space (`lamdagent ablate --without`). */
+  withoutActions?: string[];
+  /** Executor override (e.g. the `replay` executor of `--table FILE`). */
+  executor?: string | { name: string; options: Record<string, JsonValue> };
   /** Shared action cache folder (absolute, or relative to the config file). */
   cache?: string;
 }
@@ -73,6 +80,9 @@ function applyOverrides(loaded: LoadedConfig, o: StudyOverrides = {}): LoadedCon
   if (o.policy !== undefined) c.policy = o.policy;
   if (o.concurrency !== undefined) c.concurrency = o.concurrency;
   if (o.cache !== undefined) c.cache = o.cache;
+  if (o.executor !== undefined) c.executor = o.executor;
+  for (const name of o.withoutActions ?? []) delete c.actions[name];
+  if (o.plugins !== undefined) c.plugins = [...new Set([...c.plugins, ...o.plugins])];
   return { ...loaded, config: c };
 }
 

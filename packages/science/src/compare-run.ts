@@ -1,0 +1,27 @@
+import path from 'node:path';
+import { writeFileAtomic } from '@lamdagent/core';
+import { planCompare, runCompareStudies, type CompareOptions } from './compare.js';
+import { compareJson, compareReport, compareText, type CompareReport } from './compare-report.js';
+import { compareHtml, compareSvg } from './figure.js';
+
+export interface CompareOutcome {
+  report: CompareReport;
+  text: string;
+  files: { results: string; svg: string; html: string };
+}
+
+/**
+ * `lamdagent compare`: check the inputs (nothing is written on bad input), run or continue every study,
+ * then write OUT/results.json (the `--json` shape), OUT/figure.svg and OUT/figure.html.
+ */
+export async function compare(o: CompareOptions & { topK?: number }): Promise<CompareOutcome> {
+  const m = await planCompare(o);
+  await runCompareStudies(o, m);
+  const report = await compareReport(o.outDir, m, { ...(o.topK ? { topK: o.topK } : {}), ...(o.log ? { log: o.log } : {}) });
+  const text = compareText(report);
+  const files = { results: path.join(o.outDir, 'results.json'), svg: path.join(o.outDir, 'figure.svg'), html: path.join(o.outDir, 'figure.html') };
+  writeFileAtomic(files.results, JSON.stringify(compareJson(report), null, 2));
+  writeFileAtomic(files.svg, compareSvg(report));
+  writeFileAtomic(files.html, compareHtml(report, text));
+  return { report, text, files };
+}

@@ -1,0 +1,14 @@
+import { CORE_API_VERSION, definePlugin } from '@lamdagent/core';
+import { replayExecutorFactory } from './replay-executor.js';
+
+/** The plugin: contributes the `replay` executor (tabular benchmark). */
+export const sciencePlugin = definePlugin({
+  name: '@lamdagent/science',
+  version: '0.1.0',
+  apiVersion: CORE_API_VERSION,
+  description: 'replay executor for tabular benchmarks',
+  provides: { executors: ['replay'] },
+  register(r) {
+    r.executor(replayExecutorFactory);
+  },
+});
