@@ -3,8 +3,7 @@ import type { TrialRecord } from './trial.js';
 /** Top-k completed trials by validation reward (ties: earlier trial first). Cached repeats are not listed twice. */
 export function topK(trials: Iterable<TrialRecord>, k: number): TrialRecord[] {
   return [...trials]
-    // A trial served by the shared action cache (issue 12) made its model available to this study too.
-    .filter((t) => (t.state === 'complete' || (t.state === 'cached' && t.cache !== undefined)) && typeof t.reward === 'number')
+    .filter((t) => t.state === 'complete' && typeof t.reward === 'number')
     .sort((a, b) => (b.reward as number) - (a.reward as number) || a.index - b.index)
     .slice(0, k);
 }
@@ -23,7 +22,7 @@ export interface PipelineNode {
 /** The chain (tree, for merges) of trials that produced a trial's model. */
 export function pipelineOf(trial: TrialRecord, trials: Iterable<TrialRecord>): PipelineNode {
   const byProduced = new Map<string, TrialRecord>();
-  for (const t of trials) if ((t.state === 'complete' || t.cache) && t.produced) byProduced.set(t.produced.id, t); // t.cache: shared action cache (issue 12)
+  for (const t of trials) if (t.state === 'complete' && t.produced) byProduced.set(t.produced.id, t);
   const build = (t: TrialRecord, depth: number): PipelineNode => ({
     trial: t.index,
     model: t.produced?.name ?? '?',

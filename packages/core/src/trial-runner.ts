@@ -106,14 +106,14 @@ export class TrialRunner {
 
   #addFinished(t: TrialRecord, produced?: PoolObject): void {
     this.#history.push(t);
-    if (t.state === 'complete' || t.cache) this.#completed.set(t.action.key, t);
+    if (t.state === 'complete') this.#completed.set(t.action.key, t);
     if (t.state === 'failed' && t.cachedFrom === undefined) this.#failed.set(t.action.key, t);
     for (const u of t.policy?.usage ?? []) this.#costUsd += u.costUsd;
     if (produced) this.#d.pool.add(produced);
   }
 
   #producedObject(t: TrialRecord): PoolObject | undefined {
-    if ((t.state !== 'complete' && !t.cache) || !t.produced) return undefined;
+    if (t.state !== 'complete' || !t.produced) return undefined;
     const b = this.#d.assembly.bindings.find((x) => x.name === t.action.name);
     return {
       id: t.produced.id,
@@ -248,7 +248,7 @@ export class TrialRunner {
       record = { ...base, state: 'failed', endedAt: now(), cachedFrom: failedBefore.index, ...(failedBefore.error ? { error: { ...failedBefore.error, message: `same action failed in trial ${failedBefore.index}: ${failedBefore.error.message}` } } : {}) };
     } else if (!reattach && running) {
       const other = await running;
-      record = other.state === 'complete' || other.cache ? this.#cachedRecord(base, other) : { ...base, state: 'failed', endedAt: now(), cachedFrom: other.index, ...(other.error ? { error: other.error } : {}) };
+      record = other.state === 'complete' ? this.#cachedRecord(base, other) : { ...base, state: 'failed', endedAt: now(), cachedFrom: other.index, ...(other.error ? { error: other.error } : {}) };
     } else if (!reattach && d.cache) {
       // Shared action cache hook (issue 12): another study may have run this action, or be running it.
       const work = this.#viaSharedCache(d.cache, index, action, base);
@@ -320,9 +320,10 @@ export class TrialRunner {
       digest: `a:${base.action.key}`,
       provenance: { trial: base.index, actionKey: base.action.key, action: base.action.name, inputs: base.action.inputs.map((o) => o.id) },
     };
+    // A complete trial for this study (its policy sees the same as had it run the action itself), marked by `cache`.
     const record: TrialRecord = {
       ...base,
-      state: 'cached',
+      state: 'complete',
       endedAt: now(),
       produced: { id: produced.id, name: produced.name, path: hit.modelPath },
       scores: hit.entry.scores,

@@ -4,7 +4,7 @@ import { assemble, buildRegistry, loadConfig, openStudy, writeFileAtomic, type T
 import { ranked } from './chain.js';
 import { studyDirOf, type CompareManifest } from './compare.js';
 import { splitScorer, type SplitScorer } from './evaluate.js';
-import { TABLE_MISS } from './replay-executor.js';
+import { TABLE_FILL, TABLE_MISS } from './replay-executor.js';
 import { sd, tInterval, type Interval } from './stats.js';
 import { readTable } from './table.js';
 import { wilcoxonSignedRank, type SignedRankResult } from './tests.js';
@@ -114,7 +114,7 @@ export async function compareReport(outDir: string, m: CompareManifest, opts: { 
         ...(top[0] && table?.entries[top[0].action.key] ? { top1Chain: table.entries[top[0].action.key]!.chain } : {}),
         trials: trials.length,
         fromCache: trials.filter((t) => t.cache).length,
-        misses: trials.filter((t) => t.error?.type === TABLE_MISS && t.cachedFrom === undefined).length,
+        misses: trials.filter((t) => (t.error?.type === TABLE_MISS && t.cachedFrom === undefined) || t.metrics[TABLE_FILL] === 1).length,
       });
     }
     const curve = Array.from({ length: m.iterations }, (_, i) => summary(seeds.map((s) => s.bestSoFar[i]).filter((v): v is number => v !== null && v !== undefined)));

@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '@lamdagent/core';
-import { planCompare, runCompareStudies, type CompareOptions } from './compare.js';
+import { planCompare, runCompareStudies, studyDirOf, type CompareOptions } from './compare.js';
+import { exportTable } from './export.js';
 import { compareJson, compareReport, compareText, type CompareReport } from './compare-report.js';
 import { compareHtml, compareSvg } from './figure.js';
 
@@ -17,6 +19,12 @@ export interface CompareOutcome {
 export async function compare(o: CompareOptions & { topK?: number }): Promise<CompareOutcome> {
   const m = await planCompare(o);
   await runCompareStudies(o, m);
+  if (m.table && o.fill) {
+    // Actions the table missed ran for real: add them to it.
+    const dirs = m.seeds.flatMap((s) => m.arms.map((a) => studyDirOf(o.outDir, a.label, s))).filter((d) => existsSync(d));
+    const s = await exportTable({ dirs, out: m.table, testTop: 0 });
+    o.log?.(`--fill: ${s.added} actions added to ${m.table}`);
+  }
   const report = await compareReport(o.outDir, m, { ...(o.topK ? { topK: o.topK } : {}), ...(o.log ? { log: o.log } : {}) });
   const text = compareText(report);
   const files = { results: path.join(o.outDir, 'results.json'), svg: path.join(o.outDir, 'figure.svg'), html: path.join(o.outDir, 'figure.html') };

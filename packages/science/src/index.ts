@@ -15,3 +15,4 @@ export * from './compare.js';
 export * from './compare-report.js';
 export * from './compare-run.js';
 export * from './figure.js';
+export * from './run-table.js';

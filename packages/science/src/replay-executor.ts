@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { InProcessExecutor, writeFileAtomic, type Executor, type ExecutorContext, type Factory, type JobHandle, type JobSpec, type ResultManifest } from '@lamdagent/core';
 import { z } from 'zod';
-import { readTable, writeTable, type BenchTable } from './table.js';
+import { readTable, type BenchTable } from './table.js';
 
 export const ReplayOptionsSchema = z
   .object({
@@ -14,9 +14,8 @@ export type ReplayOptions = z.infer<typeof ReplayOptionsSchema>;
 
 /** The error type of a trial whose action is not in the table (counted by `compare` as a miss). */
 export const TABLE_MISS = 'TableMiss';
-
-// Studies of one process that replay one table share it (and its fills).
-const open = new Map<string, BenchTable>();
+/** Metric set on a trial that `fill` ran for real because the table missed it. */
+export const TABLE_FILL = 'tableFill';
 
 /**
  * Answers a study's actions from a tabular benchmark in milliseconds: the job's validation scores are
@@ -35,18 +34,16 @@ export class ReplayExecutor implements Executor {
   constructor(file: string, fill: boolean) {
     this.#file = file;
     this.#fill = fill;
-    if (!open.has(file)) open.set(file, readTable(file));
+    this.table = readTable(file);
   }
 
-  get table(): BenchTable {
-    return open.get(this.#file)!;
-  }
+  readonly table: BenchTable;
 
   async submit(spec: JobSpec, ctx: ExecutorContext, onStarted?: (h: JobHandle) => void): Promise<ResultManifest> {
     const entry = this.table.entries[spec.actionKey];
     if (!entry) {
       this.misses++;
-      if (this.#fill) return this.#runAndAdd(spec, ctx, onStarted);
+      if (this.#fill) return this.#runForReal(spec, ctx, onStarted);
       return { schemaVersion: 1, jobId: spec.jobId, status: 'failed', metrics: {}, resources: { wallSec: 0, gpus: 0, gpuHours: 0 }, logs: [], error: { type: TABLE_MISS, message: `action ${spec.action}(${spec.inputs.map((i) => i.name).join(', ')}) [${spec.actionKey.slice(0, 12)}] is not in the table ${this.#file}` } };
     }
     this.hits++;
@@ -58,23 +55,10 @@ export class ReplayExecutor implements Executor {
     return { schemaVersion: 1, jobId: spec.jobId, status: 'completed', artifact: spec.outputDir, metrics: { replaySeconds: entry.seconds }, resources: { wallSec: 0, gpus: 0, gpuHours: 0 }, logs: [], evaluations, stages: { evaluate: 0 } };
   }
 
-  async #runAndAdd(spec: JobSpec, ctx: ExecutorContext, onStarted?: (h: JobHandle) => void): Promise<ResultManifest> {
+  /** `fill`: run the action for real, in-process (the study then scores it); `bench export` (which `compare --fill` runs after its studies) adds it to the table. */
+  async #runForReal(spec: JobSpec, ctx: ExecutorContext, onStarted?: (h: JobHandle) => void): Promise<ResultManifest> {
     const m = await this.#real.submit(spec, ctx, onStarted);
-    const val = m.evaluations?.filter((e) => e.split === 'validation');
-    if (m.status === 'completed' && val?.length) {
-      this.table.entries[spec.actionKey] = {
-        action: spec.action,
-        type: spec.actionType,
-        inputs: spec.inputs.map((i) => i.name),
-        chain: `${spec.action}(${spec.inputs.map((i) => i.name).join(', ')})`,
-        validation: Object.fromEntries(val.map((e) => [e.task, e.score])),
-        seconds: m.resources.wallSec,
-        costUsd: 0,
-        source: { study: path.dirname(path.dirname(spec.jobDir)), trial: Number.parseInt(spec.jobId.slice(1), 10) },
-      };
-      writeTable(this.#file, this.table);
-    }
-    return m;
+    return { ...m, metrics: { ...m.metrics, [TABLE_FILL]: 1 } };
   }
 }
 
