@@ -14,6 +14,7 @@ const BENCHES = [
   ['LLM policy prompt tokens per iteration', 'packages/policy-llm/bench/tokens.bench.mjs'],
   ['local executor concurrency 1 vs 2', 'benchmarks/concurrency.bench.mjs'],
   ['quickstart wall time', 'benchmarks/quickstart.bench.mjs'],
+  ['compare policies on the shipped table (replay)', 'packages/science/bench/compare.bench.mjs'],
 ];
 const only = process.argv.slice(2);
 let failed = 0;

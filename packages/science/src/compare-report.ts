@@ -19,6 +19,8 @@ export interface SeedResult {
   topTest: (number | null)[];
   top1Chain?: string;
   trials: number;
+  /** Trials that reached the executor (not repeats answered inside the study, not shared-cache hits). */
+  executed: number;
   /** Trials served by the shared action cache, and table misses (replay). */
   fromCache: number;
   misses: number;
@@ -113,6 +115,7 @@ export async function compareReport(outDir: string, m: CompareManifest, opts: { 
         topTest,
         ...(top[0] && table?.entries[top[0].action.key] ? { top1Chain: table.entries[top[0].action.key]!.chain } : {}),
         trials: trials.length,
+        executed: trials.filter((t) => (t.state === 'complete' && !t.cache) || (t.state === 'failed' && t.cachedFrom === undefined)).length,
         fromCache: trials.filter((t) => t.cache).length,
         misses: trials.filter((t) => (t.error?.type === TABLE_MISS && t.cachedFrom === undefined) || t.metrics[TABLE_FILL] === 1).length,
       });
@@ -172,7 +175,7 @@ export function compareJson(r: CompareReport): Record<string, unknown> {
       label: a.label,
       policy: a.policy,
       without: a.without,
-      perSeed: a.seeds.map((s) => ({ seed: s.seed, bestSoFar: s.bestSoFar, top1Test: s.top1Test, topTest: s.topTest, fromCache: s.fromCache, misses: s.misses })),
+      perSeed: a.seeds.map((s) => ({ seed: s.seed, bestSoFar: s.bestSoFar, top1Test: s.top1Test, topTest: s.topTest, executed: s.executed, fromCache: s.fromCache, misses: s.misses })),
       final: a.final,
       test: a.test,
       ...(a.vsReference ? { vsReference: a.vsReference } : {}),
