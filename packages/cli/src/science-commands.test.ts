@@ -86,8 +86,18 @@ describe('lamdagent compare / ablate / bench export / run --table', () => {
     }
   });
 
+  it('replay refuses a study whose initial files changed: exit 2, naming the file, nothing written', async () => {
+    const w = toyConfig();
+    expect((await run(['run', 'study.yaml', '--out', 's', '--iterations', '3'], w.dir)).code).toBe(0);
+    writeFileSync(path.join(w.dir, 'a.json'), JSON.stringify({ target: [0, 0, 1] }));
+    const r = await run(['replay', 's', '--top', '2', '--data-scale', '1'], w.dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/a\.json: changed since study .* ran \(content digest mismatch\)/);
+    expect(existsSync(path.join(w.dir, 's-replay'))).toBe(false);
+  });
+
   it('--help shows each command', async () => {
-    for (const c of ['compare', 'ablate', 'bench']) expect((await run([c, '--help'], process.cwd())).out).toContain(`lamdagent ${c}`);
+    for (const c of ['compare', 'ablate', 'bench', 'replay']) expect((await run([c, '--help'], process.cwd())).out).toContain(`lamdagent ${c}`);
     expect((await run(['--help'], process.cwd())).out).toContain('lamdagent compare CONFIG --policies');
   });
 });

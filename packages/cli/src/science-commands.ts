@@ -2,13 +2,14 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '@lamdagent/core';
-import { compare, compareJson, exportTable, parsePolicies, type Arm } from '@lamdagent/science';
+import { compare, compareJson, exportTable, parsePolicies, replayPipelines, replayText, type Arm } from '@lamdagent/science';
 import type { Io } from './cli.js';
 
 /** Usage lines added to `lamdagent --help`. */
 export const SCIENCE_USAGE = `  lamdagent compare CONFIG --policies P1,P2,... --seeds N --iterations T [--out DIR] [--json]
   lamdagent ablate CONFIG --without ACTION[,ACTION] [--without ...] --seeds N --iterations T [--out DIR] [--json]
-  lamdagent bench export DIR... -o table.json [--test-top K]`;
+  lamdagent bench export DIR... -o table.json [--test-top K]
+  lamdagent replay DIR --top K [--data-scale 2,4] [--base-model PATH] [--out DIR] [--json]`;
 
 const COMMON = `  --seeds N          seeds per arm: the config's seed, seed + 1, ... (N >= 1)
   --iterations T     trials per study (the equal budget)
@@ -27,6 +28,13 @@ const COMMON = `  --seeds N          seeds per arm: the config's seed, seed + 1,
   \`random\` arm (else the first arm); intervals are 95% Student-t over seeds.`;
 
 export const SCIENCE_HELP: Record<string, string> = {
+  replay: `lamdagent replay DIR --top K [--data-scale K1,K2,...] [--base-model PATH] [--out OUT] [--json]
+  Re-execute the study's top-K pipelines, whole chains from their initial models, through the study's own
+  executor: with every dataset file x.jsonl replaced by its declared larger variant x.<k>x.jsonl
+  (--data-scale; scale 1 re-runs the original data), or from another base model (--base-model replaces
+  the model object named "base"). Prints each pipeline's validation reward and rank per variant and
+  Kendall's tau-b against the study's ranking (paper Figure 7, Table 3). A study whose initial files
+  changed since it ran is refused (content digest mismatch, naming the file). OUT defaults to DIR-replay.`,
   compare: `lamdagent compare CONFIG --policies P1,P2,... --seeds N --iterations T [options]
   Run one study per policy and seed at an equal budget, all sharing one action cache, then print per
   policy the best-so-far validation reward (mean ± sd, 95% interval over seeds), the top-1's test-split
@@ -119,6 +127,26 @@ export async function scienceCommand(cmd: string, rest: string[], io: Io): Promi
       const policy = { label: policyName, name: policyName, options: typeof cfg.policy === 'string' || values.policy ? {} : cfg.policy.options };
       const arms: Arm[] = [{ label: 'full', policy }, ...without.map((w) => ({ label: `without-${w.split(',').join('+')}`, policy, without: w.split(',').map((s) => s.trim()).filter(Boolean) }))];
       return runArms(io, positionals[0]!, arms, values, 'ablate');
+    }
+    case 'replay': {
+      const { values, positionals } = parse(rest, { top: { type: 'string', short: 'k' }, 'data-scale': { type: 'string' }, 'base-model': { type: 'string' }, out: { type: 'string', short: 'o' }, json: { type: 'boolean' } });
+      if (positionals.length !== 1) throw new UsageError('usage: lamdagent replay DIR --top K [--data-scale 2,4] [--base-model PATH]');
+      const dir = path.resolve(io.cwd, positionals[0]!);
+      const scales = values['data-scale'] === undefined ? undefined : (values['data-scale'] as string).split(',').map((x) => {
+        const k = Number(x);
+        if (!Number.isInteger(k) || k < 1) throw new UsageError(`--data-scale expects positive integers, got ${x}`);
+        return k;
+      });
+      const r = await replayPipelines({
+        dir,
+        top: intArg(values.top, 'top', 3),
+        ...(scales ? { scales } : {}),
+        ...(values['base-model'] ? { baseModel: path.resolve(io.cwd, values['base-model'] as string) } : {}),
+        outDir: path.resolve(io.cwd, (values.out as string | undefined) ?? `${dir}-replay`),
+        log: (l) => io.err(l),
+      });
+      io.out(values.json ? JSON.stringify(r, null, 2) : replayText(r));
+      return 0;
     }
     case 'bench': {
       const [sub, ...args] = rest;

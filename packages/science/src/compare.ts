@@ -67,8 +67,9 @@ export function sciencePluginEntry(): string {
   for (;;) {
     const pj = path.join(d, 'package.json');
     if (existsSync(pj) && (JSON.parse(readFileSync(pj, 'utf8')) as { name?: string }).name === '@lamdagent/science') {
+      // Under vitest the sources are what is being tested (a built dist may be stale).
       const dist = path.join(d, 'dist', 'index.js');
-      return existsSync(dist) ? dist : path.join(d, 'src', 'index.ts');
+      return existsSync(dist) && !process.env['VITEST'] ? dist : path.join(d, 'src', 'index.ts');
     }
     const up = path.dirname(d);
     if (up === d) throw new Error('cannot locate the @lamdagent/science package folder');

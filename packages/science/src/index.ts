@@ -16,3 +16,5 @@ export * from './compare-report.js';
 export * from './compare-run.js';
 export * from './figure.js';
 export * from './run-table.js';
+export * from './scripted-policy.js';
+export * from './replay.js';
