@@ -2,13 +2,14 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '@lamdagent/core';
-import { compare, compareJson, exportTable, parsePolicies, replayPipelines, replayText, type Arm } from '@lamdagent/science';
+import { compare, compareJson, exportTable, parsePolicies, replayPipelines, replayText, table1, table1Text, type Arm } from '@lamdagent/science';
 import type { Io } from './cli.js';
 
 /** Usage lines added to `lamdagent --help`. */
 export const SCIENCE_USAGE = `  lamdagent compare CONFIG --policies P1,P2,... --seeds N --iterations T [--out DIR] [--json]
   lamdagent ablate CONFIG --without ACTION[,ACTION] [--without ...] --seeds N --iterations T [--out DIR] [--json]
   lamdagent bench export DIR... -o table.json [--test-top K]
+  lamdagent table DIR... [-k K] [--evaluate] [--json]
   lamdagent replay DIR --top K [--data-scale 2,4] [--base-model PATH] [--out DIR] [--json]`;
 
 const COMMON = `  --seeds N          seeds per arm: the config's seed, seed + 1, ... (N >= 1)
@@ -28,6 +29,12 @@ const COMMON = `  --seeds N          seeds per arm: the config's seed, seed + 1,
   \`random\` arm (else the first arm); intervals are 95% Student-t over seeds.`;
 
 export const SCIENCE_HELP: Record<string, string> = {
+  table: `lamdagent table DIR... [-k K] [--evaluate] [--json]
+  The paper's Table 1 for any studies: their baselines (baselines.json in a study folder, as the quickstart
+  writes it) and each study's top-K by validation reward, with the test score per task (in- and
+  out-of-distribution columns), the test average and the validation average. --evaluate scores top
+  models that have no test scores yet on the test split with the study's own evaluators and appends
+  them to its journal.`,
   replay: `lamdagent replay DIR --top K [--data-scale K1,K2,...] [--base-model PATH] [--out OUT] [--json]
   Re-execute the study's top-K pipelines, whole chains from their initial models, through the study's own
   executor: with every dataset file x.jsonl replaced by its declared larger variant x.<k>x.jsonl
@@ -146,6 +153,13 @@ export async function scienceCommand(cmd: string, rest: string[], io: Io): Promi
         log: (l) => io.err(l),
       });
       io.out(values.json ? JSON.stringify(r, null, 2) : replayText(r));
+      return 0;
+    }
+    case 'table': {
+      const { values, positionals } = parse(rest, { k: { type: 'string', short: 'k' }, evaluate: { type: 'boolean' }, json: { type: 'boolean' } });
+      if (positionals.length === 0) throw new UsageError('usage: lamdagent table DIR... [-k K] [--evaluate] [--json]');
+      const t = await table1(positionals.map((d) => path.resolve(io.cwd, d)), { k: intArg(values.k, 'k', 3), evaluate: Boolean(values.evaluate), log: (l) => io.err(l) });
+      io.out(values.json ? JSON.stringify(t, null, 2) : table1Text(t));
       return 0;
     }
     case 'bench': {

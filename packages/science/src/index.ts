@@ -18,3 +18,4 @@ export * from './figure.js';
 export * from './run-table.js';
 export * from './scripted-policy.js';
 export * from './replay.js';
+export * from './table1.js';
