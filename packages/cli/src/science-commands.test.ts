@@ -97,7 +97,7 @@ describe('lamdagent compare / ablate / bench export / run --table', () => {
   });
 
   it('--help shows each command', async () => {
-    for (const c of ['compare', 'ablate', 'bench', 'replay', 'table']) expect((await run([c, '--help'], process.cwd())).out).toContain(`lamdagent ${c}`);
+    for (const c of ['compare', 'ablate', 'bench', 'replay', 'table', 'baselines']) expect((await run([c, '--help'], process.cwd())).out).toContain(`lamdagent ${c}`);
     expect((await run(['--help'], process.cwd())).out).toContain('lamdagent compare CONFIG --policies');
   });
 });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '@lamdagent/core';
-import { compare, compareJson, exportTable, parsePolicies, replayPipelines, replayText, table1, table1Text, type Arm } from '@lamdagent/science';
+import { compare, compareJson, exportTable, parsePolicies, replayPipelines, replayText, table1, table1Text, computeBaselines, type Arm } from '@lamdagent/science';
 import type { Io } from './cli.js';
 
 /** Usage lines added to `lamdagent --help`. */
@@ -10,6 +10,7 @@ export const SCIENCE_USAGE = `  lamdagent compare CONFIG --policies P1,P2,... --
   lamdagent ablate CONFIG --without ACTION[,ACTION] [--without ...] --seeds N --iterations T [--out DIR] [--json]
   lamdagent bench export DIR... -o table.json [--test-top K]
   lamdagent table DIR... [-k K] [--evaluate] [--json]
+  lamdagent baselines CONFIG --seeds N [--out DIR] [--action NAME] [--json]
   lamdagent replay DIR --top K [--data-scale 2,4] [--base-model PATH] [--out DIR] [--json]`;
 
 const COMMON = `  --seeds N          seeds per arm: the config's seed, seed + 1, ... (N >= 1)
@@ -29,6 +30,12 @@ const COMMON = `  --seeds N          seeds per arm: the config's seed, seed + 1,
   \`random\` arm (else the first arm); intervals are 95% Student-t over seeds.`;
 
 export const SCIENCE_HELP: Record<string, string> = {
+  baselines: `lamdagent baselines CONFIG --seeds N [--out DIR] [--action NAME] [--json]
+  The paper's comparison points for any config, through its own executor and evaluators: each initial
+  model as it is (base, specialists) and Fully Fine-Tuned (the SFT action, --action NAME or the first
+  action with one model slot and a dataset slot, on the base with the union of its datasets) over N
+  training seeds (mean; sd in baselines-detail.json). Writes DIR/baselines.json (default DIR:
+  baselines/<config>), which \`lamdagent table DIR STUDY...\` shows; re-running reuses finished seeds.`,
   table: `lamdagent table DIR... [-k K] [--evaluate] [--json]
   The paper's Table 1 for any studies: their baselines (baselines.json in a study folder, as the quickstart
   writes it) and each study's top-K by validation reward, with the test score per task (in- and
@@ -160,6 +167,15 @@ export async function scienceCommand(cmd: string, rest: string[], io: Io): Promi
       if (positionals.length === 0) throw new UsageError('usage: lamdagent table DIR... [-k K] [--evaluate] [--json]');
       const t = await table1(positionals.map((d) => path.resolve(io.cwd, d)), { k: intArg(values.k, 'k', 3), evaluate: Boolean(values.evaluate), log: (l) => io.err(l) });
       io.out(values.json ? JSON.stringify(t, null, 2) : table1Text(t));
+      return 0;
+    }
+    case 'baselines': {
+      const { values, positionals } = parse(rest, { seeds: { type: 'string' }, out: { type: 'string', short: 'o' }, action: { type: 'string' }, json: { type: 'boolean' } });
+      if (positionals.length !== 1) throw new UsageError('usage: lamdagent baselines CONFIG --seeds N [--out DIR]');
+      const config = path.resolve(io.cwd, positionals[0]!);
+      const outDir = path.resolve(io.cwd, (values.out as string | undefined) ?? path.join('baselines', path.basename(config).replace(/\.(ya?ml|json)$/, '')));
+      const rows = await computeBaselines({ configPath: config, outDir, seeds: intArg(values.seeds, 'seeds', 3), ...(values.action ? { action: values.action as string } : {}), log: (l) => io.err(l) });
+      io.out(values.json ? JSON.stringify(rows, null, 2) : `${table1Text(await table1([outDir]))}\n\nwrote ${path.join(outDir, 'baselines.json')}`);
       return 0;
     }
     case 'bench': {

@@ -19,3 +19,4 @@ export * from './run-table.js';
 export * from './scripted-policy.js';
 export * from './replay.js';
 export * from './table1.js';
+export * from './baselines.js';

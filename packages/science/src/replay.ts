@@ -65,7 +65,7 @@ function rankOf(xs: (number | null)[]): (number | null)[] {
 }
 
 /** The config with every relative path made absolute (so it runs from any folder). */
-function absolutize(cfg: StudyConfigParsed, dir: string, fileKinds: Set<string>): StudyConfigParsed {
+export function absolutize(cfg: StudyConfigParsed, dir: string, fileKinds: Set<string>): StudyConfigParsed {
   const c = structuredClone(cfg);
   const abs = (v: JsonValue): JsonValue => {
     if (typeof v === 'string' && !path.isAbsolute(v) && existsSync(path.resolve(dir, v))) return path.resolve(dir, v);

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { openStudy, parseConfig, recordEvaluations, buildRegistry, assemble } from '@lamdagent/core';
+import { assemble, buildRegistry, isStudyDir, openStudy, parseConfig, recordEvaluations, UsageError } from '@lamdagent/core';
 import { z } from 'zod';
 import { chainOf, producers, ranked } from './chain.js';
 import { splitScorer } from './evaluate.js';
@@ -32,24 +32,29 @@ export async function table1(dirs: string[], opts: { k?: number; evaluate?: bool
   const rows: Table1Row[] = [];
   const inDist = new Set<string>();
   const seenBaselines = new Set<string>();
+  const addBaselines = (file: string): void => {
+    const parsed = BaselinesFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    if (!parsed.success) throw new UsageError(`${file}: not a baselines file ([{ name, split, scores }]): ${parsed.error.issues[0]?.message ?? ''}`);
+    for (const b of parsed.data) {
+      // The same baselines listed by several studies are shown once (the first one's).
+      if (seenBaselines.has(`${b.name}\n${b.split}`)) continue;
+      seenBaselines.add(`${b.name}\n${b.split}`);
+      let row = rows.find((r) => r.group === 'Baselines' && r.name === b.name);
+      if (!row) rows.push((row = { group: 'Baselines', name: b.name, validation: {}, test: {} }));
+      row[b.split] = b.scores;
+    }
+  };
   for (const d of dirs) {
+    // A baselines folder (lamdagent baselines --out DIR): its baselines only.
+    if (!isStudyDir(d) && existsSync(path.join(d, 'baselines.json'))) {
+      addBaselines(path.join(d, 'baselines.json'));
+      continue;
+    }
     const view = openStudy(d);
     const loaded = parseConfig(view.snapshot.config, view.snapshot.configFile);
     for (const t of loaded.config.tasks) inDist.add(Array.isArray(t) ? t[0] : t.name);
     const bfile = path.join(view.dir, 'baselines.json');
-    if (existsSync(bfile)) {
-      const parsed = BaselinesFileSchema.safeParse(JSON.parse(readFileSync(bfile, 'utf8')));
-      if (parsed.success) {
-        for (const b of parsed.data) {
-          // The same baselines listed by several studies are shown once (the first study's).
-          if (seenBaselines.has(`${b.name}\n${b.split}`)) continue;
-          seenBaselines.add(`${b.name}\n${b.split}`);
-          let row = rows.find((r) => r.group === 'Baselines' && r.name === b.name);
-          if (!row) rows.push((row = { group: 'Baselines', name: b.name, validation: {}, test: {} }));
-          row[b.split] = b.scores;
-        }
-      }
-    }
+    if (existsSync(bfile)) addBaselines(bfile);
     const top = ranked(view.trials).slice(0, opts.k ?? 3);
     const tests = new Map<number, Record<string, number>>();
     for (const e of view.journal.evaluations) if (e.split === 'test') tests.set(e.index, { ...(tests.get(e.index) ?? {}), ...e.scores });

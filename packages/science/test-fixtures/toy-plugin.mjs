@@ -25,7 +25,9 @@ export default {
       async run(spec) {
         note(spec);
         const [model, dataset] = spec.inputs;
-        const { target } = JSON.parse(readFileSync(dataset.value, 'utf8'));
+        // JSONL: one { target } per line; a union of datasets trains toward their mean target.
+        const rows = readFileSync(dataset.value, 'utf8').trim().split('\n').map((l) => JSON.parse(l).target);
+        const target = rows[0].map((_, i) => rows.reduce((acc, t) => acc + t[i], 0) / rows.length);
         // A little seeded "training noise", so the job seed matters as in real training.
         const noise = ((spec.seed % 1000) / 1000 - 0.5) * 0.02;
         writeVec(spec.outputDir, readVec(model.value).map((x, i) => x + 0.5 * (target[i] - x) + noise));
