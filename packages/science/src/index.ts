@@ -20,3 +20,4 @@ export * from './scripted-policy.js';
 export * from './replay.js';
 export * from './table1.js';
 export * from './baselines.js';
+export * from './items.js';

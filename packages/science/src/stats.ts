@@ -105,3 +105,28 @@ export function ranks(xs: readonly number[]): number[] {
   }
   return out;
 }
+
+/**
+ * Percentile bootstrap interval of the mean of group means (e.g. a reward that averages per-task
+ * accuracies): each group (task) is resampled on its own items, as the evaluation drew them.
+ */
+export function bootstrapMeanOfMeans(groups: readonly (readonly number[])[], opts: BootstrapOptions = {}): Interval {
+  const live = groups.filter((g) => g.length > 0);
+  const m = mean(live.map((g) => mean(g)));
+  if (live.length === 0 || live.every((g) => g.length < 2)) return { mean: m, lo: m, hi: m };
+  const b = opts.resamples ?? 2000;
+  const level = opts.level ?? 0.95;
+  const rng = new Rng(opts.seed ?? 0, live.length, 0xb008);
+  const out = new Float64Array(b);
+  for (let r = 0; r < b; r++) {
+    let s = 0;
+    for (const g of live) {
+      let t = 0;
+      for (let i = 0; i < g.length; i++) t += g[rng.int(g.length)] as number;
+      s += t / g.length;
+    }
+    out[r] = s / live.length;
+  }
+  const sorted = Array.from(out).sort((x, y) => x - y);
+  return { mean: m, lo: quantile(sorted, (1 - level) / 2), hi: quantile(sorted, (1 + level) / 2) };
+}

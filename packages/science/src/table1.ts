@@ -4,6 +4,8 @@ import { assemble, buildRegistry, isStudyDir, openStudy, parseConfig, recordEval
 import { z } from 'zod';
 import { chainOf, producers, ranked } from './chain.js';
 import { splitScorer } from './evaluate.js';
+import { rewardInterval } from './items.js';
+import { overlaps, type Interval } from './stats.js';
 
 const BaselinesFileSchema = z.array(z.object({ name: z.string(), split: z.enum(['validation', 'test']), scores: z.record(z.string(), z.number()) }));
 
@@ -13,6 +15,10 @@ export interface Table1Row {
   chain?: string;
   validation: Record<string, number>;
   test: Record<string, number>;
+  /** 95% bootstrap interval of the in-distribution validation average, from the evaluator's per-item results. */
+  valInterval?: Interval;
+  /** Its interval overlaps the group's top-1's: the difference is inside the evaluation noise. */
+  withinNoise?: boolean;
 }
 
 export interface Table1 {
@@ -74,7 +80,12 @@ export async function table1(dirs: string[], opts: { k?: number; evaluate?: bool
     const byProduced = producers(view.trials);
     const policy = (view.snapshot.config as { policy?: string | { name: string } }).policy;
     const group = `${path.basename(view.dir)} (${typeof policy === 'string' ? policy : policy?.name ?? 'random'} policy), top-k by validation reward`;
-    top.forEach((t, i) => rows.push({ group, name: `Top-${i + 1} ${t.produced?.name ?? ''}`, chain: chainOf(t, byProduced), validation: t.scores, test: tests.get(t.index) ?? {} }));
+    const tasks = loaded.config.tasks.map((x) => (Array.isArray(x) ? x[0] : x.name));
+    const first = top[0] ? rewardInterval(view.dir, top[0], tasks) : undefined;
+    top.forEach((t, i) => {
+      const iv = rewardInterval(view.dir, t, tasks);
+      rows.push({ group, name: `Top-${i + 1} ${t.produced?.name ?? ''}`, chain: chainOf(t, byProduced), validation: t.scores, test: tests.get(t.index) ?? {}, ...(iv ? { valInterval: iv } : {}), ...(iv && first && i > 0 ? { withinNoise: overlaps(iv, first) } : {}) });
+    });
   }
   const all = new Set(rows.flatMap((r) => [...Object.keys(r.validation), ...Object.keys(r.test)]));
   return { inDist: [...inDist], outDist: [...all].filter((t) => !inDist.has(t)).sort(), rows };
@@ -88,14 +99,15 @@ const avg = (s: Record<string, number>, tasks: string[]): number | undefined => 
 export function table1Text(t: Table1): string {
   const cols = [...t.inDist, ...t.outDist];
   const f = (v: number | undefined): string => (v === undefined ? '-' : v.toFixed(3));
-  const head = ['Method', ...cols.map((c) => `${c}${t.outDist.includes(c) ? '*' : ''}`), 'Avg', '(val Avg)'];
+  const head = ['Method', ...cols.map((c) => `${c}${t.outDist.includes(c) ? '*' : ''}`), 'Avg', '(val Avg [95% CI])'];
   const body: string[][] = [];
   let group = '';
   for (const r of t.rows) {
     if (r.group !== group) body.push([(group = r.group)]);
-    body.push([`  ${r.name}`, ...cols.map((c) => f(r.test[c])), f(avg(r.test, cols)), `(${f(avg(r.validation, t.inDist))})`]);
+    const iv = r.valInterval ? ` [${f(r.valInterval.lo)}, ${f(r.valInterval.hi)}]${r.withinNoise ? ' ~top-1' : ''}` : '';
+    body.push([`  ${r.name}`, ...cols.map((c) => f(r.test[c])), f(avg(r.test, cols)), `(${f(avg(r.validation, t.inDist))}${iv})`]);
   }
   const w = head.map((h, i) => Math.max(h.length, ...body.filter((b) => b.length > 1).map((b) => b[i]?.length ?? 0)));
   const line = (c: string[]): string => (c.length === 1 ? c[0]! : c.map((x, i) => x.padEnd(w[i]!)).join('  ').trimEnd());
-  return [`Test split per task (* = out of distribution: not in the studies' reward); Avg over the test columns; (val Avg) over the in-distribution validation scores`, line(head), ...body.map(line)].join('\n');
+  return [`Test split per task (* = out of distribution: not in the studies' reward); Avg over the test columns; (val Avg) over the in-distribution validation scores, with its 95% bootstrap interval over the per-item results; ~top-1: inside the noise of the top-1`, line(head), ...body.map(line)].join('\n');
 }
