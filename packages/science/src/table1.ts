@@ -88,6 +88,8 @@ export async function table1(dirs: string[], opts: { k?: number; evaluate?: bool
     });
   }
   const all = new Set(rows.flatMap((r) => [...Object.keys(r.validation), ...Object.keys(r.test)]));
+  // Baselines only: their validation tasks are the in-distribution ones.
+  if (inDist.size === 0) for (const r of rows) for (const k of Object.keys(r.validation)) inDist.add(k);
   return { inDist: [...inDist], outDist: [...all].filter((t) => !inDist.has(t)).sort(), rows };
 }
 
