@@ -23,6 +23,7 @@ const COMMON = `  --seeds N          seeds per arm: the config's seed, seed + 1,
   --fill             with --table: run missing actions for real and add them to the table
   --parallel K       studies at once (default: the config's concurrency)
   -k K               top-k models scored on the test split per study (default 3)
+  --baselines DIR    baselines (lamdagent baselines --out DIR): count the seeds whose top-1 beats each on test
   --json             print per arm the per-seed best validation reward at each iteration and the
                      per-seed test score of the top-1 (the statistics are recomputable from it)
   Writes DIR/results.json (the --json shape), DIR/figure.svg and DIR/figure.html (self-contained).
@@ -96,6 +97,7 @@ const COMPARE_OPTS = {
   parallel: { type: 'string' },
   k: { type: 'string', short: 'k' },
   json: { type: 'boolean' },
+  baselines: { type: 'string' },
 } as const;
 
 async function runArms(io: Io, config: string, arms: Arm[], values: Record<string, unknown>, what: string): Promise<number> {
@@ -114,6 +116,7 @@ async function runArms(io: Io, config: string, arms: Arm[], values: Record<strin
     ...(values['fill'] ? { fill: true } : {}),
     ...(values['parallel'] !== undefined ? { parallel: intArg(values['parallel'], 'parallel') } : {}),
     ...(values['k'] !== undefined ? { topK: intArg(values['k'], 'k') } : {}),
+    ...(values['baselines'] ? { baselines: path.resolve(io.cwd, values['baselines'] as string) } : {}),
     log: (l) => io.err(l),
     env: io.env,
   });

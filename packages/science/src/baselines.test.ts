@@ -4,6 +4,7 @@ import { runStudy } from '@lamdagent/core';
 import { describe, expect, it } from 'vitest';
 import { toyWorld } from '../test-fixtures/toy-world.js';
 import { computeBaselines } from './baselines.js';
+import { compare } from './compare-run.js';
 import { table1 } from './table1.js';
 
 describe('lamdagent baselines', () => {
@@ -24,5 +25,12 @@ describe('lamdagent baselines', () => {
     const s = await runStudy({ configPath: w.config, outDir: path.join(w.dir, 's') });
     const t = await table1([out, s.dir], { k: 1, evaluate: true });
     expect(t.rows.map((r) => r.group)).toEqual(['Baselines', 'Baselines', expect.stringMatching(/^s \(random policy\)/)]);
+    // compare --baselines: per policy, the seeds whose top-1 beats each baseline on the test split.
+    const c = await compare({ configPath: w.config, arms: [{ label: 'greedy', policy: { label: 'greedy', name: 'greedy', options: {} } }], seeds: 2, iterations: 4, outDir: path.join(w.dir, 'c'), baselines: out });
+    const beats = c.report.arms[0]!.beats!;
+    expect(Object.keys(beats)).toEqual(['base', 'Fully Fine-Tuned (2 seeds)']);
+    expect(beats['base']!.of).toBe(2);
+    expect(beats['base']!.wins).toBe(c.report.arms[0]!.seeds.filter((s) => s.top1Test! > beats['base']!.baseline).length);
+    expect(c.text).toContain('top-1 test beats baseline');
   });
 });

@@ -36,6 +36,8 @@ export interface ArmStats {
   final: Interval & { sd: number; n: number };
   test: (Interval & { sd: number; n: number }) | null;
   /** Paired over seeds against the reference arm (Wilcoxon signed-rank, exact): final validation and top-1 test. */
+  /** Per baseline (lamdagent baselines): seeds whose top-1 test score beats the baseline's, of the seeds with a test score. */
+  beats?: Record<string, { wins: number; of: number; baseline: number }>;
   vsReference?: { reference: string; validation: SignedRankResult & { wins: number; losses: number }; test?: SignedRankResult & { wins: number; losses: number } };
 }
 
@@ -71,7 +73,7 @@ function paired(x: number[], y: number[]): SignedRankResult & { wins: number; lo
  * with the config's evaluators on the held-out split (cached in OUT/test-scores.json by action key) and
  * appended to nothing else.
  */
-export async function compareReport(outDir: string, m: CompareManifest, opts: { topK?: number; log?: (l: string) => void } = {}): Promise<CompareReport> {
+export async function compareReport(outDir: string, m: CompareManifest, opts: { topK?: number; log?: (l: string) => void; baselines?: string } = {}): Promise<CompareReport> {
   const topK = opts.topK ?? 3;
   const table = m.table ? readTable(m.table) : undefined;
   const loaded = loadConfig(m.config);
@@ -124,6 +126,18 @@ export async function compareReport(outDir: string, m: CompareManifest, opts: { 
     const tests = seeds.map((s) => s.top1Test).filter((v): v is number => v !== null);
     arms.push({ label: arm.label, policy: arm.policy, without: arm.without, seeds, curve, final: curve[m.iterations - 1]!, test: tests.length ? summary(tests) : null });
   }
+  if (opts.baselines) {
+    const file = existsSync(path.join(opts.baselines, 'baselines.json')) ? path.join(opts.baselines, 'baselines.json') : opts.baselines;
+    const rows = JSON.parse(readFileSync(file, 'utf8')) as { name: string; split: string; scores: Record<string, number> }[];
+    for (const b of rows.filter((r) => r.split === 'test')) {
+      const ref = testReward(b.scores);
+      if (ref === null) continue;
+      for (const a of arms) {
+        const with_ = a.seeds.filter((s) => s.top1Test !== null);
+        (a.beats ??= {})[b.name] = { wins: with_.filter((s) => s.top1Test! > ref).length, of: with_.length, baseline: ref };
+      }
+    }
+  }
   // Reference: the `random` arm on the full space, else the first arm.
   const ref = arms.find((a) => a.policy === 'random' && a.without.length === 0) ?? arms[0]!;
   for (const a of arms) {
@@ -145,7 +159,7 @@ const f3 = (v: number | undefined | null): string => (v === null || v === undefi
 
 /** The comparison as a text table. */
 export function compareText(r: CompareReport): string {
-  const head = ['arm', 'final best val (mean ± sd) [95% CI]', 'top-1 test (mean ± sd) [95% CI]', `vs ${r.arms.find((a) => !a.vsReference)?.label ?? '-'}: val p (W/L)`, 'test p (W/L)', 'cache', 'misses'];
+  const head = ['arm', 'final best val (mean ± sd) [95% CI]', 'top-1 test (mean ± sd) [95% CI]', `vs ${r.arms.find((a) => !a.vsReference)?.label ?? '-'}: val p (W/L)`, 'test p (W/L)', 'cache', 'misses', ...(r.arms[0]?.beats ? ['top-1 test beats baseline (seeds)'] : [])];
   const rows = r.arms.map((a) => [
     a.label,
     `${f3(a.final.mean)} ± ${f3(a.final.sd)} [${f3(a.final.lo)}, ${f3(a.final.hi)}] n=${a.final.n}`,
@@ -154,6 +168,7 @@ export function compareText(r: CompareReport): string {
     a.vsReference?.test ? `${f3(a.vsReference.test.p)} (${a.vsReference.test.wins}/${a.vsReference.test.losses})` : a.vsReference ? '-' : 'reference',
     `${a.seeds.reduce((x, s) => x + s.fromCache, 0)}/${a.seeds.reduce((x, s) => x + s.trials, 0)}`,
     String(a.seeds.reduce((x, s) => x + s.misses, 0)),
+    ...(r.arms[0]?.beats ? [Object.entries(a.beats ?? {}).map(([n, b]) => `${n} ${b.wins}/${b.of}`).join(', ')] : []),
   ]);
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(w[i]!)).join('  ').trimEnd();
@@ -179,6 +194,7 @@ export function compareJson(r: CompareReport): Record<string, unknown> {
       final: a.final,
       test: a.test,
       ...(a.vsReference ? { vsReference: a.vsReference } : {}),
+      ...(a.beats ? { beats: a.beats } : {}),
       meanCurve: a.curve.map((c) => c.mean),
     })),
   };

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '@lamdagent/core';
+import { UsageError, writeFileAtomic } from '@lamdagent/core';
 import { planCompare, runCompareStudies, studyDirOf, type CompareOptions } from './compare.js';
 import { exportTable } from './export.js';
 import { compareJson, compareReport, compareText, type CompareReport } from './compare-report.js';
@@ -16,7 +16,8 @@ export interface CompareOutcome {
  * `lamdagent compare`: check the inputs (nothing is written on bad input), run or continue every study,
  * then write OUT/results.json (the `--json` shape), OUT/figure.svg and OUT/figure.html.
  */
-export async function compare(o: CompareOptions & { topK?: number }): Promise<CompareOutcome> {
+export async function compare(o: CompareOptions & { topK?: number; baselines?: string }): Promise<CompareOutcome> {
+  if (o.baselines && !existsSync(o.baselines)) throw new UsageError(`--baselines ${o.baselines}: not found (lamdagent baselines CONFIG --out DIR writes it)`);
   const m = await planCompare(o);
   await runCompareStudies(o, m);
   if (m.table && o.fill) {
@@ -25,7 +26,7 @@ export async function compare(o: CompareOptions & { topK?: number }): Promise<Co
     const s = await exportTable({ dirs, out: m.table, testTop: 0 });
     o.log?.(`--fill: ${s.added} actions added to ${m.table}`);
   }
-  const report = await compareReport(o.outDir, m, { ...(o.topK ? { topK: o.topK } : {}), ...(o.log ? { log: o.log } : {}) });
+  const report = await compareReport(o.outDir, m, { ...(o.topK ? { topK: o.topK } : {}), ...(o.log ? { log: o.log } : {}), ...(o.baselines ? { baselines: o.baselines } : {}) });
   const text = compareText(report);
   const files = { results: path.join(o.outDir, 'results.json'), svg: path.join(o.outDir, 'figure.svg'), html: path.join(o.outDir, 'figure.html') };
   writeFileAtomic(files.results, JSON.stringify(compareJson(report), null, 2));
