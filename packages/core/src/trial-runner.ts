@@ -292,7 +292,14 @@ export class TrialRunner {
     const d = this.#d;
     const a = d.assembly;
     const key = cacheKey(action.key, valueDigest({ dir: a.loaded.dir, tasks: a.tasks, evaluators: a.evaluators } as unknown as JsonValue));
-    const got = await cache.claim(key, d.signal);
+    let got: Awaited<ReturnType<ActionCache['claim']>>;
+    try {
+      got = await cache.claim(key, d.signal);
+    } catch (e) {
+      // Interrupted while another study ran this action: recorded like a cancelled job.
+      if (!d.signal.aborted) throw e;
+      return { record: { ...base, state: 'failed', endedAt: now(), error: { type: 'Cancelled', message: 'interrupted while waiting for the shared action cache' } } };
+    }
     if ('hit' in got) return this.#sharedHit(base, key, got.hit);
     try {
       d.journal.append({ kind: 'trial-start', index, action: base.action, startedAt: base.startedAt, ...(base.policy ? { policy: base.policy } : {}) });
