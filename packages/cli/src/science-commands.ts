@@ -33,7 +33,8 @@ const COMMON = `  --seeds N          seeds per arm: the config's seed, seed + 1,
 export const SCIENCE_HELP: Record<string, string> = {
   baselines: `lamdagent baselines CONFIG --seeds N [--out DIR] [--action NAME] [--json]
   The paper's comparison points for any config, through its own executor and evaluators: each initial
-  model as it is (base, specialists) and Fully Fine-Tuned (the SFT action, --action NAME or the first
+  model as it is (base, specialists), a merge grid search (the merge action's model pairs x weights in
+  {0.3,0.5,0.7}^m, best by validation) and Fully Fine-Tuned (the SFT action, --action NAME or the first
   action with one model slot and a dataset slot, on the base with the union of its datasets) over N
   training seeds (mean; sd in baselines-detail.json). Writes DIR/baselines.json (default DIR:
   baselines/<config>), which \`lamdagent table DIR STUDY...\` shows; re-running reuses finished seeds.`,

@@ -33,4 +33,26 @@ describe('lamdagent baselines', () => {
     expect(beats['base']!.wins).toBe(c.report.arms[0]!.seeds.filter((s) => s.top1Test! > beats['base']!.baseline).length);
     expect(c.text).toContain('top-1 test beats baseline');
   });
+
+  it('merge grid search: every pair of initial non-base models × every weighting, the best by validation', async () => {
+    const w = toyWorld();
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    for (const [n, v] of [['spec-a', [0.8, 0, 0]], ['spec-b', [0, 0.8, 0]]] as const) {
+      mkdirSync(path.join(w.dir, 'models', n), { recursive: true });
+      writeFileSync(path.join(w.dir, 'models', n, 'model.json'), JSON.stringify({ w: v }));
+    }
+    const text = readFileSync(w.config, 'utf8')
+      .replace('models: { values: [models/base], names: [base] }', 'base_models: { values: [models/base], names: [base] }\n  models: { values: [models/base, models/spec-a, models/spec-b], names: [base, spec-a, spec-b] }\n  weights: { type: json, values: [[0.5, 0.5]] }')
+      .replace('  merge: [models, models]', '  wmerge: [base_models, models, models, weights]');
+    writeFileSync(w.config, text);
+    const rows = await computeBaselines({ configPath: w.config, outDir: path.join(w.dir, 'b'), seeds: 1 });
+    const grid = rows.find((r) => r.name.startsWith('wmerge (grid search'))!;
+    // spec-a (0.8,0,0), spec-b (0,0.8,0); weights (x,y) give (0.8x, 0.8y, 0). Rewards (mean of 1 - distance to
+    // (1,0,0) and to (0,1,0)): 0.7/0.7 -> 0.288, 0.7/0.3 -> 0.277, 0.7/0.5 and 0.5/0.7 -> 0.292 (the best; ties: first tried).
+    expect(grid.name).toMatch(/^wmerge \(grid search, best of 9: spec-a\+spec-b w=\[(0\.7,0\.5|0\.5,0\.7)\]\)$/);
+    const hi = 1 - Math.hypot(0.44, 0.4);
+    const lo = 1 - Math.hypot(0.56, 0.6);
+    expect([grid.validation['ta'], grid.validation['tb']].sort()).toEqual([expect.closeTo(lo, 10), expect.closeTo(hi, 10)]);
+    expect(rows.map((r) => r.name)).toEqual(['base', 'spec-a', 'spec-b', grid.name, 'Fully Fine-Tuned (1 seeds)']);
+  });
 });

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { assemble, buildRegistry, loadConfig, openStudy, runStudy, UsageError, writeFileAtomic, type JsonValue } from '@lamdagent/core';
+import { mergeGridBaseline } from './baselines-merge.js';
 import { sciencePluginEntry } from './compare.js';
 import { splitScorer } from './evaluate.js';
 import { absolutize } from './replay.js';
@@ -82,6 +83,8 @@ export async function computeBaselines(o: BaselinesOptions): Promise<BaselineRow
     test.push(await scorer.scores(t.produced.path, `fft-s${seed}`, 'test', 0));
     o.log?.(`Fully Fine-Tuned seed ${seed}: ${JSON.stringify(test.at(-1))}`);
   }
+  const grid = await mergeGridBaseline({ loaded, assembly: a, cfg: absolutize(loaded.config, loaded.dir, fileKinds), base, scorer, outDir: o.outDir, ...(o.log ? { log: o.log } : {}) });
+  if (grid) rows.push(grid);
   rows.push({ name: `Fully Fine-Tuned (${o.seeds} seeds)`, validation: meanOf(val), test: meanOf(test), sd: { validation: sdOf(val), test: sdOf(test) }, seeds: o.seeds });
   writeFileAtomic(path.join(o.outDir, 'baselines.json'), JSON.stringify(rows.flatMap((r) => [{ name: r.name, split: 'validation', scores: r.validation }, { name: r.name, split: 'test', scores: r.test }]), null, 2));
   writeFileAtomic(path.join(o.outDir, 'baselines-detail.json'), JSON.stringify({ config: loaded.file, action: binding.name, union, rows, perSeed: { validation: val, test } }, null, 2));

@@ -21,3 +21,4 @@ export * from './replay.js';
 export * from './table1.js';
 export * from './baselines.js';
 export * from './items.js';
+export * from './baselines-merge.js';

@@ -15,7 +15,7 @@ export default {
   name: 'science-toy',
   version: '1.0.0',
   apiVersion: 1,
-  provides: { actionTypes: ['sft', 'merge'], runners: ['toy-sft', 'toy-merge'], evaluators: ['toy'] },
+  provides: { actionTypes: ['sft', 'merge', 'wmerge'], runners: ['toy-sft', 'toy-merge', 'toy-wmerge'], evaluators: ['toy'] },
   register(r) {
     r.actionType({ type: 'sft', description: 'move a model toward a dataset target', slots: [{ name: 'model', type: 'model' }, { name: 'dataset', type: 'dataset' }], runner: 'toy-sft' });
     r.actionType({ type: 'merge', description: 'average two models', slots: [{ name: 'models', type: 'model', repeat: { min: 2, max: 2 } }], runner: 'toy-merge' });
@@ -31,6 +31,18 @@ export default {
         // A little seeded "training noise", so the job seed matters as in real training.
         const noise = ((spec.seed % 1000) / 1000 - 0.5) * 0.02;
         writeVec(spec.outputDir, readVec(model.value).map((x, i) => x + 0.5 * (target[i] - x) + noise));
+        return {};
+      },
+    });
+    r.actionType({ type: 'wmerge', description: 'weighted sum of models', slots: [{ name: 'base_model', type: 'model' }, { name: 'models', type: 'model', repeat: { min: 2, max: 2 } }, { name: 'weights', type: 'json' }], runner: 'toy-wmerge' });
+    r.runner({
+      name: 'toy-wmerge',
+      version: '1',
+      async run(spec) {
+        note(spec);
+        const ms = spec.inputs.filter((i) => i.slot === 'models').map((i) => readVec(i.value));
+        const w = spec.inputs.find((i) => i.slot === 'weights').value;
+        writeVec(spec.outputDir, ms[0].map((_, j) => ms.reduce((acc, m, k) => acc + w[k] * m[j], 0)));
         return {};
       },
     });
