@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { UsageError } from '@lamdagent/core';
+import { loadConfig, UsageError } from '@lamdagent/core';
 import { compare, compareJson, exportTable, parsePolicies, replayPipelines, replayText, table1, table1Text, computeBaselines, type Arm } from '@lamdagent/science';
 import type { Io } from './cli.js';
 
@@ -139,7 +139,6 @@ export async function scienceCommand(cmd: string, rest: string[], io: Io): Promi
       const { values, positionals } = parse(rest, { ...COMPARE_OPTS, without: { type: 'string', multiple: true }, policy: { type: 'string' } });
       const without = (values.without as string[] | undefined) ?? [];
       if (positionals.length !== 1 || without.length === 0) throw new UsageError('usage: lamdagent ablate CONFIG --without ACTION [--without ...] --seeds N --iterations T');
-      const { loadConfig } = await import('@lamdagent/core');
       const cfg = loadConfig(path.resolve(io.cwd, positionals[0]!)).config;
       const policyName = (values.policy as string | undefined) ?? (typeof cfg.policy === 'string' ? cfg.policy : cfg.policy.name);
       const policy = { label: policyName, name: policyName, options: typeof cfg.policy === 'string' || values.policy ? {} : cfg.policy.options };
