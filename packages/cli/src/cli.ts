@@ -21,6 +21,7 @@ import { costsJson, costsText } from './costs.js';
 import { describeAction, statusJson, statusText, topJson, topText, trialJson } from './format.js';
 import { exportTable, replayOverrides } from '@lamdagent/science';
 import { SCIENCE_HELP, SCIENCE_USAGE, scienceCommand } from './science-commands.js';
+import { topIntervals, topNoiseText } from './top-noise.js';
 
 export interface Io {
   out(text: string): void;
@@ -193,7 +194,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
       if (positionals.length !== 1) throw new UsageError('usage: lamdagent top DIR [-k K] [--json]');
       const k = intOpt(values.k, 'k') ?? 3;
       const view = openStudy(path.resolve(io.cwd, positionals[0] as string));
-      io.out(values.json ? JSON.stringify(topJson(view.trials, k), null, 2) : topText(view.trials, k));
+      // 95% intervals from the per-item results (issue 12).
+      const ivs = topIntervals(view, k);
+      io.out(values.json ? JSON.stringify(topJson(view.trials, k).map((e, i) => (ivs[i] ? { ...e, validationInterval: ivs[i] } : e)), null, 2) : `${topText(view.trials, k)}${topNoiseText(view, k)}`);
       return 0;
     }
     case 'show': {

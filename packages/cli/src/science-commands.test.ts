@@ -96,6 +96,24 @@ describe('lamdagent compare / ablate / bench export / run --table', () => {
     expect(existsSync(path.join(w.dir, 's-replay'))).toBe(false);
   });
 
+  it('top shows 95% intervals from the per-item results and flags differences inside the noise', async () => {
+    const w = toyConfig();
+    expect((await run(['run', 'study.yaml', '--out', 's', '--iterations', '4'], w.dir)).code).toBe(0);
+    const plain = await run(['top', 's', '-k', '2'], w.dir);
+    expect(plain.out).not.toContain('bootstrap interval');
+    const top = (JSON.parse((await run(['top', 's', '-k', '2', '--json'], w.dir)).out) as { index: number }[]).map((t) => t.index);
+    for (const [n, idx] of top.entries()) {
+      const dir = path.join(w.dir, 's', 'jobs', `t${String(idx).padStart(4, '0')}`, 'eval');
+      mkdirSync(dir, { recursive: true });
+      for (const task of ['ta', 'tb']) writeFileSync(path.join(dir, `${task}.validation.jsonl`), Array.from({ length: 100 }, (_, i) => JSON.stringify({ correct: i < 50 - 2 * n })).join('\n'));
+    }
+    const r = await run(['top', 's', '-k', '2'], w.dir);
+    expect(r.out).toMatch(/Top-1: 0\.500 \[0\.4\d\d, 0\.5\d\d\]/);
+    expect(r.out).toMatch(/Top-2: 0\.480 \[.*\]  \(inside the noise of the top-1\)/);
+    const j = JSON.parse((await run(['top', 's', '-k', '2', '--json'], w.dir)).out) as { validationInterval: { mean: number } }[];
+    expect(j[1]!.validationInterval.mean).toBeCloseTo(0.48, 12);
+  });
+
   it('--help shows each command', async () => {
     for (const c of ['compare', 'ablate', 'bench', 'replay', 'table', 'baselines']) expect((await run([c, '--help'], process.cwd())).out).toContain(`lamdagent ${c}`);
     expect((await run(['--help'], process.cwd())).out).toContain('lamdagent compare CONFIG --policies');
