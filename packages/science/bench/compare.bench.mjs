@@ -34,6 +34,11 @@ try {
   const h = rate(r);
   console.log(`\ncompare on the table: 3 policies × 20 seeds × 30 iterations in ${secs.toFixed(1)} s`);
   console.log(`table hit rate: ${(100 * h.hit).toFixed(1)}% (${h.executed - h.misses} of ${h.executed} executed actions answered; ${h.misses} misses, failed as TableMiss)`);
+  for (const a of r.report.arms) {
+    const ex = a.seeds.reduce((n, x) => n + x.executed, 0);
+    const mi = a.seeds.reduce((n, x) => n + x.misses, 0);
+    console.log(`  ${a.label}: hit rate ${(100 * (1 - mi / ex)).toFixed(1)}%; seeds replayed without a miss: ${a.seeds.filter((x) => x.misses === 0).map((x) => x.seed).join(', ') || 'none'}`);
+  }
   console.log(r.text);
   if (process.argv.includes('--live') || process.env.LAMDAGENT_BENCH_LIVE === '1') {
     t = Date.now();
