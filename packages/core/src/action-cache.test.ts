@@ -132,4 +132,47 @@ describe('shared action cache', () => {
       delete process.env['TOY_EXEC_LOG'];
     }
   });
+
+  it('kill -9 of a study mid-action: another study takes the key over and runs it once; the killed study resumes from the cache', async () => {
+    const w = makeToyWorld({ iterations: 3, policy: 'random-type' });
+    const cfg = readFileSync(w.configPath, 'utf8').replace('sft: [models, datasets, lr]', 'sft: { slots: [models, datasets, lr], params: { sleepMs: 400 } }');
+    writeFileSync(w.configPath, `${cfg}cache: shared-cache\n`);
+    const execLog = path.join(w.dir, 'exec.log');
+    const out1 = path.join(w.dir, 's1');
+    const child = spawn(process.execPath, [path.join(fixtures, 'run-study.mjs'), w.configPath, out1], { env: { ...process.env, TOY_EXEC_LOG: execLog }, stdio: ['ignore', 'pipe', 'inherit'] });
+    // Kill while the first action runs (its lock is held, nothing is committed).
+    await new Promise<void>((resolve, reject) => {
+      const t = setInterval(() => {
+        if (existsSync(execLog)) {
+          clearInterval(t);
+          child.kill('SIGKILL');
+          resolve();
+        }
+      }, 20);
+      child.once('exit', (code) => code === 0 && reject(new Error('study finished before the kill')));
+    });
+    await new Promise((r) => child.once('exit', r));
+    const cacheDir = path.join(w.dir, 'shared-cache');
+    expect(new ActionCache(cacheDir).size()).toBe(0);
+    expect(readdirSync(path.join(cacheDir, 'locks'))).toHaveLength(1);
+    process.env['TOY_EXEC_LOG'] = execLog;
+    try {
+      const s2 = await runStudy({ configPath: w.configPath, outDir: path.join(w.dir, 's2') });
+      expect(s2.trials).toHaveLength(3);
+      const { resumeStudy } = await import('./study.js');
+      const s1 = await resumeStudy({ dir: out1 });
+      expect(s1.trials.map((t) => t.reward)).toEqual(s2.trials.map((t) => t.reward));
+      expect(s1.trials.every((t) => t.state === 'cached' || t.cache !== undefined)).toBe(true);
+    } finally {
+      delete process.env['TOY_EXEC_LOG'];
+    }
+    // The killed run started the first action; after that every action ran exactly once.
+    const execs = readFileSync(execLog, 'utf8').trim().split('\n').map((l) => l.split(' ')[0]!);
+    const first = execs[0]!;
+    expect(execs.filter((k) => k === first)).toHaveLength(2);
+    const rest = execs.slice(1).filter((k) => k !== first);
+    expect(new Set(rest).size).toBe(rest.length);
+    expect(readdirSync(path.join(cacheDir, 'locks'))).toEqual([]);
+    expect(readdirSync(path.join(cacheDir, 'tmp'))).toEqual([]);
+  });
 });
