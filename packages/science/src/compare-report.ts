@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { assemble, buildRegistry, loadConfig, openStudy, writeFileAtomic, type TrialRecord } from '@lamdagent/core';
+import { z } from 'zod';
+import { assemble, buildRegistry, UsageError, loadConfig, openStudy, writeFileAtomic, type TrialRecord } from '@lamdagent/core';
 import { ranked } from './chain.js';
 import { studyDirOf, type CompareManifest } from './compare.js';
 import { splitScorer, type SplitScorer } from './evaluate.js';
@@ -50,6 +51,9 @@ export interface CompareReport {
   arms: ArmStats[];
 }
 
+const ScoresByKeySchema = z.record(z.string(), z.record(z.string(), z.number()));
+const BaselinesSchema = z.array(z.object({ name: z.string(), split: z.enum(['validation', 'test']), scores: z.record(z.string(), z.number()) }));
+
 const summary = (xs: number[]): Interval & { sd: number; n: number } => ({ ...tInterval(xs), sd: xs.length > 1 ? sd(xs) : 0, n: xs.length });
 
 function bestSoFar(trials: TrialRecord[], iterations: number): (number | null)[] {
@@ -81,7 +85,8 @@ export async function compareReport(outDir: string, m: CompareManifest, opts: { 
   const assembly = assemble(loaded, registry, { skipDigests: true });
   let scorer: SplitScorer | undefined;
   const testFile = path.join(outDir, 'test-scores.json');
-  const testCache: Record<string, Record<string, number>> = existsSync(testFile) ? (JSON.parse(readFileSync(testFile, 'utf8')) as Record<string, Record<string, number>>) : {};
+  const parsedCache = existsSync(testFile) ? ScoresByKeySchema.safeParse(JSON.parse(readFileSync(testFile, 'utf8'))) : undefined;
+  const testCache: Record<string, Record<string, number>> = parsedCache?.success ? parsedCache.data : {};
   const testScores = async (t: TrialRecord): Promise<Record<string, number> | undefined> => {
     if (table) return table.entries[t.action.key]?.test;
     if (testCache[t.action.key]) return testCache[t.action.key];
@@ -128,7 +133,9 @@ export async function compareReport(outDir: string, m: CompareManifest, opts: { 
   }
   if (opts.baselines) {
     const file = existsSync(path.join(opts.baselines, 'baselines.json')) ? path.join(opts.baselines, 'baselines.json') : opts.baselines;
-    const rows = JSON.parse(readFileSync(file, 'utf8')) as { name: string; split: string; scores: Record<string, number> }[];
+    const parsed = BaselinesSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    if (!parsed.success) throw new UsageError(`${file}: not a baselines file ([{ name, split, scores }]): ${parsed.error.issues[0]?.message ?? ''}`);
+    const rows = parsed.data;
     for (const b of rows.filter((r) => r.split === 'test')) {
       const ref = testReward(b.scores);
       if (ref === null) continue;

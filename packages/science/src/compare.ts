@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import {
   buildRegistry,
   isStudyDir,
+  JsonValueSchema,
   loadConfig,
   resumeStudy,
   runStudy,
@@ -51,7 +52,7 @@ export const CompareManifestSchema = z.object({
   version: z.literal(1),
   config: z.string(),
   configDigest: z.string(),
-  arms: z.array(z.object({ label: z.string(), policy: z.string(), options: z.record(z.string(), z.any()), without: z.array(z.string()).default([]) })),
+  arms: z.array(z.object({ label: z.string(), policy: z.string(), options: z.record(z.string(), JsonValueSchema), without: z.array(z.string()).default([]) })),
   seeds: z.array(z.number().int()),
   iterations: z.number().int(),
   table: z.string().optional(),
