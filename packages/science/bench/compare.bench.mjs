@@ -29,7 +29,13 @@ const rate = (r) => {
 const out = mkdtempSync(path.join(tmpdir(), 'bench-compare-'));
 try {
   t = Date.now();
-  const r = await compare({ configPath: config, arms, seeds: 20, iterations: 30, outDir: path.join(out, 'table'), table, parallel: 1 });
+  const r = await compare({ configPath: config, arms, seeds: 20, iterations: 30, outDir: path.join(out, 'table'), table, parallel: 1 }).catch((e) => {
+    if (/table was built for another config/.test(e.message)) {
+      console.error(`${e.message}\nThe shipped table belongs to another build of the embedded world (its files differ, e.g. after a change to the tiny model's engine): rebuild it with packages/science/scripts/build-table.sh.`);
+      process.exit(1);
+    }
+    throw e;
+  });
   const secs = (Date.now() - t) / 1000;
   const h = rate(r);
   console.log(`\ncompare on the table: 3 policies × 20 seeds × 30 iterations in ${secs.toFixed(1)} s`);
