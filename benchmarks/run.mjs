@@ -15,6 +15,7 @@ const BENCHES = [
   ['local executor concurrency 1 vs 2', 'benchmarks/concurrency.bench.mjs'],
   ['quickstart wall time', 'benchmarks/quickstart.bench.mjs'],
   ['tiny TRL SFT job seconds (Python, CPU)', 'packages/runner-command/bench/trl-sft.bench.mjs'],
+  ['compare policies on the shipped table (replay)', 'packages/science/bench/compare.bench.mjs'],
 ];
 const only = process.argv.slice(2);
 let failed = 0;

@@ -19,6 +19,9 @@ import {
 import { serveDashboard, writeReport } from '@lamdagent/dashboard';
 import { costsJson, costsText } from './costs.js';
 import { describeAction, statusJson, statusText, topJson, topText, trialJson } from './format.js';
+import { exportTable, replayOverrides } from '@lamdagent/science';
+import { SCIENCE_HELP, SCIENCE_USAGE, scienceCommand } from './science-commands.js';
+import { topIntervals, topNoiseText } from './top-noise.js';
 
 export interface Io {
   out(text: string): void;
@@ -41,6 +44,7 @@ Usage:
   lamdagent validate CONFIG [--json]
   lamdagent plugins [--config CONFIG] [--json]
   lamdagent schema                      print the JSON Schema of the config format
+${SCIENCE_USAGE}
 
 A study runs the loop: the policy picks an action (an action type plus one object per slot) from
 everything the object pool allows, an executor runs it, evaluators score the produced model on the
@@ -64,6 +68,8 @@ const COMMAND_HELP: Record<string, string> = {
   --seed S           seed (overrides seed)
   --policy NAME      policy (overrides policy), e.g. random, random-type, llm
   --concurrency K    trials at once (overrides concurrency)
+  --cache DIR        shared action cache (overrides cache:): actions any study sharing it ran are reused
+  --table FILE       replay a tabular benchmark (lamdagent bench export); --fill runs misses for real
   --json             print the final status as JSON instead of tables
   Progress goes to stderr: trial n of N, the action, its reward and the best so far.`,
   resume: `lamdagent resume DIR [--iterations N] [--json]
@@ -147,6 +153,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     io.out(pj.version);
     return 0;
   }
+  if (cmd in SCIENCE_HELP) return rest.includes('--help') || rest.includes('-h') ? (io.out(SCIENCE_HELP[cmd]!), 0) : scienceCommand(cmd, rest, io);
   if (!(cmd in COMMAND_HELP)) throw new UsageError(`unknown command "${cmd}"; see lamdagent --help`);
   if (rest.includes('--help') || rest.includes('-h')) {
     io.out(COMMAND_HELP[cmd] as string);
@@ -154,13 +161,19 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
   switch (cmd) {
     case 'run': {
-      const { values, positionals } = parse(rest, { out: { type: 'string', short: 'o' }, iterations: { type: 'string', short: 'n' }, seed: { type: 'string' }, policy: { type: 'string' }, concurrency: { type: 'string' }, json: { type: 'boolean' } });
+      const { values, positionals } = parse(rest, { out: { type: 'string', short: 'o' }, iterations: { type: 'string', short: 'n' }, seed: { type: 'string' }, policy: { type: 'string' }, concurrency: { type: 'string' }, json: { type: 'boolean' }, cache: { type: 'string' }, table: { type: 'string' }, fill: { type: 'boolean' } });
       const config = positionals[0];
       if (!config || positionals.length > 1) throw new UsageError('usage: lamdagent run CONFIG [--out DIR] ...');
       const name = path.basename(config).replace(/\.(ya?ml|json)$/, '');
       const outDir = (values.out as string | undefined) ?? path.join('studies', `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
       const overrides = { iterations: intOpt(values.iterations, 'iterations'), seed: intOpt(values.seed, 'seed'), policy: values.policy as string | undefined, concurrency: intOpt(values.concurrency, 'concurrency') };
-      const s = await runStudy({ configPath: path.resolve(io.cwd, config), outDir: path.resolve(io.cwd, outDir), overrides: Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)), onEvent: progressPrinter(io), env: io.env });
+      const extra = {
+        ...(values.cache ? { cache: path.resolve(io.cwd, values.cache as string) } : {}),
+        ...(values.table ? await replayOverrides(path.resolve(io.cwd, config), path.resolve(io.cwd, values.table as string), Boolean(values.fill)) : {}),
+      };
+      const s = await runStudy({ configPath: path.resolve(io.cwd, config), outDir: path.resolve(io.cwd, outDir), overrides: { ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)), ...extra }, onEvent: progressPrinter(io), env: io.env });
+      // --table --fill: the actions the table missed ran for real; add them to it.
+      if (values.table && values.fill) await exportTable({ dirs: [s.dir], out: path.resolve(io.cwd, values.table as string), testTop: 0 });
       printSummary(io, s, Boolean(values.json), 3);
       return 0;
     }
@@ -184,7 +197,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
       if (positionals.length !== 1) throw new UsageError('usage: lamdagent top DIR [-k K] [--json]');
       const k = intOpt(values.k, 'k') ?? 3;
       const view = openStudy(path.resolve(io.cwd, positionals[0] as string));
-      io.out(values.json ? JSON.stringify(topJson(view.trials, k), null, 2) : topText(view.trials, k));
+      // 95% intervals from the per-item results (issue 12).
+      const ivs = topIntervals(view, k);
+      io.out(values.json ? JSON.stringify(topJson(view.trials, k).map((e, i) => (ivs[i] ? { ...e, validationInterval: ivs[i] } : e)), null, 2) : `${topText(view.trials, k)}${topNoiseText(view, k)}`);
       return 0;
     }
     case 'show': {

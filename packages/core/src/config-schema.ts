@@ -83,6 +83,11 @@ export const StudyConfigSchema = z
     concurrency: z.number().int().positive().default(1),
     failFast: z.boolean().default(false).describe('Run each action type\'s declared smoke run before the full job.'),
     topK: z.number().int().positive().default(3),
+    cache: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Shared action cache folder (relative to the config file): actions any study sharing it ran are reused, never run twice.'),
   })
   .strict();
 export type StudyConfigInput = z.input<typeof StudyConfigSchema>;

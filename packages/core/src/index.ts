@@ -40,3 +40,4 @@ export * from './jsonl.js';
 export * from './policies-greedy.js';
 export * from './job-inputs.js';
 export * from './job-evaluate.js';
+export * from './action-cache.js';

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, truncateSync } from 'node:fs';
 import path from 'node:path';
 import type { Action, ActionBinding } from './action-type.js';
+import { ActionCache } from './action-cache.js';
 import { assemble, instantiate, type Assembly } from './assemble.js';
 import { registerBuiltins } from './builtins.js';
 import { loadConfig, parseConfig, type LoadedConfig } from './config-load.js';
@@ -25,8 +26,17 @@ export type { StudyEvent } from './trial-runner.js';
 export interface StudyOverrides {
   iterations?: number;
   seed?: number;
-  policy?: string;
+  /** A policy name, or a name with options (`compare`'s `name:options.json`). */
+  policy?: string | { name: string; options: Record<string, JsonValue> };
   concurrency?: number;
+  /** Plugins loaded in addition to the config's (e.g. the package contributing the `replay` executor). */
+  plugins?: string[];
+  /** Action names (keys of `actions:`) removed from the action space (`lamdagent ablate --without`). */
+  withoutActions?: string[];
+  /** Executor override (e.g. the `replay` executor of `--table FILE`). */
+  executor?: string | { name: string; options: Record<string, JsonValue> };
+  /** Shared action cache folder (absolute, or relative to the config file). */
+  cache?: string;
 }
 
 export interface RunStudyOptions {
@@ -70,6 +80,10 @@ function applyOverrides(loaded: LoadedConfig, o: StudyOverrides = {}): LoadedCon
   if (o.seed !== undefined) c.seed = o.seed;
   if (o.policy !== undefined) c.policy = o.policy;
   if (o.concurrency !== undefined) c.concurrency = o.concurrency;
+  if (o.cache !== undefined) c.cache = o.cache;
+  if (o.executor !== undefined) c.executor = o.executor;
+  for (const name of o.withoutActions ?? []) delete c.actions[name];
+  if (o.plugins !== undefined) c.plugins = [...new Set([...c.plugins, ...o.plugins])];
   return { ...loaded, config: c };
 }
 
@@ -139,7 +153,10 @@ async function runLocked(
     const space = new ActionSpace(pool, assembly.bindings, runnerVersion);
     const notice = legacyWeightOrderNotice(state, assembly.bindings, pool);
     if (notice) opts.onEvent?.({ type: 'notice', message: notice });
+    // Shared action cache (issue 12).
+    const cache = loaded.config.cache !== undefined ? new ActionCache(path.resolve(loaded.dir, loaded.config.cache)) : undefined;
     const runner = new TrialRunner({
+      ...(cache ? { cache } : {}),
       dir,
       assembly,
       registry,

@@ -1,6 +1,9 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Action } from './action-type.js';
+import { actionSeed, cacheKey, type ActionCache, type CacheHit } from './action-cache.js';
+import { valueDigest } from './digest.js';
+import type { JsonValue } from './json.js';
 import type { Aggregator } from './aggregator.js';
 import type { Assembly } from './assemble.js';
 import type { Evaluator, TaskResult, TaskSpec } from './evaluator.js';
@@ -41,6 +44,8 @@ export interface TrialRunnerDeps {
   aggregator: Aggregator;
   evaluators: Map<string, Evaluator>;
   pluginEntries: string[];
+  /** Shared action cache (config `cache:`, `--cache`): actions any study ran are reused. */
+  cache?: ActionCache;
   onEvent?: (e: StudyEvent) => void;
   signal: AbortSignal;
 }
@@ -246,6 +251,15 @@ export class TrialRunner {
     } else if (!reattach && running) {
       const other = await running;
       record = other.state === 'complete' ? this.#cachedRecord(base, other) : { ...base, state: 'failed', endedAt: now(), cachedFrom: other.index, ...(other.error ? { error: other.error } : {}) };
+    } else if (!reattach && d.cache) {
+      // Shared action cache hook (issue 12): another study may have run this action, or be running it.
+      const work = this.#viaSharedCache(d.cache, index, action, base);
+      this.#running.set(action.key, work.then((r) => r.record));
+      try {
+        ({ record, produced } = await work);
+      } finally {
+        this.#running.delete(action.key);
+      }
     } else {
       d.journal.append({ kind: 'trial-start', index, action: ref, startedAt, policy: note });
       const work = this.#execute(index, action, base, reattach);
@@ -275,6 +289,60 @@ export class TrialRunner {
     }
   }
 
+  /** Shared action cache (issue 12): reuse a committed entry, or run the action under its key's lock and commit it. */
+  async #viaSharedCache(cache: ActionCache, index: number, action: Action, base: Omit<TrialRecord, 'state'>): Promise<{ record: TrialRecord; produced?: PoolObject }> {
+    const d = this.#d;
+    const a = d.assembly;
+    const key = cacheKey(action.key, valueDigest({ dir: a.loaded.dir, tasks: a.tasks, evaluators: a.evaluators } as unknown as JsonValue));
+    let got: Awaited<ReturnType<ActionCache['claim']>>;
+    try {
+      got = await cache.claim(key, d.signal);
+    } catch (e) {
+      // Interrupted while another study ran this action: recorded like a cancelled job.
+      if (!d.signal.aborted) throw e;
+      return { record: { ...base, state: 'failed', endedAt: now(), error: { type: 'Cancelled', message: 'interrupted while waiting for the shared action cache' } } };
+    }
+    if ('hit' in got) return this.#sharedHit(base, key, got.hit);
+    try {
+      d.journal.append({ kind: 'trial-start', index, action: base.action, startedAt: base.startedAt, ...(base.policy ? { policy: base.policy } : {}) });
+      const res = await this.#execute(index, action, base);
+      const r = res.record;
+      if (r.state === 'complete' && r.produced) {
+        got.lease.commit(r.produced.path, { action: r.action, scores: r.scores, metrics: r.metrics, durations: r.durations, ...(r.resources ? { resources: r.resources } : {}), source: { study: d.dir, trial: index } });
+      }
+      return res;
+    } finally {
+      got.lease.release();
+    }
+  }
+
+  #sharedHit(base: Omit<TrialRecord, 'state'>, key: string, hit: CacheHit): { record: TrialRecord; produced: PoolObject } {
+    const d = this.#d;
+    const binding = d.assembly.bindings.find((b) => b.name === base.action.name)!;
+    const results: TaskResult[] = d.assembly.tasks.map((t) => ({ task: t.name, metric: t.metric, score: hit.entry.scores[t.name] ?? NaN, split: 'validation' }));
+    const produced: PoolObject = {
+      id: `t${base.index}`,
+      kind: binding.produces,
+      type: 'model',
+      name: `0--${base.index}--0`,
+      value: hit.modelPath,
+      digest: `a:${base.action.key}`,
+      provenance: { trial: base.index, actionKey: base.action.key, action: base.action.name, inputs: base.action.inputs.map((o) => o.id) },
+    };
+    // A complete trial for this study (its policy sees the same as had it run the action itself), marked by `cache`.
+    const record: TrialRecord = {
+      ...base,
+      state: 'complete',
+      endedAt: now(),
+      produced: { id: produced.id, name: produced.name, path: hit.modelPath },
+      scores: hit.entry.scores,
+      reward: d.aggregator.aggregate(results, d.assembly.tasks),
+      metrics: hit.entry.metrics,
+      cache: { key, study: hit.entry.source.study, trial: hit.entry.source.trial },
+    };
+    return { record, produced };
+  }
+
   #cachedRecord(base: Omit<TrialRecord, 'state'>, hit: TrialRecord): TrialRecord {
     return { ...base, state: 'cached', endedAt: now(), cachedFrom: hit.index, scores: hit.scores, ...(hit.produced ? { produced: hit.produced } : {}), ...(hit.reward !== undefined ? { reward: hit.reward } : {}) };
   }
@@ -287,6 +355,8 @@ export class TrialRunner {
     const fail = (error: JobError, metrics: Record<string, number> = {}): { record: TrialRecord } => ({ record: { ...base, state: 'failed', endedAt: now(), durations, metrics, error } });
     const binding = d.assembly.bindings.find((b) => b.name === action.name)!;
     const spec = buildJobSpec(d.dir, d.assembly, d.registry, d.pluginEntries, index, action);
+    // Shared action cache (issue 12): the seed follows the action, so its outcome is the same whichever study runs it.
+    if (d.cache) spec.seed = actionSeed(action.key);
     const { jobId, jobDir, outputDir: tmpOut } = spec;
     const artifacts = path.dirname(tmpOut);
     const ectx: ExecutorContext = {

@@ -45,6 +45,8 @@ export const TrialRecordSchema = z.object({
   durations: z.record(z.string(), z.number()).default({}),
   error: JobErrorSchema.optional(),
   cachedFrom: z.number().int().optional(),
+  /** Served by the shared action cache (issue 12; the trial is `complete`, nothing ran): its key and the study and trial that ran the action. */
+  cache: z.object({ key: z.string(), study: z.string(), trial: z.number().int() }).optional(),
   policy: PolicyNoteSchema.optional(),
   resources: z.object({ gpuHours: z.number().default(0), wallSec: z.number().default(0) }).optional(),
   metrics: z.record(z.string(), z.number()).default({}),

@@ -1,0 +1,241 @@
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  copyFileSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { fsyncDir, writeFileAtomic } from './fsutil.js';
+import { ActionRefSchema } from './trial.js';
+
+/**
+ * The shared action cache (issue 12): a folder several studies (and `compare`) share, so an action any
+ * of them ran is never run again. Entries are content-addressed by `cacheKey(actionKey, evalDigest)`:
+ * the action key already covers the type, the input digests (chains included), the runner version and
+ * the params; the evaluation digest covers the tasks and evaluator options the scores were taken with.
+ *
+ * Layout: `entries/<key>/{entry.json, model/}` (an entry exists only once committed by one rename, so a
+ * half-written entry after kill -9 is never seen), `locks/<key>.lock` (created with O_EXCL: one runner
+ * per key across processes; a lock whose owner died on this host is taken over), `tmp/` (work in
+ * progress, removed by the next owner of the key).
+ */
+
+export const CacheEntrySchema = z.object({
+  version: z.literal(1),
+  key: z.string(),
+  action: ActionRefSchema,
+  scores: z.record(z.string(), z.number()),
+  metrics: z.record(z.string(), z.number()).default({}),
+  durations: z.record(z.string(), z.number()).default({}),
+  resources: z.object({ gpuHours: z.number().default(0), wallSec: z.number().default(0) }).optional(),
+  /** The study folder and trial that ran the action. */
+  source: z.object({ study: z.string(), trial: z.number().int() }),
+  createdAt: z.string(),
+});
+export type CacheEntry = z.infer<typeof CacheEntrySchema>;
+
+export interface CacheHit {
+  entry: CacheEntry;
+  /** The cached model folder (read-only: studies use it in place). */
+  modelPath: string;
+}
+
+const LockOwnerSchema = z.object({ pid: z.number().int(), host: z.string(), token: z.string() });
+type LockOwner = z.infer<typeof LockOwnerSchema>;
+
+/** Key of an action in a shared cache. */
+export function cacheKey(actionKey: string, evalDigest: string): string {
+  return createHash('sha256').update(`${actionKey}\n${evalDigest}`).digest('hex').slice(0, 40);
+}
+
+/** A job seed derived from the action key alone: with a shared cache, an action's outcome does not depend on which study ran it first. */
+export function actionSeed(actionKey: string): number {
+  return createHash('sha256').update(`seed:${actionKey}`).digest().readUInt32LE(0) & 0x7fffffff;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Hard-link a tree of immutable files (copy where links are refused, e.g. across devices). */
+function linkTree(src: string, dst: string): void {
+  mkdirSync(dst, { recursive: true });
+  for (const name of readdirSync(src)) {
+    const s = path.join(src, name);
+    const d = path.join(dst, name);
+    if (statSync(s).isDirectory()) linkTree(s, d);
+    else {
+      try {
+        linkSync(s, d);
+      } catch {
+        copyFileSync(s, d);
+      }
+    }
+  }
+}
+
+/** The right to run one action and commit it into the cache; release it in a `finally`. */
+export class CacheLease {
+  #held = true;
+  constructor(
+    private readonly cache: ActionCache,
+    readonly key: string,
+    private readonly lockFile: string,
+  ) {}
+
+  /** Commit a finished action: link its model into the cache, write the entry, publish both by one rename. */
+  commit(modelDir: string | undefined, entry: Omit<CacheEntry, 'version' | 'key' | 'createdAt'>): CacheHit {
+    const tmp = path.join(this.cache.root, 'tmp', `${this.key}.${randomUUID()}`);
+    mkdirSync(tmp, { recursive: true });
+    if (modelDir) linkTree(modelDir, path.join(tmp, 'model'));
+    const full: CacheEntry = { version: 1, key: this.key, createdAt: new Date().toISOString(), ...entry };
+    writeFileAtomic(path.join(tmp, 'entry.json'), JSON.stringify(full, null, 2));
+    const final = this.cache.entryDir(this.key);
+    mkdirSync(path.dirname(final), { recursive: true });
+    if (existsSync(final)) rmSync(tmp, { recursive: true, force: true });
+    else {
+      renameSync(tmp, final);
+      fsyncDir(path.dirname(final));
+    }
+    return this.cache.get(this.key)!;
+  }
+
+  release(): void {
+    if (!this.#held) return;
+    this.#held = false;
+    try {
+      unlinkSync(this.lockFile);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+export class ActionCache {
+  readonly root: string;
+  readonly #host = hostname();
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+    for (const sub of ['entries', 'locks', 'tmp']) mkdirSync(path.join(this.root, sub), { recursive: true });
+  }
+
+  entryDir(key: string): string {
+    return path.join(this.root, 'entries', key);
+  }
+
+  /** The committed entry of `key`, or undefined. */
+  get(key: string): CacheHit | undefined {
+    const dir = this.entryDir(key);
+    const file = path.join(dir, 'entry.json');
+    if (!existsSync(file)) return undefined;
+    const parsed = CacheEntrySchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    if (!parsed.success || parsed.data.key !== key) return undefined;
+    return { entry: parsed.data, modelPath: path.join(dir, 'model') };
+  }
+
+  /** Number of committed entries. */
+  size(): number {
+    return readdirSync(path.join(this.root, 'entries')).filter((n) => !n.startsWith('.')).length;
+  }
+
+  /**
+   * The entry of `key` if one is committed; otherwise the lease to run it. While another live process
+   * (or another study in this process) holds the key, wait for it: its entry then answers, or (it
+   * failed or died) the lease passes to the caller.
+   */
+  async claim(key: string, signal?: AbortSignal, pollMs = 100): Promise<{ hit: CacheHit } | { lease: CacheLease }> {
+    const lockFile = path.join(this.root, 'locks', `${key}.lock`);
+    for (;;) {
+      const hit = this.get(key);
+      if (hit) return { hit };
+      signal?.throwIfAborted();
+      const owner: LockOwner = { pid: process.pid, host: this.#host, token: randomUUID() };
+      try {
+        const fd = openSync(lockFile, 'wx');
+        try {
+          writeSync(fd, JSON.stringify(owner));
+          fsyncSync(fd);
+        } finally {
+          closeSync(fd);
+        }
+        // The previous owner commits before it unlocks: an entry may have appeared since `get`.
+        const late = this.get(key);
+        const lease = new CacheLease(this, key, lockFile);
+        if (late) {
+          lease.release();
+          return { hit: late };
+        }
+        for (const n of readdirSync(path.join(this.root, 'tmp'))) if (n.startsWith(`${key}.`)) rmSync(path.join(this.root, 'tmp', n), { recursive: true, force: true });
+        return { lease };
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+      this.#breakIfStale(lockFile);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, pollMs);
+        signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+      });
+    }
+  }
+
+  #readOwner(file: string): LockOwner | undefined {
+    try {
+      const r = LockOwnerSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+      return r.success ? r.data : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Take over a lock whose owner process died on this host (kill -9): move it aside, then drop it if it is still the dead one. */
+  #breakIfStale(lockFile: string): void {
+    const owner = this.#readOwner(lockFile);
+    // An unreadable owner is a lock being written right now (or torn by a crash just after create).
+    if (!owner) {
+      try {
+        if (Date.now() - statSync(lockFile).mtimeMs < 5000) return;
+      } catch {
+        return;
+      }
+    } else if (owner.host !== this.#host || alive(owner.pid)) return;
+    const aside = `${lockFile}.stale-${randomUUID()}`;
+    try {
+      renameSync(lockFile, aside);
+    } catch {
+      return;
+    }
+    const moved = this.#readOwner(aside);
+    if (owner && moved && moved.token !== owner.token) {
+      // We moved a fresh lock taken between our read and our rename: put it back unless yet another exists.
+      try {
+        linkSync(aside, lockFile);
+      } catch {
+        /* a newer lock exists: its owner proceeds */
+      }
+    }
+    try {
+      unlinkSync(aside);
+    } catch {
+      /* gone */
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { openStudy, runStudy, writeFileAtomic, type Assembly, type JsonValue, type LoadedConfig, type PoolObject, type StudyConfigParsed } from '@lamdagent/core';
+import { existsSync } from 'node:fs';
+import type { BaselineRow } from './baselines.js';
+import { sciencePluginEntry } from './compare.js';
+import type { SplitScorer } from './evaluate.js';
+
+export interface MergeGridContext {
+  loaded: LoadedConfig;
+  assembly: Assembly;
+  /** The config with absolute paths. */
+  cfg: StudyConfigParsed;
+  base: PoolObject;
+  scorer: SplitScorer;
+  outDir: string;
+  log?: (line: string) => void;
+}
+
+function combos<T>(xs: T[], k: number): T[][] {
+  if (k === 0) return [[]];
+  return xs.flatMap((x, i) => combos(xs.slice(i + 1), k - 1).map((c) => [x, ...c]));
+}
+
+/**
+ * The paper's merge grid search: the config's merge action (a group of interchangeable model slots and
+ * a `json` weights slot) over every combination of the initial non-base models and every weighting in
+ * `grid`^m, the best by validation reward. Undefined when the config has no such action.
+ */
+export async function mergeGridBaseline(c: MergeGridContext, grid: number[] = [0.3, 0.5, 0.7]): Promise<BaselineRow | undefined> {
+  const a = c.assembly;
+  const binding = a.bindings.find((b) => b.unordered.some((g) => g.length >= 2 && g.every((p) => a.kindTypes.get(b.kinds[p]!) === 'model')) && b.kinds.some((k, i) => a.kindTypes.get(k) === 'json' && /weight/i.test(b.slotNames[i]!)));
+  if (!binding) return undefined;
+  const group = binding.unordered.find((g) => g.length >= 2)!;
+  const wPos = binding.kinds.findIndex((k, i) => a.kindTypes.get(k) === 'json' && /weight/i.test(binding.slotNames[i]!));
+  const wKind = binding.kinds[wPos]!;
+  const mKind = binding.kinds[group[0]!]!;
+  const basePath = path.resolve(c.loaded.dir, String(c.base.value));
+  const candidates = a.objects.filter((o) => o.kind === mKind && path.resolve(c.loaded.dir, String(o.value)) !== basePath);
+  if (candidates.length < group.length) return undefined;
+  const weightings = cartesian(grid, group.length);
+  const cfg = structuredClone(c.cfg);
+  cfg.objects[wKind] = { type: 'json', values: weightings as unknown as JsonValue[] };
+  const steps = combos(candidates, group.length).flatMap((models) =>
+    weightings.map((_, wi) => ({
+      action: binding.name,
+      inputs: binding.kinds.map((k, p) => (p === wPos ? `${wKind}/${wi}` : group.includes(p) ? models[group.indexOf(p)]!.id : k === mKind ? c.base.id : `${k}/0`)),
+      label: `${models.map((m) => m.name).join('+')} w=${JSON.stringify(weightings[wi])}`,
+    })),
+  );
+  const cfgFile = path.join(c.outDir, 'merge-grid-config.json');
+  writeFileAtomic(cfgFile, JSON.stringify(cfg, null, 2));
+  const dir = path.join(c.outDir, 'merge-grid');
+  const trials = existsSync(path.join(dir, 'study.json'))
+    ? openStudy(dir).trials
+    : (await runStudy({ configPath: cfgFile, outDir: dir, overrides: { seed: 0, iterations: steps.length, concurrency: 1, plugins: [sciencePluginEntry()], policy: { name: 'scripted', options: { steps: steps.map(({ action, inputs }) => ({ action, inputs })) } as unknown as Record<string, JsonValue> } } })).trials;
+  const best = trials.filter((t) => t.state === 'complete' && typeof t.reward === 'number' && t.produced).sort((x, y) => (y.reward as number) - (x.reward as number) || x.index - y.index)[0];
+  if (!best) return undefined;
+  const test = await c.scorer.scores(best.produced!.path, 'merge-grid-best', 'test', 0);
+  c.log?.(`merge grid: ${steps.length} merges, best ${steps[best.index]!.label} (validation reward ${best.reward!.toFixed(3)})`);
+  return { name: `${binding.name} (grid search, best of ${steps.length}: ${steps[best.index]!.label})`, validation: best.scores, test };
+}
+
+function cartesian(values: number[], m: number): number[][] {
+  let out: number[][] = [[]];
+  for (let i = 0; i < m; i++) out = out.flatMap((p) => values.map((v) => [...p, v]));
+  return out;
+}

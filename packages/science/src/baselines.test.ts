@@ -1,0 +1,58 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { runStudy } from '@lamdagent/core';
+import { describe, expect, it } from 'vitest';
+import { toyWorld } from '../test-fixtures/toy-world.js';
+import { computeBaselines } from './baselines.js';
+import { compare } from './compare-run.js';
+import { table1 } from './table1.js';
+
+describe('lamdagent baselines', () => {
+  it('scores each initial model as it is and Fully Fine-Tuned (SFT on the union of the datasets) over training seeds, for table', async () => {
+    const w = toyWorld({ iterations: 3 });
+    const out = path.join(w.dir, 'baselines');
+    const rows = await computeBaselines({ configPath: w.config, outDir: out, seeds: 2 });
+    expect(rows.map((r) => r.name)).toEqual(['base', 'Fully Fine-Tuned (2 seeds)']);
+    expect(rows[0]!.validation).toEqual({ ta: 0, tb: 0 });
+    // The union of a, b, c trains toward (1/3, 1/3, 1/3): half-way from 0 is (1/6, 1/6, 1/6) plus seed noise.
+    const fft = rows[1]!;
+    expect(fft.validation['ta']).toBeGreaterThan(0.05);
+    expect(fft.sd!.validation['ta']).toBeGreaterThan(0);
+    expect(readFileSync(path.join(out, 'union.json'), 'utf8').trim().split('\n')).toHaveLength(3);
+    expect(existsSync(path.join(out, 'fft-s1', 'journal.jsonl'))).toBe(true);
+    const again = await computeBaselines({ configPath: w.config, outDir: out, seeds: 2 });
+    expect(again).toEqual(rows);
+    const s = await runStudy({ configPath: w.config, outDir: path.join(w.dir, 's') });
+    const t = await table1([out, s.dir], { k: 1, evaluate: true });
+    expect(t.rows.map((r) => r.group)).toEqual(['Baselines', 'Baselines', expect.stringMatching(/^s \(random policy\)/)]);
+    // compare --baselines: per policy, the seeds whose top-1 beats each baseline on the test split.
+    const c = await compare({ configPath: w.config, arms: [{ label: 'greedy', policy: { label: 'greedy', name: 'greedy', options: {} } }], seeds: 2, iterations: 4, outDir: path.join(w.dir, 'c'), baselines: out });
+    const beats = c.report.arms[0]!.beats!;
+    expect(Object.keys(beats)).toEqual(['base', 'Fully Fine-Tuned (2 seeds)']);
+    expect(beats['base']!.of).toBe(2);
+    expect(beats['base']!.wins).toBe(c.report.arms[0]!.seeds.filter((s) => s.top1Test! > beats['base']!.baseline).length);
+    expect(c.text).toContain('top-1 test beats baseline');
+  });
+
+  it('merge grid search: every pair of initial non-base models × every weighting, the best by validation', async () => {
+    const w = toyWorld();
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    for (const [n, v] of [['spec-a', [0.8, 0, 0]], ['spec-b', [0, 0.8, 0]]] as const) {
+      mkdirSync(path.join(w.dir, 'models', n), { recursive: true });
+      writeFileSync(path.join(w.dir, 'models', n, 'model.json'), JSON.stringify({ w: v }));
+    }
+    const text = readFileSync(w.config, 'utf8')
+      .replace('models: { values: [models/base], names: [base] }', 'base_models: { values: [models/base], names: [base] }\n  models: { values: [models/base, models/spec-a, models/spec-b], names: [base, spec-a, spec-b] }\n  weights: { type: json, values: [[0.5, 0.5]] }')
+      .replace('  merge: [models, models]', '  wmerge: [base_models, models, models, weights]');
+    writeFileSync(w.config, text);
+    const rows = await computeBaselines({ configPath: w.config, outDir: path.join(w.dir, 'b'), seeds: 1 });
+    const grid = rows.find((r) => r.name.startsWith('wmerge (grid search'))!;
+    // spec-a (0.8,0,0), spec-b (0,0.8,0); weights (x,y) give (0.8x, 0.8y, 0). Rewards (mean of 1 - distance to
+    // (1,0,0) and to (0,1,0)): 0.7/0.7 -> 0.288, 0.7/0.3 -> 0.277, 0.7/0.5 and 0.5/0.7 -> 0.292 (the best; ties: first tried).
+    expect(grid.name).toMatch(/^wmerge \(grid search, best of 9: spec-a\+spec-b w=\[(0\.7,0\.5|0\.5,0\.7)\]\)$/);
+    const hi = 1 - Math.hypot(0.44, 0.4);
+    const lo = 1 - Math.hypot(0.56, 0.6);
+    expect([grid.validation['ta'], grid.validation['tb']].sort()).toEqual([expect.closeTo(lo, 10), expect.closeTo(hi, 10)]);
+    expect(rows.map((r) => r.name)).toEqual(['base', 'spec-a', 'spec-b', grid.name, 'Fully Fine-Tuned (1 seeds)']);
+  });
+});

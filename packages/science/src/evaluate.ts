@@ -1,0 +1,32 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createEvaluators, type Aggregator, type Assembly, type Registry, type TaskResult } from '@lamdagent/core';
+
+/** Scores model folders on a split with a study's own evaluators and aggregator. */
+export interface SplitScorer {
+  scores(modelPath: string, id: string, split: 'validation' | 'test', seed: number): Promise<Record<string, number>>;
+  reward(scores: Record<string, number>, split: 'validation' | 'test'): number;
+}
+
+export async function splitScorer(assembly: Assembly, registry: Registry, signal: AbortSignal = new AbortController().signal): Promise<SplitScorer> {
+  const evaluators = await createEvaluators(registry, assembly.tasks, assembly.evaluators, assembly.factoryContext);
+  const aggregator: Aggregator = await registry.aggregatorFactory(assembly.aggregation.name).create(assembly.aggregation.options, assembly.factoryContext);
+  const outRoot = mkdtempSync(path.join(tmpdir(), 'lamdagent-eval-'));
+  return {
+    async scores(modelPath, id, split, seed) {
+      const out: Record<string, number> = {};
+      for (const task of assembly.tasks) {
+        const ev = evaluators.get(task.evaluator)!;
+        const model = { id, kind: 'models', type: 'model', name: id, value: modelPath, digest: `eval:${id}` };
+        const r = await ev.evaluate(model, task, { signal, split, outDir: path.join(outRoot, id), seed, log: () => undefined });
+        out[task.name] = r.score;
+      }
+      return out;
+    },
+    reward(scores, split) {
+      const results: TaskResult[] = assembly.tasks.filter((t) => scores[t.name] !== undefined).map((t) => ({ task: t.name, metric: t.metric, score: scores[t.name]!, split }));
+      return aggregator.aggregate(results, assembly.tasks.filter((t) => scores[t.name] !== undefined));
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { openStudy, parseConfig, UsageError, type TrialRecord } from '@lamdagent/core';
+import { chainOf, producers, ranked } from './chain.js';
+import { splitScorer, type SplitScorer } from './evaluate.js';
+import { configFingerprint } from './fingerprint.js';
+import { readTable, writeTable, type BenchTable } from './table.js';
+
+export interface ExportOptions {
+  dirs: string[];
+  out: string;
+  /** Score the top K models of each study on the test split when the journal has no test scores (default 3; 0: none). */
+  testTop?: number;
+  log?: (line: string) => void;
+}
+
+export interface ExportSummary {
+  table: BenchTable;
+  added: number;
+  tested: number;
+  studies: number;
+}
+
+const seconds = (t: TrialRecord): number => Math.round(Object.values(t.durations).reduce((a, b) => a + b, 0) * 100) / 100;
+
+/**
+ * `lamdagent bench export DIR... -o table.json`: every action the studies executed (action key → its
+ * chain, per-task validation and test scores, seconds, cost), merged into `out` when it holds a table
+ * of the same world. Studies of different worlds are refused before anything is written.
+ */
+export async function exportTable(opts: ExportOptions): Promise<ExportSummary> {
+  const log = opts.log ?? (() => undefined);
+  if (opts.dirs.length === 0) throw new UsageError('bench export: give at least one study folder');
+  const views = opts.dirs.map((d) => openStudy(d));
+  const byConfig = new Map<string, Awaited<ReturnType<typeof configFingerprint>>>();
+  let fingerprint: string | undefined;
+  let first = '';
+  for (const v of views) {
+    const k = `${v.snapshot.configFile}\n${JSON.stringify({ ...(v.snapshot.config as object), policy: null, seed: null, budget: null })}`;
+    if (!byConfig.has(k)) byConfig.set(k, await configFingerprint(parseConfig(v.snapshot.config, v.snapshot.configFile)));
+    const fp = byConfig.get(k)!.fingerprint;
+    if (fingerprint === undefined) [fingerprint, first] = [fp, v.dir];
+    else if (fp !== fingerprint) throw new UsageError(`${v.dir}: study of another world than ${first} (initial objects, actions or tasks differ); export them into separate tables`);
+  }
+  const out = path.resolve(opts.out);
+  const loaded0 = [...byConfig.values()][0]!;
+  let table: BenchTable;
+  if (existsSync(out)) {
+    table = readTable(out);
+    if (table.fingerprint !== fingerprint) throw new UsageError(`${out}: holds a table of another world; choose another -o`);
+  } else {
+    table = { kind: 'lamdagent-table', version: 1, fingerprint: fingerprint!, config: path.basename(views[0]!.snapshot.configFile), createdAt: new Date().toISOString(), tasks: loaded0.assembly.tasks.map((t) => t.name), entries: {} };
+  }
+  let added = 0;
+  let tested = 0;
+  let scorer: SplitScorer | undefined;
+  for (const v of views) {
+    const byProduced = producers(v.trials);
+    for (const t of v.trials) {
+      if (t.state !== 'complete' || !t.produced || table.entries[t.action.key]) continue;
+      table.entries[t.action.key] = {
+        action: t.action.name,
+        type: t.action.type,
+        inputs: t.action.inputs.map((i) => i.name),
+        chain: chainOf(t, byProduced),
+        validation: t.scores,
+        seconds: seconds(t),
+        costUsd: (t.policy?.usage ?? []).reduce((a, u) => a + u.costUsd, 0),
+        source: { study: v.dir, trial: t.index },
+      };
+      added++;
+    }
+    for (const e of v.journal.evaluations) {
+      const t = v.trials.find((x) => x.index === e.index);
+      const entry = t && table.entries[t.action.key];
+      if (entry && e.split === 'test' && !entry.test) entry.test = e.scores;
+    }
+    for (const t of ranked(v.trials).slice(0, opts.testTop ?? 3)) {
+      const entry = table.entries[t.action.key];
+      if (!entry || entry.test || !t.produced || !existsSync(t.produced.path)) continue;
+      scorer ??= await splitScorer(loaded0.assembly, loaded0.registry);
+      entry.test = await scorer.scores(t.produced.path, t.action.key.slice(0, 12), 'test', 0);
+      tested++;
+      log(`test split of ${entry.chain}: ${JSON.stringify(entry.test)}`);
+    }
+  }
+  writeTable(out, table);
+  return { table, added, tested, studies: views.length };
+}
