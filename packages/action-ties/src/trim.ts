@@ -43,8 +43,9 @@ export class MagnitudeSelector {
   private threshold = 0;
   private remaining = 0;
 
-  constructor(n: number, density: number) {
-    this.k = keepCount(n, density);
+  /** `k` overrides the count of entries kept (default `keepCount(n, density)`). */
+  constructor(n: number, density: number, k?: number) {
+    this.k = k ?? keepCount(n, density);
     this.keepsAll = this.k >= n;
     this.remaining = this.k;
   }
@@ -115,6 +116,25 @@ export class MagnitudeSelector {
     this.threshold = (this.hi << 16) | lo;
     this.remaining = remaining;
     this.low = undefined;
+  }
+
+  /** Like `apply`, but only marks the kept entries: mask[i] = 1 when kept, else 0; the chunk is unchanged. */
+  mark(chunk: Float32Array, mask: Uint8Array): Uint8Array {
+    if (this.keepsAll) return mask.fill(1);
+    const bits = bitsOf(chunk);
+    const threshold = this.threshold;
+    let remaining = this.remaining;
+    for (let i = 0; i < bits.length; i++) {
+      const m = (bits[i] as number) & 0x7fffffff;
+      if (m === threshold) {
+        mask[i] = remaining > 0 ? 1 : 0;
+        if (remaining > 0) remaining--;
+      } else {
+        mask[i] = +(m > threshold);
+      }
+    }
+    this.remaining = remaining;
+    return mask;
   }
 
   /**
