@@ -1,5 +1,6 @@
 import { MergeOptionsError } from '../errors.js';
-import { getMergeMethod, type MergeMethodDef } from './define.js';
+import { type MergeMethodDef } from './define.js';
+import { getMergeMethod } from './define.js';
 import { precisionOf, type WorkDtype } from './precision.js';
 import { deriveSeed } from './rng.js';
 import { checkSettingNames, evaluateParams, type ParamSetting } from './settings.js';
