@@ -19,6 +19,7 @@ import {
 import { serveDashboard, writeReport } from '@lamdagent/dashboard';
 import { costsJson, costsText } from './costs.js';
 import { describeAction, statusJson, statusText, topJson, topText, trialJson } from './format.js';
+import { MERGE_HELP, mergeCommand } from './merge-command.js';
 
 export interface Io {
   out(text: string): void;
@@ -41,6 +42,7 @@ Usage:
   lamdagent validate CONFIG [--json]
   lamdagent plugins [--config CONFIG] [--json]
   lamdagent schema                      print the JSON Schema of the config format
+  lamdagent merge CONFIG OUT_DIR [--dry-run]   merge models as a mergekit YAML config says
 
 A study runs the loop: the policy picks an action (an action type plus one object per slot) from
 everything the object pool allows, an executor runs it, evaluators score the produced model on the
@@ -81,6 +83,7 @@ const COMMAND_HELP: Record<string, string> = {
   validate: `lamdagent validate CONFIG [--json]\n  Check a config against the schema and the installed plugins without running anything.`,
   plugins: `lamdagent plugins [--config CONFIG] [--json]\n  The plugins found (listed in CONFIG's plugins: and installed in the project) and what each provides.`,
   schema: `lamdagent schema\n  Print the JSON Schema of the native config format (for editor completion).`,
+  merge: MERGE_HELP,
 };
 
 type ArgOptions = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
@@ -297,6 +300,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       else for (const p of all) io.out(`${p.name} ${p.version}  [${p.source}] ${p.from}\n${entries.filter((e) => e.plugin === p.name).map((e) => `    ${e.kind} ${e.name}${e.description ? `: ${e.description}` : ''}`).join('\n')}`);
       return 0;
     }
+    case 'merge':
+      return mergeCommand(rest, { ...io, tty: process.stderr.isTTY === true });
     case 'schema':
       io.out(JSON.stringify(studyConfigJsonSchema(), null, 2));
       return 0;
