@@ -118,13 +118,19 @@ export class MagnitudeSelector {
     this.low = undefined;
   }
 
-  /** Like `apply`, but only marks the kept entries: mask[i] = 1 when kept, else 0; the chunk is unchanged. */
-  mark(chunk: Float32Array, mask: Uint8Array): Uint8Array {
+  /**
+   * Like `apply`, but only marks the kept entries: mask[i] = 1 when kept, else 0; the chunk is unchanged.
+   * `preferHigh`: among entries equal to the threshold, keep the highest indices (a stable ascending
+   * sort's top end) instead of the lowest. One whole array only.
+   */
+  mark(chunk: Float32Array, mask: Uint8Array, preferHigh = false): Uint8Array {
     if (this.keepsAll) return mask.fill(1);
     const bits = bitsOf(chunk);
     const threshold = this.threshold;
     let remaining = this.remaining;
-    for (let i = 0; i < bits.length; i++) {
+    const n = bits.length;
+    for (let k = 0; k < n; k++) {
+      const i = preferHigh ? n - 1 - k : k;
       const m = (bits[i] as number) & 0x7fffffff;
       if (m === threshold) {
         mask[i] = remaining > 0 ? 1 : 0;

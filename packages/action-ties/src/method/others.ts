@@ -1,5 +1,6 @@
 import { MergeOptionsError } from '../errors.js';
 import { defineMergeMethod, type TensorMergeArgs } from './define.js';
+import type { Precision } from './precision.js';
 
 /**
  * mergekit's linear, slerp, nuslerp, model_stock and passthrough methods. `linear` follows mergekit's
@@ -22,32 +23,27 @@ export const linear = defineMergeMethod({
   params: { normalize: { kind: 'boolean', default: true, description: 'divide by the sum of the weights' } },
   modelParams: { weight: { kind: 'number', required: true, description: 'the model\'s weight' } },
   wholeTensor: false,
+  /** mergekit 0.1.5: float32 accumulation (addcmul_, a fused multiply-add) of w_i * x_i, divided by the float32 sum of the weights, rounded once to the working dtype. */
   merge(args: TensorMergeArgs) {
     const { models, out, precision: p } = args;
-    const weights = args.modelParams.map((mp) => p.scalar(mp.weight as number));
+    const weights = args.modelParams.map((mp) => Math.fround(mp.weight as number));
     let divisor = 1;
     if (args.params.normalize === true) {
       const s = new Float32Array(1);
       for (const w of weights) s[0] = (s[0] as number) + w;
-      divisor = p.scalar(s[0] as number);
+      divisor = s[0] as number;
       if (divisor === 0) throw new MergeOptionsError(`linear with normalize: the weights sum to 0 (${weights.join(', ')})`);
     }
-    models.forEach((m, i) => {
-      const w = weights[i] as number;
-      for (let j = 0; j < m.length; j++) m[j] = (m[j] as number) * w;
-      p.round(m);
-    });
-    const acc = out;
-    if (acc !== models[0]) acc.set(models[0] as Float32Array);
+    const first = models[0] as Float32Array;
+    const w0 = weights[0] as number;
+    for (let j = 0; j < out.length; j++) out[j] = Math.fround((first[j] as number) * w0);
     for (let i = 1; i < models.length; i++) {
       const m = models[i] as Float32Array;
-      for (let j = 0; j < acc.length; j++) acc[j] = (acc[j] as number) + (m[j] as number);
+      const w = weights[i] as number;
+      for (let j = 0; j < out.length; j++) out[j] = (out[j] as number) + (m[j] as number) * w; // fused, as torch's vectorized addcmul_
     }
-    p.round(acc);
-    if (divisor !== 1) {
-      for (let j = 0; j < acc.length; j++) acc[j] = (acc[j] as number) / divisor;
-      p.round(acc);
-    }
+    if (divisor !== 1) for (let j = 0; j < out.length; j++) out[j] = (out[j] as number) / divisor;
+    p.round(out);
   },
 });
 
@@ -86,13 +82,33 @@ export const slerp = defineMergeMethod({
 });
 
 /** Vectors of a tensor for nuslerp/model_stock: [count, length, stride between entries, start(k)]. */
-function vectors(shape: readonly number[], n: number, mode: 'flat' | 'rows' | 'columns'): { count: number; len: number; stride: number; start: (k: number) => number } {
+interface Vectors {
+  count: number;
+  len: number;
+  stride: number;
+  start: (k: number) => number;
+}
+
+function vectors(shape: readonly number[], n: number, mode: 'flat' | 'rows' | 'columns'): Vectors {
   const last = shape.length >= 1 ? (shape[shape.length - 1] as number) : n;
   if (mode === 'flat' || shape.length < 2) return { count: 1, len: n, stride: 1, start: () => 0 };
   if (mode === 'rows') return { count: n / last, len: last, stride: 1, start: (k) => k * last };
   // columns: vectors along dim 0 of [rows, rest]
   const rest = n / (shape[0] as number);
   return { count: rest, len: shape[0] as number, stride: rest, start: (k) => k };
+}
+
+/** torch.norm of a vector in the working precision: float32 accumulation (float64 here), rounded. */
+function norm(p: Precision, a: Float32Array, v: Vectors, k: number): number {
+  const s = v.start(k);
+  return p.scalar(Math.sqrt(Math.fround(dot(a, a, s, v.len, v.stride))));
+}
+
+/** Σ q(a_i * b_i) over a vector, accumulated in float64, rounded to float32 then the working dtype. */
+function dotQ(p: Precision, a: Float32Array, b: Float32Array, v: Vectors, k: number): number {
+  let sum = 0;
+  for (let m = 0, i = v.start(k); m < v.len; m++, i += v.stride) sum += p.scalar((a[i] as number) * (b[i] as number));
+  return p.scalar(Math.fround(sum));
 }
 
 export const nuslerp = defineMergeMethod({
@@ -106,7 +122,10 @@ export const nuslerp = defineMergeMethod({
   },
   modelParams: { weight: { kind: 'number', required: true, description: 'the model\'s weight' } },
   wholeTensor: true,
+  /** mergekit 0.1.5's nuslerp, each torch step rounded to the working dtype. */
   merge(args) {
+    const p = args.precision;
+    const q = p.scalar;
     const [a, b] = args.models as [Float32Array, Float32Array];
     const base = args.base;
     const w = args.modelParams.map((mp) => mp.weight as number);
@@ -117,34 +136,39 @@ export const nuslerp = defineMergeMethod({
         a[j] = (a[j] as number) - (base[j] as number);
         b[j] = (b[j] as number) - (base[j] as number);
       }
-      args.precision.round(a);
-      args.precision.round(b);
+      p.round(a);
+      p.round(b);
     }
     const mode = args.params.nuslerp_flatten === true ? 'flat' : args.params.nuslerp_row_wise === true ? 'columns' : 'rows';
     const v = vectors(args.shape, a.length, mode);
-    const out = args.out;
+    const out = new Float32Array(a.length);
+    const au = new Float32Array(a.length);
+    const bu = new Float32Array(a.length);
+    const eps = q(1e-7);
+    const t0 = Math.fround(1 - t);
+    const t1 = Math.fround(t);
     for (let k = 0; k < v.count; k++) {
       const s = v.start(k);
-      const na = Math.max(Math.sqrt(dot(a, a, s, v.len, v.stride)), 1e-7);
-      const nb = Math.max(Math.sqrt(dot(b, b, s, v.len, v.stride)), 1e-7);
-      const cos = Math.min(1, Math.max(-1, dot(a, b, s, v.len, v.stride) / (na * nb)));
-      const theta = Math.acos(cos);
-      const sin = Math.sin(theta);
-      let ca: number;
-      let cb: number;
-      if (Math.abs(sin) < 1e-8) {
-        ca = 1 - t;
-        cb = t;
-      } else {
-        ca = Math.sin((1 - t) * theta) / sin;
-        cb = Math.sin(t * theta) / sin;
-      }
+      const na = Math.max(norm(p, a, v, k), eps);
+      const nb = Math.max(norm(p, b, v, k), eps);
       for (let m = 0, i = s; m < v.len; m++, i += v.stride) {
-        const r = (a[i] as number) * ca + (b[i] as number) * cb;
-        out[i] = base ? (base[i] as number) + Math.fround(r) : r;
+        au[i] = q((a[i] as number) / na);
+        bu[i] = q((b[i] as number) / nb);
       }
+      const cos = Math.min(1, Math.max(-1, dotQ(p, au, bu, v, k)));
+      const colinear = q(1 - q(cos * cos)) <= 1e-16;
+      if (colinear) {
+        for (let m = 0, i = s; m < v.len; m++, i += v.stride) out[i] = q(q(t0 * (a[i] as number)) + q(t1 * (b[i] as number)));
+        continue;
+      }
+      const theta = q(Math.acos(cos));
+      const sin = q(Math.sin(theta));
+      const c0 = q(Math.sin(q(t0 * theta)));
+      const c1 = q(Math.sin(q(t1 * theta)));
+      for (let m = 0, i = s; m < v.len; m++, i += v.stride) out[i] = q(q(q(c0 * (a[i] as number)) + q(c1 * (b[i] as number))) / sin);
     }
-    args.precision.round(out);
+    if (base) for (let j = 0; j < out.length; j++) args.out[j] = q((base[j] as number) + (out[j] as number));
+    else args.out.set(out);
   },
 });
 
@@ -157,40 +181,44 @@ export const modelStock = defineMergeMethod({
   modelParams: {},
   slots: [{ kind: 'base' }, { kind: 'models' }],
   wholeTensor: true,
+  /** mergekit 0.1.5's model_stock, each torch step rounded to the working dtype; a singular denominator keeps the base. */
   merge(args) {
+    const p = args.precision;
+    const q = p.scalar;
     const w0 = args.base as Float32Array;
     const ws = args.models;
     const N = ws.length;
     const n = w0.length;
     const v = vectors(args.shape, n, args.params.filter_wise === true ? 'rows' : 'flat');
-    const out = args.out;
     const offsets = ws.map((w) => {
       const o = new Float32Array(n);
       for (let j = 0; j < n; j++) o[j] = (w[j] as number) - (w0[j] as number);
-      return args.precision.round(o);
+      return p.round(o);
     });
+    // average = (((w1 + w2) + w3) ...) / N, each step in the working dtype
+    const avg = Float32Array.from(ws[0] as Float32Array);
+    for (let i = 1; i < N; i++) {
+      const w = ws[i] as Float32Array;
+      for (let j = 0; j < n; j++) avg[j] = q((avg[j] as number) + (w[j] as number));
+    }
+    for (let j = 0; j < n; j++) avg[j] = q((avg[j] as number) / N);
+    const out = args.out;
     for (let k = 0; k < v.count; k++) {
-      const s = v.start(k);
-      let cosSum = 0;
-      let pairs = 0;
+      const cos: number[] = [];
       for (let i = 0; i < N; i++) {
         for (let j = i + 1; j < N; j++) {
           const oi = offsets[i] as Float32Array;
           const oj = offsets[j] as Float32Array;
-          const norm = Math.sqrt(dot(oi, oi, s, v.len)) * Math.sqrt(dot(oj, oj, s, v.len));
-          cosSum += Math.min(1, Math.max(-1, dot(oi, oj, s, v.len) / Math.max(norm, 1e-6)));
-          pairs++;
+          const np = q(norm(p, oi, v, k) * norm(p, oj, v, k));
+          cos.push(Math.min(1, Math.max(-1, q(dotQ(p, oi, oj, v, k) / Math.max(np, q(1e-6))))));
         }
       }
-      const cos = cosSum / pairs;
-      const t = (N * cos) / (1 + (N - 1) * cos);
-      for (let m = 0, i = s; m < v.len; m++, i++) {
-        let avg = 0;
-        for (const w of ws) avg += w[i] as number;
-        out[i] = t * (avg / N) + (1 - t) * (w0[i] as number);
-      }
+      const c = q(Math.fround(cos.reduce((x, y) => x + y, 0)) / cos.length);
+      const denominator = q(1 + q((N - 1) * c));
+      const t = Math.abs(denominator) < 1e-6 ? 0 : q(q(N * c) / denominator);
+      const u = q(1 - t);
+      for (let m = 0, i = v.start(k); m < v.len; m++, i++) out[i] = q(q(t * (avg[i] as number)) + q(u * (w0[i] as number)));
     }
-    args.precision.round(out);
   },
 });
 

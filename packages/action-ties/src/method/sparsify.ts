@@ -64,34 +64,27 @@ export function sparsifyInPlace(delta: Float32Array, method: SparsifyMethod, o: 
 }
 
 /**
- * Breadcrumbs: drop the `gamma` fraction of largest magnitudes and the smallest ones so that
- * `floor(density * n)` remain (fewer large ones are dropped when both do not fit). Where
- * `floor(gamma * n)` is 0 no large entry is dropped (mergekit's slice `[n_bot:-0]` would keep nothing).
+ * Breadcrumbs (mergekit 0.1.5's magnitude_outliers): with the magnitudes in ascending order (a stable
+ * sort: ties by index), keep positions [n_bot, n_bot + floor(density * n)) where
+ * n_bot = max(0, n - floor(density * n) - floor(gamma * n)): the smallest entries and the largest
+ * (about gamma * n of them) are dropped, exactly floor(density * n) are kept.
  */
 export function magnitudeOutliers(delta: Float32Array, density: number, gamma: number): Float32Array {
   const n = delta.length;
   const target = Math.floor(density * n);
-  let top = Math.floor(gamma * n);
-  let bottom = n - target - top;
-  if (bottom < 0) {
-    top += bottom;
-    bottom = 0;
-  }
-  const keep = new Uint8Array(n);
-  const upper = new MagnitudeSelector(n, 1, n - bottom);
-  upper.observeHigh(delta);
-  upper.finishHigh();
-  upper.observeLow(delta);
-  upper.finishLow();
-  upper.mark(delta, keep);
+  const bottom = Math.max(0, n - target - Math.floor(gamma * n));
+  const top = n - bottom - target; // dropped from the large end
+  const select = (k: number): Uint8Array => {
+    const s = new MagnitudeSelector(n, 1, k);
+    s.observeHigh(delta);
+    s.finishHigh();
+    s.observeLow(delta);
+    s.finishLow();
+    return s.mark(delta, new Uint8Array(n), true);
+  };
+  const keep = select(n - bottom);
   if (top > 0) {
-    const drop = new Uint8Array(n);
-    const outliers = new MagnitudeSelector(n, 1, top);
-    outliers.observeHigh(delta);
-    outliers.finishHigh();
-    outliers.observeLow(delta);
-    outliers.finishLow();
-    outliers.mark(delta, drop);
+    const drop = select(top);
     for (let i = 0; i < n; i++) if (drop[i]) keep[i] = 0;
   }
   for (let i = 0; i < n; i++) if (!keep[i]) delta[i] = 0;
