@@ -1,6 +1,7 @@
 """Writes tiny Llama checkpoints and runs mergekit on YAML configs, for the equality tests.
 
 usage: python mergekit_cases.py make DIR          -> writes DIR/{base,a,b,c} (bf16 safetensors + config.json)
+       python mergekit_cases.py merge-many JOBS.json  -> [[config, out, stable], ...] in one process
        python mergekit_cases.py merge CONFIG OUT [--stable]  -> runs mergekit on CPU; --stable: stable
                                                      sorts in sparsification (ties keep the lowest index)
 """
@@ -92,5 +93,10 @@ def merge(config_path, out, stable=False):
 if __name__ == "__main__":
     if sys.argv[1] == "make":
         make(sys.argv[2])
+    elif sys.argv[1] == "merge-many":
+        # JSON list of [config, out, stable]: one process, one torch import
+        with open(sys.argv[2]) as f:
+            for config, out, stable in json.load(f):
+                merge(config, out, stable=stable)
     else:
         merge(sys.argv[2], sys.argv[3], stable="--stable" in sys.argv)
