@@ -24,21 +24,41 @@ export interface ComputeJob {
   seed: number;
 }
 
-/** Decodes to float32 in the working precision, cutting a larger matrix to the output's rows. */
-function load(t: RawTensor, shape: readonly number[], work: WorkDtype, name: string): Float32Array {
-  let values = decodeToFloat32(t.bytes, t.dtype, name);
-  if (t.dtype === 'F32') values = values.slice(); // a view of the input bytes: copy before writing into it
+/**
+ * Scratch float32 arrays reused from tensor to tensor (a worker merges one tensor at a time): fresh
+ * multi-megabyte buffers per tensor would keep the garbage collector busy.
+ */
+const scratch: Float32Array[] = [];
+function scratchArray(slot: number, n: number): Float32Array {
+  let a = scratch[slot];
+  if (!a || a.length < n) {
+    a = new Float32Array(Math.max(n, Math.ceil((a?.length ?? 0) * 1.25)));
+    scratch[slot] = a;
+  }
+  return a.subarray(0, n);
+}
+
+/** Decodes into scratch `slot` in the working precision, cutting a larger matrix to the output's rows. */
+function load(t: RawTensor, shape: readonly number[], work: WorkDtype, name: string, slot: number): Float32Array {
   const n = shape.reduce((a, b) => a * b, 1);
-  if (values.length !== n) values = values.slice(0, n); // a larger vocabulary: the first rows (same row length)
+  const out = scratchArray(slot, n);
+  if (t.dtype === 'BF16' && t.bytes.byteOffset % 2 === 0) {
+    const src = new Uint16Array(t.bytes.buffer, t.bytes.byteOffset, n);
+    const bits = new Uint32Array(out.buffer, out.byteOffset, n);
+    for (let i = 0; i < n; i++) bits[i] = (src[i] as number) << 16;
+  } else {
+    const values = decodeToFloat32(t.bytes, t.dtype, name);
+    out.set(values.length === n ? values : values.subarray(0, n)); // a larger vocabulary: the first rows
+  }
   const exact = t.dtype === work || (work === 'F32' && (t.dtype === 'BF16' || t.dtype === 'F16'));
-  return exact ? values : precisionOf(work).round(values);
+  return exact ? out : precisionOf(work).round(out);
 }
 
 /** Merges one tensor and returns its encoded bytes. */
 export function computeTensor(job: ComputeJob): Uint8Array {
   const def = getMergeMethod(job.method);
-  const base = job.base ? load(job.base, job.shape, job.work, job.name) : null;
-  const models = job.models.map((m) => load(m, job.shape, job.work, job.name));
+  const base = job.base ? load(job.base, job.shape, job.work, job.name, 0) : null;
+  const models = job.models.map((m, i) => load(m, job.shape, job.work, job.name, i + 1));
   const out = base ?? (models[0] as Float32Array);
   def.merge({
     name: job.name,

@@ -1,6 +1,8 @@
 import { MergeOptionsError } from '../errors.js';
 import { defineMergeMethod, type MergeMethodDef, type ParamDef, type SlotLayoutEntry, type TensorMergeArgs } from './define.js';
+import type { Precision } from './precision.js';
 import { deriveSeed } from './rng.js';
+import { MagnitudeSelector } from '../trim.js';
 import { sparsifyInPlace, type SparsifyMethod } from './sparsify.js';
 
 /**
@@ -25,16 +27,36 @@ const GLOBAL = (normalize: boolean, rescale: boolean): Record<string, ParamDef> 
 
 const BLOCK = 4096;
 
+/** Rounds entries [0, len) of a scratch block to the working dtype, without allocating. */
+function roundBlock(p: Precision, block: Float32Array, bits: Uint32Array, len: number): void {
+  if (p.dtype === 'F32') return;
+  if (p.dtype === 'F16') {
+    p.round(block.subarray(0, len));
+    return;
+  }
+  for (let j = 0; j < len; j++) {
+    const u = bits[j] as number;
+    // round to nearest even; infinities stay, NaN stays NaN (its payload may carry into the exponent: still NaN)
+    bits[j] = (u & 0x7f800000) === 0x7f800000 ? u & 0xffff0000 | ((u & 0x7fffff) !== 0 ? 0x400000 : 0) : (u + 0x7fff + ((u >>> 16) & 1)) & 0xffff0000;
+  }
+}
+
+/**
+ * Sign consensus and mixing, block by block so the scratch stays in cache, branch-free in the inner
+ * loops (random signs would defeat branch prediction), allocating nothing per block.
+ */
 function combine(args: TensorMergeArgs, consensus: boolean, weights: readonly number[]): void {
   const { base, models: deltas, out, precision: p } = args;
-  const q = p.round;
   const normalize = args.params.normalize === true;
   const lambda = Math.fround(args.params.lambda as number);
   const n = out.length;
   const b = base as Float32Array;
   const mixed = new Float32Array(BLOCK);
+  const mixedBits = new Uint32Array(mixed.buffer);
   const divisor = new Float32Array(BLOCK);
+  const divisorBits = new Uint32Array(divisor.buffer);
   const sum = new Float32Array(BLOCK);
+  const outBits = new Uint32Array(out.buffer, out.byteOffset, out.length);
   let constDivisor = 1;
   if (!consensus) {
     const s = new Float32Array(1);
@@ -42,45 +64,93 @@ function combine(args: TensorMergeArgs, consensus: boolean, weights: readonly nu
     constDivisor = p.scalar(s[0] as number);
     if (Math.abs(constDivisor) < 1e-8) constDivisor = 1;
   }
+  const count = deltas.length;
   for (let start = 0; start < n; start += BLOCK) {
     const len = Math.min(BLOCK, n - start);
-    const mx = len === BLOCK ? mixed : mixed.subarray(0, len);
-    const dv = len === BLOCK ? divisor : divisor.subarray(0, len);
-    mx.fill(0);
-    if (consensus) {
-      sum.fill(0);
-      for (const d of deltas) for (let j = 0; j < len; j++) sum[j] = (sum[j] as number) + (d[start + j] as number);
-      dv.fill(0);
-      for (let i = 0; i < deltas.length; i++) {
+    if (consensus && count === 2) {
+      // the same steps for two models, fused into one loop
+      const d0 = deltas[0] as Float32Array;
+      const d1 = deltas[1] as Float32Array;
+      const w0 = weights[0] as number;
+      const w1 = weights[1] as number;
+      for (let j = 0; j < len; j++) {
+        const x0 = d0[start + j] as number;
+        const x1 = d1[start + j] as number;
+        const e = 2 * +(Math.fround(x0 + x1) >= 0) - 1;
+        const a0 = +(x0 * e > 0);
+        const a1 = +(x1 * e > 0);
+        mixed[j] = a0 * x0 + a1 * x1; // one float32 rounding, as the sequential float32 sum from 0
+        divisor[j] = a0 * w0 + a1 * w1;
+      }
+      roundBlock(p, divisor, divisorBits, len);
+      for (let j = 0; j < len; j++) {
+        const v = divisor[j] as number;
+        divisor[j] = v + +(v === 0);
+      }
+    } else if (consensus) {
+      // elected sign: + where the float32 sum (in model order) is >= 0, else - (NaN elects -)
+      const d0 = deltas[0] as Float32Array;
+      for (let j = 0; j < len; j++) sum[j] = d0[start + j] as number;
+      for (let i = 1; i < count; i++) {
+        const d = deltas[i] as Float32Array;
+        for (let j = 0; j < len; j++) sum[j] = (sum[j] as number) + (d[start + j] as number);
+      }
+      for (let j = 0; j < len; j++) {
+        sum[j] = 2 * +((sum[j] as number) >= 0) - 1;
+        mixed[j] = 0;
+        divisor[j] = 0;
+      }
+      // agreeing entries (a zero entry agrees with neither sign) and their weights
+      for (let i = 0; i < count; i++) {
         const d = deltas[i] as Float32Array;
         const w = weights[i] as number;
         for (let j = 0; j < len; j++) {
           const x = d[start + j] as number;
-          // elected sign: + where the sum is >= 0 (NaN elects -); a zero entry agrees with neither
-          const e = (sum[j] as number) >= 0 ? 1 : -1;
-          const agree = +(x * e > 0);
-          mx[j] = (mx[j] as number) + (agree ? x : 0);
-          dv[j] = (dv[j] as number) + agree * w;
+          const agree = +(x * (sum[j] as number) > 0);
+          mixed[j] = (mixed[j] as number) + agree * x;
+          divisor[j] = (divisor[j] as number) + agree * w;
         }
       }
-      q(dv);
-      for (let j = 0; j < len; j++) if (dv[j] === 0) dv[j] = 1;
+      roundBlock(p, divisor, divisorBits, len);
+      for (let j = 0; j < len; j++) {
+        const v = divisor[j] as number;
+        divisor[j] = v + +(v === 0); // a divisor of 0 becomes 1
+      }
     } else {
-      for (const d of deltas) for (let j = 0; j < len; j++) mx[j] = (mx[j] as number) + (d[start + j] as number);
+      const d0 = deltas[0] as Float32Array;
+      for (let j = 0; j < len; j++) mixed[j] = d0[start + j] as number;
+      for (let i = 1; i < count; i++) {
+        const d = deltas[i] as Float32Array;
+        for (let j = 0; j < len; j++) mixed[j] = (mixed[j] as number) + (d[start + j] as number);
+      }
     }
-    q(mx);
+    roundBlock(p, mixed, mixedBits, len);
     if (normalize) {
-      if (consensus) for (let j = 0; j < len; j++) mx[j] = (mx[j] as number) / (dv[j] as number);
-      else for (let j = 0; j < len; j++) mx[j] = (mx[j] as number) / constDivisor;
-      q(mx);
+      if (consensus) for (let j = 0; j < len; j++) mixed[j] = (mixed[j] as number) / (divisor[j] as number);
+      else for (let j = 0; j < len; j++) mixed[j] = (mixed[j] as number) / constDivisor;
+      roundBlock(p, mixed, mixedBits, len);
     }
     if (lambda !== 1) {
-      for (let j = 0; j < len; j++) mx[j] = (mx[j] as number) * lambda;
-      q(mx);
+      for (let j = 0; j < len; j++) mixed[j] = (mixed[j] as number) * lambda;
+      roundBlock(p, mixed, mixedBits, len);
     }
-    const o = out.subarray(start, start + len);
-    for (let j = 0; j < len; j++) o[j] = (b[start + j] as number) + (mx[j] as number);
-    q(o);
+    for (let j = 0; j < len; j++) out[start + j] = (b[start + j] as number) + (mixed[j] as number);
+    roundBlock(p, out.subarray(start, start + len), outBits.subarray(start, start + len), len);
+  }
+}
+
+/** m = q(m - base) in one pass. */
+function subtractRound(m: Float32Array, base: Float32Array, p: Precision): void {
+  if (p.dtype !== 'BF16') {
+    for (let j = 0; j < m.length; j++) m[j] = (m[j] as number) - (base[j] as number);
+    p.round(m);
+    return;
+  }
+  const bits = new Uint32Array(m.buffer, m.byteOffset, m.length);
+  for (let j = 0; j < m.length; j++) {
+    m[j] = (m[j] as number) - (base[j] as number);
+    const u = bits[j] as number;
+    bits[j] = (u & 0x7f800000) === 0x7f800000 ? u & 0xffff0000 | ((u & 0x7fffff) !== 0 ? 0x400000 : 0) : (u + 0x7fff + ((u >>> 16) & 1)) & 0xffff0000;
   }
 }
 
@@ -119,21 +189,31 @@ function defineGta(o: GtaOptions): MergeMethodDef {
       const q = p.round;
       const weights = args.modelParams.map((mp) => p.scalar(mp.weight as number));
       models.forEach((m, i) => {
-        for (let j = 0; j < m.length; j++) m[j] = (m[j] as number) - (base[j] as number);
-        q(m);
+        subtractRound(m, base, p);
         const mp = args.modelParams[i] ?? {};
+        const w = weights[i] as number;
+        const rescale = args.params.rescale === true;
+        if (o.sparsify === 'magnitude' && !rescale) {
+          // TIES trim and weighting fused: radix select, then keep-and-scale in one pass
+          const selector = new MagnitudeSelector(m.length, mp.density as number);
+          selector.observeHigh(m);
+          selector.finishHigh();
+          selector.observeLow(m);
+          selector.finishLow();
+          q(selector.apply(m, w));
+          return;
+        }
         if (o.sparsify) {
           sparsifyInPlace(m, o.sparsify, {
             density: mp.density as number,
             gamma: mp.gamma as number | undefined,
             epsilon: mp.epsilon as number | undefined,
-            rescale: args.params.rescale === true,
+            rescale,
             precision: p,
             seed: deriveSeed(args.seed, i),
             shape: args.shape,
           });
         }
-        const w = weights[i] as number;
         for (let j = 0; j < m.length; j++) m[j] = (m[j] as number) * w;
         q(m);
       });
