@@ -1,7 +1,9 @@
 import { decodeToFloat32, encodeFromFloat32, type Dtype } from '@lamdagent/safetensors';
 import { getMergeMethod, type ParamValue } from '../method/index.js';
 import { precisionOf, type WorkDtype } from '../method/precision.js';
+import { blockedGta } from '../method/gta.js';
 import { deriveSeed } from '../method/rng.js';
+import { mergeBf16Blocked } from './blocked.js';
 
 /** One input tensor's raw bytes, as stored. */
 export interface RawTensor {
@@ -54,8 +56,19 @@ function load(t: RawTensor, shape: readonly number[], work: WorkDtype, name: str
   return exact ? out : precisionOf(work).round(out);
 }
 
+/** True when the blocked bf16 kernel applies: TIES / task arithmetic, all bf16, same shapes, no rescale. */
+function blockedPlan(job: ComputeJob): { consensus: boolean; trim: boolean } | undefined {
+  const kind = blockedGta(job.method);
+  if (!kind || !job.base || job.work !== 'BF16' || job.dtype !== 'BF16' || job.params.rescale === true) return undefined;
+  const n = job.shape.reduce((a, b) => a * b, 1);
+  const ok = (t: RawTensor): boolean => t.dtype === 'BF16' && t.bytes.byteLength === 2 * n && t.bytes.byteOffset % 2 === 0;
+  return ok(job.base) && job.models.every(ok) ? kind : undefined;
+}
+
 /** Merges one tensor and returns its encoded bytes. */
 export function computeTensor(job: ComputeJob): Uint8Array {
+  const blocked = blockedPlan(job);
+  if (blocked) return mergeBf16Blocked(job, blocked.consensus, blocked.trim);
   const def = getMergeMethod(job.method);
   const base = job.base ? load(job.base, job.shape, job.work, job.name, 0) : null;
   const models = job.models.map((m, i) => load(m, job.shape, job.work, job.name, i + 1));

@@ -10,6 +10,9 @@ import { planMerge, type MergePlan, type PlannedTensor, type SourceRef } from '.
 import { ComputePool, defaultThreads } from './pool.js';
 import type { MergeRequest } from './request.js';
 
+/** Default read-ahead budget: bounds peak memory to about one large tensor's inputs plus this. */
+export const DEFAULT_INFLIGHT_BYTES = 256e6;
+
 export interface RunMergeProgress {
   tensor: string;
   done: number;
@@ -31,6 +34,8 @@ export interface RunMergeOptions {
   maxShardBytes?: number;
   /** Worker threads merging tensors (default: one per core; 0: the main thread). */
   threads?: number;
+  /** Input bytes read ahead while earlier tensors merge (default 256 MB; one tensor is always allowed). */
+  inflightBytes?: number;
   /** Copy config, tokenizer and other non-weight files (default true). */
   copyFiles?: boolean;
   signal?: AbortSignal;
@@ -208,9 +213,19 @@ async function writeAll(
   const ahead = Math.max(2, pool.threads + 1);
   const inflight: (Promise<Uint8Array> | undefined)[] = [];
   let started = 0;
+  // Input bytes of the tensors in flight: a new tensor starts while under the budget (or when none is in flight).
+  const inputSize = (t: PlannedTensor): number => [t.base, ...t.models].reduce((s, r) => s + (r ? (open.get(r.path) as Checkpoint).info(r.name).byteLength : 0), 0);
+  const budget = options.inflightBytes ?? DEFAULT_INFLIGHT_BYTES;
+  let inflightBytes = 0;
   const startUpTo = (limit: number): void => {
     for (; started < Math.min(limit, items.length); started++) {
-      const p = produce(items[started] as PlannedTensor, plan, open, pool, seed);
+      const t = items[started] as PlannedTensor;
+      const size = inputSize(t);
+      if (started > done && inflightBytes + size > budget) break;
+      inflightBytes += size;
+      const p = produce(t, plan, open, pool, seed).finally(() => {
+        inflightBytes -= size;
+      });
       p.catch(() => undefined); // awaited in order below; a later failure must not go unhandled meanwhile
       inflight[started] = p;
     }

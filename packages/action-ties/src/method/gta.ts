@@ -45,7 +45,7 @@ function roundBlock(p: Precision, block: Float32Array, bits: Uint32Array, len: n
  * Sign consensus and mixing, block by block so the scratch stays in cache, branch-free in the inner
  * loops (random signs would defeat branch prediction), allocating nothing per block.
  */
-function combine(args: TensorMergeArgs, consensus: boolean, weights: readonly number[]): void {
+export function combine(args: TensorMergeArgs, consensus: boolean, weights: readonly number[]): void {
   const { base, models: deltas, out, precision: p } = args;
   const normalize = args.params.normalize === true;
   const lambda = Math.fround(args.params.lambda as number);
@@ -140,7 +140,7 @@ function combine(args: TensorMergeArgs, consensus: boolean, weights: readonly nu
 }
 
 /** m = q(m - base) in one pass. */
-function subtractRound(m: Float32Array, base: Float32Array, p: Precision): void {
+export function subtractRound(m: Float32Array, base: Float32Array, p: Precision): void {
   if (p.dtype !== 'BF16') {
     for (let j = 0; j < m.length; j++) m[j] = (m[j] as number) - (base[j] as number);
     p.round(m);
@@ -312,3 +312,14 @@ export const dellaLinear = defineGta({
   rescale: true,
   slots: TIES_SLOTS,
 });
+
+/**
+ * Methods whose per-tensor work can be streamed in blocks by the engine (bit-identical to the whole
+ * tensor): the trim statistics are gathered block by block with `MagnitudeSelector`, then trim,
+ * weighting and consensus run block by block in index order.
+ */
+export function blockedGta(method: string): { consensus: boolean; trim: boolean } | undefined {
+  if (method === 'ties' || method === 'ties_merging') return { consensus: true, trim: true };
+  if (method === 'task_arithmetic') return { consensus: false, trim: false };
+  return undefined;
+}
