@@ -45,7 +45,8 @@ export function mergeMethodActionType(def: MergeMethodDef): ActionTypeDefinition
       const min = def.models.min === 1 && def.models.max !== 1 ? 2 : def.models.min;
       return { name: 'models', type: 'model', repeat: { min, ...(def.models.max !== undefined ? { max: def.models.max } : {}) }, description: 'the models to merge' };
     }
-    if (s.kind === 'modelParam' && s.shape === 'array') return { name: s.slot, type: 'json', description: `an array of numbers: ${s.param} of each model, in order` };
+    // one value per model position: the core keeps the models in the order chosen (`perPosition`)
+    if (s.kind === 'modelParam' && s.shape === 'array') return { name: s.slot, type: 'json', perPosition: 'models', description: `an array of numbers, one ${s.param} per model, in the order of the models` };
     if (s.kind === 'modelParam') return { name: s.slot, type: 'number', description: `${s.param} of every model: ${def.modelParams[s.param]?.description ?? ''}` };
     return { name: s.slot, type: 'number', description: def.params[s.param]?.description ?? s.param };
   });

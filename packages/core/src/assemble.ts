@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { ActionBinding } from './action-type.js';
+import type { ActionBinding, WeightedGroup } from './action-type.js';
 import type { Aggregator } from './aggregator.js';
 import type { LoadedConfig } from './config-load.js';
 import { zodIssues } from './config-load.js';
@@ -53,6 +53,7 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
 
   // Action bindings: resolve types, expand repeated slots, infer object types of the kinds they use.
   const bindings: ActionBinding[] = [];
+  const perPositionChecks: { where: string; kind: string; slot: string; times: number; of: string }[] = [];
   for (const [name, raw] of Object.entries(cfg.actions)) {
     const where = `actions.${name}`;
     const a = Array.isArray(raw) ? { slots: raw } : raw;
@@ -121,11 +122,26 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
         else if (new Set(g.map((p) => kinds[p])).size !== 1) issues.push({ path: `${where}.unordered[${gi}]`, message: 'an unordered group must use one object list' });
         else unordered.push([...g].sort((x, y) => x - y));
       });
-    } else if (rep >= 0 && !def.slots[rep]!.repeat!.ordered) {
+    }
+    // A slot carrying one value per position of the repeated slot (merge weights) keeps that slot's
+    // positions in the order chosen: distinct, but not interchangeable.
+    const weighted: WeightedGroup[] = [];
+    const perPositionSlot = rep >= 0 ? def.slots.findIndex((s) => s.perPosition === def.slots[rep]!.name) : -1;
+    const repeatedGroups = (): number[][] => {
       const positions = slotNames.map((s, i) => (s === def.slots[rep]!.name ? i : -1)).filter((i) => i >= 0);
       const groups = new Map<string, number[]>();
       for (const p of positions) groups.set(kinds[p]!, [...(groups.get(kinds[p]!) ?? []), p]);
-      unordered = [...groups.values()].filter((g) => g.length > 1);
+      return [...groups.values()].filter((g) => g.length > 1);
+    };
+    if (perPositionSlot >= 0) {
+      const paramsAt = slotNames.indexOf(def.slots[perPositionSlot]!.name);
+      const times = slotNames.filter((s) => s === def.slots[rep]!.name).length;
+      const clash = unordered.find((g) => g.some((p) => slotNames[p] === def.slots[rep]!.name));
+      if (clash) issues.push({ path: `${where}.unordered`, message: `positions ${clash.join(', ')} take one ${slotNames[paramsAt]} value each, so their order matters; they cannot be unordered` });
+      for (const g of repeatedGroups()) weighted.push({ positions: g, paramsAt });
+      perPositionChecks.push({ where, kind: kinds[paramsAt]!, slot: slotNames[paramsAt]!, times, of: def.slots[rep]!.name });
+    } else if (!(!Array.isArray(raw) && raw.unordered) && rep >= 0 && !def.slots[rep]!.repeat!.ordered) {
+      unordered = repeatedGroups();
     }
     let params: Record<string, JsonValue> = (!Array.isArray(raw) && raw.params) || {};
     if (def.paramsSchema) {
@@ -156,7 +172,7 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
       issues.push({ path: `${where}${Array.isArray(raw) ? '' : '.produces'}`, message: `produced models join objects.${produces}, which does not exist; add it (it may be an empty list) or set produces:` });
       ok = false;
     }
-    if (ok) bindings.push({ name, definition: def, kinds, slotNames, unordered, params, produces, runner, runnerParams });
+    if (ok) bindings.push({ name, definition: def, kinds, slotNames, unordered, ...(weighted.length ? { weighted } : {}), params, produces, runner, runnerParams });
   }
   for (const b of bindings) {
     const t = kindTypes.get(b.produces) ?? explicitType(b.produces);
@@ -196,6 +212,16 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
         name ??= typeof v === 'string' ? v : JSON.stringify(v);
       }
       objects.push({ id: `${kind}/${i}`, kind, type, name, value, digest });
+    });
+  }
+  // One value per position: a weights list must have as many entries as the action merges models.
+  for (const c of perPositionChecks) {
+    const raw = cfg.objects[c.kind];
+    if (!raw) continue;
+    (Array.isArray(raw) ? raw : raw.values).forEach((v, i) => {
+      if (Array.isArray(v) && v.length !== c.times) {
+        issues.push({ path: `objects.${c.kind}${Array.isArray(raw) ? '' : '.values'}[${i}]`, message: `${c.where} takes one ${c.slot} value per ${c.of} position: expected ${c.times} values, got ${v.length} (${JSON.stringify(v)})` });
+      }
     });
   }
   digests.save();

@@ -17,6 +17,7 @@ import { Registry } from './registry.js';
 import { ActionSpace } from './space.js';
 import { STUDY_FILES, isStudyDir, openStudy } from './study-folder.js';
 import { TrialRunner, type StudyEvent } from './trial-runner.js';
+import { JOURNAL_VERSION, legacyWeightOrderNotice } from './weight-order.js';
 import type { TrialRecord } from './trial.js';
 
 export type { StudyEvent } from './trial-runner.js';
@@ -131,11 +132,13 @@ async function runLocked(
   const journal = new JournalWriter(journalFile);
   try {
     if (!state.header) {
-      journal.append({ kind: 'study', version: 1, createdAt: new Date().toISOString(), seed: loaded.config.seed, configDigest: valueDigest(loaded.config as unknown as JsonValue) });
+      journal.append({ kind: 'study', version: JOURNAL_VERSION, createdAt: new Date().toISOString(), seed: loaded.config.seed, configDigest: valueDigest(loaded.config as unknown as JsonValue) });
     }
     const pool = new ObjectPool(assembly.objects);
     const runnerVersion = (b: ActionBinding): string => registry.runner(b.runner).version;
     const space = new ActionSpace(pool, assembly.bindings, runnerVersion);
+    const notice = legacyWeightOrderNotice(state, assembly.bindings, pool);
+    if (notice) opts.onEvent?.({ type: 'notice', message: notice });
     const runner = new TrialRunner({
       dir,
       assembly,
