@@ -3,7 +3,8 @@
 // usage: node bench/merge.bench.mjs [--mb 1100] [--runs 2] [--density 0.5] [--only ours,torch,mergekit] [--keep DIR]
 // Writes a base and 2 fine-tuned bf16 models of about --mb MB each (sharded in 500 MB files), then runs
 // the contenders as separate processes in alternating order (A B C C B A ...), each on warm page cache,
-// and prints input MB/s (base + models bytes / wall seconds) and peak RSS (vs the input size).
+// and prints input MB/s (base + models bytes / wall seconds), MB per CPU second (robust to a busy
+// machine) and peak RSS (vs the input size).
 // Python contenders use the project venv (LAMDAGENT_PYTHON, or ~/.cache/lamdagent/venv when .ready).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -112,7 +113,7 @@ for (const c of order) {
   }
   const m = JSON.parse(line);
   results.get(c.name).push(m);
-  console.log(`  ${c.name}: ${m.seconds.toFixed(1)} s, ${(inputBytes / 1e6 / m.seconds).toFixed(0)} MB/s of input, peak RSS ${m.maxRssMB.toFixed(0)} MB`);
+  console.log(`  ${c.name}: ${m.seconds.toFixed(1)} s wall, ${m.cpuSeconds.toFixed(1)} s CPU, ${(inputBytes / 1e6 / m.seconds).toFixed(0)} MB/s of input (${(inputBytes / 1e6 / m.cpuSeconds).toFixed(0)} MB per CPU second), peak RSS ${m.maxRssMB.toFixed(0)} MB`);
 }
 rmSync(join(root, 'out'), { recursive: true, force: true });
 
@@ -121,10 +122,13 @@ const best = new Map();
 for (const [name, ms] of results) {
   if (ms.length === 0) continue;
   const s = Math.min(...ms.map((m) => m.seconds));
+  const cpu = Math.min(...ms.map((m) => m.cpuSeconds));
   const rss = Math.max(...ms.map((m) => m.maxRssMB));
-  best.set(name, s);
-  console.log(`  ${name.padEnd(34)} ${(inputBytes / 1e6 / s).toFixed(0).padStart(6)} MB/s   peak RSS ${rss.toFixed(0).padStart(6)} MB (${((rss * 1e6 * 1.048576) / inputBytes).toFixed(2)}x input)`);
+  best.set(name, { s, cpu });
+  console.log(`  ${name.padEnd(34)} ${(inputBytes / 1e6 / s).toFixed(0).padStart(6)} MB/s wall  ${(inputBytes / 1e6 / cpu).toFixed(0).padStart(6)} MB/CPU-s   peak RSS ${rss.toFixed(0).padStart(6)} MB (${((rss * 1048576) / inputBytes).toFixed(2)}x input)`);
 }
 const ours = best.get('ours (TS, worker threads)');
-for (const [name, s] of best) if (ours && !name.startsWith('ours')) console.log(`  ours is ${(s / ours).toFixed(2)}x the speed of ${name}`);
+for (const [name, b] of best) {
+  if (ours && !name.startsWith('ours')) console.log(`  ours vs ${name}: ${(b.s / ours.s).toFixed(2)}x the wall speed, ${(b.cpu / ours.cpu).toFixed(2)}x less CPU per byte`);
+}
 if (!args.keep) rmSync(root, { recursive: true, force: true });
