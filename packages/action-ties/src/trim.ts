@@ -118,6 +118,27 @@ export class MagnitudeSelector {
     this.low = undefined;
   }
 
+  /** `apply`, then each scaled value rounded to bf16, in the same loop. */
+  private applyBf16(chunk: Float32Array, scale: number): Float32Array {
+    const bits = bitsOf(chunk);
+    const threshold = this.keepsAll ? -1 : this.threshold;
+    let remaining = this.keepsAll ? 0 : this.remaining;
+    for (let i = 0; i < bits.length; i++) {
+      const b = bits[i] as number;
+      const m = b & 0x7fffffff;
+      if (m === threshold) {
+        if (remaining > 0) remaining--;
+        else bits[i] = 0;
+      } else {
+        bits[i] = b & -(+(m > threshold) | 0);
+      }
+      chunk[i] = (chunk[i] as number) * scale;
+      bits[i] = bf16RoundBits(bits[i] as number);
+    }
+    if (!this.keepsAll) this.remaining = remaining;
+    return chunk;
+  }
+
   /**
    * Like `apply`, but only marks the kept entries: mask[i] = 1 when kept, else 0; the chunk is unchanged.
    * `preferHigh`: among entries equal to the threshold, keep the highest indices (a stable ascending
@@ -147,7 +168,8 @@ export class MagnitudeSelector {
    * Pass 3, for every chunk in index order: zeroes the entries outside the selection, in place, then
    * multiplies by `scale` (rounding each product to float32). Returns the chunk.
    */
-  apply(chunk: Float32Array, scale = 1): Float32Array {
+  apply(chunk: Float32Array, scale = 1, roundBf16 = false): Float32Array {
+    if (roundBf16) return this.applyBf16(chunk, scale);
     if (this.keepsAll) return scaleInPlace(chunk, scale);
     const bits = bitsOf(chunk);
     const threshold = this.threshold;
@@ -168,6 +190,11 @@ export class MagnitudeSelector {
     this.remaining = remaining;
     return chunk;
   }
+}
+
+/** Rounds float32 bits to the nearest bf16 (ties to even) as float32 bits; NaN stays NaN, infinities stay. */
+export function bf16RoundBits(u: number): number {
+  return (u & 0x7f800000) === 0x7f800000 ? (u & 0xffff0000) | ((u & 0x7fffff) !== 0 ? 0x400000 : 0) : (u + 0x7fff + ((u >>> 16) & 1)) & 0xffff0000;
 }
 
 /**

@@ -34,7 +34,7 @@ export interface RunMergeOptions {
   maxShardBytes?: number;
   /** Worker threads merging tensors (default: one per core; 0: the main thread). */
   threads?: number;
-  /** Input bytes read ahead while earlier tensors merge (default 256 MB; one tensor is always allowed). */
+  /** Input bytes read ahead while earlier tensors merge (default 256 MB; one tensor per thread is always allowed). */
   inflightBytes?: number;
   /** Copy config, tokenizer and other non-weight files (default true). */
   copyFiles?: boolean;
@@ -221,7 +221,8 @@ async function writeAll(
     for (; started < Math.min(limit, items.length); started++) {
       const t = items[started] as PlannedTensor;
       const size = inputSize(t);
-      if (started > done && inflightBytes + size > budget) break;
+      // every worker gets a tensor; beyond that, read ahead only within the budget
+      if (started - done >= Math.max(1, pool.threads) && inflightBytes + size > budget) break;
       inflightBytes += size;
       const p = produce(t, plan, open, pool, seed).finally(() => {
         inflightBytes -= size;
