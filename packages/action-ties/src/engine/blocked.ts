@@ -1,4 +1,4 @@
-import { combine, subtractRound } from '../method/gta.js';
+import { combine, subtractRound } from '../method/combine.js';
 import type { ParamValue } from '../method/define.js';
 import { precisionOf } from '../method/precision.js';
 import { bf16RoundBits, MagnitudeSelector } from '../trim.js';
