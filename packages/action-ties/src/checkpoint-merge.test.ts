@@ -187,6 +187,15 @@ describe('mergeCheckpoints', () => {
     }
   });
 
+  it('gives the same bytes for F32 models on the main thread (outputs do not alias reused scratch)', async () => {
+    const { base, models } = await family(ARCH, 2);
+    const spec: MergeSpecInput = { method: 'ties', weights: [0.7, 0.3], density: 0.5 };
+    const main = await mergeCheckpoints({ merge: spec, base, models, outputDir: join(dir, 'f32-main'), threads: 0 });
+    await mergeCheckpoints({ merge: spec, base, models, outputDir: join(dir, 'f32-threads'), threads: 2 });
+    for (const f of main.files) expect((await readFile(join(dir, 'f32-main', f))).equals(await readFile(join(dir, 'f32-threads', f))), f).toBe(true);
+    expect(await expectMatchesPure(join(dir, 'f32-main'), base, models, spec)).toBe(ARCH.length);
+  });
+
   describe('errors', () => {
     it('names the file and tensor of a missing, extra or reshaped tensor, before writing anything', async () => {
       const { base, models } = await family(ARCH, 1);

@@ -84,5 +84,7 @@ export function computeTensor(job: ComputeJob): Uint8Array {
     precision: precisionOf(job.work),
     seed: deriveSeed(job.seed, job.name),
   });
-  return encodeFromFloat32(out, job.dtype, job.name);
+  const bytes = encodeFromFloat32(out, job.dtype, job.name);
+  // F32 output is a view of the scratch array, which the next tensor overwrites: hand out a copy
+  return bytes.buffer === out.buffer ? bytes.slice() : bytes;
 }

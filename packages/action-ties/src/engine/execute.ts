@@ -13,6 +13,9 @@ import type { MergeRequest } from './request.js';
 /** Default read-ahead budget: bounds peak memory to about one large tensor's inputs plus this. */
 export const DEFAULT_INFLIGHT_BYTES = 256e6;
 
+/** Below this much input, the default is the main thread only. */
+export const SMALL_MERGE_BYTES = 64e6;
+
 export interface RunMergeProgress {
   tensor: string;
   done: number;
@@ -32,7 +35,7 @@ export interface RunMergeOptions {
   refuseExisting?: boolean;
   /** Split the output into shards of at most this many bytes. */
   maxShardBytes?: number;
-  /** Worker threads merging tensors (default: one per core; 0: the main thread). */
+  /** Worker threads merging tensors (default: one per core, none below 64 MB of input; 0: the main thread). */
   threads?: number;
   /** Input bytes read ahead while earlier tensors merge (default 256 MB; one tensor per thread is always allowed). */
   inflightBytes?: number;
@@ -107,7 +110,8 @@ export async function runMerge(request: MergeRequest, options: RunMergeOptions):
   precheck(request);
   const { plan, open } = await openAndPlan(request);
   const inputBytes = plan.tensors.reduce((s, t) => s + [t.base, ...t.models].reduce((a, r) => a + (r ? open.get(r.path)?.info(r.name).byteLength ?? 0 : 0), 0), 0);
-  const threads = options.threads ?? defaultThreads();
+  // small merges (tests, tiny models in a loop) run on the main thread: starting workers costs more
+  const threads = options.threads ?? (inputBytes < SMALL_MERGE_BYTES ? 0 : defaultThreads());
   const result = (files: string[], copiedFiles: string[], bytesWritten: number, usedThreads: number): RunMergeResult => ({
     plan,
     tensors: plan.tensors.length,
