@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MergeOptionsError } from './errors.js';
-import { linearMerge, mergeTensors, resolveMergeSpec, taskArithmeticMerge, tiesMerge } from './methods.js';
+import { linearMerge, mergeTensors, taskArithmeticMerge, tiesMerge } from './methods.js';
 
 const f32 = (xs: number[]): Float32Array => Float32Array.from(xs);
 const close = (actual: Float32Array, expected: number[]): void => {
@@ -114,14 +114,6 @@ describe('linearMerge', () => {
     close(linearMerge(models, { weights: [1, 3] }), [2.5, 1]);
     close(linearMerge(models, { weights: [1, 3], normalize: false }), [10, 4]);
     expect(() => linearMerge(models, { weights: [1, -1] })).toThrow(/weights sum to 0/);
-  });
-});
-
-describe('resolveMergeSpec', () => {
-  it('fills the mergekit defaults', () => {
-    expect(resolveMergeSpec({ method: 'ties', weights: [1, 1] })).toEqual({ method: 'ties', weights: [1, 1], density: 1, lambda: 1, normalize: true });
-    expect(resolveMergeSpec({ method: 'task_arithmetic', weights: [1] })).toEqual({ method: 'task_arithmetic', weights: [1], lambda: 1, normalize: false });
-    expect(resolveMergeSpec({ method: 'linear', weights: [1] })).toEqual({ method: 'linear', weights: [1], normalize: true });
   });
 });
 

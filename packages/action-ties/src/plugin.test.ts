@@ -14,7 +14,9 @@ import {
   type RunnerContext,
 } from '@lamdagent/core';
 import { encodeFromFloat32, openCheckpoint } from '@lamdagent/safetensors';
-import plugin, { createMergeRunner, MergeOptionsError, mergeTensors, readMergeJob, tiesActionType } from './index.js';
+import plugin, { createMethodRunner, getMergeMethod, MergeOptionsError, mergeTensors, readMethodJob, tiesActionType } from './index.js';
+
+const createMergeRunner = (m: string): Runner => createMethodRunner(getMergeMethod(m));
 import { ARCH, floatValues, writeModel } from './test-models.js';
 
 let dir: string;
@@ -50,7 +52,7 @@ describe('plugin', () => {
     await plugin.register(registry);
     expect(actionTypes.map((a) => a.type)).toEqual(plugin.provides.actionTypes);
     expect(runners.map((r) => r.name)).toEqual(plugin.provides.runners);
-    expect(runners.map((r) => r.version)).toEqual(['1', '1', '1']);
+    expect(new Set(runners.map((r) => r.version))).toEqual(new Set(['2']));
     for (const a of actionTypes) expect(runners.map((r) => r.name)).toContain(a.runner);
   });
 
@@ -68,7 +70,7 @@ describe('plugin', () => {
 
   it('validates params with defaults and refuses unknown keys', () => {
     const schema = tiesActionType.paramsSchema;
-    expect(schema?.parse({})).toEqual({ lambda: 1, normalize: true });
+    expect(schema?.parse({})).toEqual({});
     expect(schema?.parse({ lambda: 0.5, normalize: false, maxShardSizeMb: 100 })).toEqual({ lambda: 0.5, normalize: false, maxShardSizeMb: 100 });
     expect(schema?.safeParse({ lamda: 2 }).success).toBe(false);
     expect(schema?.safeParse({ normalize: 'yes' }).success).toBe(false);
@@ -152,16 +154,17 @@ describe('ties-ts runner', () => {
     await Promise.all([o, bc, ac, bbc].map((c) => c!.close()));
   });
 
-  it('reads task_arithmetic and linear jobs in slot order', () => {
+  it('reads task_arithmetic and linear jobs by slot, in order', () => {
     const ta = jobSpec([input('base_model', 'model', '/m/base', 0), input('models', 'model', '/m/a', 1), input('models', 'model', '/m/b', 2), input('weights', 'json', [1, 2], 3)], { lambda: 0.5 }, '/out');
-    expect(readMergeJob('task_arithmetic', ta)).toEqual({
-      base: '/m/base',
-      models: ['/m/a', '/m/b'],
-      merge: { method: 'task_arithmetic', weights: [1, 2], lambda: 0.5, normalize: false },
+    expect(readMethodJob(getMergeMethod('task_arithmetic'), ta)).toEqual({
+      request: { method: 'task_arithmetic', base: '/m/base', models: [{ path: '/m/a', params: { weight: 1 } }, { path: '/m/b', params: { weight: 2 } }], params: { lambda: 0.5 }, seed: 0 },
       maxShardBytes: undefined,
     });
     const lin = jobSpec([input('models', 'model', '/m/a', 0), input('models', 'model', '/m/b', 1), input('weights', 'json', [1, 2], 2)], { maxShardSizeMb: 2.5 }, '/out');
-    expect(readMergeJob('linear', lin)).toEqual({ base: undefined, models: ['/m/a', '/m/b'], merge: { method: 'linear', weights: [1, 2], normalize: true }, maxShardBytes: 2_500_000 });
+    expect(readMethodJob(getMergeMethod('linear'), lin)).toEqual({
+      request: { method: 'linear', models: [{ path: '/m/a', params: { weight: 1 } }, { path: '/m/b', params: { weight: 2 } }], params: {}, seed: 0 },
+      maxShardBytes: 2_500_000,
+    });
   });
 
   it('refuses job values of the wrong kind with an error naming the input', async () => {
@@ -177,14 +180,14 @@ describe('ties-ts runner', () => {
       [ins([1, 1], '0.5'), {}, /input density \(density-4\) must be a number/],
       [ins([1, 1], 0.5, 'relative/path'), {}, /input models \(models-1\) must be an absolute path/],
       [ins([1, 1], 0.5), { lambda: 'x' }, /invalid ties params: lambda/],
-      [ins([1, 1], 0.5).slice(0, 2), {}, /ties needs at least 4 inputs/],
+      [ins([1, 1], 0.5).slice(0, 2), {}, /missing input weights/],
     ];
     for (const [inputs, params, message] of bad) {
-      expect(() => readMergeJob('ties', jobSpec(inputs, params, '/out'))).toThrow(message);
+      expect(() => readMethodJob(getMergeMethod('ties'), jobSpec(inputs, params, '/out'))).toThrow(message);
     }
     // Checked when the merge starts: one weight per model, density in (0, 1].
     const runner = createMergeRunner('ties');
-    await expect(runner.run(jobSpec(ins([1, 1, 1], 0.5), {}, join(dir, 'o1')), context())).rejects.toThrow(/3 weight\(s\) for 2 model\(s\)/);
+    await expect(runner.run(jobSpec(ins([1, 1, 1], 0.5), {}, join(dir, 'o1')), context())).rejects.toThrow(/3 weight value\(s\) for 2 model\(s\)/);
     await expect(runner.run(jobSpec(ins([1, 1], 0), {}, join(dir, 'o2')), context())).rejects.toThrow(MergeOptionsError);
   });
 });

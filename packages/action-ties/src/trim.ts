@@ -43,8 +43,9 @@ export class MagnitudeSelector {
   private threshold = 0;
   private remaining = 0;
 
-  constructor(n: number, density: number) {
-    this.k = keepCount(n, density);
+  /** `k` overrides the count of entries kept (default `keepCount(n, density)`). */
+  constructor(n: number, density: number, k?: number) {
+    this.k = k ?? keepCount(n, density);
     this.keepsAll = this.k >= n;
     this.remaining = this.k;
   }
@@ -117,11 +118,58 @@ export class MagnitudeSelector {
     this.low = undefined;
   }
 
+  /** `apply`, then each scaled value rounded to bf16, in the same loop. */
+  private applyBf16(chunk: Float32Array, scale: number): Float32Array {
+    const bits = bitsOf(chunk);
+    const threshold = this.keepsAll ? -1 : this.threshold;
+    let remaining = this.keepsAll ? 0 : this.remaining;
+    for (let i = 0; i < bits.length; i++) {
+      const b = bits[i] as number;
+      const m = b & 0x7fffffff;
+      if (m === threshold) {
+        if (remaining > 0) remaining--;
+        else bits[i] = 0;
+      } else {
+        bits[i] = b & -(+(m > threshold) | 0);
+      }
+      chunk[i] = (chunk[i] as number) * scale;
+      bits[i] = bf16RoundBits(bits[i] as number);
+    }
+    if (!this.keepsAll) this.remaining = remaining;
+    return chunk;
+  }
+
+  /**
+   * Like `apply`, but only marks the kept entries: mask[i] = 1 when kept, else 0; the chunk is unchanged.
+   * `preferHigh`: among entries equal to the threshold, keep the highest indices (a stable ascending
+   * sort's top end) instead of the lowest. One whole array only.
+   */
+  mark(chunk: Float32Array, mask: Uint8Array, preferHigh = false): Uint8Array {
+    if (this.keepsAll) return mask.fill(1);
+    const bits = bitsOf(chunk);
+    const threshold = this.threshold;
+    let remaining = this.remaining;
+    const n = bits.length;
+    for (let k = 0; k < n; k++) {
+      const i = preferHigh ? n - 1 - k : k;
+      const m = (bits[i] as number) & 0x7fffffff;
+      if (m === threshold) {
+        mask[i] = remaining > 0 ? 1 : 0;
+        if (remaining > 0) remaining--;
+      } else {
+        mask[i] = +(m > threshold);
+      }
+    }
+    this.remaining = remaining;
+    return mask;
+  }
+
   /**
    * Pass 3, for every chunk in index order: zeroes the entries outside the selection, in place, then
    * multiplies by `scale` (rounding each product to float32). Returns the chunk.
    */
-  apply(chunk: Float32Array, scale = 1): Float32Array {
+  apply(chunk: Float32Array, scale = 1, roundBf16 = false): Float32Array {
+    if (roundBf16) return this.applyBf16(chunk, scale);
     if (this.keepsAll) return scaleInPlace(chunk, scale);
     const bits = bitsOf(chunk);
     const threshold = this.threshold;
@@ -142,6 +190,11 @@ export class MagnitudeSelector {
     this.remaining = remaining;
     return chunk;
   }
+}
+
+/** Rounds float32 bits to the nearest bf16 (ties to even) as float32 bits; NaN stays NaN, infinities stay. */
+export function bf16RoundBits(u: number): number {
+  return (u & 0x7f800000) === 0x7f800000 ? (u & 0xffff0000) | ((u & 0x7fffff) !== 0 ? 0x400000 : 0) : (u + 0x7fff + ((u >>> 16) & 1)) & 0xffff0000;
 }
 
 /**

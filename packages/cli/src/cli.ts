@@ -22,6 +22,7 @@ import { describeAction, statusJson, statusText, topJson, topText, trialJson } f
 import { exportTable, replayOverrides } from '@lamdagent/science';
 import { SCIENCE_HELP, SCIENCE_USAGE, scienceCommand } from './science-commands.js';
 import { topIntervals, topNoiseText } from './top-noise.js';
+import { MERGE_HELP, mergeCommand } from './merge-command.js';
 
 export interface Io {
   out(text: string): void;
@@ -45,6 +46,7 @@ Usage:
   lamdagent plugins [--config CONFIG] [--json]
   lamdagent schema                      print the JSON Schema of the config format
 ${SCIENCE_USAGE}
+  lamdagent merge CONFIG OUT_DIR [--dry-run]   merge models as a mergekit YAML config says
 
 A study runs the loop: the policy picks an action (an action type plus one object per slot) from
 everything the object pool allows, an executor runs it, evaluators score the produced model on the
@@ -87,6 +89,7 @@ const COMMAND_HELP: Record<string, string> = {
   validate: `lamdagent validate CONFIG [--json]\n  Check a config against the schema and the installed plugins without running anything.`,
   plugins: `lamdagent plugins [--config CONFIG] [--json]\n  The plugins found (listed in CONFIG's plugins: and installed in the project) and what each provides.`,
   schema: `lamdagent schema\n  Print the JSON Schema of the native config format (for editor completion).`,
+  merge: MERGE_HELP,
 };
 
 type ArgOptions = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
@@ -315,6 +318,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       else for (const p of all) io.out(`${p.name} ${p.version}  [${p.source}] ${p.from}\n${entries.filter((e) => e.plugin === p.name).map((e) => `    ${e.kind} ${e.name}${e.description ? `: ${e.description}` : ''}`).join('\n')}`);
       return 0;
     }
+    case 'merge':
+      return mergeCommand(rest, { ...io, tty: process.stderr.isTTY === true });
     case 'schema':
       io.out(JSON.stringify(studyConfigJsonSchema(), null, 2));
       return 0;

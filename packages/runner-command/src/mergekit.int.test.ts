@@ -67,9 +67,19 @@ for (const dtype of ['bfloat16', 'float32'] as const) {
   );
 }
 
+/** Methods compared bit for bit against mergekit in action-ties' own suite (src/mergekit-equality.int.test.ts). */
+const COMPARED_IN_ACTION_TIES = ['breadcrumbs', 'breadcrumbs_ties', 'slerp', 'nuslerp', 'model_stock', 'dare_ties', 'passthrough'];
+/**
+ * Methods whose results depend on random drop masks: ours are seeded xoshiro draws, mergekit's come from
+ * torch's generator, so outputs cannot be equal except where nothing is dropped (dare_ties at density 1 is
+ * compared in action-ties). Their deterministic parts are covered by action-ties' hand-computed tests.
+ */
+const RANDOM_MASKS = ['dare_linear', 'della', 'della_linear'];
+
 describe('the mergekit table', () => {
-  it('has a row for every merge method action-ties ships', () => {
-    const missing = MERGE_METHODS.filter((m) => !ROWS.some((r) => r.ours.method === m));
+  it('has a row, an action-ties comparison or a stated reason for every merge method action-ties ships', () => {
+    const covered = new Set([...ROWS.map((r) => r.ours.method as string), ...COMPARED_IN_ACTION_TIES, ...RANDOM_MASKS]);
+    const missing = MERGE_METHODS.filter((m) => !covered.has(m));
     expect(missing, `add a row for ${missing.join(', ')} to ROWS in packages/runner-command/src/mergekit.int.test.ts`).toEqual([]);
   });
 });

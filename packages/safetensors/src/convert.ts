@@ -2,7 +2,6 @@ import type { Dtype } from './dtype.js';
 import { SafetensorsError } from './errors.js';
 import {
   f16BitsToFloat32,
-  f32BitsToBf16Bits,
   f32BitsToF16Bits,
   f8e4m3BitsToFloat32,
   f8e5m2BitsToFloat32,
@@ -169,8 +168,15 @@ export function encodeFromFloat32(values: Float32Array | readonly number[], dtyp
     case 'BF16': {
       const bits = f32.byteOffset % 4 === 0 ? new Uint32Array(f32.buffer, f32.byteOffset, f32.length) : new Uint32Array(f32.slice().buffer);
       const out = new Uint16Array(f32.length);
-      const encode = dtype === 'F16' ? f32BitsToF16Bits : f32BitsToBf16Bits;
-      for (let i = 0; i < bits.length; i++) out[i] = encode(bits[i] as number);
+      if (dtype === 'F16') {
+        for (let i = 0; i < bits.length; i++) out[i] = f32BitsToF16Bits(bits[i] as number);
+      } else {
+        // inline round-to-nearest-even (f32BitsToBf16Bits, without a call and a division per element)
+        for (let i = 0; i < bits.length; i++) {
+          const u = bits[i] as number;
+          out[i] = (u & 0x7fffffff) > 0x7f800000 ? ((u >>> 16) | 0x40) & 0xffff : (u + 0x7fff + ((u >>> 16) & 1)) >>> 16;
+        }
+      }
       return littleEndianBytes(out);
     }
     default:
