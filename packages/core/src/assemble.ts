@@ -1,16 +1,16 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ActionBinding } from './action-type.js';
-import type { Aggregator } from './aggregator.js';
 import type { LoadedConfig } from './config-load.js';
 import { zodIssues } from './config-load.js';
-import { DigestCache, valueDigest } from './digest.js';
+import { DigestCache } from './digest.js';
+import { valueDigest } from './kit/digest.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
-import type { Evaluator, GenerationBackend, TaskSpec } from './evaluator.js';
-import type { Executor } from './executor.js';
+import type { TaskSpec } from './evaluator.js';
+import { makeFactoryContext } from './factories.js';
 import type { JsonValue } from './json.js';
 import type { ObjectType, PoolObject } from './objects.js';
-import type { Factory, FactoryContext, Policy } from './policy.js';
+import type { Factory, FactoryContext } from './policy.js';
 import type { Registry } from './registry.js';
 
 /** A config resolved against the registered plugins: everything a study needs, validated. */
@@ -247,41 +247,4 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
   if (issues.length) throw new ConfigError(loaded.file, issues);
   const factoryContext = makeFactoryContext(registry, loaded.dir, cfg.seed, opts.env ?? process.env);
   return { loaded, bindings, tasks, objects, kindTypes, factoryContext, policy, executor, aggregation, evaluators };
-}
-
-/** What plugin factories receive: the config folder, the study seed, the environment, generation backends by name. */
-export function makeFactoryContext(registry: Registry, configDir: string, seed: number, env: Readonly<Record<string, string | undefined>>): FactoryContext {
-  const ctx: FactoryContext = {
-    configDir,
-    seed,
-    env,
-    generationBackend: async (name: string, options?: unknown): Promise<GenerationBackend> => {
-      const f = registry.generationBackendFactory(name);
-      const o = f.optionsSchema ? f.optionsSchema.parse(options ?? {}) : options;
-      return f.create(o, ctx);
-    },
-  };
-  return ctx;
-}
-
-/** Create the evaluators `tasks` name, each with its configured options. */
-export async function createEvaluators(registry: Registry, tasks: readonly TaskSpec[], options: Record<string, Record<string, JsonValue>>, ctx: FactoryContext): Promise<Map<string, Evaluator>> {
-  const evaluators = new Map<string, Evaluator>();
-  for (const t of tasks) {
-    if (evaluators.has(t.evaluator)) continue;
-    const f = registry.evaluatorFactory(t.evaluator);
-    const o = options[t.evaluator] ?? {};
-    evaluators.set(t.evaluator, await f.create(f.optionsSchema ? f.optionsSchema.parse(o) : o, ctx));
-  }
-  return evaluators;
-}
-
-/** Instantiate the policy, executor, aggregator and evaluators an assembly names. */
-export async function instantiate(a: Assembly, registry: Registry): Promise<{ policy: Policy; executor: Executor; aggregator: Aggregator; evaluators: Map<string, Evaluator> }> {
-  const ctx = a.factoryContext;
-  const policy = await registry.policyFactory(a.policy.name).create(a.policy.options, ctx);
-  const executor = await registry.executorFactory(a.executor.name).create(a.executor.options, ctx);
-  const aggregator = await registry.aggregatorFactory(a.aggregation.name).create(a.aggregation.options, ctx);
-  const evaluators = await createEvaluators(registry, a.tasks, a.evaluators, ctx);
-  return { policy, executor, aggregator, evaluators };
 }

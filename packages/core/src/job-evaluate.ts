@@ -1,13 +1,14 @@
 import path from 'node:path';
-import { createEvaluators, makeFactoryContext } from './assemble.js';
+import { createEvaluators, makeFactoryContext } from './factories.js';
 import type { TaskResult } from './evaluator.js';
 import type { JobEvaluation, JobSpec } from './jobs.js';
 import type { PoolObject } from './objects.js';
 import type { Registry } from './registry.js';
+import { producedModel } from './trial-record.js';
 
 /** The model a job produced, as evaluators see it (its output folder, before the study commits it). */
-export function jobOutputObject(spec: JobSpec): PoolObject {
-  return { id: spec.jobId, kind: 'models', type: 'model', name: spec.jobId, value: spec.outputDir, digest: `a:${spec.actionKey}` };
+function jobOutputObject(spec: JobSpec): PoolObject {
+  return producedModel({ id: spec.jobId, name: spec.jobId, kind: 'models', path: spec.outputDir, action: { key: spec.actionKey, name: spec.action, inputs: spec.inputs } });
 }
 
 /**

@@ -1,190 +1,297 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, truncateSync } from 'node:fs';
-import path from 'node:path';
-import type { Action, ActionBinding } from './action-type.js';
-import { assemble, instantiate, type Assembly } from './assemble.js';
-import { registerBuiltins } from './builtins.js';
-import { loadConfig, parseConfig, type LoadedConfig } from './config-load.js';
-import { DigestCache, valueDigest } from './digest.js';
+import type { Action } from './action-type.js';
+import type { Assembly } from './assemble.js';
 import { UsageError } from './errors.js';
-import { fsyncDir, writeFileAtomic } from './fsutil.js';
-import { JournalWriter, readJournal } from './journal.js';
+import type { JournalRecordOf } from './journal-records.js';
+import { valueDigest } from './kit/digest.js';
+import { typesWithCandidates } from './kit/candidates.js';
+import { Rng } from './kit/rng.js';
 import type { JsonValue } from './json.js';
-import { topK } from './leaderboard.js';
-import { StudyLock } from './lock.js';
-import { loadPlugins, type LoadedPlugin } from './plugins.js';
-import { ObjectPool } from './pool.js';
-import { Registry } from './registry.js';
-import { ActionSpace } from './space.js';
-import { STUDY_FILES, isStudyDir, openStudy } from './study-folder.js';
-import { TrialRunner, type StudyEvent } from './trial-runner.js';
-import type { TrialRecord } from './trial.js';
+import type { PoolObject } from './objects.js';
+import type { PolicyContext, Selection } from './policy.js';
+import type { ObjectPool } from './pool.js';
+import type { Registry } from './registry.js';
+import type { ActionSpace } from './space.js';
+import type { StudyServices } from './study-services.js';
+import { executeTrial } from './trial-execute.js';
+import { actionRef, outcomeRecord, reuseRecord, trialModel, trialModelObject, writeTranscript, type Trial, type TrialOutcome } from './trial-record.js';
+import type { ActionRef, PolicyNote, TrialRecord } from './trial.js';
 
-export type { StudyEvent } from './trial-runner.js';
+/** What a running study reports (the CLI prints it as progress). */
+export type StudyEvent =
+  | { type: 'start'; dir: string; resumed: boolean; done: number; budget: number; poolSize: number; actions: number }
+  | { type: 'trial-start'; index: number; budget: number; action: ActionRef }
+  | { type: 'trial-progress'; index: number; message?: string; fraction?: number }
+  | { type: 'trial-end'; trial: TrialRecord; best?: TrialRecord }
+  | { type: 'stop'; reason: string };
 
-export interface StudyOverrides {
-  iterations?: number;
-  seed?: number;
-  policy?: string;
-  concurrency?: number;
-}
-
-export interface RunStudyOptions {
-  /** Config file (YAML or JSON, native or the paper's format). */
-  configPath: string;
-  outDir: string;
-  overrides?: StudyOverrides;
-  onEvent?: (e: StudyEvent) => void;
-  signal?: AbortSignal;
-  env?: Readonly<Record<string, string | undefined>>;
-}
-
-export interface ResumeStudyOptions {
+export interface StudyDeps {
   dir: string;
-  /** Raise the iteration budget (total trials) on resume. */
-  iterations?: number;
+  assembly: Assembly;
+  registry: Registry;
+  pool: ObjectPool;
+  space: ActionSpace;
+  services: StudyServices;
+  /** Plugin entry files a job in another process loads. */
+  pluginEntries: string[];
   onEvent?: (e: StudyEvent) => void;
-  signal?: AbortSignal;
-  env?: Readonly<Record<string, string | undefined>>;
+  signal: AbortSignal;
+  /** Releases what the study holds (lock, journal, executor); called by `close()`. */
+  close?: () => Promise<void>;
 }
 
-export interface StudySummary {
-  dir: string;
-  trials: TrialRecord[];
-  top: TrialRecord[];
-  stopReason: string;
-  plugins: LoadedPlugin[];
-}
-
-/** Load the builtins and the config's plugins into a fresh registry. */
-export async function buildRegistry(loaded: LoadedConfig): Promise<{ registry: Registry; plugins: LoadedPlugin[] }> {
-  const registry = new Registry();
-  await registerBuiltins(registry);
-  const plugins = await loadPlugins(registry, { configured: loaded.config.plugins, fromDir: loaded.dir, discover: loaded.config.discoverPlugins });
-  return { registry, plugins };
-}
-
-function applyOverrides(loaded: LoadedConfig, o: StudyOverrides = {}): LoadedConfig {
-  const c = structuredClone(loaded.config);
-  if (o.iterations !== undefined) c.budget.iterations = o.iterations;
-  if (o.seed !== undefined) c.seed = o.seed;
-  if (o.policy !== undefined) c.policy = o.policy;
-  if (o.concurrency !== undefined) c.concurrency = o.concurrency;
-  return { ...loaded, config: c };
-}
-
-/** Start a new study in `outDir` (which must be empty or absent). */
-export async function runStudy(opts: RunStudyOptions): Promise<StudySummary> {
-  const outDir = path.resolve(opts.outDir);
-  if (isStudyDir(outDir)) throw new UsageError(`${outDir} already holds a study; continue it with \`lamdagent resume ${opts.outDir}\` or choose another --out`);
-  if (existsSync(outDir) && readdirSync(outDir).length > 0) throw new UsageError(`${outDir} exists and is not empty; choose another --out`);
-  const loaded = applyOverrides(loadConfig(opts.configPath), opts.overrides);
-  const { registry, plugins } = await buildRegistry(loaded);
-  // Assemble before creating anything, so a bad config leaves nothing half-written.
-  const probe = assemble(loaded, registry, { skipDigests: true, ...(opts.env ? { env: opts.env } : {}) });
-  void probe;
-  mkdirSync(outDir, { recursive: true });
-  const lock = StudyLock.acquire(outDir);
-  try {
-    writeFileAtomic(
-      path.join(outDir, STUDY_FILES.snapshot),
-      JSON.stringify({ version: 1, createdAt: new Date().toISOString(), configFile: loaded.file, config: loaded.config as unknown as JsonValue }, null, 2),
-    );
-    return await runLocked(outDir, loaded, registry, plugins, opts);
-  } finally {
-    lock.release();
-  }
-}
-
-/** Continue a study that stopped (budget raised, crash, kill -9). */
-export async function resumeStudy(opts: ResumeStudyOptions): Promise<StudySummary> {
-  const dir = path.resolve(opts.dir);
-  const view = openStudy(dir);
-  const lock = StudyLock.acquire(dir);
-  try {
-    let loaded = parseConfig(view.snapshot.config, view.snapshot.configFile);
-    if (opts.iterations !== undefined) {
-      loaded = applyOverrides(loaded, { iterations: opts.iterations });
-      writeFileAtomic(path.join(dir, STUDY_FILES.snapshot), JSON.stringify({ ...view.snapshot, config: loaded.config as unknown as JsonValue }, null, 2));
-    }
-    const { registry, plugins } = await buildRegistry(loaded);
-    return await runLocked(dir, loaded, registry, plugins, opts);
-  } finally {
-    lock.release();
-  }
-}
-
-async function runLocked(
-  dir: string,
-  loaded: LoadedConfig,
-  registry: Registry,
-  plugins: LoadedPlugin[],
-  opts: { onEvent?: (e: StudyEvent) => void; signal?: AbortSignal; env?: Readonly<Record<string, string | undefined>> },
-): Promise<StudySummary> {
-  const digests = new DigestCache(path.join(dir, STUDY_FILES.digests));
-  const assembly: Assembly = assemble(loaded, registry, { digests, ...(opts.env ? { env: opts.env } : {}) });
-  const parts = await instantiate(assembly, registry);
-  for (const sub of [STUDY_FILES.artifacts, STUDY_FILES.jobs]) mkdirSync(path.join(dir, sub), { recursive: true });
-  const journalFile = path.join(dir, STUDY_FILES.journal);
-  const state = readJournal(journalFile);
-  // A line torn by a crash mid-append is cut off before anything new is appended after it.
-  if (state.tornTail) truncateSync(journalFile, state.validBytes);
-  const journal = new JournalWriter(journalFile);
-  try {
-    if (!state.header) {
-      journal.append({ kind: 'study', version: 1, createdAt: new Date().toISOString(), seed: loaded.config.seed, configDigest: valueDigest(loaded.config as unknown as JsonValue) });
-    }
-    const pool = new ObjectPool(assembly.objects);
-    const runnerVersion = (b: ActionBinding): string => registry.runner(b.runner).version;
-    const space = new ActionSpace(pool, assembly.bindings, runnerVersion);
-    const runner = new TrialRunner({
-      dir,
-      assembly,
-      registry,
-      pool,
-      space,
-      journal,
-      ...parts,
-      pluginEntries: plugins.map((p) => p.from),
-      ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
-      signal: opts.signal ?? new AbortController().signal,
-    });
-    const stopReason = await runner.run(state);
-    const trials = runner.history();
-    return { dir, trials, top: topK(trials, loaded.config.topK), stopReason, plugins };
-  } finally {
-    journal.close();
-    await parts.executor.close?.();
-  }
-}
-
-/** Move a finished job's output folder to its final artifact path (atomic rename). */
-export function commitArtifact(tmp: string, final: string): void {
-  if (existsSync(final)) rmSync(final, { recursive: true, force: true });
-  renameSync(tmp, final);
-  fsyncDir(path.dirname(final));
-}
-
-export type { Action };
+const secs = (ms: number): number => Math.round(ms / 10) / 100;
 
 /**
- * Append scores of produced models on another split (e.g. the held-out test split, out-of-distribution
- * tasks) to a stopped study's journal, under the study lock.
+ * One study, after Optuna's ask-and-tell: `ask()` chooses the next trial (policy selection, cache
+ * lookup, trial number), `execute(trial)` runs its action (trial-execute.ts: smoke, run, commit,
+ * evaluate, reward), `tell(trial, outcome)` records it (journal, pool, policy observe). `optimize()` is
+ * the loop: resume, budget, concurrency. The journal is replayed when the study is opened.
  */
-export function recordEvaluations(dir: string, records: { index: number; split: 'validation' | 'test'; scores: Record<string, number> }[]): void {
-  const abs = path.resolve(dir);
-  openStudy(abs);
-  const lock = StudyLock.acquire(abs);
-  try {
-    const file = path.join(abs, STUDY_FILES.journal);
-    const state = readJournal(file);
-    if (state.tornTail) truncateSync(file, state.validBytes);
-    const w = new JournalWriter(file);
-    try {
-      for (const r of records) w.append({ kind: 'evaluate', index: r.index, split: r.split, at: new Date().toISOString(), scores: r.scores });
-    } finally {
-      w.close();
+export class Study {
+  readonly dir: string;
+  readonly services: StudyServices;
+  readonly #d: StudyDeps;
+  readonly #history: TrialRecord[] = [];
+  readonly #completed = new Map<string, TrialRecord>();
+  readonly #failed = new Map<string, TrialRecord>();
+  readonly #running = new Map<string, { index: number; record: Promise<TrialRecord>; settle(r: TrialRecord): void }>();
+  readonly #pending = new Map<number, Action>();
+  readonly #interrupted: JournalRecordOf<'trial-start'>[];
+  readonly #resumed: boolean;
+  #policyLock: Promise<unknown> = Promise.resolve();
+  #costUsd = 0;
+  #next: number;
+  #started: number;
+
+  constructor(deps: StudyDeps) {
+    this.#d = deps;
+    this.dir = deps.dir;
+    this.services = deps.services;
+    const { store, policy, clock } = deps.services;
+    const st = store.state;
+    this.#resumed = st.header !== undefined;
+    if (!st.header) store.append({ kind: 'study', version: 1, createdAt: clock.now(), seed: this.#seed, configDigest: valueDigest(deps.assembly.loaded.config as unknown as JsonValue) });
+    for (const t of st.trials.values()) this.#finish(t, trialModel(t, this.#kindOf(t.action.name)));
+    if (st.lastObserve?.state !== undefined) policy.restore?.(st.lastObserve.state);
+    for (const n of [...st.trials.values(), ...st.running.values()]) for (const u of n.policy?.usage ?? []) this.#costUsd += u.costUsd;
+    for (const o of st.observes) for (const u of o.usage) this.#costUsd += u.costUsd;
+    this.#interrupted = [...st.running.values()].sort((a, b) => a.index - b.index);
+    this.#next = Math.max(-1, ...st.trials.keys(), ...st.running.keys()) + 1;
+    this.#started = clock.monotonicMs();
+  }
+
+  get #seed(): number {
+    return this.#d.assembly.loaded.config.seed;
+  }
+
+  /** The study's config (after command-line overrides). */
+  get config(): Assembly['loaded']['config'] {
+    return this.#d.assembly.loaded.config;
+  }
+
+  /** Finished trials in completion order. */
+  history(): readonly TrialRecord[] {
+    return this.#history;
+  }
+
+  /** The best complete trial by validation reward so far. */
+  best(): TrialRecord | undefined {
+    let best: TrialRecord | undefined;
+    for (const t of this.#history) if (t.state === 'complete' && t.reward !== undefined && (!best || t.reward > (best.reward as number))) best = t;
+    return best;
+  }
+
+  /** Choose the next trial: the policy selects an action, the cache lookup finds whether it ran already. */
+  async ask(): Promise<Trial> {
+    const index = this.#next++;
+    const t0 = this.services.clock.monotonicMs();
+    const { sel, note } = await this.#select(index);
+    return this.#open(index, sel.action, note, { selectSec: secs(this.services.clock.monotonicMs() - t0) });
+  }
+
+  /** Run a trial's action here (the study's executor and evaluators); see trial-execute.ts. */
+  execute(trial: Trial): Promise<TrialOutcome> {
+    const d = this.#d;
+    const onProgress = (u: { message?: string; fraction?: number }): void => this.#emit({ type: 'trial-progress', index: trial.index, ...u });
+    return executeTrial({ dir: d.dir, assembly: d.assembly, registry: d.registry, pluginEntries: d.pluginEntries, services: this.services, signal: d.signal, onProgress }, trial);
+  }
+
+  /** Record a trial's outcome (or, for a trial that reuses another, its reuse): journal, pool, policy memory. */
+  async tell(trial: Trial, outcome?: TrialOutcome): Promise<TrialRecord> {
+    const { store, clock, aggregator } = this.services;
+    let record: TrialRecord;
+    if (outcome) record = outcomeRecord(trial, outcome, clock.now(), (r) => aggregator.aggregate(r, this.#d.assembly.tasks));
+    else if (trial.reuses) record = reuseRecord(trial, await trial.reuses.record, clock.now(), trial.reuses.running);
+    else throw new UsageError(`trial ${trial.index} runs its action: tell its outcome`);
+    const run = this.#running.get(trial.action.key);
+    if (run?.index === trial.index) this.#running.delete(trial.action.key);
+    store.append({ kind: 'trial-end', trial: record });
+    const produced = record.state === 'complete' && outcome?.artifact ? trialModelObject(trial.index, this.#kindOf(trial.action.name), outcome.artifact, trial.action) : undefined;
+    this.#finish(record, produced);
+    this.#pending.delete(trial.index);
+    if (run?.index === trial.index) run.settle(record);
+    const best = this.best();
+    this.#emit({ type: 'trial-end', trial: record, ...(best ? { best } : {}) });
+    await this.#observe(trial.index, record);
+    return record;
+  }
+
+  /** The loop: re-run trials a crash interrupted, then ask, execute and tell until a stopping criterion is met. */
+  async optimize(): Promise<string> {
+    const d = this.#d;
+    const budget = d.assembly.loaded.config.budget.iterations;
+    this.#emit({ type: 'start', dir: d.dir, resumed: this.#resumed, done: this.#history.length, budget, poolSize: d.pool.size, actions: d.space.count() });
+    const concurrency = Math.max(1, Math.min(d.assembly.loaded.config.concurrency, this.services.executor.maxConcurrency ?? Infinity));
+    const inflight = new Map<number, Promise<unknown>>();
+    const launch = (t: Trial): void => void inflight.set(t.index, (t.reuses ? this.tell(t) : this.execute(t).then((o) => this.tell(t, o))).finally(() => inflight.delete(t.index)));
+    if (this.#interrupted.length) {
+      this.services.store.append({ kind: 'resume', at: this.services.clock.now(), rerun: this.#interrupted.map((r) => r.index) });
+      this.services.logger.info(`re-running trials ${this.#interrupted.map((r) => r.index).join(', ')} that the last run left unfinished`);
     }
-  } finally {
-    lock.release();
+    for (const r of this.#interrupted.splice(0)) {
+      const t = await this.#reopen(r);
+      if (t) launch(t);
+      while (inflight.size >= concurrency) await Promise.race(inflight.values());
+    }
+    let reason: string | undefined;
+    for (;;) {
+      while (inflight.size < concurrency && !(reason = this.#stopReason(this.#history.length + inflight.size))) launch(await this.ask());
+      if (inflight.size === 0) break;
+      await Promise.race(inflight.values());
+    }
+    reason ??= this.#stopReason(this.#history.length) ?? 'done';
+    this.#emit({ type: 'stop', reason });
+    return reason;
+  }
+
+  /** Release the study folder (lock, journal) and the executor. */
+  async close(): Promise<void> {
+    await this.#d.close?.();
+  }
+
+  #emit(e: StudyEvent): void {
+    this.#d.onEvent?.(e);
+  }
+
+  #kindOf(actionName: string): string {
+    return this.#d.assembly.bindings.find((b) => b.name === actionName)?.produces ?? 'models';
+  }
+
+  #withPolicy<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#policyLock.then(fn, fn);
+    this.#policyLock = run.catch(() => undefined);
+    return run;
+  }
+
+  #ctx(iteration: number, rng: Rng): PolicyContext {
+    return { iteration, space: this.#d.space, pool: this.#d.pool.all(), history: this.#history, pending: [...this.#pending.values()], rng, signal: this.#d.signal };
+  }
+
+  #finish(t: TrialRecord, produced?: PoolObject): void {
+    this.#history.push(t);
+    if (t.state === 'complete') this.#completed.set(t.action.key, t);
+    if (t.state === 'failed' && t.cachedFrom === undefined) this.#failed.set(t.action.key, t);
+    if (produced) this.#d.pool.add(produced);
+  }
+
+  /** Step select: the policy chooses under the policy lock; a policy that cannot choose falls back to a random action. */
+  async #select(index: number): Promise<{ sel: Selection; note: PolicyNote }> {
+    const { policy, logger } = this.services;
+    const space = this.#d.space;
+    const rng = new Rng(this.#seed, index);
+    let sel: Selection;
+    try {
+      sel = await this.#withPolicy(() => policy.select(this.#ctx(index, rng)));
+    } catch (e) {
+      const types = typesWithCandidates(space);
+      if (types.length === 0) throw e;
+      const b = rng.pick(types);
+      sel = { action: space.atFor(b, rng.int(space.countFor(b))), fallback: `policy error: ${(e as Error).message}` };
+      logger.warn(`trial ${index}: ${sel.fallback}; chose a random action`);
+    }
+    const note: PolicyNote = { policy: policy.name, usage: sel.usage ?? [], ...(sel.fallback ? { fallback: sel.fallback } : {}) };
+    if (sel.transcript?.length) note.transcript = writeTranscript(this.dir, index, 'select', sel.transcript, this.#d.assembly.factoryContext.env);
+    for (const u of note.usage) this.#costUsd += u.costUsd;
+    return { sel, note };
+  }
+
+  /** Step cache lookup: the one place an action is matched against executed ones (complete, failed, running). */
+  #lookupCache(action: Action): Trial['reuses'] {
+    const hit = this.#completed.get(action.key) ?? this.#failed.get(action.key);
+    if (hit) return { from: hit.index, record: Promise.resolve(hit), running: false };
+    const run = this.#running.get(action.key);
+    return run ? { from: run.index, record: run.record, running: true } : undefined;
+  }
+
+  #open(index: number, action: Action, note: PolicyNote, extra: { selectSec?: number; reattach?: Trial['reattach'] }): Trial {
+    const { store, clock } = this.services;
+    const reuses = extra.reattach ? undefined : this.#lookupCache(action);
+    const trial: Trial = { index, action, ref: actionRef(action), note, startedAt: clock.now(), ...extra, ...(reuses ? { reuses } : {}) };
+    this.#pending.set(index, action);
+    this.#emit({ type: 'trial-start', index, budget: this.#d.assembly.loaded.config.budget.iterations, action: trial.ref });
+    if (!reuses) {
+      store.append({ kind: 'trial-start', index, action: trial.ref, startedAt: trial.startedAt, policy: note });
+      let settle: (r: TrialRecord) => void = () => undefined;
+      const record = new Promise<TrialRecord>((resolve) => (settle = resolve));
+      this.#running.set(action.key, { index, record, settle });
+    }
+    return trial;
+  }
+
+  /** A trial a crash interrupted, opened again (re-attached to its job when journaled); failed when its inputs are gone. */
+  async #reopen(r: JournalRecordOf<'trial-start'>): Promise<Trial | undefined> {
+    const { store, policy, clock } = this.services;
+    const note: PolicyNote = r.policy ?? { policy: policy.name, usage: [] };
+    const action = this.#rebuild(r.action);
+    if (action) {
+      const job = store.state.jobs.get(r.index);
+      return this.#open(r.index, action, note, job ? { reattach: { jobId: job.jobId, ...(job.externalId ? { externalId: job.externalId } : {}) } } : {});
+    }
+    const error = { type: 'Interrupted', message: 'the study stopped while this trial ran, and its inputs are no longer in the pool' };
+    const t: TrialRecord = { index: r.index, state: 'failed', action: r.action, startedAt: r.startedAt, endedAt: clock.now(), scores: {}, durations: {}, metrics: {}, error, policy: note };
+    store.append({ kind: 'trial-end', trial: t });
+    this.#finish(t);
+    return undefined;
+  }
+
+  #rebuild(ref: ActionRef): Action | undefined {
+    const space = this.#d.space;
+    const b = space.bindings.findIndex((x) => x.name === ref.name);
+    const inputs = ref.inputs.map((i) => this.#d.pool.get(i.id));
+    if (b < 0 || inputs.some((o) => o === undefined)) return undefined;
+    try {
+      return space.make(b, inputs as PoolObject[]);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Step observe: the policy updates its memory from the trial; what it keeps is journaled for resume. */
+  async #observe(index: number, record: TrialRecord): Promise<void> {
+    const { policy, store, logger } = this.services;
+    const observe = policy.observe?.bind(policy);
+    if (!observe) return;
+    const env = this.#d.assembly.factoryContext.env;
+    try {
+      const obs = await this.#withPolicy(() => observe(record, this.#ctx(index, new Rng(this.#seed, index, 1))));
+      if (!obs) return;
+      const usage = obs.usage ?? [];
+      for (const u of usage) this.#costUsd += u.costUsd;
+      store.append({ kind: 'observe', index, usage, ...(obs.state !== undefined ? { state: obs.state } : {}), ...(obs.transcript?.length ? { transcript: writeTranscript(this.dir, index, 'observe', obs.transcript, env) } : {}) });
+    } catch (e) {
+      logger.warn(`trial ${index}: the policy could not observe it: ${(e as Error).message}`);
+      store.append({ kind: 'observe', index, usage: [], transcript: writeTranscript(this.dir, index, 'observe', [{ step: 'memory', role: 'error', content: (e as Error).message }], env) });
+    }
+  }
+
+  #stopReason(launched: number): string | undefined {
+    const b = this.#d.assembly.loaded.config.budget;
+    if (this.#d.signal.aborted) return 'interrupted';
+    if (launched >= b.iterations) return `iteration budget reached (${b.iterations})`;
+    if (b.wallTimeSec !== undefined && (this.services.clock.monotonicMs() - this.#started) / 1000 >= b.wallTimeSec) return `wall-time budget reached (${b.wallTimeSec} s)`;
+    if (b.costUsd !== undefined && this.#costUsd >= b.costUsd) return `cost budget reached ($${b.costUsd})`;
+    const best = this.best();
+    if (b.targetReward !== undefined && best && (best.reward as number) >= b.targetReward) return `target reward ${b.targetReward} reached`;
+    return undefined;
   }
 }
