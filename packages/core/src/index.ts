@@ -27,7 +27,7 @@ export { TrialRecordSchema, TrialStateSchema, ActionRefSchema, UsageSchema, Poli
 export { StudyConfigSchema, PaperConfigSchema, studyConfigJsonSchema, type StudyConfigInput, type StudyConfigParsed } from './config-schema.js';
 export { loadConfig, parseConfig, parseConfigText, type LoadedConfig } from './config-load.js';
 export { Registry, type Contribution, type ContributionKind } from './registry.js';
-export { loadPlugins, registerPlugin, type LoadedPlugin, type LoadPluginsOptions } from './plugins.js';
+export { loadPlugins, loadPluginModule, registerPlugin, type LoadedPlugin, type LoadPluginsOptions } from './plugins.js';
 export { corePlugin, registerBuiltins } from './builtins.js';
 export { assemble, type Assembly, type AssembleOptions } from './assemble.js';
 

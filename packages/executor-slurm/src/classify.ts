@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { jobLogPath, jobResultPath, ResultManifestSchema, tailFile, type JobError, type JobSpec, type ResultManifest } from '@lamdagent/core';
+import { ResultManifestSchema, type JobError, type JobSpec, type ResultManifest } from '@lamdagent/core';
+import { jobLogPath, jobResultPath, tailFile } from '@lamdagent/core/kit';
 import { z } from 'zod';
 import { JOB_FILES, slurmLogPaths } from './sbatch.js';
 import type { SlurmJobInfo } from './parse.js';

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { executeInProcess, type JobSpec } from '@lamdagent/core';
+import { type JobSpec } from '@lamdagent/core';
+import { executeInProcess } from '@lamdagent/core/kit';
 import { describe, expect, it } from 'vitest';
 import { dpoTrlRunner, pythonDir, sftTrlRunner } from './runner.js';
 

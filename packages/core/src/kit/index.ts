@@ -3,7 +3,7 @@
  * Every package of the repo uses these instead of its own copy; they are stable like the contracts.
  *
  * - randomness: `Rng` (seeded sfc32; `Rng.labelled` for named streams)
- * - content addresses: `canonicalJson`, `sha256`, `valueDigest`
+ * - content addresses: `canonicalJson`, `sha256`, `valueDigest`, `DigestCache` (file and folder digests, cached)
  * - files: `writeFileAtomic`, `fsyncDir`, `tailFile`, `readJsonl`
  * - secrets: `createRedactor`, `redactSecrets`
  * - jobs: `jobInputs`, `executeInProcess`, `jobLogPath`, `jobResultPath`, `readResultManifest`, `failedManifest`, `runnerBinPath`
@@ -11,6 +11,7 @@
  */
 export { Rng } from './rng.js';
 export { canonicalJson, sha256, valueDigest } from './digest.js';
+export { DigestCache } from '../digest.js';
 export { fsyncDir, tailFile, writeFileAtomic } from './fs.js';
 export { readJsonl } from './jsonl.js';
 export { createRedactor, redactSecrets, REDACTED, type Redactor } from './redact.js';
