@@ -3,6 +3,7 @@ import type { Evaluator } from './evaluator.js';
 import type { Executor } from './executor.js';
 import type { StudyStore } from './journal.js';
 import type { Policy } from './policy.js';
+import type { ActionRef, TrialRecord } from './trial.js';
 
 /** Where the engine says what it did besides journaling it (policy fallbacks, failed observes, resumes). */
 export interface Logger {
@@ -37,3 +38,11 @@ export interface StudyServices {
 export const silentLogger: Logger = { info: () => undefined, warn: () => undefined };
 
 export const systemClock: Clock = { now: () => new Date().toISOString(), monotonicMs: () => performance.now() };
+
+/** What a running study reports (the CLI prints it as progress). */
+export type StudyEvent =
+  | { type: 'start'; dir: string; resumed: boolean; done: number; budget: number; poolSize: number; actions: number }
+  | { type: 'trial-start'; index: number; budget: number; action: ActionRef }
+  | { type: 'trial-progress'; index: number; message?: string; fraction?: number }
+  | { type: 'trial-end'; trial: TrialRecord; best?: TrialRecord }
+  | { type: 'stop'; reason: string };

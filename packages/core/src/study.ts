@@ -3,26 +3,19 @@ import type { Assembly } from './assemble.js';
 import { UsageError } from './errors.js';
 import type { JournalRecordOf } from './journal-records.js';
 import { valueDigest } from './kit/digest.js';
-import { typesWithCandidates } from './kit/candidates.js';
-import { Rng } from './kit/rng.js';
 import type { JsonValue } from './json.js';
 import type { PoolObject } from './objects.js';
-import type { PolicyContext, Selection } from './policy.js';
 import type { ObjectPool } from './pool.js';
 import type { Registry } from './registry.js';
 import type { ActionSpace } from './space.js';
-import type { StudyServices } from './study-services.js';
+import { stopReason } from './study-budget.js';
+import { PolicySteps } from './study-policy.js';
+import type { StudyEvent, StudyServices } from './study-services.js';
 import { executeTrial } from './trial-execute.js';
-import { actionRef, outcomeRecord, reuseRecord, trialModel, trialModelObject, writeTranscript, type Trial, type TrialOutcome } from './trial-record.js';
-import type { ActionRef, PolicyNote, TrialRecord } from './trial.js';
+import { actionRef, interruptedRecord, outcomeRecord, rebuildAction, reuseRecord, trialModel, trialModelObject, type Trial, type TrialOutcome } from './trial-record.js';
+import type { PolicyNote, TrialRecord } from './trial.js';
 
-/** What a running study reports (the CLI prints it as progress). */
-export type StudyEvent =
-  | { type: 'start'; dir: string; resumed: boolean; done: number; budget: number; poolSize: number; actions: number }
-  | { type: 'trial-start'; index: number; budget: number; action: ActionRef }
-  | { type: 'trial-progress'; index: number; message?: string; fraction?: number }
-  | { type: 'trial-end'; trial: TrialRecord; best?: TrialRecord }
-  | { type: 'stop'; reason: string };
+export type { StudyEvent } from './study-services.js';
 
 export interface StudyDeps {
   dir: string;
@@ -58,7 +51,7 @@ export class Study {
   readonly #pending = new Map<number, Action>();
   readonly #interrupted: JournalRecordOf<'trial-start'>[];
   readonly #resumed: boolean;
-  #policyLock: Promise<unknown> = Promise.resolve();
+  readonly #policy: PolicySteps;
   #costUsd = 0;
   #next: number;
   #started: number;
@@ -78,6 +71,8 @@ export class Study {
     this.#interrupted = [...st.running.values()].sort((a, b) => a.index - b.index);
     this.#next = Math.max(-1, ...st.trials.keys(), ...st.running.keys()) + 1;
     this.#started = clock.monotonicMs();
+    const pol = { dir: deps.dir, seed: this.#seed, space: deps.space, pool: deps.pool, services: deps.services, env: deps.assembly.factoryContext.env, signal: deps.signal };
+    this.#policy = new PolicySteps({ ...pol, history: () => this.#history, pending: () => [...this.#pending.values()] });
   }
 
   get #seed(): number {
@@ -105,7 +100,8 @@ export class Study {
   async ask(): Promise<Trial> {
     const index = this.#next++;
     const t0 = this.services.clock.monotonicMs();
-    const { sel, note } = await this.#select(index);
+    const { sel, note } = await this.#policy.select(index);
+    for (const u of note.usage) this.#costUsd += u.costUsd;
     return this.#open(index, sel.action, note, { selectSec: secs(this.services.clock.monotonicMs() - t0) });
   }
 
@@ -132,7 +128,7 @@ export class Study {
     if (run?.index === trial.index) run.settle(record);
     const best = this.best();
     this.#emit({ type: 'trial-end', trial: record, ...(best ? { best } : {}) });
-    await this.#observe(trial.index, record);
+    for (const u of await this.#policy.observe(trial.index, record)) this.#costUsd += u.costUsd;
     return record;
   }
 
@@ -177,42 +173,11 @@ export class Study {
     return this.#d.assembly.bindings.find((b) => b.name === actionName)?.produces ?? 'models';
   }
 
-  #withPolicy<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#policyLock.then(fn, fn);
-    this.#policyLock = run.catch(() => undefined);
-    return run;
-  }
-
-  #ctx(iteration: number, rng: Rng): PolicyContext {
-    return { iteration, space: this.#d.space, pool: this.#d.pool.all(), history: this.#history, pending: [...this.#pending.values()], rng, signal: this.#d.signal };
-  }
-
   #finish(t: TrialRecord, produced?: PoolObject): void {
     this.#history.push(t);
     if (t.state === 'complete') this.#completed.set(t.action.key, t);
     if (t.state === 'failed' && t.cachedFrom === undefined) this.#failed.set(t.action.key, t);
     if (produced) this.#d.pool.add(produced);
-  }
-
-  /** Step select: the policy chooses under the policy lock; a policy that cannot choose falls back to a random action. */
-  async #select(index: number): Promise<{ sel: Selection; note: PolicyNote }> {
-    const { policy, logger } = this.services;
-    const space = this.#d.space;
-    const rng = new Rng(this.#seed, index);
-    let sel: Selection;
-    try {
-      sel = await this.#withPolicy(() => policy.select(this.#ctx(index, rng)));
-    } catch (e) {
-      const types = typesWithCandidates(space);
-      if (types.length === 0) throw e;
-      const b = rng.pick(types);
-      sel = { action: space.atFor(b, rng.int(space.countFor(b))), fallback: `policy error: ${(e as Error).message}` };
-      logger.warn(`trial ${index}: ${sel.fallback}; chose a random action`);
-    }
-    const note: PolicyNote = { policy: policy.name, usage: sel.usage ?? [], ...(sel.fallback ? { fallback: sel.fallback } : {}) };
-    if (sel.transcript?.length) note.transcript = writeTranscript(this.dir, index, 'select', sel.transcript, this.#d.assembly.factoryContext.env);
-    for (const u of note.usage) this.#costUsd += u.costUsd;
-    return { sel, note };
   }
 
   /** Step cache lookup: the one place an action is matched against executed ones (complete, failed, running). */
@@ -242,56 +207,19 @@ export class Study {
   async #reopen(r: JournalRecordOf<'trial-start'>): Promise<Trial | undefined> {
     const { store, policy, clock } = this.services;
     const note: PolicyNote = r.policy ?? { policy: policy.name, usage: [] };
-    const action = this.#rebuild(r.action);
+    const action = rebuildAction(this.#d.space, this.#d.pool, r.action);
     if (action) {
       const job = store.state.jobs.get(r.index);
       return this.#open(r.index, action, note, job ? { reattach: { jobId: job.jobId, ...(job.externalId ? { externalId: job.externalId } : {}) } } : {});
     }
-    const error = { type: 'Interrupted', message: 'the study stopped while this trial ran, and its inputs are no longer in the pool' };
-    const t: TrialRecord = { index: r.index, state: 'failed', action: r.action, startedAt: r.startedAt, endedAt: clock.now(), scores: {}, durations: {}, metrics: {}, error, policy: note };
+    const t = interruptedRecord(r, note, clock.now());
     store.append({ kind: 'trial-end', trial: t });
     this.#finish(t);
     return undefined;
   }
 
-  #rebuild(ref: ActionRef): Action | undefined {
-    const space = this.#d.space;
-    const b = space.bindings.findIndex((x) => x.name === ref.name);
-    const inputs = ref.inputs.map((i) => this.#d.pool.get(i.id));
-    if (b < 0 || inputs.some((o) => o === undefined)) return undefined;
-    try {
-      return space.make(b, inputs as PoolObject[]);
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** Step observe: the policy updates its memory from the trial; what it keeps is journaled for resume. */
-  async #observe(index: number, record: TrialRecord): Promise<void> {
-    const { policy, store, logger } = this.services;
-    const observe = policy.observe?.bind(policy);
-    if (!observe) return;
-    const env = this.#d.assembly.factoryContext.env;
-    try {
-      const obs = await this.#withPolicy(() => observe(record, this.#ctx(index, new Rng(this.#seed, index, 1))));
-      if (!obs) return;
-      const usage = obs.usage ?? [];
-      for (const u of usage) this.#costUsd += u.costUsd;
-      store.append({ kind: 'observe', index, usage, ...(obs.state !== undefined ? { state: obs.state } : {}), ...(obs.transcript?.length ? { transcript: writeTranscript(this.dir, index, 'observe', obs.transcript, env) } : {}) });
-    } catch (e) {
-      logger.warn(`trial ${index}: the policy could not observe it: ${(e as Error).message}`);
-      store.append({ kind: 'observe', index, usage: [], transcript: writeTranscript(this.dir, index, 'observe', [{ step: 'memory', role: 'error', content: (e as Error).message }], env) });
-    }
-  }
-
   #stopReason(launched: number): string | undefined {
-    const b = this.#d.assembly.loaded.config.budget;
-    if (this.#d.signal.aborted) return 'interrupted';
-    if (launched >= b.iterations) return `iteration budget reached (${b.iterations})`;
-    if (b.wallTimeSec !== undefined && (this.services.clock.monotonicMs() - this.#started) / 1000 >= b.wallTimeSec) return `wall-time budget reached (${b.wallTimeSec} s)`;
-    if (b.costUsd !== undefined && this.#costUsd >= b.costUsd) return `cost budget reached ($${b.costUsd})`;
-    const best = this.best();
-    if (b.targetReward !== undefined && best && (best.reward as number) >= b.targetReward) return `target reward ${b.targetReward} reached`;
-    return undefined;
+    const d = this.#d;
+    return stopReason(d.assembly.loaded.config.budget, { aborted: d.signal.aborted, launched, elapsedSec: (this.services.clock.monotonicMs() - this.#started) / 1000, costUsd: this.#costUsd, best: this.best() });
   }
 }

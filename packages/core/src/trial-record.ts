@@ -4,6 +4,9 @@ import type { Action } from './action-type.js';
 import type { TaskResult } from './evaluator.js';
 import type { JobError } from './jobs.js';
 import type { PoolObject } from './objects.js';
+import type { ObjectPool } from './pool.js';
+import type { ActionSpace } from './space.js';
+import type { JournalRecordOf } from './journal-records.js';
 import type { TranscriptEntry } from './policy.js';
 import type { ActionRef, PolicyNote, TrialRecord } from './trial.js';
 import { redactSecrets } from './kit/redact.js';
@@ -114,4 +117,22 @@ export function writeTranscript(dir: string, index: number, step: string, entrie
   const file = path.join(jobDir, `transcript-${step}.json`);
   writeFileAtomic(file, redactSecrets(JSON.stringify(entries, null, 2), env));
   return path.relative(dir, file);
+}
+
+/** The action a journaled trial ran, rebuilt from the pool (undefined when its binding or an input is gone). */
+export function rebuildAction(space: ActionSpace, pool: ObjectPool, ref: ActionRef): Action | undefined {
+  const b = space.bindings.findIndex((x) => x.name === ref.name);
+  const inputs = ref.inputs.map((i) => pool.get(i.id));
+  if (b < 0 || inputs.some((o) => o === undefined)) return undefined;
+  try {
+    return space.make(b, inputs as PoolObject[]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A trial a crash interrupted whose action cannot run again (its inputs left the pool). */
+export function interruptedRecord(r: JournalRecordOf<'trial-start'>, note: PolicyNote, endedAt: string): TrialRecord {
+  const error = { type: 'Interrupted', message: 'the study stopped while this trial ran, and its inputs are no longer in the pool' };
+  return { index: r.index, state: 'failed', action: r.action, startedAt: r.startedAt, endedAt, scores: {}, durations: {}, metrics: {}, error, policy: note };
 }
