@@ -4,6 +4,7 @@ import type { Assembly } from './assemble.js';
 import type { TaskResult, TaskSpec } from './evaluator.js';
 import type { ExecutorContext } from './executor.js';
 import type { JobError, JobSpec, ResultManifest } from './jobs.js';
+import { scoreOnValidation } from './job-evaluate.js';
 import { fsyncDir } from './kit/fs.js';
 import type { Registry } from './registry.js';
 import type { StudyServices } from './study-services.js';
@@ -126,17 +127,11 @@ async function evaluate(x: ExecuteContext, job: Job, m: ResultManifest, artifact
   const { evaluators, clock } = x.services;
   const t0 = clock.monotonicMs();
   const model = trialModelObject(job.trial.index, job.kind, artifact, job.trial.action);
-  const results: TaskResult[] = [];
   try {
-    for (const task of tasks) {
-      const ev = evaluators.get(task.evaluator);
-      if (!ev) throw new Error(`no evaluator "${task.evaluator}" for task ${task.name}`);
-      results.push(await ev.evaluate(model, task, { signal: x.signal, split: 'validation', outDir: path.join(job.spec.jobDir, 'eval'), seed: job.spec.seed, log: () => undefined }));
-    }
+    return await scoreOnValidation(evaluators, model, tasks, { signal: x.signal, jobDir: job.spec.jobDir, seed: job.spec.seed, log: () => undefined });
   } finally {
     durations['evaluate'] = secs(clock.monotonicMs() - t0);
   }
-  return results;
 }
 
 /** Step reward: fold the per-task scores into one number (the aggregator, e.g. the paper's eq. 3). */
