@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BENCHES = [
   ['study loop overhead', 'benchmarks/loop.bench.mjs'],
-  ['tiny model: SFT and generation tokens/s', 'packages/tinylm/bench/bench.mjs'],
+  ['tiny model vs PyTorch: SFT tokens/s, generation token-steps/s, peak RSS', 'packages/tinylm/bench/bench.mjs'],
   ['generation: onnx vs tiny backend', 'packages/eval-suites/bench/onnx.bench.mjs'],
   ['TIES merge throughput', 'packages/action-ties/bench/merge.bench.mjs'],
   ['LLM policy prompt tokens per iteration', 'packages/policy-llm/bench/tokens.bench.mjs'],

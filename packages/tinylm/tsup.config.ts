@@ -3,7 +3,6 @@ import shared from '../../tsup.shared.js';
 
 export default defineConfig({
   ...shared,
-  // tfjs-core's gradient definitions ship only as extension-less ESM files that Node cannot import;
-  // bundle them (they register into tfjs' global registry, shared with the external tfjs-core).
-  noExternal: [/^@tensorflow\/tfjs-core\/dist\/gradients\//],
+  // bench-internals: the batching the trainers use, for bench/bench.mjs (not a package export).
+  entry: ['src/index.ts', 'src/bench-internals.ts'],
 });

@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,4 +27,52 @@ describe('the quickstart, end to end on the embedded world', () => {
     const again = spawnSync(process.execPath, [path.join(root, 'src', 'main.mjs'), '--baselines-only', '--no-baselines'], { cwd: root, encoding: 'utf8' });
     expect(again.stderr).toContain('all reused');
   }, 900_000);
+});
+
+// README's Quick start from a fresh clone: after `npm install && npm run quickstart`, `npx lamdagent ...` from
+// the root and from an example resolves the workspace's own command (never a package of that name from the
+// registry). Clones this checkout's HEAD; runs in CI, or on a developer machine with LAMDAGENT_FRESH_CLONE=1.
+const repo = path.resolve(root, '..', '..');
+const freshClone = process.env['CI'] === 'true' || process.env['LAMDAGENT_FRESH_CLONE'] === '1';
+if (!freshClone) console.log('fresh-clone test skipped: set LAMDAGENT_FRESH_CLONE=1 (CI runs it)');
+
+function sh(cmd: string, args: string[], cwd: string, timeout = 300_000): SpawnSyncReturns<string> {
+  // argv arrays, no shell; npx --no-install and npm_config_yes=false: never install from the registry.
+  return spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout, env: { ...process.env, npm_config_yes: 'false' } });
+}
+
+describe.runIf(freshClone)('a fresh clone, as README says', () => {
+  it('links the lamdagent command at install: npx lamdagent --help and validate work from the root and from examples/quickstart', () => {
+    const tmp = mkdtempSync(path.join(tmpdir(), 'lamdagent-clone-'));
+    const dest = path.join(tmp, 'repo');
+    try {
+      const c = sh('git', ['clone', '--quiet', '--no-hardlinks', repo, dest], tmp);
+      expect(c.status, c.stderr).toBe(0);
+      const install = sh('npm', ['install', '--no-audit', '--no-fund'], dest, 600_000);
+      expect(install.status, install.stderr.slice(-2000)).toBe(0);
+      // npm links the bin at install, before anything is built; unbuilt, it says what to do.
+      expect(existsSync(path.join(dest, 'node_modules', '.bin', 'lamdagent'))).toBe(true);
+      const unbuilt = sh('npx', ['--no-install', 'lamdagent', '--help'], dest);
+      expect(unbuilt.status).toBe(2);
+      expect(unbuilt.stderr).toContain('@lamdagent/cli is not built yet');
+      // The build part of `npm run quickstart` (turbo's cache of this checkout is reused where inputs match),
+      // and the world that its run builds (the test above built it here; copied rather than rebuilt).
+      const cache = path.join(repo, '.turbo', 'cache');
+      const build = sh('npx', ['--no-install', 'turbo', 'run', 'build', '--filter=@lamdagent/example-quickstart...', '--output-logs=errors-only', ...(existsSync(cache) ? [`--cache-dir=${cache}`] : [])], dest, 900_000);
+      expect(build.status, build.stdout.slice(-2000) + build.stderr.slice(-2000)).toBe(0);
+      expect(existsSync(path.join(root, 'world', 'models', 'base')), 'the quickstart world (built by the test above)').toBe(true);
+      cpSync(path.join(root, 'world'), path.join(dest, 'examples', 'quickstart', 'world'), { recursive: true });
+      for (const cwd of [dest, path.join(dest, 'examples', 'quickstart')]) {
+        const help = sh('npx', ['--no-install', 'lamdagent', '--help'], cwd);
+        expect(help.status, help.stderr).toBe(0);
+        expect(help.stdout).toMatch(/Usage:/);
+      }
+      const v = sh('npx', ['--no-install', 'lamdagent', 'validate', 'examples/quickstart/study.yaml'], dest);
+      expect(v.status, v.stdout + v.stderr).toBe(0);
+      const v2 = sh('npx', ['--no-install', 'lamdagent', 'validate', 'study.yaml'], path.join(dest, 'examples', 'quickstart'));
+      expect(v2.status, v2.stdout + v2.stderr).toBe(0);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 1_500_000);
 });

@@ -26,7 +26,7 @@ export function sftInputs(spec: JobSpec): { model: string; dataset: string; lear
   return { model: i.model, dataset: i.dataset, learningRate: i.learning_rate };
 }
 
-/** SFT of the tiny model, in-process (tfjs-wasm): loss on the completion only. */
+/** SFT of the tiny model, in-process (tinylm's wasm kernels): loss on the completion only. */
 export const tinySftRunner: Runner = {
   name: 'sft-tiny',
   version: '1',

@@ -13,7 +13,12 @@ const asParams = (schema: z.ZodType): z.ZodType<Params> => schema as z.ZodType<P
 
 const baseSlot: SlotSpec = { name: 'base_model', type: 'model', description: 'the model the task vectors are taken from' };
 const modelsSlot: SlotSpec = { name: 'models', type: 'model', repeat: { min: 2 }, description: 'the models to merge' };
-const weightsSlot: SlotSpec = { name: 'weights', type: 'json', description: 'an array of numbers, one weight per model' };
+const weightsSlot: SlotSpec = {
+  name: 'weights',
+  type: 'json',
+  perPosition: 'models',
+  description: 'an array of numbers, one weight per model, in the order of the models',
+};
 const densitySlot: SlotSpec = {
   name: 'density',
   type: 'number',

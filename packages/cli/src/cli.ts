@@ -121,6 +121,9 @@ function progressPrinter(io: Io): (e: StudyEvent) => void {
       case 'stop':
         io.err(`stopped: ${e.reason}`);
         break;
+      case 'notice':
+        io.err(`note: ${e.message}`);
+        break;
       default:
         break;
     }

@@ -11,10 +11,19 @@ export interface SlotSpec {
   description?: string;
   /**
    * A repeated slot takes between `min` and `max` positions (e.g. the models a merge combines).
-   * At most one slot per action type repeats. Its positions are interchangeable and distinct
-   * (a merge of A with B is the merge of B with A) unless `ordered` is true.
+   * At most one slot per action type repeats. Its positions are distinct (no model merged with
+   * itself) and interchangeable (a merge of A with B is the merge of B with A) unless `ordered` is
+   * true, or another slot carries one parameter per position (see `perPosition`): then the order is
+   * kept, since the first weight belongs to the first model.
    */
   repeat?: { min: number; max?: number; ordered?: boolean };
+  /**
+   * Name of the repeated slot this slot parameterises position by position: its value is an array
+   * with one entry per position (e.g. `weights` for `models`). The repeated slot's positions then
+   * stay in the order chosen; only when all the entries are equal is the order canonicalised (so the
+   * same merge is not run twice).
+   */
+  perPosition?: string;
 }
 
 /** A smoke run: a tiny slice of the job that runs first so a broken action fails in seconds. */
@@ -51,6 +60,12 @@ export interface ActionBinding {
   slotNames: string[];
   /** Groups of positions that are interchangeable and distinct. */
   unordered: number[][];
+  /**
+   * Groups of distinct positions whose order matters because the object at `paramsAt` holds one value
+   * per position (merge weights). Enumerated as ordered picks; canonicalised only when those values
+   * are all equal.
+   */
+  weighted?: WeightedGroup[];
   /** Validated fixed parameters. */
   params: Record<string, JsonValue>;
   /** Pool kind the produced model joins. */
@@ -59,6 +74,12 @@ export interface ActionBinding {
   runner: string;
   /** Validated parameters for the runner (`actions.<name>.runnerParams`). */
   runnerParams?: Record<string, JsonValue>;
+}
+
+/** Distinct positions of one list whose order matters: `paramsAt` holds one value per position. */
+export interface WeightedGroup {
+  positions: number[];
+  paramsAt: number;
 }
 
 /** An action: a bound action plus one object per position, content-addressed by `key`. */

@@ -1,16 +1,17 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { ActionBinding } from './action-type.js';
+import type { ActionBinding, WeightedGroup } from './action-type.js';
 import type { LoadedConfig } from './config-load.js';
 import { zodIssues } from './config-load.js';
 import { DigestCache } from './digest.js';
 import { valueDigest } from './kit/digest.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import type { TaskSpec } from './evaluator.js';
+import { resolveTasksAndFactories } from './assemble-tasks.js';
 import { makeFactoryContext } from './factories.js';
 import type { JsonValue } from './json.js';
 import type { ObjectType, PoolObject } from './objects.js';
-import type { Factory, FactoryContext } from './policy.js';
+import type { FactoryContext } from './policy.js';
 import type { Registry } from './registry.js';
 
 /** A config resolved against the registered plugins: everything a study needs, validated. */
@@ -26,10 +27,6 @@ export interface Assembly {
   aggregation: { name: string; options: Record<string, JsonValue> };
   /** Options per evaluator name (config `evaluators:`), validated by each evaluator's schema. */
   evaluators: Record<string, Record<string, JsonValue>>;
-}
-
-function named(v: string | { name: string; options: Record<string, JsonValue> }): { name: string; options: Record<string, JsonValue> } {
-  return typeof v === 'string' ? { name: v, options: {} } : v;
 }
 
 export interface AssembleOptions {
@@ -53,6 +50,7 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
 
   // Action bindings: resolve types, expand repeated slots, infer object types of the kinds they use.
   const bindings: ActionBinding[] = [];
+  const perPositionChecks: { where: string; kind: string; slot: string; times: number; of: string }[] = [];
   for (const [name, raw] of Object.entries(cfg.actions)) {
     const where = `actions.${name}`;
     const a = Array.isArray(raw) ? { slots: raw } : raw;
@@ -121,11 +119,26 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
         else if (new Set(g.map((p) => kinds[p])).size !== 1) issues.push({ path: `${where}.unordered[${gi}]`, message: 'an unordered group must use one object list' });
         else unordered.push([...g].sort((x, y) => x - y));
       });
-    } else if (rep >= 0 && !def.slots[rep]!.repeat!.ordered) {
+    }
+    // A slot carrying one value per position of the repeated slot (merge weights) keeps that slot's
+    // positions in the order chosen: distinct, but not interchangeable.
+    const weighted: WeightedGroup[] = [];
+    const perPositionSlot = rep >= 0 ? def.slots.findIndex((s) => s.perPosition === def.slots[rep]!.name) : -1;
+    const repeatedGroups = (): number[][] => {
       const positions = slotNames.map((s, i) => (s === def.slots[rep]!.name ? i : -1)).filter((i) => i >= 0);
       const groups = new Map<string, number[]>();
       for (const p of positions) groups.set(kinds[p]!, [...(groups.get(kinds[p]!) ?? []), p]);
-      unordered = [...groups.values()].filter((g) => g.length > 1);
+      return [...groups.values()].filter((g) => g.length > 1);
+    };
+    if (perPositionSlot >= 0) {
+      const paramsAt = slotNames.indexOf(def.slots[perPositionSlot]!.name);
+      const times = slotNames.filter((s) => s === def.slots[rep]!.name).length;
+      const clash = unordered.find((g) => g.some((p) => slotNames[p] === def.slots[rep]!.name));
+      if (clash) issues.push({ path: `${where}.unordered`, message: `positions ${clash.join(', ')} take one ${slotNames[paramsAt]} value each, so their order matters; they cannot be unordered` });
+      for (const g of repeatedGroups()) weighted.push({ positions: g, paramsAt });
+      perPositionChecks.push({ where, kind: kinds[paramsAt]!, slot: slotNames[paramsAt]!, times, of: def.slots[rep]!.name });
+    } else if (!(!Array.isArray(raw) && raw.unordered) && rep >= 0 && !def.slots[rep]!.repeat!.ordered) {
+      unordered = repeatedGroups();
     }
     let params: Record<string, JsonValue> = (!Array.isArray(raw) && raw.params) || {};
     if (def.paramsSchema) {
@@ -156,7 +169,7 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
       issues.push({ path: `${where}${Array.isArray(raw) ? '' : '.produces'}`, message: `produced models join objects.${produces}, which does not exist; add it (it may be an empty list) or set produces:` });
       ok = false;
     }
-    if (ok) bindings.push({ name, definition: def, kinds, slotNames, unordered, params, produces, runner, runnerParams });
+    if (ok) bindings.push({ name, definition: def, kinds, slotNames, unordered, ...(weighted.length ? { weighted } : {}), params, produces, runner, runnerParams });
   }
   for (const b of bindings) {
     const t = kindTypes.get(b.produces) ?? explicitType(b.produces);
@@ -198,51 +211,20 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
       objects.push({ id: `${kind}/${i}`, kind, type, name, value, digest });
     });
   }
+  // One value per position: a weights list must have as many entries as the action merges models.
+  for (const c of perPositionChecks) {
+    const raw = cfg.objects[c.kind];
+    if (!raw) continue;
+    (Array.isArray(raw) ? raw : raw.values).forEach((v, i) => {
+      if (Array.isArray(v) && v.length !== c.times) {
+        issues.push({ path: `objects.${c.kind}${Array.isArray(raw) ? '' : '.values'}[${i}]`, message: `${c.where} takes one ${c.slot} value per ${c.of} position: expected ${c.times} values, got ${v.length} (${JSON.stringify(v)})` });
+      }
+    });
+  }
   digests.save();
 
-  // Tasks.
-  const tasks: TaskSpec[] = cfg.tasks.map((t, i) => {
-    const base = Array.isArray(t) ? { name: t[0], evaluator: undefined, metric: t[1], max: 1, alpha: undefined, inReward: true, options: {} } : t;
-    const evaluator = base.evaluator ?? 'suite';
-    if (!registry.has('evaluator', evaluator)) issues.push({ path: `tasks[${i}]${Array.isArray(t) ? '' : '.evaluator'}`, message: `no evaluator "${evaluator}" (known: ${registry.names('evaluator').join(', ') || 'none: is @lamdagent/eval-suites installed?'})` });
-    return { name: base.name, evaluator, metric: base.metric, max: base.max, alpha: base.alpha ?? 1 / base.max, inReward: base.inReward, options: base.options };
-  });
-  const dupTask = tasks.find((t, i) => tasks.findIndex((u) => u.name === t.name) !== i);
-  if (dupTask) issues.push({ path: 'tasks', message: `task "${dupTask.name}" listed twice` });
-  if (!tasks.some((t) => t.inReward)) issues.push({ path: 'tasks', message: 'at least one task must count toward the reward (inReward)' });
-
-  // Policy, executor, aggregation: registered and options valid.
-  const policy = opts.policyOverride ? { name: opts.policyOverride, options: {} } : named(cfg.policy);
-  const executor = named(cfg.executor);
-  const aggregation = named(cfg.aggregation);
-  const checkFactory = (kind: 'policy' | 'executor' | 'aggregator', at: string, n: { name: string; options: Record<string, JsonValue> }): void => {
-    if (!registry.has(kind, n.name)) {
-      issues.push({ path: at, message: `no ${kind} "${n.name}" (known: ${registry.names(kind).join(', ') || 'none'})` });
-      return;
-    }
-    const f = (kind === 'policy' ? registry.policyFactory(n.name) : kind === 'executor' ? registry.executorFactory(n.name) : registry.aggregatorFactory(n.name)) as Factory<unknown, unknown>;
-    if (f.optionsSchema) {
-      const res = f.optionsSchema.safeParse(n.options);
-      if (!res.success) issues.push(...zodIssues(res.error, [at, 'options']));
-      else n.options = res.data as Record<string, JsonValue>;
-    }
-  };
-  checkFactory('policy', 'policy', policy);
-  checkFactory('executor', 'executor', executor);
-  checkFactory('aggregator', 'aggregation', aggregation);
-
-  // Evaluator options: only for evaluators that exist, checked by their own schema.
-  const evaluators: Record<string, Record<string, JsonValue>> = {};
-  for (const [name, options] of Object.entries(cfg.evaluators)) {
-    if (!registry.has('evaluator', name)) {
-      issues.push({ path: `evaluators.${name}`, message: `no evaluator "${name}" (known: ${registry.names('evaluator').join(', ') || 'none'})` });
-      continue;
-    }
-    const schema = registry.evaluatorFactory(name).optionsSchema;
-    const res = schema ? schema.safeParse(options) : undefined;
-    if (res && !res.success) issues.push(...zodIssues(res.error, ['evaluators', name]));
-    else evaluators[name] = options;
-  }
+  // Tasks, policy, executor, aggregation and evaluator options.
+  const { tasks, policy, executor, aggregation, evaluators } = resolveTasksAndFactories(cfg, registry, opts.policyOverride, issues);
 
   if (issues.length) throw new ConfigError(loaded.file, issues);
   const factoryContext = makeFactoryContext(registry, loaded.dir, cfg.seed, opts.env ?? process.env);

@@ -101,7 +101,7 @@ describe('assembly against plugins', () => {
     return r;
   }
 
-  it('infers object types from slots, expands repeated slots, and marks merge inputs unordered', async () => {
+  it('infers object types from slots, expands repeated slots, and marks merge inputs distinct and ordered by their weights', async () => {
     const w = makeToyWorld();
     const a = assemble(loadConfig(w.configPath), await registry());
     expect(a.kindTypes.get('models')).toBe('model');
@@ -110,7 +110,9 @@ describe('assembly against plugins', () => {
     const ties = a.bindings.find((b) => b.name === 'ties_merging')!;
     expect(ties.definition.type).toBe('ties');
     expect(ties.slotNames).toEqual(['base_model', 'models', 'models', 'weights', 'density']);
-    expect(ties.unordered).toEqual([[1, 2]]);
+    // The weights slot holds one value per model, so the models keep the order chosen (not unordered).
+    expect(ties.unordered).toEqual([]);
+    expect(ties.weighted).toEqual([{ positions: [1, 2], paramsAt: 3 }]);
     expect(a.objects.find((o) => o.id === 'models/0')!.value).toBe(path.join(w.dir, 'models/base'));
     expect(a.tasks.map((t) => t.alpha)).toEqual([1, 1]);
   });

@@ -7,7 +7,7 @@ import { ActionRefSchema, PolicyNoteSchema, TrialRecordSchema, UsageSchema } fro
  * a member here, and its case in `StudyState.apply` (the compiler asks for it).
  */
 export const JournalRecordSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('study'), version: z.literal(1), createdAt: z.string(), seed: z.number(), configDigest: z.string() }),
+  z.object({ kind: z.literal('study'), version: z.union([z.literal(1), z.literal(2)]), createdAt: z.string(), seed: z.number(), configDigest: z.string() }),
   z.object({ kind: z.literal('trial-start'), index: z.number().int(), action: ActionRefSchema, startedAt: z.string(), policy: PolicyNoteSchema.optional() }),
   z.object({ kind: z.literal('job'), index: z.number().int(), jobId: z.string(), externalId: z.string().optional(), executor: z.string() }),
   z.object({ kind: z.literal('trial-end'), trial: TrialRecordSchema }),

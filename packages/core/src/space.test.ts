@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ActionBinding, ActionTypeDefinition } from './action-type.js';
-import { choose, rankCombination, unrankCombination } from './combinatorics.js';
+import { choose, permutations, rankCombination, rankPermutation, unrankCombination, unrankPermutation } from './combinatorics.js';
 import type { PoolObject } from './objects.js';
 import { ObjectPool } from './pool.js';
 import { ActionSpace } from './space.js';
@@ -53,6 +53,17 @@ describe('combinatorics', () => {
       expect(all.map((s) => s.join())).toEqual(sorted.map((s) => s.join()));
     }
   });
+  it('unranks and ranks every k-permutation in lexicographic order', () => {
+    for (const [n, k] of [[5, 2], [4, 3], [6, 1], [3, 3]] as const) {
+      const all = Array.from({ length: permutations(n, k) }, (_, r) => unrankPermutation(n, k, r));
+      expect(new Set(all.map((s) => s.join())).size).toBe(permutations(n, k));
+      for (const s of all) expect(new Set(s).size).toBe(k);
+      all.forEach((s, r) => expect(rankPermutation(n, s)).toBe(r));
+      const sorted = [...all].sort((a, b) => a.join().localeCompare(b.join()));
+      expect(all.map((s) => s.join())).toEqual(sorted.map((s) => s.join()));
+    }
+    expect(permutations(1000, 2)).toBe(999000);
+  });
   it('counts 1,000 choose 2 exactly', () => {
     expect(choose(1000, 2)).toBe(499500);
   });
@@ -97,6 +108,40 @@ describe('ActionSpace', () => {
     expect(space.countFor(0)).toBe(9000);
     const last = space.atFor(1, 499499);
     expect(new Set(last.inputs.map((o) => o.id)).size).toBe(3);
+  });
+
+  it('keeps weighted positions in the order chosen: every ordered pair once, canonical only for equal weights', () => {
+    const pool = new ObjectPool();
+    pool.add(obj('base', 0));
+    // Digests in reverse of the id order, so that a digest sort would visibly reorder.
+    for (let i = 0; i < 4; i++) pool.add({ ...obj('models', i), digest: `d-${9 - i}` });
+    pool.add({ ...obj('w', 0, 'json'), value: [0.7, 0.3] });
+    pool.add({ ...obj('w', 1, 'json'), value: [0.5, 0.5] });
+    const ties: ActionBinding = {
+      name: 'ties', definition: def('ties', 4), kinds: ['base', 'models', 'models', 'w'], slotNames: ['base', 'models', 'models', 'weights'],
+      unordered: [], weighted: [{ positions: [1, 2], paramsAt: 3 }], params: {}, produces: 'models', runner: 'r', runnerParams: {},
+    };
+    const space = new ActionSpace(pool, [ties], () => '1');
+    expect(space.countFor(0)).toBe(4 * 3 * 2);
+    const seen = new Set<string>();
+    for (let i = 0; i < space.countFor(0); i++) {
+      const a = space.atFor(0, i);
+      const [m1, m2, w] = [a.inputs[1]!, a.inputs[2]!, a.inputs[3]!];
+      expect(m1.id).not.toBe(m2.id);
+      if (w.id === 'w/0') {
+        // Unequal weights: both orders exist, each as asked, with its own key, and indexOf inverts atFor.
+        expect(space.indexOf(0, a.inputs)).toBe(i);
+        seen.add(a.key);
+        expect(space.make(0, [a.inputs[0]!, m2, m1, w]).inputs[1]!.id).toBe(m2.id);
+      } else {
+        // Equal weights: canonical (digest) order, so A+B and B+A are one action.
+        expect(m1.digest < m2.digest).toBe(true);
+      }
+    }
+    expect(seen.size).toBe(12);
+    const [a, b] = [pool.get('models/0')!, pool.get('models/1')!];
+    expect(() => space.make(0, [pool.get('base/0')!, a, a, pool.get('w/0')!])).toThrow(/distinct/);
+    expect(space.make(0, [pool.get('base/0')!, a, b, pool.get('w/1')!]).key).toBe(space.make(0, [pool.get('base/0')!, b, a, pool.get('w/1')!]).key);
   });
 
   it('grows with the pool', () => {

@@ -1,28 +1,45 @@
 import { createHash } from 'node:crypto';
 import type { Action, ActionBinding } from './action-type.js';
-import { choose, rankCombination, unrankCombination } from './combinatorics.js';
+import { choose, permutations, rankCombination, rankPermutation, unrankCombination, unrankPermutation } from './combinatorics.js';
 import { canonicalJson, type JsonValue } from './json.js';
 import type { PoolObject } from './objects.js';
 import type { ObjectPool } from './pool.js';
 
-/** A factor of a binding's candidate count: one free position, or an unordered group of positions. */
+/**
+ * A factor of a binding's candidate count: one free position, an unordered group of distinct
+ * positions (combinations), or an ordered group of distinct positions (permutations).
+ */
 interface Factor {
   positions: number[];
   kind: string;
+  ordered: boolean;
 }
 
 function factorsOf(binding: ActionBinding): Factor[] {
-  const grouped = new Map<number, number[]>();
-  for (const g of binding.unordered) for (const p of g) grouped.set(p, g);
+  const grouped = new Map<number, { positions: number[]; ordered: boolean }>();
+  for (const g of binding.unordered) for (const p of g) grouped.set(p, { positions: g, ordered: false });
+  for (const w of binding.weighted ?? []) for (const p of w.positions) grouped.set(p, { positions: w.positions, ordered: true });
   const seen = new Set<number>();
   const out: Factor[] = [];
   for (let p = 0; p < binding.kinds.length; p++) {
     if (seen.has(p)) continue;
-    const group = grouped.get(p) ?? [p];
-    for (const q of group) seen.add(q);
-    out.push({ positions: [...group].sort((a, b) => a - b), kind: binding.kinds[p] as string });
+    const group = grouped.get(p) ?? { positions: [p], ordered: false };
+    for (const q of group.positions) seen.add(q);
+    out.push({ positions: [...group.positions].sort((a, b) => a - b), kind: binding.kinds[p] as string, ordered: group.ordered });
   }
   return out;
+}
+
+const factorSize = (f: Factor, n: number): number => (f.ordered ? permutations(n, f.positions.length) : choose(n, f.positions.length));
+
+/** Digest order (then id): the canonical order of interchangeable inputs. */
+const byDigest = (x: PoolObject, y: PoolObject): number => (x.digest < y.digest ? -1 : x.digest > y.digest ? 1 : x.id < y.id ? -1 : 1);
+
+/** True when a per-position value list gives every position the same value (or is not a list). */
+function samePerPosition(value: JsonValue): boolean {
+  if (!Array.isArray(value)) return true;
+  const first = canonicalJson(value[0] ?? null);
+  return value.every((v) => canonicalJson(v) === first);
 }
 
 /** Content address of an action: type, runner version, input digests (canonical order) and parameters. */
@@ -65,7 +82,7 @@ export class ActionSpace {
 
   countFor(binding: number): number {
     let n = 1;
-    for (const f of this.#factors[binding] ?? []) n *= choose(this.#pool.ofKind(f.kind).length, f.positions.length);
+    for (const f of this.#factors[binding] ?? []) n *= factorSize(f, this.#pool.ofKind(f.kind).length);
     return n;
   }
 
@@ -86,7 +103,11 @@ export class ActionSpace {
     throw new RangeError(`action index ${index} out of range (${this.count()} actions)`);
   }
 
-  /** The `local`-th action of one binding (mixed radix over its factors; combinations unranked). */
+  /**
+   * The `local`-th action of one binding (mixed radix over its factors; combinations and ordered
+   * picks unranked). An ordered group whose per-position values are all equal is canonicalised, so
+   * two indices may then name the same action (same key).
+   */
   atFor(binding: number, local: number): Action {
     const b = this.#binding(binding);
     const count = this.countFor(binding);
@@ -99,10 +120,10 @@ export class ActionSpace {
     for (let i = factors.length - 1; i >= 0; i--) {
       const f = factors[i] as Factor;
       const list = this.#pool.ofKind(f.kind);
-      const size = choose(list.length, f.positions.length);
+      const size = factorSize(f, list.length);
       const r = rest % size;
       rest = Math.floor(rest / size);
-      const picks = f.positions.length === 1 ? [r] : unrankCombination(list.length, f.positions.length, r);
+      const picks = f.positions.length === 1 ? [r] : f.ordered ? unrankPermutation(list.length, f.positions.length, r) : unrankCombination(list.length, f.positions.length, r);
       f.positions.forEach((p, j) => (chosen[p] = list[picks[j] as number] as PoolObject));
     }
     return this.#finish(b, chosen);
@@ -115,8 +136,9 @@ export class ActionSpace {
     for (const f of factors) {
       const list = this.#pool.ofKind(f.kind);
       const positions = f.positions.map((p) => list.findIndex((o) => o.id === inputs[p]?.id));
-      const size = choose(list.length, f.positions.length);
-      const r = f.positions.length === 1 ? (positions[0] as number) : rankCombination(list.length, [...positions].sort((a, c) => a - c));
+      const size = factorSize(f, list.length);
+      const r =
+        f.positions.length === 1 ? (positions[0] as number) : f.ordered ? rankPermutation(list.length, positions) : rankCombination(list.length, [...positions].sort((a, c) => a - c));
       idx = idx * size + r;
     }
     return idx;
@@ -136,7 +158,7 @@ export class ActionSpace {
         throw new RangeError(`object ${o.name} is not a candidate for ${b.name}'s ${b.slotNames[p]} (needs ${b.kinds[p]})`);
       }
     });
-    for (const g of b.unordered) {
+    for (const g of [...b.unordered, ...(b.weighted ?? []).map((w) => w.positions)]) {
       const ids = g.map((p) => inputs[p]?.id);
       if (new Set(ids).size !== ids.length) throw new RangeError(`action ${b.name} needs distinct objects for ${g.map((p) => b.slotNames[p]).join(', ')}`);
     }
@@ -150,9 +172,12 @@ export class ActionSpace {
   }
 
   #finish(b: ActionBinding, inputs: PoolObject[]): Action {
-    // Canonical order inside unordered groups: merging A with B is merging B with A.
-    for (const g of b.unordered) {
-      const objs = g.map((p) => inputs[p] as PoolObject).sort((x, y) => (x.digest < y.digest ? -1 : x.digest > y.digest ? 1 : x.id < y.id ? -1 : 1));
+    // Canonical order inside unordered groups: merging A with B is merging B with A. A weighted
+    // group keeps the order chosen (the first weight belongs to the first model) unless every
+    // position has the same weight.
+    const canonical = [...b.unordered, ...(b.weighted ?? []).filter((w) => samePerPosition((inputs[w.paramsAt] as PoolObject).value)).map((w) => w.positions)];
+    for (const g of canonical) {
+      const objs = g.map((p) => inputs[p] as PoolObject).sort(byDigest);
       g.forEach((p, j) => (inputs[p] = objs[j] as PoolObject));
     }
     return {

@@ -20,6 +20,7 @@ import { STUDY_FILES, isStudyDir, openStudy } from './study-folder.js';
 import { silentLogger, systemClock, type StudyServices } from './study-services.js';
 import { Study, type StudyEvent } from './study.js';
 import type { TrialRecord } from './trial.js';
+import { legacyWeightOrderNotice } from './weight-order.js';
 
 export interface StudyOverrides {
   iterations?: number;
@@ -144,6 +145,8 @@ async function openLocked(dir: string, loaded: LoadedConfig, registry: Registry,
   const pool = new ObjectPool(assembly.objects);
   const runnerVersion = (b: ActionBinding): string => registry.runner(b.runner).version;
   const space = new ActionSpace(pool, assembly.bindings, runnerVersion);
+  const notice = legacyWeightOrderNotice(services.store.snapshot(), assembly.bindings, pool);
+  if (notice) opts.onEvent?.({ type: 'notice', message: notice });
   const close = async (): Promise<void> => {
     try {
       services.store.close();

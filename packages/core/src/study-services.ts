@@ -45,4 +45,6 @@ export type StudyEvent =
   | { type: 'trial-start'; index: number; budget: number; action: ActionRef }
   | { type: 'trial-progress'; index: number; message?: string; fraction?: number }
   | { type: 'trial-end'; trial: TrialRecord; best?: TrialRecord }
-  | { type: 'stop'; reason: string };
+  | { type: 'stop'; reason: string }
+  /** Something the user should know about the study as it resumes (e.g. a journal format change). */
+  | { type: 'notice'; message: string };

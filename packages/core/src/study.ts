@@ -12,6 +12,7 @@ import { stopReason } from './study-budget.js';
 import { PolicySteps } from './study-policy.js';
 import type { StudyEvent, StudyServices } from './study-services.js';
 import { executeTrial } from './trial-execute.js';
+import { JOURNAL_VERSION } from './weight-order.js';
 import { actionRef, interruptedRecord, outcomeRecord, rebuildAction, reuseRecord, trialModel, trialModelObject, type Trial, type TrialOutcome } from './trial-record.js';
 import type { PolicyNote, TrialRecord } from './trial.js';
 
@@ -63,7 +64,7 @@ export class Study {
     const { store, policy, clock } = deps.services;
     const st = store.state;
     this.#resumed = st.header !== undefined;
-    if (!st.header) store.append({ kind: 'study', version: 1, createdAt: clock.now(), seed: this.#seed, configDigest: valueDigest(deps.assembly.loaded.config as unknown as JsonValue) });
+    if (!st.header) store.append({ kind: 'study', version: JOURNAL_VERSION, createdAt: clock.now(), seed: this.#seed, configDigest: valueDigest(deps.assembly.loaded.config as unknown as JsonValue) });
     for (const t of st.trials.values()) this.#finish(t, trialModel(t, this.#kindOf(t.action.name)));
     if (st.lastObserve?.state !== undefined) policy.restore?.(st.lastObserve.state);
     for (const n of [...st.trials.values(), ...st.running.values()]) for (const u of n.policy?.usage ?? []) this.#costUsd += u.costUsd;

@@ -213,11 +213,14 @@ export function objectListsText(v: StudyView, binding: number): ObjectLists {
     sizes.push(cands.length);
   });
   const groupOf = new Map<number, number[]>();
+  const weightedAt = new Map<number, number>();
   for (const g of b.unordered) for (const p of g) groupOf.set(p, g);
+  for (const w of b.weighted ?? []) for (const p of w.positions) (groupOf.set(p, w.positions), weightedAt.set(p, w.paramsAt));
   const positions = b.kinds
     .map((_k, p) => {
       const g = groupOf.get(p);
-      const distinct = g && g[0] !== p ? ` (different from the ${b.slotNames[g[0] as number]} before it; order does not matter)` : '';
+      const order = weightedAt.has(p) ? `the ${ordinal(g!.indexOf(p))} value of ${b.slotNames[weightedAt.get(p)!]} applies to it` : 'order does not matter';
+      const distinct = g && g[0] !== p ? ` (different from the ${b.slotNames[g[0] as number]} before it; ${order})` : weightedAt.has(p) ? ` (${order})` : '';
       return `${p + 1}. ${b.slotNames[p]}: an index into list ${labels[p]}${distinct}`;
     })
     .join('\n');
@@ -237,3 +240,5 @@ export function newResultText(t: TrialRecord, v: StudyView): string {
   }
   return lines.join('\n');
 }
+
+const ordinal = (i: number): string => ['first', 'second', 'third', 'fourth', 'fifth'][i] ?? `${i + 1}th`;

@@ -1,17 +1,31 @@
-// Throughput of @lamdagent/tinylm on the embedded world's workload shape. Run after `npx tsup`:
-//   node bench/bench.mjs [--batch 16] [--examples 1000] [--prompts 300] [--new-tokens 16]
-// Prints SFT tokens/s (one epoch over ~1,000 prompt+completion pairs of 40-90 characters) and
-// generation tokens/s (300 prompts x 16 new tokens, greedy, KV cache). Wall and CPU time are both
-// shown: on a shared machine the wall time includes waiting for the CPU.
-import { TinyLM, sft, generate, sequenceLogProbs } from '../dist/index.js';
+// tinylm against PyTorch on the same GPT-2, the same initial weights and the same batches.
+// Run after a build (npm run bench builds): node bench/bench.mjs [--quick] [--arch world|large|both] [--rounds N]
+//   SFT: one epoch over 1,000 synthetic prompt+completion pairs (batch 16), tokens/s (wall) and loss;
+//   generation: 300 prompts x 16 new tokens, greedy, KV cache, batches of 128: token-steps/s (wall);
+//   peak RSS of each run (every run is its own process). Runs alternate (A B A1 B A per round) so that
+//   machine noise hits both engines; ratios are tinylm / PyTorch (1 thread) on the medians.
+// PyTorch: LAMDAGENT_PYTHON, else the project venv ($LAMDAGENT_VENV or ~/.cache/lamdagent/venv, when
+// .ready), else python3 with Debian's python3-torch; if none imports torch, only tinylm is measured.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TinyLM } from '../dist/index.js';
+import { encodePair, learningRateAt, lengthGroupedBatches, makeBatch, plannedSteps, Rng, warmupSteps } from '../dist/bench-internals.js';
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), Number(all[i + 1])]] : acc), []),
-);
-const batchSize = args.batch ?? 16;
-const nExamples = args.examples ?? 1000;
-const nPrompts = args.prompts ?? 300;
-const newTokens = args['new-tokens'] ?? 16;
+const here = path.dirname(fileURLToPath(import.meta.url));
+const argv = process.argv.slice(2);
+const flag = (name, dflt) => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] : dflt; };
+const quick = argv.includes('--quick');
+const archArg = flag('arch', 'both');
+const rounds = Number(flag('rounds', 1));
+// --baseline DIST/index.js: also measure another tinylm build (e.g. the tfjs-wasm one before this engine)
+const baseline = flag('baseline', undefined);
+const nExamples = quick ? 300 : 1000;
+const nPrompts = quick ? 100 : 300;
+const batchSize = 16;
+const newTokens = 16;
 
 // Deterministic synthetic examples shaped like the embedded world's skills (40-90 characters).
 let s = 12345;
@@ -35,34 +49,108 @@ function example() {
   return { prompt: `Context: the ${w} is near the ${pick()} ${filler}. Q: what is near? A: `, completion: `the ${w}` };
 }
 const examples = Array.from({ length: nExamples }, example);
-const lengths = examples.map((e) => e.prompt.length + e.completion.length);
-const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
 
-const model = await TinyLM.init({}, 1);
-const c = model.config;
-console.log(`model: n_embd ${c.nEmbd}, n_layer ${c.nLayer}, n_head ${c.nHead}, n_positions ${c.nPositions}, vocab ${c.vocabSize}, ${model.parameterCount} parameters`);
-console.log(`data: ${nExamples} examples, ${Math.min(...lengths)}-${Math.max(...lengths)} characters (mean ${(lengths.reduce((a, b) => a + b, 0) / nExamples).toFixed(1)})`);
+function findPython() {
+  const venv = process.env.LAMDAGENT_VENV ?? path.join(homedir(), '.cache', 'lamdagent', 'venv');
+  const candidates = [process.env.LAMDAGENT_PYTHON, existsSync(path.join(venv, '.ready')) ? path.join(venv, 'bin', 'python') : undefined, 'python3', '/usr/bin/python3'];
+  for (const py of candidates) {
+    if (!py) continue;
+    const r = spawnSync(py, ['-c', 'import torch, numpy; print(torch.__version__)'], { encoding: 'utf8' });
+    if (r.status === 0) return { py, version: r.stdout.trim() };
+  }
+  return undefined;
+}
 
-// Warm up (wasm compile, XNNPACK setup).
-await sft(model, examples.slice(0, 32), { learningRate: 1e-3, epochs: 1, batchSize, seed: 0 });
+function run(cmd, args, env = {}) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
 
-let wall = performance.now(), cpu0 = cpu();
-const m = await sft(model, examples, { learningRate: 2e-3, epochs: 1, batchSize, seed: 1 });
-let w = (performance.now() - wall) / 1000, u = cpu() - cpu0;
-console.log(`sft: 1 epoch, ${m.steps} steps of ${batchSize}, ${m.tokens} tokens in ${w.toFixed(2)} s wall (${u.toFixed(2)} s cpu): ` +
-  `${Math.round(m.tokens / w)} tokens/s wall, ${Math.round(m.tokens / u)} tokens/s cpu; loss ${m.initialLoss.toFixed(2)} -> ${m.finalLoss.toFixed(2)}`);
+const median = (xs) => { const a = [...xs].sort((x, y) => x - y); return a.length % 2 ? a[(a.length - 1) / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2; };
+const fmt = (x) => Math.round(x).toLocaleString('en-US');
 
-const prompts = examples.slice(0, nPrompts).map((e) => e.prompt);
-await generate(model, prompts.slice(0, 8), { maxNewTokens: 4 });
-wall = performance.now(); cpu0 = cpu();
-const outs = await generate(model, prompts, { maxNewTokens: newTokens, stop: ['\n'] });
-w = (performance.now() - wall) / 1000; u = cpu() - cpu0;
-const generated = outs.reduce((a, o) => a + o.length, 0);
-console.log(`generate: ${nPrompts} prompts x up to ${newTokens} new tokens (${generated} generated) in ${w.toFixed(2)} s wall (${u.toFixed(2)} s cpu): ` +
-  `${Math.round((nPrompts * newTokens) / w)} token-steps/s wall`);
+const torch = findPython();
+console.log(torch ? `PyTorch: ${torch.version} via ${torch.py} (1 thread)` : 'PyTorch: NOT AVAILABLE (no python with torch + numpy found); measuring tinylm only');
 
-wall = performance.now(); cpu0 = cpu();
-await sequenceLogProbs(model, prompts, examples.slice(0, nPrompts).map((e) => e.completion));
-w = (performance.now() - wall) / 1000; u = cpu() - cpu0;
-console.log(`score: ${nPrompts} completions in ${w.toFixed(2)} s wall (${u.toFixed(2)} s cpu)`);
-model.dispose();
+const ARCHS = {
+  world: { name: "world 4x64 (4 layers, d_model 64, 4 heads)", sizes: { nLayer: 4, nEmbd: 64, nHead: 4, nPositions: 128 } },
+  large: { name: 'larger 4x128 (4 layers, d_model 128, 4 heads)', sizes: { nLayer: 4, nEmbd: 128, nHead: 4, nPositions: 128 } },
+};
+const archs = archArg === 'both' ? ['world', 'large'] : [archArg];
+const tmp = mkdtempSync(path.join(tmpdir(), 'tinylm-bench-'));
+try {
+  for (const key of archs) {
+    const arch = ARCHS[key];
+    const model = await TinyLM.init(arch.sizes, 1);
+    const modelDir = path.join(tmp, key);
+    await model.save(modelDir);
+    const c = model.config;
+    const tok = model.tokenizer;
+    console.log(`\n## ${arch.name}: vocab ${c.vocabSize}, ${c.nPositions} positions, ${fmt(model.parameterCount)} parameters`);
+
+    // The batches sft() builds (same code), for PyTorch.
+    const options = { learningRate: 2e-3, epochs: 1, batchSize, seed: 1 };
+    const seqs = examples.map((e) => encodePair(tok, e.prompt, e.completion, c.nPositions + 1));
+    const lengths = seqs.map((q) => q.ids.length);
+    const rng = new Rng(options.seed);
+    const total = plannedSteps(options, Math.ceil(seqs.length / batchSize));
+    const warm = warmupSteps(options, total);
+    const steps = [];
+    for (const indices of lengthGroupedBatches(lengths, batchSize, rng)) {
+      const b = makeBatch(indices.map((i) => seqs[i]), tok.padId);
+      steps.push({ B: b.B, T: b.T, inputs: [...b.inputs], targets: [...b.targets], weights: [...b.weights], realTokens: b.realTokens, lr: learningRateAt(options.learningRate, steps.length, total, warm, 'linear') });
+    }
+    const sftJob = path.join(tmp, `${key}-sft.json`);
+    writeFileSync(sftJob, JSON.stringify({ mode: 'sft', modelDir, examples, options, steps, threads: 1 }));
+    const texts = examples.slice(0, nPrompts).map((e) => e.prompt);
+    const genJob = path.join(tmp, `${key}-gen.json`);
+    writeFileSync(genJob, JSON.stringify({ mode: 'generate', modelDir, texts, prompts: texts.map((t) => tok.encode(t, true)), maxNewTokens: newTokens, batchSize: 128, eosId: tok.eosId, padId: tok.padId, threads: 1 }));
+
+    const tiny = (job, threads, dist) => {
+      const file = `${job}.t${threads}.json`;
+      if (!existsSync(file)) writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(job, 'utf8')), threads }));
+      return run(process.execPath, [path.join(here, 'child.mjs'), file], dist ? { TINYLM_BENCH_DIST: dist } : {});
+    };
+    const py = (job) => run(torch.py, [path.join(here, 'torch_gpt2.py'), job], { OMP_NUM_THREADS: '1', OMP_WAIT_POLICY: 'PASSIVE' });
+
+    for (const [label, job, unit] of [['SFT', sftJob, 'tokens/s'], ['generation', genJob, 'token-steps/s']]) {
+      const r = { t2: [], t1: [], py: [], base: [] };
+      for (let round = 0; round < rounds; round++) {
+        // A B B A (A = tinylm, B = PyTorch), plus tinylm on one thread in the middle
+        r.t2.push(tiny(job, 2));
+        if (torch) r.py.push(py(job));
+        r.t1.push(tiny(job, 1));
+        if (torch) r.py.push(py(job));
+        r.t2.push(tiny(job, 2));
+        if (baseline) r.base.push(tiny(job, 1, path.resolve(baseline)));
+      }
+      const rate = (x) => (label === 'SFT' ? x.tokens / x.seconds : (nPrompts * newTokens) / x.seconds);
+      const perCpu = (x) => (label === 'SFT' ? x.tokens / x.cpuSeconds : (nPrompts * newTokens) / x.cpuSeconds);
+      const row = (name, xs) => {
+        if (xs.length === 0) return undefined;
+        const m = median(xs.map(rate));
+        const extra = label === 'SFT' ? `, loss ${xs[0].firstLoss.toFixed(6)} -> ${xs[0].lastLoss.toFixed(6)}` : '';
+        console.log(`  ${label.padEnd(10)} ${name.padEnd(22)} ${fmt(m).padStart(8)} ${unit} (median of ${xs.length}; ${fmt(median(xs.map(perCpu)))} per CPU-second), peak RSS ${fmt(median(xs.map((x) => x.peakRssMiB)))} MiB${extra}`);
+        return m;
+      };
+      const a2 = row(r.t2[0].engine, r.t2);
+      const a1 = row(r.t1[0].engine, r.t1);
+      const b = row(torch ? r.py[0].engine : 'PyTorch', r.py);
+      const before = row('baseline tinylm build', r.base);
+      if (before) console.log(`  ${label.padEnd(10)} speed-up over the baseline build: ${(a2 / before).toFixed(2)}x (2 threads), ${(a1 / before).toFixed(2)}x (1 thread)`);
+      if (b && before) console.log(`  ${label.padEnd(10)} baseline build / PyTorch-1-thread: ${(before / b).toFixed(2)}x`);
+      if (b) console.log(`  ${label.padEnd(10)} ratio tinylm/PyTorch-1-thread: ${(a2 / b).toFixed(2)}x (tinylm 2 threads), ${(a1 / b).toFixed(2)}x (tinylm 1 thread)`);
+      if (label === 'generation' && torch) {
+        const mine = r.t2[0].outputs;
+        const theirs = r.py[0].outputs.map((ids) => tok.decode(ids));
+        const same = mine.filter((o, i) => o === theirs[i]).length;
+        console.log(`  generation outputs identical to PyTorch's on ${same}/${mine.length} prompts`);
+      }
+    }
+    model.dispose();
+  }
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
+

@@ -3,13 +3,12 @@
  * loss = -log sigmoid(beta * ((log pi(c) - log ref(c)) - (log pi(r) - log ref(r)))).
  * Reference log-probabilities are computed once, before training.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { AdamW, learningRateAt } from './adamw.js';
 import { initBackend } from './backend.js';
 import { checkTextFields, countToken, encodePair, lengthGroupedBatches, makeBatch, type EncodedSequence } from './batching.js';
 import { scoreSequences } from './logprobs.js';
 import type { TinyLM } from './model.js';
-import { batchTokenLogProbs, scoredSums } from './objective.js';
+import { dpoLoss } from './objective.js';
 import { checkOptions, plannedSteps, warmupSteps, yieldToEventLoop, type OptimizerOptions } from './progress.js';
 import { Rng } from './rng.js';
 import { Trainer } from './train-step.js';
@@ -98,7 +97,7 @@ export async function dpo(policy: TinyLM, reference: TinyLM, pairs: readonly Dpo
   const total = plannedSteps(opts, batchesPerEpoch);
   const warmup = warmupSteps(opts, total);
   const store = policy.paramStore();
-  const trainer = new Trainer(store, new AdamW(store.specs, store.size, { weightDecay: opts.weightDecay ?? 0, maxGradNorm: opts.maxGradNorm ?? 1 }));
+  const trainer = new Trainer(config, store, new AdamW(store.specs, store.size, { weightDecay: opts.weightDecay ?? 0, maxGradNorm: opts.maxGradNorm ?? 1 }));
   const started = performance.now();
   let step = 0;
   let tokens = 0;
@@ -112,19 +111,13 @@ export async function dpo(policy: TinyLM, reference: TinyLM, pairs: readonly Dpo
     for (const indices of lengthGroupedBatches(lengths, opts.batchSize, rng)) {
       if (step >= total) break;
       opts.signal?.throwIfAborted();
-      const b = indices.length;
       const batch = makeBatch(
         [...indices.map((i) => chosen[i] as EncodedSequence), ...indices.map((i) => rejected[i] as EncodedSequence)],
         tokenizer.padId,
       );
       const refMargin = Float32Array.from(indices, (i) => (refChosen[i] as number) - (refRejected[i] as number));
       const lr = learningRateAt(opts.learningRate, step, total, warmup, opts.schedule ?? 'linear');
-      const loss = trainer.step((w) => {
-        const sums = scoredSums(batchTokenLogProbs(w, config, batch), batch);
-        const [pc, pr] = tf.split(sums, [b, b]) as [tf.Tensor1D, tf.Tensor1D];
-        const z = tf.mul(tf.sub(tf.sub(pc, pr), tf.tensor1d(refMargin)), opts.beta);
-        return tf.mean(tf.softplus(tf.neg(z))) as tf.Scalar;
-      }, lr);
+      const loss = trainer.step(batch, (lp) => dpoLoss(lp, batch, refMargin, opts.beta), lr);
       step++;
       tokens += batch.realTokens;
       if (step === 1) initialLoss = loss;

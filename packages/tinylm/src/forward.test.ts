@@ -1,10 +1,9 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodePair, makeBatch } from './batching.js';
-import { causalMask, lmHead, transformer } from './forward.js';
 import { TinyLM } from './model.js';
-import { batchTokenLogProbs, meanScoredNll } from './objective.js';
-import { randomizeParameters } from './test-helpers.js';
+import { meanScoredNll } from './objective.js';
+import { randomizeParameters, rightPaddedLogits, sftLoss } from './test-helpers.js';
+import { lossAndGradients } from './train-step.js';
 
 /** Hugging Face GPT-2 forward for one sequence, in float64 with plain arrays (independent of tfjs). */
 function referenceLogits(model: TinyLM, ids: number[]): number[][] {
@@ -64,13 +63,8 @@ function referenceLogits(model: TinyLM, ids: number[]): number[][] {
 
 function modelLogits(model: TinyLM, rows: number[][]): number[][][] {
   const T = Math.max(...rows.map((r) => r.length));
-  const B = rows.length;
-  const ids = new Int32Array(B * T);
-  const pos = new Int32Array(B * T);
-  rows.forEach((r, b) => r.forEach((id, t) => ((ids[b * T + t] = id), (pos[b * T + t] = t))));
-  for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) pos[b * T + t] = t;
   const V = model.config.vocabSize;
-  const flat = tf.tidy(() => lmHead(model.weights(), transformer(model.weights(), model.config, ids, pos, B, T, causalMask(T)).hidden).dataSync());
+  const flat = rightPaddedLogits(model, rows);
   return rows.map((r, b) => r.map((_, t) => Array.from(flat.subarray((b * T + t) * V, (b * T + t + 1) * V))));
 }
 
@@ -104,20 +98,14 @@ describe('forward pass', () => {
     }
   });
 
-  it('gradients (custom and built-in) match central finite differences', () => {
+  it('gradients (hand-written backward kernels) match central finite differences', () => {
     const tok = model.tokenizer;
     const batch = makeBatch([encodePair(tok, 'abc', 'fed', 17), encodePair(tok, 'a', 'bbccd', 17)], tok.padId);
     const store = model.paramStore();
     const specs = store.specs;
-    const loss = (): number => tf.tidy(() => meanScoredNll(batchTokenLogProbs(model.weights(), model.config, batch), batch).dataSync()[0] as number);
+    const loss = (): number => sftLoss(model, batch);
     const analytic = new Float32Array(store.size);
-    tf.tidy(() => {
-      const { grads } = tf.valueAndGrads((...ws: tf.Tensor[]) => {
-        const byName = new Map(specs.map((s, i) => [s.name, ws[i] as tf.Tensor]));
-        return meanScoredNll(batchTokenLogProbs({ get: (n: string) => byName.get(n) as tf.Tensor }, model.config, batch), batch);
-      })(store.list());
-      grads.forEach((g, i) => analytic.set(g.dataSync() as Float32Array, specs[i]?.offset));
-    });
+    lossAndGradients(model.config, store.flat, batch, (lp) => meanScoredNll(lp, batch), analytic);
     // three coordinates in every tensor: covers embeddings, layer norms, attention, MLP, biases
     const eps = 1e-2;
     let substantial = 0;
@@ -126,13 +114,10 @@ describe('forward pass', () => {
         const i = spec.offset + k;
         const orig = store.flat[i] as number;
         store.flat[i] = orig + eps;
-        store.refresh();
         const up = loss();
         store.flat[i] = orig - eps;
-        store.refresh();
         const down = loss();
         store.flat[i] = orig;
-        store.refresh();
         const numeric = (up - down) / (2 * eps);
         if (Math.abs(numeric) > 1e-3) substantial++;
         expect(Math.abs(numeric - (analytic[i] as number)), `${spec.name}[${k}]`).toBeLessThan(2e-3 + 0.03 * Math.abs(numeric));

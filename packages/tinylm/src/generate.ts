@@ -1,12 +1,10 @@
-/** Batched greedy decoding with a KV cache (left-padded prompts, per-row positions). */
-import * as tf from '@tensorflow/tfjs-core';
+/** Batched greedy decoding with a preallocated KV cache (left-padded prompts, per-row positions). */
 import { initBackend } from './backend.js';
-import type { GPT2Config } from './config.js';
-import { MASK_VALUE, attend, block, embed, finalNorm, keyValueLayout, lmHead, qkvProjections, queryLayout, transformer, type LayerKV, type Weights } from './forward.js';
+import { allocCache, argmaxRows, cachedForward } from './engine/decode.js';
+import { uploadParams } from './engine/gpt2.js';
+import { rt } from './engine/runtime.js';
 import { checkStrings, lengthSortedBatches } from './logprobs.js';
 import type { TinyLM } from './model.js';
-import { linear, tidyRead } from './ops.js';
-import { layerNames } from './params.js';
 
 export interface GenerateOptions {
   /** Maximum number of tokens to generate per prompt. */
@@ -17,58 +15,6 @@ export interface GenerateOptions {
   batchSize?: number;
   /** Use the KV cache (default true); false recomputes the whole sequence at every step. */
   useCache?: boolean;
-}
-
-type T2 = tf.Tensor2D;
-
-/** Index of the largest value in row `row` of a [rows, n] buffer; ties go to the lowest index. */
-function argmaxRow(values: ArrayLike<number>, row: number, n: number): number {
-  let best = 0;
-  let bestValue = -Infinity;
-  for (let j = 0; j < n; j++) {
-    const v = values[row * n + j] as number;
-    if (v > bestValue) {
-      bestValue = v;
-      best = j;
-    }
-  }
-  return best;
-}
-
-/** One decoding step for B single tokens against the cache; returns logits [B, V] and the grown cache. */
-export function decodeStep(w: Weights, c: GPT2Config, tokens: Int32Array, positions: Int32Array, cache: LayerKV[], keyMask: Float32Array): { logits: T2; cache: LayerKV[] } {
-  const B = tokens.length;
-  const H = c.nHead;
-  const mask = tf.tensor4d(keyMask, [1, B, 1, keyMask.length / B]);
-  let x = embed(w, tokens, positions);
-  const next: LayerKV[] = [];
-  for (let i = 0; i < c.nLayer; i++) {
-    x = block(w, c, i, x, (h) => {
-      const n = layerNames(i);
-      const [q, k, v] = qkvProjections(h, w, i);
-      const step = keyValueLayout(k, v, B, 1, H);
-      const layer = cache[i] as LayerKV;
-      const kv = { kf: tf.concat([layer.kf, step.kf], 2), vf: tf.concat([layer.vf, step.vf], 0) };
-      next.push(kv);
-      const o = tf.reshape(attend(queryLayout(q, B, 1, H), kv, mask, B, H), [B, c.nEmbd]) as T2;
-      return linear(o, w.get(n.projW) as T2, w.get(n.projB) as tf.Tensor1D);
-    });
-  }
-  return { logits: lmHead(w, finalNorm(w, c, x)), cache: next };
-}
-
-/** Additive [L, B, 1, L] mask (query, row, head, key): causal, and no attention to left padding. */
-export function paddedCausalMask(pads: readonly number[], L: number): tf.Tensor4D {
-  const B = pads.length;
-  const data = new Float32Array(L * B * L);
-  for (let i = 0; i < L; i++) {
-    for (let b = 0; b < B; b++) {
-      const p = pads[b] as number;
-      const row = (i * B + b) * L;
-      for (let j = 0; j < L; j++) if (j > i || j < p) data[row + j] = MASK_VALUE;
-    }
-  }
-  return tf.tensor4d(data, [L, B, 1, L]);
 }
 
 /** Left-padded inputs and per-row positions for sequences of token ids. */
@@ -88,13 +34,23 @@ export function leftPad(seqs: readonly number[][], padId: number): { ids: Int32A
   return { ids, positions, pads, L };
 }
 
-/** Logits [B, V] at the last position of each left-padded row (full forward; returns the cache too). */
-export function prefill(w: Weights, c: GPT2Config, seqs: readonly number[][], padId: number, keepCache: boolean): { logits: T2; cache: LayerKV[] } {
-  const { ids, positions, pads, L } = leftPad(seqs, padId);
-  const B = seqs.length;
-  const { hidden, cache } = transformer(w, c, ids, positions, B, L, paddedCausalMask(pads, L), keepCache);
-  const last = tf.tensor1d(Int32Array.from({ length: B }, (_, b) => b * L + L - 1), 'int32');
-  return { logits: lmHead(w, tf.gather(hidden, last)), cache };
+/**
+ * Logits [B, L, V] of left-padded sequences at every position (positions before a row's padding
+ * are not meaningful). Used by tests and tools; `generate` uses the cache directly.
+ */
+export function paddedLogits(model: TinyLM, seqs: readonly number[][]): Float32Array {
+  const r = rt();
+  const mark = r.mark();
+  try {
+    const c = model.config;
+    const { ids, positions, pads, L } = leftPad(seqs, model.tokenizer.padId);
+    const p = uploadParams(r, c, model.paramStore().flat);
+    const cache = allocCache(r, c, seqs.length, L, pads);
+    const logits = cachedForward(r, c, p, cache, ids, positions, L, 0, true);
+    return r.f32(logits, seqs.length * L * c.vocabSize).slice();
+  } finally {
+    r.release(mark);
+  }
 }
 
 class RowState {
@@ -121,54 +77,51 @@ function finishRow(row: RowState, token: number, eos: number, decodeToken: (id: 
 }
 
 function generateBatch(model: TinyLM, prompts: number[][], maxNew: number, stops: readonly string[], useCache: boolean): string[] {
-  const w = model.weights();
   const c = model.config;
   const tok = model.tokenizer;
   const V = c.vocabSize;
+  const B = prompts.length;
   const rows = prompts.map((p) => new RowState(p));
   const fed = prompts.map((p) => [...p]);
   const decodeToken = (id: number): string => tok.decode([id]);
   /** Greedy choice for every row (finished rows keep decoding, their tokens are ignored). */
-  const choose = (logits: ArrayLike<number>): Int32Array =>
-    Int32Array.from(rows, (row, b) => {
-      const t = argmaxRow(logits, b, V);
+  const choose = (next: Int32Array): Int32Array => {
+    rows.forEach((row, b) => {
+      const t = next[b] as number;
       if (!row.done) finishRow(row, t, tok.eosId, decodeToken, stops);
       fed[b]?.push(t);
-      return t;
     });
-  let cache: LayerKV[] = [];
-  let tokens = choose(
-    tidyRead(() => {
-      const r = prefill(w, c, prompts, tok.padId, useCache);
-      cache = r.cache.map((l) => ({ kf: tf.keep(l.kf), vf: tf.keep(l.vf) }));
-      return r.logits;
-    }),
-  );
-  const L = Math.max(...prompts.map((p) => p.length));
-  const keyMask = prompts.map((p) => Array.from({ length: L }, (_, j) => (j < L - p.length ? MASK_VALUE : 0)));
+    return next;
+  };
+  const r = rt();
+  const mark = r.mark();
   try {
-    for (let s = 1; s < maxNew && rows.some((r) => !r.done); s++) {
-      if (!useCache) {
-        tokens = choose(tidyRead(() => prefill(w, c, fed, tok.padId, false).logits));
-        continue;
+    const p = uploadParams(r, c, model.paramStore().flat);
+    const { ids, positions, pads, L } = leftPad(prompts, tok.padId);
+    if (!useCache) {
+      let seqs = prompts;
+      for (let s = 0; s < maxNew && (s === 0 || rows.some((row) => !row.done)); s++) {
+        const m = r.mark();
+        const lp = leftPad(seqs, tok.padId);
+        const cache = allocCache(r, c, B, lp.L, lp.pads);
+        choose(argmaxRows(r, cachedForward(r, c, p, cache, lp.ids, lp.positions, lp.L, 0, false), B, V));
+        r.release(m);
+        seqs = fed;
       }
-      keyMask.forEach((m) => m.push(0));
-      const positions = Int32Array.from(prompts, (p) => p.length + s - 1);
-      const flatMask = Float32Array.from(keyMask.flat());
-      const prev = cache;
-      const input = tokens;
-      const logits = tidyRead(() => {
-        const r = decodeStep(w, c, input, positions, prev, flatMask);
-        cache = r.cache.map((l) => ({ kf: tf.keep(l.kf), vf: tf.keep(l.vf) }));
-        return r.logits;
-      });
-      for (const l of prev) tf.dispose([l.kf, l.vf]);
-      tokens = choose(logits);
+      return rows.map((row) => row.text);
     }
+    const cache = allocCache(r, c, B, L + maxNew, pads);
+    let tokens = choose(argmaxRows(r, cachedForward(r, c, p, cache, ids, positions, L, 0, false), B, V));
+    for (let s = 1; s < maxNew && rows.some((row) => !row.done); s++) {
+      const m = r.mark();
+      const pos = Int32Array.from(prompts, (q) => q.length + s - 1);
+      tokens = choose(argmaxRows(r, cachedForward(r, c, p, cache, tokens, pos, 1, L + s - 1, false), B, V));
+      r.release(m);
+    }
+    return rows.map((row) => row.text);
   } finally {
-    for (const l of cache) tf.dispose([l.kf, l.vf]);
+    r.release(mark);
   }
-  return rows.map((r) => r.text);
 }
 
 /**

@@ -2,16 +2,12 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { SafetensorsFile, encodeFromFloat32, writeSafetensors } from '@lamdagent/safetensors';
-import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { causalMask, lmHead, transformer } from './forward.js';
 import { TinyLM } from './model.js';
-import { randomizeParameters } from './test-helpers.js';
+import { randomizeParameters, rightPaddedLogits } from './test-helpers.js';
 
 function logits(model: TinyLM, text: string): Float32Array {
-  const ids = Int32Array.from(model.tokenizer.encode(text, true));
-  const pos = Int32Array.from(ids, (_, i) => i);
-  return tf.tidy(() => lmHead(model.weights(), transformer(model.weights(), model.config, ids, pos, 1, ids.length, causalMask(ids.length)).hidden).dataSync() as Float32Array);
+  return rightPaddedLogits(model, [model.tokenizer.encode(text, true)]);
 }
 
 describe('model folder (Hugging Face layout)', () => {

@@ -2,8 +2,8 @@
 import { initBackend } from './backend.js';
 import { encodePair, makeBatch, type EncodedSequence } from './batching.js';
 import type { TinyLM } from './model.js';
-import { batchTokenLogProbs, scoredSums } from './objective.js';
-import { tidyRead } from './ops.js';
+import { scoredSums } from './objective.js';
+import { batchLogProbs } from './train-step.js';
 
 export interface LogProbOptions {
   /** Sequences per forward pass (default 64). */
@@ -29,10 +29,10 @@ export function lengthSortedBatches(lengths: readonly number[], batchSize: numbe
 /** Sum over each row's scored tokens, for pre-encoded sequences. */
 export function scoreSequences(model: TinyLM, seqs: readonly EncodedSequence[], batchSize = 64): number[] {
   const out = new Array<number>(seqs.length).fill(0);
-  const w = model.weights();
+  const flat = model.paramStore().flat;
   for (const indices of lengthSortedBatches(seqs.map((s) => s.ids.length), batchSize)) {
     const batch = makeBatch(indices.map((i) => seqs[i] as EncodedSequence), model.tokenizer.padId);
-    const sums = tidyRead(() => scoredSums(batchTokenLogProbs(w, model.config, batch), batch));
+    const sums = scoredSums(batchLogProbs(model.config, flat, batch), batch);
     indices.forEach((idx, row) => (out[idx] = sums[row] as number));
   }
   return out;

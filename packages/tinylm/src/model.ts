@@ -1,7 +1,6 @@
 /** The TinyLM model object: config, tokenizer and parameters, with init / load / save / dispose. */
 import { initBackend } from './backend.js';
 import { DEFAULT_SIZES, checkConfig, type GPT2Config, type TinyLMSizes } from './config.js';
-import type { Weights } from './forward.js';
 import { loadModelFolder, saveModelFolder } from './io.js';
 import { ParamStore } from './params.js';
 import { CharTokenizer, DEFAULT_CHARSET } from './tokenizer.js';
@@ -80,11 +79,9 @@ export class TinyLM {
     return this.store.specs.map((s) => ({ name: s.name, shape: [...s.shape] }));
   }
 
-  /** Free the tensors; the model cannot be used afterwards. */
+  /** Mark the model as released; it cannot be used afterwards (its buffer is left to the garbage collector). */
   dispose(): void {
-    if (this.disposed) return;
     this.disposed = true;
-    this.store.dispose();
   }
 
   get isDisposed(): boolean {
@@ -93,12 +90,6 @@ export class TinyLM {
 
   /** @internal The parameter store (used by the trainers). */
   paramStore(): ParamStore {
-    this.assertLive();
-    return this.store;
-  }
-
-  /** @internal Current weights for a forward pass. */
-  weights(): Weights {
     this.assertLive();
     return this.store;
   }

@@ -1,22 +1,17 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lmHead, transformer } from './forward.js';
-import { leftPad, paddedCausalMask } from './generate.js';
+import { leftPad, paddedLogits } from './generate.js';
 import { TinyLM } from './model.js';
 import { exportOnnx } from './onnx-export.js';
 import { randomizeParameters } from './test-helpers.js';
 
 /** tinylm's logits [B * L, V] for left-padded rows, exactly as `generate` builds the batch. */
 function tinylmLogits(model: TinyLM, seqs: number[][]): { logits: Float32Array; L: number; pads: number[] } {
-  const { ids, positions, pads, L } = leftPad(seqs, model.config.padTokenId);
-  const logits = tf.tidy(() => {
-    const { hidden } = transformer(model.weights(), model.config, ids, positions, seqs.length, L, paddedCausalMask(pads, L));
-    return lmHead(model.weights(), hidden).dataSync() as Float32Array;
-  });
+  const { pads, L } = leftPad(seqs, model.config.padTokenId);
+  const logits = paddedLogits(model, seqs);
   return { logits, L, pads };
 }
 

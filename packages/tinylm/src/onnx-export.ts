@@ -13,13 +13,16 @@ import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { GPT2Config } from './config.js';
-import { MASK_VALUE } from './forward.js';
 import { loadModelFolder } from './io.js';
 import { DataType, modelProto, type AttributeValue, type NodeSpec, type TensorSpec } from './onnx-proto.js';
 import { LNF_B, LNF_W, WPE, WTE, layerNames, paramLayout } from './params.js';
 
 export const ONNX_FILE = 'model.onnx';
 export const ONNX_OPSET = 17;
+
+/** Additive mask value for disallowed attention, as tinylm's forward pass masks them (finite: no NaN rows). */
+const MASK_VALUE = -1e9;
+
 /** IR version 8 goes with opset 17 (ONNX 1.12). */
 export const ONNX_IR_VERSION = 8;
 const PROTOBUF_LIMIT = 2 ** 31 - 1;

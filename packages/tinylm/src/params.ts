@@ -1,8 +1,7 @@
 /**
- * The model's parameters: one flat host buffer (the master copy the optimiser updates) plus one tfjs
- * tensor per Hugging Face GPT-2 tensor name, rebuilt from the buffer after each update.
+ * The model's parameters: one flat host buffer in Hugging Face order (the master copy the optimiser
+ * updates; the kernels read a copy of it for each computation).
  */
-import * as tf from '@tensorflow/tfjs-core';
 import type { GPT2Config } from './config.js';
 import { Rng } from './rng.js';
 
@@ -79,14 +78,12 @@ export function paramLayout(config: GPT2Config): { specs: ParamSpec[]; size: num
 export class ParamStore {
   readonly specs: readonly ParamSpec[];
   readonly flat: Float32Array;
-  private tensors = new Map<string, tf.Tensor>();
 
   constructor(config: GPT2Config, flat?: Float32Array) {
     const { specs, size } = paramLayout(config);
     this.specs = specs;
     if (flat && flat.length !== size) throw new Error(`tinylm: parameter buffer has ${flat.length} values, expected ${size}`);
     this.flat = flat ?? new Float32Array(size);
-    this.refresh();
   }
 
   get size(): number {
@@ -107,7 +104,6 @@ export class ParamStore {
         for (let i = 0; i < view.length; i++) view[i] = rng.normal() * s;
       }
     }
-    store.refresh();
     return store;
   }
 
@@ -123,39 +119,8 @@ export class ParamStore {
     return this.flat.subarray(s.offset, s.offset + s.size);
   }
 
-  /** The tfjs tensor of one parameter (valid until the next `refresh`). */
-  get(name: string): tf.Tensor {
-    const t = this.tensors.get(name);
-    if (!t) throw new Error(`tinylm: unknown parameter ${name}`);
-    return t;
-  }
-
-  /** All tensors in spec order. */
-  list(): tf.Tensor[] {
-    return this.specs.map((s) => this.get(s.name));
-  }
-
-  /** Rebuild the tensors from the flat buffer (after an optimiser step or a load). */
-  refresh(): void {
-    const next = new Map<string, tf.Tensor>();
-    for (const s of this.specs) {
-      next.set(s.name, tf.keep(tf.tensor(this.flat.slice(s.offset, s.offset + s.size), [...s.shape], 'float32')));
-    }
-    this.disposeTensors();
-    this.tensors = next;
-  }
-
-  /** A deep copy (new buffer, new tensors). */
+  /** A deep copy (new buffer). */
   clone(config: GPT2Config): ParamStore {
     return new ParamStore(config, this.flat.slice());
-  }
-
-  private disposeTensors(): void {
-    for (const t of this.tensors.values()) t.dispose();
-    this.tensors.clear();
-  }
-
-  dispose(): void {
-    this.disposeTensors();
   }
 }

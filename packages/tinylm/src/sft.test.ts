@@ -1,11 +1,9 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePair, makeBatch } from './batching.js';
 import { generate } from './generate.js';
 import { TinyLM } from './model.js';
-import { batchTokenLogProbs, meanScoredNll } from './objective.js';
 import { sft, type SftExample } from './sft.js';
-import { distinctWords } from './test-helpers.js';
+import { distinctWords, sftLoss } from './test-helpers.js';
 
 const reverse = (w: string): string => [...w].reverse().join('');
 const size = { nEmbd: 48, nHead: 4, nLayer: 2, nPositions: 32 };
@@ -78,7 +76,7 @@ describe('loss masking', () => {
     // row 0: inputs BOS a b c > c b a, targets a b c > c b a EOS; scored from the target 'c' after '>'
     expect(Array.from(batch.weights.subarray(0, batch.T))).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
     expect(batch.scoredTokens).toBe(4 + 3);
-    const loss = (b: typeof batch): number => tf.tidy(() => meanScoredNll(batchTokenLogProbs(model.weights(), model.config, b), b).dataSync()[0] as number);
+    const loss = (b: typeof batch): number => sftLoss(model, b);
     const base = loss(batch);
     const promptChanged = { ...batch, targets: batch.targets.slice() };
     promptChanged.targets[1] = tok.encode('z')[0] as number; // a prompt-position target

@@ -3,7 +3,7 @@ import { AdamW, learningRateAt } from './adamw.js';
 import { initBackend } from './backend.js';
 import { checkTextFields, countToken, encodePair, lengthGroupedBatches, makeBatch, type EncodedSequence } from './batching.js';
 import type { TinyLM } from './model.js';
-import { batchTokenLogProbs, meanScoredNll } from './objective.js';
+import { meanScoredNll } from './objective.js';
 import { checkOptions, plannedSteps, warmupSteps, yieldToEventLoop, type OptimizerOptions } from './progress.js';
 import { Rng } from './rng.js';
 import { Trainer } from './train-step.js';
@@ -49,6 +49,7 @@ export async function sft(model: TinyLM, examples: readonly SftExample[], opts: 
   const warmup = warmupSteps(opts, total);
   const store = model.paramStore();
   const trainer = new Trainer(
+    config,
     store,
     new AdamW(store.specs, store.size, { weightDecay: opts.weightDecay ?? 0, maxGradNorm: opts.maxGradNorm ?? 1 }),
   );
@@ -69,7 +70,7 @@ export async function sft(model: TinyLM, examples: readonly SftExample[], opts: 
       opts.signal?.throwIfAborted();
       const batch = makeBatch(indices.map((i) => seqs[i] as EncodedSequence), tokenizer.padId);
       const lr = learningRateAt(opts.learningRate, step, total, warmup, opts.schedule ?? 'linear');
-      const loss = trainer.step((w) => meanScoredNll(batchTokenLogProbs(w, config, batch), batch), lr);
+      const loss = trainer.step(batch, (lp) => meanScoredNll(lp, batch), lr);
       step++;
       tokens += batch.realTokens;
       scored += batch.scoredTokens;

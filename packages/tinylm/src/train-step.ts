@@ -1,46 +1,61 @@
-/** One optimisation step: loss and gradients with tfjs autodiff, update on the host, refresh tensors. */
-import * as tf from '@tensorflow/tfjs-core';
+/** One optimisation step: forward and backward on the kernels, AdamW on the host over the flat buffer. */
 import type { AdamW } from './adamw.js';
-import type { Weights } from './forward.js';
+import type { TokenBatch } from './batching.js';
+import type { GPT2Config } from './config.js';
+import { ParamAddrs, backward, forwardLogProbs, uploadParams } from './engine/gpt2.js';
+import { rt } from './engine/runtime.js';
+import type { ObjectiveValue } from './objective.js';
 import type { ParamStore } from './params.js';
 
-/** A loss over named weights; must return a scalar tensor. */
-export type LossFn = (w: Weights) => tf.Scalar;
+/** A loss over the batch's per-position log-probabilities. */
+export type Objective = (lp: Float32Array) => ObjectiveValue;
+
+/** Per-position log p(target) of a batch (no gradient). */
+export function batchLogProbs(config: GPT2Config, flat: Float32Array, batch: TokenBatch): Float32Array {
+  const r = rt();
+  const mark = r.mark();
+  try {
+    const p = uploadParams(r, config, flat);
+    const s = forwardLogProbs(r, config, p, batch.B, batch.T, batch.inputs, batch.positions, batch.targets);
+    return r.f32(s.lp, s.N).slice();
+  } finally {
+    r.release(mark);
+  }
+}
+
+/** Loss and gradients (in the flat layout) of `objective` on `batch`; `grads` is overwritten. */
+export function lossAndGradients(config: GPT2Config, flat: Float32Array, batch: TokenBatch, objective: Objective, grads: Float32Array): number {
+  const r = rt();
+  const mark = r.mark();
+  try {
+    const p = uploadParams(r, config, flat);
+    const s = forwardLogProbs(r, config, p, batch.B, batch.T, batch.inputs, batch.positions, batch.targets);
+    const { loss, dlp } = objective(r.f32(s.lp, s.N).slice());
+    if (!Number.isFinite(loss)) return loss;
+    const g = ParamAddrs.of(config, r.floats(flat.length, true));
+    backward(r, config, p, s, dlp, g);
+    grads.set(r.f32(g.base, flat.length));
+    return loss;
+  } finally {
+    r.release(mark);
+  }
+}
 
 export class Trainer {
   private readonly grads: Float32Array;
 
   constructor(
+    private readonly config: GPT2Config,
     private readonly store: ParamStore,
     private readonly optimizer: AdamW,
   ) {
     this.grads = new Float32Array(store.size);
   }
 
-  /** Compute the loss and its gradients, apply one AdamW step at `lr`; returns the loss value. */
-  step(loss: LossFn, lr: number): number {
-    const { store, grads } = this;
-    const specs = store.specs;
-    let value = NaN;
-    tf.tidy(() => {
-      const f = (...ws: tf.Tensor[]): tf.Scalar => {
-        const byName = new Map(specs.map((s, i) => [s.name, ws[i] as tf.Tensor]));
-        return loss({
-          get(name: string): tf.Tensor {
-            const t = byName.get(name);
-            if (!t) throw new Error(`tinylm: unknown parameter ${name}`);
-            return t;
-          },
-        });
-      };
-      const res = tf.valueAndGrads(f)(store.list());
-      value = (res.value.dataSync() as Float32Array)[0] as number;
-      res.grads.forEach((g, i) => grads.set(g.dataSync() as Float32Array, (specs[i] as (typeof specs)[number]).offset));
-    });
-    if (Number.isFinite(value)) {
-      this.optimizer.step(store.flat, grads, lr);
-      store.refresh();
-    }
-    return value;
+  /** Compute the loss and its gradients, apply one AdamW step at `lr` (skipped if the loss is not finite). */
+  step(batch: TokenBatch, objective: Objective, lr: number): number {
+    const loss = lossAndGradients(this.config, this.store.flat, batch, objective, this.grads);
+    if (Number.isFinite(loss)) this.optimizer.step(this.store.flat, this.grads, lr);
+    return loss;
   }
 }

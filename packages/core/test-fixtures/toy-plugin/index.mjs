@@ -67,7 +67,7 @@ export default {
       type: 'ties',
       aliases: ['ties_merging'],
       description: 'average models',
-      slots: [{ name: 'base_model', type: 'model' }, { name: 'models', type: 'model', repeat: { min: 2 } }, { name: 'weights', type: 'json' }, { name: 'density', type: 'number' }],
+      slots: [{ name: 'base_model', type: 'model' }, { name: 'models', type: 'model', repeat: { min: 2 } }, { name: 'weights', type: 'json', perPosition: 'models' }, { name: 'density', type: 'number' }],
       runner: 'toy-merge',
     });
     r.runner(trainRunner);

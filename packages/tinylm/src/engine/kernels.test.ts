@@ -1,0 +1,56 @@
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { setThreads } from '../backend.js';
+import { sequenceLogProbs } from '../logprobs.js';
+import { generate } from '../generate.js';
+import { TinyLM } from '../model.js';
+import { sft } from '../sft.js';
+import { dpo } from '../dpo.js';
+import { rt } from './runtime.js';
+
+const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const hasToolchain = ['clang', 'wasm-ld'].every((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0);
+
+describe('WebAssembly kernels', () => {
+  it.skipIf(!hasToolchain && process.env.CI !== 'true')('the committed src/kernels-wasm.ts matches a rebuild of native/*.c', () => {
+    if (!hasToolchain) console.log('skipped: clang and wasm-ld (Debian clang, lld) are not installed');
+    expect(hasToolchain, 'clang and wasm-ld must be installed in CI (scripts/ci/wasm-toolchain.sh)').toBe(true);
+    const r = spawnSync('bash', [path.join(pkg, 'native', 'build.sh'), '--check'], { encoding: 'utf8' });
+    if (r.status === 3) {
+      console.log(`not compared: ${r.stderr.trim()}`); // another compiler version emits other (equally valid) bytes
+      return;
+    }
+    expect(r.stderr + r.stdout).toMatch(/matches a rebuild/);
+    expect(r.status).toBe(0);
+  });
+
+  it('two threads give bit-for-bit the results of one: SFT and DPO weights, scores, generations', async () => {
+    const words = ['abc', 'bca', 'cab', 'acb', 'bac', 'cba', 'aab', 'bba', 'ccb', 'abb', 'cca', 'bcc'];
+    const data = words.map((w) => ({ prompt: `${w} ${w}>`, completion: [...w].reverse().join('') }));
+    const pairs = words.map((w) => ({ prompt: `${w}>`, chosen: [...w].reverse().join(''), rejected: w }));
+    const run = async (threads: number): Promise<{ weights: Buffer; scores: number[]; outputs: string[] }> => {
+      await setThreads(threads);
+      expect(rt().threads).toBe(threads);
+      // large enough that the kernels do split (batch 12 x ~9 positions x n_embd 64)
+      const m = await TinyLM.init({ nEmbd: 64, nHead: 4, nLayer: 2, nPositions: 32 }, 5);
+      await sft(m, data, { learningRate: 3e-3, epochs: 3, batchSize: 12, seed: 9 });
+      const ref = m.clone();
+      await dpo(m, ref, pairs, { beta: 0.1, learningRate: 1e-3, epochs: 2, batchSize: 6, seed: 2 });
+      const scores = await sequenceLogProbs(m, words, words);
+      const outputs = await generate(m, words.map((w) => `${w} ${w}>`), { maxNewTokens: 6 });
+      const weights = Buffer.concat(m.parameterShapes().map((p) => Buffer.from(m.parameter(p.name).buffer)));
+      return { weights, scores, outputs };
+    };
+    try {
+      const one = await run(1);
+      const two = await run(2);
+      expect(two.weights.equals(one.weights)).toBe(true);
+      expect(two.scores).toEqual(one.scores);
+      expect(two.outputs).toEqual(one.outputs);
+    } finally {
+      await setThreads(2);
+    }
+  });
+});
