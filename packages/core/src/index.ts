@@ -40,4 +40,5 @@ export { StudyStore, readJournal, JournalRecordSchema, JOURNAL_KINDS, type Journ
 export { JournalReader, parseJournalLine, type JournalChunk, type JournalItem, type JournalReaderOptions } from './journal-reader.js';
 export { StudyState } from './study-state.js';
 export { STUDY_FILES, StudySnapshotSchema, isStudyDir, openStudy, type StudySnapshot, type StudyView } from './study-folder.js';
+export { StudyLock } from './lock.js';
 export { topK, pipelineOf, pipelineDepth, formatPipeline, type PipelineNode } from './leaderboard.js';
