@@ -11,7 +11,8 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runnerBinPath, runStudy } from '@lamdagent/core';
+import { runStudy } from '@lamdagent/core';
+import { runnerBinPath } from '@lamdagent/core/kit';
 import { buildWorld } from '@lamdagent/world';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

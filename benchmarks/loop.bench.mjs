@@ -1,12 +1,19 @@
 // Loop overhead per iteration (runner and evaluator time excluded) at pools of 10, 100 and 1,000
-// models, and the memory the study process holds. Runs against the built @lamdagent/core.
-// Usage: node benchmarks/loop.bench.mjs [iterations]
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+// models (or the sizes given), and the memory the study process holds. Runs against the built
+// @lamdagent/core, or the build LAMDAGENT_CORE points at (an index.js), to compare two builds.
+// Usage: node benchmarks/loop.bench.mjs [iterations] [pool,pool,...]   e.g. 200 1000,10000
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runStudy } from '@lamdagent/core';
+import { pathToFileURL } from 'node:url';
 
+const { runStudy } = await import(process.env.LAMDAGENT_CORE ? pathToFileURL(path.resolve(process.env.LAMDAGENT_CORE)).href : '@lamdagent/core');
 const ITER = Number(process.argv[2] ?? 200);
+const POOLS = (process.argv[3] ?? '10,100,1000').split(',').map(Number);
+if (!Number.isInteger(ITER) || ITER < 1 || POOLS.some((n) => !Number.isInteger(n) || n < 2)) {
+  console.error('usage: node benchmarks/loop.bench.mjs [iterations] [pool,pool,...] (integers; pools of 2 or more)');
+  process.exit(2);
+}
 const pluginFile = path.join(mkdtempSync(path.join(tmpdir(), 'bench-plugin-')), 'noop-plugin.mjs');
 writeFileSync(pluginFile, `
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -58,12 +65,13 @@ async function bench(poolSize) {
   void first;
   const total = performance.now() - t0;
   const perIter = (total - (timing() - r0)) / s.trials.length;
+  rmSync(dir, { recursive: true, force: true });
   return { poolSize, trials: s.trials.length, perIterMs: perIter, peakRssMb: peakRss / 2 ** 20, heapMb: process.memoryUsage().heapUsed / 2 ** 20 };
 }
 
 console.log(`loop overhead per iteration (runner and evaluator time excluded), ${ITER} iterations, random policy over sft + ties`);
 console.log('pool     ms/iter   peak RSS MB   heap MB   (goal: < 20 ms and < 300 MB at 1,000 models)');
-for (const n of [10, 100, 1000]) {
+for (const n of POOLS) {
   const r = await bench(n);
   console.log(`${String(n).padEnd(8)} ${r.perIterMs.toFixed(2).padStart(7)}   ${r.peakRssMb.toFixed(0).padStart(11)}   ${r.heapMb.toFixed(0).padStart(7)}`);
 }

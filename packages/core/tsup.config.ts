@@ -1,4 +1,4 @@
 import { defineConfig } from 'tsup';
 import shared from '../../tsup.shared.js';
 
-export default defineConfig({ ...shared, entry: ['src/index.ts', 'src/runner-bin.ts'] });
+export default defineConfig({ ...shared, entry: { index: 'src/index.ts', 'kit/index': 'src/kit/index.ts', 'runner-bin': 'src/runner-bin.ts' } });

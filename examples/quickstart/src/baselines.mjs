@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { mergeCheckpoints } from '@lamdagent/action-ties';
 import { SftExampleSchema } from '@lamdagent/action-sft';
-import { readJsonl, writeFileAtomic } from '@lamdagent/core';
+import { readJsonl, writeFileAtomic } from '@lamdagent/core/kit';
 import { sft, TinyLM } from '@lamdagent/tinylm';
 
 const GRID = [0.3, 0.6, 1.0];

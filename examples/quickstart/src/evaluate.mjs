@@ -2,7 +2,8 @@
 // evaluator the study uses (eval-suites' `suite`), caching results by model content digest.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { assemble, buildRegistry, DigestCache, loadConfig, writeFileAtomic } from '@lamdagent/core';
+import { assemble, buildRegistry, loadConfig } from '@lamdagent/core';
+import { DigestCache, writeFileAtomic } from '@lamdagent/core/kit';
 import { WORLD_TASKS } from '@lamdagent/world';
 
 /** The six world tasks as TaskSpecs (in-distribution ones count toward the reward). */

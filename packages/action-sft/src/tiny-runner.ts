@@ -1,4 +1,5 @@
-import { jobInputs, readJsonl, type JobSpec, type RunOutcome, type Runner, type RunnerContext } from '@lamdagent/core';
+import { type JobSpec, type RunOutcome, type Runner, type RunnerContext } from '@lamdagent/core';
+import { jobInputs, readJsonl } from '@lamdagent/core/kit';
 import { initBackend, sft, TinyLM } from '@lamdagent/tinylm';
 import { z } from 'zod';
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { LamdagentError } from '@lamdagent/core';
 import { main } from './cli.js';
 
 const io = { out: (t: string) => process.stdout.write(`${t}\n`), err: (t: string) => process.stderr.write(`${t}\n`), env: process.env, cwd: process.cwd() };
@@ -13,9 +14,10 @@ main(process.argv.slice(2), io).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    const err = e as Error & { exitCode?: number };
+    const ours = LamdagentError.isInstance(e);
+    const err = e instanceof Error ? e : new Error(String(e));
     process.stderr.write(`lamdagent: ${err.message}\n`);
-    if (!(typeof err.exitCode === 'number') && err.stack && process.env['LAMDAGENT_DEBUG']) process.stderr.write(`${err.stack}\n`);
-    process.exitCode = typeof err.exitCode === 'number' ? err.exitCode : 1;
+    if (!ours && err.stack && process.env['LAMDAGENT_DEBUG']) process.stderr.write(`${err.stack}\n`);
+    process.exitCode = ours ? e.exitCode : 1;
   },
 );

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ActionCache, cacheKey } from './action-cache.js';
 import { openStudy } from './study-folder.js';
-import { runStudy } from './study.js';
+import { runStudy } from './study-run.js';
 import { makeToyWorld } from '../test-fixtures/toy-world.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -159,7 +159,7 @@ describe('shared action cache', () => {
     try {
       const s2 = await runStudy({ configPath: w.configPath, outDir: path.join(w.dir, 's2') });
       expect(s2.trials).toHaveLength(3);
-      const { resumeStudy } = await import('./study.js');
+      const { resumeStudy } = await import('./study-run.js');
       const s1 = await resumeStudy({ dir: out1 });
       expect(s1.trials.map((t) => t.reward)).toEqual(s2.trials.map((t) => t.reward));
       expect(s1.trials.every((t) => t.state === 'cached' || t.cache !== undefined)).toBe(true);

@@ -18,7 +18,7 @@ import {
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { fsyncDir, writeFileAtomic } from './fsutil.js';
+import { fsyncDir, writeFileAtomic } from './kit/fs.js';
 import { ActionRefSchema } from './trial.js';
 
 /**

@@ -1,16 +1,17 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ActionBinding, WeightedGroup } from './action-type.js';
-import type { Aggregator } from './aggregator.js';
 import type { LoadedConfig } from './config-load.js';
 import { zodIssues } from './config-load.js';
-import { DigestCache, valueDigest } from './digest.js';
+import { DigestCache } from './digest.js';
+import { valueDigest } from './kit/digest.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
-import type { Evaluator, GenerationBackend, TaskSpec } from './evaluator.js';
-import type { Executor } from './executor.js';
+import type { TaskSpec } from './evaluator.js';
+import { resolveTasksAndFactories } from './assemble-tasks.js';
+import { makeFactoryContext } from './factories.js';
 import type { JsonValue } from './json.js';
 import type { ObjectType, PoolObject } from './objects.js';
-import type { Factory, FactoryContext, Policy } from './policy.js';
+import type { FactoryContext } from './policy.js';
 import type { Registry } from './registry.js';
 
 /** A config resolved against the registered plugins: everything a study needs, validated. */
@@ -26,10 +27,6 @@ export interface Assembly {
   aggregation: { name: string; options: Record<string, JsonValue> };
   /** Options per evaluator name (config `evaluators:`), validated by each evaluator's schema. */
   evaluators: Record<string, Record<string, JsonValue>>;
-}
-
-function named(v: string | { name: string; options: Record<string, JsonValue> }): { name: string; options: Record<string, JsonValue> } {
-  return typeof v === 'string' ? { name: v, options: {} } : v;
 }
 
 export interface AssembleOptions {
@@ -226,88 +223,10 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
   }
   digests.save();
 
-  // Tasks.
-  const tasks: TaskSpec[] = cfg.tasks.map((t, i) => {
-    const base = Array.isArray(t) ? { name: t[0], evaluator: undefined, metric: t[1], max: 1, alpha: undefined, inReward: true, options: {} } : t;
-    const evaluator = base.evaluator ?? 'suite';
-    if (!registry.has('evaluator', evaluator)) issues.push({ path: `tasks[${i}]${Array.isArray(t) ? '' : '.evaluator'}`, message: `no evaluator "${evaluator}" (known: ${registry.names('evaluator').join(', ') || 'none: is @lamdagent/eval-suites installed?'})` });
-    return { name: base.name, evaluator, metric: base.metric, max: base.max, alpha: base.alpha ?? 1 / base.max, inReward: base.inReward, options: base.options };
-  });
-  const dupTask = tasks.find((t, i) => tasks.findIndex((u) => u.name === t.name) !== i);
-  if (dupTask) issues.push({ path: 'tasks', message: `task "${dupTask.name}" listed twice` });
-  if (!tasks.some((t) => t.inReward)) issues.push({ path: 'tasks', message: 'at least one task must count toward the reward (inReward)' });
-
-  // Policy, executor, aggregation: registered and options valid.
-  const policy = opts.policyOverride ? { name: opts.policyOverride, options: {} } : named(cfg.policy);
-  const executor = named(cfg.executor);
-  const aggregation = named(cfg.aggregation);
-  const checkFactory = (kind: 'policy' | 'executor' | 'aggregator', at: string, n: { name: string; options: Record<string, JsonValue> }): void => {
-    if (!registry.has(kind, n.name)) {
-      issues.push({ path: at, message: `no ${kind} "${n.name}" (known: ${registry.names(kind).join(', ') || 'none'})` });
-      return;
-    }
-    const f = (kind === 'policy' ? registry.policyFactory(n.name) : kind === 'executor' ? registry.executorFactory(n.name) : registry.aggregatorFactory(n.name)) as Factory<unknown, unknown>;
-    if (f.optionsSchema) {
-      const res = f.optionsSchema.safeParse(n.options);
-      if (!res.success) issues.push(...zodIssues(res.error, [at, 'options']));
-      else n.options = res.data as Record<string, JsonValue>;
-    }
-  };
-  checkFactory('policy', 'policy', policy);
-  checkFactory('executor', 'executor', executor);
-  checkFactory('aggregator', 'aggregation', aggregation);
-
-  // Evaluator options: only for evaluators that exist, checked by their own schema.
-  const evaluators: Record<string, Record<string, JsonValue>> = {};
-  for (const [name, options] of Object.entries(cfg.evaluators)) {
-    if (!registry.has('evaluator', name)) {
-      issues.push({ path: `evaluators.${name}`, message: `no evaluator "${name}" (known: ${registry.names('evaluator').join(', ') || 'none'})` });
-      continue;
-    }
-    const schema = registry.evaluatorFactory(name).optionsSchema;
-    const res = schema ? schema.safeParse(options) : undefined;
-    if (res && !res.success) issues.push(...zodIssues(res.error, ['evaluators', name]));
-    else evaluators[name] = options;
-  }
+  // Tasks, policy, executor, aggregation and evaluator options.
+  const { tasks, policy, executor, aggregation, evaluators } = resolveTasksAndFactories(cfg, registry, opts.policyOverride, issues);
 
   if (issues.length) throw new ConfigError(loaded.file, issues);
   const factoryContext = makeFactoryContext(registry, loaded.dir, cfg.seed, opts.env ?? process.env);
   return { loaded, bindings, tasks, objects, kindTypes, factoryContext, policy, executor, aggregation, evaluators };
-}
-
-/** What plugin factories receive: the config folder, the study seed, the environment, generation backends by name. */
-export function makeFactoryContext(registry: Registry, configDir: string, seed: number, env: Readonly<Record<string, string | undefined>>): FactoryContext {
-  const ctx: FactoryContext = {
-    configDir,
-    seed,
-    env,
-    generationBackend: async (name: string, options?: unknown): Promise<GenerationBackend> => {
-      const f = registry.generationBackendFactory(name);
-      const o = f.optionsSchema ? f.optionsSchema.parse(options ?? {}) : options;
-      return f.create(o, ctx);
-    },
-  };
-  return ctx;
-}
-
-/** Create the evaluators `tasks` name, each with its configured options. */
-export async function createEvaluators(registry: Registry, tasks: readonly TaskSpec[], options: Record<string, Record<string, JsonValue>>, ctx: FactoryContext): Promise<Map<string, Evaluator>> {
-  const evaluators = new Map<string, Evaluator>();
-  for (const t of tasks) {
-    if (evaluators.has(t.evaluator)) continue;
-    const f = registry.evaluatorFactory(t.evaluator);
-    const o = options[t.evaluator] ?? {};
-    evaluators.set(t.evaluator, await f.create(f.optionsSchema ? f.optionsSchema.parse(o) : o, ctx));
-  }
-  return evaluators;
-}
-
-/** Instantiate the policy, executor, aggregator and evaluators an assembly names. */
-export async function instantiate(a: Assembly, registry: Registry): Promise<{ policy: Policy; executor: Executor; aggregator: Aggregator; evaluators: Map<string, Evaluator> }> {
-  const ctx = a.factoryContext;
-  const policy = await registry.policyFactory(a.policy.name).create(a.policy.options, ctx);
-  const executor = await registry.executorFactory(a.executor.name).create(a.executor.options, ctx);
-  const aggregator = await registry.aggregatorFactory(a.aggregation.name).create(a.aggregation.options, ctx);
-  const evaluators = await createEvaluators(registry, a.tasks, a.evaluators, ctx);
-  return { policy, executor, aggregator, evaluators };
 }

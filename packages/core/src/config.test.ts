@@ -22,7 +22,7 @@ function configError(fn: () => unknown): ConfigError {
   try {
     fn();
   } catch (e) {
-    if (e instanceof ConfigError) return e;
+    if (ConfigError.isInstance(e)) return e;
     throw e;
   }
   throw new Error('expected a ConfigError');

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { canonicalJson, type JsonValue } from './json.js';
-import { writeFileAtomic } from './fsutil.js';
+import { writeFileAtomic } from './kit/fs.js';
 
 interface CacheEntry {
   size: number;
@@ -64,8 +63,4 @@ export class DigestCache {
     if (this.#file && this.#dirty) writeFileAtomic(this.#file, JSON.stringify(this.#entries));
     this.#dirty = false;
   }
-}
-
-export function valueDigest(v: JsonValue): string {
-  return createHash('sha256').update(canonicalJson(v)).digest('hex');
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ResultManifestSchema } from './jobs.js';
-import { runStudy } from './study.js';
+import { runStudy } from './study-run.js';
 import { makeToyWorld } from '../test-fixtures/toy-world.js';
 
 afterEach(() => {

@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { writeFileAtomic, tailFile } from './fsutil.js';
+import { writeFileAtomic, tailFile } from './kit/fs.js';
+import { jobLogPath, jobResultPath } from './kit/job-result.js';
 import type { TaskResult } from './evaluator.js';
 import type { JobSpec, ResultManifest } from './jobs.js';
 import type { Runner } from './runner.js';
@@ -21,16 +21,6 @@ class CancelledError extends Error {
 }
 class EvaluationError extends Error {
   override name = 'EvaluationError';
-}
-
-/** Log file of a job. */
-export function jobLogPath(spec: JobSpec): string {
-  return path.join(spec.jobDir, 'runner.log');
-}
-
-/** Result manifest file of a job. */
-export function jobResultPath(spec: JobSpec): string {
-  return path.join(spec.jobDir, 'result.json');
 }
 
 /**

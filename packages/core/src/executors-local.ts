@@ -3,10 +3,11 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:f
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { executeInProcess, jobLogPath, jobResultPath } from './execute.js';
+import { executeInProcess } from './execute.js';
 import type { Executor, ExecutorContext, JobHandle } from './executor.js';
-import { tailFile, writeFileAtomic } from './fsutil.js';
-import { ResultManifestSchema, type JobSpec, type ResultManifest } from './jobs.js';
+import { tailFile, writeFileAtomic } from './kit/fs.js';
+import { failedManifest, jobLogPath, jobResultPath, readResultManifest } from './kit/job-result.js';
+import type { JobSpec, ResultManifest } from './jobs.js';
 import type { Factory } from './policy.js';
 
 /** Runs jobs inside the study process (for TypeScript runners such as the tiny trainer). */
@@ -87,9 +88,7 @@ export class SubprocessExecutor implements Executor {
         const wallSec = (performance.now() - started) / 1000;
         const resources = { wallSec, gpus: spec.resources.gpus, gpuHours: (spec.resources.gpus * wallSec) / 3600 };
         const excerpt = tailFile(logFile, 1500) ?? '';
-        const failed = (status: ResultManifest['status'], type: string, message: string, extra: { exitCode?: number; signal?: string } = {}): ResultManifest => ({
-          schemaVersion: 1, jobId: spec.jobId, status, metrics: {}, resources, logs: [logFile], error: { type, message, logExcerpt: excerpt, ...extra },
-        });
+        const failed: FailedFn = (status, type, message, extra = {}) => failedManifest(spec, { status, resources, logs: [logFile], error: { type, message, logExcerpt: excerpt, ...extra } });
         let manifest: ResultManifest;
         if (spawnError) manifest = failed('failed', 'SpawnError', spawnError.message);
         else if (why === 'timeout') manifest = failed('timeout', 'Timeout', `exceeded its time limit of ${limit} s and was killed`, signal ? { signal } : {});
@@ -106,25 +105,17 @@ export class SubprocessExecutor implements Executor {
   }
 }
 
-type FailedFn = (status: ResultManifest['status'], type: string, message: string, extra?: { exitCode?: number }) => ResultManifest;
+type FailedFn = (status: 'failed' | 'cancelled' | 'timeout', type: string, message: string, extra?: { exitCode?: number; signal?: string }) => ResultManifest;
 
-/** Read and validate the result manifest a runner process wrote; classify a missing or malformed one. */
+/** Classify the result manifest a runner process wrote against its exit code; a missing or malformed one fails. */
 function readResult(spec: JobSpec, exitCode: number, failed: FailedFn): ResultManifest {
-  const file = jobResultPath(spec);
-  if (!existsSync(file)) {
-    return exitCode === 0 ? failed('failed', 'BadResult', `runner exited 0 but wrote no ${file}`) : failed('failed', 'ExitCode', `runner exited with code ${exitCode} without a result`, { exitCode });
+  const r = readResultManifest(spec);
+  if (!r.ok && r.missing) {
+    return exitCode === 0 ? failed('failed', 'BadResult', `runner exited 0 but wrote no ${jobResultPath(spec)}`) : failed('failed', 'ExitCode', `runner exited with code ${exitCode} without a result`, { exitCode });
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    return failed('failed', 'BadResult', `${file}: not JSON (${(e as Error).message})`, { exitCode });
-  }
-  const res = ResultManifestSchema.safeParse(parsed);
-  if (!res.success) return failed('failed', 'BadResult', `${file}: ${res.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { exitCode });
-  if (res.data.jobId !== spec.jobId) return failed('failed', 'BadResult', `${file}: jobId ${res.data.jobId} is not ${spec.jobId}`);
-  if (exitCode !== 0 && res.data.status === 'completed') return failed('failed', 'ExitCode', `runner exited with code ${exitCode}`, { exitCode });
-  return res.data;
+  if (!r.ok) return failed('failed', 'BadResult', r.message, { exitCode });
+  if (exitCode !== 0 && r.manifest.status === 'completed') return failed('failed', 'ExitCode', `runner exited with code ${exitCode}`, { exitCode });
+  return r.manifest;
 }
 
 export const executorFactories: Factory<Executor, unknown>[] = [

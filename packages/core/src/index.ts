@@ -1,43 +1,46 @@
-import 'reflect-metadata';
+/**
+ * `@lamdagent/core`: the contracts plugins implement, and the API users and tools drive a study with.
+ * Helpers for plugin authors (rng, digests, atomic writes, redaction, job results) are in
+ * `@lamdagent/core/kit`. Anything not listed here is internal and may change without notice.
+ */
 
-export * from './json.js';
-export * from './errors.js';
-export * from './tokens.js';
-export * from './objects.js';
-export * from './action-type.js';
-export * from './jobs.js';
-export * from './runner.js';
-export * from './executor.js';
-export * from './evaluator.js';
-export * from './aggregator.js';
-export * from './trial.js';
-export * from './policy.js';
-export * from './rng.js';
-export * from './pool.js';
-export * from './combinatorics.js';
-export * from './space.js';
-export * from './plugin.js';
-export * from './config-schema.js';
-export * from './config-load.js';
-export * from './registry.js';
-export * from './plugins.js';
-export * from './builtins.js';
-export * from './assemble.js';
-export * from './digest.js';
-export * from './journal.js';
-export * from './lock.js';
-export * from './leaderboard.js';
-export * from './study-folder.js';
-export * from './study.js';
-export * from './execute.js';
-export * from './executors-local.js';
-export * from './policies-random.js';
-export * from './aggregators.js';
-export * from './redact.js';
-export { writeFileAtomic, fsyncDir, tailFile } from './fsutil.js';
-export { runJobSpecFile } from './runner-main.js';
-export * from './jsonl.js';
-export * from './policies-greedy.js';
-export * from './job-inputs.js';
-export * from './job-evaluate.js';
-export * from './action-cache.js';
+// Contracts: what plugins implement and exchange.
+export { type JsonValue, JsonValueSchema } from './json.js';
+export { LamdagentError, ConfigError, PluginError, UsageError, StudyLockedError, type ConfigIssue } from './errors.js';
+export { type ObjectType, type PoolObject, type Provenance, objectPath } from './objects.js';
+export type { Action, ActionBinding, ActionTypeDefinition, SlotSpec, SmokeSpec } from './action-type.js';
+export {
+  JobSpecSchema, JobInputSchema, JobErrorSchema, JobStatusSchema, JobEvaluationSchema, ResultManifestSchema, ResourcesSchema, TaskSpecSchema, TaskResultSchema,
+  type JobSpec, type JobInput, type JobError, type JobStatus, type JobEvaluation, type ResultManifest, type Resources,
+} from './jobs.js';
+export type { Runner, RunnerContext, RunOutcome } from './runner.js';
+export type { Executor, ExecutorContext, JobHandle } from './executor.js';
+export type { Evaluator, EvalContext, GenerationBackend, Split, TaskResult, TaskSpec } from './evaluator.js';
+export type { Aggregator } from './aggregator.js';
+export type { Factory, FactoryContext, Observation, Policy, PolicyContext, Selection, TranscriptEntry } from './policy.js';
+export { CORE_API_VERSION, PluginManifestSchema, ProvidesSchema, definePlugin, type PluginManifest, type PluginRegistry, type Provides } from './plugin.js';
+export { ActionSpace, actionKey } from './space.js';
+export { ObjectPool } from './pool.js';
+export { TrialRecordSchema, TrialStateSchema, ActionRefSchema, UsageSchema, PolicyNoteSchema, type TrialRecord, type TrialState, type ActionRef, type Usage, type PolicyNote } from './trial.js';
+
+// Config, plugins and the registry.
+export { StudyConfigSchema, PaperConfigSchema, studyConfigJsonSchema, type StudyConfigInput, type StudyConfigParsed } from './config-schema.js';
+export { loadConfig, parseConfig, parseConfigText, type LoadedConfig } from './config-load.js';
+export { Registry, type Contribution, type ContributionKind } from './registry.js';
+export { loadPlugins, loadPluginModule, registerPlugin, type LoadedPlugin, type LoadPluginsOptions } from './plugins.js';
+export { corePlugin, registerBuiltins } from './builtins.js';
+export { assemble, type Assembly, type AssembleOptions } from './assemble.js';
+export { createEvaluators } from './factories.js';
+
+// The study: ask/tell engine, services, store, read model.
+export { Study, type StudyEvent, type StudyDeps } from './study.js';
+export type { Trial, TrialOutcome } from './trial-record.js';
+export { createStudy, loadStudy, runStudy, resumeStudy, recordEvaluations, buildRegistry, type RunStudyOptions, type ResumeStudyOptions, type StudyOverrides, type StudySummary } from './study-run.js';
+export { silentLogger, systemClock, type Clock, type Logger, type StudyServices } from './study-services.js';
+export { StudyStore, readJournal, JournalRecordSchema, JOURNAL_KINDS, type JournalRecord, type JournalRecordOf, type JournalState } from './journal.js';
+export { JournalReader, parseJournalLine, type JournalChunk, type JournalItem, type JournalReaderOptions } from './journal-reader.js';
+export { StudyState } from './study-state.js';
+export { STUDY_FILES, StudySnapshotSchema, isStudyDir, openStudy, type StudySnapshot, type StudyView } from './study-folder.js';
+export { StudyLock } from './lock.js';
+export { ActionCache, CacheLease, CacheEntrySchema, cacheKey, actionSeed, type CacheEntry, type CacheHit } from './action-cache.js';
+export { topK, pipelineOf, pipelineDepth, formatPipeline, type PipelineNode } from './leaderboard.js';

@@ -1,13 +1,14 @@
 import path from 'node:path';
-import { createEvaluators, makeFactoryContext } from './assemble.js';
-import type { TaskResult } from './evaluator.js';
+import { createEvaluators, makeFactoryContext } from './factories.js';
+import type { Evaluator, TaskResult, TaskSpec } from './evaluator.js';
 import type { JobEvaluation, JobSpec } from './jobs.js';
 import type { PoolObject } from './objects.js';
 import type { Registry } from './registry.js';
+import { producedModel } from './trial-record.js';
 
 /** The model a job produced, as evaluators see it (its output folder, before the study commits it). */
-export function jobOutputObject(spec: JobSpec): PoolObject {
-  return { id: spec.jobId, kind: 'models', type: 'model', name: spec.jobId, value: spec.outputDir, digest: `a:${spec.actionKey}` };
+function jobOutputObject(spec: JobSpec): PoolObject {
+  return producedModel({ id: spec.jobId, name: spec.jobId, kind: 'models', path: spec.outputDir, action: { key: spec.actionKey, name: spec.action, inputs: spec.inputs } });
 }
 
 /**
@@ -19,14 +20,28 @@ export function jobEvaluation(spec: JobSpec, evaluation: JobEvaluation, registry
   return async (ctx: { signal: AbortSignal; log(line: string): void }): Promise<TaskResult[]> => {
     const fctx = makeFactoryContext(registry, evaluation.configDir, evaluation.studySeed, env);
     const evaluators = await createEvaluators(registry, evaluation.tasks, evaluation.evaluators, fctx);
-    const model = jobOutputObject(spec);
-    const results: TaskResult[] = [];
-    for (const task of evaluation.tasks) {
-      const t0 = performance.now();
-      const r = await evaluators.get(task.evaluator)!.evaluate(model, task, { signal: ctx.signal, split: 'validation', outDir: path.join(spec.jobDir, 'eval'), seed: spec.seed, log: ctx.log });
-      ctx.log(`evaluated ${task.name}: ${r.metric} ${r.score} (${((performance.now() - t0) / 1000).toFixed(2)} s)`);
-      results.push(r);
-    }
-    return results;
+    return scoreOnValidation(evaluators, jobOutputObject(spec), evaluation.tasks, { signal: ctx.signal, jobDir: spec.jobDir, seed: spec.seed, log: ctx.log });
   };
+}
+
+/**
+ * Score a model on every task's validation split with the task's evaluator, one task after another,
+ * per-item results under `jobDir/eval`. The one evaluation loop: in the job and in the study process.
+ */
+export async function scoreOnValidation(
+  evaluators: ReadonlyMap<string, Evaluator>,
+  model: PoolObject,
+  tasks: readonly TaskSpec[],
+  ctx: { signal: AbortSignal; jobDir: string; seed: number; log(line: string): void },
+): Promise<TaskResult[]> {
+  const results: TaskResult[] = [];
+  for (const task of tasks) {
+    const ev = evaluators.get(task.evaluator);
+    if (!ev) throw new Error(`no evaluator "${task.evaluator}" for task ${task.name}`);
+    const t0 = performance.now();
+    const r = await ev.evaluate(model, task, { signal: ctx.signal, split: 'validation', outDir: path.join(ctx.jobDir, 'eval'), seed: ctx.seed, log: ctx.log });
+    ctx.log(`evaluated ${task.name}: ${r.metric} ${r.score} (${((performance.now() - t0) / 1000).toFixed(2)} s)`);
+    results.push(r);
+  }
+  return results;
 }

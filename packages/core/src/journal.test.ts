@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { JournalWriter, readJournal } from './journal.js';
+import { StudyStore, readJournal } from './journal.js';
 
 const trial = (index: number): object => ({ kind: 'trial-end', trial: { index, state: 'complete', action: { name: 'sft', type: 'sft', key: `k${index}`, inputs: [] }, startedAt: 'x', scores: { a: 0.5 }, reward: 0.5 } });
 
@@ -30,7 +30,7 @@ describe('journal', () => {
 
   it('appends one fsync\'d line per record, validated', () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'j-')), 'journal.jsonl');
-    const w = new JournalWriter(file);
+    const w = new StudyStore(file);
     w.append({ kind: 'evaluate', index: 3, split: 'test', at: 'now', scores: { a: 1 } });
     expect(() => w.append({ kind: 'evaluate', index: 3, split: 'dev', at: 'now', scores: {} } as never)).toThrow();
     w.close();

@@ -1,34 +1,24 @@
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { z } from 'zod';
-import { JsonValueSchema } from './json.js';
-import { ActionRefSchema, PolicyNoteSchema, TrialRecordSchema, UsageSchema, type TrialRecord } from './trial.js';
+import { closeSync, fsyncSync, openSync, truncateSync, writeSync } from 'node:fs';
+import { JournalReader, type JournalChunk, type JournalReaderOptions } from './journal-reader.js';
+import { JournalRecordSchema, type JournalRecord, type JournalRecordOf } from './journal-records.js';
+import { StudyState } from './study-state.js';
+import type { TrialRecord } from './trial.js';
 
-/** Journal records: one JSON object per line, appended and fsync'd. */
-export const JournalRecordSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('study'), version: z.union([z.literal(1), z.literal(2)]), createdAt: z.string(), seed: z.number(), configDigest: z.string() }),
-  z.object({ kind: z.literal('trial-start'), index: z.number().int(), action: ActionRefSchema, startedAt: z.string(), policy: PolicyNoteSchema.optional() }),
-  z.object({ kind: z.literal('job'), index: z.number().int(), jobId: z.string(), externalId: z.string().optional(), executor: z.string() }),
-  z.object({ kind: z.literal('trial-end'), trial: TrialRecordSchema }),
-  z.object({ kind: z.literal('observe'), index: z.number().int(), state: JsonValueSchema.optional(), usage: z.array(UsageSchema).default([]), transcript: z.string().optional() }),
-  z.object({ kind: z.literal('resume'), at: z.string(), rerun: z.array(z.number().int()) }),
-  /** Scores of a produced model on another split (e.g. held-out test, out-of-distribution tasks). */
-  z.object({ kind: z.literal('evaluate'), index: z.number().int(), split: z.enum(['validation', 'test']), at: z.string(), scores: z.record(z.string(), z.number()) }),
-]);
-const KNOWN_KINDS = new Set(['study', 'trial-start', 'job', 'trial-end', 'observe', 'resume', 'evaluate']);
-export type JournalRecord = z.infer<typeof JournalRecordSchema>;
+export { JOURNAL_KINDS, JournalRecordSchema, type JournalRecord, type JournalRecordOf } from './journal-records.js';
 
+/** A journal read in one go (`readJournal`): the replayed state and how the file ended. */
 export interface JournalState {
-  header?: Extract<JournalRecord, { kind: 'study' }>;
+  header?: JournalRecordOf<'study'>;
   /** Finished trials by index. */
   trials: Map<number, TrialRecord>;
   /** Trials started but not finished (a crash happened while they ran). */
-  running: Map<number, Extract<JournalRecord, { kind: 'trial-start' }>>;
-  jobs: Map<number, Extract<JournalRecord, { kind: 'job' }>>;
+  running: Map<number, JournalRecordOf<'trial-start'>>;
+  jobs: Map<number, JournalRecordOf<'job'>>;
   /** Last policy observation (memory) in journal order. */
-  lastObserve?: Extract<JournalRecord, { kind: 'observe' }>;
-  observes: Extract<JournalRecord, { kind: 'observe' }>[];
+  lastObserve?: JournalRecordOf<'observe'>;
+  observes: JournalRecordOf<'observe'>[];
   /** Extra evaluations (test split) by trial index. */
-  evaluations: Extract<JournalRecord, { kind: 'evaluate' }>[];
+  evaluations: JournalRecordOf<'evaluate'>[];
   /** A torn final line (the process died mid-write) that was ignored. */
   tornTail: boolean;
   /** Byte length of the journal up to and including its last complete line. */
@@ -37,80 +27,90 @@ export interface JournalState {
   unknownKinds: string[];
 }
 
-/** Read a journal. A torn last line (crash mid-append) is ignored; a bad line elsewhere is an error naming it. */
-export function readJournal(file: string): JournalState {
-  const state: JournalState = { trials: new Map(), running: new Map(), jobs: new Map(), observes: [], evaluations: [], tornTail: false, validBytes: 0, unknownKinds: [] };
-  if (!existsSync(file)) return state;
-  const text = readFileSync(file, 'utf8');
-  const lines = text.split('\n');
-  const last = lines.length - 1;
-  let offset = 0;
-  lines.forEach((line, i) => {
-    const lineBytes = Buffer.byteLength(line) + (i < last ? 1 : 0);
-    offset += lineBytes;
-    if (line.trim() === '') {
-      if (!state.tornTail && i < last) state.validBytes = offset;
-      return;
-    }
-    let rec: JournalRecord;
-    try {
-      const raw: unknown = JSON.parse(line);
-      const kind = typeof raw === 'object' && raw !== null ? (raw as { kind?: unknown }).kind : undefined;
-      if (typeof kind === 'string' && !KNOWN_KINDS.has(kind)) {
-        state.unknownKinds.push(kind);
-        if (i < last) state.validBytes = offset;
-        return;
-      }
-      rec = JournalRecordSchema.parse(raw);
-      if (i === last) throw new Error('no newline: the write was cut short');
-    } catch (e) {
-      if (i === last) {
-        state.tornTail = true;
-        return;
-      }
-      throw new Error(`${file}:${i + 1}: not a journal record (${(e as Error).message.slice(0, 200)})`);
-    }
-    state.validBytes = offset;
-    switch (rec.kind) {
-      case 'study':
-        state.header = rec;
-        break;
-      case 'trial-start':
-        state.running.set(rec.index, rec);
-        break;
-      case 'job':
-        state.jobs.set(rec.index, rec);
-        break;
-      case 'trial-end':
-        state.running.delete(rec.trial.index);
-        state.trials.set(rec.trial.index, rec.trial);
-        break;
-      case 'observe':
-        state.lastObserve = rec;
-        state.observes.push(rec);
-        break;
-      case 'evaluate':
-        state.evaluations.push(rec);
-        break;
-      case 'resume':
-        break;
-    }
-  });
-  return state;
-}
+/**
+ * The study store: one journal file, read incrementally into a replayed `StudyState` and appended to
+ * (one line per record, one write, fsync'd). A torn last line is held back while reading and cut off
+ * before the first append. Readers (CLI, dashboard) never lock or write; the engine appends under the
+ * study lock.
+ */
+export class StudyStore<E = never> {
+  readonly file: string;
+  readonly state = new StudyState();
+  readonly unknownKinds: string[] = [];
+  readonly #reader: JournalReader<E>;
+  #fd: number | undefined;
 
-/** Append-only journal writer: every record is one line, written with one write() and fsync'd. */
-export class JournalWriter {
-  readonly #fd: number;
-  constructor(file: string) {
-    this.#fd = openSync(file, 'a');
+  constructor(file: string, opts: JournalReaderOptions<E> = {}) {
+    this.file = file;
+    this.#reader = new JournalReader(file, opts);
   }
+
+  /** Reads what was appended since the last call and replays it into `state` (cleared when the file was replaced). */
+  refresh(): JournalChunk<E> {
+    const chunk = this.#reader.poll();
+    if (chunk.reset) {
+      this.state.clear();
+      this.unknownKinds.length = 0;
+    }
+    for (const item of chunk.items) if (item.type === 'record') this.state.apply(item.record);
+    this.unknownKinds.push(...chunk.unknownKinds);
+    return chunk;
+  }
+
+  /** Bytes up to the end of the last complete line read. */
+  get validBytes(): number {
+    return this.#reader.offset;
+  }
+
+  /** A last line without its newline: being written now, or torn by a crash. */
+  get tornTail(): boolean {
+    return this.#reader.pendingBytes > 0;
+  }
+
+  /** Append one record (validated), fsync it, and apply it to `state`. */
   append(rec: JournalRecord): void {
+    if (this.#fd === undefined) {
+      // A line torn by a crash mid-append is cut off before anything new is appended after it.
+      this.refresh();
+      if (this.tornTail) {
+        truncateSync(this.file, this.validBytes);
+        this.#reader.dropPending();
+      }
+      this.#fd = openSync(this.file, 'a');
+    }
     const line = `${JSON.stringify(JournalRecordSchema.parse(rec))}\n`;
     writeSync(this.#fd, line);
     fsyncSync(this.#fd);
+    this.#reader.skipOwn(Buffer.byteLength(line));
+    this.state.apply(rec);
   }
+
   close(): void {
-    closeSync(this.#fd);
+    if (this.#fd !== undefined) closeSync(this.#fd);
+    this.#fd = undefined;
   }
+
+  /** The state as a plain `JournalState`. */
+  snapshot(): JournalState {
+    const s = this.state;
+    return {
+      ...(s.header ? { header: s.header } : {}),
+      trials: s.trials,
+      running: s.running,
+      jobs: s.jobs,
+      ...(s.lastObserve ? { lastObserve: s.lastObserve } : {}),
+      observes: s.observes,
+      evaluations: s.evaluations,
+      tornTail: this.tornTail,
+      validBytes: this.validBytes,
+      unknownKinds: this.unknownKinds,
+    };
+  }
+}
+
+/** Read a journal. A torn last line (crash mid-append) is ignored; a bad line elsewhere is an error naming it. */
+export function readJournal(file: string): JournalState {
+  const store = new StudyStore(file, { strict: true });
+  store.refresh();
+  return store.snapshot();
 }

@@ -168,7 +168,7 @@ export async function registerPlugin(registry: Registry, manifest: unknown, labe
   try {
     await m.register(registry.forPlugin(m.name));
   } catch (e) {
-    if (e instanceof PluginError) throw e;
+    if (PluginError.isInstance(e)) throw e;
     throw new PluginError(m.name, `register() failed: ${(e as Error).message}`, { cause: e });
   }
   checkProvides(m, registry.entries().filter((e) => !before.has(e)));

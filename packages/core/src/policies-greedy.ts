@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Action } from './action-type.js';
 import type { PoolObject } from './objects.js';
+import { typesWithCandidates } from './kit/candidates.js';
 import type { Factory, Policy, PolicyContext, Selection } from './policy.js';
 
 export const GreedyOptionsSchema = z
@@ -30,7 +31,7 @@ export class GreedyPolicy implements Policy {
   async select(ctx: PolicyContext): Promise<Selection> {
     const { space, rng } = ctx;
     const tried = new Set<string>([...ctx.history.map((t) => t.action.key), ...ctx.pending.map((a) => a.key)]);
-    const types = space.bindings.map((_, i) => i).filter((i) => space.countFor(i) > 0);
+    const types = typesWithCandidates(space);
     if (types.length === 0) throw new Error('no action is possible: every action type lacks candidates for some slot');
     const rewardOf = new Map<string, number>();
     for (const t of ctx.history) if (t.state === 'complete' && t.produced && t.reward !== undefined) rewardOf.set(t.produced.id, t.reward);

@@ -1,3 +1,4 @@
+import { typesWithCandidates } from './kit/candidates.js';
 import type { Factory, Policy, PolicyContext, Selection } from './policy.js';
 
 /** Paper's ablation baseline: uniform over every enumerated action, so merges dominate as the pool grows. */
@@ -14,7 +15,7 @@ export class RandomPolicy implements Policy {
 export class RandomTypePolicy implements Policy {
   readonly name = 'random-type';
   async select(ctx: PolicyContext): Promise<Selection> {
-    const types = ctx.space.bindings.map((_, i) => i).filter((i) => ctx.space.countFor(i) > 0);
+    const types = typesWithCandidates(ctx.space);
     if (types.length === 0) throw new Error('no action is possible: every action type lacks candidates for some slot');
     const b = ctx.rng.pick(types);
     return { action: ctx.space.atFor(b, ctx.rng.int(ctx.space.countFor(b))) };

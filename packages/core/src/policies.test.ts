@@ -5,7 +5,7 @@ import { GreedyPolicy } from './policies-greedy.js';
 import { RandomPolicy, RandomTypePolicy } from './policies-random.js';
 import type { PolicyContext } from './policy.js';
 import { ObjectPool } from './pool.js';
-import { Rng } from './rng.js';
+import { Rng } from './kit/rng.js';
 import { ActionSpace } from './space.js';
 import type { TrialRecord } from './trial.js';
 

@@ -3,7 +3,7 @@ import type { Action } from './action-type.js';
 import type { GenerationBackend } from './evaluator.js';
 import type { JsonValue } from './json.js';
 import type { PoolObject } from './objects.js';
-import type { Rng } from './rng.js';
+import type { Rng } from './kit/rng.js';
 import type { ActionSpace } from './space.js';
 import type { TrialRecord, Usage } from './trial.js';
 

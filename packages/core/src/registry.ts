@@ -1,4 +1,3 @@
-import { Container } from 'inversify';
 import type { ActionTypeDefinition } from './action-type.js';
 import type { Aggregator } from './aggregator.js';
 import { LamdagentError, PluginError } from './errors.js';
@@ -7,19 +6,8 @@ import type { Executor } from './executor.js';
 import type { PluginRegistry } from './plugin.js';
 import type { Factory, Policy } from './policy.js';
 import type { Runner } from './runner.js';
-import { TOKENS } from './tokens.js';
 
 export type ContributionKind = 'actionType' | 'runner' | 'policy' | 'executor' | 'evaluator' | 'aggregator' | 'generationBackend';
-
-const TOKEN_OF: Record<ContributionKind, symbol> = {
-  actionType: TOKENS.ActionType,
-  runner: TOKENS.Runner,
-  policy: TOKENS.PolicyFactory,
-  executor: TOKENS.ExecutorFactory,
-  evaluator: TOKENS.EvaluatorFactory,
-  aggregator: TOKENS.AggregatorFactory,
-  generationBackend: TOKENS.GenerationBackendFactory,
-};
 
 export interface Contribution {
   kind: ContributionKind;
@@ -28,26 +16,33 @@ export interface Contribution {
   description?: string;
 }
 
+/** What each contribution kind holds. */
+interface Contributed {
+  actionType: ActionTypeDefinition;
+  runner: Runner;
+  policy: Factory<Policy, unknown>;
+  executor: Factory<Executor, unknown>;
+  evaluator: Factory<Evaluator, unknown>;
+  aggregator: Factory<Aggregator, unknown>;
+  generationBackend: Factory<GenerationBackend, unknown>;
+}
+
 /**
- * Everything plugins contributed, bound in an inversify container under `Symbol.for` tokens and
- * named bindings. One registry per study (or per CLI command).
+ * Everything plugins contributed, by kind and name: a plain typed map, the one list of what is
+ * available. One registry per study (or per CLI command). A study's services are resolved from it
+ * once (see `StudyServices`); there is no container.
  */
 export class Registry {
-  readonly container: Container;
   readonly #entries: Contribution[] = [];
+  readonly #values = new Map<string, unknown>();
   readonly #aliases = new Map<string, string>();
-
-  constructor(container = new Container()) {
-    this.container = container;
-    this.container.bind(TOKENS.Registry).toConstantValue(this);
-  }
 
   /** A registry view that records which plugin contributed what. */
   forPlugin(plugin: string): PluginRegistry {
-    const add = <T>(kind: ContributionKind, name: string, value: T, description?: string): void => {
-      const clash = this.#entries.find((e) => e.kind === kind && e.name === name);
+    const add = <K extends ContributionKind>(kind: K, name: string, value: Contributed[K], description?: string): void => {
+      const clash = this.has(kind, name) && this.#entries.find((e) => e.kind === kind && e.name === name);
       if (clash) throw new PluginError(plugin, `${kind} "${name}" is already provided by ${clash.plugin}`);
-      this.container.bind<T>(TOKEN_OF[kind]).toConstantValue(value).whenNamed(name);
+      this.#values.set(`${kind}:${name}`, value);
       this.#entries.push({ kind, name, plugin, ...(description ? { description } : {}) });
     };
     return {
@@ -73,20 +68,20 @@ export class Registry {
   }
 
   has(kind: ContributionKind, name: string): boolean {
-    return this.#entries.some((e) => e.kind === kind && e.name === name);
+    return this.#values.has(`${kind}:${name}`);
   }
 
-  #get<T>(kind: ContributionKind, name: string): T {
+  #get<K extends ContributionKind>(kind: K, name: string): Contributed[K] {
     if (!this.has(kind, name)) {
       const known = this.names(kind);
       throw new LamdagentError(`no ${kind} named "${name}" (known: ${known.length ? known.join(', ') : 'none'}); is its plugin listed in plugins: or installed?`, 2);
     }
-    return this.container.get<T>(TOKEN_OF[kind], { name });
+    return this.#values.get(`${kind}:${name}`) as Contributed[K];
   }
 
   /** An action type by name or alias. */
   actionType(name: string): ActionTypeDefinition {
-    return this.#get<ActionTypeDefinition>('actionType', this.#aliases.get(name) ?? name);
+    return this.#get('actionType', this.#aliases.get(name) ?? name);
   }
 
   hasActionType(name: string): boolean {
@@ -94,7 +89,7 @@ export class Registry {
   }
 
   runner(name: string): Runner {
-    return this.#get<Runner>('runner', name);
+    return this.#get('runner', name);
   }
 
   policyFactory(name: string): Factory<Policy, unknown> {

@@ -1,210 +1,231 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, truncateSync } from 'node:fs';
-import path from 'node:path';
-import type { Action, ActionBinding } from './action-type.js';
-import { ActionCache } from './action-cache.js';
-import { assemble, instantiate, type Assembly } from './assemble.js';
-import { registerBuiltins } from './builtins.js';
-import { loadConfig, parseConfig, type LoadedConfig } from './config-load.js';
-import { DigestCache, valueDigest } from './digest.js';
+import type { Action } from './action-type.js';
+import type { Assembly } from './assemble.js';
 import { UsageError } from './errors.js';
-import { fsyncDir, writeFileAtomic } from './fsutil.js';
-import { JournalWriter, readJournal } from './journal.js';
+import type { JournalRecordOf } from './journal-records.js';
+import { valueDigest } from './kit/digest.js';
 import type { JsonValue } from './json.js';
-import { topK } from './leaderboard.js';
-import { StudyLock } from './lock.js';
-import { loadPlugins, type LoadedPlugin } from './plugins.js';
-import { ObjectPool } from './pool.js';
-import { Registry } from './registry.js';
-import { ActionSpace } from './space.js';
-import { STUDY_FILES, isStudyDir, openStudy } from './study-folder.js';
-import { TrialRunner, type StudyEvent } from './trial-runner.js';
-import { JOURNAL_VERSION, legacyWeightOrderNotice } from './weight-order.js';
-import type { TrialRecord } from './trial.js';
+import type { PoolObject } from './objects.js';
+import type { ObjectPool } from './pool.js';
+import type { Registry } from './registry.js';
+import type { ActionSpace } from './space.js';
+import { stopReason } from './study-budget.js';
+import { PolicySteps } from './study-policy.js';
+import type { StudyEvent, StudyServices } from './study-services.js';
+import type { ActionCache } from './action-cache.js';
+import { executeTrial } from './trial-execute.js';
+import { executeViaSharedCache } from './trial-shared-cache.js';
+import { JOURNAL_VERSION } from './weight-order.js';
+import { actionRef, interruptedRecord, outcomeRecord, rebuildAction, reuseRecord, trialModel, trialModelObject, type Trial, type TrialOutcome } from './trial-record.js';
+import type { PolicyNote, TrialRecord } from './trial.js';
 
-export type { StudyEvent } from './trial-runner.js';
+export type { StudyEvent } from './study-services.js';
 
-export interface StudyOverrides {
-  iterations?: number;
-  seed?: number;
-  /** A policy name, or a name with options (`compare`'s `name:options.json`). */
-  policy?: string | { name: string; options: Record<string, JsonValue> };
-  concurrency?: number;
-  /** Plugins loaded in addition to the config's (e.g. the package contributing the `replay` executor). */
-  plugins?: string[];
-  /** Action names (keys of `actions:`) removed from the action space (`lamdagent ablate --without`). */
-  withoutActions?: string[];
-  /** Executor override (e.g. the `replay` executor of `--table FILE`). */
-  executor?: string | { name: string; options: Record<string, JsonValue> };
-  /** Shared action cache folder (absolute, or relative to the config file). */
-  cache?: string;
-}
-
-export interface RunStudyOptions {
-  /** Config file (YAML or JSON, native or the paper's format). */
-  configPath: string;
-  outDir: string;
-  overrides?: StudyOverrides;
-  onEvent?: (e: StudyEvent) => void;
-  signal?: AbortSignal;
-  env?: Readonly<Record<string, string | undefined>>;
-}
-
-export interface ResumeStudyOptions {
+export interface StudyDeps {
   dir: string;
-  /** Raise the iteration budget (total trials) on resume. */
-  iterations?: number;
+  assembly: Assembly;
+  registry: Registry;
+  pool: ObjectPool;
+  space: ActionSpace;
+  services: StudyServices;
+  /** Plugin entry files a job in another process loads. */
+  pluginEntries: string[];
   onEvent?: (e: StudyEvent) => void;
-  signal?: AbortSignal;
-  env?: Readonly<Record<string, string | undefined>>;
+  signal: AbortSignal;
+  /** Shared action cache (config `cache:`): an action any study ran is reused, not run again. */
+  cache?: ActionCache;
+  /** Releases what the study holds (lock, journal, executor); called by `close()`. */
+  close?: () => Promise<void>;
 }
 
-export interface StudySummary {
-  dir: string;
-  trials: TrialRecord[];
-  top: TrialRecord[];
-  stopReason: string;
-  plugins: LoadedPlugin[];
-}
-
-/** Load the builtins and the config's plugins into a fresh registry. */
-export async function buildRegistry(loaded: LoadedConfig): Promise<{ registry: Registry; plugins: LoadedPlugin[] }> {
-  const registry = new Registry();
-  await registerBuiltins(registry);
-  const plugins = await loadPlugins(registry, { configured: loaded.config.plugins, fromDir: loaded.dir, discover: loaded.config.discoverPlugins });
-  return { registry, plugins };
-}
-
-function applyOverrides(loaded: LoadedConfig, o: StudyOverrides = {}): LoadedConfig {
-  const c = structuredClone(loaded.config);
-  if (o.iterations !== undefined) c.budget.iterations = o.iterations;
-  if (o.seed !== undefined) c.seed = o.seed;
-  if (o.policy !== undefined) c.policy = o.policy;
-  if (o.concurrency !== undefined) c.concurrency = o.concurrency;
-  if (o.cache !== undefined) c.cache = o.cache;
-  if (o.executor !== undefined) c.executor = o.executor;
-  for (const name of o.withoutActions ?? []) delete c.actions[name];
-  if (o.plugins !== undefined) c.plugins = [...new Set([...c.plugins, ...o.plugins])];
-  return { ...loaded, config: c };
-}
-
-/** Start a new study in `outDir` (which must be empty or absent). */
-export async function runStudy(opts: RunStudyOptions): Promise<StudySummary> {
-  const outDir = path.resolve(opts.outDir);
-  if (isStudyDir(outDir)) throw new UsageError(`${outDir} already holds a study; continue it with \`lamdagent resume ${opts.outDir}\` or choose another --out`);
-  if (existsSync(outDir) && readdirSync(outDir).length > 0) throw new UsageError(`${outDir} exists and is not empty; choose another --out`);
-  const loaded = applyOverrides(loadConfig(opts.configPath), opts.overrides);
-  const { registry, plugins } = await buildRegistry(loaded);
-  // Assemble before creating anything, so a bad config leaves nothing half-written.
-  const probe = assemble(loaded, registry, { skipDigests: true, ...(opts.env ? { env: opts.env } : {}) });
-  void probe;
-  mkdirSync(outDir, { recursive: true });
-  const lock = StudyLock.acquire(outDir);
-  try {
-    writeFileAtomic(
-      path.join(outDir, STUDY_FILES.snapshot),
-      JSON.stringify({ version: 1, createdAt: new Date().toISOString(), configFile: loaded.file, config: loaded.config as unknown as JsonValue }, null, 2),
-    );
-    return await runLocked(outDir, loaded, registry, plugins, opts);
-  } finally {
-    lock.release();
-  }
-}
-
-/** Continue a study that stopped (budget raised, crash, kill -9). */
-export async function resumeStudy(opts: ResumeStudyOptions): Promise<StudySummary> {
-  const dir = path.resolve(opts.dir);
-  const view = openStudy(dir);
-  const lock = StudyLock.acquire(dir);
-  try {
-    let loaded = parseConfig(view.snapshot.config, view.snapshot.configFile);
-    if (opts.iterations !== undefined) {
-      loaded = applyOverrides(loaded, { iterations: opts.iterations });
-      writeFileAtomic(path.join(dir, STUDY_FILES.snapshot), JSON.stringify({ ...view.snapshot, config: loaded.config as unknown as JsonValue }, null, 2));
-    }
-    const { registry, plugins } = await buildRegistry(loaded);
-    return await runLocked(dir, loaded, registry, plugins, opts);
-  } finally {
-    lock.release();
-  }
-}
-
-async function runLocked(
-  dir: string,
-  loaded: LoadedConfig,
-  registry: Registry,
-  plugins: LoadedPlugin[],
-  opts: { onEvent?: (e: StudyEvent) => void; signal?: AbortSignal; env?: Readonly<Record<string, string | undefined>> },
-): Promise<StudySummary> {
-  const digests = new DigestCache(path.join(dir, STUDY_FILES.digests));
-  const assembly: Assembly = assemble(loaded, registry, { digests, ...(opts.env ? { env: opts.env } : {}) });
-  const parts = await instantiate(assembly, registry);
-  for (const sub of [STUDY_FILES.artifacts, STUDY_FILES.jobs]) mkdirSync(path.join(dir, sub), { recursive: true });
-  const journalFile = path.join(dir, STUDY_FILES.journal);
-  const state = readJournal(journalFile);
-  // A line torn by a crash mid-append is cut off before anything new is appended after it.
-  if (state.tornTail) truncateSync(journalFile, state.validBytes);
-  const journal = new JournalWriter(journalFile);
-  try {
-    if (!state.header) {
-      journal.append({ kind: 'study', version: JOURNAL_VERSION, createdAt: new Date().toISOString(), seed: loaded.config.seed, configDigest: valueDigest(loaded.config as unknown as JsonValue) });
-    }
-    const pool = new ObjectPool(assembly.objects);
-    const runnerVersion = (b: ActionBinding): string => registry.runner(b.runner).version;
-    const space = new ActionSpace(pool, assembly.bindings, runnerVersion);
-    const notice = legacyWeightOrderNotice(state, assembly.bindings, pool);
-    if (notice) opts.onEvent?.({ type: 'notice', message: notice });
-    // Shared action cache (issue 12).
-    const cache = loaded.config.cache !== undefined ? new ActionCache(path.resolve(loaded.dir, loaded.config.cache)) : undefined;
-    const runner = new TrialRunner({
-      ...(cache ? { cache } : {}),
-      dir,
-      assembly,
-      registry,
-      pool,
-      space,
-      journal,
-      ...parts,
-      pluginEntries: plugins.map((p) => p.from),
-      ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
-      signal: opts.signal ?? new AbortController().signal,
-    });
-    const stopReason = await runner.run(state);
-    const trials = runner.history();
-    return { dir, trials, top: topK(trials, loaded.config.topK), stopReason, plugins };
-  } finally {
-    journal.close();
-    await parts.executor.close?.();
-  }
-}
-
-/** Move a finished job's output folder to its final artifact path (atomic rename). */
-export function commitArtifact(tmp: string, final: string): void {
-  if (existsSync(final)) rmSync(final, { recursive: true, force: true });
-  renameSync(tmp, final);
-  fsyncDir(path.dirname(final));
-}
-
-export type { Action };
+const secs = (ms: number): number => Math.round(ms / 10) / 100;
 
 /**
- * Append scores of produced models on another split (e.g. the held-out test split, out-of-distribution
- * tasks) to a stopped study's journal, under the study lock.
+ * One study, after Optuna's ask-and-tell: `ask()` chooses the next trial (policy selection, cache
+ * lookup, trial number), `execute(trial)` runs its action (trial-execute.ts: smoke, run, commit,
+ * evaluate, reward), `tell(trial, outcome)` records it (journal, pool, policy observe). `optimize()` is
+ * the loop: resume, budget, concurrency. The journal is replayed when the study is opened.
  */
-export function recordEvaluations(dir: string, records: { index: number; split: 'validation' | 'test'; scores: Record<string, number> }[]): void {
-  const abs = path.resolve(dir);
-  openStudy(abs);
-  const lock = StudyLock.acquire(abs);
-  try {
-    const file = path.join(abs, STUDY_FILES.journal);
-    const state = readJournal(file);
-    if (state.tornTail) truncateSync(file, state.validBytes);
-    const w = new JournalWriter(file);
-    try {
-      for (const r of records) w.append({ kind: 'evaluate', index: r.index, split: r.split, at: new Date().toISOString(), scores: r.scores });
-    } finally {
-      w.close();
+export class Study {
+  readonly dir: string;
+  readonly services: StudyServices;
+  readonly #d: StudyDeps;
+  readonly #history: TrialRecord[] = [];
+  readonly #completed = new Map<string, TrialRecord>();
+  readonly #failed = new Map<string, TrialRecord>();
+  readonly #running = new Map<string, { index: number; record: Promise<TrialRecord>; settle(r: TrialRecord): void }>();
+  readonly #pending = new Map<number, Action>();
+  readonly #interrupted: JournalRecordOf<'trial-start'>[];
+  readonly #resumed: boolean;
+  readonly #policy: PolicySteps;
+  #costUsd = 0;
+  #next: number;
+  #started: number;
+
+  constructor(deps: StudyDeps) {
+    this.#d = deps;
+    this.dir = deps.dir;
+    this.services = deps.services;
+    const { store, policy, clock } = deps.services;
+    const st = store.state;
+    this.#resumed = st.header !== undefined;
+    if (!st.header) store.append({ kind: 'study', version: JOURNAL_VERSION, createdAt: clock.now(), seed: this.#seed, configDigest: valueDigest(deps.assembly.loaded.config as unknown as JsonValue) });
+    for (const t of st.trials.values()) this.#finish(t, trialModel(t, this.#kindOf(t.action.name)));
+    if (st.lastObserve?.state !== undefined) policy.restore?.(st.lastObserve.state);
+    for (const n of [...st.trials.values(), ...st.running.values()]) for (const u of n.policy?.usage ?? []) this.#costUsd += u.costUsd;
+    for (const o of st.observes) for (const u of o.usage) this.#costUsd += u.costUsd;
+    this.#interrupted = [...st.running.values()].sort((a, b) => a.index - b.index);
+    this.#next = Math.max(-1, ...st.trials.keys(), ...st.running.keys()) + 1;
+    this.#started = clock.monotonicMs();
+    const pol = { dir: deps.dir, seed: this.#seed, space: deps.space, pool: deps.pool, services: deps.services, env: deps.assembly.factoryContext.env, signal: deps.signal };
+    this.#policy = new PolicySteps({ ...pol, history: () => this.#history, pending: () => [...this.#pending.values()] });
+  }
+
+  get #seed(): number {
+    return this.#d.assembly.loaded.config.seed;
+  }
+
+  /** The study's config (after command-line overrides). */
+  get config(): Assembly['loaded']['config'] {
+    return this.#d.assembly.loaded.config;
+  }
+
+  /** Finished trials in completion order. */
+  history(): readonly TrialRecord[] {
+    return this.#history;
+  }
+
+  /** The best complete trial by validation reward so far. */
+  best(): TrialRecord | undefined {
+    let best: TrialRecord | undefined;
+    for (const t of this.#history) if (t.state === 'complete' && t.reward !== undefined && (!best || t.reward > (best.reward as number))) best = t;
+    return best;
+  }
+
+  /** Choose the next trial: the policy selects an action, the cache lookup finds whether it ran already. */
+  async ask(): Promise<Trial> {
+    const index = this.#next++;
+    const t0 = this.services.clock.monotonicMs();
+    const { sel, note } = await this.#policy.select(index);
+    for (const u of note.usage) this.#costUsd += u.costUsd;
+    return this.#open(index, sel.action, note, { selectSec: secs(this.services.clock.monotonicMs() - t0) });
+  }
+
+  /** Run a trial's action here (the study's executor and evaluators); see trial-execute.ts. */
+  execute(trial: Trial): Promise<TrialOutcome> {
+    const d = this.#d;
+    const onProgress = (u: { message?: string; fraction?: number }): void => this.#emit({ type: 'trial-progress', index: trial.index, ...u });
+    const ctx = { dir: d.dir, assembly: d.assembly, registry: d.registry, pluginEntries: d.pluginEntries, services: this.services, signal: d.signal, onProgress };
+    return d.cache && !trial.reattach ? executeViaSharedCache(d.cache, ctx, trial) : executeTrial(ctx, trial);
+  }
+
+  /** Record a trial's outcome (or, for a trial that reuses another, its reuse): journal, pool, policy memory. */
+  async tell(trial: Trial, outcome?: TrialOutcome): Promise<TrialRecord> {
+    const { store, clock, aggregator } = this.services;
+    let record: TrialRecord;
+    if (outcome) record = outcomeRecord(trial, outcome, clock.now(), (r) => aggregator.aggregate(r, this.#d.assembly.tasks));
+    else if (trial.reuses) record = reuseRecord(trial, await trial.reuses.record, clock.now(), trial.reuses.running);
+    else throw new UsageError(`trial ${trial.index} runs its action: tell its outcome`);
+    const run = this.#running.get(trial.action.key);
+    if (run?.index === trial.index) this.#running.delete(trial.action.key);
+    store.append({ kind: 'trial-end', trial: record });
+    const produced = record.state === 'complete' && outcome?.artifact ? trialModelObject(trial.index, this.#kindOf(trial.action.name), outcome.artifact, trial.action) : undefined;
+    this.#finish(record, produced);
+    this.#pending.delete(trial.index);
+    if (run?.index === trial.index) run.settle(record);
+    const best = this.best();
+    this.#emit({ type: 'trial-end', trial: record, ...(best ? { best } : {}) });
+    for (const u of await this.#policy.observe(trial.index, record)) this.#costUsd += u.costUsd;
+    return record;
+  }
+
+  /** The loop: re-run trials a crash interrupted, then ask, execute and tell until a stopping criterion is met. */
+  async optimize(): Promise<string> {
+    const d = this.#d;
+    const budget = d.assembly.loaded.config.budget.iterations;
+    this.#emit({ type: 'start', dir: d.dir, resumed: this.#resumed, done: this.#history.length, budget, poolSize: d.pool.size, actions: d.space.count() });
+    const concurrency = Math.max(1, Math.min(d.assembly.loaded.config.concurrency, this.services.executor.maxConcurrency ?? Infinity));
+    const inflight = new Map<number, Promise<unknown>>();
+    const launch = (t: Trial): void => void inflight.set(t.index, (t.reuses ? this.tell(t) : this.execute(t).then((o) => this.tell(t, o))).finally(() => inflight.delete(t.index)));
+    if (this.#interrupted.length) {
+      this.services.store.append({ kind: 'resume', at: this.services.clock.now(), rerun: this.#interrupted.map((r) => r.index) });
+      this.services.logger.info(`re-running trials ${this.#interrupted.map((r) => r.index).join(', ')} that the last run left unfinished`);
     }
-  } finally {
-    lock.release();
+    for (const r of this.#interrupted.splice(0)) {
+      const t = await this.#reopen(r);
+      if (t) launch(t);
+      while (inflight.size >= concurrency) await Promise.race(inflight.values());
+    }
+    let reason: string | undefined;
+    for (;;) {
+      while (inflight.size < concurrency && !(reason = this.#stopReason(this.#history.length + inflight.size))) launch(await this.ask());
+      if (inflight.size === 0) break;
+      await Promise.race(inflight.values());
+    }
+    reason ??= this.#stopReason(this.#history.length) ?? 'done';
+    this.#emit({ type: 'stop', reason });
+    return reason;
+  }
+
+  /** Release the study folder (lock, journal) and the executor. */
+  async close(): Promise<void> {
+    await this.#d.close?.();
+  }
+
+  #emit(e: StudyEvent): void {
+    this.#d.onEvent?.(e);
+  }
+
+  #kindOf(actionName: string): string {
+    return this.#d.assembly.bindings.find((b) => b.name === actionName)?.produces ?? 'models';
+  }
+
+  #finish(t: TrialRecord, produced?: PoolObject): void {
+    this.#history.push(t);
+    if (t.state === 'complete') this.#completed.set(t.action.key, t);
+    if (t.state === 'failed' && t.cachedFrom === undefined) this.#failed.set(t.action.key, t);
+    if (produced) this.#d.pool.add(produced);
+  }
+
+  /** Step cache lookup: the one place an action is matched against executed ones (complete, failed, running). */
+  #lookupCache(action: Action): Trial['reuses'] {
+    const hit = this.#completed.get(action.key) ?? this.#failed.get(action.key);
+    if (hit) return { from: hit.index, record: Promise.resolve(hit), running: false };
+    const run = this.#running.get(action.key);
+    return run ? { from: run.index, record: run.record, running: true } : undefined;
+  }
+
+  #open(index: number, action: Action, note: PolicyNote, extra: { selectSec?: number; reattach?: Trial['reattach'] }): Trial {
+    const { store, clock } = this.services;
+    const reuses = extra.reattach ? undefined : this.#lookupCache(action);
+    const trial: Trial = { index, action, ref: actionRef(action), note, startedAt: clock.now(), ...extra, ...(reuses ? { reuses } : {}) };
+    this.#pending.set(index, action);
+    this.#emit({ type: 'trial-start', index, budget: this.#d.assembly.loaded.config.budget.iterations, action: trial.ref });
+    if (!reuses) {
+      store.append({ kind: 'trial-start', index, action: trial.ref, startedAt: trial.startedAt, policy: note });
+      let settle: (r: TrialRecord) => void = () => undefined;
+      const record = new Promise<TrialRecord>((resolve) => (settle = resolve));
+      this.#running.set(action.key, { index, record, settle });
+    }
+    return trial;
+  }
+
+  /** A trial a crash interrupted, opened again (re-attached to its job when journaled); failed when its inputs are gone. */
+  async #reopen(r: JournalRecordOf<'trial-start'>): Promise<Trial | undefined> {
+    const { store, policy, clock } = this.services;
+    const note: PolicyNote = r.policy ?? { policy: policy.name, usage: [] };
+    const action = rebuildAction(this.#d.space, this.#d.pool, r.action);
+    if (action) {
+      const job = store.state.jobs.get(r.index);
+      return this.#open(r.index, action, note, job ? { reattach: { jobId: job.jobId, ...(job.externalId ? { externalId: job.externalId } : {}) } } : {});
+    }
+    const t = interruptedRecord(r, note, clock.now());
+    store.append({ kind: 'trial-end', trial: t });
+    this.#finish(t);
+    return undefined;
+  }
+
+  #stopReason(launched: number): string | undefined {
+    const d = this.#d;
+    return stopReason(d.assembly.loaded.config.budget, { aborted: d.signal.aborted, launched, elapsedSec: (this.services.clock.monotonicMs() - this.#started) / 1000, costUsd: this.#costUsd, best: this.best() });
   }
 }

@@ -2,8 +2,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readJournal } from './journal.js';
-import { resumeStudy, runStudy } from './study.js';
-import type { StudyEvent } from './trial-runner.js';
+import { resumeStudy, runStudy } from './study-run.js';
+import type { StudyEvent } from './study-services.js';
 import { makeToyWorld } from '../test-fixtures/toy-world.js';
 
 describe('journal format 2: merge weights stay with the models they were chosen for', () => {

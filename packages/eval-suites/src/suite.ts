@@ -1,7 +1,7 @@
 import type { EvalContext, Evaluator, FactoryContext, GenerationBackend, PoolObject, TaskResult, TaskSpec } from '@lamdagent/core';
 import { objectPath } from '@lamdagent/core';
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '@lamdagent/core/kit';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { loadEvalDataset, type EvalItem } from './dataset.js';
@@ -51,9 +51,7 @@ function fileSafe(name: string): string {
 }
 
 async function writeJsonlAtomically(file: string, records: readonly object[]): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  await writeFile(tmp, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
-  await rename(tmp, file);
+  writeFileAtomic(file, records.map((r) => JSON.stringify(r)).join('\n') + '\n', { durable: false });
 }
 
 /**

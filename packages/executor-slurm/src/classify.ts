@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { jobLogPath, jobResultPath, ResultManifestSchema, tailFile, type JobError, type JobSpec, type ResultManifest } from '@lamdagent/core';
+import type { JobError, JobSpec, ResultManifest } from '@lamdagent/core';
+import { failedManifest, jobLogPath, jobResultPath, readResultManifest, tailFile } from '@lamdagent/core/kit';
 import { z } from 'zod';
 import { JOB_FILES, slurmLogPaths } from './sbatch.js';
 import type { SlurmJobInfo } from './parse.js';
@@ -54,23 +55,8 @@ export function logExcerpt(spec: JobSpec, slurmJobId: string, max = 1500): strin
   return '';
 }
 
-type Parsed = { ok: true; manifest: ResultManifest } | { ok: false; missing: boolean; message: string };
-
 /** Read and validate the result manifest the runner wrote (`result.json` in the job folder). */
-export function readRunnerResult(spec: JobSpec): Parsed {
-  const file = jobResultPath(spec);
-  if (!existsSync(file)) return { ok: false, missing: true, message: `no result manifest at ${file}` };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    return { ok: false, missing: false, message: `${file}: not JSON (${(e as Error).message})` };
-  }
-  const res = ResultManifestSchema.safeParse(raw);
-  if (!res.success) return { ok: false, missing: false, message: `${file}: ${res.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}` };
-  if (res.data.jobId !== spec.jobId) return { ok: false, missing: false, message: `${file}: jobId ${res.data.jobId} is not ${spec.jobId}` };
-  return { ok: true, manifest: res.data };
-}
+export const readRunnerResult = readResultManifest;
 
 const signalName = (n: number): string => ({ 1: 'SIGHUP', 2: 'SIGINT', 6: 'SIGABRT', 9: 'SIGKILL', 11: 'SIGSEGV', 15: 'SIGTERM' })[n] ?? `signal ${n}`;
 
@@ -88,15 +74,8 @@ export function classifyEnd(f: EndFacts): ResultManifest {
   const wallSec = known.length ? Math.max(...known) : (f.measuredSec ?? 0);
   const resources = { wallSec, gpus: spec.resources.gpus, gpuHours: (spec.resources.gpus * wallSec) / 3600, ...(runner.ok && runner.manifest.resources.cpuSec !== undefined ? { cpuSec: runner.manifest.resources.cpuSec } : {}) };
   const logs = [...new Set([...(runner.ok ? runner.manifest.logs : []), ...jobLogs(spec, id)])];
-  const failed = (st: ResultManifest['status'], type: string, message: string, extra: Partial<JobError> = {}): ResultManifest => ({
-    schemaVersion: 1,
-    jobId: spec.jobId,
-    status: st,
-    metrics: runner.ok ? runner.manifest.metrics : {},
-    resources,
-    logs,
-    error: { type, message, logExcerpt: logExcerpt(spec, id), ...extra },
-  });
+  const failed = (status: 'failed' | 'cancelled' | 'timeout', type: string, message: string, extra: Partial<JobError> = {}): ResultManifest =>
+    failedManifest(spec, { status, resources, logs, metrics: runner.ok ? runner.manifest.metrics : {}, error: { type, message, logExcerpt: logExcerpt(spec, id), ...extra } });
   const where = `Slurm job ${id}${info?.nodes ? ` on ${info.nodes}` : ''}`;
   const limit = spec.resources.timeLimitSec;
 

@@ -1,15 +1,7 @@
 import { chmodSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import {
-  jobResultPath,
-  runnerBinPath,
-  writeFileAtomic,
-  type Executor,
-  type ExecutorContext,
-  type JobHandle,
-  type JobSpec,
-  type ResultManifest,
-} from '@lamdagent/core';
+import { type Executor, type ExecutorContext, type JobHandle, type JobSpec, type ResultManifest } from '@lamdagent/core';
+import { jobResultPath, runnerBinPath, writeFileAtomic } from '@lamdagent/core/kit';
 import { z } from 'zod';
 import { classifyEnd, jobLogs, logExcerpt, readBatchStatus, readRunnerResult, type CancelReason } from './classify.js';
 import { parseSlurmOptions, type SlurmOptions, type SlurmOptionsInput } from './options.js';

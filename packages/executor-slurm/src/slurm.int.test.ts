@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { executeInProcess, loadPluginModule, Registry, type JobHandle, type ResultManifest } from '@lamdagent/core';
+import { loadPluginModule, Registry, type JobHandle, type ResultManifest } from '@lamdagent/core';
+import { executeInProcess } from '@lamdagent/core/kit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SlurmExecutor } from './executor.js';
 import { JOB_FILES } from './sbatch.js';

@@ -9,7 +9,8 @@
 // The study is synthetic (random untried actions, random rewards, 6% failures with long logs) and the
 // agent is scripted, so no server is needed; the prompts are the real ones the policy sends.
 import { createHash } from 'node:crypto';
-import { ActionSpace, ObjectPool, Rng } from '@lamdagent/core';
+import { ActionSpace, ObjectPool } from '@lamdagent/core';
+import { Rng } from '@lamdagent/core/kit';
 import { Tiktoken } from 'js-tiktoken/lite';
 import o200k from 'js-tiktoken/ranks/o200k_base';
 import { createLlmPolicy } from '../dist/index.js';

@@ -4,7 +4,7 @@ import { LlmPolicy } from './policy.js';
 import { OllamaProvider } from './providers/ollama.js';
 import { OpenAIProvider } from './providers/openai.js';
 import type { ChatProvider } from './providers/types.js';
-import { createRedactor } from './redact.js';
+import { createRedactor } from '@lamdagent/core/kit';
 import { loadTemplates } from './templates.js';
 import { pricesFor } from './usage.js';
 

@@ -24,7 +24,7 @@ export { type ChatMessage, type ChatProvider, type ChatReply, type ChatRequest, 
 export { OpenAIProvider, type OpenAIProviderOptions } from './providers/openai.js';
 export { OllamaProvider, type OllamaProviderOptions } from './providers/ollama.js';
 export { BUILTIN_PRICES, costUsd, countChatTokens, countTokens, pricesFor } from './usage.js';
-export { createRedactor, REDACTED, type Redactor } from './redact.js';
+export { createRedactor, REDACTED, type Redactor } from '@lamdagent/core/kit';
 
 /** The plugin: registers the `llm` policy. */
 export default definePlugin({

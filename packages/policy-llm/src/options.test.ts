@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLlmPolicy } from './factory.js';
 import { parseOptions } from './options.js';
-import { createRedactor } from './redact.js';
+import { createRedactor } from '@lamdagent/core/kit';
 import { backoffMs } from './retry.js';
 import { retryAfterMs } from './providers/types.js';
 import { pricesFor } from './usage.js';

@@ -3,7 +3,7 @@ import { cleanMemory, memoryWordLimit, parseMemoryState, toJson, type MemoryStat
 import type { LlmPolicyOptions, Prices } from './options.js';
 import { parseObjectsAnswer, parseTypeAnswer } from './parse.js';
 import { type ChatMessage, type ChatProvider, type ChatReply, ProviderError } from './providers/types.js';
-import type { Redactor } from './redact.js';
+import type { Redactor } from '@lamdagent/core/kit';
 import { withRetries } from './retry.js';
 import type { PromptTemplates, Step } from './templates.js';
 import { costUsd, countChatTokens, countTokens } from './usage.js';

@@ -1,6 +1,6 @@
 import type { Action, ActionSpace, PoolObject, TrialRecord } from '@lamdagent/core';
 import type { HistoryLimits } from './options.js';
-import type { Redactor } from './redact.js';
+import { typesWithCandidates, type Redactor } from '@lamdagent/core/kit';
 
 /**
  * Compact, bounded text views of the study for the prompts. Every candidate stays listed (the agent
@@ -118,11 +118,7 @@ export function pendingText(v: StudyView, actionName?: string): string {
 }
 
 /** Indices of the bindings that have at least one action now. */
-export function availableBindings(space: ActionSpace): number[] {
-  const out: number[] = [];
-  for (let b = 0; b < space.bindings.length; b++) if (space.countFor(b) > 0) out.push(b);
-  return out;
-}
+export const availableBindings = typesWithCandidates;
 
 /** Numbered action types with their use so far. */
 export function actionTypesText(v: StudyView, available: readonly number[]): string {

@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { executeInProcess, type JobSpec, type RunnerContext } from '@lamdagent/core';
+import { type JobSpec, type RunnerContext } from '@lamdagent/core';
+import { executeInProcess } from '@lamdagent/core/kit';
 import { describe, expect, it } from 'vitest';
 import { commandRunner, genericCommandRunner } from './runner.js';
 import { COMMAND_LOG, runCommand } from './run.js';

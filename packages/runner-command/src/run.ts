@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic, type JobSpec, type RunnerContext, type RunOutcome } from '@lamdagent/core';
+import { type JobSpec, type RunnerContext, type RunOutcome } from '@lamdagent/core';
+import { writeFileAtomic } from '@lamdagent/core/kit';
 import { MetricsFileSchema, type CommandSpec } from './spec.js';
 import { expandArgv, expandString, type TemplateContext } from './template.js';
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { openStudy, runStudy, writeFileAtomic, type Assembly, type JsonValue, type LoadedConfig, type PoolObject, type StudyConfigParsed } from '@lamdagent/core';
+import { openStudy, runStudy, type Assembly, type JsonValue, type LoadedConfig, type PoolObject, type StudyConfigParsed } from '@lamdagent/core';
+import { writeFileAtomic } from '@lamdagent/core/kit';
 import { existsSync } from 'node:fs';
 import type { BaselineRow } from './baselines.js';
 import { sciencePluginEntry } from './compare.js';

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { assemble, buildRegistry, loadConfig, openStudy, runStudy, UsageError, writeFileAtomic, type JsonValue } from '@lamdagent/core';
+import { assemble, buildRegistry, loadConfig, openStudy, runStudy, UsageError, type JsonValue } from '@lamdagent/core';
+import { writeFileAtomic } from '@lamdagent/core/kit';
 import { mergeGridBaseline } from './baselines-merge.js';
 import { sciencePluginEntry } from './compare.js';
 import { splitScorer } from './evaluate.js';

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { assemble, buildRegistry, UsageError, loadConfig, openStudy, writeFileAtomic, type TrialRecord } from '@lamdagent/core';
+import { assemble, buildRegistry, UsageError, loadConfig, openStudy, type TrialRecord } from '@lamdagent/core';
+import { writeFileAtomic } from '@lamdagent/core/kit';
 import { ranked } from './chain.js';
 import { studyDirOf, type CompareManifest } from './compare.js';
 import { splitScorer, type SplitScorer } from './evaluate.js';

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError, writeFileAtomic } from '@lamdagent/core';
+import { UsageError } from '@lamdagent/core';
+import { writeFileAtomic } from '@lamdagent/core/kit';
 import { planCompare, runCompareStudies, studyDirOf, type CompareOptions } from './compare.js';
 import { exportTable } from './export.js';
 import { compareJson, compareReport, compareText, type CompareReport } from './compare-report.js';

@@ -1,20 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  buildRegistry,
-  isStudyDir,
-  JsonValueSchema,
-  loadConfig,
-  resumeStudy,
-  runStudy,
-  UsageError,
-  valueDigest,
-  writeFileAtomic,
-  type JsonValue,
-  type StudyEvent,
-  type StudyOverrides,
-} from '@lamdagent/core';
+import { buildRegistry, isStudyDir, JsonValueSchema, loadConfig, resumeStudy, runStudy, UsageError, type JsonValue, type StudyEvent, type StudyOverrides } from '@lamdagent/core';
+import { valueDigest, writeFileAtomic } from '@lamdagent/core/kit';
 import { z } from 'zod';
 import { configFingerprint } from './fingerprint.js';
 import type { PolicySpec } from './policies-arg.js';

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { assemble, buildRegistry, DigestCache, valueDigest, type Assembly, type JsonValue, type LoadedConfig, type Registry } from '@lamdagent/core';
+import { assemble, buildRegistry, type Assembly, type JsonValue, type LoadedConfig, type Registry } from '@lamdagent/core';
+import { DigestCache, valueDigest } from '@lamdagent/core/kit';
 
 /**
  * What makes two configs the same world for a replay table: the initial objects (by content digest),

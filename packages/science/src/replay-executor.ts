@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { InProcessExecutor, writeFileAtomic, type Executor, type ExecutorContext, type Factory, type JobHandle, type JobSpec, type ResultManifest } from '@lamdagent/core';
+import { type Executor, type ExecutorContext, type Factory, type JobHandle, type JobSpec, type ResultManifest } from '@lamdagent/core';
+import { InProcessExecutor, writeFileAtomic } from '@lamdagent/core/kit';
 import { z } from 'zod';
 import { readTable, type BenchTable } from './table.js';
 

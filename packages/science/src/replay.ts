@@ -1,18 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import {
-  assemble,
-  buildRegistry,
-  openStudy,
-  parseConfig,
-  runStudy,
-  UsageError,
-  writeFileAtomic,
-  type JsonValue,
-  type StudyConfigParsed,
-  type TrialRecord,
-} from '@lamdagent/core';
+import { assemble, buildRegistry, openStudy, parseConfig, runStudy, UsageError, type JsonValue, type StudyConfigParsed, type TrialRecord } from '@lamdagent/core';
+import { writeFileAtomic } from '@lamdagent/core/kit';
 import { chainOf, producers, ranked } from './chain.js';
 import { sciencePluginEntry } from './compare.js';
 import type { ScriptedOptions } from './scripted-policy.js';

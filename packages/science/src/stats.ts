@@ -1,4 +1,4 @@
-import { Rng } from '@lamdagent/core';
+import { Rng } from '@lamdagent/core/kit';
 
 /** Descriptive statistics and intervals used by `compare`, `ablate`, `table` and `replay`. */
 

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { UsageError, writeFileAtomic } from '@lamdagent/core';
+import { UsageError } from '@lamdagent/core';
+import { writeFileAtomic } from '@lamdagent/core/kit';
 import { z } from 'zod';
 
 /** One executed action of a tabular benchmark. */

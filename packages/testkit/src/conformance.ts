@@ -1,17 +1,5 @@
-import {
-  ActionSpace,
-  CORE_API_VERSION,
-  ObjectPool,
-  PluginManifestSchema,
-  Registry,
-  Rng,
-  registerBuiltins,
-  registerPlugin,
-  type ActionBinding,
-  type ActionTypeDefinition,
-  type PluginManifest,
-  type PoolObject,
-} from '@lamdagent/core';
+import { ActionSpace, CORE_API_VERSION, ObjectPool, PluginManifestSchema, Registry, registerBuiltins, registerPlugin, type ActionBinding, type ActionTypeDefinition, type PluginManifest, type PoolObject } from '@lamdagent/core';
+import { Rng } from '@lamdagent/core/kit';
 import { describe, expect, it } from 'vitest';
 
 export interface ConformanceOptions {

@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { generateWorldData, readWorldManifest, WORLD_DATA_FORMAT, type WorldDataManifest } from './data.js';
-import { digestFolder, digestOf } from './digest.js';
+import { valueDigest } from '@lamdagent/core/kit';
+import { digestFolder } from './digest.js';
 import { writeFolderAtomically } from './fsutil.js';
 import { SKILL_NAMES } from './skills/index.js';
 import type { SkillName, SftExample } from './types.js';
@@ -125,10 +126,10 @@ export async function buildWorld(dir: string, options: BuildWorldOptions, hooks:
     throw new Error(`buildWorld: no base model at ${sourceBase} (config.json missing)`);
   }
   const baseDigest = await digestFolder(sourceBase);
-  const dataDigest = digestOf({
+  const dataDigest = valueDigest({
     format: WORLD_DATA_FORMAT, generator: WORLD_GENERATOR_VERSION, seed: o.seed, trainSize: o.trainSize, valSize: o.valSize, testSize: o.testSize,
   });
-  const digest = digestOf({ data: dataDigest, base: baseDigest, skills: [...o.skills].sort(), sft: o.sft });
+  const digest = valueDigest({ data: dataDigest, base: baseDigest, skills: [...o.skills].sort(), sft: o.sft });
 
   const previous = await readBuildManifest(manifestFile);
   const manifest: BuildManifest = { format: WORLD_BUILD_FORMAT, digest, steps: {} };
@@ -168,7 +169,7 @@ export async function buildWorld(dir: string, options: BuildWorldOptions, hooks:
     const name = `${skill}-specialist`;
     const folder = join(root, 'models', name);
     const seed = o.seed * 31 + SKILL_NAMES.indexOf(skill);
-    await step(name, digestOf({ data: dataDigest, base: baseDigest, skill, sft: o.sft, seed }), folder, async () => {
+    await step(name, valueDigest({ data: dataDigest, base: baseDigest, skill, sft: o.sft, seed }), folder, async () => {
       const examples = await readSft(data.sft[skill]);
       const model = await TinyLM.load(baseDir);
       try {

@@ -1,5 +1,5 @@
 import { CATEGORIES, CATEGORY_NAMES, CITIES, FOODS, JOBS, NEEDS, PEOPLE, STATES, THINGS } from './lexicon.js';
-import { WorldRng } from './rng.js';
+import { Rng } from '@lamdagent/core/kit';
 
 /**
  * The pretraining corpus of the shipped base model: plain narrative sentences about the world's
@@ -8,7 +8,7 @@ import { WorldRng } from './rng.js';
  * `A:`, `C:`, no lettered options, no `[[X]]`): the base model knows the world but not the tasks.
  */
 
-type Sentence = (rng: WorldRng) => string;
+type Sentence = (rng: Rng) => string;
 
 const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -134,7 +134,7 @@ const selection: Sentence = (rng) => {
 const SENTENCES: readonly Sentence[] = [fact, category, numberFact, story, story, story, need, recall, recall, selection, selection];
 
 /** One short document: a few sentences, at most `maxChars` characters. */
-function document(rng: WorldRng, maxChars: number): string {
+function document(rng: Rng, maxChars: number): string {
   let text = rng.pick(SENTENCES)(rng);
   for (;;) {
     const next = rng.pick(SENTENCES)(rng);
@@ -145,6 +145,6 @@ function document(rng: WorldRng, maxChars: number): string {
 
 /** `n` pretraining documents (deterministic for a seed), each at most `maxChars` characters. */
 export function pretrainCorpus(seed: number, n: number, maxChars = 110): string[] {
-  const rng = new WorldRng(seed, 'pretrain-corpus');
+  const rng = Rng.labelled(seed, 'pretrain-corpus');
   return Array.from({ length: n }, () => document(rng, maxChars));
 }

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { writeFolderAtomically } from './fsutil.js';
 import { jsonl, toEval, toPreference, toSft } from './records.js';
-import { WorldRng } from './rng.js';
+import { Rng } from '@lamdagent/core/kit';
 import { TASK_NAMES, WORLD_TASKS } from './skills/index.js';
 import { drawSplits } from './splits.js';
 import type { SkillName, WorldTaskName } from './types.js';
@@ -103,15 +103,15 @@ export async function generateWorldData(outDir: string, options: WorldDataOption
     const skill = task as SkillName;
     const train = splits.train ?? [];
     const sft = train.map((item) => toSft(task, item));
-    const prefRng = new WorldRng(opts.seed, task, 'preference');
+    const prefRng = Rng.labelled(opts.seed, task, 'preference');
     const pref = train.map((item) => toPreference(task, item, prefRng));
     files.set(layout.sft[skill], sft);
     files.set(layout.preference[skill], pref);
     sftAll.push(...sft);
     prefAll.push(...pref);
   }
-  files.set(layout.sft.all, new WorldRng(opts.seed, 'sft-all').shuffle(sftAll));
-  files.set(layout.preference.all, new WorldRng(opts.seed, 'preference-all').shuffle(prefAll));
+  files.set(layout.sft.all, Rng.labelled(opts.seed, 'sft-all').shuffle(sftAll));
+  files.set(layout.preference.all, Rng.labelled(opts.seed, 'preference-all').shuffle(prefAll));
 
   const manifest: Omit<WorldDataManifest, 'root'> = {
     format: WORLD_DATA_FORMAT,

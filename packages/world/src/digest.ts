@@ -3,24 +3,6 @@ import { createReadStream } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
-type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
-
-/** Deterministic JSON: object keys sorted (equal values serialize equally). */
-export function canonicalJson(value: Json): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const keys = Object.keys(value).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k] as Json)}`).join(',')}}`;
-}
-
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-export function digestOf(value: Json): string {
-  return sha256(canonicalJson(value));
-}
-
 /** Digest of a folder's files (names and bytes, sorted by name; subfolders included). */
 export async function digestFolder(dir: string): Promise<string> {
   const hash = createHash('sha256');

@@ -2,7 +2,6 @@
 export type {
   SkillName, WorldTaskName, ScorerName, WorldItem, ItemGenerator, SftExample, EvalItem, PreferenceExample,
 } from './types.js';
-export { WorldRng } from './rng.js';
 export {
   WORLD_ALPHABET, PEOPLE, THINGS, CITIES, FOODS, JOBS, CATEGORIES, CATEGORY_NAMES, NEEDS, STATES, numberWord, categoryOf,
 } from './lexicon.js';

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { pretrainCorpus } from './corpus.js';
-import { digestOf } from './digest.js';
+import { valueDigest } from '@lamdagent/core/kit';
 import { writeFolderAtomically } from './fsutil.js';
 
 /** How the shipped base model is pretrained (defaults are the settings of the shipped weights). */
@@ -65,7 +65,7 @@ export async function pretrainBaseModel(outDir: string, options: PretrainOptions
     );
     const report: PretrainReport = {
       options: o,
-      corpusDigest: digestOf(corpus),
+      corpusDigest: valueDigest(corpus),
       parameters: model.parameterCount,
       steps: m.steps,
       initialLoss: m.initialLoss,

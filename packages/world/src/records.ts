@@ -1,5 +1,5 @@
 import { completionFor, WORLD_TASKS } from './skills/index.js';
-import type { WorldRng } from './rng.js';
+import type { Rng } from '@lamdagent/core/kit';
 import type { EvalItem, PreferenceExample, SftExample, WorldItem, WorldTaskName } from './types.js';
 
 export function toSft(task: WorldTaskName, item: WorldItem): SftExample {
@@ -17,7 +17,7 @@ export function toEval(task: WorldTaskName, item: WorldItem, id: string): EvalIt
 }
 
 /** A preference pair: the correct completion against one of the item's plausible wrong answers. */
-export function toPreference(task: WorldTaskName, item: WorldItem, rng: WorldRng): PreferenceExample {
+export function toPreference(task: WorldTaskName, item: WorldItem, rng: Rng): PreferenceExample {
   const rejected = rng.pick(item.wrong);
   return { prompt: item.prompt, chosen: completionFor(task, item.answer), rejected: completionFor(task, rejected) };
 }

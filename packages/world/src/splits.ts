@@ -1,4 +1,4 @@
-import { WorldRng } from './rng.js';
+import { Rng } from '@lamdagent/core/kit';
 import { GENERATORS, WORLD_TASKS } from './skills/index.js';
 import type { WorldItem, WorldTaskName } from './types.js';
 
@@ -11,7 +11,7 @@ export interface SplitSizes {
 }
 
 /** Draws `n` items whose prompts are new (not in `seen`), adding them to `seen`. */
-function drawUnique(task: WorldTaskName, rng: WorldRng, n: number, seen: Set<string>): WorldItem[] {
+function drawUnique(task: WorldTaskName, rng: Rng, n: number, seen: Set<string>): WorldItem[] {
   const out: WorldItem[] = [];
   const maxAttempts = 100 * n + 1000;
   for (let attempt = 0; out.length < n; attempt++) {
@@ -33,9 +33,9 @@ function drawUnique(task: WorldTaskName, rng: WorldRng, n: number, seen: Set<str
  */
 export function drawSplits(task: WorldTaskName, seed: number, sizes: SplitSizes): Partial<Record<SplitName, WorldItem[]>> {
   const seen = new Set<string>();
-  const test = drawUnique(task, new WorldRng(seed, task, 'test'), sizes.testSize, seen);
-  const validation = drawUnique(task, new WorldRng(seed, task, 'validation'), sizes.valSize, seen);
+  const test = drawUnique(task, Rng.labelled(seed, task, 'test'), sizes.testSize, seen);
+  const validation = drawUnique(task, Rng.labelled(seed, task, 'validation'), sizes.valSize, seen);
   if (WORLD_TASKS[task].ood) return { validation, test };
-  const train = drawUnique(task, new WorldRng(seed, task, 'train'), sizes.trainSize, seen);
+  const train = drawUnique(task, Rng.labelled(seed, task, 'train'), sizes.trainSize, seen);
   return { train, validation, test };
 }

@@ -21,7 +21,7 @@ export interface WorldItem {
 }
 
 /** A generator of items of one task, drawing from a seeded stream. */
-export type ItemGenerator = (rng: import('./rng.js').WorldRng) => WorldItem;
+export type ItemGenerator = (rng: import('@lamdagent/core/kit').Rng) => WorldItem;
 
 /** SFT example (JSON lines). The completion starts with a space and carries no EOS. */
 export interface SftExample {

@@ -1,6 +1,7 @@
 // The report: the dashboard's page as one self-contained HTML file (scripts, styles and data inlined).
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '@lamdagent/core/kit';
 import type { TrialTranscripts } from '../types.js';
 import { dashboardData, resolveK } from './data.js';
 import { renderPage } from './page.js';
@@ -28,12 +29,5 @@ export async function writeReport(dirs: string[], outFile: string, opts: ReportO
   const html = renderPage({ ...data, transcripts });
   const out = path.resolve(outFile);
   mkdirSync(path.dirname(out), { recursive: true });
-  const tmp = path.join(path.dirname(out), `.${path.basename(out)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, html);
-    renameSync(tmp, out);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+  writeFileAtomic(out, html, { durable: false });
 }

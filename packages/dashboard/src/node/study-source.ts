@@ -2,7 +2,7 @@
 // and transcripts reached only through a trial's own records. Read-only; never locks; safe while the study runs.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { STUDY_FILES, StudySnapshotSchema, UsageError, type JournalRecord, type TrialRecord } from '@lamdagent/core';
+import { STUDY_FILES, StudySnapshotSchema, StudyState, UsageError, type JournalRecordOf } from '@lamdagent/core';
 import { BaselinesSchema, ConfigSummarySchema, insideStudy, readSmallFile, TranscriptSchema } from './files.js';
 import { JournalTail } from './journal-tail.js';
 import type { Baseline, EvaluationRow, ObserveRow, RunningRow, StudyData, TaskInfo, TranscriptEntry, TrialTranscripts } from '../types.js';
@@ -28,6 +28,9 @@ const mtime = (file: string): number => {
   }
 };
 
+const runningRow = (r: JournalRecordOf<'trial-start'>): RunningRow => ({ index: r.index, action: r.action, startedAt: r.startedAt, ...(r.policy ? { policy: r.policy } : {}) });
+const observeRow = (o: JournalRecordOf<'observe'>): ObserveRow => ({ index: o.index, usage: o.usage, ...(o.state !== undefined ? { state: o.state } : {}), ...(o.transcript ? { transcript: o.transcript } : {}) });
+
 export class StudySource {
   readonly id: number;
   readonly dir: string;
@@ -37,10 +40,10 @@ export class StudySource {
   #baselinesMtime = -2;
   #baselines: Baseline[] = [];
   #baselinesWarning: string | undefined;
-  #trials = new Map<number, TrialRecord>();
-  #running = new Map<number, RunningRow>();
-  #observes: ObserveRow[] = [];
-  #evaluations: EvaluationRow[] = [];
+  /** The journal replayed by core (trials, running trials, observations, evaluations). */
+  readonly #state = new StudyState();
+  /** Evaluations in shapes core does not write (read leniently). */
+  #extraEvaluations: EvaluationRow[] = [];
   #warnings: string[] = [];
   #version = 0;
   #updatedAt = new Date().toISOString();
@@ -80,15 +83,13 @@ export class StudySource {
     }
     const res = this.#tail.poll();
     if (res.reset) {
-      this.#trials.clear();
-      this.#running.clear();
-      this.#observes = [];
-      this.#evaluations = [];
+      this.#state.clear();
+      this.#extraEvaluations = [];
       this.#warnings = [];
     }
     for (const item of res.items) {
-      if (item.type === 'evaluation') this.#evaluations.push(item.row);
-      else this.#apply(item.record);
+      if (item.type === 'evaluation') this.#extraEvaluations.push(item.row);
+      else this.#state.apply(item.record);
     }
     this.#warnings.push(...res.warnings);
     if (this.#warnings.length > 50) this.#warnings.splice(0, this.#warnings.length - 50);
@@ -98,25 +99,6 @@ export class StudySource {
       this.#updatedAt = new Date().toISOString();
     }
     return changed;
-  }
-
-  #apply(rec: JournalRecord): void {
-    switch (rec.kind) {
-      case 'trial-start':
-        this.#running.set(rec.index, { index: rec.index, action: rec.action, startedAt: rec.startedAt, ...(rec.policy ? { policy: rec.policy } : {}) });
-        break;
-      case 'trial-end':
-        this.#running.delete(rec.trial.index);
-        this.#trials.set(rec.trial.index, rec.trial);
-        break;
-      case 'observe':
-        this.#observes.push({ index: rec.index, usage: rec.usage, ...(rec.state !== undefined ? { state: rec.state } : {}), ...(rec.transcript ? { transcript: rec.transcript } : {}) });
-        break;
-      case 'study':
-      case 'job':
-      case 'resume':
-        break;
-    }
   }
 
   #readMeta(file: string): Meta {
@@ -174,10 +156,10 @@ export class StudySource {
       policy: this.#meta.policy,
       seed: this.#meta.seed,
       tasks: this.#meta.tasks,
-      trials: [...this.#trials.values()].sort((a, b) => a.index - b.index),
-      running: [...this.#running.values()].sort((a, b) => a.index - b.index),
-      observes: [...this.#observes],
-      evaluations: [...this.#evaluations],
+      trials: [...this.#state.trials.values()].sort((a, b) => a.index - b.index),
+      running: [...this.#state.running.values()].map(runningRow).sort((a, b) => a.index - b.index),
+      observes: this.#state.observes.map(observeRow),
+      evaluations: [...this.#state.evaluations.map(({ index, split, scores, at }) => ({ index, split, scores, at })), ...this.#extraEvaluations],
       baselines: this.#baselines,
       warnings: [...(this.#baselinesWarning ? [this.#baselinesWarning] : []), ...this.#warnings],
       version: this.#version,
@@ -188,7 +170,7 @@ export class StudySource {
 
   /** Whether a trial with this index is known (finished or running). */
   hasTrial(index: number): boolean {
-    return this.#trials.has(index) || this.#running.has(index);
+    return this.#state.trials.has(index) || this.#state.running.has(index);
   }
 
   /**
@@ -197,8 +179,8 @@ export class StudySource {
    */
   transcripts(index: number): TrialTranscripts {
     const out: TrialTranscripts = { errors: [] };
-    const selectPath = (this.#trials.get(index) ?? this.#running.get(index))?.policy?.transcript;
-    const observePath = [...this.#observes].reverse().find((o) => o.index === index)?.transcript;
+    const selectPath = (this.#state.trials.get(index) ?? this.#state.running.get(index))?.policy?.transcript;
+    const observePath = [...this.#state.observes].reverse().find((o) => o.index === index)?.transcript;
     const read = (rel: string): TranscriptEntry[] | undefined => {
       const at = insideStudy(this.dir, rel);
       if (!at.ok) {

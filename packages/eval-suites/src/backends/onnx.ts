@@ -136,7 +136,7 @@ export function createOnnxBackend(options: OnnxBackendOptions): GenerationBacken
       try {
         return await loadOnnxModel(dir, { file: opts.file, intraOpNumThreads: opts.intraOpNumThreads, executionProviders: opts.executionProviders });
       } catch (err) {
-        if (err instanceof BackendError) throw err;
+        if (BackendError.isInstance(err)) throw err;
         throw new BackendError('onnx', `cannot load the model at ${dir}: ${(err as Error).message}`, { cause: err });
       }
     },

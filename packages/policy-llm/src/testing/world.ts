@@ -1,15 +1,6 @@
 import { createHash } from 'node:crypto';
-import {
-  type Action,
-  type ActionBinding,
-  ActionSpace,
-  type ActionTypeDefinition,
-  ObjectPool,
-  type PolicyContext,
-  type PoolObject,
-  Rng,
-  type TrialRecord,
-} from '@lamdagent/core';
+import { type Action, type ActionBinding, ActionSpace, type ActionTypeDefinition, ObjectPool, type PolicyContext, type PoolObject, type TrialRecord } from '@lamdagent/core';
+import { Rng } from '@lamdagent/core/kit';
 
 /** A small Experiment-2-like world for tests and the token benchmark: SFT and TIES over a growing pool. */
 const digest = (s: string): string => createHash('sha256').update(s).digest('hex');

@@ -1,5 +1,5 @@
 import { PEOPLE, THINGS } from '../lexicon.js';
-import type { WorldRng } from '../rng.js';
+import type { Rng } from '@lamdagent/core/kit';
 import type { WorldItem } from '../types.js';
 
 /** Wrong answers a small model plausibly gives: an operand copied, off by one, the other operation. */
@@ -12,13 +12,13 @@ function wrongAnswers(correct: number, operands: number[], other: number): strin
   return out;
 }
 
-function twoPeople(rng: WorldRng): [string, string] {
+function twoPeople(rng: Rng): [string, string] {
   const [p, r] = rng.sample(PEOPLE, 2) as [string, string];
   return [p, r];
 }
 
 /** GSM8k analogue: one-step word problems, first operand 2 to 12, second 1 to 9. */
-export function arithItem(rng: WorldRng): WorldItem {
+export function arithItem(rng: Rng): WorldItem {
   const [p, r] = twoPeople(rng);
   const t = rng.pick(THINGS);
   const template = rng.range(0, 3);
@@ -40,7 +40,7 @@ export function arithItem(rng: WorldRng): WorldItem {
  * GSM-Symbolic analogue: new templates (a box, past tense, two people, two steps) and a wider
  * number range (first operand up to 29).
  */
-export function arithOodItem(rng: WorldRng): WorldItem {
+export function arithOodItem(rng: Rng): WorldItem {
   const [p, r] = twoPeople(rng);
   const t = rng.pick(THINGS);
   const template = rng.range(0, 3);

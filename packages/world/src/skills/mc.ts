@@ -1,5 +1,5 @@
 import { CATEGORIES, CATEGORY_NAMES, NEEDS, PEOPLE, STATES, type Category } from '../lexicon.js';
-import type { WorldRng } from '../rng.js';
+import type { Rng } from '@lamdagent/core/kit';
 import type { WorldItem } from '../types.js';
 
 /** Three options, as SocialIQA has: enough to need the skill, few enough for a tiny model to learn it. */
@@ -7,7 +7,7 @@ export const CHOICE_LABELS = ['A', 'B', 'C'] as const;
 const DISTRACTORS = CHOICE_LABELS.length - 1;
 
 /** Places `correct` at a random position among `others` and renders the item. */
-function choiceItem(rng: WorldRng, question: string, correct: string, others: string[]): WorldItem {
+function choiceItem(rng: Rng, question: string, correct: string, others: string[]): WorldItem {
   const position = rng.range(0, others.length);
   const choices = others.slice();
   choices.splice(position, 0, correct);
@@ -22,19 +22,19 @@ function choiceItem(rng: WorldRng, question: string, correct: string, others: st
 }
 
 /** Words from categories other than `exclude`, distinct. */
-function distractors(rng: WorldRng, exclude: Category[], n: number): string[] {
+function distractors(rng: Rng, exclude: Category[], n: number): string[] {
   const pool = CATEGORY_NAMES.filter((c) => !exclude.includes(c)).flatMap((c) => CATEGORIES[c].members as readonly string[]);
   return rng.sample(pool, n);
 }
 
-function distinctNumbers(rng: WorldRng, n: number, lo: number, hi: number, accept: (x: number) => boolean): number[] {
+function distinctNumbers(rng: Rng, n: number, lo: number, hi: number, accept: (x: number) => boolean): number[] {
   const pool: number[] = [];
   for (let x = lo; x <= hi; x++) if (accept(x)) pool.push(x);
   return rng.sample(pool, n);
 }
 
 /** CommonsenseQA analogue: which word belongs to a category, or a question about numbers. */
-export function mcItem(rng: WorldRng): WorldItem {
+export function mcItem(rng: Rng): WorldItem {
   const kind = rng.range(0, 5);
   if (kind <= 3) {
     const category = rng.pick(CATEGORY_NAMES);
@@ -62,7 +62,7 @@ export function mcItem(rng: WorldRng): WorldItem {
  * SocialIQA analogue: what a person in some state needs, which word is *not* in a category, which
  * word goes with another, which number is the smallest.
  */
-export function mcOodItem(rng: WorldRng): WorldItem {
+export function mcOodItem(rng: Rng): WorldItem {
   const kind = rng.range(0, 3);
   if (kind === 0) {
     const p = rng.pick(PEOPLE);

@@ -1,5 +1,5 @@
 import { CITIES, FOODS, JOBS, PEOPLE, THINGS, numberWord } from '../lexicon.js';
-import type { WorldRng } from '../rng.js';
+import type { Rng } from '@lamdagent/core/kit';
 import type { WorldItem } from '../types.js';
 
 type Relation = 'lives' | 'has' | 'likes' | 'job';
@@ -13,7 +13,7 @@ interface Fact {
   thing: string;
 }
 
-function drawFact(rng: WorldRng, person: string, relation: Relation, thing: string, avoid?: string): Fact {
+function drawFact(rng: Rng, person: string, relation: Relation, thing: string, avoid?: string): Fact {
   const values: readonly string[] =
     relation === 'lives' ? CITIES : relation === 'likes' ? FOODS : relation === 'job' ? JOBS : numbers();
   const value = rng.pick(values.filter((v) => v !== avoid));
@@ -93,7 +93,7 @@ function askWho(f: Fact): string {
 }
 
 /** Draws the asked fact and a distractor fact (same relation half of the time, so names matter). */
-function drawContext(rng: WorldRng): { asked: Fact; other: Fact; order: [Fact, Fact] } {
+function drawContext(rng: Rng): { asked: Fact; other: Fact; order: [Fact, Fact] } {
   const [p, r] = rng.sample(PEOPLE, 2) as [string, string];
   const relation = rng.pick(RELATIONS);
   const thing = rng.pick(THINGS);
@@ -116,7 +116,7 @@ function valueItem(prompt: string, asked: Fact, other: Fact): WorldItem {
 }
 
 /** TriviaQA-with-context analogue: two facts, a question about one of them. */
-export function rcItem(rng: WorldRng): WorldItem {
+export function rcItem(rng: Rng): WorldItem {
   const { asked, other, order } = drawContext(rng);
   const prompt = `C: ${order.map(sayFact).join(' ')} Q: ${ask(asked)} A:`;
   return valueItem(prompt, asked, other);
@@ -126,7 +126,7 @@ export function rcItem(rng: WorldRng): WorldItem {
  * Natural Questions analogue: facts and questions in other words, or the inverse question (who has
  * this value?) answered with a name.
  */
-export function rcOodItem(rng: WorldRng): WorldItem {
+export function rcOodItem(rng: Rng): WorldItem {
   const { asked, other, order } = drawContext(rng);
   if (rng.next() < 0.5) {
     const prompt = `C: ${order.map(sayFactOod).join(' ')} Q: ${askOod(asked)} A:`;

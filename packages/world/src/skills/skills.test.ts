@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { CATEGORIES, NEEDS, WORLD_ALPHABET, categoryOf, type Category } from '../lexicon.js';
-import { WorldRng } from '../rng.js';
+import { Rng } from '@lamdagent/core/kit';
 import type { WorldItem, WorldTaskName } from '../types.js';
 import { GENERATORS, TASK_NAMES, completionFor } from './index.js';
 
 function sample(task: WorldTaskName, n = 400): WorldItem[] {
-  const rng = new WorldRng(7, task, 'unit');
+  const rng = Rng.labelled(7, task, 'unit');
   return Array.from({ length: n }, () => GENERATORS[task](rng));
 }
 
@@ -41,7 +41,7 @@ describe('world task generators', () => {
     const a = sample('rc', 20).map((i) => i.prompt);
     const b = sample('rc', 20).map((i) => i.prompt);
     expect(a).toEqual(b);
-    const rng = new WorldRng(8, 'rc', 'unit');
+    const rng = Rng.labelled(8, 'rc', 'unit');
     expect(Array.from({ length: 20 }, () => GENERATORS.rc(rng).prompt)).not.toEqual(a);
   });
 

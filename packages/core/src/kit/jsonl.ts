@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
-import { LamdagentError } from './errors.js';
+import { LamdagentError } from '../errors.js';
 
 /**
  * Read a JSON-lines file (or, for a dataset folder, its `train.jsonl` / `data.jsonl`), validating every

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { JsonValueSchema } from './json.js';
+import { ActionRefSchema, PolicyNoteSchema, TrialRecordSchema, UsageSchema } from './trial.js';
+
+/**
+ * Journal records: one JSON object per line, appended and fsync'd. Adding a record kind is one change:
+ * a member here, and its case in `StudyState.apply` (the compiler asks for it).
+ */
+export const JournalRecordSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('study'), version: z.union([z.literal(1), z.literal(2)]), createdAt: z.string(), seed: z.number(), configDigest: z.string() }),
+  z.object({ kind: z.literal('trial-start'), index: z.number().int(), action: ActionRefSchema, startedAt: z.string(), policy: PolicyNoteSchema.optional() }),
+  z.object({ kind: z.literal('job'), index: z.number().int(), jobId: z.string(), externalId: z.string().optional(), executor: z.string() }),
+  z.object({ kind: z.literal('trial-end'), trial: TrialRecordSchema }),
+  z.object({ kind: z.literal('observe'), index: z.number().int(), state: JsonValueSchema.optional(), usage: z.array(UsageSchema).default([]), transcript: z.string().optional() }),
+  z.object({ kind: z.literal('resume'), at: z.string(), rerun: z.array(z.number().int()) }),
+  /** Scores of a produced model on another split (e.g. held-out test, out-of-distribution tasks). */
+  z.object({ kind: z.literal('evaluate'), index: z.number().int(), split: z.enum(['validation', 'test']), at: z.string(), scores: z.record(z.string(), z.number()) }),
+]);
+export type JournalRecord = z.infer<typeof JournalRecordSchema>;
+export type JournalRecordOf<K extends JournalRecord['kind']> = Extract<JournalRecord, { kind: K }>;
+
+/** The record kinds this version reads; lines of other kinds (a newer version's) are skipped. */
+export const JOURNAL_KINDS: ReadonlySet<string> = new Set(JournalRecordSchema.options.map((o) => o.shape.kind.value));

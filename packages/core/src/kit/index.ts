@@ -1,0 +1,22 @@
+/**
+ * `@lamdagent/core/kit`: helpers for plugin authors (runners, executors, evaluators, policies, worlds).
+ * Every package of the repo uses these instead of its own copy; they are stable like the contracts.
+ *
+ * - randomness: `Rng` (seeded sfc32; `Rng.labelled` for named streams)
+ * - content addresses: `canonicalJson`, `sha256`, `valueDigest`, `DigestCache` (file and folder digests, cached)
+ * - files: `writeFileAtomic`, `fsyncDir`, `tailFile`, `readJsonl`
+ * - secrets: `createRedactor`, `redactSecrets`
+ * - jobs: `jobInputs`, `executeInProcess`, `jobLogPath`, `jobResultPath`, `readResultManifest`, `failedManifest`, `runnerBinPath`
+ * - policies: `typesWithCandidates`
+ */
+export { Rng } from './rng.js';
+export { canonicalJson, sha256, valueDigest } from './digest.js';
+export { DigestCache } from '../digest.js';
+export { fsyncDir, tailFile, writeFileAtomic } from './fs.js';
+export { readJsonl } from './jsonl.js';
+export { createRedactor, redactSecrets, REDACTED, type Redactor } from './redact.js';
+export { failedManifest, jobLogPath, jobResultPath, readResultManifest, type FailedManifestFacts, type ResultRead } from './job-result.js';
+export { typesWithCandidates } from './candidates.js';
+export { jobInputs } from '../job-inputs.js';
+export { executeInProcess, type ExecuteOptions } from '../execute.js';
+export { runnerBinPath, InProcessExecutor } from '../executors-local.js';
