@@ -225,6 +225,9 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
       const res = f.optionsSchema.safeParse(n.options);
       if (!res.success) issues.push(...zodIssues(res.error, [at, 'options']));
       else n.options = res.data as Record<string, JsonValue>;
+      if (res.success && f.preflight) {
+        for (const p of f.preflight(res.data, { configDir: loaded.dir, env: opts.env ?? process.env })) issues.push({ path: [at, 'options', p.path].filter(Boolean).join('.'), message: p.message });
+      }
     }
   };
   checkFactory('policy', 'policy', policy);

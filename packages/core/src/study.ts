@@ -154,6 +154,7 @@ async function runLocked(
   } finally {
     journal.close();
     await parts.executor.close?.();
+    await parts.policy.close?.();
   }
 }
 

@@ -211,7 +211,7 @@ export class TrialRunner {
       const b = rng.pick(types);
       sel = { action: d.space.atFor(b, rng.int(d.space.countFor(b))), fallback: `policy error: ${(e as Error).message}` };
     }
-    const note: PolicyNote = { policy: d.policy.name, usage: sel.usage ?? [], ...(sel.fallback ? { fallback: sel.fallback } : {}) };
+    const note: PolicyNote = { policy: d.policy.name, usage: sel.usage ?? [], ...(sel.fallback ? { fallback: sel.fallback } : {}), ...(sel.answers?.length ? { answers: sel.answers } : {}) };
     if (sel.transcript?.length) note.transcript = this.#writeTranscript(index, 'select', sel.transcript);
     for (const u of note.usage) this.#costUsd += u.costUsd;
     return { sel, note };

@@ -1,6 +1,7 @@
 import { Ollama } from 'ollama';
 import { z } from 'zod';
-import { type ChatProvider, type ChatReply, type ChatRequest, isAbortError, isRetryableStatus, ProviderError, retryAfterMs } from './types.js';
+import { answerJsonSchema } from '../answer.js';
+import { type ChatProvider, type ChatReply, type ChatRequest, isAbortError, isRetryableStatus, isStructuredRefusal, ProviderError, retryAfterMs } from './types.js';
 
 export interface OllamaProviderOptions {
   model: string;
@@ -23,12 +24,31 @@ const ChatResponseSchema = z.object({
 export class OllamaProvider implements ChatProvider {
   readonly name = 'ollama';
   readonly #o: OllamaProviderOptions;
+  /** Why the server refused `format` with a schema (detected once; free text from then on). */
+  #refused: string | undefined;
 
   constructor(o: OllamaProviderOptions) {
     this.#o = o;
   }
 
+  get refused(): string | undefined {
+    return this.#refused;
+  }
+
   async chat(req: ChatRequest): Promise<ChatReply> {
+    if (req.answer && this.#refused === undefined) {
+      try {
+        return { ...(await this.#send(req, true)), constrained: true };
+      } catch (e) {
+        if (req.signal.aborted || !isStructuredRefusal(e)) throw e;
+        this.#refused = `format schema refused: ${e.message}`;
+        return { ...(await this.#send(req, false)), constrained: false, refused: this.#refused };
+      }
+    }
+    return { ...(await this.#send(req, false)), ...(req.answer ? { constrained: false } : {}) };
+  }
+
+  async #send(req: ChatRequest, structured: boolean): Promise<ChatReply> {
     const o = this.#o;
     const timeout = AbortSignal.timeout(o.timeoutMs);
     let lastHeaders: Headers | undefined;
@@ -49,7 +69,13 @@ export class OllamaProvider implements ChatProvider {
     if (o.maxOutputTokens !== undefined) options.num_predict = o.maxOutputTokens;
     let raw: unknown;
     try {
-      raw = await client.chat({ model: o.model, messages: req.messages.map((m) => ({ role: m.role, content: m.content })), stream: false, options });
+      raw = await client.chat({
+        model: o.model,
+        messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
+        stream: false,
+        options,
+        ...(structured && req.answer ? { format: answerJsonSchema(req.answer) } : {}),
+      });
     } catch (e) {
       if (req.signal.aborted) throw e;
       if (timeout.aborted) throw new ProviderError(`request timed out after ${o.timeoutMs} ms`, { retryable: true, cause: e });

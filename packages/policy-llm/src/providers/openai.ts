@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { z } from 'zod';
-import { type ChatProvider, type ChatReply, type ChatRequest, isAbortError, isRetryableStatus, ProviderError, retryAfterMs } from './types.js';
+import { answerJsonSchema } from '../answer.js';
+import { type ChatProvider, type ChatReply, type ChatRequest, isAbortError, isRetryableStatus, isStructuredRefusal, ProviderError, retryAfterMs } from './types.js';
 
 export interface OpenAIProviderOptions {
   model: string;
@@ -29,6 +30,8 @@ export class OpenAIProvider implements ChatProvider {
   readonly name = 'openai';
   readonly #client: OpenAI;
   readonly #o: OpenAIProviderOptions;
+  /** Why the server refused `response_format: json_schema` (detected once; free text from then on). */
+  #refused: string | undefined;
 
   constructor(o: OpenAIProviderOptions) {
     this.#o = o;
@@ -41,7 +44,25 @@ export class OpenAIProvider implements ChatProvider {
     });
   }
 
+  /** Set when the server refused structured output (then answers are free text, parsed from `[[k]]`). */
+  get refused(): string | undefined {
+    return this.#refused;
+  }
+
   async chat(req: ChatRequest): Promise<ChatReply> {
+    if (req.answer && this.#refused === undefined) {
+      try {
+        return { ...(await this.#send(req, true)), constrained: true };
+      } catch (e) {
+        if (req.signal.aborted || !isStructuredRefusal(e)) throw e;
+        this.#refused = `response_format json_schema refused: ${e.message}`;
+        return { ...(await this.#send(req, false)), constrained: false, refused: this.#refused };
+      }
+    }
+    return { ...(await this.#send(req, false)), ...(req.answer ? { constrained: false } : {}) };
+  }
+
+  async #send(req: ChatRequest, structured: boolean): Promise<ChatReply> {
     const o = this.#o;
     let raw: unknown;
     try {
@@ -52,6 +73,9 @@ export class OpenAIProvider implements ChatProvider {
           ...(o.temperature !== null ? { temperature: o.temperature } : {}),
           ...(o.seed !== null ? { seed: o.seed } : {}),
           ...(o.maxOutputTokens !== undefined ? { max_tokens: o.maxOutputTokens } : {}),
+          ...(structured && req.answer
+            ? { response_format: { type: 'json_schema' as const, json_schema: { name: `${req.answer.step}_answer`, strict: true, schema: answerJsonSchema(req.answer) } } }
+            : {}),
         },
         { signal: req.signal, timeout: o.timeoutMs, maxRetries: 0 },
       );

@@ -1,0 +1,78 @@
+/**
+ * Constrained answers: the grammar or JSON schema that makes a selection answer unable to leave the
+ * enumerated candidates. One spec per selection step; each provider turns it into what its server
+ * understands (llama.cpp GBNF grammar, OpenAI `response_format: json_schema`, Ollama `format`).
+ */
+
+/** What one selection answer must be: one index per slot, each in [0, size). */
+export interface AnswerSpec {
+  /** `type` (one slot: the action type) or `objects` (one slot per input). */
+  step: 'type' | 'objects';
+  slots: readonly { name: string; size: number }[];
+}
+
+/** JSON property names of the slots: the slot names, made unique and safe (`model`, `model_2`). */
+export function answerKeys(spec: AnswerSpec): string[] {
+  if (spec.step === 'type') return ['choice'];
+  const seen = new Map<string, number>();
+  return spec.slots.map((s) => {
+    const base = s.name.replace(/[^A-Za-z0-9_]/g, '_') || 'input';
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return n === 1 ? base : `${base}_${n}`;
+  });
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+function checkSpec(spec: AnswerSpec): void {
+  if (!spec.slots.length) throw new RangeError('an answer needs at least one slot');
+  for (const s of spec.slots) if (!Number.isInteger(s.size) || s.size < 1) throw new RangeError(`slot ${s.name} has no candidates`);
+}
+
+/**
+ * A GBNF grammar (llama.cpp) accepting exactly `[[i]]` or `[[i, j, ...]]` with every index a listed
+ * candidate: the same text the free-text parser reads, so the rest of the policy is unchanged.
+ */
+export function answerGrammar(spec: AnswerSpec): string {
+  checkSpec(spec);
+  const rules = spec.slots.map((s, k) => `s${k} ::= ${range(s.size).map((i) => `"${i}"`).join(' | ')}`);
+  const body = spec.slots.map((_, k) => `s${k}`).join(' ", " ');
+  return [`root ::= "[[" ${body} "]]"`, ...rules].join('\n');
+}
+
+/** A strict JSON schema (one integer property per slot, an enum of its indices). */
+export function answerJsonSchema(spec: AnswerSpec): Record<string, unknown> {
+  checkSpec(spec);
+  const keys = answerKeys(spec);
+  const properties: Record<string, unknown> = {};
+  keys.forEach((k, i) => {
+    properties[k] = { type: 'integer', enum: range((spec.slots[i] as { size: number }).size) };
+  });
+  return { type: 'object', properties, required: keys, additionalProperties: false };
+}
+
+/**
+ * Reads a JSON answer (`{"choice": 2}`, `{"base_model": 0, "model": 3}`) into `[[...]]` text for the
+ * shared parser, or returns undefined when the reply is not such an object (free text, prose).
+ */
+export function jsonAnswerText(reply: string, spec: AnswerSpec): string | undefined {
+  const text = reply.trim().replace(/^```(?:json)?\s*/i, '').replace(/\s*```$/, '');
+  if (!text.startsWith('{')) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const obj = value as Record<string, unknown>;
+  const keys = answerKeys(spec);
+  const picked = keys.map((k) => obj[k]);
+  if (picked.every((v) => typeof v === 'number' && Number.isInteger(v))) return `[[${picked.join(', ')}]]`;
+  // Another key naming: take the integer values in order when their count matches.
+  const ints = Object.values(obj).filter((v): v is number => typeof v === 'number' && Number.isInteger(v));
+  return ints.length === keys.length ? `[[${ints.join(', ')}]]` : undefined;
+}
