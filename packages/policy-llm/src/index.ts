@@ -11,7 +11,7 @@ export {
   type CreateLlmPolicyOverrides,
 } from './factory.js';
 export { answerGrammar, answerJsonSchema, answerKeys, jsonAnswerText, type AnswerSpec } from './answer.js';
-export { LlamaCppProvider, NODE_LLAMA_CPP_VERSION, modelFileProblem, nodeLlamaCppProblem, type LlamaCppProviderOptions } from './providers/llama-cpp.js';
+export { LlamaCppProvider, NODE_LLAMA_CPP_VERSION, loadedLlamaCppModels, modelFileProblem, nodeLlamaCppProblem, type LlamaCppProviderOptions } from './providers/llama-cpp.js';
 export { LlmPolicy, type LlmPolicyDeps } from './policy.js';
 export {
   LlmPolicyOptionsSchema,

@@ -50,6 +50,11 @@ interface Loaded {
 /** Loaded models shared by every provider of this process with the same settings (loaded once, freed by the last user). */
 const shared = new Map<string, { refs: number; loaded: Promise<Loaded> }>();
 
+/** How many models this process holds loaded right now (0 once every study using them has closed). */
+export function loadedLlamaCppModels(): number {
+  return shared.size;
+}
+
 function key(o: LlamaCppProviderOptions): string {
   return JSON.stringify([o.modelPath, o.contextSize, o.threads ?? null, o.gpuLayers, o.seed]);
 }
