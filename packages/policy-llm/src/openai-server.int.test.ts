@@ -1,0 +1,51 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { runStudy } from '@lamdagent/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { agentModelOrSkip } from './testing/agent-model.js';
+import { type AgentServer, agentPython, startAgentServer } from './testing/agent-server.js';
+import { SECRET } from './testing/helpers.js';
+import { makeToyStudy } from './testing/toy-study.js';
+
+const model = agentModelOrSkip('real OpenAI-compatible server test');
+const python = agentPython();
+if (model && !python) {
+  const why = 'real OpenAI-compatible server test: the agent venv (xllamacpp) is missing; run `bash scripts/ci/agent-llm.sh`';
+  if (process.env['CI'] === 'true') throw new Error(`${why} (CI=true: this is a failure, not a skip)`);
+  process.stderr.write(`SKIP ${why}\n`);
+}
+const ITERATIONS = 2;
+
+let server: AgentServer | undefined;
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe('the openai provider against a real OpenAI-compatible server (llama.cpp, Gemma 3 270M)', () => {
+  it.runIf(model !== undefined && python !== undefined)(
+    'runs a short toy study with json_schema answers: no crash, no fallback, the key never journaled',
+    async () => {
+      server = await startAgentServer(python as string, model as string, { apiKey: SECRET, chatTemplate: 'gemma', ctx: 4096, threads: 2 });
+      const options = { provider: 'openai', model: 'gemma-3-270m', baseURL: server.baseURL, apiKeyEnv: 'AGENT_KEY', maxOutputTokens: 48, timeoutMs: 600_000, maxRetries: 1 };
+      const { dir, configPath } = makeToyStudy({ name: 'llm', options }, ITERATIONS);
+      const outDir = path.join(dir, 'study');
+      const summary = await runStudy({ configPath, outDir, env: { AGENT_KEY: SECRET } });
+      expect(summary.trials).toHaveLength(ITERATIONS);
+      const answers = summary.trials.flatMap((t) => t.policy?.answers ?? []);
+      expect(answers.length).toBeGreaterThanOrEqual(ITERATIONS);
+      // The server honoured json_schema (no refusal); every answer is a candidate, without random fallback.
+      expect(answers.filter((a) => a.refused !== undefined)).toEqual([]);
+      expect(summary.trials.map((t) => t.policy?.fallback ?? 'ok')).toEqual(summary.trials.map(() => 'ok'));
+      for (const a of answers) expect(a).toMatchObject({ constrained: true });
+      // Token counts are the server's own.
+      expect(summary.trials.flatMap((t) => t.policy?.usage ?? []).every((u) => u.inputTokens > 100)).toBe(true);
+      // The key reached the server (it refuses requests without it) but no journal or transcript.
+      const files = [path.join(outDir, 'journal.jsonl')];
+      for (const j of readdirSync(path.join(outDir, 'jobs'))) {
+        for (const f of readdirSync(path.join(outDir, 'jobs', j))) if (f.startsWith('transcript-')) files.push(path.join(outDir, 'jobs', j, f));
+      }
+      for (const f of files) if (existsSync(f)) expect(readFileSync(f, 'utf8')).not.toContain(SECRET);
+    },
+    30 * 60_000,
+  );
+});
