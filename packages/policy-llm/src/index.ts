@@ -10,6 +10,7 @@ export {
   DEFAULT_LLAMA_CPP_MAX_OUTPUT,
   type CreateLlmPolicyOverrides,
 } from './factory.js';
+export { loadPolicyFile, PolicyFileSchema, type PolicyFile } from './policy-file.js';
 export { answerGrammar, answerJsonSchema, answerKeys, jsonAnswerText, type AnswerSpec } from './answer.js';
 export { LlamaCppProvider, NODE_LLAMA_CPP_VERSION, loadedLlamaCppModels, modelFileProblem, nodeLlamaCppProblem, type LlamaCppProviderOptions } from './providers/llama-cpp.js';
 export { LlmPolicy, type LlmPolicyDeps } from './policy.js';
