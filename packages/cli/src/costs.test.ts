@@ -6,7 +6,7 @@ function trial(index: number, answers: NonNullable<TrialRecord['policy']>['answe
   return {
     index,
     state: 'complete',
-    action: { type: 'sft', name: 'sft', key: `k${index}`, inputs: [] },
+    action: { type: 'sft', name: 'sft', key: `k${index}`, inputs: [], params: {} },
     scores: {},
     reward: 0.5,
     startedAt: '2026-01-01T00:00:00.000Z',
