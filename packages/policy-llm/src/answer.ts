@@ -9,6 +9,11 @@ export interface AnswerSpec {
   /** `type` (one slot: the action type) or `objects` (one slot per input). */
   step: 'type' | 'objects';
   slots: readonly { name: string; size: number }[];
+  /**
+   * Index tuples that are not acceptable (actions already run or running, answers already rejected).
+   * The llama.cpp grammar excludes them; JSON schemas cannot, so those are checked after the reply.
+   */
+  exclude?: readonly (readonly number[])[];
 }
 
 /** JSON property names of the slots: the slot names, made unique and safe (`model`, `model_2`). */
@@ -32,15 +37,51 @@ function checkSpec(spec: AnswerSpec): void {
   for (const s of spec.slots) if (!Number.isInteger(s.size) || s.size < 1) throw new RangeError(`slot ${s.name} has no candidates`);
 }
 
+type Trie = Map<number, Trie>;
+
 /**
  * A GBNF grammar (llama.cpp) accepting exactly `[[i]]` or `[[i, j, ...]]` with every index a listed
- * candidate: the same text the free-text parser reads, so the rest of the policy is unchanged.
+ * candidate and no excluded tuple: the same text the free-text parser reads, so the rest of the policy
+ * is unchanged. Exclusions become a trie of rules (size grows with the number of excluded tuples);
+ * when they exclude everything they are dropped.
  */
 export function answerGrammar(spec: AnswerSpec): string {
   checkSpec(spec);
-  const rules = spec.slots.map((s, k) => `s${k} ::= ${range(s.size).map((i) => `"${i}"`).join(' | ')}`);
-  const body = spec.slots.map((_, k) => `s${k}`).join(' ", " ');
-  return [`root ::= "[[" ${body} "]]"`, ...rules].join('\n');
+  const n = spec.slots.length;
+  const size = (k: number): number => (spec.slots[k] as { size: number }).size;
+  const lits = (vals: readonly number[]): string => vals.map((i) => `"${i}"`).join(' | ');
+  const rules = spec.slots.map((s, k) => `s${k} ::= ${lits(range(s.size))}`);
+  for (let k = 0; k < n; k++) rules.push(k < n - 1 ? `t${k} ::= s${k} ", " t${k + 1}` : `t${k} ::= s${k}`);
+  const trie: Trie = new Map();
+  for (const t of spec.exclude ?? []) {
+    if (t.length !== n || t.some((v, k) => !Number.isInteger(v) || v < 0 || v >= size(k))) continue;
+    let node = trie;
+    for (const v of t) {
+      let next = node.get(v);
+      if (!next) node.set(v, (next = new Map()));
+      node = next;
+    }
+  }
+  let id = 0;
+  const extra: string[] = [];
+  const build = (node: Trie, k: number): string | undefined => {
+    const alts: string[] = [];
+    const free = range(size(k)).filter((v) => !node.has(v));
+    if (free.length) alts.push(k < n - 1 ? `(${lits(free)}) ", " t${k + 1}` : `(${lits(free)})`);
+    if (k < n - 1) {
+      for (const [v, child] of [...node].sort((a, b) => a[0] - b[0])) {
+        const r = build(child, k + 1);
+        if (r) alts.push(`"${v}" ", " ${r}`);
+      }
+    }
+    if (!alts.length) return undefined;
+    const name = `x${id++}`;
+    extra.push(`${name} ::= ${alts.join(' | ')}`);
+    return name;
+  };
+  const body = trie.size ? (build(trie, 0) ?? 't0') : 't0';
+  if (body === 't0') extra.length = 0;
+  return [`root ::= "[[" ${body} "]]"`, ...rules, ...extra].join('\n');
 }
 
 /** A strict JSON schema (one integer property per slot, an enum of its indices). */

@@ -2,8 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { answerGrammar, answerJsonSchema, jsonAnswerText } from './answer.js';
 import { createLlmPolicy } from './factory.js';
 import { type FakeServer, type RecordedRequest, startFakeOllama, startFakeOpenAI } from './testing/fake-server.js';
-import { grownWorld, SECRET, selectionText } from './testing/helpers.js';
-import { contextFor } from './testing/world.js';
+import type { AnswerSpec } from './answer.js';
+import type { ChatReply, ChatRequest } from './providers/types.js';
+import { grownWorld, SECRET, scriptedPolicy, selectionText, SFT_INDEX } from './testing/helpers.js';
+import { contextFor, indexOf } from './testing/world.js';
 
 let server: FakeServer | undefined;
 afterEach(async () => {
@@ -21,7 +23,7 @@ function body(r: RecordedRequest | undefined): Record<string, unknown> {
 describe('answer constraints built from the candidates', () => {
   it('a grammar admits exactly [[i, j]] with each index a candidate; a JSON schema enumerates them', () => {
     const spec = { step: 'objects' as const, slots: [{ name: 'model', size: 2 }, { name: 'model', size: 3 }] };
-    expect(answerGrammar(spec)).toBe('root ::= "[[" s0 ", " s1 "]]"\ns0 ::= "0" | "1"\ns1 ::= "0" | "1" | "2"');
+    expect(answerGrammar(spec)).toBe('root ::= "[[" t0 "]]"\ns0 ::= "0" | "1"\ns1 ::= "0" | "1" | "2"\nt0 ::= s0 ", " t1\nt1 ::= s1');
     expect(answerJsonSchema(spec)).toEqual({
       type: 'object',
       properties: { model: { type: 'integer', enum: [0, 1] }, model_2: { type: 'integer', enum: [0, 1, 2] } },
@@ -32,6 +34,42 @@ describe('answer constraints built from the candidates', () => {
     expect(jsonAnswerText('```json\n{"model_2": 2, "model": 1}\n```', spec)).toBe('[[1, 2]]');
     expect(jsonAnswerText('I pick [[1, 2]]', spec)).toBeUndefined();
     expect(() => answerGrammar({ step: 'type', slots: [{ name: 'action_type', size: 0 }] })).toThrow(/no candidates/);
+  });
+});
+
+/** Every string a (finite) grammar of ours accepts: literals, rule names and `(lit | lit)` groups. */
+function language(grammar: string): string[] {
+  const rules = new Map<string, string[][]>();
+  for (const line of grammar.split('\n')) {
+    const [name, body] = line.split(' ::= ') as [string, string];
+    const alts: string[][] = [];
+    let cur: string[] = [];
+    for (const tok of body.match(/\([^)]*\)|"[^"]*"|\||[A-Za-z0-9_]+/g) ?? []) {
+      if (tok === '|') {
+        alts.push(cur);
+        cur = [];
+      } else cur.push(tok);
+    }
+    alts.push(cur);
+    rules.set(name, alts);
+  }
+  const expand = (tok: string): string[] => {
+    if (tok.startsWith('"')) return [tok.slice(1, -1)];
+    if (tok.startsWith('(')) return (tok.slice(1, -1).match(/"[^"]*"/g) ?? []).map((l) => l.slice(1, -1));
+    return (rules.get(tok) ?? []).flatMap((alt) => alt.reduce<string[]>((acc, t) => acc.flatMap((a) => expand(t).map((b) => a + b)), ['']));
+  };
+  return expand('root').sort();
+}
+
+describe('grammar exclusions', () => {
+  it('accepts every tuple but the excluded ones, and drops exclusions that would leave nothing', () => {
+    const spec = { step: 'objects' as const, slots: [{ name: 'a', size: 2 }, { name: 'b', size: 3 }, { name: 'c', size: 1 }] };
+    const all = ['[[0, 0, 0]]', '[[0, 1, 0]]', '[[0, 2, 0]]', '[[1, 0, 0]]', '[[1, 1, 0]]', '[[1, 2, 0]]'];
+    expect(language(answerGrammar(spec))).toEqual(all);
+    expect(language(answerGrammar({ ...spec, exclude: [[0, 0, 0], [1, 2, 0], [7, 0, 0]] }))).toEqual(all.filter((t) => t !== '[[0, 0, 0]]' && t !== '[[1, 2, 0]]'));
+    const everything = [0, 1].flatMap((a) => [0, 1, 2].map((b) => [a, b, 0]));
+    expect(language(answerGrammar({ ...spec, exclude: everything }))).toEqual(all);
+    expect(language(answerGrammar({ step: 'type', slots: [{ name: 'action_type', size: 3 }], exclude: [[1]] }))).toEqual(['[[0]]', '[[2]]']);
   });
 });
 
@@ -114,5 +152,32 @@ describe('constrained answers over the wire', () => {
     expect(sel.fallback).toBeUndefined();
     expect(server.requests.map((r) => 'format' in body(r))).toEqual([true, false, false]);
     expect(sel.answers?.[0]?.refused).toMatch(/format schema refused/);
+  });
+});
+
+describe('exclusions sent to a grammar provider', () => {
+  it('excludes finished actions from the objects answer, then each rejected answer on retry', async () => {
+    const w = grownWorld();
+    const specs: (AnswerSpec | undefined)[] = [];
+    // 0--0--0 is a produced model; [[0, d, 0]] with d the dataset of a finished trial repeats it.
+    const repeat = `[[0, ${indexOf(w, SFT_INDEX, 1, 'Toolbench react10p')}, 0]]`;
+    const replies = ['[[0]]', repeat, '[[1, 0, 0]]'];
+    const provider = {
+      name: 'grammar-recorder',
+      chat: async (req: ChatRequest): Promise<ChatReply> => {
+        specs.push(req.answer);
+        return { text: replies[specs.length - 1] ?? '[[0]]', constrained: true };
+      },
+    };
+    const policy = await scriptedPolicy(provider);
+    const sel = await policy.select(contextFor(w));
+    expect(sel.fallback).toBeUndefined();
+    const first = specs[1]?.exclude ?? [];
+    // The three SFT trials of the grown world are excluded (model index 0, their datasets, lr 0).
+    expect(first).toHaveLength(3);
+    expect(first.every((t) => t[0] === 0 && t[2] === 0)).toBe(true);
+    // The repeat was rejected (the grammar cannot stop a provider that ignores it) and is excluded on retry.
+    expect(specs[2]?.exclude).toHaveLength(4);
+    expect(sel.answers?.[1]).toMatchObject({ step: 'objects', outcome: 'retried', replies: 2, constrained: true });
   });
 });

@@ -2,6 +2,7 @@ import type { Action, AnswerNote, JsonValue, Observation, Policy, PolicyContext,
 import { cleanMemory, memoryWordLimit, parseMemoryState, toJson, type MemoryState } from './memory.js';
 import type { LlmPolicyOptions, Prices } from './options.js';
 import { type AnswerSpec, jsonAnswerText } from './answer.js';
+import { excludedTuples } from './exclude.js';
 import { parseObjectsAnswer, parseTypeAnswer } from './parse.js';
 import { type ChatMessage, type ChatProvider, type ChatReply, ProviderError } from './providers/types.js';
 import type { Redactor } from './redact.js';
@@ -90,7 +91,7 @@ export class LlmPolicy implements Policy {
       });
       const reminder = `the number of one listed action type (0 to ${available.length - 1}) in double brackets, e.g. [[0]]`;
       const spec: AnswerSpec = { step: 'type', slots: [{ name: 'action_type', size: available.length }] };
-      const r = await this.#converse('type', prompt, reminder, spec, ctx, rec, (reply): Checked<number> => {
+      const r = await this.#converse('type', prompt, reminder, () => spec, ctx, rec, (reply): Checked<number> => {
         const p = parseTypeAnswer(jsonAnswerText(reply, spec) ?? reply, available.length);
         return p.ok ? { ok: true, value: available[p.indices[0] as number] as number } : p;
       });
@@ -114,10 +115,15 @@ export class LlmPolicy implements Policy {
     const slots = b.slotNames.map((name, p) => ({ name, list: lists.labels[p] as string, size: lists.sizes[p] as number }));
     const avoid = this.#avoid(ctx, binding);
     const reminder = `exactly ${slots.length} indices in double brackets, one per input (${b.slotNames.join(', ')}), e.g. ${lists.example}`;
-    const spec: AnswerSpec = { step: 'objects', slots };
+    // The grammar excludes what the answer must not pick (tried and running actions), and each answer
+    // rejected here, so a retry cannot repeat it.
+    const avoided = [...ctx.history.filter((t) => t.action.name === b.name && avoid.has(t.action.key)).map((t) => t.action), ...ctx.pending.filter((a) => a.name === b.name)];
+    const exclude = excludedTuples(ctx.space, binding, avoided);
+    const spec = (): AnswerSpec => ({ step: 'objects', slots, ...(exclude.length ? { exclude: [...exclude] } : {}) });
     const r = await this.#converse('objects', prompt, reminder, spec, ctx, rec, (reply): Checked<Action> => {
-      const p = parseObjectsAnswer(jsonAnswerText(reply, spec) ?? reply, slots);
+      const p = parseObjectsAnswer(jsonAnswerText(reply, spec()) ?? reply, slots);
       if (!p.ok) return p;
+      exclude.push(p.indices);
       const objects = p.indices.map((i, pos) => ctx.space.candidates(binding, pos)[i]);
       let action: Action;
       try {
@@ -216,7 +222,7 @@ export class LlmPolicy implements Policy {
     step: Step,
     prompt: string,
     reminder: string,
-    spec: AnswerSpec,
+    spec: () => AnswerSpec,
     ctx: PolicyContext,
     rec: Record_,
     check: (reply: string) => Checked<T>,
@@ -230,7 +236,7 @@ export class LlmPolicy implements Policy {
     for (let attempt = 0; attempt < replies; attempt++) {
       let reply: ChatReply;
       try {
-        reply = await this.#call(step, messages, ctx, rec, this.#o.constrain ? spec : undefined);
+        reply = await this.#call(step, messages, ctx, rec, this.#o.constrain ? spec() : undefined);
       } catch (e) {
         ctx.signal.throwIfAborted();
         const why = this.#d.redact(`provider error: ${describe(e)}`);
