@@ -4,6 +4,13 @@
  * understands (llama.cpp GBNF grammar, OpenAI `response_format: json_schema`, Ollama `format`).
  */
 
+/**
+ * Servers' JSON-schema grammars (llama.cpp's among them) admit runs of whitespace between tokens, and
+ * small models fill them: a structured answer gets at least this many output tokens whatever
+ * `maxOutputTokens` says (its language is finite, so the cap's purpose, stopping rambling, is moot).
+ */
+export const MIN_STRUCTURED_OUTPUT_TOKENS = 256;
+
 /** What one selection answer must be: one index per slot, each in [0, size). */
 export interface AnswerSpec {
   /** `type` (one slot: the action type) or `objects` (one slot per input). */

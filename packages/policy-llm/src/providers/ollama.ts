@@ -1,6 +1,6 @@
 import { Ollama } from 'ollama';
 import { z } from 'zod';
-import { answerJsonSchema } from '../answer.js';
+import { answerJsonSchema, MIN_STRUCTURED_OUTPUT_TOKENS } from '../answer.js';
 import { type ChatProvider, type ChatReply, type ChatRequest, isAbortError, isRetryableStatus, isStructuredRefusal, ProviderError, retryAfterMs } from './types.js';
 
 export interface OllamaProviderOptions {
@@ -66,7 +66,7 @@ export class OllamaProvider implements ChatProvider {
     const options: Record<string, number> = {};
     if (o.temperature !== null) options.temperature = o.temperature;
     if (o.seed !== null) options.seed = o.seed;
-    if (o.maxOutputTokens !== undefined) options.num_predict = o.maxOutputTokens;
+    if (o.maxOutputTokens !== undefined) options.num_predict = structured ? Math.max(o.maxOutputTokens, MIN_STRUCTURED_OUTPUT_TOKENS) : o.maxOutputTokens;
     let raw: unknown;
     try {
       raw = await client.chat({

@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { z } from 'zod';
-import { answerJsonSchema } from '../answer.js';
+import { answerJsonSchema, MIN_STRUCTURED_OUTPUT_TOKENS } from '../answer.js';
 import { type ChatProvider, type ChatReply, type ChatRequest, isAbortError, isRetryableStatus, isStructuredRefusal, ProviderError, retryAfterMs } from './types.js';
 
 export interface OpenAIProviderOptions {
@@ -72,7 +72,7 @@ export class OpenAIProvider implements ChatProvider {
           messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
           ...(o.temperature !== null ? { temperature: o.temperature } : {}),
           ...(o.seed !== null ? { seed: o.seed } : {}),
-          ...(o.maxOutputTokens !== undefined ? { max_tokens: o.maxOutputTokens } : {}),
+          ...(o.maxOutputTokens !== undefined ? { max_tokens: structured ? Math.max(o.maxOutputTokens, MIN_STRUCTURED_OUTPUT_TOKENS) : o.maxOutputTokens } : {}),
           ...(structured && req.answer
             ? { response_format: { type: 'json_schema' as const, json_schema: { name: `${req.answer.step}_answer`, strict: true, schema: answerJsonSchema(req.answer) } } }
             : {}),
