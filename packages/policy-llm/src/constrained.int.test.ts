@@ -77,10 +77,12 @@ describe('constrained answers over the wire', () => {
   it('openai: sends response_format json_schema for both selection steps and reads the JSON answers', async () => {
     const w = grownWorld();
     server = await startFakeOpenAI([{ reply: '{"choice": 0}' }, { reply: '{"model": 1, "dataset": 0, "learning_rate": 0}' }]);
-    const policy = await createLlmPolicy({ provider: 'openai', model: 'gpt-4o-2024-08-06', baseURL: `${server.url}/v1`, apiKeyEnv: 'TEST_OPENAI_KEY' }, ctxOf);
+    const policy = await createLlmPolicy({ provider: 'openai', model: 'gpt-4o-2024-08-06', baseURL: `${server.url}/v1`, apiKeyEnv: 'TEST_OPENAI_KEY', maxOutputTokens: 32 }, ctxOf);
     const sel = await policy.select(contextFor(w));
     expect(sel.fallback).toBeUndefined();
     expect(sel.action.name).toBe('sft');
+    // JSON grammars admit whitespace runs: a structured answer gets room whatever maxOutputTokens says.
+    expect(body(server.requests[0]).max_tokens).toBe(256);
     const rf = body(server.requests[0]).response_format as { type: string; json_schema: { name: string; strict: boolean; schema: { properties: Record<string, { enum: number[] }> } } };
     expect(rf).toMatchObject({ type: 'json_schema', json_schema: { name: 'type_answer', strict: true } });
     expect(rf.json_schema.schema.properties['choice']?.enum).toEqual([0, 1]);
