@@ -115,7 +115,7 @@ for (let s = 0; s < SEEDS; s++) {
   for (const [name, policy] of order) {
     const r = await runOne(policy, 1000 + s);
     results[name].push(r);
-    process.stderr.write(`seed ${s} ${name}: ${r.seconds.toFixed(1)} s, best ${r.best.toFixed(4)}, answers ${r.first}/${r.answers} valid first time\n`);
+    process.stderr.write(`seed ${s} ${name}: ${JSON.stringify(r)}\n`);
   }
 }
 
