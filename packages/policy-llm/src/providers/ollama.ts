@@ -1,6 +1,7 @@
 import { Ollama } from 'ollama';
 import { z } from 'zod';
 import { answerJsonSchema, MIN_STRUCTURED_OUTPUT_TOKENS } from '../answer.js';
+import { slowServerAgent } from './openai.js';
 import { type ChatProvider, type ChatReply, type ChatRequest, isAbortError, isRetryableStatus, isStructuredRefusal, ProviderError, retryAfterMs } from './types.js';
 
 export interface OllamaProviderOptions {
@@ -27,8 +28,11 @@ export class OllamaProvider implements ChatProvider {
   /** Why the server refused `format` with a schema (detected once; free text from then on). */
   #refused: string | undefined;
 
+  readonly #dispatcher: ReturnType<typeof slowServerAgent>;
+
   constructor(o: OllamaProviderOptions) {
     this.#o = o;
+    this.#dispatcher = slowServerAgent(o.timeoutMs);
   }
 
   get refused(): string | undefined {
@@ -58,7 +62,7 @@ export class OllamaProvider implements ChatProvider {
       host: o.host,
       ...(o.apiKey ? { headers: { Authorization: `Bearer ${o.apiKey}` } } : {}),
       fetch: async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-        const res = await fetch(input, { ...init, signal: AbortSignal.any([timeout, req.signal]) });
+        const res = await fetch(input, { ...init, signal: AbortSignal.any([timeout, req.signal]), dispatcher: this.#dispatcher } as RequestInit);
         lastHeaders = res.headers;
         return res;
       },

@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { Agent } from 'undici';
 import { z } from 'zod';
 import { answerJsonSchema, MIN_STRUCTURED_OUTPUT_TOKENS } from '../answer.js';
 import { type ChatProvider, type ChatReply, type ChatRequest, isAbortError, isRetryableStatus, isStructuredRefusal, ProviderError, retryAfterMs } from './types.js';
@@ -41,6 +42,9 @@ export class OpenAIProvider implements ChatProvider {
       maxRetries: 0,
       timeout: o.timeoutMs,
       logLevel: 'off',
+      // Node's fetch gives up waiting for response headers after 300 s whatever the client's timeout; a
+      // local CPU server answers a non-streamed request only when done, which can take longer.
+      fetchOptions: { dispatcher: slowServerAgent(o.timeoutMs) } as NonNullable<ConstructorParameters<typeof OpenAI>[0]>['fetchOptions'],
     });
   }
 
@@ -93,6 +97,11 @@ export class OpenAIProvider implements ChatProvider {
     const u = parsed.data.usage;
     return u ? { text, usage: { inputTokens: u.prompt_tokens, outputTokens: u.completion_tokens } } : { text };
   }
+}
+
+/** An HTTP agent whose header and body timeouts follow the request timeout (Node's default: 300 s). */
+export function slowServerAgent(timeoutMs: number): Agent {
+  return new Agent({ headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
 }
 
 function classify(e: unknown, signal: AbortSignal, timeoutMs: number): unknown {
