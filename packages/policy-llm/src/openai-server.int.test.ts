@@ -14,7 +14,8 @@ if (model && !python) {
   if (process.env['CI'] === 'true') throw new Error(`${why} (CI=true: this is a failure, not a skip)`);
   process.stderr.write(`SKIP ${why}\n`);
 }
-const ITERATIONS = 2;
+// One trial (one constrained objects answer, one memory update): the prebuilt server is portable, not fast.
+const ITERATIONS = 1;
 
 let server: AgentServer | undefined;
 afterAll(async () => {
