@@ -113,7 +113,11 @@ export function jsonAnswerText(reply: string, spec: AnswerSpec): string | undefi
   try {
     value = JSON.parse(text);
   } catch {
-    return undefined;
+    // Cut short in the whitespace a JSON grammar admits (small models fill it up to the token cap):
+    // read the `"key": integer` pairs that did arrive; every key must be there.
+    const keys = answerKeys(spec);
+    const found = keys.map((k) => new RegExp(`"${k}"\\s*:\\s*(-?\\d+)\\s*[,}]?`).exec(text)?.[1]);
+    return found.every((v) => v !== undefined) ? `[[${found.join(', ')}]]` : undefined;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const obj = value as Record<string, unknown>;

@@ -33,6 +33,9 @@ describe('answer constraints built from the candidates', () => {
     expect(jsonAnswerText('{"model": 1, "model_2": 2}', spec)).toBe('[[1, 2]]');
     expect(jsonAnswerText('```json\n{"model_2": 2, "model": 1}\n```', spec)).toBe('[[1, 2]]');
     expect(jsonAnswerText('I pick [[1, 2]]', spec)).toBeUndefined();
+    // Cut short in trailing whitespace (a real llama.cpp server and Gemma 3 270M at the token cap).
+    expect(jsonAnswerText('{\n \t \t"model"\n \t:\n \t1,\n \t"model_2"\n \t:\n \t2\n \t \t', spec)).toBe('[[1, 2]]');
+    expect(jsonAnswerText('{\n "model": 1,\n \t', spec)).toBeUndefined();
     expect(() => answerGrammar({ step: 'type', slots: [{ name: 'action_type', size: 0 }] })).toThrow(/no candidates/);
   });
 });
