@@ -26,7 +26,7 @@ describe('the openai provider against a real OpenAI-compatible server (llama.cpp
   it.runIf(model !== undefined && python !== undefined)(
     'runs a short toy study with json_schema answers: no crash, no fallback, the key never journaled',
     async () => {
-      server = await startAgentServer(python as string, model as string, { apiKey: SECRET, chatTemplate: 'gemma', ctx: 4096, threads: 2 });
+      server = await startAgentServer(python as string, model as string, { apiKey: SECRET, ctx: 4096, threads: 2 });
       // Short prompt templates: this test is about the wire protocol and the server's json_schema, and
       // the prebuilt (portable, un-tuned) server is slow on 2 cores; the embedded test uses the full prompts.
       const prompts = { type: 'type.txt', objects: 'objects.txt', memory: 'memory.txt' };
@@ -45,7 +45,9 @@ describe('the openai provider against a real OpenAI-compatible server (llama.cpp
       expect(summary.trials.map((t) => t.policy?.fallback ?? 'ok')).toEqual(summary.trials.map(() => 'ok'));
       for (const a of answers) expect(a).toMatchObject({ constrained: true });
       // Token counts are the server's own.
-      expect(summary.trials.flatMap((t) => t.policy?.usage ?? []).every((u) => u.inputTokens > 100)).toBe(true);
+      const usage = summary.trials.flatMap((t) => t.policy?.usage ?? []);
+      expect(usage.length).toBeGreaterThan(0);
+      expect(usage.every((u) => u.inputTokens > 20 && u.outputTokens > 0)).toBe(true);
       // The key reached the server (it refuses requests without it) but no journal or transcript.
       const files = [path.join(outDir, 'journal.jsonl')];
       for (const j of readdirSync(path.join(outDir, 'jobs'))) {
