@@ -7,6 +7,19 @@ export interface CostsJson {
   /** Compute per action type, as the paper's Table 4. */
   compute: { actionType: string; trials: number; executeHours: number; evaluateHours: number; gpuHours: number }[];
   total: { inputTokens: number; outputTokens: number; costUsd: number; gpuHours: number; wallHours: number };
+  /**
+   * How the agent's selection answers were obtained (LLM policies): valid the first time, after
+   * retries, or never (random fallback), for constrained (grammar / JSON schema) and free-text answers;
+   * `refused`: why the server refused structured output, when it did.
+   */
+  answers: { constrained: AnswerCounts; freeText: AnswerCounts; refused?: string };
+}
+
+export interface AnswerCounts {
+  answers: number;
+  validFirstTime: number;
+  retried: number;
+  fellBack: number;
 }
 
 /** Agent tokens and cost per step, and compute time per action type. */
@@ -36,7 +49,20 @@ export function costsJson(view: StudyView): CostsJson {
   }
   const a = [...agent.values()];
   const c = [...compute.values()];
+  const counts = (): AnswerCounts => ({ answers: 0, validFirstTime: 0, retried: 0, fellBack: 0 });
+  const answers: CostsJson['answers'] = { constrained: counts(), freeText: counts() };
+  for (const t of view.trials) {
+    for (const x of t.policy?.answers ?? []) {
+      const k = x.constrained ? answers.constrained : answers.freeText;
+      k.answers++;
+      if (x.outcome === 'first') k.validFirstTime++;
+      else if (x.outcome === 'retried') k.retried++;
+      else k.fellBack++;
+      if (x.refused !== undefined && answers.refused === undefined) answers.refused = x.refused;
+    }
+  }
   return {
+    answers,
     agent: a,
     compute: c,
     total: {
@@ -54,6 +80,13 @@ export function costsText(c: CostsJson): string {
   const out: string[] = [];
   out.push('Agent usage (tokens in thousands, as the paper\'s Table 5):');
   out.push(c.agent.length ? table(['step', 'calls', 'input', 'output', 'cost $'], [...c.agent.map((x) => [x.step, String(x.calls), k(x.inputTokens), k(x.outputTokens), x.costUsd.toFixed(3)]), ['total', '', k(c.total.inputTokens), k(c.total.outputTokens), c.total.costUsd.toFixed(3)]]) : '  (no agent LLM calls: a non-LLM policy)');
+  const { constrained: ca, freeText: fa } = c.answers;
+  if (ca.answers + fa.answers > 0) {
+    const row = (name: string, x: AnswerCounts): string[] => [name, String(x.answers), String(x.validFirstTime), String(x.retried), String(x.fellBack)];
+    out.push('', 'Agent answers (selection steps):');
+    out.push(table(['answers', 'total', 'valid 1st time', 'retried', 'fell back'], [row('constrained', ca), row('free text', fa)]));
+    if (c.answers.refused) out.push(`  the server refused structured output: ${c.answers.refused}`);
+  }
   out.push('', 'Compute per action type (as the paper\'s Table 4):');
   out.push(table(['action type', 'trials', 'run h', 'eval h', 'GPU h'], c.compute.map((x) => [x.actionType, String(x.trials), x.executeHours.toFixed(4), x.evaluateHours.toFixed(4), x.gpuHours.toFixed(4)])));
   return out.join('\n');

@@ -18,6 +18,7 @@ export function resolveTasksAndFactories(
   registry: Registry,
   policyOverride: string | undefined,
   issues: ConfigIssue[],
+  preflight: { configDir: string; env: Readonly<Record<string, string | undefined>> } = { configDir: '.', env: process.env },
 ): { tasks: TaskSpec[]; policy: Named; executor: Named; aggregation: Named; evaluators: Record<string, Record<string, JsonValue>> } {
   const tasks: TaskSpec[] = cfg.tasks.map((t, i) => {
     const base = Array.isArray(t) ? { name: t[0], evaluator: undefined, metric: t[1], max: 1, alpha: undefined, inReward: true, options: {} } : t;
@@ -43,6 +44,10 @@ export function resolveTasksAndFactories(
       const res = f.optionsSchema.safeParse(n.options);
       if (!res.success) issues.push(...zodIssues(res.error, [at, 'options']));
       else n.options = res.data as Record<string, JsonValue>;
+      // Checks that need the config's folder (a model file named in the options), before anything is written.
+      if (res.success && f.preflight) {
+        for (const p of f.preflight(res.data, preflight)) issues.push({ path: [at, 'options', p.path].filter(Boolean).join('.'), message: p.message });
+      }
     }
   };
   checkFactory('policy', 'policy', policy);

@@ -224,7 +224,7 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
   digests.save();
 
   // Tasks, policy, executor, aggregation and evaluator options.
-  const { tasks, policy, executor, aggregation, evaluators } = resolveTasksAndFactories(cfg, registry, opts.policyOverride, issues);
+  const { tasks, policy, executor, aggregation, evaluators } = resolveTasksAndFactories(cfg, registry, opts.policyOverride, issues, { configDir: loaded.dir, env: opts.env ?? process.env });
 
   if (issues.length) throw new ConfigError(loaded.file, issues);
   const factoryContext = makeFactoryContext(registry, loaded.dir, cfg.seed, opts.env ?? process.env);

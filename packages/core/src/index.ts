@@ -21,7 +21,7 @@ export type { Factory, FactoryContext, Observation, Policy, PolicyContext, Selec
 export { CORE_API_VERSION, PluginManifestSchema, ProvidesSchema, definePlugin, type PluginManifest, type PluginRegistry, type Provides } from './plugin.js';
 export { ActionSpace, actionKey } from './space.js';
 export { ObjectPool } from './pool.js';
-export { TrialRecordSchema, TrialStateSchema, ActionRefSchema, UsageSchema, PolicyNoteSchema, type TrialRecord, type TrialState, type ActionRef, type Usage, type PolicyNote } from './trial.js';
+export { TrialRecordSchema, TrialStateSchema, ActionRefSchema, UsageSchema, PolicyNoteSchema, AnswerNoteSchema, type TrialRecord, type TrialState, type ActionRef, type Usage, type PolicyNote, type AnswerNote } from './trial.js';
 
 // Config, plugins and the registry.
 export { StudyConfigSchema, PaperConfigSchema, studyConfigJsonSchema, type StudyConfigInput, type StudyConfigParsed } from './config-schema.js';

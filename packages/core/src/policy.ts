@@ -5,7 +5,7 @@ import type { JsonValue } from './json.js';
 import type { PoolObject } from './objects.js';
 import type { Rng } from './kit/rng.js';
 import type { ActionSpace } from './space.js';
-import type { TrialRecord, Usage } from './trial.js';
+import type { AnswerNote, TrialRecord, Usage } from './trial.js';
 
 /** One message of an agent conversation (kept per trial, secrets redacted). */
 export interface TranscriptEntry {
@@ -34,6 +34,8 @@ export interface Selection {
   fallback?: string;
   transcript?: TranscriptEntry[];
   usage?: Usage[];
+  /** How each agent answer of this selection was obtained (LLM policies); journaled with the trial. */
+  answers?: AnswerNote[];
 }
 
 /** What a policy keeps after observing a trial (an LLM policy's memory); restored on resume. */
@@ -50,6 +52,8 @@ export interface Policy {
   observe?(trial: TrialRecord, ctx: PolicyContext): Promise<Observation | void>;
   /** Restore the state returned by the last `observe` before the process stopped. */
   restore?(state: JsonValue): void;
+  /** Frees what the policy holds (a loaded model, connections) when the study process is done with it. */
+  close?(): Promise<void>;
 }
 
 export interface FactoryContext {
@@ -66,5 +70,10 @@ export interface Factory<T, O = unknown> {
   name: string;
   description?: string;
   optionsSchema?: z.ZodType<O>;
+  /**
+   * Checks that need the config's folder (files named in the options exist), run with the config's
+   * validation, before anything is written. Returns problems, each with a path inside the options.
+   */
+  preflight?(options: O, ctx: Pick<FactoryContext, 'configDir' | 'env'>): { path: string; message: string }[];
   create(options: O, ctx: FactoryContext): T | Promise<T>;
 }

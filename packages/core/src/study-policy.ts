@@ -59,7 +59,7 @@ export class PolicySteps {
       sel = { action: space.atFor(b, rng.int(space.countFor(b))), fallback: `policy error: ${(e as Error).message}` };
       logger.warn(`trial ${index}: ${sel.fallback}; chose a random action`);
     }
-    const note: PolicyNote = { policy: policy.name, usage: sel.usage ?? [], ...(sel.fallback ? { fallback: sel.fallback } : {}) };
+    const note: PolicyNote = { policy: policy.name, usage: sel.usage ?? [], ...(sel.fallback ? { fallback: sel.fallback } : {}), ...(sel.answers?.length ? { answers: sel.answers } : {}) };
     if (sel.transcript?.length) note.transcript = writeTranscript(dir, index, 'select', sel.transcript, env);
     return { sel, note };
   }

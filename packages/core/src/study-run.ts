@@ -164,7 +164,11 @@ async function openLocked(dir: string, loaded: LoadedConfig, registry: Registry,
   const close = async (): Promise<void> => {
     try {
       services.store.close();
-      await services.executor.close?.();
+      try {
+        await services.executor.close?.();
+      } finally {
+        await services.policy.close?.();
+      }
     } finally {
       lock.release();
     }

@@ -23,12 +23,28 @@ export const UsageSchema = z.object({
 });
 export type Usage = z.infer<typeof UsageSchema>;
 
+/**
+ * How one answer of an agent LLM was obtained (one per selection step that asked it): valid at the first
+ * reply, valid after retries, or never (the choice fell back to random). `constrained`: the reply was
+ * produced under a grammar or JSON schema built from the candidates; `refused`: the server refused
+ * structured output on this answer, so it (and later ones) were free text.
+ */
+export const AnswerNoteSchema = z.object({
+  step: z.string(),
+  outcome: z.enum(['first', 'retried', 'fallback']),
+  replies: z.number().int().min(0),
+  constrained: z.boolean(),
+  refused: z.string().optional(),
+});
+export type AnswerNote = z.infer<typeof AnswerNoteSchema>;
+
 /** What the policy said about a selection (transcript kept in a file beside the journal). */
 export const PolicyNoteSchema = z.object({
   policy: z.string(),
   fallback: z.string().optional(),
   transcript: z.string().optional(),
   usage: z.array(UsageSchema).default([]),
+  answers: z.array(AnswerNoteSchema).optional(),
 });
 export type PolicyNote = z.infer<typeof PolicyNoteSchema>;
 

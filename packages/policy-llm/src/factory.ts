@@ -1,7 +1,9 @@
+import path from 'node:path';
 import type { Factory, FactoryContext, Policy } from '@lamdagent/core';
 import { type LlmPolicyOptions, LlmPolicyOptionsSchema, parseOptions } from './options.js';
 import { LlmPolicy } from './policy.js';
 import { OllamaProvider } from './providers/ollama.js';
+import { LlamaCppProvider, modelFileProblem, nodeLlamaCppProblem } from './providers/llama-cpp.js';
 import { OpenAIProvider } from './providers/openai.js';
 import type { ChatProvider } from './providers/types.js';
 import { createRedactor } from '@lamdagent/core/kit';
@@ -9,6 +11,19 @@ import { loadTemplates } from './templates.js';
 import { pricesFor } from './usage.js';
 
 export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
+/** Output cap of the llama-cpp provider when maxOutputTokens is not set (small models can ramble on). */
+export const DEFAULT_LLAMA_CPP_MAX_OUTPUT = 384;
+
+/** Problems that need the config's folder: a llama-cpp model file that is missing, node-llama-cpp not installed. */
+export function preflightOptions(o: LlmPolicyOptions, configDir: string): { path: string; message: string }[] {
+  if (o.provider !== 'llama-cpp') return [];
+  const out: { path: string; message: string }[] = [];
+  const file = modelFileProblem(path.resolve(configDir, o.model));
+  if (file) out.push({ path: 'model', message: file });
+  const lib = nodeLlamaCppProblem();
+  if (lib) out.push({ path: 'provider', message: lib });
+  return out;
+}
 
 export interface CreateLlmPolicyOverrides {
   /** Use this provider instead of building one from the options (tests, benchmarks, custom backends). */
@@ -31,7 +46,19 @@ export async function createLlmPolicy(
     throw new TypeError(`llm policy options: apiKeyEnv: environment variable ${o.apiKeyEnv} is not set`);
   }
   if (!provider) {
-    if (o.provider === 'openai') {
+    const problems = preflightOptions(o, ctx.configDir);
+    if (problems.length) throw new TypeError(`llm policy options: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+    if (o.provider === 'llama-cpp') {
+      provider = new LlamaCppProvider({
+        modelPath: path.resolve(ctx.configDir, o.model),
+        contextSize: o.contextSize,
+        ...(o.threads !== undefined ? { threads: o.threads } : {}),
+        gpuLayers: o.gpuLayers,
+        temperature: o.temperature ?? 0,
+        seed,
+        maxOutputTokens: o.maxOutputTokens ?? DEFAULT_LLAMA_CPP_MAX_OUTPUT,
+      });
+    } else if (o.provider === 'openai') {
       if (!key && o.baseURL === undefined) {
         throw new TypeError(
           `llm policy options: apiKeyEnv: environment variable ${keyEnv} is not set; export the key there, ` +
@@ -71,7 +98,8 @@ export async function createLlmPolicy(
 /** The `llm` policy factory registered by this plugin. */
 export const llmPolicyFactory: Factory<Policy, LlmPolicyOptions> = {
   name: 'llm',
-  description: 'LaMDAgent: an LLM chooses each action from its memory of earlier trials (OpenAI-compatible or Ollama agent LLMs)',
+  description: 'LaMDAgent: an LLM chooses each action from its memory of earlier trials (OpenAI-compatible, Ollama or in-process llama.cpp agent LLMs)',
   optionsSchema: LlmPolicyOptionsSchema,
+  preflight: (options, ctx) => preflightOptions(options, ctx.configDir),
   create: (options, ctx) => createLlmPolicy(options, ctx),
 };

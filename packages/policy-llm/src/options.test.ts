@@ -22,6 +22,16 @@ describe('options', () => {
     expect(() => parseOptions({ provider: 'ollama', model: 'qwen2.5:7b', baseURL: 'http://x:1/v1' })).toThrow(/baseURL: applies to provider openai/);
   });
 
+  it('llama-cpp: defaults, fields that do not apply, and a missing model file named at creation', async () => {
+    expect(parseOptions({ provider: 'llama-cpp', model: 'm.gguf' })).toMatchObject({ contextSize: 8192, gpuLayers: 0, constrain: true, temperature: 0 });
+    expect(() => parseOptions({ provider: 'llama-cpp', model: 'm.gguf', baseURL: 'http://127.0.0.1:1/v1', apiKeyEnv: 'K', temperature: null })).toThrow(
+      /baseURL: does not apply to provider llama-cpp[\s\S]*apiKeyEnv: does not apply[\s\S]*temperature: llama-cpp needs a number/,
+    );
+    await expect(createLlmPolicy({ provider: 'llama-cpp', model: 'models/none.gguf' }, { configDir: '/srv/study', seed: 1, env: {} })).rejects.toThrow(
+      'model: model file /srv/study/models/none.gguf does not exist',
+    );
+  });
+
   it('needs the API key for api.openai.com, names the variable, and uses the study seed', async () => {
     await expect(createLlmPolicy({ model: 'gpt-4o' }, { configDir: '/', seed: 1, env: {} })).rejects.toThrow(/apiKeyEnv: environment variable OPENAI_API_KEY is not set/);
     await expect(createLlmPolicy({ model: 'gpt-4o', apiKeyEnv: 'MY_KEY' }, { configDir: '/', seed: 1, env: { MY_KEY: 'k' } })).resolves.toBeDefined();

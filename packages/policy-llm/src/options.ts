@@ -44,8 +44,11 @@ export type PromptFiles = z.infer<typeof PromptFilesSchema>;
 /** Options of the `llm` policy (the `policy.options` block of a study config). */
 export const LlmPolicyOptionsSchema = z
   .object({
-    provider: z.enum(['openai', 'ollama']).default('openai'),
-    /** Model name: `gpt-4o-2024-08-06`, `qwen2.5:7b`, the name a vLLM server serves, ... */
+    provider: z.enum(['openai', 'ollama', 'llama-cpp']).default('openai'),
+    /**
+     * Model name: `gpt-4o-2024-08-06`, `qwen2.5:7b`, the name a vLLM server serves, ...;
+     * llama-cpp: path of a .gguf file (relative to the config's folder), never downloaded.
+     */
     model: z.string().min(1),
     /** openai: API base URL (OpenAI, Azure OpenAI `.../openai/v1/`, vLLM, llama.cpp, LM Studio, OpenRouter). */
     baseURL: z.url().optional(),
@@ -57,8 +60,20 @@ export const LlmPolicyOptionsSchema = z
     temperature: z.number().min(0).max(2).nullable().default(0),
     /** Sampling seed; default: the study seed; null sends none. */
     seed: z.number().int().nullable().optional(),
-    /** Cap on output tokens per call; default: none sent. */
+    /** Cap on output tokens per call; default: none sent (llama-cpp: 384). */
     maxOutputTokens: z.number().int().positive().optional(),
+    /**
+     * Constrain the two selection answers to the enumerated candidates (llama-cpp: grammar; openai:
+     * response_format json_schema; ollama: format schema). A server that refuses structured output is
+     * detected once and answered in free text (`[[k]]`) from then on. The memory update is always free text.
+     */
+    constrain: z.boolean().default(true),
+    /** llama-cpp: context size in tokens. */
+    contextSize: z.number().int().min(512).max(131_072).default(8192),
+    /** llama-cpp: CPU threads; default: node-llama-cpp's (the machine's cores). */
+    threads: z.number().int().min(1).max(1024).optional(),
+    /** llama-cpp: layers offloaded to a GPU; 0 (default) runs on the CPU only. */
+    gpuLayers: z.number().int().min(0).max(1000).default(0),
     /** Timeout of one request, in milliseconds. */
     timeoutMs: z.number().int().positive().default(120_000),
     /** Provider retries on 429, 408, 409, 5xx, timeouts and dropped connections. */
@@ -85,6 +100,12 @@ export const LlmPolicyOptionsSchema = z
     }
     if (o.provider === 'openai' && o.host !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['host'], message: 'applies to provider ollama; set baseURL for openai' });
+    }
+    if (o.provider === 'llama-cpp') {
+      for (const f of ['baseURL', 'host', 'apiKeyEnv'] as const) {
+        if (o[f] !== undefined) ctx.addIssue({ code: 'custom', path: [f], message: 'does not apply to provider llama-cpp (an in-process model: no server, no key)' });
+      }
+      if (o.temperature === null) ctx.addIssue({ code: 'custom', path: ['temperature'], message: 'llama-cpp needs a number (0: greedy)' });
     }
   });
 

@@ -1,6 +1,8 @@
-import type { Action, JsonValue, Observation, Policy, PolicyContext, Selection, TranscriptEntry, TrialRecord, Usage } from '@lamdagent/core';
+import type { Action, AnswerNote, JsonValue, Observation, Policy, PolicyContext, Selection, TranscriptEntry, TrialRecord, Usage } from '@lamdagent/core';
 import { cleanMemory, memoryWordLimit, parseMemoryState, toJson, type MemoryState } from './memory.js';
 import type { LlmPolicyOptions, Prices } from './options.js';
+import { type AnswerSpec, jsonAnswerText } from './answer.js';
+import { excludedTuples } from './exclude.js';
 import { parseObjectsAnswer, parseTypeAnswer } from './parse.js';
 import { type ChatMessage, type ChatProvider, type ChatReply, ProviderError } from './providers/types.js';
 import type { Redactor } from '@lamdagent/core/kit';
@@ -33,6 +35,7 @@ export interface LlmPolicyDeps {
 interface Record_ {
   transcript: TranscriptEntry[];
   usage: Usage[];
+  answers: AnswerNote[];
 }
 
 type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -69,7 +72,7 @@ export class LlmPolicy implements Policy {
 
   async select(ctx: PolicyContext): Promise<Selection> {
     ctx.signal.throwIfAborted();
-    const rec: Record_ = { transcript: [], usage: [] };
+    const rec: Record_ = { transcript: [], usage: [], answers: [] };
     const view = makeView(ctx, this.#o.history, this.#d.redact);
     const available = availableBindings(ctx.space);
     if (!available.length) throw new RangeError('no action is possible: every action type lacks candidates in the pool');
@@ -87,8 +90,9 @@ export class LlmPolicy implements Policy {
         max_type_index: String(available.length - 1),
       });
       const reminder = `the number of one listed action type (0 to ${available.length - 1}) in double brackets, e.g. [[0]]`;
-      const r = await this.#converse('type', prompt, reminder, ctx, rec, (reply): Checked<number> => {
-        const p = parseTypeAnswer(reply, available.length);
+      const spec: AnswerSpec = { step: 'type', slots: [{ name: 'action_type', size: available.length }] };
+      const r = await this.#converse('type', prompt, reminder, () => spec, ctx, rec, (reply): Checked<number> => {
+        const p = parseTypeAnswer(jsonAnswerText(reply, spec) ?? reply, available.length);
         return p.ok ? { ok: true, value: available[p.indices[0] as number] as number } : p;
       });
       if (!r.ok) return this.#fallback(ctx, rec, undefined, r.reason);
@@ -111,9 +115,15 @@ export class LlmPolicy implements Policy {
     const slots = b.slotNames.map((name, p) => ({ name, list: lists.labels[p] as string, size: lists.sizes[p] as number }));
     const avoid = this.#avoid(ctx, binding);
     const reminder = `exactly ${slots.length} indices in double brackets, one per input (${b.slotNames.join(', ')}), e.g. ${lists.example}`;
-    const r = await this.#converse('objects', prompt, reminder, ctx, rec, (reply): Checked<Action> => {
-      const p = parseObjectsAnswer(reply, slots);
+    // The grammar excludes what the answer must not pick (tried and running actions), and each answer
+    // rejected here, so a retry cannot repeat it.
+    const avoided = [...ctx.history.filter((t) => t.action.name === b.name && avoid.has(t.action.key)).map((t) => t.action), ...ctx.pending.filter((a) => a.name === b.name)];
+    const exclude = excludedTuples(ctx.space, binding, avoided);
+    const spec = (): AnswerSpec => ({ step: 'objects', slots, ...(exclude.length ? { exclude: [...exclude] } : {}) });
+    const r = await this.#converse('objects', prompt, reminder, spec, ctx, rec, (reply): Checked<Action> => {
+      const p = parseObjectsAnswer(jsonAnswerText(reply, spec()) ?? reply, slots);
       if (!p.ok) return p;
+      exclude.push(p.indices);
       const objects = p.indices.map((i, pos) => ctx.space.candidates(binding, pos)[i]);
       let action: Action;
       try {
@@ -126,7 +136,13 @@ export class LlmPolicy implements Policy {
       return clash ? { ok: false, error: `${formatAction(action)}: ${clash}` } : { ok: true, value: action };
     });
     if (!r.ok) return this.#fallback(ctx, rec, binding, r.reason);
-    return { action: r.value, transcript: rec.transcript, usage: rec.usage };
+    return { action: r.value, transcript: rec.transcript, usage: rec.usage, answers: rec.answers };
+  }
+
+  /** Frees the provider's resources (the llama-cpp provider's loaded model). */
+  async close(): Promise<void> {
+    await this.#queue;
+    await this.#d.provider.close?.();
   }
 
   /** One memory update per finished trial (complete, cached or failed); updates run one at a time. */
@@ -138,7 +154,7 @@ export class LlmPolicy implements Policy {
 
   async #observe(trial: TrialRecord, ctx: PolicyContext): Promise<Observation> {
     if (trial.state === 'running') return { state: toJson(this.#state) };
-    const rec: Record_ = { transcript: [], usage: [] };
+    const rec: Record_ = { transcript: [], usage: [], answers: [] };
     const history = [...ctx.history.filter((t) => t.index !== trial.index), trial];
     const view = makeView({ ...ctx, history }, this.#o.history, this.#d.redact);
     const previous = this.#state.memory;
@@ -155,7 +171,7 @@ export class LlmPolicy implements Policy {
     rec.transcript.push({ step: 'memory', role: 'user', content: messages[0]?.content ?? '' });
     let reply: string;
     try {
-      reply = await this.#call('memory', messages, ctx, rec);
+      reply = (await this.#call('memory', messages, ctx, rec)).text;
     } catch (e) {
       ctx.signal.throwIfAborted();
       rec.transcript.push({ step: 'memory', role: 'error', content: this.#d.redact(`provider error: ${describe(e)}; memory unchanged`) });
@@ -206,6 +222,7 @@ export class LlmPolicy implements Policy {
     step: Step,
     prompt: string,
     reminder: string,
+    spec: () => AnswerSpec,
     ctx: PolicyContext,
     rec: Record_,
     check: (reply: string) => Checked<T>,
@@ -214,24 +231,35 @@ export class LlmPolicy implements Policy {
     rec.transcript.push({ step, role: 'user', content: messages[0]?.content ?? '' });
     let last = '';
     const replies = this.#o.parseRetries + 1;
+    const note: AnswerNote = { step, outcome: 'fallback', replies: 0, constrained: false };
+    rec.answers.push(note);
     for (let attempt = 0; attempt < replies; attempt++) {
-      let reply: string;
+      let reply: ChatReply;
       try {
-        reply = await this.#call(step, messages, ctx, rec);
+        reply = await this.#call(step, messages, ctx, rec, this.#o.constrain ? spec() : undefined);
       } catch (e) {
         ctx.signal.throwIfAborted();
         const why = this.#d.redact(`provider error: ${describe(e)}`);
         rec.transcript.push({ step, role: 'error', content: why });
         return { ok: false, reason: `${step} step: ${why}` };
       }
-      rec.transcript.push({ step, role: 'assistant', content: this.#d.redact(reply) });
-      const c = check(reply);
-      if (c.ok) return c;
+      note.replies++;
+      note.constrained = reply.constrained === true;
+      if (reply.refused !== undefined) {
+        note.refused = this.#d.redact(reply.refused);
+        rec.transcript.push({ step, role: 'error', content: `the server refused structured output (${note.refused}); answers are free text ([[k]]) from now on` });
+      }
+      rec.transcript.push({ step, role: 'assistant', content: this.#d.redact(reply.text) });
+      const c = check(reply.text);
+      if (c.ok) {
+        note.outcome = attempt === 0 ? 'first' : 'retried';
+        return c;
+      }
       last = this.#d.redact(c.error);
       rec.transcript.push({ step, role: 'error', content: `answer rejected: ${last}` });
       if (attempt + 1 < replies) {
         const feedback = `Your answer cannot be used: ${last}. Reply again and finish with ${reminder}.`;
-        messages.push({ role: 'assistant', content: reply }, { role: 'user', content: feedback });
+        messages.push({ role: 'assistant', content: reply.text }, { role: 'user', content: feedback });
         rec.transcript.push({ step, role: 'user', content: feedback });
       }
     }
@@ -239,7 +267,7 @@ export class LlmPolicy implements Policy {
   }
 
   /** One provider call with retries; records its usage (server counts, else o200k counts). */
-  async #call(step: Step, messages: readonly ChatMessage[], ctx: PolicyContext, rec: Record_): Promise<string> {
+  async #call(step: Step, messages: readonly ChatMessage[], ctx: PolicyContext, rec: Record_, answer?: AnswerSpec): Promise<ChatReply> {
     const o = this.#o;
     // A short-lived signal per call: client libraries that never remove their abort listeners attach
     // them here, not to the study's long-lived signal.
@@ -249,7 +277,7 @@ export class LlmPolicy implements Policy {
     let reply: ChatReply;
     try {
       reply = await withRetries(
-        () => this.#d.provider.chat({ messages, signal: call.signal }),
+        () => this.#d.provider.chat({ messages, signal: call.signal, ...(answer ? { answer } : {}) }),
         { maxRetries: o.maxRetries, baseMs: o.retryBaseMs, maxMs: o.retryMaxMs },
         ctx.signal,
         (n) =>
@@ -265,7 +293,7 @@ export class LlmPolicy implements Policy {
     const inputTokens = reply.usage?.inputTokens ?? (await countChatTokens(messages));
     const outputTokens = reply.usage?.outputTokens ?? (await countTokens(reply.text));
     rec.usage.push({ step, inputTokens, outputTokens, costUsd: costUsd(this.#d.prices, inputTokens, outputTokens) });
-    return reply.text;
+    return reply;
   }
 
   /** A seeded random action (of the chosen type when there is one), avoiding running and, if possible, tried ones. */
@@ -281,7 +309,7 @@ export class LlmPolicy implements Policy {
     const scope = binding === undefined ? 'action' : `${ctx.space.bindings[binding]?.name} action`;
     const fallback = this.#d.redact(`${reason}; fell back to a random ${scope}`);
     rec.transcript.push({ step: 'fallback', role: 'error', content: `${fallback}: ${formatAction(action)}` });
-    return { action, fallback, transcript: rec.transcript, usage: rec.usage };
+    return { action, fallback, transcript: rec.transcript, usage: rec.usage, ...(rec.answers.length ? { answers: rec.answers } : {}) };
   }
 }
 

@@ -1,48 +1,17 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { resumeStudy, runStudy } from '@lamdagent/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeAgent } from './testing/agent.js';
 import { type FakeServer, lastUserMessage, startFakeOpenAI } from './testing/fake-server.js';
 import { SECRET } from './testing/helpers.js';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const TOY_PLUGIN = path.resolve(here, '../test-fixtures/toy-plugin.mjs');
-const THIS_PLUGIN = path.resolve(here, 'index.ts');
+import { makeToyStudy } from './testing/toy-study.js';
 
 function makeStudyConfig(baseURL: string, iterations: number): { dir: string; configPath: string } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'policy-llm-study-'));
-  mkdirSync(path.join(dir, 'models', 'base'), { recursive: true });
-  writeFileSync(path.join(dir, 'models', 'base', 'model.json'), JSON.stringify({ w: [0, 0, 0] }));
-  mkdirSync(path.join(dir, 'data'));
-  const datasets = { a: { target: [1, 0, 0] }, b: { target: [0, 1, 0] }, c: { target: [0, 0, 1] }, broken: { fail: 'tokenizer mismatch' } };
-  for (const [name, d] of Object.entries(datasets)) writeFileSync(path.join(dir, 'data', `${name}.json`), JSON.stringify(d));
-  const config = {
-    seed: 7,
-    budget: { iterations },
-    policy: { name: 'llm', options: { provider: 'openai', model: 'gpt-4o-2024-08-06', baseURL, apiKeyEnv: 'TEST_OPENAI_KEY', retryBaseMs: 5, timeoutMs: 5000 } },
-    plugins: [TOY_PLUGIN, THIS_PLUGIN],
-    discoverPlugins: false,
-    executor: 'inprocess',
-    objects: {
-      base_models: ['models/base'],
-      models: ['models/base'],
-      datasets: Object.keys(datasets).map((n) => `data/${n}.json`),
-      lr: [0.5],
-      weights: [[0.5, 0.5]],
-      density: [0.5],
-    },
-    actions: { sft: ['models', 'datasets', 'lr'], ties_merging: ['base_models', 'models', 'models', 'weights', 'density'] },
-    tasks: [
-      { name: 'ta', evaluator: 'toy', options: { target: [1, 0, 0] } },
-      { name: 'tb', evaluator: 'toy', options: { target: [0, 1, 0] } },
-    ],
-  };
-  const configPath = path.join(dir, 'study.json');
-  writeFileSync(configPath, JSON.stringify(config, null, 2));
-  return { dir, configPath };
+  return makeToyStudy(
+    { name: 'llm', options: { provider: 'openai', model: 'gpt-4o-2024-08-06', baseURL, apiKeyEnv: 'TEST_OPENAI_KEY', retryBaseMs: 5, timeoutMs: 5000 } },
+    iterations,
+  );
 }
 
 let server: FakeServer | undefined;

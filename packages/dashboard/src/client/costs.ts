@@ -1,7 +1,7 @@
 // Costs view: agent-LLM tokens and cost per step (the paper's Table 5), compute time per action type and
 // stage (Table 4), and the cumulative cost and compute over iterations (uPlot).
 import type uPlot from 'uplot';
-import { computeByStage, costByTrial, stepName, tokensByStep } from '../shape/costs.js';
+import { answerCounts, computeByStage, costByTrial, stepName, tokensByStep } from '../shape/costs.js';
 import type { StudyData } from '../types.js';
 import { mountChart } from './chart.js';
 import type { Ctx } from './context.js';
@@ -19,6 +19,8 @@ export function costsView(ctx: Ctx): HTMLElement {
 function studyCosts(s: StudyData, multi: boolean): HTMLElement {
   const tok = tokensByStep(s);
   const stages = computeByStage(s.trials);
+  const answers = answerCounts(s.trials);
+  const answerRows = answers.rows.map((r) => h('tr', {}, h('td', {}, r.kind), h('td', { class: 'num' }, r.answers), h('td', { class: 'num' }, r.validFirstTime), h('td', { class: 'num' }, r.retried), h('td', { class: 'num' }, r.fellBack)));
   const prefix = multi ? `${s.name}: ` : '';
   const tokRows = [...tok.rows, tok.total].map((r) =>
     h('tr', r.step === 'total' ? { class: 'section' } : {}, h('td', {}, r.step === 'total' ? 'total' : stepName(r.step)), h('td', { class: 'num' }, r.calls), h('td', { class: 'num' }, ftok(r.inputTokens)), h('td', { class: 'num' }, ftok(r.outputTokens)), h('td', { class: 'num' }, fusd(r.costUsd))),
@@ -42,6 +44,13 @@ function studyCosts(s: StudyData, multi: boolean): HTMLElement {
     h('h2', {}, `${prefix}agent tokens per step`),
     h('p', { class: 'sub' }, `policy ${s.policy}; tokens and cost of every agent-LLM call, by step (as the paper's Table 5).`),
     tok.total.calls ? table(['step', 'calls', 'input tokens', 'output tokens', 'cost'], tokRows, { numeric: [1, 2, 3, 4] }) : h('div', { class: 'empty' }, 'No agent-LLM call recorded (a non-LLM policy, or none finished yet).'),
+    ...(answers.rows.length
+      ? [
+          h('h3', {}, 'Agent answers (selection steps)'),
+          table(['answers', 'total', 'valid first time', 'retried', 'fell back to random'], answerRows, { numeric: [1, 2, 3, 4] }),
+          ...(answers.refused ? [h('p', { class: 'sub' }, `The server refused structured output: ${answers.refused}`)] : []),
+        ]
+      : []),
     h('h3', {}, 'Compute per stage (as the paper\'s Table 4)'),
     stages.length ? table(['stage', 'runs', 'cached', 'failed', 'mean time', 'total time', 'GPU hours'], stageRows, { numeric: [1, 2, 3, 4, 5, 6] }) : h('div', { class: 'empty' }, 'No finished trial yet.'),
   );

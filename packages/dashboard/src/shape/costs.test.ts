@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeByStage, costByTrial, stepName, tokensByStep } from './costs.js';
+import { answerCounts, computeByStage, costByTrial, stepName, tokensByStep } from './costs.js';
 import { trial } from './fixtures.js';
 
 const policy = (usage: { step: string; inputTokens: number; outputTokens: number; costUsd: number }[]) => ({ policy: 'llm', usage });
@@ -47,5 +47,24 @@ describe('cost shaping', () => {
     expect(rows[2]).toMatchObject({ runs: 2, totalSec: 60, meanSec: 30 });
     expect(rows[3]).toMatchObject({ runs: 1, totalSec: 4 });
     expect(rows[4]).toMatchObject({ runs: 4, totalSec: 5 });
+  });
+});
+
+describe('answer counts', () => {
+  it('counts selection answers by outcome, constrained and free text, and keeps the refusal', () => {
+    const note = (answers: NonNullable<Parameters<typeof trial>[1]>['policy']) => answers;
+    const trials = [
+      trial(0, { policy: note({ policy: 'llm', usage: [], answers: [{ step: 'type', outcome: 'first', replies: 1, constrained: true }, { step: 'objects', outcome: 'retried', replies: 2, constrained: true }] }) }),
+      trial(1, { policy: note({ policy: 'llm', usage: [], answers: [{ step: 'objects', outcome: 'fallback', replies: 3, constrained: false, refused: 'HTTP 400: response_format' }] }) }),
+      trial(2, {}),
+    ];
+    expect(answerCounts(trials)).toEqual({
+      rows: [
+        { kind: 'constrained', answers: 2, validFirstTime: 1, retried: 1, fellBack: 0 },
+        { kind: 'free text', answers: 1, validFirstTime: 0, retried: 0, fellBack: 1 },
+      ],
+      refused: 'HTTP 400: response_format',
+    });
+    expect(answerCounts([trial(0, {})])).toEqual({ rows: [] });
   });
 });

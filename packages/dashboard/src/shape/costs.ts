@@ -145,3 +145,33 @@ export function computeByStage(trials: readonly TrialRecord[]): StageRow[] {
   for (const r of out) r.meanSec = r.runs ? r.totalSec / r.runs : null;
   return out;
 }
+
+export interface AnswerRow {
+  /** `constrained` (grammar / JSON schema) or `free text`. */
+  kind: 'constrained' | 'free text';
+  answers: number;
+  validFirstTime: number;
+  retried: number;
+  fellBack: number;
+}
+
+/** How the agent's selection answers were obtained (LLM policies), by constrained and free text; empty for other policies. */
+export function answerCounts(trials: readonly TrialRecord[]): { rows: AnswerRow[]; refused?: string } {
+  const rows: AnswerRow[] = [
+    { kind: 'constrained', answers: 0, validFirstTime: 0, retried: 0, fellBack: 0 },
+    { kind: 'free text', answers: 0, validFirstTime: 0, retried: 0, fellBack: 0 },
+  ];
+  let refused: string | undefined;
+  for (const t of trials) {
+    for (const a of t.policy?.answers ?? []) {
+      const r = rows[a.constrained ? 0 : 1] as AnswerRow;
+      r.answers += 1;
+      if (a.outcome === 'first') r.validFirstTime += 1;
+      else if (a.outcome === 'retried') r.retried += 1;
+      else r.fellBack += 1;
+      refused ??= a.refused;
+    }
+  }
+  const used = rows.filter((r) => r.answers > 0);
+  return refused === undefined ? { rows: used } : { rows: used, refused };
+}

@@ -1,6 +1,8 @@
 import { Ollama } from 'ollama';
 import { z } from 'zod';
-import { type ChatProvider, type ChatReply, type ChatRequest, isAbortError, isRetryableStatus, ProviderError, retryAfterMs } from './types.js';
+import { answerJsonSchema, MIN_STRUCTURED_OUTPUT_TOKENS } from '../answer.js';
+import { slowServerAgent } from './openai.js';
+import { type ChatProvider, type ChatReply, type ChatRequest, isAbortError, isRetryableStatus, isStructuredRefusal, ProviderError, retryAfterMs } from './types.js';
 
 export interface OllamaProviderOptions {
   model: string;
@@ -23,12 +25,34 @@ const ChatResponseSchema = z.object({
 export class OllamaProvider implements ChatProvider {
   readonly name = 'ollama';
   readonly #o: OllamaProviderOptions;
+  /** Why the server refused `format` with a schema (detected once; free text from then on). */
+  #refused: string | undefined;
+
+  readonly #dispatcher: ReturnType<typeof slowServerAgent>;
 
   constructor(o: OllamaProviderOptions) {
     this.#o = o;
+    this.#dispatcher = slowServerAgent(o.timeoutMs);
+  }
+
+  get refused(): string | undefined {
+    return this.#refused;
   }
 
   async chat(req: ChatRequest): Promise<ChatReply> {
+    if (req.answer && this.#refused === undefined) {
+      try {
+        return { ...(await this.#send(req, true)), constrained: true };
+      } catch (e) {
+        if (req.signal.aborted || !isStructuredRefusal(e)) throw e;
+        this.#refused = `format schema refused: ${e.message}`;
+        return { ...(await this.#send(req, false)), constrained: false, refused: this.#refused };
+      }
+    }
+    return { ...(await this.#send(req, false)), ...(req.answer ? { constrained: false } : {}) };
+  }
+
+  async #send(req: ChatRequest, structured: boolean): Promise<ChatReply> {
     const o = this.#o;
     const timeout = AbortSignal.timeout(o.timeoutMs);
     let lastHeaders: Headers | undefined;
@@ -38,7 +62,7 @@ export class OllamaProvider implements ChatProvider {
       host: o.host,
       ...(o.apiKey ? { headers: { Authorization: `Bearer ${o.apiKey}` } } : {}),
       fetch: async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-        const res = await fetch(input, { ...init, signal: AbortSignal.any([timeout, req.signal]) });
+        const res = await fetch(input, { ...init, signal: AbortSignal.any([timeout, req.signal]), dispatcher: this.#dispatcher } as RequestInit);
         lastHeaders = res.headers;
         return res;
       },
@@ -46,10 +70,16 @@ export class OllamaProvider implements ChatProvider {
     const options: Record<string, number> = {};
     if (o.temperature !== null) options.temperature = o.temperature;
     if (o.seed !== null) options.seed = o.seed;
-    if (o.maxOutputTokens !== undefined) options.num_predict = o.maxOutputTokens;
+    if (o.maxOutputTokens !== undefined) options.num_predict = structured ? Math.max(o.maxOutputTokens, MIN_STRUCTURED_OUTPUT_TOKENS) : o.maxOutputTokens;
     let raw: unknown;
     try {
-      raw = await client.chat({ model: o.model, messages: req.messages.map((m) => ({ role: m.role, content: m.content })), stream: false, options });
+      raw = await client.chat({
+        model: o.model,
+        messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
+        stream: false,
+        options,
+        ...(structured && req.answer ? { format: answerJsonSchema(req.answer) } : {}),
+      });
     } catch (e) {
       if (req.signal.aborted) throw e;
       if (timeout.aborted) throw new ProviderError(`request timed out after ${o.timeoutMs} ms`, { retryable: true, cause: e });

@@ -1,6 +1,8 @@
 import OpenAI from 'openai';
+import { Agent } from 'undici';
 import { z } from 'zod';
-import { type ChatProvider, type ChatReply, type ChatRequest, isAbortError, isRetryableStatus, ProviderError, retryAfterMs } from './types.js';
+import { answerJsonSchema, MIN_STRUCTURED_OUTPUT_TOKENS } from '../answer.js';
+import { type ChatProvider, type ChatReply, type ChatRequest, isAbortError, isRetryableStatus, isStructuredRefusal, ProviderError, retryAfterMs } from './types.js';
 
 export interface OpenAIProviderOptions {
   model: string;
@@ -29,6 +31,8 @@ export class OpenAIProvider implements ChatProvider {
   readonly name = 'openai';
   readonly #client: OpenAI;
   readonly #o: OpenAIProviderOptions;
+  /** Why the server refused `response_format: json_schema` (detected once; free text from then on). */
+  #refused: string | undefined;
 
   constructor(o: OpenAIProviderOptions) {
     this.#o = o;
@@ -38,10 +42,31 @@ export class OpenAIProvider implements ChatProvider {
       maxRetries: 0,
       timeout: o.timeoutMs,
       logLevel: 'off',
+      // Node's fetch gives up waiting for response headers after 300 s whatever the client's timeout; a
+      // local CPU server answers a non-streamed request only when done, which can take longer.
+      fetchOptions: { dispatcher: slowServerAgent(o.timeoutMs) } as NonNullable<ConstructorParameters<typeof OpenAI>[0]>['fetchOptions'],
     });
   }
 
+  /** Set when the server refused structured output (then answers are free text, parsed from `[[k]]`). */
+  get refused(): string | undefined {
+    return this.#refused;
+  }
+
   async chat(req: ChatRequest): Promise<ChatReply> {
+    if (req.answer && this.#refused === undefined) {
+      try {
+        return { ...(await this.#send(req, true)), constrained: true };
+      } catch (e) {
+        if (req.signal.aborted || !isStructuredRefusal(e)) throw e;
+        this.#refused = `response_format json_schema refused: ${e.message}`;
+        return { ...(await this.#send(req, false)), constrained: false, refused: this.#refused };
+      }
+    }
+    return { ...(await this.#send(req, false)), ...(req.answer ? { constrained: false } : {}) };
+  }
+
+  async #send(req: ChatRequest, structured: boolean): Promise<ChatReply> {
     const o = this.#o;
     let raw: unknown;
     try {
@@ -51,7 +76,10 @@ export class OpenAIProvider implements ChatProvider {
           messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
           ...(o.temperature !== null ? { temperature: o.temperature } : {}),
           ...(o.seed !== null ? { seed: o.seed } : {}),
-          ...(o.maxOutputTokens !== undefined ? { max_tokens: o.maxOutputTokens } : {}),
+          ...(o.maxOutputTokens !== undefined ? { max_tokens: structured ? Math.max(o.maxOutputTokens, MIN_STRUCTURED_OUTPUT_TOKENS) : o.maxOutputTokens } : {}),
+          ...(structured && req.answer
+            ? { response_format: { type: 'json_schema' as const, json_schema: { name: `${req.answer.step}_answer`, strict: true, schema: answerJsonSchema(req.answer) } } }
+            : {}),
         },
         { signal: req.signal, timeout: o.timeoutMs, maxRetries: 0 },
       );
@@ -69,6 +97,11 @@ export class OpenAIProvider implements ChatProvider {
     const u = parsed.data.usage;
     return u ? { text, usage: { inputTokens: u.prompt_tokens, outputTokens: u.completion_tokens } } : { text };
   }
+}
+
+/** An HTTP agent whose header and body timeouts follow the request timeout (Node's default: 300 s). */
+export function slowServerAgent(timeoutMs: number): Agent {
+  return new Agent({ headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
 }
 
 function classify(e: unknown, signal: AbortSignal, timeoutMs: number): unknown {

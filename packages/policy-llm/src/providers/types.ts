@@ -1,3 +1,5 @@
+import type { AnswerSpec } from '../answer.js';
+
 /** A message sent to an agent LLM. */
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -6,6 +8,8 @@ export interface ChatMessage {
 
 export interface ChatRequest {
   messages: readonly ChatMessage[];
+  /** Ask for an answer constrained to these candidates (grammar / JSON schema), when the provider can. */
+  answer?: AnswerSpec;
   /** Aborts the request when the study stops. */
   signal: AbortSignal;
 }
@@ -14,6 +18,10 @@ export interface ChatReply {
   text: string;
   /** Token counts reported by the server, when it reports them. */
   usage?: { inputTokens: number; outputTokens: number };
+  /** The reply was generated under the requested constraint. */
+  constrained?: boolean;
+  /** Set once, on the reply where the server refused structured output: why (later replies are free text). */
+  refused?: string;
 }
 
 /** One agent LLM behind some wire protocol. Throws `ProviderError` for failures it can classify. */
@@ -21,6 +29,8 @@ export interface ChatProvider {
   /** `openai` or `ollama` (or a custom name). */
   readonly name: string;
   chat(request: ChatRequest): Promise<ChatReply>;
+  /** Frees what the provider holds (a loaded model); called when the study process is done. */
+  close?(): Promise<void>;
 }
 
 /** A failed request, classified for the retry loop. The message never holds credentials. */
@@ -60,4 +70,20 @@ export function retryAfterMs(headers: { get(name: string): string | null } | und
 
 export function isAbortError(e: unknown): boolean {
   return e instanceof Error && (e.name === 'AbortError' || e.name === 'APIUserAbortError');
+}
+
+/**
+ * Whether a failed structured request means the server does not support structured output (so the
+ * request is worth repeating as free text): a 400/404/415/422/501 whose message names the feature
+ * (`response_format`, `json_schema`, `format`, schema, grammar). Auth, quota, missing models and server
+ * errors are not refusals.
+ */
+export function isStructuredRefusal(e: unknown): e is ProviderError {
+  return (
+    e instanceof ProviderError &&
+    e.status !== undefined &&
+    [400, 404, 415, 422, 501].includes(e.status) &&
+    /response_format|json_schema|json schema|\bformat\b|schema|grammar|structured/i.test(e.message) &&
+    !/model\b.*\bnot found|not found.*\bmodel/i.test(e.message)
+  );
 }
