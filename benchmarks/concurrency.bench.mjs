@@ -20,15 +20,30 @@ const world = await buildWorld(path.join(root, 'examples', 'quickstart', 'world'
 const dir = mkdtempSync(path.join(tmpdir(), 'bench-conc-'));
 // A replay policy: trial i runs the i-th SFT action, whatever the concurrency, so both runs do the same work.
 const replay = path.join(dir, 'replay-policy.mjs');
-writeFileSync(replay, `export default { name: 'replay-policy', version: '1.0.0', apiVersion: 1, provides: { policies: ['replay'] },
-  register(r) { r.policy({ name: 'replay', create: () => ({ name: 'replay', async select(ctx) { return { action: ctx.space.atFor(0, ctx.iteration % ctx.space.countFor(0)) }; } }) }); } };\n`);
-const tasks = ['arith', 'mc', 'rc'].map((t) => ({ name: t, options: { scorer: { arith: 'numeric', mc: 'choice', rc: 'exact' }[t], data: { validation: world.data.eval[t].validation } } }));
+writeFileSync(
+  replay,
+  `export default { name: 'replay-policy', version: '1.0.0', apiVersion: 1, provides: { policies: ['replay'] },
+  register(r) { r.policy({ name: 'replay', create: () => ({ name: 'replay', async select(ctx) { return { action: ctx.space.atFor(0, ctx.iteration % ctx.space.countFor(0)) }; } }) }); } };\n`,
+);
+const tasks = ['arith', 'mc', 'rc'].map((t) => ({
+  name: t,
+  options: { scorer: { arith: 'numeric', mc: 'choice', rc: 'exact' }[t], data: { validation: world.data.eval[t].validation } },
+}));
 // The 4th dataset: 1,000 examples of the all-skills mix, so the 8 actions are distinct and of similar size.
 writeFileSync(path.join(dir, 'mix-1k.jsonl'), readFileSync(world.data.sft.all, 'utf8').split('\n').slice(0, 1000).join('\n'));
 const config = (k) => ({
-  seed: 1, budget: { iterations: 8 }, policy: 'replay', concurrency: k, executor: 'subprocess',
-  plugins: [replay, path.join(root, 'packages', 'action-sft'), path.join(root, 'packages', 'eval-suites')], discoverPlugins: false,
-  objects: { models: { values: [world.baseModel, world.specialists.arith], names: ['base', 'arith-specialist'] }, sft_dataset: [world.data.sft.arith, world.data.sft.mc, world.data.sft.rc, path.join(dir, 'mix-1k.jsonl')], sft_lr: [0.003] },
+  seed: 1,
+  budget: { iterations: 8 },
+  policy: 'replay',
+  concurrency: k,
+  executor: 'subprocess',
+  plugins: [replay, path.join(root, 'packages', 'action-sft'), path.join(root, 'packages', 'eval-suites')],
+  discoverPlugins: false,
+  objects: {
+    models: { values: [world.baseModel, world.specialists.arith], names: ['base', 'arith-specialist'] },
+    sft_dataset: [world.data.sft.arith, world.data.sft.mc, world.data.sft.rc, path.join(dir, 'mix-1k.jsonl')],
+    sft_lr: [0.003],
+  },
   actions: { sft: { slots: ['models', 'sft_dataset', 'sft_lr'], params: { epochs: 1, batchSize: 32 } } },
   tasks,
 });
@@ -44,14 +59,18 @@ for (const k of [1, 2, 2, 1]) {
   times[k] += sec;
   const done = s.trials.filter((t) => t.state === 'complete').length;
   const stage = (name) => s.trials.reduce((a, t) => a + (t.durations[name] ?? 0), 0);
-  console.log(`study, concurrency ${k}: ${s.trials.length} trials (${done} complete) in ${sec.toFixed(1)} s  (per trial: execute ${(stage('execute') / 8).toFixed(2)} s, evaluate in the job ${(stage('evaluate') / 8).toFixed(2)} s)`);
+  console.log(
+    `study, concurrency ${k}: ${s.trials.length} trials (${done} complete) in ${sec.toFixed(1)} s  (per trial: execute ${(stage('execute') / 8).toFixed(2)} s, evaluate in the job ${(stage('evaluate') / 8).toFixed(2)} s)`,
+  );
 }
 
 // The same 8 job specs (training + in-job evaluation) as bare processes: no study, no journal, no policy.
-const specs = readdirSync(path.join(dir, 'run1-k1', 'jobs')).sort().map((j, i) => {
-  const spec = JSON.parse(readFileSync(path.join(dir, 'run1-k1', 'jobs', j, 'spec.json'), 'utf8'));
-  return { ...spec, jobId: `raw${i}`, jobDir: path.join(dir, 'raw', `j${i}`), outputDir: path.join(dir, 'raw', `j${i}`, 'out') };
-});
+const specs = readdirSync(path.join(dir, 'run1-k1', 'jobs'))
+  .sort()
+  .map((j, i) => {
+    const spec = JSON.parse(readFileSync(path.join(dir, 'run1-k1', 'jobs', j, 'spec.json'), 'utf8'));
+    return { ...spec, jobId: `raw${i}`, jobDir: path.join(dir, 'raw', `j${i}`), outputDir: path.join(dir, 'raw', `j${i}`, 'out') };
+  });
 function runJob(spec, tag) {
   const jobDir = `${spec.jobDir}-${tag}`;
   mkdirSync(jobDir, { recursive: true });
@@ -68,9 +87,11 @@ function runJob(spec, tag) {
 }
 async function lanes(n, tag) {
   const t0 = performance.now();
-  await Promise.all([...Array(n).keys()].map(async (lane) => {
-    for (let i = lane; i < specs.length; i += n) await runJob(specs[i], tag);
-  }));
+  await Promise.all(
+    [...Array(n).keys()].map(async (lane) => {
+      for (let i = lane; i < specs.length; i += n) await runJob(specs[i], tag);
+    }),
+  );
   return (performance.now() - t0) / 1000;
 }
 if (process.argv.includes('--bare')) {
@@ -81,7 +102,9 @@ if (process.argv.includes('--bare')) {
 
 // How many cores one job keeps busy on its own: its process's CPU time over its wall time.
 const cpu = await childCpuSeconds(specs[1]);
-console.log(`one job alone: ${cpu.wall.toFixed(1)} s wall, ${cpu.cpu.toFixed(1)} s CPU = ${(cpu.cpu / cpu.wall).toFixed(2)} cores busy (V8's compiler and GC threads beside the training), so at concurrency 1 the second core is not idle either`);
+console.log(
+  `one job alone: ${cpu.wall.toFixed(1)} s wall, ${cpu.cpu.toFixed(1)} s CPU = ${(cpu.cpu / cpu.wall).toFixed(2)} cores busy (V8's compiler and GC threads beside the training), so at concurrency 1 the second core is not idle either`,
+);
 
 console.log(`study wall-time ratio (concurrency 1 / concurrency 2, two runs each): ${(times[1] / times[2]).toFixed(2)}x  (goal: close to 2x on 2 cores)`);
 

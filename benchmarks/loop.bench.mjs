@@ -15,7 +15,9 @@ if (!Number.isInteger(ITER) || ITER < 1 || POOLS.some((n) => !Number.isInteger(n
   process.exit(2);
 }
 const pluginFile = path.join(mkdtempSync(path.join(tmpdir(), 'bench-plugin-')), 'noop-plugin.mjs');
-writeFileSync(pluginFile, `
+writeFileSync(
+  pluginFile,
+  `
 import { mkdirSync, writeFileSync } from 'node:fs';
 let runnerMs = 0;
 export const timing = { get runnerMs() { return runnerMs; } };
@@ -30,7 +32,8 @@ export default {
     r.evaluator({ name: 'const', create: () => ({ name: 'const', async evaluate(m, task, ctx) { const t = performance.now(); const s = (m.name.length * 7 % 10) / 10; runnerMs += performance.now() - t; return { task: task.name, metric: 'acc', score: s, split: ctx.split }; } }) });
   },
 };
-`);
+`,
+);
 
 async function bench(poolSize) {
   const dir = mkdtempSync(path.join(tmpdir(), `bench-loop-${poolSize}-`));
@@ -43,10 +46,17 @@ async function bench(poolSize) {
   }
   for (let i = 0; i < 9; i++) writeFileSync(path.join(dir, `d${i}.jsonl`), `{"i":${i}}\n`);
   const config = {
-    seed: 1, budget: { iterations: ITER }, policy: 'random', plugins: [pluginFile], discoverPlugins: false,
+    seed: 1,
+    budget: { iterations: ITER },
+    policy: 'random',
+    plugins: [pluginFile],
+    discoverPlugins: false,
     objects: { base_models: [models[0]], models, datasets: Array.from({ length: 9 }, (_, i) => `d${i}.jsonl`), lr: [1e-5], w: [[0.5, 0.5]], d: [0.5] },
     actions: { sft: ['models', 'datasets', 'lr'], ties: ['base_models', 'models', 'models', 'w', 'd'] },
-    tasks: [{ name: 'a', evaluator: 'const' }, { name: 'b', evaluator: 'const' }],
+    tasks: [
+      { name: 'a', evaluator: 'const' },
+      { name: 'b', evaluator: 'const' },
+    ],
   };
   writeFileSync(path.join(dir, 'study.json'), JSON.stringify(config));
   const timing = () => globalThis.__benchTiming?.runnerMs ?? 0;
@@ -58,7 +68,11 @@ async function bench(poolSize) {
     configPath: path.join(dir, 'study.json'),
     outDir: path.join(dir, 'study'),
     onEvent: (e) => {
-      if (e.type === 'start') { t0 = performance.now(); r0 = timing(); first = false; }
+      if (e.type === 'start') {
+        t0 = performance.now();
+        r0 = timing();
+        first = false;
+      }
       if (e.type === 'trial-end') peakRss = Math.max(peakRss, process.memoryUsage().rss);
     },
   });

@@ -28,6 +28,10 @@ export function clientStale() {
   const out = path.join(CLIENT_OUT, 'app.js');
   if (!existsSync(out)) return true;
   const built = statSync(out).mtimeMs;
-  const newest = (dir) => Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).mtimeMs)));
+  const newest = (dir) =>
+    Math.max(
+      0,
+      ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).mtimeMs)),
+    );
   return Math.max(newest(path.join(root, 'src', 'client')), newest(path.join(root, 'src', 'shape'))) > built;
 }

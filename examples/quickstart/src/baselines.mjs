@@ -29,21 +29,30 @@ export async function computeBaselines(world, evaluator, log) {
     let best;
     const tmp = path.join(dir, '.ties-candidate');
     const started = Date.now();
-    for (const a of GRID) for (const b of GRID) for (const c of GRID) {
-      rmSync(tmp, { recursive: true, force: true });
-      await mergeCheckpoints({ merge: { method: 'ties', weights: [a, b, c], density: 0.5 }, base: world.baseModel, models: specialists, outputDir: tmp });
-      const s = await evaluator.scores(tmp, 'validation');
-      const reward = (s.arith + s.mc + s.rc) / 3;
-      if (!best || reward > best.reward) {
-        best = { weights: [a, b, c], reward };
-        rmSync(tiesDir, { recursive: true, force: true });
-        await mergeCheckpoints({ merge: { method: 'ties', weights: [a, b, c], density: 0.5 }, base: world.baseModel, models: specialists, outputDir: tiesDir });
-      }
-    }
+    for (const a of GRID)
+      for (const b of GRID)
+        for (const c of GRID) {
+          rmSync(tmp, { recursive: true, force: true });
+          await mergeCheckpoints({ merge: { method: 'ties', weights: [a, b, c], density: 0.5 }, base: world.baseModel, models: specialists, outputDir: tmp });
+          const s = await evaluator.scores(tmp, 'validation');
+          const reward = (s.arith + s.mc + s.rc) / 3;
+          if (!best || reward > best.reward) {
+            best = { weights: [a, b, c], reward };
+            rmSync(tiesDir, { recursive: true, force: true });
+            await mergeCheckpoints({
+              merge: { method: 'ties', weights: [a, b, c], density: 0.5 },
+              base: world.baseModel,
+              models: specialists,
+              outputDir: tiesDir,
+            });
+          }
+        }
     rmSync(tmp, { recursive: true, force: true });
     manifest.ties = best;
     save();
-    log(`baselines: TIES grid search over ${GRID.length ** 3} weightings: best ${JSON.stringify(best.weights)} (validation reward ${best.reward.toFixed(3)}) in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    log(
+      `baselines: TIES grid search over ${GRID.length ** 3} weightings: best ${JSON.stringify(best.weights)} (validation reward ${best.reward.toFixed(3)}) in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    );
   }
   rows.push({ name: `TIES (Grid Search ${manifest.ties.weights.join('/')})`, path: tiesDir });
 

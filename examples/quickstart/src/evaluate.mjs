@@ -44,7 +44,13 @@ export async function createEvaluator(configPath, worldDir) {
         const model = { id: digest.slice(0, 12), kind: 'models', type: 'model', name: path.basename(modelPath), value: modelPath, digest };
         const out = {};
         for (const task of tasks) {
-          const r = await evaluator.evaluate(model, task, { signal: new AbortController().signal, split, outDir: path.join(outDir, digest.slice(0, 12)), seed: 0, log: () => {} });
+          const r = await evaluator.evaluate(model, task, {
+            signal: new AbortController().signal,
+            split,
+            outDir: path.join(outDir, digest.slice(0, 12)),
+            seed: 0,
+            log: () => {},
+          });
           out[task.name] = r.score;
         }
         cache[key] = out;

@@ -29,7 +29,15 @@ Fine-Tuned; cached) and prints a comparison like the paper's Table 1.
   --base-model DIR   start the world from another base model folder (default: the shipped one)`;
 
 const { values } = parseArgs({
-  options: { iterations: { type: 'string' }, policy: { type: 'string' }, out: { type: 'string' }, 'baselines-only': { type: 'boolean' }, 'no-baselines': { type: 'boolean' }, 'base-model': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  options: {
+    iterations: { type: 'string' },
+    policy: { type: 'string' },
+    out: { type: 'string' },
+    'baselines-only': { type: 'boolean' },
+    'no-baselines': { type: 'boolean' },
+    'base-model': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
 });
 if (values.help) {
   console.log(HELP);
@@ -66,14 +74,20 @@ if (!values['no-baselines']) {
   const evaluator = await createEvaluator(config, worldDir);
   const baselines = await computeBaselines(world, evaluator, log);
   const rows = [];
-  for (const b of baselines) rows.push({ group: 'Baselines', name: b.name, validation: await evaluator.scores(b.path, 'validation'), test: await evaluator.scores(b.path, 'test') });
+  for (const b of baselines)
+    rows.push({ group: 'Baselines', name: b.name, validation: await evaluator.scores(b.path, 'validation'), test: await evaluator.scores(b.path, 'test') });
   if (studyDir) {
     const view = openStudy(studyDir);
     const top = topK(view.trials, 3);
     const evals = [];
     for (const [i, t] of top.entries()) {
       const test = await evaluator.scores(t.produced.path, 'test');
-      rows.push({ group: `Study (${view.snapshot.config.policy?.name ?? view.snapshot.config.policy} policy), top-k by validation reward`, name: `Top-${i + 1} ${t.produced.name}`, validation: await evaluator.scores(t.produced.path, 'validation'), test });
+      rows.push({
+        group: `Study (${view.snapshot.config.policy?.name ?? view.snapshot.config.policy} policy), top-k by validation reward`,
+        name: `Top-${i + 1} ${t.produced.name}`,
+        validation: await evaluator.scores(t.produced.path, 'validation'),
+        test,
+      });
       evals.push({ index: t.index, split: 'test', scores: test });
     }
     recordEvaluations(studyDir, evals);

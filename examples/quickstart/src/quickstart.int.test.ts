@@ -11,11 +11,16 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 describe('the quickstart, end to end on the embedded world', () => {
   it('builds the world, runs a short study, computes the baselines and prints the comparison table', () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'qs-')), 'study');
-    const r = spawnSync(process.execPath, [path.join(root, 'src', 'main.mjs'), '--iterations', '6', '--out', out], { cwd: root, encoding: 'utf8', timeout: 900_000 });
+    const r = spawnSync(process.execPath, [path.join(root, 'src', 'main.mjs'), '--iterations', '6', '--out', out], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 900_000,
+    });
     expect(r.status, r.stderr.slice(-3000)).toBe(0);
     expect(r.stderr).toMatch(/\[6\/6\]/);
     expect(r.stdout).toContain('Top-1 pipeline:');
-    for (const row of ['Base model', 'arith-specialist', 'mc-specialist', 'rc-specialist', 'TIES (Grid Search', 'Fully Fine-Tuned', 'Top-1 ']) expect(r.stdout).toContain(row);
+    for (const row of ['Base model', 'arith-specialist', 'mc-specialist', 'rc-specialist', 'TIES (Grid Search', 'Fully Fine-Tuned', 'Top-1 '])
+      expect(r.stdout).toContain(row);
     const view = openStudy(out);
     expect(view.trials).toHaveLength(6);
     expect(view.trials.filter((t) => t.state === 'complete').length).toBeGreaterThan(0);
@@ -58,7 +63,20 @@ describe.runIf(freshClone)('a fresh clone, as README says', () => {
       // The build part of `npm run quickstart` (turbo's cache of this checkout is reused where inputs match),
       // and the world that its run builds (the test above built it here; copied rather than rebuilt).
       const cache = path.join(repo, '.turbo', 'cache');
-      const build = sh('npx', ['--no-install', 'turbo', 'run', 'build', '--filter=@lamdagent/example-quickstart...', '--output-logs=errors-only', ...(existsSync(cache) ? [`--cache-dir=${cache}`] : [])], dest, 900_000);
+      const build = sh(
+        'npx',
+        [
+          '--no-install',
+          'turbo',
+          'run',
+          'build',
+          '--filter=@lamdagent/example-quickstart...',
+          '--output-logs=errors-only',
+          ...(existsSync(cache) ? [`--cache-dir=${cache}`] : []),
+        ],
+        dest,
+        900_000,
+      );
       expect(build.status, build.stdout.slice(-2000) + build.stderr.slice(-2000)).toBe(0);
       expect(existsSync(path.join(root, 'world', 'models', 'base')), 'the quickstart world (built by the test above)').toBe(true);
       cpSync(path.join(root, 'world'), path.join(dest, 'examples', 'quickstart', 'world'), { recursive: true });

@@ -28,8 +28,10 @@ export function table1(rows) {
 
 /** The same rows as the dashboard's baselines.json: [{ name, scores, split }]. */
 export function baselinesJson(rows) {
-  return rows.filter((r) => r.group === 'Baselines').flatMap((r) => [
-    { name: r.name, split: 'validation', scores: r.validation },
-    { name: r.name, split: 'test', scores: r.test },
-  ]);
+  return rows
+    .filter((r) => r.group === 'Baselines')
+    .flatMap((r) => [
+      { name: r.name, split: 'validation', scores: r.validation },
+      { name: r.name, split: 'test', scores: r.test },
+    ]);
 }

@@ -20,15 +20,26 @@ describe('dpo-tiny runner', () => {
     });
     writeFileSync(path.join(dir, 'pref.jsonl'), pairs.map((p) => JSON.stringify(p)).join('\n'));
     const spec: JobSpec = {
-      schemaVersion: 1, jobId: 't0', actionKey: 'k', action: 'dpo', actionType: 'dpo', runner: 'dpo-tiny', runnerVersion: '1',
+      schemaVersion: 1,
+      jobId: 't0',
+      actionKey: 'k',
+      action: 'dpo',
+      actionType: 'dpo',
+      runner: 'dpo-tiny',
+      runnerVersion: '1',
       inputs: [
         { slot: 'model', id: 'm', name: 'base', type: 'model', value: path.join(dir, 'base'), digest: 'x' },
         { slot: 'dataset', id: 'd', name: 'pref', type: 'dataset', value: path.join(dir, 'pref.jsonl'), digest: 'x' },
         { slot: 'learning_rate', id: 'l', name: '2e-3', type: 'number', value: 2e-3, digest: 'x' },
         { slot: 'beta', id: 'b', name: '0.1', type: 'number', value: 0.1, digest: 'x' },
       ],
-      params: dpoActionType.paramsSchema!.parse({ epochs: 3, batchSize: 32 }), outputDir: path.join(dir, 'out'), jobDir: path.join(dir, 'job'), seed: 5,
-      resources: { gpus: 0, cpus: 1 }, plugins: [], smoke: false,
+      params: dpoActionType.paramsSchema!.parse({ epochs: 3, batchSize: 32 }),
+      outputDir: path.join(dir, 'out'),
+      jobDir: path.join(dir, 'job'),
+      seed: 5,
+      resources: { gpus: 0, cpus: 1 },
+      plugins: [],
+      smoke: false,
     };
     const out = await tinyDpoRunner.run(spec, { signal: new AbortController().signal, log: () => undefined, progress: () => undefined });
     const m = out.metrics!;

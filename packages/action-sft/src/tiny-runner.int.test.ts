@@ -24,14 +24,25 @@ describe('sft-tiny runner', () => {
     const train = sums(400);
     writeFileSync(path.join(dir, 'train.jsonl'), train.map((e) => JSON.stringify(e)).join('\n'));
     const spec: JobSpec = {
-      schemaVersion: 1, jobId: 't0', actionKey: 'k', action: 'sft', actionType: 'sft', runner: 'sft-tiny', runnerVersion: '1',
+      schemaVersion: 1,
+      jobId: 't0',
+      actionKey: 'k',
+      action: 'sft',
+      actionType: 'sft',
+      runner: 'sft-tiny',
+      runnerVersion: '1',
       inputs: [
         { slot: 'model', id: 'm', name: 'base', type: 'model', value: path.join(dir, 'base'), digest: 'x' },
         { slot: 'dataset', id: 'd', name: 'sums', type: 'dataset', value: path.join(dir, 'train.jsonl'), digest: 'x' },
         { slot: 'learning_rate', id: 'l', name: '3e-3', type: 'number', value: 3e-3, digest: 'x' },
       ],
-      params: sftActionType.paramsSchema!.parse({ epochs: 8, batchSize: 32 }), outputDir: path.join(dir, 'out'), jobDir: path.join(dir, 'job'), seed: 3,
-      resources: { gpus: 0, cpus: 1 }, plugins: [], smoke: false,
+      params: sftActionType.paramsSchema!.parse({ epochs: 8, batchSize: 32 }),
+      outputDir: path.join(dir, 'out'),
+      jobDir: path.join(dir, 'job'),
+      seed: 3,
+      resources: { gpus: 0, cpus: 1 },
+      plugins: [],
+      smoke: false,
     };
     const progress: number[] = [];
     const out = await tinySftRunner.run(spec, { signal: new AbortController().signal, log: () => undefined, progress: (p) => progress.push(p.fraction ?? 0) });
@@ -40,17 +51,29 @@ describe('sft-tiny runner', () => {
     expect(progress.at(-1)).toBeCloseTo(1, 5);
     const trained = await TinyLM.load(path.join(dir, 'out'));
     const prompts = train.slice(0, 40);
-    const answers = await generate(trained, prompts.map((p) => p.prompt), { maxNewTokens: 4, stop: ['\n'] });
+    const answers = await generate(
+      trained,
+      prompts.map((p) => p.prompt),
+      { maxNewTokens: 4, stop: ['\n'] },
+    );
     const correct = answers.filter((a, i) => a.trim() === prompts[i]!.completion.trim()).length;
-    const baseAnswers = await generate(base, prompts.map((p) => p.prompt), { maxNewTokens: 4, stop: ['\n'] });
+    const baseAnswers = await generate(
+      base,
+      prompts.map((p) => p.prompt),
+      { maxNewTokens: 4, stop: ['\n'] },
+    );
     const baseCorrect = baseAnswers.filter((a, i) => a.trim() === prompts[i]!.completion.trim()).length;
     expect(correct).toBeGreaterThan(baseCorrect + 10);
     trained.dispose();
     base.dispose();
   }, 180_000);
 
-  it('declares the paper\'s slots and a smoke run, and registers through its manifest', () => {
-    expect(sftActionType.slots.map((s) => [s.name, s.type])).toEqual([['model', 'model'], ['dataset', 'dataset'], ['learning_rate', 'number']]);
+  it("declares the paper's slots and a smoke run, and registers through its manifest", () => {
+    expect(sftActionType.slots.map((s) => [s.name, s.type])).toEqual([
+      ['model', 'model'],
+      ['dataset', 'dataset'],
+      ['learning_rate', 'number'],
+    ]);
     expect(sftActionType.smoke?.params).toMatchObject({ maxSteps: 2 });
     expect(plugin.provides).toEqual({ actionTypes: ['sft'], runners: ['sft-tiny'] });
     expect(() => sftActionType.paramsSchema!.parse({ epoch: 1 })).toThrow(/Unrecognized key/);

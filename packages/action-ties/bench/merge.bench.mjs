@@ -17,7 +17,13 @@ import { writeSharded } from '@lamdagent/safetensors';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({
-  options: { mb: { type: 'string', default: '1100' }, runs: { type: 'string', default: '2' }, density: { type: 'string', default: '0.5' }, only: { type: 'string' }, keep: { type: 'string' } },
+  options: {
+    mb: { type: 'string', default: '1100' },
+    runs: { type: 'string', default: '2' },
+    density: { type: 'string', default: '0.5' },
+    only: { type: 'string' },
+    keep: { type: 'string' },
+  },
 });
 
 // Llama-like, hidden 2048, MLP 5632, vocab 32000: 8 layers make about 1.08 GB in bf16.
@@ -30,7 +36,11 @@ const arch = [{ name: 'model.embed_tokens.weight', shape: [vocab, hidden] }];
 for (let l = 0; l < layers; l++) {
   const p = `model.layers.${l}`;
   for (const m of ['q', 'k', 'v', 'o']) arch.push({ name: `${p}.self_attn.${m}_proj.weight`, shape: [hidden, hidden] });
-  arch.push({ name: `${p}.mlp.gate_proj.weight`, shape: [mlp, hidden] }, { name: `${p}.mlp.up_proj.weight`, shape: [mlp, hidden] }, { name: `${p}.mlp.down_proj.weight`, shape: [hidden, mlp] });
+  arch.push(
+    { name: `${p}.mlp.gate_proj.weight`, shape: [mlp, hidden] },
+    { name: `${p}.mlp.up_proj.weight`, shape: [mlp, hidden] },
+    { name: `${p}.mlp.down_proj.weight`, shape: [hidden, mlp] },
+  );
   arch.push({ name: `${p}.input_layernorm.weight`, shape: [hidden] }, { name: `${p}.post_attention_layernorm.weight`, shape: [hidden] });
 }
 arch.push({ name: 'model.norm.weight', shape: [hidden] }, { name: 'lm_head.weight', shape: [vocab, hidden] });
@@ -57,9 +67,34 @@ function tensorBytes(name, n, seed) {
 }
 
 async function writeModel(dir, seed) {
-  const tensors = arch.map(({ name, shape }) => ({ name, dtype: 'BF16', shape, data: () => tensorBytes(name, shape.reduce((a, b) => a * b, 1), seed) }));
+  const tensors = arch.map(({ name, shape }) => ({
+    name,
+    dtype: 'BF16',
+    shape,
+    data: () =>
+      tensorBytes(
+        name,
+        shape.reduce((a, b) => a * b, 1),
+        seed,
+      ),
+  }));
   await writeSharded(dir, tensors, { maxShardBytes: 500e6 });
-  await writeFile(join(dir, 'config.json'), JSON.stringify({ architectures: ['LlamaForCausalLM'], model_type: 'llama', hidden_size: hidden, intermediate_size: mlp, num_hidden_layers: layers, num_attention_heads: 16, num_key_value_heads: 16, vocab_size: vocab, rms_norm_eps: 1e-6, tie_word_embeddings: false, torch_dtype: 'bfloat16' }));
+  await writeFile(
+    join(dir, 'config.json'),
+    JSON.stringify({
+      architectures: ['LlamaForCausalLM'],
+      model_type: 'llama',
+      hidden_size: hidden,
+      intermediate_size: mlp,
+      num_hidden_layers: layers,
+      num_attention_heads: 16,
+      num_key_value_heads: 16,
+      vocab_size: vocab,
+      rms_norm_eps: 1e-6,
+      tie_word_embeddings: false,
+      torch_dtype: 'bfloat16',
+    }),
+  );
 }
 
 function python() {
@@ -94,9 +129,18 @@ if (!existsSync(stamp)) {
   writeFileSync(stamp, '');
   console.log(`generated base + 2 models (${layers} layers) in ${((performance.now() - t0) / 1000).toFixed(0)} s in ${root}`);
 }
-const inputBytes = models.flatMap((m) => readdirSync(join(root, m)).filter((f) => f.endsWith('.safetensors')).map((f) => readFileSync(join(root, m, f)).byteLength)).reduce((a, b) => a + b, 0);
+const inputBytes = models
+  .flatMap((m) =>
+    readdirSync(join(root, m))
+      .filter((f) => f.endsWith('.safetensors'))
+      .map((f) => readFileSync(join(root, m, f)).byteLength),
+  )
+  .reduce((a, b) => a + b, 0);
 const config = join(root, 'ties.yaml');
-writeFileSync(config, `merge_method: ties\nbase_model: ${join(root, 'base')}\nmodels:\n  - { model: ${join(root, 'a')}, parameters: { weight: 0.6, density: ${args.density} } }\n  - { model: ${join(root, 'b')}, parameters: { weight: 0.4, density: ${args.density} } }\n`);
+writeFileSync(
+  config,
+  `merge_method: ties\nbase_model: ${join(root, 'base')}\nmodels:\n  - { model: ${join(root, 'a')}, parameters: { weight: 0.6, density: ${args.density} } }\n  - { model: ${join(root, 'b')}, parameters: { weight: 0.4, density: ${args.density} } }\n`,
+);
 
 const results = new Map(contenders.map((c) => [c.name, []]));
 const runs = Number(args.runs);
@@ -105,7 +149,11 @@ for (let r = 0; r < runs; r++) order.push(...(r % 2 === 0 ? contenders : [...con
 for (const c of order) {
   const out = join(root, 'out');
   rmSync(out, { recursive: true, force: true });
-  const r = spawnSync(c.cmd, c.argv(config, out), { encoding: 'utf8', env: { ...process.env, HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1' }, maxBuffer: 1 << 26 });
+  const r = spawnSync(c.cmd, c.argv(config, out), {
+    encoding: 'utf8',
+    env: { ...process.env, HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1' },
+    maxBuffer: 1 << 26,
+  });
   const line = r.stdout.trim().split('\n').at(-1) ?? '';
   if (r.status !== 0 || !line.startsWith('{')) {
     console.log(`${c.name}: failed (${r.status}): ${r.stderr.slice(-500)}`);
@@ -113,7 +161,9 @@ for (const c of order) {
   }
   const m = JSON.parse(line);
   results.get(c.name).push(m);
-  console.log(`  ${c.name}: ${m.seconds.toFixed(1)} s wall, ${m.cpuSeconds.toFixed(1)} s CPU, ${(inputBytes / 1e6 / m.seconds).toFixed(0)} MB/s of input (${(inputBytes / 1e6 / m.cpuSeconds).toFixed(0)} MB per CPU second), peak RSS ${m.maxRssMB.toFixed(0)} MB`);
+  console.log(
+    `  ${c.name}: ${m.seconds.toFixed(1)} s wall, ${m.cpuSeconds.toFixed(1)} s CPU, ${(inputBytes / 1e6 / m.seconds).toFixed(0)} MB/s of input (${(inputBytes / 1e6 / m.cpuSeconds).toFixed(0)} MB per CPU second), peak RSS ${m.maxRssMB.toFixed(0)} MB`,
+  );
 }
 rmSync(join(root, 'out'), { recursive: true, force: true });
 
@@ -125,10 +175,13 @@ for (const [name, ms] of results) {
   const cpu = Math.min(...ms.map((m) => m.cpuSeconds));
   const rss = Math.max(...ms.map((m) => m.maxRssMB));
   best.set(name, { s, cpu });
-  console.log(`  ${name.padEnd(34)} ${(inputBytes / 1e6 / s).toFixed(0).padStart(6)} MB/s wall  ${(inputBytes / 1e6 / cpu).toFixed(0).padStart(6)} MB/CPU-s   peak RSS ${rss.toFixed(0).padStart(6)} MB (${((rss * 1048576) / inputBytes).toFixed(2)}x input)`);
+  console.log(
+    `  ${name.padEnd(34)} ${(inputBytes / 1e6 / s).toFixed(0).padStart(6)} MB/s wall  ${(inputBytes / 1e6 / cpu).toFixed(0).padStart(6)} MB/CPU-s   peak RSS ${rss.toFixed(0).padStart(6)} MB (${((rss * 1048576) / inputBytes).toFixed(2)}x input)`,
+  );
 }
 const ours = best.get('ours (TS, worker threads)');
 for (const [name, b] of best) {
-  if (ours && !name.startsWith('ours')) console.log(`  ours vs ${name}: ${(b.s / ours.s).toFixed(2)}x the wall speed, ${(b.cpu / ours.cpu).toFixed(2)}x less CPU per byte`);
+  if (ours && !name.startsWith('ours'))
+    console.log(`  ours vs ${name}: ${(b.s / ours.s).toFixed(2)}x the wall speed, ${(b.cpu / ours.cpu).toFixed(2)}x less CPU per byte`);
 }
 if (!args.keep) rmSync(root, { recursive: true, force: true });

@@ -11,4 +11,6 @@ const t0 = performance.now();
 const r = await runMerge(request, { outputDir: out, ...(threads !== undefined ? { threads: Number(threads) } : {}) });
 const seconds = (performance.now() - t0) / 1000;
 const u = process.resourceUsage();
-console.log(JSON.stringify({ seconds, cpuSeconds: (u.userCPUTime + u.systemCPUTime) / 1e6, maxRssMB: u.maxRSS / 1024, threads: r.threads, inputBytes: r.inputBytes }));
+console.log(
+  JSON.stringify({ seconds, cpuSeconds: (u.userCPUTime + u.systemCPUTime) / 1e6, maxRssMB: u.maxRSS / 1024, threads: r.threads, inputBytes: r.inputBytes }),
+);

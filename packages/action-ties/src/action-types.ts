@@ -30,9 +30,13 @@ export function actionParamsSchema(def: MergeMethodDef): z.ZodType<Record<string
     shape[name] = ParamSettingSchema.optional().describe(p.description);
   }
   shape.modelParams = z.array(z.record(z.string(), ParamSettingSchema)).optional().describe('per-model parameters, one record per model position');
-  shape.maxShardSizeMb = z.number().positive().optional().describe('split the output into shards of at most this many MB (1e6 bytes); default: shard as the base');
+  shape.maxShardSizeMb = z
+    .number()
+    .positive()
+    .optional()
+    .describe('split the output into shards of at most this many MB (1e6 bytes); default: shard as the base');
   shape.seed = z.number().int().optional().describe('seed of random masks (DARE, DELLA); default: the job seed');
-  shape.dtype = DtypeName.optional().describe('working dtype (mergekit dtype); default: the base tensors\' dtype');
+  shape.dtype = DtypeName.optional().describe("working dtype (mergekit dtype); default: the base tensors' dtype");
   shape.out_dtype = DtypeName.optional().describe('dtype written; default the working dtype');
   return z.object(shape).strict() as unknown as z.ZodType<Record<string, JsonValue>>;
 }
@@ -43,11 +47,18 @@ export function mergeMethodActionType(def: MergeMethodDef): ActionTypeDefinition
     if (s.kind === 'base') return { name: 'base_model', type: 'model', description: 'the model the task vectors are taken from' };
     if (s.kind === 'models') {
       const min = def.models.min === 1 && def.models.max !== 1 ? 2 : def.models.min;
-      return { name: 'models', type: 'model', repeat: { min, ...(def.models.max !== undefined ? { max: def.models.max } : {}) }, description: 'the models to merge' };
+      return {
+        name: 'models',
+        type: 'model',
+        repeat: { min, ...(def.models.max !== undefined ? { max: def.models.max } : {}) },
+        description: 'the models to merge',
+      };
     }
     // one value per model position: the core keeps the models in the order chosen (`perPosition`)
-    if (s.kind === 'modelParam' && s.shape === 'array') return { name: s.slot, type: 'json', perPosition: 'models', description: `an array of numbers, one ${s.param} per model, in the order of the models` };
-    if (s.kind === 'modelParam') return { name: s.slot, type: 'number', description: `${s.param} of every model: ${def.modelParams[s.param]?.description ?? ''}` };
+    if (s.kind === 'modelParam' && s.shape === 'array')
+      return { name: s.slot, type: 'json', perPosition: 'models', description: `an array of numbers, one ${s.param} per model, in the order of the models` };
+    if (s.kind === 'modelParam')
+      return { name: s.slot, type: 'number', description: `${s.param} of every model: ${def.modelParams[s.param]?.description ?? ''}` };
     return { name: s.slot, type: 'number', description: def.params[s.param]?.description ?? s.param };
   });
   return {
@@ -67,7 +78,9 @@ const Finite = z.number().refine(Number.isFinite, 'a finite number');
 function readValue<T>(schema: z.ZodType<T>, input: JobInput, what: string, jobId: string): T {
   const parsed = schema.safeParse(input.value);
   if (!parsed.success) {
-    throw new MergeOptionsError(`job ${jobId}: input ${input.slot} (${input.name}) must be ${what}: ${parsed.error.issues.map((i) => i.message).join('; ')}; got ${JSON.stringify(input.value)}`);
+    throw new MergeOptionsError(
+      `job ${jobId}: input ${input.slot} (${input.name}) must be ${what}: ${parsed.error.issues.map((i) => i.message).join('; ')}; got ${JSON.stringify(input.value)}`,
+    );
   }
   return parsed.data;
 }
@@ -96,7 +109,8 @@ export function readMethodJob(def: MergeMethodDef, spec: JobSpec): { request: Me
     } else {
       const input = bySlot(s.slot)[0];
       if (!input) throw new MergeOptionsError(`job ${id}: missing input ${s.slot}`);
-      if (s.kind === 'modelParam' && s.shape === 'array') perModel.set(s.param, readValue(NumberArray, input, `an array of numbers, one ${s.param} per model`, id));
+      if (s.kind === 'modelParam' && s.shape === 'array')
+        perModel.set(s.param, readValue(NumberArray, input, `an array of numbers, one ${s.param} per model`, id));
       else if (s.kind === 'modelParam') perModel.set(s.param, readValue(Finite, input, 'a number', id));
       else globals[s.param] = readValue(Finite, input, 'a number', id);
     }

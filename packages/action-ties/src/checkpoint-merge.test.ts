@@ -52,7 +52,12 @@ async function expectMatchesPure(out: string, base: string | undefined, models: 
       } else {
         // mergekit computes in the base's dtype (the first model's without a base), step by step
         const work = ((b ?? ms[0])?.info(name).dtype ?? 'F32') as 'F32' | 'BF16' | 'F16';
-        const merged = mergeTensors(spec, b ? await b.readFloat32(name) : null, await Promise.all(ms.map((m) => m.readFloat32(name))), work === 'BF16' || work === 'F16' ? work : 'F32');
+        const merged = mergeTensors(
+          spec,
+          b ? await b.readFloat32(name) : null,
+          await Promise.all(ms.map((m) => m.readFloat32(name))),
+          work === 'BF16' || work === 'F16' ? work : 'F32',
+        );
         want = encodeFromFloat32(merged, info.dtype, name);
       }
       expect(Buffer.from(await o.readBytes(name)).equals(Buffer.from(want)), name).toBe(true);
@@ -202,8 +207,16 @@ describe('mergeCheckpoints', () => {
       const values = floatValues(ARCH, 9);
       const cases: [string, TensorDef[], RegExp][] = [
         ['missing', ARCH.filter((t) => t.name !== 'model.norm.weight'), /missing.*tensor model\.norm\.weight|tensor model\.norm\.weight: missing/],
-        ['shape', ARCH.map((t) => (t.name === 'lm_head.weight' ? { ...t, shape: [8, 16] } : t)), /tensor lm_head\.weight: shape \[8, 16\] differs from \[16, 8\]/],
-        ['dtype', ARCH.map((t) => (t.name === 'model.norm.weight' ? { ...t, dtype: 'I32' as const } : t)), /tensor model\.norm\.weight: dtype I32 cannot be merged with F32/],
+        [
+          'shape',
+          ARCH.map((t) => (t.name === 'lm_head.weight' ? { ...t, shape: [8, 16] } : t)),
+          /tensor lm_head\.weight: shape \[8, 16\] differs from \[16, 8\]/,
+        ],
+        [
+          'dtype',
+          ARCH.map((t) => (t.name === 'model.norm.weight' ? { ...t, dtype: 'I32' as const } : t)),
+          /tensor model\.norm\.weight: dtype I32 cannot be merged with F32/,
+        ],
       ];
       for (const [label, arch, message] of cases) {
         const bad = join(dir, `bad-${label}`);
@@ -218,7 +231,12 @@ describe('mergeCheckpoints', () => {
           await writeModel(bad, arch, values);
         }
         const out = join(dir, `out-${label}`);
-        const error = await mergeCheckpoints({ merge: { method: 'ties', weights: [1, 1], density: 0.5 }, base, models: [models[0] as string, bad], outputDir: out }).catch((e: unknown) => e);
+        const error = await mergeCheckpoints({
+          merge: { method: 'ties', weights: [1, 1], density: 0.5 },
+          base,
+          models: [models[0] as string, bad],
+          outputDir: out,
+        }).catch((e: unknown) => e);
         expect(error, label).toBeInstanceOf(TensorMismatchError);
         expect((error as TensorMismatchError).file).toBe(bad);
         expect((error as Error).message).toContain(bad);
@@ -234,13 +252,15 @@ describe('mergeCheckpoints', () => {
         /1 weight\(s\) for 2 model\(s\)/,
       );
       for (const density of [0, 1.01, -1]) {
-        await expect(mergeCheckpoints({ merge: { method: 'ties', weights: [1, 1], density }, base, models, outputDir })).rejects.toThrow(
-          MergeOptionsError,
-        );
+        await expect(mergeCheckpoints({ merge: { method: 'ties', weights: [1, 1], density }, base, models, outputDir })).rejects.toThrow(MergeOptionsError);
       }
       await expect(mergeCheckpoints({ merge: { method: 'ties', weights: [1, 1] }, models, outputDir })).rejects.toThrow(/ties needs a base model/);
-      await expect(mergeCheckpoints({ merge: { method: 'ties', weights: [1, 1] }, base, models, outputDir, chunkElements: 0 })).rejects.toThrow(/chunkElements must be a positive integer/);
-      await expect(mergeCheckpoints({ merge: { method: 'ties', weights: [1, 1] }, base, models, outputDir, maxShardBytes: 1.5 })).rejects.toThrow(/maxShardBytes must be a positive integer/);
+      await expect(mergeCheckpoints({ merge: { method: 'ties', weights: [1, 1] }, base, models, outputDir, chunkElements: 0 })).rejects.toThrow(
+        /chunkElements must be a positive integer/,
+      );
+      await expect(mergeCheckpoints({ merge: { method: 'ties', weights: [1, 1] }, base, models, outputDir, maxShardBytes: 1.5 })).rejects.toThrow(
+        /maxShardBytes must be a positive integer/,
+      );
       await expect(mergeCheckpoints({ merge: ties, base, models: [...models, join(dir, 'nope')], outputDir })).rejects.toSatisfy(
         (e: unknown) => isSafetensorsError(e, 'CHECKPOINT_NOT_FOUND') && e.message.includes(join(dir, 'nope')),
       );

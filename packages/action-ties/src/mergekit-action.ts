@@ -10,7 +10,10 @@ export const MERGEKIT_RUNNER = 'mergekit-ts';
 
 const ParamsSchema = z
   .object({
-    config: z.union([z.string(), z.record(z.string(), z.unknown())]).optional().describe('a mergekit YAML config (text or object); required'),
+    config: z
+      .union([z.string(), z.record(z.string(), z.unknown())])
+      .optional()
+      .describe('a mergekit YAML config (text or object); required'),
     maxShardSizeMb: z.number().positive().optional(),
     seed: z.number().int().optional(),
   })
@@ -34,8 +37,8 @@ export const mergekitActionType: ActionTypeDefinition = {
   type: 'mergekit',
   description: 'Merge models with a mergekit YAML config (any method it names); its base_model and models bind to the inputs in order',
   slots: [
-    { name: 'base_model', type: 'model', description: 'bound to the config\'s base_model (also the tokenizer and config source)' },
-    { name: 'models', type: 'model', repeat: { min: 1 }, description: 'bound, in order, to the config\'s other model references' },
+    { name: 'base_model', type: 'model', description: "bound to the config's base_model (also the tokenizer and config source)" },
+    { name: 'models', type: 'model', repeat: { min: 1 }, description: "bound, in order, to the config's other model references" },
   ],
   runner: MERGEKIT_RUNNER,
   paramsSchema: ParamsSchema as unknown as z.ZodType<Record<string, JsonValue>>,
@@ -51,14 +54,17 @@ export function createMergekitRunner(): Runner {
       if (p.data.config === undefined) throw new MergeOptionsError(`job ${spec.jobId}: mergekit needs params.config (a mergekit YAML config)`);
       const config = parseMergekitConfig(p.data.config, `job ${spec.jobId} params.config`);
       const path = (v: JsonValue, slot: string): string => {
-        if (typeof v !== 'string' || !isAbsolute(v)) throw new MergeOptionsError(`job ${spec.jobId}: input ${slot} must be an absolute path, got ${JSON.stringify(v)}`);
+        if (typeof v !== 'string' || !isAbsolute(v))
+          throw new MergeOptionsError(`job ${spec.jobId}: input ${slot} must be an absolute path, got ${JSON.stringify(v)}`);
         return v;
       };
       const base = spec.inputs.find((i) => i.slot === 'base_model');
       const models = spec.inputs.filter((i) => i.slot === 'models').map((i) => path(i.value, 'models'));
       const refs = refsOf(config).filter((r) => r !== config.base_model);
       if (refs.length !== models.length) {
-        throw new MergeOptionsError(`job ${spec.jobId}: the config references ${refs.length} model(s) besides base_model (${refs.join(', ')}), the action has ${models.length}`);
+        throw new MergeOptionsError(
+          `job ${spec.jobId}: the config references ${refs.length} model(s) besides base_model (${refs.join(', ')}), the action has ${models.length}`,
+        );
       }
       const binding = new Map(refs.map((r, i) => [r, models[i] as string]));
       if (config.base_model && base) binding.set(config.base_model, path(base.value, 'base_model'));

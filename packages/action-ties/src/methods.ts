@@ -23,7 +23,21 @@ export interface MergeSpecInput {
 }
 
 /** Names of the built-in methods (the definitions are in `getMergeMethod`). */
-export const MERGE_METHODS = ['linear', 'task_arithmetic', 'ties', 'dare_ties', 'dare_linear', 'breadcrumbs', 'breadcrumbs_ties', 'della', 'della_linear', 'slerp', 'nuslerp', 'model_stock', 'passthrough'] as const;
+export const MERGE_METHODS = [
+  'linear',
+  'task_arithmetic',
+  'ties',
+  'dare_ties',
+  'dare_linear',
+  'breadcrumbs',
+  'breadcrumbs_ties',
+  'della',
+  'della_linear',
+  'slerp',
+  'nuslerp',
+  'model_stock',
+  'passthrough',
+] as const;
 export type MergeMethod = (typeof MERGE_METHODS)[number];
 
 /** Global and per-model settings of a spec for `count` models; MergeOptionsError for a count mismatch. */
@@ -63,7 +77,13 @@ export function specToRequest(spec: MergeSpecInput, base: string | undefined, mo
 }
 
 /** Merges one tensor with a compact spec, without touching the inputs; `dtype` is the working precision (default F32). */
-export function mergeTensors(spec: MergeSpecInput, base: Float32Array | null, models: readonly Float32Array[], dtype: WorkDtype = 'F32', shape?: readonly number[]): Float32Array {
+export function mergeTensors(
+  spec: MergeSpecInput,
+  base: Float32Array | null,
+  models: readonly Float32Array[],
+  dtype: WorkDtype = 'F32',
+  shape?: readonly number[],
+): Float32Array {
   const { params, modelParams } = specSettings(spec, models.length);
   return mergeTensor({ method: spec.method, base, models, params, modelParams, dtype, ...(shape ? { shape } : {}) });
 }

@@ -131,7 +131,13 @@ describe('ties-ts runner', () => {
     const outputDir = join(dir, 'out');
     await mkdir(outputDir);
     const spec = jobSpec(
-      [input('base_model', 'model', base, 0), input('models', 'model', a, 1), input('models', 'model', b, 2), input('weights', 'json', [0.5, 0.5], 3), input('density', 'number', 0.5, 4)],
+      [
+        input('base_model', 'model', base, 0),
+        input('models', 'model', a, 1),
+        input('models', 'model', b, 2),
+        input('weights', 'json', [0.5, 0.5], 3),
+        input('density', 'number', 0.5, 4),
+      ],
       { lambda: 1.2, normalize: true },
       outputDir,
     );
@@ -141,28 +147,63 @@ describe('ties-ts runner', () => {
     expect(outcome.metrics?.mbPerSec).toBeGreaterThan(0);
     expect(ctx.fractions.at(-1)).toBe(1);
     expect(ctx.logs.join('\n')).toMatch(/ties: wrote model\.safetensors/);
-    expect((await readdir(outputDir)).sort()).toEqual(['config.json', 'generation_config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json']);
+    expect((await readdir(outputDir)).sort()).toEqual([
+      'config.json',
+      'generation_config.json',
+      'model.safetensors',
+      'tokenizer.json',
+      'tokenizer_config.json',
+    ]);
 
     const [o, bc, ac, bbc] = await Promise.all([outputDir, base, a, b].map((p) => openCheckpoint(p)));
     const name = 'model.layers.0.mlp.up_proj.weight';
-    const want = mergeTensors(
-      { method: 'ties', weights: [0.5, 0.5], density: 0.5, lambda: 1.2 },
-      await bc!.readFloat32(name),
-      [await ac!.readFloat32(name), await bbc!.readFloat32(name)],
-    );
+    const want = mergeTensors({ method: 'ties', weights: [0.5, 0.5], density: 0.5, lambda: 1.2 }, await bc!.readFloat32(name), [
+      await ac!.readFloat32(name),
+      await bbc!.readFloat32(name),
+    ]);
     expect(Buffer.from(await o!.readBytes(name)).equals(Buffer.from(encodeFromFloat32(want, 'F32')))).toBe(true);
     await Promise.all([o, bc, ac, bbc].map((c) => c!.close()));
   });
 
   it('reads task_arithmetic and linear jobs by slot, in order', () => {
-    const ta = jobSpec([input('base_model', 'model', '/m/base', 0), input('models', 'model', '/m/a', 1), input('models', 'model', '/m/b', 2), input('weights', 'json', [1, 2], 3)], { lambda: 0.5 }, '/out');
+    const ta = jobSpec(
+      [
+        input('base_model', 'model', '/m/base', 0),
+        input('models', 'model', '/m/a', 1),
+        input('models', 'model', '/m/b', 2),
+        input('weights', 'json', [1, 2], 3),
+      ],
+      { lambda: 0.5 },
+      '/out',
+    );
     expect(readMethodJob(getMergeMethod('task_arithmetic'), ta)).toEqual({
-      request: { method: 'task_arithmetic', base: '/m/base', models: [{ path: '/m/a', params: { weight: 1 } }, { path: '/m/b', params: { weight: 2 } }], params: { lambda: 0.5 }, seed: 0 },
+      request: {
+        method: 'task_arithmetic',
+        base: '/m/base',
+        models: [
+          { path: '/m/a', params: { weight: 1 } },
+          { path: '/m/b', params: { weight: 2 } },
+        ],
+        params: { lambda: 0.5 },
+        seed: 0,
+      },
       maxShardBytes: undefined,
     });
-    const lin = jobSpec([input('models', 'model', '/m/a', 0), input('models', 'model', '/m/b', 1), input('weights', 'json', [1, 2], 2)], { maxShardSizeMb: 2.5 }, '/out');
+    const lin = jobSpec(
+      [input('models', 'model', '/m/a', 0), input('models', 'model', '/m/b', 1), input('weights', 'json', [1, 2], 2)],
+      { maxShardSizeMb: 2.5 },
+      '/out',
+    );
     expect(readMethodJob(getMergeMethod('linear'), lin)).toEqual({
-      request: { method: 'linear', models: [{ path: '/m/a', params: { weight: 1 } }, { path: '/m/b', params: { weight: 2 } }], params: {}, seed: 0 },
+      request: {
+        method: 'linear',
+        models: [
+          { path: '/m/a', params: { weight: 1 } },
+          { path: '/m/b', params: { weight: 2 } },
+        ],
+        params: {},
+        seed: 0,
+      },
       maxShardBytes: 2_500_000,
     });
   });

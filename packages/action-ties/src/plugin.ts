@@ -10,7 +10,20 @@ export const PLUGIN_NAME = '@lamdagent/action-ties';
 export const PLUGIN_VERSION: string = pkg.version;
 
 /** Methods offered as action types (passthrough needs slices, so it is YAML-only). */
-const ACTION_METHODS = ['ties', 'task_arithmetic', 'linear', 'dare_ties', 'dare_linear', 'breadcrumbs', 'breadcrumbs_ties', 'della', 'della_linear', 'slerp', 'nuslerp', 'model_stock'] as const;
+const ACTION_METHODS = [
+  'ties',
+  'task_arithmetic',
+  'linear',
+  'dare_ties',
+  'dare_linear',
+  'breadcrumbs',
+  'breadcrumbs_ties',
+  'della',
+  'della_linear',
+  'slerp',
+  'nuslerp',
+  'model_stock',
+] as const;
 
 export const tiesActionType: ActionTypeDefinition = mergeMethodActionType(getMergeMethod('ties'));
 export const taskArithmeticActionType: ActionTypeDefinition = mergeMethodActionType(getMergeMethod('task_arithmetic'));
@@ -18,7 +31,15 @@ export const linearActionType: ActionTypeDefinition = mergeMethodActionType(getM
 
 /** Every action type: one per method (from its definition), then `mergekit`. */
 export const actionTypes: readonly ActionTypeDefinition[] = [
-  ...ACTION_METHODS.map((m) => (m === 'ties' ? tiesActionType : m === 'task_arithmetic' ? taskArithmeticActionType : m === 'linear' ? linearActionType : mergeMethodActionType(getMergeMethod(m)))),
+  ...ACTION_METHODS.map((m) =>
+    m === 'ties'
+      ? tiesActionType
+      : m === 'task_arithmetic'
+        ? taskArithmeticActionType
+        : m === 'linear'
+          ? linearActionType
+          : mergeMethodActionType(getMergeMethod(m)),
+  ),
   mergekitActionType,
 ];
 
@@ -29,7 +50,8 @@ export const plugin = definePlugin({
   name: PLUGIN_NAME,
   version: PLUGIN_VERSION,
   apiVersion: CORE_API_VERSION,
-  description: "Model merging with mergekit's methods (TIES, DARE, breadcrumbs, DELLA, SLERP, model stock, ...) and YAML, over safetensors checkpoints of any size, in TypeScript",
+  description:
+    "Model merging with mergekit's methods (TIES, DARE, breadcrumbs, DELLA, SLERP, model stock, ...) and YAML, over safetensors checkpoints of any size, in TypeScript",
   provides: {
     actionTypes: actionTypes.map((a) => a.type),
     runners: [...runners.map((r) => r.name)],

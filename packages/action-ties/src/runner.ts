@@ -5,19 +5,30 @@ import type { MergeRequest } from './engine/request.js';
 import type { MergeMethodDef } from './method/define.js';
 
 /** Runs a planned merge for a job: writes into `spec.outputDir`, reports progress and metrics. */
-export async function runJobMerge(label: string, request: MergeRequest, maxShardBytes: number | undefined, spec: JobSpec, ctx: RunnerContext): Promise<RunOutcome> {
-  ctx.log(`${label}: ${request.method} of ${request.models?.length ?? request.slices?.length} input(s)${request.base ? ` into base ${request.base}` : ''}; params ${JSON.stringify(request.params ?? {})}; per model ${JSON.stringify((request.models ?? []).map((m) => m.params ?? {}))}`);
+export async function runJobMerge(
+  label: string,
+  request: MergeRequest,
+  maxShardBytes: number | undefined,
+  spec: JobSpec,
+  ctx: RunnerContext,
+): Promise<RunOutcome> {
+  ctx.log(
+    `${label}: ${request.method} of ${request.models?.length ?? request.slices?.length} input(s)${request.base ? ` into base ${request.base}` : ''}; params ${JSON.stringify(request.params ?? {})}; per model ${JSON.stringify((request.models ?? []).map((m) => m.params ?? {}))}`,
+  );
   const result = await runMerge(request, {
     outputDir: spec.outputDir,
     ...(maxShardBytes !== undefined ? { maxShardBytes } : {}),
     signal: ctx.signal,
     onProgress: (p) => {
-      if (p.done === p.total || p.done % 16 === 0) ctx.progress({ fraction: p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : 1, message: `${p.done}/${p.total} tensors` });
+      if (p.done === p.total || p.done % 16 === 0)
+        ctx.progress({ fraction: p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : 1, message: `${p.done}/${p.total} tensors` });
     },
   });
   for (const note of result.plan.notes) ctx.log(`${label}: note: ${note}`);
   const mbps = result.seconds > 0 ? result.inputBytes / 1e6 / result.seconds : 0;
-  ctx.log(`${label}: wrote ${result.files.join(', ')} (${result.mergedTensors} merged, ${result.copiedTensors} copied tensors, ${(result.bytesWritten / 1e6).toFixed(1)} MB in ${result.seconds.toFixed(2)} s, ${mbps.toFixed(1)} MB/s of input, ${result.threads} threads); copied ${result.copiedFiles.join(', ') || 'no other files'}`);
+  ctx.log(
+    `${label}: wrote ${result.files.join(', ')} (${result.mergedTensors} merged, ${result.copiedTensors} copied tensors, ${(result.bytesWritten / 1e6).toFixed(1)} MB in ${result.seconds.toFixed(2)} s, ${mbps.toFixed(1)} MB/s of input, ${result.threads} threads); copied ${result.copiedFiles.join(', ') || 'no other files'}`,
+  );
   return {
     metrics: {
       tensors: result.tensors,

@@ -20,7 +20,9 @@ afterEach(async () => {
 
 const context = (): RunnerContext => ({ signal: new AbortController().signal, log: () => undefined, progress: () => undefined });
 
-async function world(weights: number[][]): Promise<{ space: ActionSpace; registry: Registry; assembly: ReturnType<typeof assemble>; vals: Map<string, Map<string, Float32Array>> }> {
+async function world(
+  weights: number[][],
+): Promise<{ space: ActionSpace; registry: Registry; assembly: ReturnType<typeof assemble>; vals: Map<string, Map<string, Float32Array>> }> {
   const base = floatValues(ARCH, 1);
   const vals = new Map<string, Map<string, Float32Array>>([['base', base]]);
   // Many models, so that for some pair the digest order differs from the order chosen below.
@@ -34,7 +36,10 @@ async function world(weights: number[][]): Promise<{ space: ActionSpace; registr
     {
       seed: 1,
       objects: { base_models: ['base'], models: ['m0', 'm1', 'm2', 'm3'], weights: weights, density: [0.5] },
-      actions: { linear: { type: 'linear', slots: ['models', 'models', 'weights'] }, ties: { type: 'ties', slots: ['base_models', 'models', 'models', 'weights', 'density'] } },
+      actions: {
+        linear: { type: 'linear', slots: ['models', 'models', 'weights'] },
+        ties: { type: 'ties', slots: ['base_models', 'models', 'models', 'weights', 'density'] },
+      },
       tasks: [{ name: 'none', evaluator: 'never-called' }],
     },
     join(dir, 'study.yaml'),
@@ -43,7 +48,13 @@ async function world(weights: number[][]): Promise<{ space: ActionSpace; registr
   await registerBuiltins(registry);
   await plugin.register(registry.forPlugin(plugin.name));
   // The study's evaluation is not part of this test; a task needs an evaluator to name.
-  registry.forPlugin('test').evaluator({ name: 'never-called', description: 'unused', create: () => ({ name: 'never-called', evaluate: () => Promise.reject(new Error('not called')) }) });
+  registry
+    .forPlugin('test')
+    .evaluator({
+      name: 'never-called',
+      description: 'unused',
+      create: () => ({ name: 'never-called', evaluate: () => Promise.reject(new Error('not called')) }),
+    });
   const assembly = assemble(loaded, registry, {});
   const pool = new ObjectPool();
   for (const o of assembly.objects) pool.add(o);

@@ -46,7 +46,9 @@ describe('lamdagent CLI', () => {
     expect(r.err).toMatch(/best \d\.\d{3}/);
     const status = JSON.parse(r.out) as { trials: Record<string, unknown>[]; top: { pipeline: unknown }[] };
     expect(status.trials).toHaveLength(5);
-    expect(Object.keys(status.trials[0]!).sort()).toEqual(['action', 'actionType', 'cachedFrom', 'durationSec', 'error', 'fallback', 'index', 'inputs', 'produced', 'reward', 'scores', 'state'].sort());
+    expect(Object.keys(status.trials[0]!).sort()).toEqual(
+      ['action', 'actionType', 'cachedFrom', 'durationSec', 'error', 'fallback', 'index', 'inputs', 'produced', 'reward', 'scores', 'state'].sort(),
+    );
     const top = JSON.parse((await run(['top', 'st', '-k', '2', '--json'], dir)).out) as { rank: number; pipeline: { trial: number } }[];
     expect(top[0]!.rank).toBe(1);
     expect(typeof top[0]!.pipeline.trial).toBe('number');

@@ -114,7 +114,9 @@ function progressPrinter(io: Io): (e: StudyEvent) => void {
   return (e) => {
     switch (e.type) {
       case 'start':
-        io.err(`${e.resumed ? 'resuming' : 'starting'} study ${e.dir}: ${e.done}/${e.budget} trials done, ${e.poolSize} objects in the pool, ${e.actions} possible actions`);
+        io.err(
+          `${e.resumed ? 'resuming' : 'starting'} study ${e.dir}: ${e.done}/${e.budget} trials done, ${e.poolSize} objects in the pool, ${e.actions} possible actions`,
+        );
         break;
       case 'trial-start':
         t0.set(e.index, Date.now());
@@ -123,8 +125,13 @@ function progressPrinter(io: Io): (e: StudyEvent) => void {
       case 'trial-end': {
         const t = e.trial;
         const s = ((Date.now() - (t0.get(t.index) ?? Date.now())) / 1000).toFixed(1);
-        const what = t.state === 'failed' ? `failed: ${t.error?.type}: ${t.error?.message.split('\n')[0]}` : `${t.state} ${t.produced?.name ?? ''} reward ${t.reward?.toFixed(3)}${t.state === 'cached' ? ` (= trial ${t.cachedFrom})` : ''}`;
-        io.err(`[${t.index + 1}] ${what}  ${s}s  best ${e.best?.reward?.toFixed(3) ?? '-'}${e.best ? ` (${e.best.produced?.name})` : ''}${t.policy?.fallback ? `  [policy fallback: ${t.policy.fallback}]` : ''}`);
+        const what =
+          t.state === 'failed'
+            ? `failed: ${t.error?.type}: ${t.error?.message.split('\n')[0]}`
+            : `${t.state} ${t.produced?.name ?? ''} reward ${t.reward?.toFixed(3)}${t.state === 'cached' ? ` (= trial ${t.cachedFrom})` : ''}`;
+        io.err(
+          `[${t.index + 1}] ${what}  ${s}s  best ${e.best?.reward?.toFixed(3) ?? '-'}${e.best ? ` (${e.best.produced?.name})` : ''}${t.policy?.fallback ? `  [policy fallback: ${t.policy.fallback}]` : ''}`,
+        );
         break;
       }
       case 'stop':
@@ -164,17 +171,38 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
   switch (cmd) {
     case 'run': {
-      const { values, positionals } = parse(rest, { out: { type: 'string', short: 'o' }, iterations: { type: 'string', short: 'n' }, seed: { type: 'string' }, policy: { type: 'string' }, concurrency: { type: 'string' }, json: { type: 'boolean' }, cache: { type: 'string' }, table: { type: 'string' }, fill: { type: 'boolean' } });
+      const { values, positionals } = parse(rest, {
+        out: { type: 'string', short: 'o' },
+        iterations: { type: 'string', short: 'n' },
+        seed: { type: 'string' },
+        policy: { type: 'string' },
+        concurrency: { type: 'string' },
+        json: { type: 'boolean' },
+        cache: { type: 'string' },
+        table: { type: 'string' },
+        fill: { type: 'boolean' },
+      });
       const config = positionals[0];
       if (!config || positionals.length > 1) throw new UsageError('usage: lamdagent run CONFIG [--out DIR] ...');
       const name = path.basename(config).replace(/\.(ya?ml|json)$/, '');
       const outDir = (values.out as string | undefined) ?? path.join('studies', `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-      const overrides = { iterations: intOpt(values.iterations, 'iterations'), seed: intOpt(values.seed, 'seed'), policy: values.policy as string | undefined, concurrency: intOpt(values.concurrency, 'concurrency') };
+      const overrides = {
+        iterations: intOpt(values.iterations, 'iterations'),
+        seed: intOpt(values.seed, 'seed'),
+        policy: values.policy as string | undefined,
+        concurrency: intOpt(values.concurrency, 'concurrency'),
+      };
       const extra = {
         ...(values.cache ? { cache: path.resolve(io.cwd, values.cache as string) } : {}),
         ...(values.table ? await replayOverrides(path.resolve(io.cwd, config), path.resolve(io.cwd, values.table as string), Boolean(values.fill)) : {}),
       };
-      const s = await runStudy({ configPath: path.resolve(io.cwd, config), outDir: path.resolve(io.cwd, outDir), overrides: { ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)), ...extra }, onEvent: progressPrinter(io), env: io.env });
+      const s = await runStudy({
+        configPath: path.resolve(io.cwd, config),
+        outDir: path.resolve(io.cwd, outDir),
+        overrides: { ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)), ...extra },
+        onEvent: progressPrinter(io),
+        env: io.env,
+      });
       // --table --fill: the actions the table missed ran for real; add them to it.
       if (values.table && values.fill) await exportTable({ dirs: [s.dir], out: path.resolve(io.cwd, values.table as string), testTop: 0 });
       printSummary(io, s, Boolean(values.json), 3);
@@ -184,7 +212,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
       const { values, positionals } = parse(rest, { iterations: { type: 'string', short: 'n' }, json: { type: 'boolean' } });
       if (positionals.length !== 1) throw new UsageError('usage: lamdagent resume DIR [--iterations N]');
       const iterations = intOpt(values.iterations, 'iterations');
-      const s = await resumeStudy({ dir: path.resolve(io.cwd, positionals[0] as string), ...(iterations !== undefined ? { iterations } : {}), onEvent: progressPrinter(io), env: io.env });
+      const s = await resumeStudy({
+        dir: path.resolve(io.cwd, positionals[0] as string),
+        ...(iterations !== undefined ? { iterations } : {}),
+        onEvent: progressPrinter(io),
+        env: io.env,
+      });
       printSummary(io, s, Boolean(values.json), 3);
       return 0;
     }
@@ -202,7 +235,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
       const view = openStudy(path.resolve(io.cwd, positionals[0] as string));
       // 95% intervals from the per-item results (issue 12).
       const ivs = topIntervals(view, k);
-      io.out(values.json ? JSON.stringify(topJson(view.trials, k).map((e, i) => (ivs[i] ? { ...e, validationInterval: ivs[i] } : e)), null, 2) : `${topText(view.trials, k)}${topNoiseText(view, k)}`);
+      io.out(
+        values.json
+          ? JSON.stringify(
+              topJson(view.trials, k).map((e, i) => (ivs[i] ? { ...e, validationInterval: ivs[i] } : e)),
+              null,
+              2,
+            )
+          : `${topText(view.trials, k)}${topNoiseText(view, k)}`,
+      );
       return 0;
     }
     case 'show': {
@@ -213,7 +254,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       const t = view.journal.trials.get(idx);
       const r = view.journal.running.get(idx);
       if (!t && !r) throw new UsageError(`study ${view.dir} has no trial ${idx}`);
-      const readT = (rel?: string): unknown => (rel && existsSync(path.join(view.dir, rel)) ? JSON.parse(readFileSync(path.join(view.dir, rel), 'utf8')) : null);
+      const readT = (rel?: string): unknown =>
+        rel && existsSync(path.join(view.dir, rel)) ? JSON.parse(readFileSync(path.join(view.dir, rel), 'utf8')) : null;
       const observe = view.journal.observes.find((o) => o.index === idx);
       const doc = {
         ...(t ? trialJson(t) : { index: idx, state: 'running', action: r?.action.name }),
@@ -228,11 +270,18 @@ export async function main(argv: string[], io: Io): Promise<number> {
       };
       if (values.json) io.out(JSON.stringify(doc, null, 2));
       else {
-        const lines = [`trial ${idx}: ${doc.state}  ${t ? describeAction(t) : ''}`, `artifact: ${doc.artifact ?? '-'}`, `scores: ${JSON.stringify(t?.scores ?? {})}  reward: ${t?.reward ?? '-'}`, `durations (s): ${JSON.stringify(doc.durations)}`];
+        const lines = [
+          `trial ${idx}: ${doc.state}  ${t ? describeAction(t) : ''}`,
+          `artifact: ${doc.artifact ?? '-'}`,
+          `scores: ${JSON.stringify(t?.scores ?? {})}  reward: ${t?.reward ?? '-'}`,
+          `durations (s): ${JSON.stringify(doc.durations)}`,
+        ];
         if (t?.error) lines.push(`error: ${t.error.type}: ${t.error.message}`, ...(t.error.logExcerpt ? ['log excerpt:', t.error.logExcerpt] : []));
-        if (doc.usage.length) lines.push(`agent usage: ${doc.usage.map((u) => `${u.step} ${u.inputTokens} in / ${u.outputTokens} out ($${u.costUsd.toFixed(4)})`).join('; ')}`);
+        if (doc.usage.length)
+          lines.push(`agent usage: ${doc.usage.map((u) => `${u.step} ${u.inputTokens} in / ${u.outputTokens} out ($${u.costUsd.toFixed(4)})`).join('; ')}`);
         for (const [step, entries] of Object.entries(doc.transcript)) {
-          if (Array.isArray(entries)) for (const m of entries as { step: string; role: string; content: string }[]) lines.push(`--- ${step} ${m.step} ${m.role} ---`, m.content);
+          if (Array.isArray(entries))
+            for (const m of entries as { step: string; role: string; content: string }[]) lines.push(`--- ${step} ${m.step} ${m.role} ---`, m.content);
         }
         if (doc.memory !== null) lines.push('--- memory after the trial ---', typeof doc.memory === 'string' ? doc.memory : JSON.stringify(doc.memory));
         io.out(lines.join('\n'));
@@ -252,7 +301,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
       const dirs = positionals.map((d) => openStudy(path.resolve(io.cwd, d)).dir);
       const port = intOpt(values.port, 'port');
       const k = intOpt(values.k, 'k');
-      const server = await serveDashboard(dirs, { ...(port !== undefined ? { port } : {}), ...(values.host ? { host: values.host as string } : {}), ...(k !== undefined ? { k } : {}) });
+      const server = await serveDashboard(dirs, {
+        ...(port !== undefined ? { port } : {}),
+        ...(values.host ? { host: values.host as string } : {}),
+        ...(k !== undefined ? { k } : {}),
+      });
       io.out(`dashboard for ${dirs.length} ${dirs.length === 1 ? 'study' : 'studies'}: ${server.url}  (Ctrl-C to stop)`);
       await new Promise<void>((resolve) => {
         const stop = (): void => void server.close().then(resolve);
@@ -314,8 +367,28 @@ export async function main(argv: string[], io: Io): Promise<number> {
       const plugins = await loadPlugins(registry, { configured, fromDir, discover: true });
       const all = [{ name: '@lamdagent/core', version: '(built in)', source: 'builtin', from: 'core', provides: {} }, ...plugins];
       const entries = registry.entries();
-      if (values.json) io.out(JSON.stringify(all.map((p) => ({ name: p.name, version: p.version, source: p.source, from: p.from, provides: entries.filter((e) => e.plugin === p.name).map((e) => ({ kind: e.kind, name: e.name })) })), null, 2));
-      else for (const p of all) io.out(`${p.name} ${p.version}  [${p.source}] ${p.from}\n${entries.filter((e) => e.plugin === p.name).map((e) => `    ${e.kind} ${e.name}${e.description ? `: ${e.description}` : ''}`).join('\n')}`);
+      if (values.json)
+        io.out(
+          JSON.stringify(
+            all.map((p) => ({
+              name: p.name,
+              version: p.version,
+              source: p.source,
+              from: p.from,
+              provides: entries.filter((e) => e.plugin === p.name).map((e) => ({ kind: e.kind, name: e.name })),
+            })),
+            null,
+            2,
+          ),
+        );
+      else
+        for (const p of all)
+          io.out(
+            `${p.name} ${p.version}  [${p.source}] ${p.from}\n${entries
+              .filter((e) => e.plugin === p.name)
+              .map((e) => `    ${e.kind} ${e.name}${e.description ? `: ${e.description}` : ''}`)
+              .join('\n')}`,
+          );
       return 0;
     }
     case 'merge':

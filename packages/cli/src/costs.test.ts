@@ -29,7 +29,9 @@ describe('costs: agent answer counts', () => {
           { step: 'type', outcome: 'first', replies: 1, constrained: true },
           { step: 'objects', outcome: 'retried', replies: 2, constrained: true },
         ]),
-        trial(1, [{ step: 'type', outcome: 'fallback', replies: 3, constrained: false, refused: 'response_format json_schema refused: HTTP 400: unsupported' }]),
+        trial(1, [
+          { step: 'type', outcome: 'fallback', replies: 3, constrained: false, refused: 'response_format json_schema refused: HTTP 400: unsupported' },
+        ]),
         trial(2, [{ step: 'objects', outcome: 'first', replies: 1, constrained: false }]),
         trial(3, undefined),
       ]),

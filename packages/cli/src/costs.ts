@@ -78,8 +78,18 @@ export function costsJson(view: StudyView): CostsJson {
 export function costsText(c: CostsJson): string {
   const k = (n: number): string => (n / 1000).toFixed(1);
   const out: string[] = [];
-  out.push('Agent usage (tokens in thousands, as the paper\'s Table 5):');
-  out.push(c.agent.length ? table(['step', 'calls', 'input', 'output', 'cost $'], [...c.agent.map((x) => [x.step, String(x.calls), k(x.inputTokens), k(x.outputTokens), x.costUsd.toFixed(3)]), ['total', '', k(c.total.inputTokens), k(c.total.outputTokens), c.total.costUsd.toFixed(3)]]) : '  (no agent LLM calls: a non-LLM policy)');
+  out.push("Agent usage (tokens in thousands, as the paper's Table 5):");
+  out.push(
+    c.agent.length
+      ? table(
+          ['step', 'calls', 'input', 'output', 'cost $'],
+          [
+            ...c.agent.map((x) => [x.step, String(x.calls), k(x.inputTokens), k(x.outputTokens), x.costUsd.toFixed(3)]),
+            ['total', '', k(c.total.inputTokens), k(c.total.outputTokens), c.total.costUsd.toFixed(3)],
+          ],
+        )
+      : '  (no agent LLM calls: a non-LLM policy)',
+  );
   const { constrained: ca, freeText: fa } = c.answers;
   if (ca.answers + fa.answers > 0) {
     const row = (name: string, x: AnswerCounts): string[] => [name, String(x.answers), String(x.validFirstTime), String(x.retried), String(x.fellBack)];
@@ -87,7 +97,12 @@ export function costsText(c: CostsJson): string {
     out.push(table(['answers', 'total', 'valid 1st time', 'retried', 'fell back'], [row('constrained', ca), row('free text', fa)]));
     if (c.answers.refused) out.push(`  the server refused structured output: ${c.answers.refused}`);
   }
-  out.push('', 'Compute per action type (as the paper\'s Table 4):');
-  out.push(table(['action type', 'trials', 'run h', 'eval h', 'GPU h'], c.compute.map((x) => [x.actionType, String(x.trials), x.executeHours.toFixed(4), x.evaluateHours.toFixed(4), x.gpuHours.toFixed(4)])));
+  out.push('', "Compute per action type (as the paper's Table 4):");
+  out.push(
+    table(
+      ['action type', 'trials', 'run h', 'eval h', 'GPU h'],
+      c.compute.map((x) => [x.actionType, String(x.trials), x.executeHours.toFixed(4), x.evaluateHours.toFixed(4), x.gpuHours.toFixed(4)]),
+    ),
+  );
   return out.join('\n');
 }

@@ -79,7 +79,11 @@ export function describeAction(t: { action: { name: string; inputs: { name: stri
 /** A plain-text table. */
 export function table(header: string[], rows: string[][]): string {
   const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]): string => r.map((c, i) => c.padEnd(w[i] ?? 0)).join('  ').trimEnd();
+  const line = (r: string[]): string =>
+    r
+      .map((c, i) => c.padEnd(w[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(w.map((n) => '-'.repeat(n))), ...rows.map(line)].join('\n');
 }
 
@@ -103,7 +107,12 @@ export function topText(trials: TrialRecord[], k: number): string {
   const top = topK(trials, k);
   if (top.length === 0) return 'no completed trial yet';
   const tasks = [...new Set(top.flatMap((t) => Object.keys(t.scores)))];
-  const out = [table(['rank', 'trial', 'model', ...tasks, 'reward'], top.map((t, i) => [String(i + 1), String(t.index), t.produced?.name ?? '', ...tasks.map((x) => f3(t.scores[x])), f3(t.reward)]))];
+  const out = [
+    table(
+      ['rank', 'trial', 'model', ...tasks, 'reward'],
+      top.map((t, i) => [String(i + 1), String(t.index), t.produced?.name ?? '', ...tasks.map((x) => f3(t.scores[x])), f3(t.reward)]),
+    ),
+  ];
   top.forEach((t, i) => {
     out.push('', `Top-${i + 1} pipeline:`, ...formatPipeline(pipelineOf(t, trials), '  '));
   });

@@ -18,7 +18,11 @@ const HIDDEN = 4;
 function arch(vocab = 6, layers = 2, tied = false): T[] {
   const a: T[] = [{ name: 'model.embed_tokens.weight', shape: [vocab, HIDDEN] }];
   for (let l = 0; l < layers; l++) {
-    a.push({ name: `model.layers.${l}.self_attn.q_proj.weight`, shape: [HIDDEN, HIDDEN] }, { name: `model.layers.${l}.mlp.up_proj.weight`, shape: [6, HIDDEN] }, { name: `model.layers.${l}.input_layernorm.weight`, shape: [HIDDEN] });
+    a.push(
+      { name: `model.layers.${l}.self_attn.q_proj.weight`, shape: [HIDDEN, HIDDEN] },
+      { name: `model.layers.${l}.mlp.up_proj.weight`, shape: [6, HIDDEN] },
+      { name: `model.layers.${l}.input_layernorm.weight`, shape: [HIDDEN] },
+    );
   }
   a.push({ name: 'model.norm.weight', shape: [HIDDEN] });
   if (!tied) a.push({ name: 'lm_head.weight', shape: [vocab, HIDDEN] });
@@ -41,8 +45,16 @@ async function model(name: string, seed: number, o: { arch?: T[]; maxShardBytes?
     dir,
     a.map((t) => {
       const dtype = t.dtype ?? o.dtype ?? 'BF16';
-      const v = values(t.shape.reduce((x, y) => x * y, 1), seed + t.name.length);
-      return { name: t.name, shape: t.shape, dtype, data: dtype === 'I32' ? new Uint8Array(Int32Array.from(v, (x) => Math.round(x * 9)).buffer) : encodeFromFloat32(v, dtype) };
+      const v = values(
+        t.shape.reduce((x, y) => x * y, 1),
+        seed + t.name.length,
+      );
+      return {
+        name: t.name,
+        shape: t.shape,
+        dtype,
+        data: dtype === 'I32' ? new Uint8Array(Int32Array.from(v, (x) => Math.round(x * 9)).buffer) : encodeFromFloat32(v, dtype),
+      };
     }),
     { maxShardBytes: o.maxShardBytes ?? 1e12 },
   );
@@ -108,7 +120,10 @@ describe('lamdagent merge', () => {
       method: 'ties',
       base: await tensor(path.join(root, 'base'), name),
       models: [await tensor(path.join(root, 'a'), name), await tensor(path.join(root, 'b'), name)],
-      modelParams: [{ weight: 0.7, density: 0.5 }, { weight: 0.3, density: 0.5 }],
+      modelParams: [
+        { weight: 0.7, density: 0.5 },
+        { weight: 0.3, density: 0.5 },
+      ],
       dtype: 'BF16',
     });
     expect(Array.from(await tensor(out, name))).toEqual(Array.from(want));
@@ -143,12 +158,24 @@ describe('lamdagent merge', () => {
     mkdirSync(path.join(root, 'exists'), { recursive: true });
     const cases: [string, string[], RegExp][] = [
       ['unknown method', [TIES.replace('merge_method: ties', 'merge_method: tie')], /merge_method: unknown merge_method "tie"; known: .*breadcrumbs.*ties/],
-      ['unknown parameter', [TIES.replace('density: 0.5 }\n  - model: b', 'densty: 0.5 }\n  - model: b')], /models\[0\]\.parameters\.densty: unknown parameter for ties; known per-model: weight, density/],
-      ['unknown global parameter', [TIES.replace('normalize: true', 'normalise: true')], /parameters\.normalise: unknown parameter for ties; known: normalize, rescale, lambda, int8_mask/],
+      [
+        'unknown parameter',
+        [TIES.replace('density: 0.5 }\n  - model: b', 'densty: 0.5 }\n  - model: b')],
+        /models\[0\]\.parameters\.densty: unknown parameter for ties; known per-model: weight, density/,
+      ],
+      [
+        'unknown global parameter',
+        [TIES.replace('normalize: true', 'normalise: true')],
+        /parameters\.normalise: unknown parameter for ties; known: normalize, rescale, lambda, int8_mask/,
+      ],
       ['weight missing', [TIES.replace('weight: 0.3, ', '')], /models\[1\]: missing required parameter weight for ties/],
       ['shape', [TIES.replace('model: b\n', 'model: wide\n')], /wide: tensor model\.norm\.weight: shape \[5\] differs from \[4\]/],
       ['dtype', [TIES.replace('model: b\n', 'model: f32int\n')], /f32int: tensor model\.norm\.weight: dtype I32 cannot be merged/],
-      ['vocabulary', [TIES.replace('model: b\n', 'model: small-vocab\n')], /small-vocab: tensor model\.embed_tokens\.weight: vocabulary size 5 .* smaller than 6/],
+      [
+        'vocabulary',
+        [TIES.replace('model: b\n', 'model: small-vocab\n')],
+        /small-vocab: tensor model\.embed_tokens\.weight: vocabulary size 5 .* smaller than 6/,
+      ],
       ['missing model', [TIES.replace('model: b\n', 'model: nowhere\n')], /model "nowhere": no such folder/],
       ['bad yaml', ['merge_method: [ties'], /not valid YAML/],
       ['both', [`${TIES}slices: []\n`], /slices/],
@@ -195,8 +222,12 @@ slices:
     expect(r.code, r.err).toBe(0);
     const out = path.join(root, 'frankenmerge');
     expect(JSON.parse(readFileSync(path.join(out, 'config.json'), 'utf8')).num_hidden_layers).toBe(3);
-    expect(Array.from(await tensor(out, 'model.layers.2.mlp.up_proj.weight'))).toEqual(Array.from(await tensor(path.join(root, 'b'), 'model.layers.1.mlp.up_proj.weight')));
-    expect(Array.from(await tensor(out, 'model.layers.1.mlp.up_proj.weight'))).toEqual(Array.from(await tensor(path.join(root, 'a'), 'model.layers.1.mlp.up_proj.weight')));
+    expect(Array.from(await tensor(out, 'model.layers.2.mlp.up_proj.weight'))).toEqual(
+      Array.from(await tensor(path.join(root, 'b'), 'model.layers.1.mlp.up_proj.weight')),
+    );
+    expect(Array.from(await tensor(out, 'model.layers.1.mlp.up_proj.weight'))).toEqual(
+      Array.from(await tensor(path.join(root, 'a'), 'model.layers.1.mlp.up_proj.weight')),
+    );
 
     // slerp with t from 0 (layer 0: the base) to 1 (last layer: the other model)
     const slerp = `merge_method: slerp\nbase_model: a\nmodels: [{ model: a }, { model: b }]\nparameters: { t: [0, 1] }\n`;

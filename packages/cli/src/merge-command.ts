@@ -61,7 +61,13 @@ export async function mergeCommand(argv: string[], io: MergeIo): Promise<number>
   try {
     parsed = parseArgs({
       args: argv,
-      options: { 'dry-run': { type: 'boolean' }, threads: { type: 'string' }, 'max-shard-size': { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' } },
+      options: {
+        'dry-run': { type: 'boolean' },
+        threads: { type: 'string' },
+        'max-shard-size': { type: 'string' },
+        seed: { type: 'string' },
+        json: { type: 'boolean' },
+      },
       allowPositionals: true,
       strict: true,
     });
@@ -85,10 +91,15 @@ export async function mergeCommand(argv: string[], io: MergeIo): Promise<number>
   const config = parseMergekitConfig(readFileSync(configPath, 'utf8'), configPath);
   const resolve = pathResolver(io.cwd);
   for (const ref of refsOf(config)) {
-    if (!existsSync(resolve(ref))) throw new MergeOptionsError(`${configPath}: model ${JSON.stringify(ref)}: no such folder or file ${resolve(ref)} (only local checkpoints: no model hub here)`);
+    if (!existsSync(resolve(ref)))
+      throw new MergeOptionsError(
+        `${configPath}: model ${JSON.stringify(ref)}: no such folder or file ${resolve(ref)} (only local checkpoints: no model hub here)`,
+      );
   }
   if (config.tokenizer_source && config.tokenizer_source !== 'base' && !existsSync(resolve(config.tokenizer_source))) {
-    throw new MergeOptionsError(`${configPath}: tokenizer_source ${JSON.stringify(config.tokenizer_source)}: no such folder ${resolve(config.tokenizer_source)}`);
+    throw new MergeOptionsError(
+      `${configPath}: tokenizer_source ${JSON.stringify(config.tokenizer_source)}: no such folder ${resolve(config.tokenizer_source)}`,
+    );
   }
   const request = configToRequest(config, resolve, seed);
   if (existsSync(outDir)) throw new MergeOptionsError(`output folder ${outDir} exists: give a new folder (nothing was written)`);
@@ -122,7 +133,9 @@ export async function mergeCommand(argv: string[], io: MergeIo): Promise<number>
   if (values['dry-run']) {
     if (values.json) io.out(JSON.stringify({ valid: true, ...summary }, null, 2));
     else {
-      io.out(`${configPath}: valid: ${summary.method} of ${summary.inputs.length} checkpoint(s) -> ${summary.tensors} tensors (${summary.merged} merged, ${summary.copied} copied), ${gb(summary.outputBytes)} to write from ${gb(summary.inputBytes)} of input`);
+      io.out(
+        `${configPath}: valid: ${summary.method} of ${summary.inputs.length} checkpoint(s) -> ${summary.tensors} tensors (${summary.merged} merged, ${summary.copied} copied), ${gb(summary.outputBytes)} to write from ${gb(summary.inputBytes)} of input`,
+      );
       for (const n of summary.notes) io.out(`  note: ${n}`);
     }
     return 0;
@@ -132,6 +145,9 @@ export async function mergeCommand(argv: string[], io: MergeIo): Promise<number>
   const mbps = result.seconds > 0 ? result.inputBytes / 1e6 / result.seconds : 0;
   const doc = { ...summary, outDir, files: result.files, copiedFiles: result.copiedFiles, seconds: result.seconds, inputMBps: mbps, threads: result.threads };
   if (values.json) io.out(JSON.stringify(doc, null, 2));
-  else io.out(`wrote ${outDir}: ${result.files.length} weight file(s), ${gb(result.bytesWritten)} in ${result.seconds.toFixed(1)} s (${mbps.toFixed(0)} MB/s of input, ${result.threads} threads); copied ${result.copiedFiles.join(', ') || 'no other files'}`);
+  else
+    io.out(
+      `wrote ${outDir}: ${result.files.length} weight file(s), ${gb(result.bytesWritten)} in ${result.seconds.toFixed(1)} s (${mbps.toFixed(0)} MB/s of input, ${result.threads} threads); copied ${result.copiedFiles.join(', ') || 'no other files'}`,
+    );
   return 0;
 }

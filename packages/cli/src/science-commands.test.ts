@@ -52,7 +52,13 @@ describe('lamdagent compare / ablate / bench export / run --table', () => {
     const rr = await run(['run', 'study.yaml', '--out', 'replayed', '--table', 't.json', '--policy', 'random', '--seed', '0', '--json'], w.dir);
     expect(rr.code).toBe(0);
     const live = readFileSync(path.join(w.dir, 'cmp', 'studies', 'random-s0', 'journal.jsonl'), 'utf8');
-    const rewards = (text: string): number[] => text.trim().split('\n').map((l) => JSON.parse(l) as { kind: string; trial?: { reward?: number } }).filter((x) => x.kind === 'trial-end').map((x) => x.trial!.reward ?? -1);
+    const rewards = (text: string): number[] =>
+      text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { kind: string; trial?: { reward?: number } })
+        .filter((x) => x.kind === 'trial-end')
+        .map((x) => x.trial!.reward ?? -1);
     expect(rewards(readFileSync(path.join(w.dir, 'replayed', 'journal.jsonl'), 'utf8'))).toEqual(rewards(live));
   });
 
@@ -105,7 +111,11 @@ describe('lamdagent compare / ablate / bench export / run --table', () => {
     for (const [n, idx] of top.entries()) {
       const dir = path.join(w.dir, 's', 'jobs', `t${String(idx).padStart(4, '0')}`, 'eval');
       mkdirSync(dir, { recursive: true });
-      for (const task of ['ta', 'tb']) writeFileSync(path.join(dir, `${task}.validation.jsonl`), Array.from({ length: 100 }, (_, i) => JSON.stringify({ correct: i < 50 - 2 * n })).join('\n'));
+      for (const task of ['ta', 'tb'])
+        writeFileSync(
+          path.join(dir, `${task}.validation.jsonl`),
+          Array.from({ length: 100 }, (_, i) => JSON.stringify({ correct: i < 50 - 2 * n })).join('\n'),
+        );
     }
     const r = await run(['top', 's', '-k', '2'], w.dir);
     expect(r.out).toMatch(/Top-1: 0\.500 \[0\.4\d\d, 0\.5\d\d\]/);
@@ -115,7 +125,8 @@ describe('lamdagent compare / ablate / bench export / run --table', () => {
   });
 
   it('--help shows each command', async () => {
-    for (const c of ['compare', 'ablate', 'bench', 'replay', 'table', 'baselines']) expect((await run([c, '--help'], process.cwd())).out).toContain(`lamdagent ${c}`);
+    for (const c of ['compare', 'ablate', 'bench', 'replay', 'table', 'baselines'])
+      expect((await run([c, '--help'], process.cwd())).out).toContain(`lamdagent ${c}`);
     expect((await run(['--help'], process.cwd())).out).toContain('lamdagent compare CONFIG --policies');
   });
 });

@@ -2,7 +2,18 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, UsageError } from '@lamdagent/core';
-import { compare, compareJson, exportTable, parsePolicies, replayPipelines, replayText, table1, table1Text, computeBaselines, type Arm } from '@lamdagent/science';
+import {
+  compare,
+  compareJson,
+  exportTable,
+  parsePolicies,
+  replayPipelines,
+  replayText,
+  table1,
+  table1Text,
+  computeBaselines,
+  type Arm,
+} from '@lamdagent/science';
 import type { Io } from './cli.js';
 
 /** Usage lines added to `lamdagent --help`. */
@@ -138,22 +149,42 @@ export async function scienceCommand(cmd: string, rest: string[], io: Io): Promi
     case 'ablate': {
       const { values, positionals } = parse(rest, { ...COMPARE_OPTS, without: { type: 'string', multiple: true }, policy: { type: 'string' } });
       const without = (values.without as string[] | undefined) ?? [];
-      if (positionals.length !== 1 || without.length === 0) throw new UsageError('usage: lamdagent ablate CONFIG --without ACTION [--without ...] --seeds N --iterations T');
+      if (positionals.length !== 1 || without.length === 0)
+        throw new UsageError('usage: lamdagent ablate CONFIG --without ACTION [--without ...] --seeds N --iterations T');
       const cfg = loadConfig(path.resolve(io.cwd, positionals[0]!)).config;
       const policyName = (values.policy as string | undefined) ?? (typeof cfg.policy === 'string' ? cfg.policy : cfg.policy.name);
       const policy = { label: policyName, name: policyName, options: typeof cfg.policy === 'string' || values.policy ? {} : cfg.policy.options };
-      const arms: Arm[] = [{ label: 'full', policy }, ...without.map((w) => ({ label: `without-${w.split(',').join('+')}`, policy, without: w.split(',').map((s) => s.trim()).filter(Boolean) }))];
+      const arms: Arm[] = [
+        { label: 'full', policy },
+        ...without.map((w) => ({
+          label: `without-${w.split(',').join('+')}`,
+          policy,
+          without: w
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        })),
+      ];
       return runArms(io, positionals[0]!, arms, values, 'ablate');
     }
     case 'replay': {
-      const { values, positionals } = parse(rest, { top: { type: 'string', short: 'k' }, 'data-scale': { type: 'string' }, 'base-model': { type: 'string' }, out: { type: 'string', short: 'o' }, json: { type: 'boolean' } });
+      const { values, positionals } = parse(rest, {
+        top: { type: 'string', short: 'k' },
+        'data-scale': { type: 'string' },
+        'base-model': { type: 'string' },
+        out: { type: 'string', short: 'o' },
+        json: { type: 'boolean' },
+      });
       if (positionals.length !== 1) throw new UsageError('usage: lamdagent replay DIR --top K [--data-scale 2,4] [--base-model PATH]');
       const dir = path.resolve(io.cwd, positionals[0]!);
-      const scales = values['data-scale'] === undefined ? undefined : (values['data-scale'] as string).split(',').map((x) => {
-        const k = Number(x);
-        if (!Number.isInteger(k) || k < 1) throw new UsageError(`--data-scale expects positive integers, got ${x}`);
-        return k;
-      });
+      const scales =
+        values['data-scale'] === undefined
+          ? undefined
+          : (values['data-scale'] as string).split(',').map((x) => {
+              const k = Number(x);
+              if (!Number.isInteger(k) || k < 1) throw new UsageError(`--data-scale expects positive integers, got ${x}`);
+              return k;
+            });
       const r = await replayPipelines({
         dir,
         top: intArg(values.top, 'top', 3),
@@ -168,16 +199,30 @@ export async function scienceCommand(cmd: string, rest: string[], io: Io): Promi
     case 'table': {
       const { values, positionals } = parse(rest, { k: { type: 'string', short: 'k' }, evaluate: { type: 'boolean' }, json: { type: 'boolean' } });
       if (positionals.length === 0) throw new UsageError('usage: lamdagent table DIR... [-k K] [--evaluate] [--json]');
-      const t = await table1(positionals.map((d) => path.resolve(io.cwd, d)), { k: intArg(values.k, 'k', 3), evaluate: Boolean(values.evaluate), log: (l) => io.err(l) });
+      const t = await table1(
+        positionals.map((d) => path.resolve(io.cwd, d)),
+        { k: intArg(values.k, 'k', 3), evaluate: Boolean(values.evaluate), log: (l) => io.err(l) },
+      );
       io.out(values.json ? JSON.stringify(t, null, 2) : table1Text(t));
       return 0;
     }
     case 'baselines': {
-      const { values, positionals } = parse(rest, { seeds: { type: 'string' }, out: { type: 'string', short: 'o' }, action: { type: 'string' }, json: { type: 'boolean' } });
+      const { values, positionals } = parse(rest, {
+        seeds: { type: 'string' },
+        out: { type: 'string', short: 'o' },
+        action: { type: 'string' },
+        json: { type: 'boolean' },
+      });
       if (positionals.length !== 1) throw new UsageError('usage: lamdagent baselines CONFIG --seeds N [--out DIR]');
       const config = path.resolve(io.cwd, positionals[0]!);
       const outDir = path.resolve(io.cwd, (values.out as string | undefined) ?? path.join('baselines', path.basename(config).replace(/\.(ya?ml|json)$/, '')));
-      const rows = await computeBaselines({ configPath: config, outDir, seeds: intArg(values.seeds, 'seeds', 3), ...(values.action ? { action: values.action as string } : {}), log: (l) => io.err(l) });
+      const rows = await computeBaselines({
+        configPath: config,
+        outDir,
+        seeds: intArg(values.seeds, 'seeds', 3),
+        ...(values.action ? { action: values.action as string } : {}),
+        log: (l) => io.err(l),
+      });
       io.out(values.json ? JSON.stringify(rows, null, 2) : `${table1Text(await table1([outDir]))}\n\nwrote ${path.join(outDir, 'baselines.json')}`);
       return 0;
     }
@@ -186,8 +231,15 @@ export async function scienceCommand(cmd: string, rest: string[], io: Io): Promi
       if (sub !== 'export') throw new UsageError('usage: lamdagent bench export DIR... -o table.json');
       const { values, positionals } = parse(args, { out: { type: 'string', short: 'o' }, 'test-top': { type: 'string' } });
       if (positionals.length === 0 || !values.out) throw new UsageError('usage: lamdagent bench export DIR... -o table.json');
-      const s = await exportTable({ dirs: positionals.map((d) => path.resolve(io.cwd, d)), out: path.resolve(io.cwd, values.out as string), testTop: intArg(values['test-top'], 'test-top', 3), log: (l) => io.err(l) });
-      io.out(`table ${path.resolve(io.cwd, values.out as string)}: ${Object.keys(s.table.entries).length} actions (${s.added} new from ${s.studies} studies, ${s.tested} scored on the test split)`);
+      const s = await exportTable({
+        dirs: positionals.map((d) => path.resolve(io.cwd, d)),
+        out: path.resolve(io.cwd, values.out as string),
+        testTop: intArg(values['test-top'], 'test-top', 3),
+        log: (l) => io.err(l),
+      });
+      io.out(
+        `table ${path.resolve(io.cwd, values.out as string)}: ${Object.keys(s.table.entries).length} actions (${s.added} new from ${s.studies} studies, ${s.tested} scored on the test split)`,
+      );
       return 0;
     }
     default:

@@ -12,7 +12,13 @@ import { makeToyWorld } from '../test-fixtures/toy-world.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = path.join(here, '..', 'test-fixtures');
 const tmp = (): string => mkdtempSync(path.join(tmpdir(), 'action-cache-'));
-const entry = (trial: number) => ({ action: { name: 'sft', type: 'sft', key: 'k', inputs: [], params: {} }, scores: { ta: 0.5 }, metrics: {}, durations: {}, source: { study: '/s', trial } });
+const entry = (trial: number) => ({
+  action: { name: 'sft', type: 'sft', key: 'k', inputs: [], params: {} },
+  scores: { ta: 0.5 },
+  metrics: {},
+  durations: {},
+  source: { study: '/s', trial },
+});
 
 function model(dir: string, w: number[]): string {
   mkdirSync(dir, { recursive: true });
@@ -99,12 +105,18 @@ describe('shared action cache', () => {
     const execLog = path.join(w.dir, 'exec.log');
     const run = (config: string, out: string): Promise<number> =>
       new Promise((resolve) => {
-        const c = spawn(process.execPath, [path.join(fixtures, 'run-study.mjs'), config, out], { env: { ...process.env, TOY_EXEC_LOG: execLog }, stdio: ['ignore', 'ignore', 'inherit'] });
+        const c = spawn(process.execPath, [path.join(fixtures, 'run-study.mjs'), config, out], {
+          env: { ...process.env, TOY_EXEC_LOG: execLog },
+          stdio: ['ignore', 'ignore', 'inherit'],
+        });
         c.once('exit', (code) => resolve(code ?? 1));
       });
     const [a, b] = await Promise.all([run(w.configPath, path.join(w.dir, 's1')), run(path.join(w.dir, 'study2.yaml'), path.join(w.dir, 's2'))]);
     expect([a, b]).toEqual([0, 0]);
-    const execs = readFileSync(execLog, 'utf8').trim().split('\n').map((l) => l.split(' ')[0]!);
+    const execs = readFileSync(execLog, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ')[0]!);
     expect(new Set(execs).size).toBe(execs.length);
     const trials = [...openStudy(path.join(w.dir, 's1')).trials, ...openStudy(path.join(w.dir, 's2')).trials];
     const shared = trials.filter((t) => t.cache);
@@ -139,7 +151,10 @@ describe('shared action cache', () => {
     writeFileSync(w.configPath, `${cfg}cache: shared-cache\n`);
     const execLog = path.join(w.dir, 'exec.log');
     const out1 = path.join(w.dir, 's1');
-    const child = spawn(process.execPath, [path.join(fixtures, 'run-study.mjs'), w.configPath, out1], { env: { ...process.env, TOY_EXEC_LOG: execLog }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [path.join(fixtures, 'run-study.mjs'), w.configPath, out1], {
+      env: { ...process.env, TOY_EXEC_LOG: execLog },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     // Kill while the first action runs (its lock is held, nothing is committed).
     await new Promise<void>((resolve, reject) => {
       const t = setInterval(() => {
@@ -167,7 +182,10 @@ describe('shared action cache', () => {
       delete process.env['TOY_EXEC_LOG'];
     }
     // The killed run started the first action; after that every action ran exactly once.
-    const execs = readFileSync(execLog, 'utf8').trim().split('\n').map((l) => l.split(' ')[0]!);
+    const execs = readFileSync(execLog, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ')[0]!);
     const first = execs[0]!;
     expect(execs.filter((k) => k === first)).toHaveLength(2);
     const rest = execs.slice(1).filter((k) => k !== first);

@@ -184,7 +184,8 @@ export class ActionCache {
           lease.release();
           return { hit: late };
         }
-        for (const n of readdirSync(path.join(this.root, 'tmp'))) if (n.startsWith(`${key}.`)) rmSync(path.join(this.root, 'tmp', n), { recursive: true, force: true });
+        for (const n of readdirSync(path.join(this.root, 'tmp')))
+          if (n.startsWith(`${key}.`)) rmSync(path.join(this.root, 'tmp', n), { recursive: true, force: true });
         return { lease };
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;

@@ -23,8 +23,20 @@ export function resolveTasksAndFactories(
   const tasks: TaskSpec[] = cfg.tasks.map((t, i) => {
     const base = Array.isArray(t) ? { name: t[0], evaluator: undefined, metric: t[1], max: 1, alpha: undefined, inReward: true, options: {} } : t;
     const evaluator = base.evaluator ?? 'suite';
-    if (!registry.has('evaluator', evaluator)) issues.push({ path: `tasks[${i}]${Array.isArray(t) ? '' : '.evaluator'}`, message: `no evaluator "${evaluator}" (known: ${registry.names('evaluator').join(', ') || 'none: is @lamdagent/eval-suites installed?'})` });
-    return { name: base.name, evaluator, metric: base.metric, max: base.max, alpha: base.alpha ?? 1 / base.max, inReward: base.inReward, options: base.options };
+    if (!registry.has('evaluator', evaluator))
+      issues.push({
+        path: `tasks[${i}]${Array.isArray(t) ? '' : '.evaluator'}`,
+        message: `no evaluator "${evaluator}" (known: ${registry.names('evaluator').join(', ') || 'none: is @lamdagent/eval-suites installed?'})`,
+      });
+    return {
+      name: base.name,
+      evaluator,
+      metric: base.metric,
+      max: base.max,
+      alpha: base.alpha ?? 1 / base.max,
+      inReward: base.inReward,
+      options: base.options,
+    };
   });
   const dupTask = tasks.find((t, i) => tasks.findIndex((u) => u.name === t.name) !== i);
   if (dupTask) issues.push({ path: 'tasks', message: `task "${dupTask.name}" listed twice` });
@@ -39,7 +51,9 @@ export function resolveTasksAndFactories(
       issues.push({ path: at, message: `no ${kind} "${n.name}" (known: ${registry.names(kind).join(', ') || 'none'})` });
       return;
     }
-    const f = (kind === 'policy' ? registry.policyFactory(n.name) : kind === 'executor' ? registry.executorFactory(n.name) : registry.aggregatorFactory(n.name)) as Factory<unknown, unknown>;
+    const f = (
+      kind === 'policy' ? registry.policyFactory(n.name) : kind === 'executor' ? registry.executorFactory(n.name) : registry.aggregatorFactory(n.name)
+    ) as Factory<unknown, unknown>;
     if (f.optionsSchema) {
       const res = f.optionsSchema.safeParse(n.options);
       if (!res.success) issues.push(...zodIssues(res.error, [at, 'options']));

@@ -56,7 +56,10 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
     const a = Array.isArray(raw) ? { slots: raw } : raw;
     const typeName = (Array.isArray(raw) ? undefined : raw.type) ?? name;
     if (!registry.hasActionType(typeName)) {
-      issues.push({ path: Array.isArray(raw) ? where : `${where}.type`, message: `unknown action type "${typeName}" (known: ${registry.names('actionType').join(', ') || 'none: no action plugin loaded'})` });
+      issues.push({
+        path: Array.isArray(raw) ? where : `${where}.type`,
+        message: `unknown action type "${typeName}" (known: ${registry.names('actionType').join(', ') || 'none: no action plugin loaded'})`,
+      });
       continue;
     }
     const def = registry.actionType(typeName);
@@ -67,7 +70,10 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
     const expected = def.slots.map((s) => (s.repeat ? `${s.name}×${s.repeat.min}+` : s.name)).join(', ');
     if (rep < 0) {
       if (kinds.length !== def.slots.length) {
-        issues.push({ path: `${where}${Array.isArray(raw) ? '' : '.slots'}`, message: `${def.type} takes ${def.slots.length} slots (${expected}), got ${kinds.length}` });
+        issues.push({
+          path: `${where}${Array.isArray(raw) ? '' : '.slots'}`,
+          message: `${def.type} takes ${def.slots.length} slots (${expected}), got ${kinds.length}`,
+        });
         continue;
       }
       for (const s of def.slots) {
@@ -78,7 +84,10 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
       const r = def.slots[rep]!;
       const times = kinds.length - (def.slots.length - 1);
       if (times < r.repeat!.min || (r.repeat!.max !== undefined && times > r.repeat!.max)) {
-        issues.push({ path: `${where}${Array.isArray(raw) ? '' : '.slots'}`, message: `${def.type} takes slots (${expected}): ${r.name} repeated ${r.repeat!.min}${r.repeat!.max ? `-${r.repeat!.max}` : ' or more'} times; got ${kinds.length} slots in all` });
+        issues.push({
+          path: `${where}${Array.isArray(raw) ? '' : '.slots'}`,
+          message: `${def.type} takes slots (${expected}): ${r.name} repeated ${r.repeat!.min}${r.repeat!.max ? `-${r.repeat!.max}` : ' or more'} times; got ${kinds.length} slots in all`,
+        });
         continue;
       }
       def.slots.forEach((s, i) => {
@@ -116,7 +125,8 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
     if (!Array.isArray(raw) && raw.unordered) {
       raw.unordered.forEach((g, gi) => {
         if (g.some((p) => p >= kinds.length)) issues.push({ path: `${where}.unordered[${gi}]`, message: `positions must be below ${kinds.length}` });
-        else if (new Set(g.map((p) => kinds[p])).size !== 1) issues.push({ path: `${where}.unordered[${gi}]`, message: 'an unordered group must use one object list' });
+        else if (new Set(g.map((p) => kinds[p])).size !== 1)
+          issues.push({ path: `${where}.unordered[${gi}]`, message: 'an unordered group must use one object list' });
         else unordered.push([...g].sort((x, y) => x - y));
       });
     }
@@ -134,7 +144,11 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
       const paramsAt = slotNames.indexOf(def.slots[perPositionSlot]!.name);
       const times = slotNames.filter((s) => s === def.slots[rep]!.name).length;
       const clash = unordered.find((g) => g.some((p) => slotNames[p] === def.slots[rep]!.name));
-      if (clash) issues.push({ path: `${where}.unordered`, message: `positions ${clash.join(', ')} take one ${slotNames[paramsAt]} value each, so their order matters; they cannot be unordered` });
+      if (clash)
+        issues.push({
+          path: `${where}.unordered`,
+          message: `positions ${clash.join(', ')} take one ${slotNames[paramsAt]} value each, so their order matters; they cannot be unordered`,
+        });
       for (const g of repeatedGroups()) weighted.push({ positions: g, paramsAt });
       perPositionChecks.push({ where, kind: kinds[paramsAt]!, slot: slotNames[paramsAt]!, times, of: def.slots[rep]!.name });
     } else if (!(!Array.isArray(raw) && raw.unordered) && rep >= 0 && !def.slots[rep]!.repeat!.ordered) {
@@ -150,7 +164,10 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
     }
     const runner = (!Array.isArray(raw) && raw.runner) || def.runner;
     if (!registry.has('runner', runner)) {
-      issues.push({ path: `${where}${Array.isArray(raw) ? '' : '.runner'}`, message: `no runner "${runner}" registered (known: ${registry.names('runner').join(', ') || 'none'})` });
+      issues.push({
+        path: `${where}${Array.isArray(raw) ? '' : '.runner'}`,
+        message: `no runner "${runner}" registered (known: ${registry.names('runner').join(', ') || 'none'})`,
+      });
       ok = false;
     }
     let runnerParams: Record<string, JsonValue> = (!Array.isArray(raw) && raw.runnerParams) || {};
@@ -166,10 +183,14 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
     }
     const produces = (!Array.isArray(raw) && raw.produces) || 'models';
     if (!(produces in cfg.objects)) {
-      issues.push({ path: `${where}${Array.isArray(raw) ? '' : '.produces'}`, message: `produced models join objects.${produces}, which does not exist; add it (it may be an empty list) or set produces:` });
+      issues.push({
+        path: `${where}${Array.isArray(raw) ? '' : '.produces'}`,
+        message: `produced models join objects.${produces}, which does not exist; add it (it may be an empty list) or set produces:`,
+      });
       ok = false;
     }
-    if (ok) bindings.push({ name, definition: def, kinds, slotNames, unordered, ...(weighted.length ? { weighted } : {}), params, produces, runner, runnerParams });
+    if (ok)
+      bindings.push({ name, definition: def, kinds, slotNames, unordered, ...(weighted.length ? { weighted } : {}), params, produces, runner, runnerParams });
   }
   for (const b of bindings) {
     const t = kindTypes.get(b.produces) ?? explicitType(b.produces);
@@ -185,7 +206,8 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
     const names = Array.isArray(raw) ? undefined : raw.names;
     const type: ObjectType = kindTypes.get(kind) ?? explicitType(kind) ?? 'json';
     kindTypes.set(kind, type);
-    if (names && names.length !== values.length) issues.push({ path: `objects.${kind}.names`, message: `has ${names.length} names for ${values.length} values` });
+    if (names && names.length !== values.length)
+      issues.push({ path: `objects.${kind}.names`, message: `has ${names.length} names for ${values.length} values` });
     values.forEach((v, i) => {
       const at = `objects.${kind}${Array.isArray(raw) ? '' : '.values'}[${i}]`;
       let value: JsonValue = v;
@@ -217,14 +239,20 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
     if (!raw) continue;
     (Array.isArray(raw) ? raw : raw.values).forEach((v, i) => {
       if (Array.isArray(v) && v.length !== c.times) {
-        issues.push({ path: `objects.${c.kind}${Array.isArray(raw) ? '' : '.values'}[${i}]`, message: `${c.where} takes one ${c.slot} value per ${c.of} position: expected ${c.times} values, got ${v.length} (${JSON.stringify(v)})` });
+        issues.push({
+          path: `objects.${c.kind}${Array.isArray(raw) ? '' : '.values'}[${i}]`,
+          message: `${c.where} takes one ${c.slot} value per ${c.of} position: expected ${c.times} values, got ${v.length} (${JSON.stringify(v)})`,
+        });
       }
     });
   }
   digests.save();
 
   // Tasks, policy, executor, aggregation and evaluator options.
-  const { tasks, policy, executor, aggregation, evaluators } = resolveTasksAndFactories(cfg, registry, opts.policyOverride, issues, { configDir: loaded.dir, env: opts.env ?? process.env });
+  const { tasks, policy, executor, aggregation, evaluators } = resolveTasksAndFactories(cfg, registry, opts.policyOverride, issues, {
+    configDir: loaded.dir,
+    env: opts.env ?? process.env,
+  });
 
   if (issues.length) throw new ConfigError(loaded.file, issues);
   const factoryContext = makeFactoryContext(registry, loaded.dir, cfg.seed, opts.env ?? process.env);

@@ -34,7 +34,13 @@ export function zodIssues(error: z.ZodError, prefix: readonly PropertyKey[] = []
 export function parseConfigText(file: string, text: string): unknown {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new ConfigError(file, doc.errors.map((e) => ({ path: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '', message: e.message.split('\n')[0] ?? e.message })));
+    throw new ConfigError(
+      file,
+      doc.errors.map((e) => ({
+        path: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '',
+        message: e.message.split('\n')[0] ?? e.message,
+      })),
+    );
   }
   return doc.toJS({ maxAliasCount: 100 }) as unknown;
 }

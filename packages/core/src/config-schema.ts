@@ -6,7 +6,10 @@ export const ObjectListSchema = z.union([
   z.array(JsonValueSchema),
   z
     .object({
-      type: z.string().optional().describe('Object type: model, dataset, number, json, or a plugin-defined type. Inferred from the slots it feeds when omitted.'),
+      type: z
+        .string()
+        .optional()
+        .describe('Object type: model, dataset, number, json, or a plugin-defined type. Inferred from the slots it feeds when omitted.'),
       values: z.array(JsonValueSchema).describe('Paths (models, datasets: relative to the config file) or values (hyperparameters).'),
       names: z.array(z.string()).optional().describe('Display names, one per value.'),
     })
@@ -19,13 +22,24 @@ export const ActionConfigSchema = z.union([
     .object({
       type: z.string().optional().describe('Action type (default: the key).'),
       slots: z.array(z.string()).min(1).describe('Pool kind per slot position.'),
-      unordered: z.array(z.array(z.number().int().min(0))).optional().describe('Groups of interchangeable, distinct positions.'),
+      unordered: z
+        .array(z.array(z.number().int().min(0)))
+        .optional()
+        .describe('Groups of interchangeable, distinct positions.'),
       produces: z.string().optional().describe('Pool kind the produced model joins (default: models).'),
       runner: z.string().optional(),
-      runnerParams: z.record(z.string(), JsonValueSchema).optional().describe('Parameters for the runner (e.g. the command runner\'s argv template); validated by the runner.'),
+      runnerParams: z
+        .record(z.string(), JsonValueSchema)
+        .optional()
+        .describe("Parameters for the runner (e.g. the command runner's argv template); validated by the runner."),
       params: z.record(z.string(), JsonValueSchema).optional(),
       resources: z
-        .object({ gpus: z.number().int().min(0).optional(), cpus: z.number().int().min(1).optional(), memoryMb: z.number().int().optional(), timeLimitSec: z.number().positive().optional() })
+        .object({
+          gpus: z.number().int().min(0).optional(),
+          cpus: z.number().int().min(1).optional(),
+          memoryMb: z.number().int().optional(),
+          timeLimitSec: z.number().positive().optional(),
+        })
         .strict()
         .optional(),
     })
@@ -77,11 +91,13 @@ export const StudyConfigSchema = z
     evaluateIn: z
       .enum(['job', 'study'])
       .default('job')
-      .describe('Where a produced model is scored on the validation split: inside its job (the same process or Slurm job as the training, where its GPU is), or in the study process.'),
+      .describe(
+        'Where a produced model is scored on the validation split: inside its job (the same process or Slurm job as the training, where its GPU is), or in the study process.',
+      ),
     aggregation: z.union([z.string().min(1), NamedWithOptions]).default('mean'),
     executor: z.union([z.string().min(1), NamedWithOptions]).default('inprocess'),
     concurrency: z.number().int().positive().default(1),
-    failFast: z.boolean().default(false).describe('Run each action type\'s declared smoke run before the full job.'),
+    failFast: z.boolean().default(false).describe("Run each action type's declared smoke run before the full job."),
     topK: z.number().int().positive().default(3),
     cache: z
       .string()

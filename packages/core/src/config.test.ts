@@ -51,7 +51,7 @@ const FIGURE_11 = `{
 }`;
 
 describe('config loading', () => {
-  it('loads the paper\'s Figure 11 config as it is', () => {
+  it("loads the paper's Figure 11 config as it is", () => {
     const file = writeTmp('paper.json', FIGURE_11);
     const c = loadConfig(file);
     expect(c.format).toBe('paper');
@@ -59,7 +59,11 @@ describe('config loading', () => {
     expect(c.config.budget.iterations).toBe(100);
     expect(c.config.policy).toEqual({ name: 'llm', options: { provider: 'openai', model: 'gpt-4o-2024-11-20' } });
     expect(c.config.actions['ties_merging']).toEqual(['base_models', 'models', 'models', 'ties_weights', 'ties_density']);
-    expect(c.config.tasks).toEqual([['gsm8k', 'acc'], ['commonsenseqa', 'acc'], ['trivia_qa_w_context', 'acc']]);
+    expect(c.config.tasks).toEqual([
+      ['gsm8k', 'acc'],
+      ['commonsenseqa', 'acc'],
+      ['trivia_qa_w_context', 'acc'],
+    ]);
     expect(c.config.aggregation).toBe('mean');
   });
 
@@ -70,7 +74,7 @@ describe('config loading', () => {
       ['objects: {}\nactions: {}\ntasks: [[a, acc]]\nbudget: { iterations: 0 }\n', /budget\.iterations: Too small: expected number to be >0/],
       ['objects: {}\nactions: {}\ntasks: [[a, acc]]\nbudget: { iteration: 3 }\n', /budget: Unrecognized key: "iteration"/],
       ['objects: {}\nactions: { sft: { slot: [a] } }\ntasks: [[a, acc]]\n', /actions\.sft/],
-      ["objects:\n  a: [1\n", /line 3, column 1: Flow sequence/],
+      ['objects:\n  a: [1\n', /line 3, column 1: Flow sequence/],
     ];
     for (const [text, re] of cases) {
       const file = writeTmp('bad.yaml', text);
@@ -120,8 +124,22 @@ describe('assembly against plugins', () => {
   it('passes runnerParams to the binding and into the action key', async () => {
     const w = makeToyWorld();
     const r = await registry();
-    const withParams = parseConfig({ objects: { models: ['models/base'], datasets: ['data/a.json'], lr: [0.5] }, actions: { sft: { slots: ['models', 'datasets', 'lr'], runnerParams: { command: ['train', '{outputDir}'] } } }, tasks: [{ name: 'ta', evaluator: 'toy' }] }, w.configPath);
-    const plain = parseConfig({ objects: { models: ['models/base'], datasets: ['data/a.json'], lr: [0.5] }, actions: { sft: ['models', 'datasets', 'lr'] }, tasks: [{ name: 'ta', evaluator: 'toy' }] }, w.configPath);
+    const withParams = parseConfig(
+      {
+        objects: { models: ['models/base'], datasets: ['data/a.json'], lr: [0.5] },
+        actions: { sft: { slots: ['models', 'datasets', 'lr'], runnerParams: { command: ['train', '{outputDir}'] } } },
+        tasks: [{ name: 'ta', evaluator: 'toy' }],
+      },
+      w.configPath,
+    );
+    const plain = parseConfig(
+      {
+        objects: { models: ['models/base'], datasets: ['data/a.json'], lr: [0.5] },
+        actions: { sft: ['models', 'datasets', 'lr'] },
+        tasks: [{ name: 'ta', evaluator: 'toy' }],
+      },
+      w.configPath,
+    );
     const a = assemble(withParams, r);
     const b = assemble(plain, r);
     expect(a.bindings[0]!.runnerParams).toEqual({ command: ['train', '{outputDir}'] });
@@ -143,7 +161,9 @@ describe('assembly against plugins', () => {
     const e = configError(() => assemble(parseConfig(raw, w.configPath), r));
     expect(e.message).toContain(w.configPath);
     expect(e.message).toContain('actions.dpo: unknown action type "dpo" (known: sft, ties)');
-    expect(e.message).toContain('actions.ties: ties takes slots (base_model, models×2+, weights, density): models repeated 2 or more times; got 2 slots in all');
+    expect(e.message).toContain(
+      'actions.ties: ties takes slots (base_model, models×2+, weights, density): models repeated 2 or more times; got 2 slots in all',
+    );
     expect(e.message).toContain('actions.bad.slots[1]: no object list "nope" in objects');
     expect(e.message).toMatch(/objects\.models\[1\]: model models\/missing not found/);
     expect(e.message).toContain('objects.lr[0]: expected a number, got "fast"');

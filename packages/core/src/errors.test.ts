@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, LamdagentError, PluginError, UsageError } from './errors.js';
 
 describe('LamdagentError.isInstance', () => {
-  it('tells an error\'s kind, including errors made by another copy of core', async () => {
+  it("tells an error's kind, including errors made by another copy of core", async () => {
     // A second instance of the module: other class objects, as with two installed copies of core.
     const second = './errors.js?second-copy';
     const other = (await import(second)) as typeof import('./errors.js');

@@ -16,11 +16,17 @@ async function study(executor: string, extra: string): Promise<{ trials: Awaited
   process.env['TOY_EVAL_LOG'] = evalLog;
   const out = path.join(w.dir, 's');
   const s = await runStudy({ configPath: w.configPath, outDir: out });
-  const evalPids = existsSync(evalLog) ? readFileSync(evalLog, 'utf8').trim().split('\n').map((l) => Number(l.split(' ')[0])) : [];
+  const evalPids = existsSync(evalLog)
+    ? readFileSync(evalLog, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => Number(l.split(' ')[0]))
+    : [];
   return { trials: s.trials, evalPids, out };
 }
 
-const summary = (trials: Awaited<ReturnType<typeof runStudy>>['trials']): string[] => trials.map((t) => `${t.index} ${t.state} ${t.action.key} ${JSON.stringify(t.scores)} ${t.reward}`);
+const summary = (trials: Awaited<ReturnType<typeof runStudy>>['trials']): string[] =>
+  trials.map((t) => `${t.index} ${t.state} ${t.action.key} ${JSON.stringify(t.scores)} ${t.reward}`);
 
 describe('evaluateIn', () => {
   it('job (the default): a subprocess job scores its own model, with the same scores as the study process would', async () => {
@@ -36,7 +42,9 @@ describe('evaluateIn', () => {
     expect(inStudy.evalPids.every((p) => p === process.pid)).toBe(true);
     for (const t of complete) {
       // The job's manifest carries the scores and the time per stage; the trial splits execute and evaluate.
-      const m = ResultManifestSchema.parse(JSON.parse(readFileSync(path.join(inJob.out, 'jobs', `t${String(t.index).padStart(4, '0')}`, 'result.json'), 'utf8')));
+      const m = ResultManifestSchema.parse(
+        JSON.parse(readFileSync(path.join(inJob.out, 'jobs', `t${String(t.index).padStart(4, '0')}`, 'result.json'), 'utf8')),
+      );
       expect(m.evaluations?.map((r) => [r.task, r.score])).toEqual(Object.entries(t.scores));
       expect(m.stages?.['run']).toBeGreaterThan(0);
       expect(t.durations['evaluate']).toBe(Math.round(m.stages!['evaluate']! * 100) / 100);

@@ -42,7 +42,9 @@ export async function executeInProcess(spec: JobSpec, runner: Runner, opts: Exec
   let timer: NodeJS.Timeout | undefined;
   const limit = spec.resources.timeLimitSec;
   const stopped = new Promise<never>((_, reject) => {
-    ctl.signal.addEventListener('abort', () => reject(ctl.signal.reason instanceof Error ? ctl.signal.reason : new CancelledError(String(ctl.signal.reason))), { once: true });
+    ctl.signal.addEventListener('abort', () => reject(ctl.signal.reason instanceof Error ? ctl.signal.reason : new CancelledError(String(ctl.signal.reason))), {
+      once: true,
+    });
     if (limit) timer = setTimeout(() => ctl.abort(new TimeoutError(`exceeded its time limit of ${limit} s`)), limit * 1000);
   });
   stopped.catch(() => undefined);

@@ -13,18 +13,34 @@ function job(fail?: string, timeLimitSec?: number): JobSpec {
   writeFileSync(path.join(dir, 'base', 'model.json'), JSON.stringify({ w: [0, 0] }));
   writeFileSync(path.join(dir, 'data.json'), JSON.stringify(fail ? { fail, target: [1, 1] } : { target: [1, 1] }));
   return {
-    schemaVersion: 1, jobId: 'j1', actionKey: 'k', action: 'sft', actionType: 'sft', runner: 'toy-train', runnerVersion: '1',
+    schemaVersion: 1,
+    jobId: 'j1',
+    actionKey: 'k',
+    action: 'sft',
+    actionType: 'sft',
+    runner: 'toy-train',
+    runnerVersion: '1',
     inputs: [
       { slot: 'model', id: 'm', name: 'm', type: 'model', value: path.join(dir, 'base'), digest: 'd' },
       { slot: 'dataset', id: 'd', name: 'd', type: 'dataset', value: path.join(dir, 'data.json'), digest: 'd' },
       { slot: 'learning_rate', id: 'l', name: 'l', type: 'number', value: 0.5, digest: 'd' },
     ],
-    params: {}, outputDir: path.join(dir, 'out'), jobDir: path.join(dir, 'job'), seed: 1,
-    resources: { gpus: 1, cpus: 1, ...(timeLimitSec ? { timeLimitSec } : {}) }, plugins: [TOY_PLUGIN], smoke: false,
+    params: {},
+    outputDir: path.join(dir, 'out'),
+    jobDir: path.join(dir, 'job'),
+    seed: 1,
+    resources: { gpus: 1, cpus: 1, ...(timeLimitSec ? { timeLimitSec } : {}) },
+    plugins: [TOY_PLUGIN],
+    smoke: false,
   };
 }
 
-const ctx = { signal: new AbortController().signal, runner: (): Runner => { throw new Error('not used'); } };
+const ctx = {
+  signal: new AbortController().signal,
+  runner: (): Runner => {
+    throw new Error('not used');
+  },
+};
 
 describe('subprocess executor', () => {
   const ex = new SubprocessExecutor({ killGraceMs: 500 });
@@ -58,8 +74,15 @@ describe('subprocess executor', () => {
 
 describe('in-process executor', () => {
   it('enforces a time limit and reports the cause', async () => {
-    const slow: Runner = { name: 'slow', version: '1', run: (_s, c) => new Promise((_, rej) => c.signal.addEventListener('abort', () => rej(c.signal.reason))) };
-    const m = await new InProcessExecutor().submit({ ...job(), runner: 'slow', resources: { gpus: 0, cpus: 1, timeLimitSec: 0.2 } }, { ...ctx, runner: () => slow });
+    const slow: Runner = {
+      name: 'slow',
+      version: '1',
+      run: (_s, c) => new Promise((_, rej) => c.signal.addEventListener('abort', () => rej(c.signal.reason))),
+    };
+    const m = await new InProcessExecutor().submit(
+      { ...job(), runner: 'slow', resources: { gpus: 0, cpus: 1, timeLimitSec: 0.2 } },
+      { ...ctx, runner: () => slow },
+    );
     expect(m).toMatchObject({ status: 'timeout', error: { type: 'Timeout', message: 'exceeded its time limit of 0.2 s' } });
   });
 });

@@ -15,7 +15,11 @@ export class InProcessExecutor implements Executor {
   readonly name = 'inprocess';
   submit(spec: JobSpec, ctx: ExecutorContext, onStarted?: (h: JobHandle) => void): Promise<ResultManifest> {
     onStarted?.({ jobId: spec.jobId });
-    return executeInProcess(spec, ctx.runner(spec.runner), { signal: ctx.signal, ...(ctx.onLog ? { onLog: ctx.onLog } : {}), ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}) });
+    return executeInProcess(spec, ctx.runner(spec.runner), {
+      signal: ctx.signal,
+      ...(ctx.onLog ? { onLog: ctx.onLog } : {}),
+      ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
+    });
   }
 }
 
@@ -88,7 +92,8 @@ export class SubprocessExecutor implements Executor {
         const wallSec = (performance.now() - started) / 1000;
         const resources = { wallSec, gpus: spec.resources.gpus, gpuHours: (spec.resources.gpus * wallSec) / 3600 };
         const excerpt = tailFile(logFile, 1500) ?? '';
-        const failed: FailedFn = (status, type, message, extra = {}) => failedManifest(spec, { status, resources, logs: [logFile], error: { type, message, logExcerpt: excerpt, ...extra } });
+        const failed: FailedFn = (status, type, message, extra = {}) =>
+          failedManifest(spec, { status, resources, logs: [logFile], error: { type, message, logExcerpt: excerpt, ...extra } });
         let manifest: ResultManifest;
         if (spawnError) manifest = failed('failed', 'SpawnError', spawnError.message);
         else if (why === 'timeout') manifest = failed('timeout', 'Timeout', `exceeded its time limit of ${limit} s and was killed`, signal ? { signal } : {});
@@ -111,7 +116,9 @@ type FailedFn = (status: 'failed' | 'cancelled' | 'timeout', type: string, messa
 function readResult(spec: JobSpec, exitCode: number, failed: FailedFn): ResultManifest {
   const r = readResultManifest(spec);
   if (!r.ok && r.missing) {
-    return exitCode === 0 ? failed('failed', 'BadResult', `runner exited 0 but wrote no ${jobResultPath(spec)}`) : failed('failed', 'ExitCode', `runner exited with code ${exitCode} without a result`, { exitCode });
+    return exitCode === 0
+      ? failed('failed', 'BadResult', `runner exited 0 but wrote no ${jobResultPath(spec)}`)
+      : failed('failed', 'ExitCode', `runner exited with code ${exitCode} without a result`, { exitCode });
   }
   if (!r.ok) return failed('failed', 'BadResult', r.message, { exitCode });
   if (exitCode !== 0 && r.manifest.status === 'completed') return failed('failed', 'ExitCode', `runner exited with code ${exitCode}`, { exitCode });

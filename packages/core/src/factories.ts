@@ -22,7 +22,12 @@ export function makeFactoryContext(registry: Registry, configDir: string, seed: 
 }
 
 /** Create the evaluators `tasks` name, each with its configured options. */
-export async function createEvaluators(registry: Registry, tasks: readonly TaskSpec[], options: Record<string, Record<string, JsonValue>>, ctx: FactoryContext): Promise<Map<string, Evaluator>> {
+export async function createEvaluators(
+  registry: Registry,
+  tasks: readonly TaskSpec[],
+  options: Record<string, Record<string, JsonValue>>,
+  ctx: FactoryContext,
+): Promise<Map<string, Evaluator>> {
   const evaluators = new Map<string, Evaluator>();
   for (const t of tasks) {
     if (evaluators.has(t.evaluator)) continue;

@@ -10,8 +10,22 @@ export { LamdagentError, ConfigError, PluginError, UsageError, StudyLockedError,
 export { type ObjectType, type PoolObject, type Provenance, objectPath } from './objects.js';
 export type { Action, ActionBinding, ActionTypeDefinition, SlotSpec, SmokeSpec } from './action-type.js';
 export {
-  JobSpecSchema, JobInputSchema, JobErrorSchema, JobStatusSchema, JobEvaluationSchema, ResultManifestSchema, ResourcesSchema, TaskSpecSchema, TaskResultSchema,
-  type JobSpec, type JobInput, type JobError, type JobStatus, type JobEvaluation, type ResultManifest, type Resources,
+  JobSpecSchema,
+  JobInputSchema,
+  JobErrorSchema,
+  JobStatusSchema,
+  JobEvaluationSchema,
+  ResultManifestSchema,
+  ResourcesSchema,
+  TaskSpecSchema,
+  TaskResultSchema,
+  type JobSpec,
+  type JobInput,
+  type JobError,
+  type JobStatus,
+  type JobEvaluation,
+  type ResultManifest,
+  type Resources,
 } from './jobs.js';
 export type { Runner, RunnerContext, RunOutcome } from './runner.js';
 export type { Executor, ExecutorContext, JobHandle } from './executor.js';
@@ -21,7 +35,20 @@ export type { Factory, FactoryContext, Observation, Policy, PolicyContext, Selec
 export { CORE_API_VERSION, PluginManifestSchema, ProvidesSchema, definePlugin, type PluginManifest, type PluginRegistry, type Provides } from './plugin.js';
 export { ActionSpace, actionKey } from './space.js';
 export { ObjectPool } from './pool.js';
-export { TrialRecordSchema, TrialStateSchema, ActionRefSchema, UsageSchema, PolicyNoteSchema, AnswerNoteSchema, type TrialRecord, type TrialState, type ActionRef, type Usage, type PolicyNote, type AnswerNote } from './trial.js';
+export {
+  TrialRecordSchema,
+  TrialStateSchema,
+  ActionRefSchema,
+  UsageSchema,
+  PolicyNoteSchema,
+  AnswerNoteSchema,
+  type TrialRecord,
+  type TrialState,
+  type ActionRef,
+  type Usage,
+  type PolicyNote,
+  type AnswerNote,
+} from './trial.js';
 
 // Config, plugins and the registry.
 export { StudyConfigSchema, PaperConfigSchema, studyConfigJsonSchema, type StudyConfigInput, type StudyConfigParsed } from './config-schema.js';
@@ -35,7 +62,18 @@ export { createEvaluators } from './factories.js';
 // The study: ask/tell engine, services, store, read model.
 export { Study, type StudyEvent, type StudyDeps } from './study.js';
 export type { Trial, TrialOutcome } from './trial-record.js';
-export { createStudy, loadStudy, runStudy, resumeStudy, recordEvaluations, buildRegistry, type RunStudyOptions, type ResumeStudyOptions, type StudyOverrides, type StudySummary } from './study-run.js';
+export {
+  createStudy,
+  loadStudy,
+  runStudy,
+  resumeStudy,
+  recordEvaluations,
+  buildRegistry,
+  type RunStudyOptions,
+  type ResumeStudyOptions,
+  type StudyOverrides,
+  type StudySummary,
+} from './study-run.js';
 export { silentLogger, systemClock, type Clock, type Logger, type StudyServices } from './study-services.js';
 export { StudyStore, readJournal, JournalRecordSchema, JOURNAL_KINDS, type JournalRecord, type JournalRecordOf, type JournalState } from './journal.js';
 export { JournalReader, parseJournalLine, type JournalChunk, type JournalItem, type JournalReaderOptions } from './journal-reader.js';

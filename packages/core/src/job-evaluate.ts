@@ -8,7 +8,13 @@ import { producedModel } from './trial-record.js';
 
 /** The model a job produced, as evaluators see it (its output folder, before the study commits it). */
 function jobOutputObject(spec: JobSpec): PoolObject {
-  return producedModel({ id: spec.jobId, name: spec.jobId, kind: 'models', path: spec.outputDir, action: { key: spec.actionKey, name: spec.action, inputs: spec.inputs } });
+  return producedModel({
+    id: spec.jobId,
+    name: spec.jobId,
+    kind: 'models',
+    path: spec.outputDir,
+    action: { key: spec.actionKey, name: spec.action, inputs: spec.inputs },
+  });
 }
 
 /**

@@ -11,6 +11,7 @@ export function jobInputs<T>(spec: JobSpec, schema: z.ZodType<T>): T {
   const repeated = new Set(spec.inputs.filter((i, n) => spec.inputs.findIndex((j) => j.slot === i.slot) !== n).map((i) => i.slot));
   for (const i of spec.inputs) bySlot[i.slot] = repeated.has(i.slot) ? spec.inputs.filter((j) => j.slot === i.slot).map((j) => j.value) : i.value;
   const res = schema.safeParse(bySlot);
-  if (!res.success) throw new Error(`job ${spec.jobId} (${spec.actionType}): bad inputs: ${res.error.issues.map((x) => `input ${x.path.join('.')}: ${x.message}`).join('; ')}`);
+  if (!res.success)
+    throw new Error(`job ${spec.jobId} (${spec.actionType}): bad inputs: ${res.error.issues.map((x) => `input ${x.path.join('.')}: ${x.message}`).join('; ')}`);
   return res.data;
 }

@@ -131,7 +131,10 @@ export class JournalReader<E = never> {
   }
 }
 
-type Parsed<E> = { item: JournalItem<E>; unknownKind?: undefined } | { item?: undefined; unknownKind: string; why: string } | { item?: undefined; unknownKind?: undefined; why: string };
+type Parsed<E> =
+  | { item: JournalItem<E>; unknownKind?: undefined }
+  | { item?: undefined; unknownKind: string; why: string }
+  | { item?: undefined; unknownKind?: undefined; why: string };
 
 /** One journal line: a record, an `extra` value, a kind this version does not know, or why it is none. */
 export function parseJournalLine<E = never>(line: string, extra?: (value: unknown) => E | undefined): Parsed<E> {

@@ -11,10 +11,22 @@ export const JournalRecordSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('trial-start'), index: z.number().int(), action: ActionRefSchema, startedAt: z.string(), policy: PolicyNoteSchema.optional() }),
   z.object({ kind: z.literal('job'), index: z.number().int(), jobId: z.string(), externalId: z.string().optional(), executor: z.string() }),
   z.object({ kind: z.literal('trial-end'), trial: TrialRecordSchema }),
-  z.object({ kind: z.literal('observe'), index: z.number().int(), state: JsonValueSchema.optional(), usage: z.array(UsageSchema).default([]), transcript: z.string().optional() }),
+  z.object({
+    kind: z.literal('observe'),
+    index: z.number().int(),
+    state: JsonValueSchema.optional(),
+    usage: z.array(UsageSchema).default([]),
+    transcript: z.string().optional(),
+  }),
   z.object({ kind: z.literal('resume'), at: z.string(), rerun: z.array(z.number().int()) }),
   /** Scores of a produced model on another split (e.g. held-out test, out-of-distribution tasks). */
-  z.object({ kind: z.literal('evaluate'), index: z.number().int(), split: z.enum(['validation', 'test']), at: z.string(), scores: z.record(z.string(), z.number()) }),
+  z.object({
+    kind: z.literal('evaluate'),
+    index: z.number().int(),
+    split: z.enum(['validation', 'test']),
+    at: z.string(),
+    scores: z.record(z.string(), z.number()),
+  }),
 ]);
 export type JournalRecord = z.infer<typeof JournalRecordSchema>;
 export type JournalRecordOf<K extends JournalRecord['kind']> = Extract<JournalRecord, { kind: K }>;

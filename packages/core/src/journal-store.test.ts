@@ -8,7 +8,10 @@ import type { JournalRecord } from './journal-records.js';
 
 const action = (i: number) => ({ name: 'sft', type: 'sft', key: `k${i}`, inputs: [], params: {} });
 const start = (i: number): JournalRecord => ({ kind: 'trial-start', index: i, action: action(i), startedAt: 'x' });
-const end = (i: number): JournalRecord => ({ kind: 'trial-end', trial: { index: i, state: 'complete', action: action(i), startedAt: 'x', scores: { a: 0.5 }, reward: 0.5, durations: {}, metrics: {} } });
+const end = (i: number): JournalRecord => ({
+  kind: 'trial-end',
+  trial: { index: i, state: 'complete', action: action(i), startedAt: 'x', scores: { a: 0.5 }, reward: 0.5, durations: {}, metrics: {} },
+});
 const file = (): string => path.join(mkdtempSync(path.join(tmpdir(), 'store-')), 'journal.jsonl');
 
 describe('study store', () => {

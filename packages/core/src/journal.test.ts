@@ -4,7 +4,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StudyStore, readJournal } from './journal.js';
 
-const trial = (index: number): object => ({ kind: 'trial-end', trial: { index, state: 'complete', action: { name: 'sft', type: 'sft', key: `k${index}`, inputs: [] }, startedAt: 'x', scores: { a: 0.5 }, reward: 0.5 } });
+const trial = (index: number): object => ({
+  kind: 'trial-end',
+  trial: { index, state: 'complete', action: { name: 'sft', type: 'sft', key: `k${index}`, inputs: [] }, startedAt: 'x', scores: { a: 0.5 }, reward: 0.5 },
+});
 
 describe('journal', () => {
   it('ignores a torn last line, reports where the valid part ends, and skips unknown future kinds', () => {
@@ -28,7 +31,7 @@ describe('journal', () => {
     expect(() => readJournal(file)).toThrow(`${file}:2: not a journal record`);
   });
 
-  it('appends one fsync\'d line per record, validated', () => {
+  it("appends one fsync'd line per record, validated", () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'j-')), 'journal.jsonl');
     const w = new StudyStore(file);
     w.append({ kind: 'evaluate', index: 3, split: 'test', at: 'now', scores: { a: 1 } });

@@ -15,7 +15,10 @@ function project(pkgs: Record<string, { manifest?: string; pkg?: object; copyToy
     const pdir = path.join(dir, 'node_modules', ...name.split('/'));
     mkdirSync(pdir, { recursive: true });
     if (p.copyToy) cpSync(path.dirname(TOY_PLUGIN), pdir, { recursive: true });
-    writeFileSync(path.join(pdir, 'package.json'), JSON.stringify({ name, version: '1.0.0', type: 'module', exports: { '.': { import: './index.mjs' } }, lamdagent: { plugin: true }, ...p.pkg }));
+    writeFileSync(
+      path.join(pdir, 'package.json'),
+      JSON.stringify({ name, version: '1.0.0', type: 'module', exports: { '.': { import: './index.mjs' } }, lamdagent: { plugin: true }, ...p.pkg }),
+    );
     if (p.manifest) writeFileSync(path.join(pdir, 'index.mjs'), p.manifest);
   }
   return dir;
@@ -35,11 +38,18 @@ async function fresh(): Promise<Registry> {
 
 describe('plugin discovery and loading', () => {
   it('discovers plugins installed in a project (scoped too) and skips packages that do not declare themselves', async () => {
-    const dir = project({ 'toy-plugin': { copyToy: true }, '@acme/lamdagent-greedy': { manifest: manifest('@acme/lamdagent-greedy', 1) }, 'left-pad': { pkg: { lamdagent: undefined } } });
+    const dir = project({
+      'toy-plugin': { copyToy: true },
+      '@acme/lamdagent-greedy': { manifest: manifest('@acme/lamdagent-greedy', 1) },
+      'left-pad': { pkg: { lamdagent: undefined } },
+    });
     expect(discoverPlugins(path.join(dir, 'configs'))).toEqual(['@acme/lamdagent-greedy', 'toy-plugin']);
     const r = await fresh();
     const loaded = await loadPlugins(r, { configured: [], fromDir: dir, discover: true });
-    expect(loaded.map((p) => [p.name, p.source])).toEqual([['@acme/lamdagent-greedy', 'discovered'], ['toy-plugin', 'discovered']]);
+    expect(loaded.map((p) => [p.name, p.source])).toEqual([
+      ['@acme/lamdagent-greedy', 'discovered'],
+      ['toy-plugin', 'discovered'],
+    ]);
     expect(r.hasActionType('ties_merging')).toBe(true);
     expect(r.policyFactory('greedy-acmelamdagentgreedy').name).toBe('greedy-acmelamdagentgreedy');
   });
@@ -60,15 +70,31 @@ describe('plugin discovery and loading', () => {
   });
 
   it('gives one clear error for a missing or malformed plugin', async () => {
-    const dir = project({ 'bad-plugin': { manifest: 'export default { name: "bad-plugin" };' }, 'liar-plugin': { manifest: manifest('liar-plugin', 1).replace("provides: { policies: ['greedy-liarplugin'] }", 'provides: {}') } });
-    await expect(loadPlugins(await fresh(), { configured: ['nope-plugin'], fromDir: dir, discover: false })).rejects.toThrow(/plugin nope-plugin: not installed \(looked in node_modules from .* upward\); run npm install nope-plugin/);
-    await expect(loadPlugins(await fresh(), { configured: ['bad-plugin'], fromDir: dir, discover: false })).rejects.toThrow(/plugin bad-plugin: default export is not a plugin manifest \(version: .*apiVersion: .*register: /);
-    await expect(loadPlugins(await fresh(), { configured: ['liar-plugin'], fromDir: dir, discover: false })).rejects.toThrow('plugin liar-plugin: register() registered policy "greedy-liarplugin" that provides.policies does not declare');
-    await expect(loadPlugins(await fresh(), { configured: ['./missing.mjs'], fromDir: dir, discover: false })).rejects.toThrow(/plugin \.\/missing\.mjs: not found at/);
+    const dir = project({
+      'bad-plugin': { manifest: 'export default { name: "bad-plugin" };' },
+      'liar-plugin': { manifest: manifest('liar-plugin', 1).replace("provides: { policies: ['greedy-liarplugin'] }", 'provides: {}') },
+    });
+    await expect(loadPlugins(await fresh(), { configured: ['nope-plugin'], fromDir: dir, discover: false })).rejects.toThrow(
+      /plugin nope-plugin: not installed \(looked in node_modules from .* upward\); run npm install nope-plugin/,
+    );
+    await expect(loadPlugins(await fresh(), { configured: ['bad-plugin'], fromDir: dir, discover: false })).rejects.toThrow(
+      /plugin bad-plugin: default export is not a plugin manifest \(version: .*apiVersion: .*register: /,
+    );
+    await expect(loadPlugins(await fresh(), { configured: ['liar-plugin'], fromDir: dir, discover: false })).rejects.toThrow(
+      'plugin liar-plugin: register() registered policy "greedy-liarplugin" that provides.policies does not declare',
+    );
+    await expect(loadPlugins(await fresh(), { configured: ['./missing.mjs'], fromDir: dir, discover: false })).rejects.toThrow(
+      /plugin \.\/missing\.mjs: not found at/,
+    );
   });
 
   it('refuses two plugins that provide the same name', async () => {
-    const dir = project({ a: { manifest: manifest('a', 1).replace(/greedy-a/g, 'greedy-x') }, b: { manifest: manifest('b', 1).replace(/greedy-b/g, 'greedy-x') } });
-    await expect(loadPlugins(await fresh(), { configured: ['a', 'b'], fromDir: dir, discover: false })).rejects.toThrow('plugin b: policy "greedy-x" is already provided by a');
+    const dir = project({
+      a: { manifest: manifest('a', 1).replace(/greedy-a/g, 'greedy-x') },
+      b: { manifest: manifest('b', 1).replace(/greedy-b/g, 'greedy-x') },
+    });
+    await expect(loadPlugins(await fresh(), { configured: ['a', 'b'], fromDir: dir, discover: false })).rejects.toThrow(
+      'plugin b: policy "greedy-x" is already provided by a',
+    );
   });
 });

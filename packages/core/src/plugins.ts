@@ -55,10 +55,11 @@ function pickExport(exp: unknown): string | undefined {
   if (exp && typeof exp === 'object') {
     const rec = exp as Record<string, unknown>;
     if ('.' in rec) return pickExport(rec['.']);
-    for (const c of CONDITIONS) if (c in rec) {
-      const r = pickExport(rec[c]);
-      if (r) return r;
-    }
+    for (const c of CONDITIONS)
+      if (c in rec) {
+        const r = pickExport(rec[c]);
+        if (r) return r;
+      }
   }
   return undefined;
 }
@@ -162,7 +163,10 @@ export async function registerPlugin(registry: Registry, manifest: unknown, labe
   }
   const m = manifest as PluginManifest;
   if (m.apiVersion !== CORE_API_VERSION) {
-    throw new PluginError(m.name, `targets core API version ${m.apiVersion}, but this @lamdagent/core implements version ${CORE_API_VERSION}; upgrade the plugin or core`);
+    throw new PluginError(
+      m.name,
+      `targets core API version ${m.apiVersion}, but this @lamdagent/core implements version ${CORE_API_VERSION}; upgrade the plugin or core`,
+    );
   }
   const before = new Set(registry.entries());
   try {
@@ -171,7 +175,10 @@ export async function registerPlugin(registry: Registry, manifest: unknown, labe
     if (PluginError.isInstance(e)) throw e;
     throw new PluginError(m.name, `register() failed: ${(e as Error).message}`, { cause: e });
   }
-  checkProvides(m, registry.entries().filter((e) => !before.has(e)));
+  checkProvides(
+    m,
+    registry.entries().filter((e) => !before.has(e)),
+  );
   return m;
 }
 
@@ -181,7 +188,8 @@ function checkProvides(m: PluginManifest, added: readonly { kind: string; name: 
     const declared = new Set(m.provides[key] ?? []);
     const registered = new Set(added.filter((a) => a.kind === kind).map((a) => a.name));
     for (const d of declared) if (!registered.has(d)) throw new PluginError(m.name, `manifest declares ${key} "${d}" but register() did not register it`);
-    for (const r of registered) if (!declared.has(r)) throw new PluginError(m.name, `register() registered ${kind} "${r}" that provides.${key} does not declare`);
+    for (const r of registered)
+      if (!declared.has(r)) throw new PluginError(m.name, `register() registered ${kind} "${r}" that provides.${key} does not declare`);
   }
 }
 

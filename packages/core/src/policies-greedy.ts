@@ -35,7 +35,10 @@ export class GreedyPolicy implements Policy {
     if (types.length === 0) throw new Error('no action is possible: every action type lacks candidates for some slot');
     const rewardOf = new Map<string, number>();
     for (const t of ctx.history) if (t.state === 'complete' && t.produced && t.reward !== undefined) rewardOf.set(t.produced.id, t.reward);
-    const top = [...rewardOf.entries()].sort((a, b) => b[1] - a[1]).slice(0, this.#o.topK).map(([id]) => id);
+    const top = [...rewardOf.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, this.#o.topK)
+      .map(([id]) => id);
     const untried = (a: Action): boolean => !tried.has(a.key);
     if (top.length > 0 && rng.next() >= this.#o.epsilon) {
       for (let i = 0; i < this.#o.maxTries; i++) {

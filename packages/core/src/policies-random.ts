@@ -24,12 +24,12 @@ export class RandomTypePolicy implements Policy {
 
 export const randomPolicyFactory: Factory<Policy, unknown> = {
   name: 'random',
-  description: 'uniform over all enumerated actions (the paper\'s Policy=Random)',
+  description: "uniform over all enumerated actions (the paper's Policy=Random)",
   create: () => new RandomPolicy(),
 };
 
 export const randomTypePolicyFactory: Factory<Policy, unknown> = {
   name: 'random-type',
-  description: 'uniform over action types, then over that type\'s actions',
+  description: "uniform over action types, then over that type's actions",
   create: () => new RandomTypePolicy(),
 };

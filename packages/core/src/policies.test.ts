@@ -9,19 +9,63 @@ import { Rng } from './kit/rng.js';
 import { ActionSpace } from './space.js';
 import type { TrialRecord } from './trial.js';
 
-const def = (type: string, n: number): ActionTypeDefinition => ({ type, description: type, runner: 'r', slots: Array.from({ length: n }, (_, i) => ({ name: `s${i}`, type: 'model' })) });
-const obj = (kind: string, i: number): PoolObject => ({ id: `${kind}/${i}`, kind, type: 'model', name: `${kind}${i}`, value: `/m/${kind}${i}`, digest: `${kind}${i}` });
+const def = (type: string, n: number): ActionTypeDefinition => ({
+  type,
+  description: type,
+  runner: 'r',
+  slots: Array.from({ length: n }, (_, i) => ({ name: `s${i}`, type: 'model' })),
+});
+const obj = (kind: string, i: number): PoolObject => ({
+  id: `${kind}/${i}`,
+  kind,
+  type: 'model',
+  name: `${kind}${i}`,
+  value: `/m/${kind}${i}`,
+  digest: `${kind}${i}`,
+});
 
 function setup(models: number): { pool: ObjectPool; space: ActionSpace; ctx: (history?: TrialRecord[], seed?: number) => PolicyContext } {
   const pool = new ObjectPool();
   for (let i = 0; i < models; i++) pool.add(obj('models', i));
   for (let i = 0; i < 3; i++) pool.add(obj('data', i));
   const bindings: ActionBinding[] = [
-    { name: 'sft', definition: def('sft', 2), kinds: ['models', 'data'], slotNames: ['model', 'dataset'], unordered: [], params: {}, produces: 'models', runner: 'r', runnerParams: {} },
-    { name: 'ties', definition: def('ties', 2), kinds: ['models', 'models'], slotNames: ['models', 'models'], unordered: [[0, 1]], params: {}, produces: 'models', runner: 'r', runnerParams: {} },
+    {
+      name: 'sft',
+      definition: def('sft', 2),
+      kinds: ['models', 'data'],
+      slotNames: ['model', 'dataset'],
+      unordered: [],
+      params: {},
+      produces: 'models',
+      runner: 'r',
+      runnerParams: {},
+    },
+    {
+      name: 'ties',
+      definition: def('ties', 2),
+      kinds: ['models', 'models'],
+      slotNames: ['models', 'models'],
+      unordered: [[0, 1]],
+      params: {},
+      produces: 'models',
+      runner: 'r',
+      runnerParams: {},
+    },
   ];
   const space = new ActionSpace(pool, bindings, () => '1');
-  return { pool, space, ctx: (history = [], seed = 1) => ({ iteration: history.length, space, pool: pool.all(), history, pending: [], rng: new Rng(seed), signal: new AbortController().signal }) };
+  return {
+    pool,
+    space,
+    ctx: (history = [], seed = 1) => ({
+      iteration: history.length,
+      space,
+      pool: pool.all(),
+      history,
+      pending: [],
+      rng: new Rng(seed),
+      signal: new AbortController().signal,
+    }),
+  };
 }
 
 describe('random policies', () => {
@@ -46,8 +90,27 @@ describe('greedy policy', () => {
     pool.add(best);
     const tried = space.atFor(0, 0);
     const history: TrialRecord[] = [
-      { index: 0, state: 'complete', action: { name: 'sft', type: 'sft', key: 'x', inputs: [], params: {} }, produced: { id: best.id, name: best.name, path: '/m' }, scores: {}, reward: 0.9, startedAt: '', durations: {}, metrics: {} },
-      { index: 1, state: 'complete', action: { name: tried.name, type: tried.type, key: tried.key, inputs: [], params: {} }, scores: {}, reward: 0.1, startedAt: '', durations: {}, metrics: {} },
+      {
+        index: 0,
+        state: 'complete',
+        action: { name: 'sft', type: 'sft', key: 'x', inputs: [], params: {} },
+        produced: { id: best.id, name: best.name, path: '/m' },
+        scores: {},
+        reward: 0.9,
+        startedAt: '',
+        durations: {},
+        metrics: {},
+      },
+      {
+        index: 1,
+        state: 'complete',
+        action: { name: tried.name, type: tried.type, key: tried.key, inputs: [], params: {} },
+        scores: {},
+        reward: 0.1,
+        startedAt: '',
+        durations: {},
+        metrics: {},
+      },
     ];
     const p = new GreedyPolicy({ epsilon: 0 });
     let usesBest = 0;
@@ -62,7 +125,15 @@ describe('greedy policy', () => {
   it('says so when every action has been tried', async () => {
     const { space, ctx } = setup(1);
     const all = Array.from({ length: space.count() }, (_, i) => space.at(i));
-    const history = all.map((a, i): TrialRecord => ({ index: i, state: 'failed', action: { name: a.name, type: a.type, key: a.key, inputs: [], params: {} }, scores: {}, startedAt: '', durations: {}, metrics: {} }));
+    const history = all.map((a, i): TrialRecord => ({
+      index: i,
+      state: 'failed',
+      action: { name: a.name, type: a.type, key: a.key, inputs: [], params: {} },
+      scores: {},
+      startedAt: '',
+      durations: {},
+      metrics: {},
+    }));
     const sel = await new GreedyPolicy().select(ctx(history));
     expect(sel.fallback).toMatch(/no untried action/);
   });

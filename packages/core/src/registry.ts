@@ -74,7 +74,10 @@ export class Registry {
   #get<K extends ContributionKind>(kind: K, name: string): Contributed[K] {
     if (!this.has(kind, name)) {
       const known = this.names(kind);
-      throw new LamdagentError(`no ${kind} named "${name}" (known: ${known.length ? known.join(', ') : 'none'}); is its plugin listed in plugins: or installed?`, 2);
+      throw new LamdagentError(
+        `no ${kind} named "${name}" (known: ${known.length ? known.join(', ') : 'none'}); is its plugin listed in plugins: or installed?`,
+        2,
+      );
     }
     return this.#values.get(`${kind}:${name}`) as Contributed[K];
   }

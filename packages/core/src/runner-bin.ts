@@ -8,7 +8,9 @@ import { runJobSpecFile } from './runner-main.js';
 
 const file = process.argv[2];
 if (!file || file === '--help' || file === '-h') {
-  process.stderr.write('usage: lamdagent-runner SPEC.json\n\nRuns one job spec (JSON) with the runner it names, loading the plugins it lists,\nand writes result.json into the job folder. Exit 0 completed, 1 failed, 2 bad spec.\n');
+  process.stderr.write(
+    'usage: lamdagent-runner SPEC.json\n\nRuns one job spec (JSON) with the runner it names, loading the plugins it lists,\nand writes result.json into the job folder. Exit 0 completed, 1 failed, 2 bad spec.\n',
+  );
   process.exit(file ? 0 : 2);
 }
 runJobSpecFile(file, readFileSync).then(

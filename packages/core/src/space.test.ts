@@ -5,8 +5,20 @@ import type { PoolObject } from './objects.js';
 import { ObjectPool } from './pool.js';
 import { ActionSpace } from './space.js';
 
-const obj = (kind: string, i: number, type = 'model'): PoolObject => ({ id: `${kind}/${i}`, kind, type, name: `${kind}${i}`, value: `/x/${kind}${i}`, digest: `d-${kind}-${i}` });
-const def = (type: string, n: number): ActionTypeDefinition => ({ type, description: type, runner: 'r', slots: Array.from({ length: n }, (_, i) => ({ name: `s${i}`, type: 'model' })) });
+const obj = (kind: string, i: number, type = 'model'): PoolObject => ({
+  id: `${kind}/${i}`,
+  kind,
+  type,
+  name: `${kind}${i}`,
+  value: `/x/${kind}${i}`,
+  digest: `d-${kind}-${i}`,
+});
+const def = (type: string, n: number): ActionTypeDefinition => ({
+  type,
+  description: type,
+  runner: 'r',
+  slots: Array.from({ length: n }, (_, i) => ({ name: `s${i}`, type: 'model' })),
+});
 
 function world(nModels: number, nData: number): { pool: ObjectPool; space: ActionSpace } {
   const pool = new ObjectPool();
@@ -15,8 +27,28 @@ function world(nModels: number, nData: number): { pool: ObjectPool; space: Actio
   for (let i = 0; i < nData; i++) pool.add(obj('data', i, 'dataset'));
   pool.add(obj('lr', 0, 'number'));
   const bindings: ActionBinding[] = [
-    { name: 'sft', definition: def('sft', 3), kinds: ['models', 'data', 'lr'], slotNames: ['model', 'dataset', 'lr'], unordered: [], params: {}, produces: 'models', runner: 'r', runnerParams: {} },
-    { name: 'ties', definition: def('ties', 3), kinds: ['base', 'models', 'models'], slotNames: ['base', 'models', 'models'], unordered: [[1, 2]], params: {}, produces: 'models', runner: 'r', runnerParams: {} },
+    {
+      name: 'sft',
+      definition: def('sft', 3),
+      kinds: ['models', 'data', 'lr'],
+      slotNames: ['model', 'dataset', 'lr'],
+      unordered: [],
+      params: {},
+      produces: 'models',
+      runner: 'r',
+      runnerParams: {},
+    },
+    {
+      name: 'ties',
+      definition: def('ties', 3),
+      kinds: ['base', 'models', 'models'],
+      slotNames: ['base', 'models', 'models'],
+      unordered: [[1, 2]],
+      params: {},
+      produces: 'models',
+      runner: 'r',
+      runnerParams: {},
+    },
   ];
   return { pool, space: new ActionSpace(pool, bindings, () => '1') };
 }
@@ -45,7 +77,12 @@ function brute(space: ActionSpace, b: number): string[] {
 
 describe('combinatorics', () => {
   it('unranks and ranks every k-subset in lexicographic order', () => {
-    for (const [n, k] of [[5, 2], [7, 3], [6, 1], [4, 4]] as const) {
+    for (const [n, k] of [
+      [5, 2],
+      [7, 3],
+      [6, 1],
+      [4, 4],
+    ] as const) {
       const all = Array.from({ length: choose(n, k) }, (_, r) => unrankCombination(n, k, r));
       expect(new Set(all.map((s) => s.join())).size).toBe(choose(n, k));
       all.forEach((s, r) => expect(rankCombination(n, s)).toBe(r));
@@ -54,7 +91,12 @@ describe('combinatorics', () => {
     }
   });
   it('unranks and ranks every k-permutation in lexicographic order', () => {
-    for (const [n, k] of [[5, 2], [4, 3], [6, 1], [3, 3]] as const) {
+    for (const [n, k] of [
+      [5, 2],
+      [4, 3],
+      [6, 1],
+      [3, 3],
+    ] as const) {
       const all = Array.from({ length: permutations(n, k) }, (_, r) => unrankPermutation(n, k, r));
       expect(new Set(all.map((s) => s.join())).size).toBe(permutations(n, k));
       for (const s of all) expect(new Set(s).size).toBe(k);
@@ -71,7 +113,11 @@ describe('combinatorics', () => {
 
 describe('ActionSpace', () => {
   it('counts and indexes lazily, matching brute force on small pools', () => {
-    for (const [m, d] of [[1, 1], [3, 2], [5, 4]] as const) {
+    for (const [m, d] of [
+      [1, 1],
+      [3, 2],
+      [5, 4],
+    ] as const) {
       const { space } = world(m, d);
       for (let b = 0; b < 2; b++) {
         const expected = brute(space, b);
@@ -118,8 +164,16 @@ describe('ActionSpace', () => {
     pool.add({ ...obj('w', 0, 'json'), value: [0.7, 0.3] });
     pool.add({ ...obj('w', 1, 'json'), value: [0.5, 0.5] });
     const ties: ActionBinding = {
-      name: 'ties', definition: def('ties', 4), kinds: ['base', 'models', 'models', 'w'], slotNames: ['base', 'models', 'models', 'weights'],
-      unordered: [], weighted: [{ positions: [1, 2], paramsAt: 3 }], params: {}, produces: 'models', runner: 'r', runnerParams: {},
+      name: 'ties',
+      definition: def('ties', 4),
+      kinds: ['base', 'models', 'models', 'w'],
+      slotNames: ['base', 'models', 'models', 'weights'],
+      unordered: [],
+      weighted: [{ positions: [1, 2], paramsAt: 3 }],
+      params: {},
+      produces: 'models',
+      runner: 'r',
+      runnerParams: {},
     };
     const space = new ActionSpace(pool, [ties], () => '1');
     expect(space.countFor(0)).toBe(4 * 3 * 2);

@@ -123,7 +123,12 @@ export class ActionSpace {
       const size = factorSize(f, list.length);
       const r = rest % size;
       rest = Math.floor(rest / size);
-      const picks = f.positions.length === 1 ? [r] : f.ordered ? unrankPermutation(list.length, f.positions.length, r) : unrankCombination(list.length, f.positions.length, r);
+      const picks =
+        f.positions.length === 1
+          ? [r]
+          : f.ordered
+            ? unrankPermutation(list.length, f.positions.length, r)
+            : unrankCombination(list.length, f.positions.length, r);
       f.positions.forEach((p, j) => (chosen[p] = list[picks[j] as number] as PoolObject));
     }
     return this.#finish(b, chosen);
@@ -138,7 +143,14 @@ export class ActionSpace {
       const positions = f.positions.map((p) => list.findIndex((o) => o.id === inputs[p]?.id));
       const size = factorSize(f, list.length);
       const r =
-        f.positions.length === 1 ? (positions[0] as number) : f.ordered ? rankPermutation(list.length, positions) : rankCombination(list.length, [...positions].sort((a, c) => a - c));
+        f.positions.length === 1
+          ? (positions[0] as number)
+          : f.ordered
+            ? rankPermutation(list.length, positions)
+            : rankCombination(
+                list.length,
+                [...positions].sort((a, c) => a - c),
+              );
       idx = idx * size + r;
     }
     return idx;

@@ -14,7 +14,7 @@ const results = (ta: number, tb: number) => [
 ];
 
 describe('ask and tell from outside the loop', () => {
-  it('asks trials, runs them with the caller\'s own machinery, tells outcomes, and a resume continues from them', async () => {
+  it("asks trials, runs them with the caller's own machinery, tells outcomes, and a resume continues from them", async () => {
     const w = makeToyWorld({ iterations: 3 });
     const out = path.join(w.dir, 's');
     const { study } = await createStudy({ configPath: w.configPath, outDir: out });
@@ -27,7 +27,13 @@ describe('ask and tell from outside the loop', () => {
     mkdirSync(artifact, { recursive: true });
     writeFileSync(path.join(artifact, 'model.json'), JSON.stringify({ w: [0.5, 0, 0] }));
     const r0 = await study.tell(t0, { state: 'complete', artifact, results: results(0.5, 0.25), durations: { execute: 12 } });
-    expect(r0).toMatchObject({ index: 0, state: 'complete', scores: { ta: 0.5, tb: 0.25 }, produced: { id: 't0', name: '0--0--0', path: artifact }, durations: { execute: 12 } });
+    expect(r0).toMatchObject({
+      index: 0,
+      state: 'complete',
+      scores: { ta: 0.5, tb: 0.25 },
+      produced: { id: 't0', name: '0--0--0', path: artifact },
+      durations: { execute: 12 },
+    });
     expect(r0.reward).toBeCloseTo(0.375, 10);
     // The produced model joined the pool: the policy may now build on it.
     expect(study.history()).toEqual([r0]);
@@ -77,7 +83,12 @@ describe('services', () => {
     const logger: Logger = { info: (m) => lines.push(`info ${m}`), warn: (m) => lines.push(`warn ${m}`) };
     let ms = 0;
     const clock: Clock = { now: () => '2030-01-01T00:00:00.000Z', monotonicMs: () => (ms += 250) };
-    const policy: Policy = { name: 'stubborn', select: async () => { throw new Error('no idea what to do'); } };
+    const policy: Policy = {
+      name: 'stubborn',
+      select: async () => {
+        throw new Error('no idea what to do');
+      },
+    };
     const s = await runStudy({ configPath: w.configPath, outDir: path.join(w.dir, 's'), services: { logger, clock, policy } });
     expect(s.trials).toHaveLength(3);
     for (const t of s.trials) {
@@ -109,7 +120,10 @@ describe('journal compatibility', () => {
       for (const t of before.trials.values()) expect(s.trials.find((x) => x.index === t.index)).toEqual(t);
       const rerun = s.trials.find((t) => t.index === 5);
       expect(rerun?.action.key).toBe(before.running.get(5)?.action.key);
-      const execs = readFileSync(execLog, 'utf8').trim().split('\n').map((l) => l.split(' ')[0]);
+      const execs = readFileSync(execLog, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ')[0]);
       for (const t of before.trials.values()) if (t.state === 'complete') expect(execs).not.toContain(t.action.key);
       const after = readJournal(path.join(out, 'journal.jsonl'));
       expect(after.running.size).toBe(0);

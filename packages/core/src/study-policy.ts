@@ -59,7 +59,12 @@ export class PolicySteps {
       sel = { action: space.atFor(b, rng.int(space.countFor(b))), fallback: `policy error: ${(e as Error).message}` };
       logger.warn(`trial ${index}: ${sel.fallback}; chose a random action`);
     }
-    const note: PolicyNote = { policy: policy.name, usage: sel.usage ?? [], ...(sel.fallback ? { fallback: sel.fallback } : {}), ...(sel.answers?.length ? { answers: sel.answers } : {}) };
+    const note: PolicyNote = {
+      policy: policy.name,
+      usage: sel.usage ?? [],
+      ...(sel.fallback ? { fallback: sel.fallback } : {}),
+      ...(sel.answers?.length ? { answers: sel.answers } : {}),
+    };
     if (sel.transcript?.length) note.transcript = writeTranscript(dir, index, 'select', sel.transcript, env);
     return { sel, note };
   }
@@ -74,11 +79,22 @@ export class PolicySteps {
       const obs = await this.#serial(() => observe(record, this.#ctx(index, new Rng(this.#d.seed, index, 1))));
       if (!obs) return [];
       const usage = obs.usage ?? [];
-      store.append({ kind: 'observe', index, usage, ...(obs.state !== undefined ? { state: obs.state } : {}), ...(obs.transcript?.length ? { transcript: writeTranscript(dir, index, 'observe', obs.transcript, env) } : {}) });
+      store.append({
+        kind: 'observe',
+        index,
+        usage,
+        ...(obs.state !== undefined ? { state: obs.state } : {}),
+        ...(obs.transcript?.length ? { transcript: writeTranscript(dir, index, 'observe', obs.transcript, env) } : {}),
+      });
       return usage;
     } catch (e) {
       logger.warn(`trial ${index}: the policy could not observe it: ${(e as Error).message}`);
-      store.append({ kind: 'observe', index, usage: [], transcript: writeTranscript(dir, index, 'observe', [{ step: 'memory', role: 'error', content: (e as Error).message }], env) });
+      store.append({
+        kind: 'observe',
+        index,
+        usage: [],
+        transcript: writeTranscript(dir, index, 'observe', [{ step: 'memory', role: 'error', content: (e as Error).message }], env),
+      });
       return [];
     }
   }

@@ -151,7 +151,14 @@ async function optimizeAndClose({ study, plugins }: { study: Study; plugins: Loa
   }
 }
 
-async function openLocked(dir: string, loaded: LoadedConfig, registry: Registry, plugins: LoadedPlugin[], lock: StudyLock, opts: CommonOptions): Promise<Study> {
+async function openLocked(
+  dir: string,
+  loaded: LoadedConfig,
+  registry: Registry,
+  plugins: LoadedPlugin[],
+  lock: StudyLock,
+  opts: CommonOptions,
+): Promise<Study> {
   const digests = new DigestCache(path.join(dir, STUDY_FILES.digests));
   const assembly: Assembly = assemble(loaded, registry, { digests, ...(opts.env ? { env: opts.env } : {}) });
   const services = await resolveServices(dir, assembly, registry, opts.services ?? {});
@@ -175,7 +182,19 @@ async function openLocked(dir: string, loaded: LoadedConfig, registry: Registry,
   };
   // Shared action cache (config `cache:`, `--cache`): actions any study ran are reused.
   const cache = loaded.config.cache !== undefined ? new ActionCache(path.resolve(loaded.dir, loaded.config.cache)) : undefined;
-  return new Study({ ...(cache ? { cache } : {}), dir, assembly, registry, pool, space, services, pluginEntries: plugins.map((p) => p.from), ...(opts.onEvent ? { onEvent: opts.onEvent } : {}), signal: opts.signal ?? new AbortController().signal, close });
+  return new Study({
+    ...(cache ? { cache } : {}),
+    dir,
+    assembly,
+    registry,
+    pool,
+    space,
+    services,
+    pluginEntries: plugins.map((p) => p.from),
+    ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+    signal: opts.signal ?? new AbortController().signal,
+    close,
+  });
 }
 
 /** The study's services: each one given by the caller, else made from the config (policy, executor, ...) and the folder (store). */
@@ -183,7 +202,10 @@ async function resolveServices(dir: string, assembly: Assembly, registry: Regist
   const made = await instantiate(assembly, registry, given);
   const store = given.store ?? new StudyStore(path.join(dir, STUDY_FILES.journal), { strict: true });
   store.refresh();
-  if (store.unknownKinds.length) (given.logger ?? silentLogger).warn(`journal: skipped ${store.unknownKinds.length} records of kinds this version does not know (${[...new Set(store.unknownKinds)].join(', ')})`);
+  if (store.unknownKinds.length)
+    (given.logger ?? silentLogger).warn(
+      `journal: skipped ${store.unknownKinds.length} records of kinds this version does not know (${[...new Set(store.unknownKinds)].join(', ')})`,
+    );
   return { ...made, store, logger: given.logger ?? silentLogger, clock: given.clock ?? systemClock };
 }
 

@@ -91,7 +91,11 @@ describe('study loop (in-process, toy plugin)', () => {
     const smoke = s.trials.find((t) => t.error?.type === 'SmokeFailed:RunnerError')!;
     expect(smoke).toBeDefined();
     expect(smoke.error!.message).toMatch(/smoke run failed in .* s: smoke check failed: bad tokenizer/);
-    expect(executions().filter((l) => l.startsWith(smoke.action.key)).every((l) => l.endsWith('smoke'))).toBe(true);
+    expect(
+      executions()
+        .filter((l) => l.startsWith(smoke.action.key))
+        .every((l) => l.endsWith('smoke')),
+    ).toBe(true);
   });
 
   it('refuses a second process on the same study folder and a run into an existing study', async () => {
@@ -145,13 +149,20 @@ describe('crash safety', () => {
     const out = path.join(w.dir, 'study');
     mkdirSync(path.dirname(out), { recursive: true });
     const script = path.join(here, '..', 'test-fixtures', 'run-study.mjs');
-    const child = spawn(process.execPath, [script, w.configPath, out], { env: { ...process.env, TOY_EXEC_LOG: execLog }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [script, w.configPath, out], {
+      env: { ...process.env, TOY_EXEC_LOG: execLog },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let ends = 0;
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (b: Buffer) => {
         ends += (b.toString().match(/"trial-end"/g) ?? []).length;
         // Kill while the 4th trial runs: wait for 3 ends, then a moment.
-        if (ends >= 3) setTimeout(() => { child.kill('SIGKILL'); resolve(); }, 120);
+        if (ends >= 3)
+          setTimeout(() => {
+            child.kill('SIGKILL');
+            resolve();
+          }, 120);
       });
       child.once('exit', (code) => (code === 0 ? reject(new Error('study finished before the kill')) : resolve()));
     });

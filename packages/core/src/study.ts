@@ -15,7 +15,17 @@ import type { ActionCache } from './action-cache.js';
 import { executeTrial } from './trial-execute.js';
 import { executeViaSharedCache } from './trial-shared-cache.js';
 import { JOURNAL_VERSION } from './weight-order.js';
-import { actionRef, interruptedRecord, outcomeRecord, rebuildAction, reuseRecord, trialModel, trialModelObject, type Trial, type TrialOutcome } from './trial-record.js';
+import {
+  actionRef,
+  interruptedRecord,
+  outcomeRecord,
+  rebuildAction,
+  reuseRecord,
+  trialModel,
+  trialModelObject,
+  type Trial,
+  type TrialOutcome,
+} from './trial-record.js';
 import type { PolicyNote, TrialRecord } from './trial.js';
 
 export type { StudyEvent } from './study-services.js';
@@ -68,7 +78,14 @@ export class Study {
     const { store, policy, clock } = deps.services;
     const st = store.state;
     this.#resumed = st.header !== undefined;
-    if (!st.header) store.append({ kind: 'study', version: JOURNAL_VERSION, createdAt: clock.now(), seed: this.#seed, configDigest: valueDigest(deps.assembly.loaded.config as unknown as JsonValue) });
+    if (!st.header)
+      store.append({
+        kind: 'study',
+        version: JOURNAL_VERSION,
+        createdAt: clock.now(),
+        seed: this.#seed,
+        configDigest: valueDigest(deps.assembly.loaded.config as unknown as JsonValue),
+      });
     for (const t of st.trials.values()) this.#finish(t, trialModel(t, this.#kindOf(t.action.name)));
     if (st.lastObserve?.state !== undefined) policy.restore?.(st.lastObserve.state);
     for (const n of [...st.trials.values(), ...st.running.values()]) for (const u of n.policy?.usage ?? []) this.#costUsd += u.costUsd;
@@ -76,7 +93,15 @@ export class Study {
     this.#interrupted = [...st.running.values()].sort((a, b) => a.index - b.index);
     this.#next = Math.max(-1, ...st.trials.keys(), ...st.running.keys()) + 1;
     this.#started = clock.monotonicMs();
-    const pol = { dir: deps.dir, seed: this.#seed, space: deps.space, pool: deps.pool, services: deps.services, env: deps.assembly.factoryContext.env, signal: deps.signal };
+    const pol = {
+      dir: deps.dir,
+      seed: this.#seed,
+      space: deps.space,
+      pool: deps.pool,
+      services: deps.services,
+      env: deps.assembly.factoryContext.env,
+      signal: deps.signal,
+    };
     this.#policy = new PolicySteps({ ...pol, history: () => this.#history, pending: () => [...this.#pending.values()] });
   }
 
@@ -114,7 +139,15 @@ export class Study {
   execute(trial: Trial): Promise<TrialOutcome> {
     const d = this.#d;
     const onProgress = (u: { message?: string; fraction?: number }): void => this.#emit({ type: 'trial-progress', index: trial.index, ...u });
-    const ctx = { dir: d.dir, assembly: d.assembly, registry: d.registry, pluginEntries: d.pluginEntries, services: this.services, signal: d.signal, onProgress };
+    const ctx = {
+      dir: d.dir,
+      assembly: d.assembly,
+      registry: d.registry,
+      pluginEntries: d.pluginEntries,
+      services: this.services,
+      signal: d.signal,
+      onProgress,
+    };
     return d.cache && !trial.reattach ? executeViaSharedCache(d.cache, ctx, trial) : executeTrial(ctx, trial);
   }
 
@@ -128,7 +161,10 @@ export class Study {
     const run = this.#running.get(trial.action.key);
     if (run?.index === trial.index) this.#running.delete(trial.action.key);
     store.append({ kind: 'trial-end', trial: record });
-    const produced = record.state === 'complete' && outcome?.artifact ? trialModelObject(trial.index, this.#kindOf(trial.action.name), outcome.artifact, trial.action) : undefined;
+    const produced =
+      record.state === 'complete' && outcome?.artifact
+        ? trialModelObject(trial.index, this.#kindOf(trial.action.name), outcome.artifact, trial.action)
+        : undefined;
     this.#finish(record, produced);
     this.#pending.delete(trial.index);
     if (run?.index === trial.index) run.settle(record);
@@ -145,7 +181,11 @@ export class Study {
     this.#emit({ type: 'start', dir: d.dir, resumed: this.#resumed, done: this.#history.length, budget, poolSize: d.pool.size, actions: d.space.count() });
     const concurrency = Math.max(1, Math.min(d.assembly.loaded.config.concurrency, this.services.executor.maxConcurrency ?? Infinity));
     const inflight = new Map<number, Promise<unknown>>();
-    const launch = (t: Trial): void => void inflight.set(t.index, (t.reuses ? this.tell(t) : this.execute(t).then((o) => this.tell(t, o))).finally(() => inflight.delete(t.index)));
+    const launch = (t: Trial): void =>
+      void inflight.set(
+        t.index,
+        (t.reuses ? this.tell(t) : this.execute(t).then((o) => this.tell(t, o))).finally(() => inflight.delete(t.index)),
+      );
     if (this.#interrupted.length) {
       this.services.store.append({ kind: 'resume', at: this.services.clock.now(), rerun: this.#interrupted.map((r) => r.index) });
       this.services.logger.info(`re-running trials ${this.#interrupted.map((r) => r.index).join(', ')} that the last run left unfinished`);
@@ -226,6 +266,12 @@ export class Study {
 
   #stopReason(launched: number): string | undefined {
     const d = this.#d;
-    return stopReason(d.assembly.loaded.config.budget, { aborted: d.signal.aborted, launched, elapsedSec: (this.services.clock.monotonicMs() - this.#started) / 1000, costUsd: this.#costUsd, best: this.best() });
+    return stopReason(d.assembly.loaded.config.budget, {
+      aborted: d.signal.aborted,
+      launched,
+      elapsedSec: (this.services.clock.monotonicMs() - this.#started) / 1000,
+      costUsd: this.#costUsd,
+      best: this.best(),
+    });
   }
 }

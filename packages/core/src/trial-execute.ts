@@ -87,7 +87,14 @@ async function smoke(x: ExecuteContext, job: Job, durations: Record<string, numb
   const { executor, clock } = x.services;
   const t0 = clock.monotonicMs();
   const s = job.spec;
-  const sspec: JobSpec = { ...s, jobId: `${s.jobId}-smoke`, outputDir: `${s.outputDir}-smoke`, jobDir: path.join(s.jobDir, 'smoke'), params: { ...s.params, ...job.smoke.params }, smoke: true };
+  const sspec: JobSpec = {
+    ...s,
+    jobId: `${s.jobId}-smoke`,
+    outputDir: `${s.outputDir}-smoke`,
+    jobDir: path.join(s.jobDir, 'smoke'),
+    params: { ...s.params, ...job.smoke.params },
+    smoke: true,
+  };
   const m = await executor.submit(sspec, job.ectx);
   rmSync(sspec.outputDir, { recursive: true, force: true });
   durations['smoke'] = secs(clock.monotonicMs() - t0);

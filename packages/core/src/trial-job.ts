@@ -27,7 +27,7 @@ export function buildJobSpec(dir: string, assembly: Assembly, registry: Registry
   const binding = assembly.bindings.find((b) => b.name === action.name)!;
   const jobId = trialJobId(index);
   const cfgAction = cfg.actions[action.name];
-  const res = cfgAction && !Array.isArray(cfgAction) ? cfgAction.resources ?? {} : {};
+  const res = cfgAction && !Array.isArray(cfgAction) ? (cfgAction.resources ?? {}) : {};
   return {
     schemaVersion: 1,
     jobId,
@@ -42,9 +42,16 @@ export function buildJobSpec(dir: string, assembly: Assembly, registry: Registry
     outputDir: path.join(dir, STUDY_FILES.artifacts, `.tmp-${jobId}`),
     jobDir: path.join(dir, STUDY_FILES.jobs, jobId),
     seed: jobSeed(cfg.seed, index),
-    resources: { gpus: res.gpus ?? 0, cpus: res.cpus ?? 1, ...(res.memoryMb ? { memoryMb: res.memoryMb } : {}), ...(res.timeLimitSec ? { timeLimitSec: res.timeLimitSec } : {}) },
+    resources: {
+      gpus: res.gpus ?? 0,
+      cpus: res.cpus ?? 1,
+      ...(res.memoryMb ? { memoryMb: res.memoryMb } : {}),
+      ...(res.timeLimitSec ? { timeLimitSec: res.timeLimitSec } : {}),
+    },
     plugins: pluginEntries,
     smoke: false,
-    ...(cfg.evaluateIn === 'job' ? { evaluation: { tasks: assembly.tasks, evaluators: assembly.evaluators, configDir: assembly.loaded.dir, studySeed: cfg.seed } } : {}),
+    ...(cfg.evaluateIn === 'job'
+      ? { evaluation: { tasks: assembly.tasks, evaluators: assembly.evaluators, configDir: assembly.loaded.dir, studySeed: cfg.seed } }
+      : {}),
   };
 }

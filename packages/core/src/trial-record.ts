@@ -54,7 +54,14 @@ export function actionRef(a: Action): ActionRef {
 }
 
 /** The pool object of a model an action produced (trial `index` in a study, or a job's output folder). */
-export function producedModel(o: { id: string; name: string; kind: string; path: string; action: { key: string; name: string; inputs: readonly { id: string }[] }; trial?: number }): PoolObject {
+export function producedModel(o: {
+  id: string;
+  name: string;
+  kind: string;
+  path: string;
+  action: { key: string; name: string; inputs: readonly { id: string }[] };
+  trial?: number;
+}): PoolObject {
   return {
     id: o.id,
     kind: o.kind,
@@ -62,7 +69,9 @@ export function producedModel(o: { id: string; name: string; kind: string; path:
     name: o.name,
     value: o.path,
     digest: `a:${o.action.key}`,
-    ...(o.trial !== undefined ? { provenance: { trial: o.trial, actionKey: o.action.key, action: o.action.name, inputs: o.action.inputs.map((i) => i.id) } } : {}),
+    ...(o.trial !== undefined
+      ? { provenance: { trial: o.trial, actionKey: o.action.key, action: o.action.name, inputs: o.action.inputs.map((i) => i.id) } }
+      : {}),
   };
 }
 
@@ -89,7 +98,15 @@ function base(t: Trial): Base {
 /** The record of a trial that repeats an executed action: cached (its model and scores) or failed again. */
 export function reuseRecord(t: Trial, hit: TrialRecord, endedAt: string, running: boolean): TrialRecord {
   if (hit.state === 'complete' || hit.state === 'cached') {
-    return { ...base(t), state: 'cached', endedAt, cachedFrom: hit.cachedFrom ?? hit.index, scores: hit.scores, ...(hit.produced ? { produced: hit.produced } : {}), ...(hit.reward !== undefined ? { reward: hit.reward } : {}) };
+    return {
+      ...base(t),
+      state: 'cached',
+      endedAt,
+      cachedFrom: hit.cachedFrom ?? hit.index,
+      scores: hit.scores,
+      ...(hit.produced ? { produced: hit.produced } : {}),
+      ...(hit.reward !== undefined ? { reward: hit.reward } : {}),
+    };
   }
   const from = hit.cachedFrom ?? hit.index;
   const error = hit.error && (running ? hit.error : { ...hit.error, message: `same action failed in trial ${from}: ${hit.error.message}` });
@@ -114,7 +131,13 @@ export function outcomeRecord(t: Trial, o: TrialOutcome, endedAt: string, reward
 }
 
 /** Write a policy transcript beside the trial's job (secrets redacted); returns its path in the study. */
-export function writeTranscript(dir: string, index: number, step: string, entries: TranscriptEntry[], env: Readonly<Record<string, string | undefined>>): string {
+export function writeTranscript(
+  dir: string,
+  index: number,
+  step: string,
+  entries: TranscriptEntry[],
+  env: Readonly<Record<string, string | undefined>>,
+): string {
   const jobDir = path.join(dir, STUDY_FILES.jobs, trialJobId(index));
   mkdirSync(jobDir, { recursive: true });
   const file = path.join(jobDir, `transcript-${step}.json`);

@@ -9,7 +9,12 @@ import { makeToyWorld } from '../test-fixtures/toy-world.js';
 describe('journal format 2: merge weights stay with the models they were chosen for', () => {
   it('writes format 2, keeps the chosen order, and on resume of a format-1 study says which trials ran in digest order', async () => {
     const w = makeToyWorld({ iterations: 8, policy: 'random' });
-    writeFileSync(w.configPath, readFileSync(w.configPath, 'utf8').replace('weights: [[0.5, 0.5]]', 'weights: [[0.7, 0.3]]').replace('models: [models/base]', 'models: [models/base, models/base2]'));
+    writeFileSync(
+      w.configPath,
+      readFileSync(w.configPath, 'utf8')
+        .replace('weights: [[0.5, 0.5]]', 'weights: [[0.7, 0.3]]')
+        .replace('models: [models/base]', 'models: [models/base, models/base2]'),
+    );
     mkdirSync(path.join(w.dir, 'models', 'base2'), { recursive: true });
     writeFileSync(path.join(w.dir, 'models', 'base2', 'model.json'), JSON.stringify({ w: [0.1, 0, 0] }));
     const out = path.join(w.dir, 'study');

@@ -11,7 +11,17 @@ export interface ToyWorld {
 }
 
 /** A temp folder with a base model, three datasets and a YAML config using the toy plugin. */
-export function makeToyWorld(opts: { iterations?: number; extra?: string; datasets?: Record<string, object>; policy?: string; executor?: string; concurrency?: number; failFast?: boolean } = {}): ToyWorld {
+export function makeToyWorld(
+  opts: {
+    iterations?: number;
+    extra?: string;
+    datasets?: Record<string, object>;
+    policy?: string;
+    executor?: string;
+    concurrency?: number;
+    failFast?: boolean;
+  } = {},
+): ToyWorld {
   const dir = mkdtempSync(path.join(tmpdir(), 'toy-world-'));
   mkdirSync(path.join(dir, 'models', 'base'), { recursive: true });
   writeFileSync(path.join(dir, 'models', 'base', 'model.json'), JSON.stringify({ w: [0, 0, 0] }));
@@ -30,7 +40,9 @@ failFast: ${opts.failFast ?? false}
 objects:
   base_models: [models/base]
   models: [models/base]
-  datasets: [${Object.keys(datasets).map((n) => `data/${n}.json`).join(', ')}]
+  datasets: [${Object.keys(datasets)
+    .map((n) => `data/${n}.json`)
+    .join(', ')}]
   lr: [0.5]
   weights: [[0.5, 0.5]]
   density: [0.5]

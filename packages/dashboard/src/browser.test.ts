@@ -13,7 +13,16 @@ import { writeReport } from './node/report.js';
 import { StudySource } from './node/study-source.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const inCI = process.env['CI'] === 'true';
 const have = existsSync(CHROMIUM);
 const skipReason = `no Chromium at ${CHROMIUM} (install it with scripts/ci/chromium.sh, or set CHROMIUM_PATH)`;
@@ -83,14 +92,14 @@ describe.skipIf(!have && !inCI)(`dashboard in headless Chromium${have || inCI ? 
     expect(pageErrors).toEqual([]);
   });
 
-  it('pipelines: the lineage graph has the top pipeline\'s nodes; a click opens the trial', async () => {
+  it("pipelines: the lineage graph has the top pipeline's nodes; a click opens the trial", async () => {
     const trials = openStudy(out).trials;
     const top = topK(trials, 3);
     const expected = new Set(flatten(pipelineOf(top[0] as TrialRecord, trials)));
     await page.click('nav a[data-view=pipelines]');
     const graph = page.locator('[data-testid=lineage-graph]');
     await graph.waitFor();
-    const shown = new Set((await graph.locator('[data-trial]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-trial'))))));
+    const shown = new Set(await graph.locator('[data-trial]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-trial')))));
     for (const t of expected) expect(shown.has(t), `trial ${t} of the top pipeline`).toBe(true);
     await expect.poll(() => graph.locator(`[data-trial="${top[0]!.index}"]`).textContent()).toContain('Top-1');
     expect(await graph.locator('svg path[marker-end]').count()).toBeGreaterThan(0);
@@ -179,7 +188,10 @@ describe.skipIf(!have && !inCI)(`dashboard in headless Chromium${have || inCI ? 
     // An evaluation of the best model on the test split (a future `evaluate --split test` record; core's own
     // reader does not know this kind yet, so from here on the test reads the journal through StudySource).
     const best = topK(openStudy(out).trials, 1)[0] as TrialRecord;
-    appendFileSync(path.join(out, 'journal.jsonl'), `${JSON.stringify({ kind: 'evaluate', index: best.index, split: 'test', scores: { ta: (best.scores['ta'] ?? 0) - 0.01, tb: (best.scores['tb'] ?? 0) - 0.02, tc_ood: best.scores['tc_ood'] ?? 0 } })}\n`);
+    appendFileSync(
+      path.join(out, 'journal.jsonl'),
+      `${JSON.stringify({ kind: 'evaluate', index: best.index, split: 'test', scores: { ta: (best.scores['ta'] ?? 0) - 0.01, tb: (best.scores['tb'] ?? 0) - 0.02, tc_ood: best.scores['tc_ood'] ?? 0 } })}\n`,
+    );
     await page.click('nav a[data-view=leaderboard]');
     await expect.poll(() => page.locator('[data-testid=board-test] tr[data-trial]').count(), { timeout: 10_000 }).toBe(1);
     expect(await page.locator('[data-testid=board-test] tr[data-trial]').getAttribute('data-trial')).toBe(String(best.index));
@@ -193,7 +205,10 @@ describe.skipIf(!have && !inCI)(`dashboard in headless Chromium${have || inCI ? 
     copyFileSync(path.join(out, 'study.json'), path.join(dir, 'study.json'));
     const journal = path.join(dir, 'journal.jsonl');
     const first = new StudySource(out, 0).data().trials[0] as TrialRecord;
-    writeFileSync(journal, `${JSON.stringify({ kind: 'study', version: 1, createdAt: first.startedAt, seed: 7, configDigest: 'x' })}\n${JSON.stringify({ kind: 'trial-start', index: 0, action: first.action, startedAt: first.startedAt })}\n`);
+    writeFileSync(
+      journal,
+      `${JSON.stringify({ kind: 'study', version: 1, createdAt: first.startedAt, seed: 7, configDigest: 'x' })}\n${JSON.stringify({ kind: 'trial-start', index: 0, action: first.action, startedAt: first.startedAt })}\n`,
+    );
     const fresh = await serveDashboard([dir], { port: 0 });
     try {
       const p = await browser.newPage({ viewport: { width: 1280, height: 700 } });

@@ -33,7 +33,9 @@ executor: inprocess
 objects:
   base_models: [models/base]
   models: [models/base]
-  datasets: [${Object.keys(datasets).map((n) => `data/${n}.json`).join(', ')}]
+  datasets: [${Object.keys(datasets)
+    .map((n) => `data/${n}.json`)
+    .join(', ')}]
   lr: [0.5]
   weights: [[0.5, 0.5]]
   density: [0.5]

@@ -12,9 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { exportOnnx } from '@lamdagent/tinylm';
 import { createOnnxBackend, createTinyBackend, tinylmRuntime } from '../dist/index.js';
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), Number(all[i + 1])]] : acc), []),
-);
+const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), Number(all[i + 1])]] : acc), []));
 const nPrompts = args.prompts ?? 300;
 const newTokens = args['new-tokens'] ?? 16;
 const batchSize = args.batch ?? 32;
@@ -37,7 +35,8 @@ const pick = () => words[rand(words.length)];
 function prompt() {
   const kind = rand(3);
   if (kind === 0) {
-    const a = rand(90) + 10, b = rand(90) + 10;
+    const a = rand(90) + 10,
+      b = rand(90) + 10;
     return rand(2) === 0 ? `Compute ${a}+${b} and reply with the number: ` : `Question: what is ${a} plus ${b}? Answer with a number: `;
   }
   if (kind === 1) {
@@ -48,18 +47,30 @@ function prompt() {
 }
 const prompts = Array.from({ length: nPrompts }, prompt);
 const lengths = prompts.map((p) => p.length);
-console.log(`workload: ${nPrompts} prompts of ${Math.min(...lengths)}-${Math.max(...lengths)} characters x up to ${newTokens} new tokens, batch ${batchSize}, greedy`);
+console.log(
+  `workload: ${nPrompts} prompts of ${Math.min(...lengths)}-${Math.max(...lengths)} characters x up to ${newTokens} new tokens, batch ${batchSize}, greedy`,
+);
 
-const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+const cpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 async function time(backend) {
-  const wall0 = performance.now(), cpu0 = cpu();
+  const wall0 = performance.now(),
+    cpu0 = cpu();
   const outs = await backend.generate(model, prompts, { maxNewTokens: newTokens });
   return { wall: (performance.now() - wall0) / 1000, used: cpu() - cpu0, outs };
 }
 function report(name, { wall, used, outs }) {
   const generated = outs.reduce((a, o) => a + o.length, 0);
-  console.log(`${name.padEnd(5)} ${wall.toFixed(2).padStart(6)} s wall ${used.toFixed(2).padStart(6)} s cpu  ` +
-    `${Math.round((nPrompts * newTokens) / wall).toString().padStart(6)} token-steps/s wall  ${Math.round(generated / wall).toString().padStart(6)} generated tokens/s wall (${generated} generated)`);
+  console.log(
+    `${name.padEnd(5)} ${wall.toFixed(2).padStart(6)} s wall ${used.toFixed(2).padStart(6)} s cpu  ` +
+      `${Math.round((nPrompts * newTokens) / wall)
+        .toString()
+        .padStart(6)} token-steps/s wall  ${Math.round(generated / wall)
+        .toString()
+        .padStart(6)} generated tokens/s wall (${generated} generated)`,
+  );
 }
 
 // Rounds alternate between the backends and the fastest round of each is reported (the machine may be shared).
@@ -78,5 +89,7 @@ const { tiny, onnx } = best;
 report('tiny', tiny);
 report('onnx', onnx);
 const same = onnx.outs.filter((o, i) => o === tiny.outs[i]).length;
-console.log(`onnx / tiny throughput: ${(tiny.wall / onnx.wall).toFixed(2)}x wall, ${(tiny.used / onnx.used).toFixed(2)}x cpu; identical outputs ${same}/${nPrompts}`);
+console.log(
+  `onnx / tiny throughput: ${(tiny.wall / onnx.wall).toFixed(2)}x wall, ${(tiny.used / onnx.used).toFixed(2)}x cpu; identical outputs ${same}/${nPrompts}`,
+);
 await rm(dir, { recursive: true, force: true });

@@ -54,7 +54,9 @@ export async function loadEvalDataset(file: string): Promise<EvalItem[]> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new DatasetError(file, undefined, `cannot read the evaluation file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+    throw new DatasetError(file, undefined, `cannot read the evaluation file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, {
+      cause: err,
+    });
   }
   return parseEvalJsonl(text, file);
 }

@@ -16,7 +16,11 @@ describe('plugin manifest', () => {
       throw new Error('unexpected registration');
     };
     const registry: PluginRegistry = {
-      actionType: unexpected, runner: unexpected, policy: unexpected, executor: unexpected, aggregator: unexpected,
+      actionType: unexpected,
+      runner: unexpected,
+      policy: unexpected,
+      executor: unexpected,
+      aggregator: unexpected,
       evaluator(f) {
         names.evaluator?.push(f.name);
         factories[f.name] = f as never;

@@ -18,7 +18,13 @@ export interface TaskPreset {
 export const TASK_PRESETS: Readonly<Record<string, TaskPreset>> = {
   gsm8k: { name: 'gsm8k', scorer: 'numeric', maxNewTokens: 256, stop: ['\n\n', 'Question:'], description: 'GSM8k: final number, exact numeric match' },
   commonsenseqa: { name: 'commonsenseqa', scorer: 'choice', maxNewTokens: 32, stop: ['\n'], description: 'CommonsenseQA: the last [[X]] names the choice' },
-  trivia_qa_w_context: { name: 'trivia_qa_w_context', scorer: 'exact', maxNewTokens: 32, stop: ['\n'], description: 'TriviaQA with context: normalized exact match against the aliases' },
+  trivia_qa_w_context: {
+    name: 'trivia_qa_w_context',
+    scorer: 'exact',
+    maxNewTokens: 32,
+    stop: ['\n'],
+    description: 'TriviaQA with context: normalized exact match against the aliases',
+  },
   gsm_symbolic: { name: 'gsm_symbolic', scorer: 'numeric', maxNewTokens: 256, stop: ['\n\n', 'Question:'], description: 'GSM-Symbolic: scored as GSM8k' },
   numglue1: { name: 'numglue1', scorer: 'numeric', maxNewTokens: 256, stop: ['\n\n', 'Question:'], description: 'NumGLUE type 1: scored as GSM8k' },
   numglue2: { name: 'numglue2', scorer: 'numeric', maxNewTokens: 256, stop: ['\n\n', 'Question:'], description: 'NumGLUE type 2: scored as GSM8k' },

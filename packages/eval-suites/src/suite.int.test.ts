@@ -64,7 +64,12 @@ const factoryCtx = (): FactoryContext => ({
 });
 
 const task: TaskSpec = {
-  name: 'pick', evaluator: 'suite', metric: 'acc', max: 1, alpha: 1, inReward: true,
+  name: 'pick',
+  evaluator: 'suite',
+  metric: 'acc',
+  max: 1,
+  alpha: 1,
+  inReward: true,
   options: { data: { validation: 'val.jsonl' }, scorer: 'choice', maxNewTokens: 8 },
 };
 
@@ -72,13 +77,18 @@ const modelObj = (path: string, id: string): PoolObject => ({ id, kind: 'models'
 
 describe('suite with the tiny backend (real model)', () => {
   it('scores a trained model high, an untrained one at zero, and writes per-item results', async () => {
-    const evaluator = (await suiteFactory?.({}, factoryCtx())) as { evaluate(m: PoolObject, t: TaskSpec, c: EvalContext): Promise<{ score: number; n?: number; itemsPath?: string }> };
+    const evaluator = (await suiteFactory?.({}, factoryCtx())) as {
+      evaluate(m: PoolObject, t: TaskSpec, c: EvalContext): Promise<{ score: number; n?: number; itemsPath?: string }>;
+    };
     const good = await evaluator.evaluate(modelObj(trained, 't1'), task, ctxFor(join(dir, 'out-trained')));
     const bad = await evaluator.evaluate(modelObj(untrained, 't0'), task, ctxFor(join(dir, 'out-untrained')));
     expect(good.n).toBe(8);
     expect(good.score).toBeGreaterThanOrEqual(0.875);
     expect(bad.score).toBe(0);
-    const items = (await readFile(good.itemsPath ?? '', 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as ItemResult);
+    const items = (await readFile(good.itemsPath ?? '', 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as ItemResult);
     expect(items).toHaveLength(8);
     for (const it of items) {
       expect(Object.keys(it).sort()).toEqual(['correct', 'extracted', 'gold', 'id', 'prediction', 'prompt']);

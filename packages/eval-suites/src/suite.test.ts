@@ -88,7 +88,10 @@ describe('suite evaluator', () => {
     expect(res).toMatchObject({ task: 'arith', metric: 'acc', split: 'validation', n: 3 });
     expect(res.score).toBeCloseTo(2 / 3);
     expect(res.itemsPath).toBe(join(dir, 'out/validation/arith.validation.jsonl'));
-    const items = (await readFile(res.itemsPath ?? '', 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as ItemResult);
+    const items = (await readFile(res.itemsPath ?? '', 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as ItemResult);
     expect(items).toEqual([
       { id: 'a1', prompt: 'Q: 3 and 4? A:', prediction: ' 7', extracted: '7', gold: '7', correct: true },
       { id: 'a2', prompt: 'Q: 5 take 2? A:', prediction: ' 4', extracted: '4', gold: '3', correct: false },
@@ -143,7 +146,9 @@ describe('suite evaluator', () => {
     const ctx = evalCtx();
     await expect(ev.evaluate(model, task('sums', { data: { validation: 'x' }, scorer: 'fuzzy' }), ctx)).rejects.toThrow(/^task sums: options\.scorer: /);
     await expect(ev.evaluate(model, task('sums', { data: { validation: 'x' } }), ctx)).rejects.toThrow(/^task sums: options\.scorer is required/);
-    await expect(ev.evaluate(model, task('sums', { data: { validation: 'x' }, scorer: 'numeric', typo: 1 }), ctx)).rejects.toThrow(/^task sums: options\.\(root\): .*typo/);
+    await expect(ev.evaluate(model, task('sums', { data: { validation: 'x' }, scorer: 'numeric', typo: 1 }), ctx)).rejects.toThrow(
+      /^task sums: options\.\(root\): .*typo/,
+    );
     await expect(ev.evaluate(model, task('sums', { preset: 'nope', data: { validation: 'x' } }), ctx)).rejects.toThrow(/options\.preset: unknown preset nope/);
   });
 
@@ -168,7 +173,9 @@ describe('suite evaluator', () => {
     const ev = createSuiteEvaluator({}, factoryCtx());
     const c = new AbortController();
     c.abort(new Error('study stopped'));
-    await expect(ev.evaluate(model, task('arith', { data: { validation: 'data/arith.val.jsonl' }, scorer: 'numeric' }), evalCtx('validation', c.signal))).rejects.toThrow('study stopped');
+    await expect(
+      ev.evaluate(model, task('arith', { data: { validation: 'data/arith.val.jsonl' }, scorer: 'numeric' }), evalCtx('validation', c.signal)),
+    ).rejects.toThrow('study stopped');
   });
 
   it('refuses bad evaluator options', () => {

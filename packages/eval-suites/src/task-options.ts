@@ -9,7 +9,10 @@ import { SCORER_NAMES, type ScorerName } from './scorers/index.js';
 export const SuiteTaskOptionsSchema = z
   .object({
     /** Evaluation JSON lines files per split; relative paths resolve from the config's folder. */
-    data: z.object({ validation: z.string().min(1).optional(), test: z.string().min(1).optional() }).strict().optional(),
+    data: z
+      .object({ validation: z.string().min(1).optional(), test: z.string().min(1).optional() })
+      .strict()
+      .optional(),
     /** Scoring rule; a preset task (named like `gsm8k`, or `preset:`) brings its own. */
     scorer: z.enum(SCORER_NAMES as [ScorerName, ...ScorerName[]]).optional(),
     /** Take the defaults of this preset (default: the preset named like the task, if any). */

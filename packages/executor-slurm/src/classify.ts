@@ -72,15 +72,27 @@ export function classifyEnd(f: EndFacts): ResultManifest {
   // Slurm's elapsed time has whole-second resolution (0 for a sub-second job); the runner measures its own.
   const known = [info?.elapsedSec, runner.ok ? runner.manifest.resources.wallSec : undefined].filter((x): x is number => x !== undefined);
   const wallSec = known.length ? Math.max(...known) : (f.measuredSec ?? 0);
-  const resources = { wallSec, gpus: spec.resources.gpus, gpuHours: (spec.resources.gpus * wallSec) / 3600, ...(runner.ok && runner.manifest.resources.cpuSec !== undefined ? { cpuSec: runner.manifest.resources.cpuSec } : {}) };
+  const resources = {
+    wallSec,
+    gpus: spec.resources.gpus,
+    gpuHours: (spec.resources.gpus * wallSec) / 3600,
+    ...(runner.ok && runner.manifest.resources.cpuSec !== undefined ? { cpuSec: runner.manifest.resources.cpuSec } : {}),
+  };
   const logs = [...new Set([...(runner.ok ? runner.manifest.logs : []), ...jobLogs(spec, id)])];
   const failed = (status: 'failed' | 'cancelled' | 'timeout', type: string, message: string, extra: Partial<JobError> = {}): ResultManifest =>
-    failedManifest(spec, { status, resources, logs, metrics: runner.ok ? runner.manifest.metrics : {}, error: { type, message, logExcerpt: logExcerpt(spec, id), ...extra } });
+    failedManifest(spec, {
+      status,
+      resources,
+      logs,
+      metrics: runner.ok ? runner.manifest.metrics : {},
+      error: { type, message, logExcerpt: logExcerpt(spec, id), ...extra },
+    });
   const where = `Slurm job ${id}${info?.nodes ? ` on ${info.nodes}` : ''}`;
   const limit = spec.resources.timeLimitSec;
 
   if (f.cancelledBy === 'cancelled') return failed('cancelled', 'Cancelled', `cancelled by the study (scancel ${id})`);
-  if (f.cancelledBy === 'timeout') return failed('timeout', 'Timeout', `exceeded its time limit of ${limit} s; the executor cancelled ${where} after ${Math.round(wallSec)} s`);
+  if (f.cancelledBy === 'timeout')
+    return failed('timeout', 'Timeout', `exceeded its time limit of ${limit} s; the executor cancelled ${where} after ${Math.round(wallSec)} s`);
   const state = info?.state;
   switch (state) {
     case 'TIMEOUT':
@@ -103,23 +115,37 @@ export function classifyEnd(f: EndFacts): ResultManifest {
   const exitCode = info?.exitCode ?? status?.exitCode;
   const exitSignal = info?.exitSignal;
   if (!info && status?.state === 'terminated') {
-    return failed('cancelled', 'Terminated', `${where} was terminated by ${status.signal || 'a signal'} (cancelled, timed out or preempted) while no study watched it, and Slurm no longer knows which`, { exitCode: status.exitCode });
+    return failed(
+      'cancelled',
+      'Terminated',
+      `${where} was terminated by ${status.signal || 'a signal'} (cancelled, timed out or preempted) while no study watched it, and Slurm no longer knows which`,
+      { exitCode: status.exitCode },
+    );
   }
   if (!info && !status) {
     if (runner.ok) return { ...runner.manifest, resources, logs };
     return failed('failed', 'Lost', `${where} is unknown to Slurm (squeue, scontrol, sacct) and left no exit status in ${spec.jobDir}: ${runner.message}`);
   }
-  if (exitSignal !== undefined && !runner.ok) return failed('failed', 'Signal', `${where}: the batch script was killed by ${signalName(exitSignal)}`, { signal: signalName(exitSignal) });
+  if (exitSignal !== undefined && !runner.ok)
+    return failed('failed', 'Signal', `${where}: the batch script was killed by ${signalName(exitSignal)}`, { signal: signalName(exitSignal) });
   if (exitCode !== undefined && exitCode > 128 && exitCode < 160 && !runner.ok) {
     // The shell reports a command killed by signal n as exit status 128 + n.
     const sig = signalName(exitCode - 128);
-    return failed('failed', 'Signal', `${where}: the runner process was killed by ${sig}${sig === 'SIGKILL' ? ' (out of memory?)' : ''} without a result`, { exitCode, signal: sig });
+    return failed('failed', 'Signal', `${where}: the runner process was killed by ${sig}${sig === 'SIGKILL' ? ' (out of memory?)' : ''} without a result`, {
+      exitCode,
+      signal: sig,
+    });
   }
   if (!runner.ok) {
     if (runner.missing) {
       return exitCode === 0
         ? failed('failed', 'BadResult', `${where}: the runner exited 0 but wrote no ${jobResultPath(spec)}`, { exitCode: 0 })
-        : failed('failed', 'ExitCode', `${where}: the runner exited with code ${exitCode ?? 'unknown'} without a result`, exitCode !== undefined ? { exitCode } : {});
+        : failed(
+            'failed',
+            'ExitCode',
+            `${where}: the runner exited with code ${exitCode ?? 'unknown'} without a result`,
+            exitCode !== undefined ? { exitCode } : {},
+          );
     }
     return failed('failed', 'BadResult', runner.message, exitCode !== undefined ? { exitCode } : {});
   }

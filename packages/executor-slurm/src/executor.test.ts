@@ -63,19 +63,41 @@ class FakeSlurm implements SlurmCli {
 /** What lamdagent-runner would have written. */
 function writeRunnerResult(spec: JobSpec, m: Partial<ResultManifest> = {}): void {
   mkdirSync(spec.jobDir, { recursive: true });
-  const full: ResultManifest = { schemaVersion: 1, jobId: spec.jobId, status: 'completed', artifact: spec.outputDir, metrics: { steps: 2 }, resources: { wallSec: 1, gpus: 0, gpuHours: 0 }, logs: [path.join(spec.jobDir, 'runner.log')], ...m };
+  const full: ResultManifest = {
+    schemaVersion: 1,
+    jobId: spec.jobId,
+    status: 'completed',
+    artifact: spec.outputDir,
+    metrics: { steps: 2 },
+    resources: { wallSec: 1, gpus: 0, gpuHours: 0 },
+    logs: [path.join(spec.jobDir, 'runner.log')],
+    ...m,
+  };
   writeFileSync(path.join(spec.jobDir, 'result.json'), JSON.stringify(full));
 }
 
 const fast = { pollIntervalMs: 100, lamdagentRunner: '/opt/lamdagent/runner-bin.js', nodePath: '/usr/bin/node' };
 
 describe('sbatch command', () => {
-  it('maps the job\'s resources and the options to sbatch arguments, then the fixed script and its argv', () => {
+  it("maps the job's resources and the options to sbatch arguments, then the fixed script and its argv", () => {
     const spec = faultSpec('ok', { gpus: 2, timeLimitSec: 90 });
     spec.resources.memoryMb = 4096;
     spec.resources.cpus = 8;
-    const o = parseSlurmOptions({ partition: 'gpu', account: 'proj', gpuType: 'a100', extraDirectives: ['--constraint=ib', '--qos=long'], env: ['HF_HOME', 'NOT_SET'] });
-    const cmd = { node: '/n/node', nodeArgs: ['--max-old-space-size=8192'], runnerBin: '/r/runner-bin.js', specFile: '/j/spec.json', scriptFile: '/j/lamdagent-job.sh', statusFile: '/j/slurm-status.json' };
+    const o = parseSlurmOptions({
+      partition: 'gpu',
+      account: 'proj',
+      gpuType: 'a100',
+      extraDirectives: ['--constraint=ib', '--qos=long'],
+      env: ['HF_HOME', 'NOT_SET'],
+    });
+    const cmd = {
+      node: '/n/node',
+      nodeArgs: ['--max-old-space-size=8192'],
+      runnerBin: '/r/runner-bin.js',
+      specFile: '/j/spec.json',
+      scriptFile: '/j/lamdagent-job.sh',
+      statusFile: '/j/slurm-status.json',
+    };
     const args = sbatchArgs(spec, o, cmd, { PATH: '/bin', HOME: '/root', HF_HOME: '/hf', SECRET_TOKEN: 'x' });
     expect(args).toEqual([
       '--job-name=lamdagent-t0001-fault',
@@ -110,7 +132,9 @@ describe('sbatch command', () => {
     writeFileSync(script, BATCH_SCRIPT);
     const status = path.join(dir, 'status $(id).json');
     const arg = `a b; $(touch ${dir}/pwned2) \`id\` "q" 'q' *`;
-    const r = spawnSync('sh', [script, status, process.execPath, '-e', 'process.stdout.write(JSON.stringify(process.argv.slice(1))); process.exit(4)', arg], { encoding: 'utf8' });
+    const r = spawnSync('sh', [script, status, process.execPath, '-e', 'process.stdout.write(JSON.stringify(process.argv.slice(1))); process.exit(4)', arg], {
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(4);
     expect(JSON.parse(r.stdout)).toEqual([arg]);
     expect(JSON.parse(readFileSync(status, 'utf8'))).toEqual({ state: 'exited', exitCode: 4, signal: '' });
@@ -133,12 +157,18 @@ describe('sbatch command', () => {
 });
 
 describe('slurm executor (fake Slurm)', () => {
-  const make = (fake: FakeSlurm, o: Record<string, unknown> = {}): SlurmExecutor => new SlurmExecutor({ ...fast, ...o }, { cli: fake, env: { PATH: '/bin', HOME: '/h', SECRET: 's' } });
+  const make = (fake: FakeSlurm, o: Record<string, unknown> = {}): SlurmExecutor =>
+    new SlurmExecutor({ ...fast, ...o }, { cli: fake, env: { PATH: '/bin', HOME: '/h', SECRET: 's' } });
 
-  it('submits, reports the Slurm id, follows PENDING -> RUNNING -> COMPLETED and returns the runner\'s result', async () => {
+  it("submits, reports the Slurm id, follows PENDING -> RUNNING -> COMPLETED and returns the runner's result", async () => {
     const fake = new FakeSlurm();
     const spec = faultSpec('ok');
-    fake.nextPlan = [{ state: 'PENDING', reason: 'Resources' }, { state: 'RUNNING', elapsedSec: 1 }, () => writeRunnerResult(spec), { state: 'COMPLETED', exitCode: 0, elapsedSec: 2 }];
+    fake.nextPlan = [
+      { state: 'PENDING', reason: 'Resources' },
+      { state: 'RUNNING', elapsedSec: 1 },
+      () => writeRunnerResult(spec),
+      { state: 'COMPLETED', exitCode: 0, elapsedSec: 2 },
+    ];
     const ex = make(fake);
     const started: string[] = [];
     const progress: string[] = [];
@@ -156,7 +186,12 @@ describe('slurm executor (fake Slurm)', () => {
 
   it('cancels with scancel when the study aborts, and when the job runs past its exact time limit', async () => {
     const fake = new FakeSlurm();
-    fake.nextPlan = [{ state: 'RUNNING', elapsedSec: 1 }, { state: 'RUNNING', elapsedSec: 2 }, { state: 'RUNNING', elapsedSec: 3 }, { state: 'RUNNING', elapsedSec: 4 }];
+    fake.nextPlan = [
+      { state: 'RUNNING', elapsedSec: 1 },
+      { state: 'RUNNING', elapsedSec: 2 },
+      { state: 'RUNNING', elapsedSec: 3 },
+      { state: 'RUNNING', elapsedSec: 4 },
+    ];
     const ex = make(fake);
     const ctl = new AbortController();
     const p = ex.submit(faultSpec('hang'), noRunnerCtx(ctl.signal));
@@ -175,24 +210,39 @@ describe('slurm executor (fake Slurm)', () => {
     const fake = new FakeSlurm();
     const ex = make(fake);
     fake.nextPlan = [{ state: 'RUNNING' }, { state: 'CANCELLED' }];
-    expect(await ex.submit(faultSpec('hang'), noRunnerCtx())).toMatchObject({ status: 'cancelled', error: { type: 'Cancelled', message: expect.stringMatching(/cancelled outside the study/) } });
+    expect(await ex.submit(faultSpec('hang'), noRunnerCtx())).toMatchObject({
+      status: 'cancelled',
+      error: { type: 'Cancelled', message: expect.stringMatching(/cancelled outside the study/) },
+    });
     expect(fake.cancelled).toEqual([]);
 
     fake.nextPlan = [{ state: 'FAILED', exitCode: 3 }];
     expect(await ex.submit(faultSpec('exit'), noRunnerCtx())).toMatchObject({ status: 'failed', error: { type: 'ExitCode', exitCode: 3 } });
 
     const bad = faultSpec('badresult');
-    fake.nextPlan = [() => { mkdirSync(bad.jobDir, { recursive: true }); writeFileSync(path.join(bad.jobDir, 'result.json'), JSON.stringify({ schemaVersion: 1, jobId: 't0001', status: 'done' })); }, { state: 'COMPLETED', exitCode: 0 }];
+    fake.nextPlan = [
+      () => {
+        mkdirSync(bad.jobDir, { recursive: true });
+        writeFileSync(path.join(bad.jobDir, 'result.json'), JSON.stringify({ schemaVersion: 1, jobId: 't0001', status: 'done' }));
+      },
+      { state: 'COMPLETED', exitCode: 0 },
+    ];
     const m = await ex.submit(bad, noRunnerCtx());
     expect(m).toMatchObject({ status: 'failed', error: { type: 'BadResult' } });
     expect(m.error!.message).toContain(path.join(bad.jobDir, 'result.json'));
     expect(m.error!.message).toMatch(/status/);
 
     fake.nextPlan = [{ state: 'COMPLETED', exitCode: 0 }];
-    expect(await ex.submit(faultSpec('ok'), noRunnerCtx())).toMatchObject({ status: 'failed', error: { type: 'BadResult', message: expect.stringMatching(/exited 0 but wrote no/) } });
+    expect(await ex.submit(faultSpec('ok'), noRunnerCtx())).toMatchObject({
+      status: 'failed',
+      error: { type: 'BadResult', message: expect.stringMatching(/exited 0 but wrote no/) },
+    });
 
     const thrown = faultSpec('throw');
-    fake.nextPlan = [() => writeRunnerResult(thrown, { status: 'failed', error: { type: 'RunnerError', message: 'broken on purpose' } }), { state: 'FAILED', exitCode: 1 }];
+    fake.nextPlan = [
+      () => writeRunnerResult(thrown, { status: 'failed', error: { type: 'RunnerError', message: 'broken on purpose' } }),
+      { state: 'FAILED', exitCode: 1 },
+    ];
     expect(await ex.submit(thrown, noRunnerCtx())).toMatchObject({ status: 'failed', error: { type: 'RunnerError', message: 'broken on purpose' } });
   });
 
@@ -200,7 +250,10 @@ describe('slurm executor (fake Slurm)', () => {
     const fake = new FakeSlurm();
     fake.submitError = new SlurmCommandError('sbatch', 'Batch job submission failed: Invalid partition name specified');
     const ex = make(fake, { partition: 'nope' });
-    expect(await ex.submit(faultSpec('ok'), noRunnerCtx())).toMatchObject({ status: 'failed', error: { type: 'SubmitError', message: 'sbatch: Batch job submission failed: Invalid partition name specified' } });
+    expect(await ex.submit(faultSpec('ok'), noRunnerCtx())).toMatchObject({
+      status: 'failed',
+      error: { type: 'SubmitError', message: 'sbatch: Batch job submission failed: Invalid partition name specified' },
+    });
     fake.submitError = undefined;
     fake.queueError = new SlurmCommandError('squeue', 'Unable to contact slurm controller', '', true);
     const down = make(fake, { unreachableTimeoutSec: 0.3 });
@@ -266,20 +319,36 @@ describe('resubmission', () => {
 });
 
 describe('end classification', () => {
-  const info = (state: string, more: Partial<SlurmJobInfo> = {}): SlurmJobInfo => ({ id: '9', state, elapsedSec: 30, nodes: 'gpu07', source: 'scontrol', ...more });
+  const info = (state: string, more: Partial<SlurmJobInfo> = {}): SlurmJobInfo => ({
+    id: '9',
+    state,
+    elapsedSec: 30,
+    nodes: 'gpu07',
+    source: 'scontrol',
+    ...more,
+  });
   it('names node failures, out-of-memory kills, Slurm time limits and preemption', () => {
     const spec = faultSpec('ok', { gpus: 4, timeLimitSec: 60 });
     spec.resources.memoryMb = 2048;
-    expect(classifyEnd({ spec, slurmJobId: '9', info: info('NODE_FAIL') })).toMatchObject({ status: 'failed', error: { type: 'NodeFail', message: 'Slurm job 9 on gpu07 ended with NODE_FAIL: its node failed' } });
-    expect(classifyEnd({ spec, slurmJobId: '9', info: info('OUT_OF_MEMORY', { exitCode: 0, exitSignal: 9 }) })).toMatchObject({ status: 'failed', error: { type: 'OutOfMemory', message: expect.stringContaining('--mem=2048M') } });
+    expect(classifyEnd({ spec, slurmJobId: '9', info: info('NODE_FAIL') })).toMatchObject({
+      status: 'failed',
+      error: { type: 'NodeFail', message: 'Slurm job 9 on gpu07 ended with NODE_FAIL: its node failed' },
+    });
+    expect(classifyEnd({ spec, slurmJobId: '9', info: info('OUT_OF_MEMORY', { exitCode: 0, exitSignal: 9 }) })).toMatchObject({
+      status: 'failed',
+      error: { type: 'OutOfMemory', message: expect.stringContaining('--mem=2048M') },
+    });
     const t = classifyEnd({ spec, slurmJobId: '9', info: info('TIMEOUT') });
     expect(t).toMatchObject({ status: 'timeout', error: { type: 'Timeout' }, resources: { wallSec: 30, gpus: 4 } });
     expect(t.resources.gpuHours).toBeCloseTo((4 * 30) / 3600, 9);
     expect(classifyEnd({ spec, slurmJobId: '9', info: info('PREEMPTED') })).toMatchObject({ status: 'failed', error: { type: 'Preempted' } });
-    expect(classifyEnd({ spec, slurmJobId: '9', info: info('FAILED', { exitCode: 0, exitSignal: 9 }) })).toMatchObject({ status: 'failed', error: { type: 'Signal', signal: 'SIGKILL' } });
+    expect(classifyEnd({ spec, slurmJobId: '9', info: info('FAILED', { exitCode: 0, exitSignal: 9 }) })).toMatchObject({
+      status: 'failed',
+      error: { type: 'Signal', signal: 'SIGKILL' },
+    });
   });
 
-  it('falls back to the batch script\'s status file when Slurm forgot the job, and reports a lost job', () => {
+  it("falls back to the batch script's status file when Slurm forgot the job, and reports a lost job", () => {
     const spec = faultSpec('ok');
     mkdirSync(spec.jobDir, { recursive: true });
     expect(classifyEnd({ spec, slurmJobId: '9' })).toMatchObject({ status: 'failed', error: { type: 'Lost' } });

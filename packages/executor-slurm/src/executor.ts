@@ -167,7 +167,12 @@ export class SlurmExecutor implements Executor {
     const env: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(this.#env)) if (v !== undefined) env[k] = v;
     const id = await this.#cli.submit(args, { cwd: spec.jobDir, env });
-    const sub: Submission = { slurmJobId: id, jobId: spec.jobId, jobName: slurmJobName(spec, this.options.jobNamePrefix), submittedAt: new Date().toISOString() };
+    const sub: Submission = {
+      slurmJobId: id,
+      jobId: spec.jobId,
+      jobName: slurmJobName(spec, this.options.jobNamePrefix),
+      submittedAt: new Date().toISOString(),
+    };
     writeFileAtomic(path.join(spec.jobDir, JOB_FILES.submission), JSON.stringify(sub, null, 2));
     return id;
   }
@@ -189,7 +194,15 @@ export class SlurmExecutor implements Executor {
   }
 
   #notRun(spec: JobSpec, status: ResultManifest['status'], type: string, message: string): ResultManifest {
-    const m: ResultManifest = { schemaVersion: 1, jobId: spec.jobId, status, metrics: {}, resources: { wallSec: 0, gpus: spec.resources.gpus, gpuHours: 0 }, logs: [], error: { type, message } };
+    const m: ResultManifest = {
+      schemaVersion: 1,
+      jobId: spec.jobId,
+      status,
+      metrics: {},
+      resources: { wallSec: 0, gpus: spec.resources.gpus, gpuHours: 0 },
+      logs: [],
+      error: { type, message },
+    };
     try {
       mkdirSync(spec.jobDir, { recursive: true });
       writeFileAtomic(jobResultPath(spec), JSON.stringify(m, null, 2), { durable: false });
@@ -277,7 +290,11 @@ export class SlurmExecutor implements Executor {
             metrics: {},
             resources: { wallSec: 0, gpus: t.spec.resources.gpus, gpuHours: 0 },
             logs: jobLogs(t.spec, t.id),
-            error: { type: 'SlurmUnreachable', message: `Slurm did not answer about job ${t.id} for ${Math.round(downSec)} s (it may still run): ${(e as Error).message}`, logExcerpt: logExcerpt(t.spec, t.id) },
+            error: {
+              type: 'SlurmUnreachable',
+              message: `Slurm did not answer about job ${t.id} for ${Math.round(downSec)} s (it may still run): ${(e as Error).message}`,
+              logExcerpt: logExcerpt(t.spec, t.id),
+            },
           };
           writeFileAtomic(jobResultPath(t.spec), JSON.stringify(m, null, 2), { durable: false });
           this.#resolve(t, m);
@@ -329,7 +346,13 @@ export class SlurmExecutor implements Executor {
   }
 
   #finish(spec: JobSpec, id: string, info: SlurmJobInfo | undefined, cancelledBy: CancelReason | undefined, measuredSec?: number): ResultManifest {
-    const m = classifyEnd({ spec, slurmJobId: id, ...(info ? { info } : {}), ...(cancelledBy ? { cancelledBy } : {}), ...(measuredSec !== undefined ? { measuredSec } : {}) });
+    const m = classifyEnd({
+      spec,
+      slurmJobId: id,
+      ...(info ? { info } : {}),
+      ...(cancelledBy ? { cancelledBy } : {}),
+      ...(measuredSec !== undefined ? { measuredSec } : {}),
+    });
     writeFileAtomic(jobResultPath(spec), JSON.stringify(m, null, 2), { durable: false });
     return m;
   }
@@ -365,4 +388,3 @@ export class SlurmExecutor implements Executor {
     }
   }
 }
-

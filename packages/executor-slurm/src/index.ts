@@ -27,7 +27,8 @@ export const slurmExecutorFactory: Factory<Executor, SlurmOptions> = {
   description: 'runs each job as a Slurm batch job (sbatch; shared file system assumed)',
   optionsSchema: SlurmOptionsSchema,
   create: (o, ctx) => {
-    const abs = (p: string | undefined): string | undefined => (p === undefined ? undefined : path.isAbsolute(p) || !p.includes('/') ? p : path.resolve(ctx.configDir, p));
+    const abs = (p: string | undefined): string | undefined =>
+      p === undefined ? undefined : path.isAbsolute(p) || !p.includes('/') ? p : path.resolve(ctx.configDir, p);
     const resolved: SlurmOptions = { ...o };
     const runner = abs(o.lamdagentRunner);
     if (runner !== undefined) resolved.lamdagentRunner = runner;

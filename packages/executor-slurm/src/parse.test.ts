@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  baseState,
-  formatTimeLimit,
-  parseExitCode,
-  parseSacct,
-  parseSbatchParsable,
-  parseScontrolJob,
-  parseSlurmDuration,
-  parseSqueue,
-} from './parse.js';
+import { baseState, formatTimeLimit, parseExitCode, parseSacct, parseSbatchParsable, parseScontrolJob, parseSlurmDuration, parseSqueue } from './parse.js';
 
 describe('Slurm output parsers', () => {
   it('reads sbatch --parsable (with and without a cluster name) and refuses anything else', () => {
@@ -65,7 +56,17 @@ describe('Slurm output parsers', () => {
 
   it('parses the sacct allocation line of the job asked for', () => {
     const out = '41|CANCELLED by 0|0:15|7|node1|lamdagent-t0002-sft|/shared/study/jobs/t0002\n41.batch|CANCELLED|0:15|7|node1|batch|\n';
-    expect(parseSacct(out, '41')).toEqual({ id: '41', state: 'CANCELLED', exitCode: 0, exitSignal: 15, elapsedSec: 7, nodes: 'node1', name: 'lamdagent-t0002-sft', workDir: '/shared/study/jobs/t0002', source: 'sacct' });
+    expect(parseSacct(out, '41')).toEqual({
+      id: '41',
+      state: 'CANCELLED',
+      exitCode: 0,
+      exitSignal: 15,
+      elapsedSec: 7,
+      nodes: 'node1',
+      name: 'lamdagent-t0002-sft',
+      workDir: '/shared/study/jobs/t0002',
+      source: 'sacct',
+    });
     expect(parseSacct(out, '42')).toBeUndefined();
   });
 });

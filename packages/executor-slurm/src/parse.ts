@@ -1,7 +1,19 @@
 /** Parsers for the text Slurm's commands print (squeue, scontrol -o, sacct -P, sbatch --parsable). */
 
 /** Slurm job states (JOB_STATE_BASE names as squeue, scontrol and sacct print them). */
-export const TERMINAL_STATES = ['COMPLETED', 'FAILED', 'CANCELLED', 'TIMEOUT', 'NODE_FAIL', 'OUT_OF_MEMORY', 'PREEMPTED', 'BOOT_FAIL', 'DEADLINE', 'SPECIAL_EXIT', 'REVOKED'] as const;
+export const TERMINAL_STATES = [
+  'COMPLETED',
+  'FAILED',
+  'CANCELLED',
+  'TIMEOUT',
+  'NODE_FAIL',
+  'OUT_OF_MEMORY',
+  'PREEMPTED',
+  'BOOT_FAIL',
+  'DEADLINE',
+  'SPECIAL_EXIT',
+  'REVOKED',
+] as const;
 export type TerminalState = (typeof TERMINAL_STATES)[number];
 
 export function isTerminal(state: string): state is TerminalState {
@@ -28,7 +40,12 @@ export interface SlurmJobInfo {
 
 /** Job id printed by `sbatch --parsable`: `<id>` or `<id>;<cluster>`. */
 export function parseSbatchParsable(stdout: string): string {
-  const line = stdout.trim().split('\n').filter((l) => l.trim() !== '').at(-1) ?? '';
+  const line =
+    stdout
+      .trim()
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .at(-1) ?? '';
   const id = line.split(';')[0]!.trim();
   if (!/^\d+$/.test(id)) throw new Error(`sbatch --parsable printed no job id: ${JSON.stringify(stdout.slice(0, 200))}`);
   return id;
@@ -88,7 +105,13 @@ export function parseSqueue(stdout: string): Map<string, SlurmJobInfo> {
     if (!id || !state || !/^\d+/.test(id.trim())) continue;
     const r = reason.join('|').trim();
     const e = elapsed ? parseSlurmDuration(elapsed) : undefined;
-    out.set(id.trim(), { id: id.trim(), state: baseState(state), ...(r && r !== 'None' ? { reason: r } : {}), ...(e !== undefined ? { elapsedSec: e } : {}), source: 'squeue' });
+    out.set(id.trim(), {
+      id: id.trim(),
+      state: baseState(state),
+      ...(r && r !== 'None' ? { reason: r } : {}),
+      ...(e !== undefined ? { elapsedSec: e } : {}),
+      source: 'squeue',
+    });
   }
   return out;
 }

@@ -40,9 +40,7 @@ const TRANSIENT = /temporarily|timed out|try again|Unable to contact|Connection 
 /** Runs the real Slurm commands with argv arrays (never a shell). */
 export class CommandSlurmCli implements SlurmCli {
   #accountingDisabled = false;
-  constructor(
-    private readonly opts: { binDir?: string; sacct?: boolean | 'auto'; commandTimeoutMs?: number; submitRetries?: number } = {},
-  ) {}
+  constructor(private readonly opts: { binDir?: string; sacct?: boolean | 'auto'; commandTimeoutMs?: number; submitRetries?: number } = {}) {}
 
   #bin(name: string): string {
     return this.opts.binDir ? path.join(this.opts.binDir, name) : name;

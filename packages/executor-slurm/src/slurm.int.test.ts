@@ -91,7 +91,7 @@ describe.skipIf(!gate.run)(gate.title('slurm executor on the local cluster'), ()
     expect(notJson).toMatchObject({ status: 'failed', error: { type: 'BadResult', message: expect.stringMatching(/result\.json: not JSON/) } });
   });
 
-  it('cancels a job that runs past its exact time limit (the executor\'s clock, below Slurm\'s minute)', async () => {
+  it("cancels a job that runs past its exact time limit (the executor's clock, below Slurm's minute)", async () => {
     const spec = faultSpec('hang', { timeLimitSec: 2 });
     let id = '';
     const t0 = Date.now();
@@ -110,7 +110,10 @@ describe.skipIf(!gate.run)(gate.title('slurm executor on the local cluster'), ()
     const p = ex.submit(faultSpec('hang'), outside.ctx, (h) => (id = h.externalId!));
     await outside.running;
     execFileSync('scancel', [id]);
-    expect(await p).toMatchObject({ status: 'cancelled', error: { type: 'Cancelled', message: expect.stringMatching(new RegExp(`Slurm job ${id} on \\S+ was cancelled outside the study`)) } });
+    expect(await p).toMatchObject({
+      status: 'cancelled',
+      error: { type: 'Cancelled', message: expect.stringMatching(new RegExp(`Slurm job ${id} on \\S+ was cancelled outside the study`)) },
+    });
 
     const ctl = new AbortController();
     const mine = runningCtx(ctl.signal);
@@ -143,9 +146,12 @@ describe.skipIf(!gate.run)(gate.title('slurm executor on the local cluster'), ()
     expect(await second.reattach(faultSpec('ok'), handle!, noRunnerCtx())).toBeUndefined();
   });
 
-  it('classifies Slurm\'s own TIMEOUT (--time=1, whole minutes)', async () => {
+  it("classifies Slurm's own TIMEOUT (--time=1, whole minutes)", async () => {
     const m = await slurmTimeout;
-    expect(m).toMatchObject({ status: 'timeout', error: { type: 'Timeout', message: expect.stringMatching(/^Slurm job \d+ on \S+ reached its Slurm time limit$/) } });
+    expect(m).toMatchObject({
+      status: 'timeout',
+      error: { type: 'Timeout', message: expect.stringMatching(/^Slurm job \d+ on \S+ reached its Slurm time limit$/) },
+    });
     expect(m.resources.wallSec).toBeGreaterThanOrEqual(60);
   }, 150_000);
 });

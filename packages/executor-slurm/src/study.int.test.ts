@@ -51,12 +51,22 @@ tasks:
 type Rec = { kind: string; index?: number; externalId?: string; executor?: string; trial?: { index: number; state: string } };
 const journal = (dir: string): Rec[] =>
   existsSync(path.join(dir, 'journal.jsonl'))
-    ? readFileSync(path.join(dir, 'journal.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => { try { return JSON.parse(l) as Rec; } catch { return { kind: 'torn' }; } })
+    ? readFileSync(path.join(dir, 'journal.jsonl'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => {
+          try {
+            return JSON.parse(l) as Rec;
+          } catch {
+            return { kind: 'torn' };
+          }
+        })
     : [];
 
 describe.skipIf(!gate.run)(gate.title('a study through Slurm'), () => {
   beforeAll(() => {
-    if (!existsSync(path.join(PACKAGE_DIR, 'dist', 'index.js'))) throw new Error(`${PACKAGE_DIR}/dist is missing: the study loads this plugin as a package (run npm run build in packages/executor-slurm)`);
+    if (!existsSync(path.join(PACKAGE_DIR, 'dist', 'index.js')))
+      throw new Error(`${PACKAGE_DIR}/dist is missing: the study loads this plugin as a package (run npm run build in packages/executor-slurm)`);
   });
 
   it('runs a short toy study end to end with every job (and smoke run) a Slurm batch job', async () => {
@@ -64,7 +74,10 @@ describe.skipIf(!gate.run)(gate.title('a study through Slurm'), () => {
     const out = path.join(w.dir, 'out');
     const res = await runStudy({ configPath: w.config, outDir: out });
     expect(res.trials).toHaveLength(4);
-    expect(res.trials.map((t) => (t.state === 'cached' ? 'complete' : t.state)), JSON.stringify(res.trials.map((t) => t.error ?? t.state))).toEqual(['complete', 'complete', 'complete', 'complete']);
+    expect(
+      res.trials.map((t) => (t.state === 'cached' ? 'complete' : t.state)),
+      JSON.stringify(res.trials.map((t) => t.error ?? t.state)),
+    ).toEqual(['complete', 'complete', 'complete', 'complete']);
     // (Which actions run depends on completion order with concurrency 2, so no claim on the reward's size.)
     expect(res.top[0]!.reward).toBeGreaterThanOrEqual(0);
     const jobs = journal(out).filter((r) => r.kind === 'job');
@@ -78,7 +91,9 @@ describe.skipIf(!gate.run)(gate.title('a study through Slurm'), () => {
       expect(t.resources?.wallSec, JSON.stringify(t)).toBeGreaterThan(0);
     }
     // Smoke runs of sft went through Slurm too (their own job folders).
-    const smokeRuns = ran.filter((t) => t.action.type === 'sft').map((t) => path.join(out, 'jobs', `t${String(t.index).padStart(4, '0')}`, 'smoke', JOB_FILES.submission));
+    const smokeRuns = ran
+      .filter((t) => t.action.type === 'sft')
+      .map((t) => path.join(out, 'jobs', `t${String(t.index).padStart(4, '0')}`, 'smoke', JOB_FILES.submission));
     for (const f of smokeRuns) expect(existsSync(f)).toBe(true);
   }, 120_000);
 
@@ -102,7 +117,9 @@ describe.skipIf(!gate.run)(gate.title('a study through Slurm'), () => {
     expect(rec.filter((r) => r.kind === 'job')).toEqual([job]); // not submitted again
     expect(rec.find((r) => r.kind === 'resume')).toMatchObject({ rerun: [job.index] });
     expect(res.trials[0]).toMatchObject({ index: job.index, state: 'complete' });
-    const sub = JSON.parse(readFileSync(path.join(out, 'jobs', `t${String(job.index).padStart(4, '0')}`, JOB_FILES.submission), 'utf8')) as { slurmJobId: string };
+    const sub = JSON.parse(readFileSync(path.join(out, 'jobs', `t${String(job.index).padStart(4, '0')}`, JOB_FILES.submission), 'utf8')) as {
+      slurmJobId: string;
+    };
     expect(sub.slurmJobId).toBe(job.externalId);
   }, 120_000);
 });

@@ -20,7 +20,10 @@ export const noRunnerCtx = (signal: AbortSignal = new AbortController().signal):
 });
 
 /** A job folder in a fresh temp dir (tmpdir is on the same machine as the test cluster: shared). */
-export function faultSpec(mode: string, extra: { params?: Record<string, string | number>; timeLimitSec?: number; gpus?: number; jobId?: string } = {}): JobSpec {
+export function faultSpec(
+  mode: string,
+  extra: { params?: Record<string, string | number>; timeLimitSec?: number; gpus?: number; jobId?: string } = {},
+): JobSpec {
   const dir = mkdtempSync(path.join(tmpdir(), 'slurm-job-'));
   return {
     schemaVersion: 1,
@@ -74,7 +77,10 @@ export function toySpec(): JobSpec {
 export function probeSlurm(): { up: true } | { up: false; reason: string } {
   try {
     const out = execFileSync('sinfo', ['--noheader', '--Node', '--format=%T'], { encoding: 'utf8', timeout: 15_000, stdio: ['ignore', 'pipe', 'pipe'] });
-    const states = out.split('\n').map((s) => s.trim()).filter(Boolean);
+    const states = out
+      .split('\n')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (states.some((s) => /^(idle|mixed|allocated|completing)/.test(s))) return { up: true };
     return { up: false, reason: `sinfo shows no usable node (${states.join(', ') || 'none'})` };
   } catch (e) {

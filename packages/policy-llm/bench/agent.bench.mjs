@@ -87,7 +87,10 @@ async function runOne(policy, seed) {
   const inputAt = (index) => {
     const t = view.trials.find((x) => x.index === index);
     const sel = (t?.policy?.usage ?? []).reduce((s, u) => s + u.inputTokens, 0);
-    const obs = view.journal.observes.filter((o) => o.index === index).flatMap((o) => o.usage).reduce((s, u) => s + u.inputTokens, 0);
+    const obs = view.journal.observes
+      .filter((o) => o.index === index)
+      .flatMap((o) => o.usage)
+      .reduce((s, u) => s + u.inputTokens, 0);
     return sel + obs;
   };
   const answers = summary.trials.flatMap((t) => t.policy?.answers ?? []);

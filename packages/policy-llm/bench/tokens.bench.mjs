@@ -29,8 +29,15 @@ const digest = (s) => createHash('sha256').update(s).digest('hex');
 
 // --- The Experiment-2-like world -------------------------------------------------------------
 const DATASETS = [
-  'Toolbench react10p', 'Toolbench tflan 60p r10r5u7', 'Toolbench tflan cot 30p', 'Agent instruct react',
-  'Agent instruct tflan', 'Toolbench instruct j1s1 3k', 'Toolbench negative', 'ToolACE', 'WizardLM',
+  'Toolbench react10p',
+  'Toolbench tflan 60p r10r5u7',
+  'Toolbench tflan cot 30p',
+  'Agent instruct react',
+  'Agent instruct tflan',
+  'Toolbench instruct j1s1 3k',
+  'Toolbench negative',
+  'ToolACE',
+  'WizardLM',
 ];
 const obj = (kind, n, type, name, value) => ({ id: `${kind}/${n}`, kind, type, name, value, digest: digest(`${kind}/${name}`) });
 const pool = new ObjectPool([
@@ -42,16 +49,48 @@ const pool = new ObjectPool([
   obj('ties_density', 0, 'number', '0.5', 0.5),
 ]);
 const SFT = {
-  type: 'sft', description: 'Supervised fine-tuning of a model on a dataset (full fine-tuning, 1 epoch).', runner: 'trl-sft',
-  slots: [{ name: 'model', type: 'model' }, { name: 'dataset', type: 'dataset' }, { name: 'learning_rate', type: 'number' }],
+  type: 'sft',
+  description: 'Supervised fine-tuning of a model on a dataset (full fine-tuning, 1 epoch).',
+  runner: 'trl-sft',
+  slots: [
+    { name: 'model', type: 'model' },
+    { name: 'dataset', type: 'dataset' },
+    { name: 'learning_rate', type: 'number' },
+  ],
 };
 const TIES = {
-  type: 'ties', aliases: ['ties_merging'], description: 'TIES merging of two models relative to a base model.', runner: 'ties',
-  slots: [{ name: 'base_model', type: 'model' }, { name: 'models', type: 'model', repeat: { min: 2, max: 2 } }, { name: 'ties_weights', type: 'json' }, { name: 'ties_density', type: 'number' }],
+  type: 'ties',
+  aliases: ['ties_merging'],
+  description: 'TIES merging of two models relative to a base model.',
+  runner: 'ties',
+  slots: [
+    { name: 'base_model', type: 'model' },
+    { name: 'models', type: 'model', repeat: { min: 2, max: 2 } },
+    { name: 'ties_weights', type: 'json' },
+    { name: 'ties_density', type: 'number' },
+  ],
 };
 const bindings = [
-  { name: 'sft', definition: SFT, kinds: ['models', 'sft_dataset', 'sft_lr'], slotNames: ['model', 'dataset', 'learning_rate'], unordered: [], params: {}, produces: 'models', runner: 'trl-sft' },
-  { name: 'ties_merging', definition: TIES, kinds: ['base_models', 'models', 'models', 'ties_weights', 'ties_density'], slotNames: ['base_model', 'models', 'models', 'ties_weights', 'ties_density'], unordered: [[1, 2]], params: {}, produces: 'models', runner: 'ties' },
+  {
+    name: 'sft',
+    definition: SFT,
+    kinds: ['models', 'sft_dataset', 'sft_lr'],
+    slotNames: ['model', 'dataset', 'learning_rate'],
+    unordered: [],
+    params: {},
+    produces: 'models',
+    runner: 'trl-sft',
+  },
+  {
+    name: 'ties_merging',
+    definition: TIES,
+    kinds: ['base_models', 'models', 'models', 'ties_weights', 'ties_density'],
+    slotNames: ['base_model', 'models', 'models', 'ties_weights', 'ties_density'],
+    unordered: [[1, 2]],
+    params: {},
+    produces: 'models',
+    runner: 'ties',
+  },
 ];
 const space = new ActionSpace(pool, bindings, () => '1');
 
@@ -80,7 +119,11 @@ const provider = {
     return { text };
   },
 };
-const policy = await createLlmPolicy({ model: 'gpt-4o-2024-08-06', baseURL: 'http://127.0.0.1:9/v1' }, { configDir: process.cwd(), seed: 42, env: {} }, { provider });
+const policy = await createLlmPolicy(
+  { model: 'gpt-4o-2024-08-06', baseURL: 'http://127.0.0.1:9/v1' },
+  { configDir: process.cwd(), seed: 42, env: {} },
+  { provider },
+);
 
 // --- The study ---------------------------------------------------------------------------------
 const history = [];
@@ -104,7 +147,10 @@ async function selectTokens(iteration, p) {
   seen.length = 0;
   const sel = await policy.select(ctxFor(iteration));
   if (sel.fallback || sel.action.key !== p.action.key) throw new Error(`bench: selection diverged at ${iteration}: ${sel.fallback ?? sel.action.key}`);
-  return { type: seen.filter((s) => s.step === 'type').reduce((a, s) => a + s.tokens, 0), objects: seen.filter((s) => s.step === 'objects').reduce((a, s) => a + s.tokens, 0) };
+  return {
+    type: seen.filter((s) => s.step === 'type').reduce((a, s) => a + s.tokens, 0),
+    objects: seen.filter((s) => s.step === 'objects').reduce((a, s) => a + s.tokens, 0),
+  };
 }
 
 const rows = [];
@@ -118,23 +164,40 @@ for (let t = 0; t < ITERATIONS; t++) {
   if (CHECKPOINTS.includes(t + 1)) {
     // Measure the objects prompt of both action types; report the larger.
     objectsByType = {};
-    for (const b of available()) objectsByType[bindings[b].name] = b === p.binding ? tokens.objects : (await selectTokens(t, planFor(new Rng(t, b), b))).objects;
+    for (const b of available())
+      objectsByType[bindings[b].name] = b === p.binding ? tokens.objects : (await selectTokens(t, planFor(new Rng(t, b), b))).objects;
   }
   const a = p.action;
   const fail = rng.next() < 0.06;
   const rec = {
-    index: t, state: fail ? 'failed' : 'complete',
+    index: t,
+    state: fail ? 'failed' : 'complete',
     action: { name: a.name, type: a.type, key: a.key, inputs: a.inputs.map((o) => ({ id: o.id, name: o.name, kind: o.kind })), params: a.params },
-    scores: {}, startedAt: new Date(0).toISOString(), durations: {}, metrics: {},
+    scores: {},
+    startedAt: new Date(0).toISOString(),
+    durations: {},
+    metrics: {},
   };
   if (fail) {
-    rec.error = { type: 'ExitCode', message: 'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB', logExcerpt: 'Traceback (most recent call last):\n'.repeat(40) + '  File "train.py", line 212, in <module>\ntorch.OutOfMemoryError: CUDA out of memory.' };
+    rec.error = {
+      type: 'ExitCode',
+      message: 'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB',
+      logExcerpt: 'Traceback (most recent call last):\n'.repeat(40) + '  File "train.py", line 212, in <module>\ntorch.OutOfMemoryError: CUDA out of memory.',
+    };
   } else {
     const ace = 0.35 + 0.3 * rng.next();
     const mt = 0.7 + 0.15 * rng.next();
     rec.scores = { acebench: Math.round(ace * 1000) / 1000, mtbench: Math.round(mt * 1000) / 1000 };
     rec.reward = (ace + mt) / 2;
-    const produced = { id: `t${t}`, kind: 'models', type: 'model', name: `0--${t}--0`, value: `/study/artifacts/t${t}`, digest: digest(`t${t}`), provenance: { trial: t, actionKey: a.key, action: a.name, inputs: a.inputs.map((o) => o.id) } };
+    const produced = {
+      id: `t${t}`,
+      kind: 'models',
+      type: 'model',
+      name: `0--${t}--0`,
+      value: `/study/artifacts/t${t}`,
+      digest: digest(`t${t}`),
+      provenance: { trial: t, actionKey: a.key, action: a.name, inputs: a.inputs.map((o) => o.id) },
+    };
     pool.add(produced);
     rec.produced = { id: produced.id, name: produced.name, path: produced.value };
   }
@@ -150,7 +213,16 @@ for (let t = 0; t < ITERATIONS; t++) {
   }
   if (objectsByType) {
     const worstObjects = Math.max(...Object.values(objectsByType));
-    rows.push({ iteration: t + 1, producedModels: pool.ofKind('models').length - 1, type: tokens.type, objects: tokens.objects, objectsByType, memory, total, worstCase: tokens.type + worstObjects + memory });
+    rows.push({
+      iteration: t + 1,
+      producedModels: pool.ofKind('models').length - 1,
+      type: tokens.type,
+      objects: tokens.objects,
+      objectsByType,
+      memory,
+      total,
+      worstCase: tokens.type + worstObjects + memory,
+    });
   }
 }
 
@@ -160,12 +232,20 @@ if (JSON_OUT) {
   const pad = (s, n) => String(s).padStart(n);
   const k = (n) => `${(n / 1000).toFixed(1)}k`;
   console.log(`llm policy: input tokens per iteration (o200k_base), Experiment-2-like study, ${ITERATIONS} iterations`);
-  console.log(`paper (Appendix A): ${k(PAPER.total)} per iteration on average (type ${k(PAPER.type)}, objects ${k(PAPER.objects)}, memory ${k(PAPER.memory)}); goal: <= ${k(PAPER.total / 4)} at iteration 100\n`);
-  console.log(`${pad('iter', 5)} ${pad('models', 7)} ${pad('type', 7)} ${pad('objects', 16)} ${pad('memory', 7)} ${pad('total', 7)} ${pad('worst', 7)} ${pad('paper', 7)} ${pad('ratio', 6)}`);
+  console.log(
+    `paper (Appendix A): ${k(PAPER.total)} per iteration on average (type ${k(PAPER.type)}, objects ${k(PAPER.objects)}, memory ${k(PAPER.memory)}); goal: <= ${k(PAPER.total / 4)} at iteration 100\n`,
+  );
+  console.log(
+    `${pad('iter', 5)} ${pad('models', 7)} ${pad('type', 7)} ${pad('objects', 16)} ${pad('memory', 7)} ${pad('total', 7)} ${pad('worst', 7)} ${pad('paper', 7)} ${pad('ratio', 6)}`,
+  );
   for (const r of rows) {
     const objs = `${r.objects} (max ${Math.max(...Object.values(r.objectsByType))})`;
-    console.log(`${pad(r.iteration, 5)} ${pad(r.producedModels, 7)} ${pad(r.type, 7)} ${pad(objs, 16)} ${pad(r.memory, 7)} ${pad(r.total, 7)} ${pad(r.worstCase, 7)} ${pad(k(PAPER.total), 7)} ${pad((r.worstCase / PAPER.total).toFixed(3), 6)}`);
+    console.log(
+      `${pad(r.iteration, 5)} ${pad(r.producedModels, 7)} ${pad(r.type, 7)} ${pad(objs, 16)} ${pad(r.memory, 7)} ${pad(r.total, 7)} ${pad(r.worstCase, 7)} ${pad(k(PAPER.total), 7)} ${pad((r.worstCase / PAPER.total).toFixed(3), 6)}`,
+    );
   }
-  console.log(`\nwhole study: ${(studyTotal / 1e6).toFixed(2)}M input tokens over ${ITERATIONS} iterations (paper: 7.28M); ratio ${(studyTotal / 7.28e6).toFixed(3)}`);
+  console.log(
+    `\nwhole study: ${(studyTotal / 1e6).toFixed(2)}M input tokens over ${ITERATIONS} iterations (paper: 7.28M); ratio ${(studyTotal / 7.28e6).toFixed(3)}`,
+  );
   console.log('worst = type + the larger objects prompt of sft and ties_merging + memory; ratio = worst / paper average.');
 }

@@ -107,7 +107,10 @@ export function answerJsonSchema(spec: AnswerSpec): Record<string, unknown> {
  * shared parser, or returns undefined when the reply is not such an object (free text, prose).
  */
 export function jsonAnswerText(reply: string, spec: AnswerSpec): string | undefined {
-  const text = reply.trim().replace(/^```(?:json)?\s*/i, '').replace(/\s*```$/, '');
+  const text = reply
+    .trim()
+    .replace(/^```(?:json)?\s*/i, '')
+    .replace(/\s*```$/, '');
   if (!text.startsWith('{')) return undefined;
   let value: unknown;
   try {

@@ -22,7 +22,13 @@ function body(r: RecordedRequest | undefined): Record<string, unknown> {
 
 describe('answer constraints built from the candidates', () => {
   it('a grammar admits exactly [[i, j]] with each index a candidate; a JSON schema enumerates them', () => {
-    const spec = { step: 'objects' as const, slots: [{ name: 'model', size: 2 }, { name: 'model', size: 3 }] };
+    const spec = {
+      step: 'objects' as const,
+      slots: [
+        { name: 'model', size: 2 },
+        { name: 'model', size: 3 },
+      ],
+    };
     expect(answerGrammar(spec)).toBe('root ::= "[[" t0 "]]"\ns0 ::= "0" | "1"\ns1 ::= "0" | "1" | "2"\nt0 ::= s0 ", " t1\nt1 ::= s1');
     expect(answerJsonSchema(spec)).toEqual({
       type: 'object',
@@ -66,10 +72,28 @@ function language(grammar: string): string[] {
 
 describe('grammar exclusions', () => {
   it('accepts every tuple but the excluded ones, and drops exclusions that would leave nothing', () => {
-    const spec = { step: 'objects' as const, slots: [{ name: 'a', size: 2 }, { name: 'b', size: 3 }, { name: 'c', size: 1 }] };
+    const spec = {
+      step: 'objects' as const,
+      slots: [
+        { name: 'a', size: 2 },
+        { name: 'b', size: 3 },
+        { name: 'c', size: 1 },
+      ],
+    };
     const all = ['[[0, 0, 0]]', '[[0, 1, 0]]', '[[0, 2, 0]]', '[[1, 0, 0]]', '[[1, 1, 0]]', '[[1, 2, 0]]'];
     expect(language(answerGrammar(spec))).toEqual(all);
-    expect(language(answerGrammar({ ...spec, exclude: [[0, 0, 0], [1, 2, 0], [7, 0, 0]] }))).toEqual(all.filter((t) => t !== '[[0, 0, 0]]' && t !== '[[1, 2, 0]]'));
+    expect(
+      language(
+        answerGrammar({
+          ...spec,
+          exclude: [
+            [0, 0, 0],
+            [1, 2, 0],
+            [7, 0, 0],
+          ],
+        }),
+      ),
+    ).toEqual(all.filter((t) => t !== '[[0, 0, 0]]' && t !== '[[1, 2, 0]]'));
     const everything = [0, 1].flatMap((a) => [0, 1, 2].map((b) => [a, b, 0]));
     expect(language(answerGrammar({ ...spec, exclude: everything }))).toEqual(all);
     expect(language(answerGrammar({ step: 'type', slots: [{ name: 'action_type', size: 3 }], exclude: [[1]] }))).toEqual(['[[0]]', '[[2]]']);
@@ -80,13 +104,19 @@ describe('constrained answers over the wire', () => {
   it('openai: sends response_format json_schema for both selection steps and reads the JSON answers', async () => {
     const w = grownWorld();
     server = await startFakeOpenAI([{ reply: '{"choice": 0}' }, { reply: '{"model": 1, "dataset": 0, "learning_rate": 0}' }]);
-    const policy = await createLlmPolicy({ provider: 'openai', model: 'gpt-4o-2024-08-06', baseURL: `${server.url}/v1`, apiKeyEnv: 'TEST_OPENAI_KEY', maxOutputTokens: 32 }, ctxOf);
+    const policy = await createLlmPolicy(
+      { provider: 'openai', model: 'gpt-4o-2024-08-06', baseURL: `${server.url}/v1`, apiKeyEnv: 'TEST_OPENAI_KEY', maxOutputTokens: 32 },
+      ctxOf,
+    );
     const sel = await policy.select(contextFor(w));
     expect(sel.fallback).toBeUndefined();
     expect(sel.action.name).toBe('sft');
     // JSON grammars admit whitespace runs: a structured answer gets room whatever maxOutputTokens says.
     expect(body(server.requests[0]).max_tokens).toBe(256);
-    const rf = body(server.requests[0]).response_format as { type: string; json_schema: { name: string; strict: boolean; schema: { properties: Record<string, { enum: number[] }> } } };
+    const rf = body(server.requests[0]).response_format as {
+      type: string;
+      json_schema: { name: string; strict: boolean; schema: { properties: Record<string, { enum: number[] }> } };
+    };
     expect(rf).toMatchObject({ type: 'json_schema', json_schema: { name: 'type_answer', strict: true } });
     expect(rf.json_schema.schema.properties['choice']?.enum).toEqual([0, 1]);
     const rf2 = body(server.requests[1]).response_format as { json_schema: { schema: { required: string[] } } };
@@ -99,7 +129,7 @@ describe('constrained answers over the wire', () => {
 
   it('openai: a server that refuses response_format is detected once, journaled, and answered in free text from then on', async () => {
     const w = grownWorld();
-    const refusal = { status: 400, body: { error: { message: "Unrecognized request argument supplied: response_format", type: 'invalid_request_error' } } };
+    const refusal = { status: 400, body: { error: { message: 'Unrecognized request argument supplied: response_format', type: 'invalid_request_error' } } };
     server = await startFakeOpenAI((req, n) => {
       if ((body(req).response_format ?? null) !== null) return refusal;
       return n === 1 ? { reply: 'Merging comes later. [[0]]' } : n === 2 ? { reply: 'Best first: [[9, 0, 0]]' } : { reply: '[[1, 0, 0]]' };
@@ -130,7 +160,10 @@ describe('constrained answers over the wire', () => {
   it('constrain: false sends no schema and counts free-text answers', async () => {
     const w = grownWorld();
     server = await startFakeOpenAI([{ reply: '[[0]]' }, { reply: '[[1, 0, 0]]' }]);
-    const policy = await createLlmPolicy({ provider: 'openai', model: 'x', baseURL: `${server.url}/v1`, apiKeyEnv: 'TEST_OPENAI_KEY', constrain: false }, ctxOf);
+    const policy = await createLlmPolicy(
+      { provider: 'openai', model: 'x', baseURL: `${server.url}/v1`, apiKeyEnv: 'TEST_OPENAI_KEY', constrain: false },
+      ctxOf,
+    );
     const sel = await policy.select(contextFor(w));
     expect(server.requests.every((r) => !('response_format' in body(r)))).toBe(true);
     expect(sel.answers?.map((a) => a.constrained)).toEqual([false, false]);
@@ -150,7 +183,11 @@ describe('constrained answers over the wire', () => {
   it('ollama: an old server that rejects format is detected once and answered in free text', async () => {
     const w = grownWorld();
     server = await startFakeOllama((req, n) =>
-      'format' in body(req) ? { status: 400, body: { error: 'json: cannot unmarshal object into Go struct field ChatRequest.format of type string' } } : n === 1 ? { reply: '[[0]]' } : { reply: '[[1, 0, 0]]' },
+      'format' in body(req)
+        ? { status: 400, body: { error: 'json: cannot unmarshal object into Go struct field ChatRequest.format of type string' } }
+        : n === 1
+          ? { reply: '[[0]]' }
+          : { reply: '[[1, 0, 0]]' },
     );
     const policy = await createLlmPolicy({ provider: 'ollama', model: 'llama3', host: server.url }, ctxOf);
     const sel = await policy.select(contextFor(w));

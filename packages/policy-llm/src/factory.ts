@@ -61,8 +61,7 @@ export async function createLlmPolicy(
     } else if (o.provider === 'openai') {
       if (!key && o.baseURL === undefined) {
         throw new TypeError(
-          `llm policy options: apiKeyEnv: environment variable ${keyEnv} is not set; export the key there, ` +
-            `or set baseURL for a server that needs no key`,
+          `llm policy options: apiKeyEnv: environment variable ${keyEnv} is not set; export the key there, ` + `or set baseURL for a server that needs no key`,
         );
       }
       provider = new OpenAIProvider({

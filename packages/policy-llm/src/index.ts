@@ -12,7 +12,14 @@ export {
 } from './factory.js';
 export { loadPolicyFile, PolicyFileSchema, type PolicyFile } from './policy-file.js';
 export { answerGrammar, answerJsonSchema, answerKeys, jsonAnswerText, type AnswerSpec } from './answer.js';
-export { LlamaCppProvider, NODE_LLAMA_CPP_VERSION, loadedLlamaCppModels, modelFileProblem, nodeLlamaCppProblem, type LlamaCppProviderOptions } from './providers/llama-cpp.js';
+export {
+  LlamaCppProvider,
+  NODE_LLAMA_CPP_VERSION,
+  loadedLlamaCppModels,
+  modelFileProblem,
+  nodeLlamaCppProblem,
+  type LlamaCppProviderOptions,
+} from './providers/llama-cpp.js';
 export { LlmPolicy, type LlmPolicyDeps } from './policy.js';
 export {
   LlmPolicyOptionsSchema,

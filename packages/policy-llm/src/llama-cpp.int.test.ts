@@ -10,7 +10,10 @@ const model = agentModelOrSkip('llama-cpp study test');
 const ITERATIONS = 4;
 
 function journal(outDir: string): Record<string, unknown>[] {
-  return readFileSync(path.join(outDir, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  return readFileSync(path.join(outDir, 'journal.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 describe('the llama-cpp provider', () => {

@@ -59,14 +59,7 @@ describe('ollama provider against a fake /api/chat server', () => {
   it('retries 429 (Retry-After), 503, dropped connections and timeouts, then succeeds', async () => {
     const w = grownWorld();
     const { policy, server } = await setup(
-      [
-        { status: 429, headers: { 'retry-after': '0' } },
-        { status: 503 },
-        { drop: true },
-        { hang: true },
-        { reply: '[[0]]' },
-        { reply: '[[1, 1, 0]]' },
-      ],
+      [{ status: 429, headers: { 'retry-after': '0' } }, { status: 503 }, { drop: true }, { hang: true }, { reply: '[[0]]' }, { reply: '[[1, 1, 0]]' }],
       { timeoutMs: 300, maxRetries: 4 },
     );
     const sel = await policy.select(contextFor(w));

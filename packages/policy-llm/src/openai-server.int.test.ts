@@ -30,10 +30,22 @@ describe('the openai provider against a real OpenAI-compatible server (llama.cpp
       // Short prompt templates: this test is about the wire protocol and the server's json_schema, and
       // the prebuilt (portable, un-tuned) server is slow on 2 cores; the embedded test uses the full prompts.
       const prompts = { type: 'type.txt', objects: 'objects.txt', memory: 'memory.txt' };
-      const options = { provider: 'openai', model: 'gemma-3-270m', baseURL: server.baseURL, apiKeyEnv: 'AGENT_KEY', maxOutputTokens: 32, timeoutMs: 1_800_000, maxRetries: 0, prompts };
+      const options = {
+        provider: 'openai',
+        model: 'gemma-3-270m',
+        baseURL: server.baseURL,
+        apiKeyEnv: 'AGENT_KEY',
+        maxOutputTokens: 32,
+        timeoutMs: 1_800_000,
+        maxRetries: 0,
+        prompts,
+      };
       const { dir, configPath } = makeToyStudy({ name: 'llm', options }, ITERATIONS);
       writeFileSync(path.join(dir, 'type.txt'), 'Choose the next post-training action type:\n{{action_types}}\nAnswer with its number.');
-      writeFileSync(path.join(dir, 'objects.txt'), 'Action {{action_type}}. Choose one candidate per input ({{positions}}):\n{{object_lists}}\nAnswer with the indices.');
+      writeFileSync(
+        path.join(dir, 'objects.txt'),
+        'Action {{action_type}}. Choose one candidate per input ({{positions}}):\n{{object_lists}}\nAnswer with the indices.',
+      );
       writeFileSync(path.join(dir, 'memory.txt'), 'Latest result: {{new_result}}\nWrite one short lesson.');
       const outDir = path.join(dir, 'study');
       const summary = await runStudy({ configPath, outDir, env: { AGENT_KEY: SECRET } });

@@ -90,10 +90,9 @@ describe('openai provider against a fake chat-completions server', () => {
 
   it('retries a 429, honouring Retry-After, then succeeds', async () => {
     const w = grownWorld();
-    const { policy, server } = await setup(
-      [{ status: 429, headers: { 'retry-after': '0.2' } }, { reply: '[[1]]' }, { reply: tiesAnswer(w) }],
-      { retryBaseMs: 10_000 },
-    );
+    const { policy, server } = await setup([{ status: 429, headers: { 'retry-after': '0.2' } }, { reply: '[[1]]' }, { reply: tiesAnswer(w) }], {
+      retryBaseMs: 10_000,
+    });
     const t0 = Date.now();
     const sel = await policy.select(contextFor(w));
     const elapsed = Date.now() - t0;
@@ -172,7 +171,11 @@ describe('openai provider against a fake chat-completions server', () => {
     const ds = w.space.candidates(0, 1)[5]!;
     const lr = w.space.candidates(0, 2)[0]!;
     finishTrial(w, w.space.make(0, [base, ds, lr]), {
-      error: { type: 'RunnerError', message: `upload failed with key ${SECRET}`, logExcerpt: `POST /v1/upload\nAuthorization: Bearer ${SECRET}\nHF token hf_abcdefghijklmnopqrstuvwxyz123456 rejected\nCUDA out of memory` },
+      error: {
+        type: 'RunnerError',
+        message: `upload failed with key ${SECRET}`,
+        logExcerpt: `POST /v1/upload\nAuthorization: Bearer ${SECRET}\nHF token hf_abcdefghijklmnopqrstuvwxyz123456 rejected\nCUDA out of memory`,
+      },
     });
     const { policy, server } = await setup([{ reply: '[[0]]' }, { status: 401, body: { error: { message: `Incorrect API key provided: ${SECRET}.` } } }]);
     const sel = await policy.select(contextFor(w));
@@ -187,7 +190,11 @@ describe('openai provider against a fake chat-completions server', () => {
   it('updates the memory after a trial and uses it in the next selection', async () => {
     const w = grownWorld();
     const memory = 'ToolACE SFT helps AceBench; merging 0--1--0 with 0--2--0 is untried.';
-    const { policy, server } = await setup([{ reply: `Updated memory:\n${memory}`, usage: { input: 900, output: 25 } }, { reply: '[[0]]' }, { reply: '[[3, 7, 0]]' }]);
+    const { policy, server } = await setup([
+      { reply: `Updated memory:\n${memory}`, usage: { input: 900, output: 25 } },
+      { reply: '[[0]]' },
+      { reply: '[[3, 7, 0]]' },
+    ]);
     const trial = w.history[2]!;
     const obs = await policy.observe!(trial, contextFor(w));
     expect(obs).toMatchObject({ state: { version: 1, memory, updates: 1 }, usage: [{ step: 'memory', inputTokens: 900, outputTokens: 25 }] });

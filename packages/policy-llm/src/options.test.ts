@@ -33,7 +33,9 @@ describe('options', () => {
   });
 
   it('needs the API key for api.openai.com, names the variable, and uses the study seed', async () => {
-    await expect(createLlmPolicy({ model: 'gpt-4o' }, { configDir: '/', seed: 1, env: {} })).rejects.toThrow(/apiKeyEnv: environment variable OPENAI_API_KEY is not set/);
+    await expect(createLlmPolicy({ model: 'gpt-4o' }, { configDir: '/', seed: 1, env: {} })).rejects.toThrow(
+      /apiKeyEnv: environment variable OPENAI_API_KEY is not set/,
+    );
     await expect(createLlmPolicy({ model: 'gpt-4o', apiKeyEnv: 'MY_KEY' }, { configDir: '/', seed: 1, env: { MY_KEY: 'k' } })).resolves.toBeDefined();
     await expect(createLlmPolicy({ model: 'served', baseURL: 'http://127.0.0.1:8000/v1' }, { configDir: '/', seed: 1, env: {} })).resolves.toBeDefined();
     await expect(

@@ -103,7 +103,8 @@ export const LlmPolicyOptionsSchema = z
     }
     if (o.provider === 'llama-cpp') {
       for (const f of ['baseURL', 'host', 'apiKeyEnv'] as const) {
-        if (o[f] !== undefined) ctx.addIssue({ code: 'custom', path: [f], message: 'does not apply to provider llama-cpp (an in-process model: no server, no key)' });
+        if (o[f] !== undefined)
+          ctx.addIssue({ code: 'custom', path: [f], message: 'does not apply to provider llama-cpp (an in-process model: no server, no key)' });
       }
       if (o.temperature === null) ctx.addIssue({ code: 'custom', path: ['temperature'], message: 'llama-cpp needs a number (0: greedy)' });
     }

@@ -44,7 +44,10 @@ export function extractIndices(reply: string, expectSingle: boolean): Parsed {
   const found = lastWellFormed(text, /\[\[([^[\]]*)\]\]/g) ?? lastWellFormed(text, /\[([^[\]]*)\]/g);
   if (found) return { ok: true, ...found };
   if (expectSingle) {
-    const lines = text.split('\n').map((l) => l.replace(/[*_`#>]/g, '').trim()).filter(Boolean);
+    const lines = text
+      .split('\n')
+      .map((l) => l.replace(/[*_`#>]/g, '').trim())
+      .filter(Boolean);
     const last = lines[lines.length - 1] ?? '';
     const m = /^(?:[A-Za-z ]{0,40}[:=-]\s*)?(-?\d+)\.?$/.exec(last);
     if (m) return { ok: true, indices: [Number(m[1])], raw: last };

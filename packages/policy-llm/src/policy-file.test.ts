@@ -18,7 +18,11 @@ describe('loadPolicyFile', () => {
     const file = path.join(dir, 'gemma.json');
     writeFileSync(file, JSON.stringify({ name: 'llm', options: { provider: 'llama-cpp', model: 'm.gguf', constrain: false } }));
     const p = loadPolicyFile(file);
-    expect(p).toMatchObject({ name: 'llm', configDir: dir, options: { provider: 'llama-cpp', model: 'm.gguf', constrain: false, contextSize: 8192, gpuLayers: 0, temperature: 0 } });
+    expect(p).toMatchObject({
+      name: 'llm',
+      configDir: dir,
+      options: { provider: 'llama-cpp', model: 'm.gguf', constrain: false, contextSize: 8192, gpuLayers: 0, temperature: 0 },
+    });
   });
 
   it('names the file and the field of every problem', () => {

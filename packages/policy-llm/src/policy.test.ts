@@ -38,12 +38,18 @@ describe('LLM policy behaviour', () => {
     const w = grownWorld();
     const ties = w.space.atFor(TIES_INDEX, 0);
     finishTrial(w, ties, {
-      error: { type: 'Timeout', message: 'job exceeded 3600 s', logExcerpt: `${'x'.repeat(1000)}\nstep 90/100 loss=nan\nHF_TOKEN=hf_abcdefghijklmnopqrstuvwxyz` },
+      error: {
+        type: 'Timeout',
+        message: 'job exceeded 3600 s',
+        logExcerpt: `${'x'.repeat(1000)}\nstep 90/100 loss=nan\nHF_TOKEN=hf_abcdefghijklmnopqrstuvwxyz`,
+      },
     });
     const p = new ScriptedProvider(['[[0]]', '[[1, 1, 0]]']);
     await (await scriptedPolicy(p)).select(contextFor(w));
     const prompt = p.prompt(0);
-    expect(prompt).toMatch(/# Recent failures\n- #3 ties_merging\(.*\) FAILED: Timeout: job exceeded 3600 s \| log: \.\.\.x+ step 90\/100 loss=nan HF_TOKEN=\[REDACTED\]/);
+    expect(prompt).toMatch(
+      /# Recent failures\n- #3 ties_merging\(.*\) FAILED: Timeout: job exceeded 3600 s \| log: \.\.\.x+ step 90\/100 loss=nan HF_TOKEN=\[REDACTED\]/,
+    );
     expect(prompt).toMatch(/1: ties_merging .*tried 1 time \(1 failed\)/);
     const logPart = /\| log: (.*)/.exec(prompt)?.[1] ?? '';
     expect(logPart.length).toBeLessThanOrEqual(240);
@@ -77,7 +83,7 @@ describe('LLM policy behaviour', () => {
 
   it('keeps history bounded: best k, recent m, and a count of the rest', async () => {
     const w = grownWorld();
-    for (let i = 0; i < 40; i++) finishTrial(w, w.space.atFor(SFT_INDEX, i + 10), { reward: (i * 37) % 17 / 17 });
+    for (let i = 0; i < 40; i++) finishTrial(w, w.space.atFor(SFT_INDEX, i + 10), { reward: ((i * 37) % 17) / 17 });
     const p = new ScriptedProvider(['[[0]]', '[[0, 0, 0]]', '[[0, 1, 0]]', '[[0, 4, 0]]']);
     await (await scriptedPolicy(p, { history: { best: 3, recent: 2 } })).select(contextFor(w));
     const prompt = p.prompt(1);
@@ -103,7 +109,10 @@ describe('LLM policy behaviour', () => {
     expect(p.prompt(0)).toContain('Stay under 42 words');
 
     const c = await policy.observe!(w.history[2]!, contextFor(w));
-    expect(c).toMatchObject({ state: { memory, updates: 2 }, transcript: expect.arrayContaining([{ step: 'memory', role: 'error', content: 'empty memory reply; memory unchanged' }]) });
+    expect(c).toMatchObject({
+      state: { memory, updates: 2 },
+      transcript: expect.arrayContaining([{ step: 'memory', role: 'error', content: 'empty memory reply; memory unchanged' }]),
+    });
 
     const fresh = await scriptedPolicy(new ScriptedProvider([]));
     fresh.restore!((b as { state: never }).state);
@@ -113,7 +122,9 @@ describe('LLM policy behaviour', () => {
 
   it('tells the memory step about a failure and whether a result is a new best', async () => {
     const w = grownWorld();
-    const failed = finishTrial(w, w.space.atFor(TIES_INDEX, 1), { error: { type: 'RunnerError', message: 'tensor shapes differ', logExcerpt: 'KeyError: lm_head' } });
+    const failed = finishTrial(w, w.space.atFor(TIES_INDEX, 1), {
+      error: { type: 'RunnerError', message: 'tensor shapes differ', logExcerpt: 'KeyError: lm_head' },
+    });
     const p = new ScriptedProvider(['TIES of these fails: shapes differ.', 'New best.']);
     const policy = await scriptedPolicy(p);
     const obs = await policy.observe!(failed, contextFor(w));

@@ -91,10 +91,18 @@ export class LlmPolicy implements Policy {
       });
       const reminder = `the number of one listed action type (0 to ${available.length - 1}) in double brackets, e.g. [[0]]`;
       const spec: AnswerSpec = { step: 'type', slots: [{ name: 'action_type', size: available.length }] };
-      const r = await this.#converse('type', prompt, reminder, () => spec, ctx, rec, (reply): Checked<number> => {
-        const p = parseTypeAnswer(jsonAnswerText(reply, spec) ?? reply, available.length);
-        return p.ok ? { ok: true, value: available[p.indices[0] as number] as number } : p;
-      });
+      const r = await this.#converse(
+        'type',
+        prompt,
+        reminder,
+        () => spec,
+        ctx,
+        rec,
+        (reply): Checked<number> => {
+          const p = parseTypeAnswer(jsonAnswerText(reply, spec) ?? reply, available.length);
+          return p.ok ? { ok: true, value: available[p.indices[0] as number] as number } : p;
+        },
+      );
       if (!r.ok) return this.#fallback(ctx, rec, undefined, r.reason);
       binding = r.value;
     }
@@ -117,7 +125,10 @@ export class LlmPolicy implements Policy {
     const reminder = `exactly ${slots.length} indices in double brackets, one per input (${b.slotNames.join(', ')}), e.g. ${lists.example}`;
     // The grammar excludes what the answer must not pick (tried and running actions), and each answer
     // rejected here, so a retry cannot repeat it.
-    const avoided = [...ctx.history.filter((t) => t.action.name === b.name && avoid.has(t.action.key)).map((t) => t.action), ...ctx.pending.filter((a) => a.name === b.name)];
+    const avoided = [
+      ...ctx.history.filter((t) => t.action.name === b.name && avoid.has(t.action.key)).map((t) => t.action),
+      ...ctx.pending.filter((a) => a.name === b.name),
+    ];
     const exclude = excludedTuples(ctx.space, binding, avoided);
     const spec = (): AnswerSpec => ({ step: 'objects', slots, ...(exclude.length ? { exclude: [...exclude] } : {}) });
     const r = await this.#converse('objects', prompt, reminder, spec, ctx, rec, (reply): Checked<Action> => {
@@ -127,7 +138,10 @@ export class LlmPolicy implements Policy {
       const objects = p.indices.map((i, pos) => ctx.space.candidates(binding, pos)[i]);
       let action: Action;
       try {
-        action = ctx.space.make(binding, objects.filter((o) => o !== undefined));
+        action = ctx.space.make(
+          binding,
+          objects.filter((o) => o !== undefined),
+        );
       } catch (e) {
         if (e instanceof RangeError) return { ok: false, error: e.message };
         throw e;
@@ -247,7 +261,11 @@ export class LlmPolicy implements Policy {
       note.constrained = reply.constrained === true;
       if (reply.refused !== undefined) {
         note.refused = this.#d.redact(reply.refused);
-        rec.transcript.push({ step, role: 'error', content: `the server refused structured output (${note.refused}); answers are free text ([[k]]) from now on` });
+        rec.transcript.push({
+          step,
+          role: 'error',
+          content: `the server refused structured output (${note.refused}); answers are free text ([[k]]) from now on`,
+        });
       }
       rec.transcript.push({ step, role: 'assistant', content: this.#d.redact(reply.text) });
       const c = check(reply.text);

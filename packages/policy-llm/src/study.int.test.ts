@@ -39,7 +39,10 @@ describe('a whole study with the llm policy against a fake OpenAI server', () =>
     expect(first[0]).toEqual({ step: 'objects', inputTokens: 900, outputTokens: 12, costUsd: (900 * 2.5 + 12 * 10) / 1e6 });
 
     // Memory updates are journaled (state + usage), one per finished trial.
-    const journal = readFileSync(path.join(outDir, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const journal = readFileSync(path.join(outDir, 'journal.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const observes = journal.filter((r) => r.kind === 'observe') as { state?: { memory: string; updates: number }; usage: { step: string }[] }[];
     expect(observes).toHaveLength(6);
     expect(observes.every((o) => o.usage[0]?.step === 'memory')).toBe(true);
@@ -49,7 +52,11 @@ describe('a whole study with the llm policy against a fake OpenAI server', () =>
 
     // Transcripts per trial, with the retry, the rejected answer and the feedback, and no key.
     const jobs = readdirSync(path.join(outDir, 'jobs'));
-    const transcripts = jobs.flatMap((j) => readdirSync(path.join(outDir, 'jobs', j)).filter((f) => f.startsWith('transcript-')).map((f) => readFileSync(path.join(outDir, 'jobs', j, f), 'utf8')));
+    const transcripts = jobs.flatMap((j) =>
+      readdirSync(path.join(outDir, 'jobs', j))
+        .filter((f) => f.startsWith('transcript-'))
+        .map((f) => readFileSync(path.join(outDir, 'jobs', j, f), 'utf8')),
+    );
     expect(transcripts.length).toBeGreaterThanOrEqual(12);
     const all = transcripts.join('\n');
     expect(all).toContain('HTTP 429');

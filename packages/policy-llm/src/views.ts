@@ -86,7 +86,10 @@ export function summaryText(v: StudyView): string {
 export function historyText(v: StudyView, exclude?: number): string {
   const h = exclude === undefined ? v.history : v.history.filter((t) => t.index !== exclude);
   if (!h.length) return 'No earlier results.';
-  const top = h.filter(hasReward).sort((a, b) => b.reward - a.reward || a.index - b.index).slice(0, v.limits.best);
+  const top = h
+    .filter(hasReward)
+    .sort((a, b) => b.reward - a.reward || a.index - b.index)
+    .slice(0, v.limits.best);
   const shown = new Set(top.map((t) => t.index));
   const recent = h.filter((t) => !shown.has(t.index)).slice(-v.limits.recent);
   for (const t of recent) shown.add(t.index);

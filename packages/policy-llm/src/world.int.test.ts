@@ -30,7 +30,10 @@ describe('the LLM policy on the embedded world', () => {
     const config = {
       seed: 5,
       budget: { iterations: 4 },
-      policy: { name: 'llm', options: { provider: 'openai', model: 'gpt-4o-2024-08-06', baseURL: server.url, apiKeyEnv: 'TEST_OPENAI_KEY', retryBaseMs: 5, timeoutMs: 10_000 } },
+      policy: {
+        name: 'llm',
+        options: { provider: 'openai', model: 'gpt-4o-2024-08-06', baseURL: server.url, apiKeyEnv: 'TEST_OPENAI_KEY', retryBaseMs: 5, timeoutMs: 10_000 },
+      },
       plugins: [pkg('action-sft'), pkg('action-ties'), pkg('eval-suites'), path.resolve(here, 'index.ts')],
       discoverPlugins: false,
       objects: {
@@ -45,7 +48,10 @@ describe('the LLM policy on the embedded world', () => {
         sft: { slots: ['models', 'sft_dataset', 'sft_lr'], params: { epochs: 1, batchSize: 32 } },
         ties_merging: ['base_models', 'models', 'models', 'ties_weights', 'ties_density'],
       },
-      tasks: (['arith', 'mc', 'rc'] as const).map((t) => ({ name: t, options: { scorer: { arith: 'numeric', mc: 'choice', rc: 'exact' }[t], data: { validation: data.eval[t].validation } } })),
+      tasks: (['arith', 'mc', 'rc'] as const).map((t) => ({
+        name: t,
+        options: { scorer: { arith: 'numeric', mc: 'choice', rc: 'exact' }[t], data: { validation: data.eval[t].validation } },
+      })),
     };
     const configPath = path.join(dir, 'study.json');
     writeFileSync(configPath, JSON.stringify(config));

@@ -19,14 +19,23 @@ export default {
     r.actionType({
       type: 'sft',
       description: 'Move a model toward a dataset target.',
-      slots: [{ name: 'model', type: 'model' }, { name: 'dataset', type: 'dataset' }, { name: 'learning_rate', type: 'number' }],
+      slots: [
+        { name: 'model', type: 'model' },
+        { name: 'dataset', type: 'dataset' },
+        { name: 'learning_rate', type: 'number' },
+      ],
       runner: 'toy-train',
     });
     r.actionType({
       type: 'ties',
       aliases: ['ties_merging'],
       description: 'Average models.',
-      slots: [{ name: 'base_model', type: 'model' }, { name: 'models', type: 'model', repeat: { min: 2, max: 2 } }, { name: 'weights', type: 'json' }, { name: 'density', type: 'number' }],
+      slots: [
+        { name: 'base_model', type: 'model' },
+        { name: 'models', type: 'model', repeat: { min: 2, max: 2 } },
+        { name: 'weights', type: 'json' },
+        { name: 'density', type: 'number' },
+      ],
       runner: 'toy-merge',
     });
     r.runner({
@@ -47,7 +56,10 @@ export default {
       version: '1',
       async run(spec) {
         const models = spec.inputs.filter((i) => i.slot === 'models').map((i) => readVec(i.value));
-        writeVec(spec.outputDir, models[0].map((_, j) => models.reduce((a, m) => a + m[j], 0) / models.length));
+        writeVec(
+          spec.outputDir,
+          models[0].map((_, j) => models.reduce((a, m) => a + m[j], 0) / models.length),
+        );
         return {};
       },
     });

@@ -23,14 +23,26 @@ function job(lora) {
   const jobDir = path.join(dir, name, 'job');
   mkdirSync(jobDir, { recursive: true });
   const spec = {
-    schemaVersion: 1, jobId: name, actionKey: name, action: 'sft', actionType: 'sft', runner: 'sft-trl', runnerVersion: '1',
+    schemaVersion: 1,
+    jobId: name,
+    actionKey: name,
+    action: 'sft',
+    actionType: 'sft',
+    runner: 'sft-trl',
+    runnerVersion: '1',
     inputs: [
       { slot: 'model', id: 'm', name: 'base', type: 'model', value: SHIPPED_BASE_MODEL, digest: 'd' },
       { slot: 'dataset', id: 'd', name: 'arith', type: 'dataset', value: world.sft.arith, digest: 'd' },
       { slot: 'learning_rate', id: 'l', name: 'lr', type: 'number', value: 0.003, digest: 'd' },
     ],
-    params: { epochs: 1, batchSize: 8, maxSteps: 8 }, runnerParams: lora ? { lora_r: 8, lora_alpha: 32 } : {},
-    outputDir: path.join(dir, name, 'out'), jobDir, seed: 1, resources: { gpus: 0, cpus: 2 }, plugins: [], smoke: false,
+    params: { epochs: 1, batchSize: 8, maxSteps: 8 },
+    runnerParams: lora ? { lora_r: 8, lora_alpha: 32 } : {},
+    outputDir: path.join(dir, name, 'out'),
+    jobDir,
+    seed: 1,
+    resources: { gpus: 0, cpus: 2 },
+    plugins: [],
+    smoke: false,
   };
   writeFileSync(path.join(jobDir, 'spec.json'), JSON.stringify(spec));
   const t0 = performance.now();
@@ -46,7 +58,10 @@ function importSec() {
 const full = [];
 const lora = [];
 const imports = [];
-for (const order of [[false, true], [true, false]]) {
+for (const order of [
+  [false, true],
+  [true, false],
+]) {
   for (const l of order) (l ? lora : full).push(job(l));
   imports.push(importSec());
 }

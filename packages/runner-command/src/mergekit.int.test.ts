@@ -50,17 +50,30 @@ for (const dtype of ['bfloat16', 'float32'] as const) {
   const density = dtype === 'bfloat16' ? 1 : 0.5;
   ROWS.push(
     {
-      name: `ties ${dtype} density ${density}`, dtype,
+      name: `ties ${dtype} density ${density}`,
+      dtype,
       ours: { method: 'ties', weights: W, density, lambda: 1, normalize: true },
-      mergekit: (p) => ({ merge_method: 'ties', base_model: p.base, models: modelsWith(p, (i) => ({ weight: W[i]!, density })), parameters: { normalize: true, lambda: 1 } }),
+      mergekit: (p) => ({
+        merge_method: 'ties',
+        base_model: p.base,
+        models: modelsWith(p, (i) => ({ weight: W[i]!, density })),
+        parameters: { normalize: true, lambda: 1 },
+      }),
     },
     {
-      name: `task_arithmetic ${dtype}`, dtype,
+      name: `task_arithmetic ${dtype}`,
+      dtype,
       ours: { method: 'task_arithmetic', weights: W, lambda: 0.8, normalize: false },
-      mergekit: (p) => ({ merge_method: 'task_arithmetic', base_model: p.base, models: modelsWith(p, (i) => ({ weight: W[i]! })), parameters: { normalize: false, lambda: 0.8 } }),
+      mergekit: (p) => ({
+        merge_method: 'task_arithmetic',
+        base_model: p.base,
+        models: modelsWith(p, (i) => ({ weight: W[i]! })),
+        parameters: { normalize: false, lambda: 0.8 },
+      }),
     },
     {
-      name: `linear ${dtype}`, dtype,
+      name: `linear ${dtype}`,
+      dtype,
       ours: { method: 'linear', weights: W, normalize: true },
       mergekit: (p) => ({ merge_method: 'linear', models: modelsWith(p, (i) => ({ weight: W[i]! })), parameters: { normalize: true } }),
     },
@@ -95,7 +108,9 @@ describe.skipIf(!gate.run)(gate.title('our merges equal mergekit-yaml, tensor by
     let p = fixtures.get(dtype);
     if (!p) {
       const dir = mkdtempSync(path.join(tmpdir(), `mergekit-${dtype}-`));
-      const r = spawnSync(gate.python, [path.join(PACKAGE_DIR, 'test-fixtures', 'make_checkpoints.py'), SHIPPED_BASE_MODEL, dir, dtype, '2'], { encoding: 'utf8' });
+      const r = spawnSync(gate.python, [path.join(PACKAGE_DIR, 'test-fixtures', 'make_checkpoints.py'), SHIPPED_BASE_MODEL, dir, dtype, '2'], {
+        encoding: 'utf8',
+      });
       if (r.status !== 0) throw new Error(`make_checkpoints.py: ${r.stderr}`);
       p = { base: path.join(dir, 'base'), models: [path.join(dir, 'm1'), path.join(dir, 'm2')] };
       fixtures.set(dtype, p);
@@ -103,45 +118,51 @@ describe.skipIf(!gate.run)(gate.title('our merges equal mergekit-yaml, tensor by
     return p;
   };
 
-  it.each(ROWS)('$name', async (row) => {
-    const p = checkpoints(row.dtype);
-    const dir = mkdtempSync(path.join(tmpdir(), 'mergekit-row-'));
-    writeFileSync(path.join(dir, 'config.yml'), JSON.stringify({ ...row.mergekit(p), dtype: 'float32', out_dtype: row.dtype }, null, 1));
-    const mergekitYaml = path.join(path.dirname(gate.python), 'mergekit-yaml');
-    const r = spawnSync(mergekitYaml, [path.join(dir, 'config.yml'), path.join(dir, 'mergekit')], { encoding: 'utf8', timeout: 600_000 });
-    expect(r.status, r.stderr.slice(-2000)).toBe(0);
-    const ours = path.join(dir, 'ours');
-    await mergeCheckpoints({ merge: row.ours, base: row.ours.method === 'linear' ? p.models[0]! : p.base, models: p.models, outputDir: ours });
+  it.each(ROWS)(
+    '$name',
+    async (row) => {
+      const p = checkpoints(row.dtype);
+      const dir = mkdtempSync(path.join(tmpdir(), 'mergekit-row-'));
+      writeFileSync(path.join(dir, 'config.yml'), JSON.stringify({ ...row.mergekit(p), dtype: 'float32', out_dtype: row.dtype }, null, 1));
+      const mergekitYaml = path.join(path.dirname(gate.python), 'mergekit-yaml');
+      const r = spawnSync(mergekitYaml, [path.join(dir, 'config.yml'), path.join(dir, 'mergekit')], { encoding: 'utf8', timeout: 600_000 });
+      expect(r.status, r.stderr.slice(-2000)).toBe(0);
+      const ours = path.join(dir, 'ours');
+      await mergeCheckpoints({ merge: row.ours, base: row.ours.method === 'linear' ? p.models[0]! : p.base, models: p.models, outputDir: ours });
 
-    const a = await openCheckpoint(ours);
-    const b = await openCheckpoint(path.join(dir, 'mergekit'));
-    expect(a.names().sort()).toEqual(b.names().sort());
-    let entries = 0;
-    let differing = 0;
-    let maxAbs = 0;
-    let worst = 0; // largest |difference| / allowed
-    for (const name of a.names()) {
-      const ia = a.info(name);
-      const ib = b.info(name);
-      expect([ia.dtype, ia.shape], name).toEqual([ib.dtype, ib.shape]);
-      const fa = decodeToFloat32(await a.readBytes(name), ia.dtype);
-      const fb = decodeToFloat32(await b.readBytes(name), ib.dtype);
-      const mantissa = ia.dtype === 'BF16' ? 7 : 23;
-      let scale = 0;
-      for (const v of fb) scale = Math.max(scale, Math.abs(v));
-      for (let i = 0; i < fa.length; i++) {
-        entries++;
-        const d = Math.abs(fa[i]! - fb[i]!);
-        if (d === 0) continue;
-        differing++;
-        maxAbs = Math.max(maxAbs, d);
-        const allowed = ulp(Math.max(Math.abs(fa[i]!), Math.abs(fb[i]!)), mantissa) + 4 * ulp(scale, 23);
-        worst = Math.max(worst, d / allowed);
-        if (d > allowed) expect.fail(`${name}[${i}]: ours ${fa[i]} vs mergekit ${fb[i]} (allowed ${allowed.toExponential(2)})`);
+      const a = await openCheckpoint(ours);
+      const b = await openCheckpoint(path.join(dir, 'mergekit'));
+      expect(a.names().sort()).toEqual(b.names().sort());
+      let entries = 0;
+      let differing = 0;
+      let maxAbs = 0;
+      let worst = 0; // largest |difference| / allowed
+      for (const name of a.names()) {
+        const ia = a.info(name);
+        const ib = b.info(name);
+        expect([ia.dtype, ia.shape], name).toEqual([ib.dtype, ib.shape]);
+        const fa = decodeToFloat32(await a.readBytes(name), ia.dtype);
+        const fb = decodeToFloat32(await b.readBytes(name), ib.dtype);
+        const mantissa = ia.dtype === 'BF16' ? 7 : 23;
+        let scale = 0;
+        for (const v of fb) scale = Math.max(scale, Math.abs(v));
+        for (let i = 0; i < fa.length; i++) {
+          entries++;
+          const d = Math.abs(fa[i]! - fb[i]!);
+          if (d === 0) continue;
+          differing++;
+          maxAbs = Math.max(maxAbs, d);
+          const allowed = ulp(Math.max(Math.abs(fa[i]!), Math.abs(fb[i]!)), mantissa) + 4 * ulp(scale, 23);
+          worst = Math.max(worst, d / allowed);
+          if (d > allowed) expect.fail(`${name}[${i}]: ours ${fa[i]} vs mergekit ${fb[i]} (allowed ${allowed.toExponential(2)})`);
+        }
       }
-    }
-    await Promise.all([a.close(), b.close()]);
-    process.stdout.write(`[runner-command] mergekit equality ${row.name}: ${entries} entries, ${differing} differ in the last bits (max ${maxAbs.toExponential(2)}, ${(worst * 100).toFixed(0)}% of the bound), none beyond\n`);
-    expect(entries).toBe(214_720);
-  }, 600_000);
+      await Promise.all([a.close(), b.close()]);
+      process.stdout.write(
+        `[runner-command] mergekit equality ${row.name}: ${entries} entries, ${differing} differ in the last bits (max ${maxAbs.toExponential(2)}, ${(worst * 100).toFixed(0)}% of the bound), none beyond\n`,
+      );
+      expect(entries).toBe(214_720);
+    },
+    600_000,
+  );
 });

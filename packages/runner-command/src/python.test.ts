@@ -28,31 +28,59 @@ describe('reference Python runners', () => {
     expect(r.status).toBe(0);
   });
 
-  it.skipIf(!trl.run)(trl.title('SFT then DPO on a tiny model through the command runner'), async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'trl-'));
-    const made = spawnSync(PY, ['test_trl_runners.py', 'make-tiny-model', path.join(dir, 'base')], { cwd: pythonDir(), encoding: 'utf8' });
-    expect(made.status, made.stderr).toBe(0);
-    writeFileSync(path.join(dir, 'sft.jsonl'), Array.from({ length: 12 }, (_, a) => JSON.stringify({ prompt: `${a}+1=`, completion: ` ${a + 1}` })).join('\n'));
-    writeFileSync(path.join(dir, 'dpo.jsonl'), Array.from({ length: 12 }, (_, a) => JSON.stringify({ prompt: `${a}+1=`, chosen: ` ${a + 1}`, rejected: ` ${a + 2}` })).join('\n'));
-    const spec = (name: string, model: string, data: string, extra: JobSpec['inputs'] = []): JobSpec => ({
-      schemaVersion: 1, jobId: name, actionKey: name, action: name, actionType: name, runner: `${name}-trl`, runnerVersion: '1',
-      inputs: [
-        { slot: 'model', id: 'm', name: 'm', type: 'model', value: model, digest: 'd' },
-        { slot: 'dataset', id: 'd', name: 'd', type: 'dataset', value: data, digest: 'd' },
-        { slot: 'learning_rate', id: 'lr', name: 'lr', type: 'number', value: 1e-3, digest: 'd' },
-        ...extra,
-      ],
-      params: { epochs: 1, batchSize: 4, maxSteps: 3 }, outputDir: path.join(dir, name, 'out'), jobDir: path.join(dir, name, 'job'), seed: 5,
-      resources: { gpus: 0, cpus: 1 }, plugins: [], smoke: false,
-    });
-    const progress: number[] = [];
-    const sft = await executeInProcess(spec('sft', path.join(dir, 'base'), path.join(dir, 'sft.jsonl')), sftTrlRunner, { signal: new AbortController().signal, onProgress: (p) => progress.push(p.fraction ?? 0) });
-    expect(sft.status, sft.error?.message).toBe('completed');
-    expect(sft.metrics['steps']).toBe(3);
-    expect(progress.at(-1)).toBe(1);
-    for (const f of ['config.json', 'model.safetensors', 'tokenizer.json']) expect(existsSync(path.join(dir, 'sft', 'out', f))).toBe(true);
-    const dpo = await executeInProcess(spec('dpo', path.join(dir, 'sft', 'out'), path.join(dir, 'dpo.jsonl'), [{ slot: 'beta', id: 'b', name: 'b', type: 'number', value: 0.1, digest: 'd' }]), dpoTrlRunner, { signal: new AbortController().signal });
-    expect(dpo.status, dpo.error?.message).toBe('completed');
-    expect(JSON.parse(readFileSync(path.join(dir, 'dpo', 'out', 'metrics.json'), 'utf8'))).toHaveProperty('train_loss');
-  }, 600_000);
+  it.skipIf(!trl.run)(
+    trl.title('SFT then DPO on a tiny model through the command runner'),
+    async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'trl-'));
+      const made = spawnSync(PY, ['test_trl_runners.py', 'make-tiny-model', path.join(dir, 'base')], { cwd: pythonDir(), encoding: 'utf8' });
+      expect(made.status, made.stderr).toBe(0);
+      writeFileSync(
+        path.join(dir, 'sft.jsonl'),
+        Array.from({ length: 12 }, (_, a) => JSON.stringify({ prompt: `${a}+1=`, completion: ` ${a + 1}` })).join('\n'),
+      );
+      writeFileSync(
+        path.join(dir, 'dpo.jsonl'),
+        Array.from({ length: 12 }, (_, a) => JSON.stringify({ prompt: `${a}+1=`, chosen: ` ${a + 1}`, rejected: ` ${a + 2}` })).join('\n'),
+      );
+      const spec = (name: string, model: string, data: string, extra: JobSpec['inputs'] = []): JobSpec => ({
+        schemaVersion: 1,
+        jobId: name,
+        actionKey: name,
+        action: name,
+        actionType: name,
+        runner: `${name}-trl`,
+        runnerVersion: '1',
+        inputs: [
+          { slot: 'model', id: 'm', name: 'm', type: 'model', value: model, digest: 'd' },
+          { slot: 'dataset', id: 'd', name: 'd', type: 'dataset', value: data, digest: 'd' },
+          { slot: 'learning_rate', id: 'lr', name: 'lr', type: 'number', value: 1e-3, digest: 'd' },
+          ...extra,
+        ],
+        params: { epochs: 1, batchSize: 4, maxSteps: 3 },
+        outputDir: path.join(dir, name, 'out'),
+        jobDir: path.join(dir, name, 'job'),
+        seed: 5,
+        resources: { gpus: 0, cpus: 1 },
+        plugins: [],
+        smoke: false,
+      });
+      const progress: number[] = [];
+      const sft = await executeInProcess(spec('sft', path.join(dir, 'base'), path.join(dir, 'sft.jsonl')), sftTrlRunner, {
+        signal: new AbortController().signal,
+        onProgress: (p) => progress.push(p.fraction ?? 0),
+      });
+      expect(sft.status, sft.error?.message).toBe('completed');
+      expect(sft.metrics['steps']).toBe(3);
+      expect(progress.at(-1)).toBe(1);
+      for (const f of ['config.json', 'model.safetensors', 'tokenizer.json']) expect(existsSync(path.join(dir, 'sft', 'out', f))).toBe(true);
+      const dpo = await executeInProcess(
+        spec('dpo', path.join(dir, 'sft', 'out'), path.join(dir, 'dpo.jsonl'), [{ slot: 'beta', id: 'b', name: 'b', type: 'number', value: 0.1, digest: 'd' }]),
+        dpoTrlRunner,
+        { signal: new AbortController().signal },
+      );
+      expect(dpo.status, dpo.error?.message).toBe('completed');
+      expect(JSON.parse(readFileSync(path.join(dir, 'dpo', 'out', 'metrics.json'), 'utf8'))).toHaveProperty('train_loss');
+    },
+    600_000,
+  );
 });

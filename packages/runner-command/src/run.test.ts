@@ -11,7 +11,20 @@ import { COMMAND_LOG, runCommand } from './run.js';
 import { parseCommandSpec } from './spec.js';
 
 const TRAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'test-fixtures', 'train.mjs');
-const TEMPLATE = [process.execPath, TRAIN, '--model', '{input.model}', '--data', '{input.dataset}', '--lr', '{input.learning_rate}', '--out', '{outputDir}', '--seed', '{seed}'];
+const TEMPLATE = [
+  process.execPath,
+  TRAIN,
+  '--model',
+  '{input.model}',
+  '--data',
+  '{input.dataset}',
+  '--lr',
+  '{input.learning_rate}',
+  '--out',
+  '{outputDir}',
+  '--seed',
+  '{seed}',
+];
 
 function job(mode = 'ok', command: unknown = [...TEMPLATE, '--mode', mode]): JobSpec {
   const dir = mkdtempSync(path.join(tmpdir(), 'cmd-job-'));
@@ -44,7 +57,7 @@ function job(mode = 'ok', command: unknown = [...TEMPLATE, '--mode', mode]): Job
 const run = (spec: JobSpec, signal = new AbortController().signal) => executeInProcess(spec, genericCommandRunner, { signal });
 
 describe('command runner', () => {
-  it('runs the user\'s command without a shell, captures its output and reads metrics.json', async () => {
+  it("runs the user's command without a shell, captures its output and reads metrics.json", async () => {
     const spec = job();
     const progress: number[] = [];
     const logs: string[] = [];
@@ -61,7 +74,12 @@ describe('command runner', () => {
   });
 
   it('passes env and cwd templates, and keeps hostile parameter values as single arguments', async () => {
-    const spec = job('ok', { argv: [...TEMPLATE, '--note', '{params.note}'], env: { TRAIN_TAG: 'seed-{seed}' }, cwd: '{outputDir}/..', expectFiles: ['config.json'] });
+    const spec = job('ok', {
+      argv: [...TEMPLATE, '--note', '{params.note}'],
+      env: { TRAIN_TAG: 'seed-{seed}' },
+      cwd: '{outputDir}/..',
+      expectFiles: ['config.json'],
+    });
     spec.params['note'] = '$(touch pwned); `id` "x" *';
     const logs: string[] = [];
     const m = await executeInProcess(spec, genericCommandRunner, { signal: new AbortController().signal, onLog: (l) => logs.push(l) });
@@ -76,18 +94,36 @@ describe('command runner', () => {
     expect(exit).toMatchObject({ status: 'failed', error: { type: 'ExitCode' } });
     expect(exit.error!.message).toMatch(/^node train\.mjs exited with code 7 after [\d.]+ s; last output:\n[\s\S]*CUDA out of memory \(pretend\)/);
     expect(await run(job('signal'))).toMatchObject({ status: 'failed', error: { type: 'Signal', message: expect.stringMatching(/killed by SIGKILL/) } });
-    expect(await run(job('ok', ['no-such-trainer-xyz', '--out', '{outputDir}']))).toMatchObject({ status: 'failed', error: { type: 'SpawnError', message: expect.stringMatching(/no-such-trainer-xyz: not found/) } });
-    expect(await run(job('nomodel'))).toMatchObject({ status: 'failed', error: { type: 'BadResult', message: expect.stringMatching(/left the model folder .* empty/) } });
-    expect(await run(job('noconfig', { argv: [...TEMPLATE, '--mode', 'noconfig'], expectFiles: ['config.json'] }))).toMatchObject({ status: 'failed', error: { type: 'BadResult', message: expect.stringMatching(/lacks config\.json/) } });
+    expect(await run(job('ok', ['no-such-trainer-xyz', '--out', '{outputDir}']))).toMatchObject({
+      status: 'failed',
+      error: { type: 'SpawnError', message: expect.stringMatching(/no-such-trainer-xyz: not found/) },
+    });
+    expect(await run(job('nomodel'))).toMatchObject({
+      status: 'failed',
+      error: { type: 'BadResult', message: expect.stringMatching(/left the model folder .* empty/) },
+    });
+    expect(await run(job('noconfig', { argv: [...TEMPLATE, '--mode', 'noconfig'], expectFiles: ['config.json'] }))).toMatchObject({
+      status: 'failed',
+      error: { type: 'BadResult', message: expect.stringMatching(/lacks config\.json/) },
+    });
     const bad = await run(job('badmetrics'));
     expect(bad).toMatchObject({ status: 'failed', error: { type: 'BadResult' } });
     expect(bad.error!.message).toMatch(/metrics\.json: loss: .*number/);
-    expect(await run(job('notjson'))).toMatchObject({ status: 'failed', error: { type: 'BadResult', message: expect.stringMatching(/metrics\.json: not JSON/) } });
-    expect(await run(job('ok', { argv: [...TEMPLATE, '--mode', 'exit'], successExitCodes: [0, 7] }))).toMatchObject({ status: 'failed', error: { type: 'BadResult' } });
-    expect(await run(job('ok', ['x', '{input.tokenizer}']))).toMatchObject({ status: 'failed', error: { type: 'TemplateError', message: expect.stringMatching(/command\[1\]: no input slot "tokenizer"/) } });
+    expect(await run(job('notjson'))).toMatchObject({
+      status: 'failed',
+      error: { type: 'BadResult', message: expect.stringMatching(/metrics\.json: not JSON/) },
+    });
+    expect(await run(job('ok', { argv: [...TEMPLATE, '--mode', 'exit'], successExitCodes: [0, 7] }))).toMatchObject({
+      status: 'failed',
+      error: { type: 'BadResult' },
+    });
+    expect(await run(job('ok', ['x', '{input.tokenizer}']))).toMatchObject({
+      status: 'failed',
+      error: { type: 'TemplateError', message: expect.stringMatching(/command\[1\]: no input slot "tokenizer"/) },
+    });
   });
 
-  it('stops the command\'s whole process group on cancellation and on the time limit', async () => {
+  it("stops the command's whole process group on cancellation and on the time limit", async () => {
     const ctl = new AbortController();
     const spec = job('hang', { argv: [...TEMPLATE, '--mode', 'hang'], killGraceSec: 2 });
     const p = run(spec, ctl.signal);
@@ -107,7 +143,9 @@ describe('command runner', () => {
     const m = await run(job('linger'));
     expect(m.status).toBe('completed');
     expect(Date.now() - t0).toBeLessThan(15_000);
-    const stray = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('setTimeout(() => {}, 60000)') && !l.includes('ps -eo'));
+    const stray = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes('setTimeout(() => {}, 60000)') && !l.includes('ps -eo'));
     expect(stray).toEqual([]);
   });
 

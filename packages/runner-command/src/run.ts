@@ -9,7 +9,10 @@ import { expandArgv, expandString, type TemplateContext } from './template.js';
 /** The command exited with a code it should not have. */
 export class CommandExitError extends Error {
   override name = 'ExitCode';
-  constructor(message: string, readonly exitCode: number) {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
     super(message);
   }
 }
@@ -64,7 +67,12 @@ class Tail {
     this.#text = (this.#text + s).slice(-this.max);
   }
   lines(n: number): string {
-    return this.#text.split(/\r?\n/).map((l) => l.split('\r').at(-1) ?? '').filter((l) => l.trim() !== '').slice(-n).join('\n');
+    return this.#text
+      .split(/\r?\n/)
+      .map((l) => l.split('\r').at(-1) ?? '')
+      .filter((l) => l.trim() !== '')
+      .slice(-n)
+      .join('\n');
   }
 }
 
@@ -125,26 +133,32 @@ export async function runCommand(spec: JobSpec, cmd: CommandSpec, ctx: RunnerCon
     if (child.pid !== undefined) trackGroup(child.pid);
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     let pending = { stdout: '', stderr: '' };
-    const onData = (stream: 'stdout' | 'stderr') => (chunk: Buffer): void => {
-      out.write(chunk);
-      const text = chunk.toString('utf8');
-      tail.push(text);
-      const all = pending[stream] + text;
-      const lines = all.split('\n');
-      pending = { ...pending, [stream]: lines.pop() ?? '' };
-      for (const raw of lines) {
-        const line = raw.split('\r').at(-1)!.trimEnd();
-        const p = PROGRESS.exec(line);
-        if (p) ctx.progress({ fraction: Math.min(1, Number(p[1])), ...(p[2] ? { message: p[2] } : {}) });
-        else if (line) ctx.log(line);
-      }
-    };
+    const onData =
+      (stream: 'stdout' | 'stderr') =>
+      (chunk: Buffer): void => {
+        out.write(chunk);
+        const text = chunk.toString('utf8');
+        tail.push(text);
+        const all = pending[stream] + text;
+        const lines = all.split('\n');
+        pending = { ...pending, [stream]: lines.pop() ?? '' };
+        for (const raw of lines) {
+          const line = raw.split('\r').at(-1)!.trimEnd();
+          const p = PROGRESS.exec(line);
+          if (p) ctx.progress({ fraction: Math.min(1, Number(p[1])), ...(p[2] ? { message: p[2] } : {}) });
+          else if (line) ctx.log(line);
+        }
+      };
     child.stdout!.on('data', onData('stdout'));
     child.stderr!.on('data', onData('stderr'));
     child.once('error', (e: NodeJS.ErrnoException) => {
       if (child.pid !== undefined) liveGroups.delete(child.pid);
       ctx.signal.removeEventListener('abort', onAbort);
-      reject(new CommandSpawnError(e.code === 'ENOENT' ? `${argv[0]}: not found (command[0]; is it installed and on PATH?)` : `cannot start ${argv[0]}: ${e.message}`));
+      reject(
+        new CommandSpawnError(
+          e.code === 'ENOENT' ? `${argv[0]}: not found (command[0]; is it installed and on PATH?)` : `cannot start ${argv[0]}: ${e.message}`,
+        ),
+      );
     });
     // 'close' waits for the output pipes; a leftover process of the group holding them (a logger
     // daemon) must not keep the job alive: after the command itself exits, give it 3 s, then kill it.
@@ -175,7 +189,10 @@ export async function runCommand(spec: JobSpec, cmd: CommandSpec, ctx: RunnerCon
   const program = programLabel(argv);
   if (ctx.signal.aborted) throw ctx.signal.reason instanceof Error ? ctx.signal.reason : new Error('cancelled');
   const lastLines = tail.lines(15);
-  if (code.signal) throw new CommandSignalError(`${program} was killed by ${code.signal} after ${secs} s${code.signal === 'SIGKILL' ? ' (out of memory?)' : ''}${lastLines ? `; last output:\n${lastLines}` : ''}`);
+  if (code.signal)
+    throw new CommandSignalError(
+      `${program} was killed by ${code.signal} after ${secs} s${code.signal === 'SIGKILL' ? ' (out of memory?)' : ''}${lastLines ? `; last output:\n${lastLines}` : ''}`,
+    );
   if (!cmd.successExitCodes.includes(code.code ?? -1)) {
     throw new CommandExitError(`${program} exited with code ${code.code} after ${secs} s${lastLines ? `; last output:\n${lastLines}` : ''}`, code.code ?? -1);
   }
@@ -189,7 +206,8 @@ export async function runCommand(spec: JobSpec, cmd: CommandSpec, ctx: RunnerCon
 export function programLabel(argv: readonly string[]): string {
   const first = path.basename(argv[0] ?? '');
   const second = argv[1];
-  if (/^(node|python[\d.]*|bash|sh|Rscript|ruby|perl|torchrun|accelerate|deepspeed|uv|conda)$/.test(first) && second && !second.startsWith('-')) return `${first} ${path.basename(second)}`;
+  if (/^(node|python[\d.]*|bash|sh|Rscript|ruby|perl|torchrun|accelerate|deepspeed|uv|conda)$/.test(first) && second && !second.startsWith('-'))
+    return `${first} ${path.basename(second)}`;
   return first;
 }
 
@@ -204,7 +222,10 @@ export function readMetrics(spec: JobSpec, cmd: Pick<CommandSpec, 'metricsFile'>
     throw new BadResultError(`${file}: not JSON (${(e as Error).message})`);
   }
   const res = MetricsFileSchema.safeParse(raw);
-  if (!res.success) throw new BadResultError(`${file}: ${res.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')} (metrics are a flat object of numbers)`);
+  if (!res.success)
+    throw new BadResultError(
+      `${file}: ${res.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')} (metrics are a flat object of numbers)`,
+    );
   return res.data;
 }
 

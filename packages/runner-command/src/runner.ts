@@ -40,7 +40,9 @@ export function commandOf(spec: JobSpec): CommandSpec {
   const rp = RunnerParamsSchema.safeParse((spec as JobSpec & { runnerParams?: unknown }).runnerParams);
   if (rp.success && Object.hasOwn(rp.data, 'command')) return parseCommandSpec(rp.data['command'], `actions.${spec.action}.runnerParams.command`);
   if (!Object.hasOwn(spec.params, 'command')) {
-    throw new Error(`job ${spec.jobId}: the command runner needs params.command (an argv template such as ["python", "train.py", "--out", "{outputDir}"]); set it in actions.${spec.action}.params`);
+    throw new Error(
+      `job ${spec.jobId}: the command runner needs params.command (an argv template such as ["python", "train.py", "--out", "{outputDir}"]); set it in actions.${spec.action}.params`,
+    );
   }
   return parseCommandSpec(spec.params['command'], `actions.${spec.action}.params.command`);
 }
@@ -84,7 +86,10 @@ export function commandRunner(def: CommandRunnerDefinition): Runner {
  * `actions.<name>.runnerParams` of the TRL runners: hyperparameters by TRL's names (scalars), applied
  * after the action's params; the Python script refuses names it does not know, naming them.
  */
-export const TrlRunnerParamsSchema = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a hyperparameter name'), z.union([z.string(), z.number(), z.boolean()]));
+export const TrlRunnerParamsSchema = z.record(
+  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a hyperparameter name'),
+  z.union([z.string(), z.number(), z.boolean()]),
+);
 
 /** A TRL runner: a Python that cannot be started fails with the command that sets one up. */
 function trlRunner(name: string, script: string): Runner {
@@ -102,7 +107,9 @@ function trlRunner(name: string, script: string): Runner {
       } catch (e) {
         if (e instanceof CommandSpawnError) {
           const py = resolvePython();
-          throw new CommandSpawnError(`${e.message}; the ${name} runner needs Python 3 with torch, transformers, trl (from ${py.source}: ${py.python}): ${PYTHON_FIX}`);
+          throw new CommandSpawnError(
+            `${e.message}; the ${name} runner needs Python 3 with torch, transformers, trl (from ${py.source}: ${py.python}): ${PYTHON_FIX}`,
+          );
         }
         throw e;
       }

@@ -9,16 +9,30 @@ const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 const TOY_PLUGIN = path.resolve(PACKAGE_DIR, '..', 'core', 'test-fixtures', 'toy-plugin', 'index.mjs');
 const TRAIN = path.join(PACKAGE_DIR, 'test-fixtures', 'train.mjs');
 
-describe('a study whose sft actions run a user\'s command', () => {
+describe("a study whose sft actions run a user's command", () => {
   it('trains through `runner: command` in lamdagent-runner subprocesses, with metrics from metrics.json', async () => {
-    if (!existsSync(path.join(PACKAGE_DIR, 'dist', 'index.js'))) throw new Error(`${PACKAGE_DIR}/dist is missing: the study loads this plugin as a package (npm run build)`);
+    if (!existsSync(path.join(PACKAGE_DIR, 'dist', 'index.js')))
+      throw new Error(`${PACKAGE_DIR}/dist is missing: the study loads this plugin as a package (npm run build)`);
     const dir = mkdtempSync(path.join(tmpdir(), 'cmd-study-'));
     mkdirSync(path.join(dir, 'models', 'base'), { recursive: true });
     writeFileSync(path.join(dir, 'models', 'base', 'model.json'), JSON.stringify({ w: [0, 0, 0] }));
     mkdirSync(path.join(dir, 'data'));
     writeFileSync(path.join(dir, 'data', 'a.json'), JSON.stringify({ target: [1, 0, 0] }));
     writeFileSync(path.join(dir, 'data', 'b.json'), JSON.stringify({ target: [0, 1, 0] }));
-    const command = [process.execPath, TRAIN, '--model', '{input.model}', '--data', '{input.dataset}', '--lr', '{input.learning_rate}', '--out', '{outputDir}', '--seed', '{seed}'];
+    const command = [
+      process.execPath,
+      TRAIN,
+      '--model',
+      '{input.model}',
+      '--data',
+      '{input.dataset}',
+      '--lr',
+      '{input.learning_rate}',
+      '--out',
+      '{outputDir}',
+      '--seed',
+      '{seed}',
+    ];
     writeFileSync(
       path.join(dir, 'study.yaml'),
       `seed: 1

@@ -106,7 +106,8 @@ function resolve(name: string, ctx: TemplateContext, where: string, mask: boolea
     }
     if (head === 'inputs') return list.map((i) => inputField(i, field));
     if (index === undefined) {
-      if (list.length > 1) throw new TemplateError(`${where}: {${name}}: slot ${slot} holds ${list.length} inputs; pick one ({input.${slot}.0}) or expand all ({inputs.${slot}})`);
+      if (list.length > 1)
+        throw new TemplateError(`${where}: {${name}}: slot ${slot} holds ${list.length} inputs; pick one ({input.${slot}.0}) or expand all ({inputs.${slot}})`);
       index = 0;
     }
     const input = list[index];
@@ -123,7 +124,9 @@ function resolve(name: string, ctx: TemplateContext, where: string, mask: boolea
     }
     return argString(v as JsonValue);
   }
-  throw new TemplateError(`${where}: unknown placeholder {${name}} (known: ${[...PLACEHOLDERS, ...Object.keys(ctx.vars ?? {}).map((k) => `{${k}}`)].join(', ')})`);
+  throw new TemplateError(
+    `${where}: unknown placeholder {${name}} (known: ${[...PLACEHOLDERS, ...Object.keys(ctx.vars ?? {}).map((k) => `{${k}}`)].join(', ')})`,
+  );
 }
 
 /** Expand one template string: `{name}` placeholders, `{{` and `}}` for literal braces. */

@@ -30,10 +30,13 @@ export async function checkAgainstTransformers(python: string, dir: string): Pro
   const hf = runPythonJson<HfCheck>(python, pythonDir(), ['hf_check.py', dir, '--pairs', path.join(tmp, 'pairs.json')]);
   const model = await TinyLM.load(dir);
   try {
-    const ours = await sequenceLogProbs(model, PAIRS.map((p) => p.prompt), PAIRS.map((p) => p.completion));
+    const ours = await sequenceLogProbs(
+      model,
+      PAIRS.map((p) => p.prompt),
+      PAIRS.map((p) => p.completion),
+    );
     return { hf, ours };
   } finally {
     model.dispose();
   }
 }
-

@@ -17,10 +17,21 @@ export function requireBuilt(): void {
 
 interface JournalTrial {
   type: string;
-  trial?: { index: number; state: string; action: { name: string }; metrics: Record<string, number>; scores: Record<string, number>; error?: { type: string; message: string; logExcerpt?: string } };
+  trial?: {
+    index: number;
+    state: string;
+    action: { name: string };
+    metrics: Record<string, number>;
+    scores: Record<string, number>;
+    error?: { type: string; message: string; logExcerpt?: string };
+  };
 }
 export const journalTrials = (outDir: string): NonNullable<JournalTrial['trial']>[] =>
-  readFileSync(path.join(outDir, 'journal.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as JournalTrial).flatMap((r) => (r.trial ? [r.trial] : []));
+  readFileSync(path.join(outDir, 'journal.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as JournalTrial)
+    .flatMap((r) => (r.trial ? [r.trial] : []));
 
 /** World data small enough for CPU TRL jobs of a few steps. */
 export async function smallWorld(dir: string): Promise<Awaited<ReturnType<typeof generateWorldData>>> {
@@ -28,4 +39,3 @@ export async function smallWorld(dir: string): Promise<Awaited<ReturnType<typeof
 }
 
 export const TRL_PARAMS = '{ epochs: 1, batchSize: 8, maxSteps: 6 }';
-

@@ -50,7 +50,12 @@ describe.skipIf(!gate.run)(gate.title('bad input to the TRL runners: a clear err
     const wrongColumns = path.join(dir, 'qa.jsonl');
     writeFileSync(wrongColumns, '{"question": "Q: 1+1?", "answer": " 2"}\n');
     // Every pair of (broken, base) x (good data, wrong columns): one good trial among three bad ones.
-    const trials = await sftStudy(dir, { models: [broken, SHIPPED_BASE_MODEL], data: [world.sft.arith, wrongColumns], order: ['sft', 'sft', 'sft', 'sft'], evalData: world.eval.arith.validation });
+    const trials = await sftStudy(dir, {
+      models: [broken, SHIPPED_BASE_MODEL],
+      data: [world.sft.arith, wrongColumns],
+      order: ['sft', 'sft', 'sft', 'sft'],
+      evalData: world.eval.arith.validation,
+    });
     expect(trials).toHaveLength(4);
     const failed = trials.filter((t) => t.state === 'failed');
     const complete = trials.filter((t) => t.state === 'complete');
@@ -61,7 +66,9 @@ describe.skipIf(!gate.run)(gate.title('bad input to the TRL runners: a clear err
     expect(messages).toContain("found 'question', 'answer'");
     expect(messages).toContain(`${broken}: transformers cannot load the model`);
     for (const t of failed) expect(t.error!.type).toBe('ExitCode');
-    process.stdout.write(`[runner-command] bad input trials:\n${failed.map((t) => `  ${`${t.error!.message}\n${t.error!.logExcerpt ?? ''}`.split('\n').find((l) => /sft_trl: .*(field|cannot load)/.test(l)) ?? t.error!.message.slice(0, 300)}`).join('\n')}\n`);
+    process.stdout.write(
+      `[runner-command] bad input trials:\n${failed.map((t) => `  ${`${t.error!.message}\n${t.error!.logExcerpt ?? ''}`.split('\n').find((l) => /sft_trl: .*(field|cannot load)/.test(l)) ?? t.error!.message.slice(0, 300)}`).join('\n')}\n`,
+    );
   }, 900_000);
 
   it('a missing Python and a Python without the packages fail their trials naming what is missing and the fix', async () => {
@@ -76,7 +83,12 @@ describe.skipIf(!gate.run)(gate.title('bad input to the TRL runners: a clear err
     const saved = process.env['LAMDAGENT_PYTHON'];
     try {
       process.env['LAMDAGENT_PYTHON'] = path.join(dir, 'no-such-python3');
-      const a = await sftStudy(path.join(dir, 'a'), { models: [SHIPPED_BASE_MODEL], data: [world.sft.arith, world.sft.mc], order: ['sft', 'sft'], evalData: world.eval.arith.validation });
+      const a = await sftStudy(path.join(dir, 'a'), {
+        models: [SHIPPED_BASE_MODEL],
+        data: [world.sft.arith, world.sft.mc],
+        order: ['sft', 'sft'],
+        evalData: world.eval.arith.validation,
+      });
       expect(a.map((t) => t.state)).toEqual(['failed', 'failed']);
       for (const t of a) {
         expect(t.error!.type).toBe('SpawnError');
@@ -89,7 +101,12 @@ describe.skipIf(!gate.run)(gate.title('bad input to the TRL runners: a clear err
         return;
       }
       process.env['LAMDAGENT_PYTHON'] = bare;
-      const b = await sftStudy(path.join(dir, 'b'), { models: [SHIPPED_BASE_MODEL], data: [world.sft.arith, world.sft.mc], order: ['sft', 'sft'], evalData: world.eval.arith.validation });
+      const b = await sftStudy(path.join(dir, 'b'), {
+        models: [SHIPPED_BASE_MODEL],
+        data: [world.sft.arith, world.sft.mc],
+        order: ['sft', 'sft'],
+        evalData: world.eval.arith.validation,
+      });
       expect(b.map((t) => t.state)).toEqual(['failed', 'failed']);
       for (const t of b) {
         const text = `${t.error!.message}\n${t.error!.logExcerpt ?? ''}`;

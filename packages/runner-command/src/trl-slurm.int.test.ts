@@ -55,13 +55,19 @@ tasks:
     );
     const out = path.join(dir, 'out');
     const res = await runStudy({ configPath: path.join(dir, 'study.yaml'), outDir: out });
-    expect(res.trials.map((t) => [t.action.name, t.state, t.error?.message ?? ''])).toEqual([['sft', 'complete', ''], ['dpo', 'complete', '']]);
+    expect(res.trials.map((t) => [t.action.name, t.state, t.error?.message ?? ''])).toEqual([
+      ['sft', 'complete', ''],
+      ['dpo', 'complete', ''],
+    ]);
     for (const t of journalTrials(out)) {
       expect(t.metrics['final_loss']).toBeLessThan(t.metrics['initial_loss']!);
       expect(Object.keys(t.scores)).toEqual(['arith']);
-      process.stdout.write(`[runner-command] TRL ${t.action.name} in Slurm: loss ${t.metrics['initial_loss']!.toFixed(4)} -> ${t.metrics['final_loss']!.toFixed(4)}, ${t.metrics['commandSec']?.toFixed(1)} s\n`);
+      process.stdout.write(
+        `[runner-command] TRL ${t.action.name} in Slurm: loss ${t.metrics['initial_loss']!.toFixed(4)} -> ${t.metrics['final_loss']!.toFixed(4)}, ${t.metrics['commandSec']?.toFixed(1)} s\n`,
+      );
     }
-    for (const t of res.trials) for (const f of ['config.json', 'model.safetensors', 'tokenizer.json']) expect(existsSync(path.join(t.produced!.path, f))).toBe(true);
+    for (const t of res.trials)
+      for (const f of ['config.json', 'model.safetensors', 'tokenizer.json']) expect(existsSync(path.join(t.produced!.path, f))).toBe(true);
     // The job ran under Slurm: its log holds the batch job's output.
     const jobDir = path.join(out, 'jobs', 't0000');
     expect(readFileSync(path.join(jobDir, 'command.log'), 'utf8')).toContain('sft_trl: metrics');

@@ -48,20 +48,26 @@ tasks:
     const res = await runStudy({ configPath: path.join(dir, 'study.yaml'), outDir: out });
     const sec = (Date.now() - started) / 1000;
     expect(res.trials.map((t) => [t.action.name, t.state, t.error?.message ?? ''])).toEqual([
-      ['sft', 'complete', ''], ['sft_lora', 'complete', ''], ['ties_merging', 'complete', ''], ['dpo', 'complete', ''],
+      ['sft', 'complete', ''],
+      ['sft_lora', 'complete', ''],
+      ['ties_merging', 'complete', ''],
+      ['dpo', 'complete', ''],
     ]);
     const journal = journalTrials(out);
     for (const t of journal.filter((j) => j.action.name !== 'ties_merging')) {
       // Losses logged at every step by TRL, first and last step in metrics.json, then in the journal.
       expect(t.metrics['final_loss'], `${t.action.name} ${JSON.stringify(t.metrics)}`).toBeLessThan(t.metrics['initial_loss']!);
       expect(t.metrics['steps']).toBe(6);
-      process.stdout.write(`[runner-command] TRL ${t.action.name}: loss ${t.metrics['initial_loss']!.toFixed(4)} -> ${t.metrics['final_loss']!.toFixed(4)} in ${t.metrics['commandSec']?.toFixed(1)} s\n`);
+      process.stdout.write(
+        `[runner-command] TRL ${t.action.name}: loss ${t.metrics['initial_loss']!.toFixed(4)} -> ${t.metrics['final_loss']!.toFixed(4)} in ${t.metrics['commandSec']?.toFixed(1)} s\n`,
+      );
     }
     for (const name of ['sft_lora', 'dpo']) expect(journal.find((t) => t.action.name === name)!.metrics['lora_trainable_params']).toBeGreaterThan(0);
     for (const t of res.trials) expect(Object.keys(t.scores).sort()).toEqual(['arith', 'mc']); // the tiny backend read every model
     // LoRA: the adapter is kept beside the merged full model.
     for (const lora of [res.trials[1]!.produced!.path, res.trials[3]!.produced!.path])
-      for (const f of ['adapter/adapter_config.json', 'adapter/adapter_model.safetensors', 'model.safetensors', 'config.json']) expect(existsSync(path.join(lora, f)), f).toBe(true);
+      for (const f of ['adapter/adapter_config.json', 'adapter/adapter_model.safetensors', 'model.safetensors', 'config.json'])
+        expect(existsSync(path.join(lora, f)), f).toBe(true);
     // Our safetensors reader: the same tensors as the base, in every produced model.
     const base = await openCheckpoint(SHIPPED_BASE_MODEL);
     for (const t of res.trials) {
@@ -75,6 +81,8 @@ tasks:
     const { hf, ours } = await checkAgainstTransformers(gate.python, res.trials[3]!.produced!.path);
     expect(hf.missing).toEqual([]);
     for (const [i, lp] of ours.entries()) expect(Math.abs(lp - hf.logprobs![i]!)).toBeLessThan(1e-3);
-    process.stdout.write(`[runner-command] mixed study (TRL SFT, LoRA SFT merged, TIES, LoRA DPO merged) complete in ${sec.toFixed(0)} s; LoRA merged; top reward ${res.top[0]?.reward}\n`);
+    process.stdout.write(
+      `[runner-command] mixed study (TRL SFT, LoRA SFT merged, TIES, LoRA DPO merged) complete in ${sec.toFixed(0)} s; LoRA merged; top reward ${res.top[0]?.reward}\n`,
+    );
   }, 1_200_000);
 });

@@ -10,10 +10,16 @@ for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].replace(/^
 const mode = args.mode ?? 'ok';
 console.log(`train.mjs: argv ${JSON.stringify(process.argv.slice(2))}`);
 console.log(`train.mjs: cwd ${process.cwd()} TRAIN_TAG=${process.env.TRAIN_TAG ?? ''}`);
-if (mode === 'exit') { console.error('train.mjs: CUDA out of memory (pretend)'); process.exit(7); }
+if (mode === 'exit') {
+  console.error('train.mjs: CUDA out of memory (pretend)');
+  process.exit(7);
+}
 if (mode === 'signal') process.kill(process.pid, 'SIGKILL');
 if (mode === 'hang') {
-  process.on('SIGTERM', () => { console.log('train.mjs: got SIGTERM, stopping'); process.exit(143); });
+  process.on('SIGTERM', () => {
+    console.log('train.mjs: got SIGTERM, stopping');
+    process.exit(143);
+  });
   setInterval(() => {}, 1000);
 } else {
   if (mode === 'linger') spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'inherit' }).unref();

@@ -1,25 +1,10 @@
 import type { Dtype } from './dtype.js';
 import { SafetensorsError } from './errors.js';
-import {
-  f16BitsToFloat32,
-  f32BitsToF16Bits,
-  f8e4m3BitsToFloat32,
-  f8e5m2BitsToFloat32,
-  f8e8m0BitsToFloat32,
-} from './float.js';
+import { f16BitsToFloat32, f32BitsToF16Bits, f8e4m3BitsToFloat32, f8e5m2BitsToFloat32, f8e8m0BitsToFloat32 } from './float.js';
 
 /** The typed arrays tensors are read into. */
 export type TensorTypedArray =
-  | Float64Array
-  | Float32Array
-  | BigInt64Array
-  | BigUint64Array
-  | Int32Array
-  | Uint32Array
-  | Int16Array
-  | Uint16Array
-  | Int8Array
-  | Uint8Array;
+  Float64Array | Float32Array | BigInt64Array | BigUint64Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array;
 
 /** True on little-endian hosts (all the platforms Node ships for in practice). */
 export const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

@@ -47,10 +47,7 @@ export function readHeaderLength(prefix: Uint8Array, fileSize: number): number {
   }
   const length = Number(n);
   if (HEADER_LENGTH_BYTES + length > fileSize) {
-    throw new SafetensorsError(
-      'HEADER_TRUNCATED',
-      `header length ${length} needs ${HEADER_LENGTH_BYTES + length} bytes but the file has ${fileSize}`,
-    );
+    throw new SafetensorsError('HEADER_TRUNCATED', `header length ${length} needs ${HEADER_LENGTH_BYTES + length} bytes but the file has ${fileSize}`);
   }
   return length;
 }
@@ -90,18 +87,12 @@ export function parseHeaderBytes(bytes: Uint8Array): ParsedHeader {
   let expected = 0;
   for (const t of tensors) {
     if (t.begin > expected) {
-      throw new SafetensorsError(
-        'OFFSET_GAP',
-        `data starts at ${t.begin} but the previous tensor ends at ${expected}: the byte buffer must have no gaps`,
-        { tensor: t.name },
-      );
+      throw new SafetensorsError('OFFSET_GAP', `data starts at ${t.begin} but the previous tensor ends at ${expected}: the byte buffer must have no gaps`, {
+        tensor: t.name,
+      });
     }
     if (t.begin < expected) {
-      throw new SafetensorsError(
-        'OFFSET_OVERLAP',
-        `data starts at ${t.begin}, inside the previous tensor which ends at ${expected}`,
-        { tensor: t.name },
-      );
+      throw new SafetensorsError('OFFSET_OVERLAP', `data starts at ${t.begin}, inside the previous tensor which ends at ${expected}`, { tensor: t.name });
     }
     expected = t.end;
   }
@@ -148,11 +139,7 @@ function parseTensorEntry(name: string, value: unknown): TensorEntry {
   const shapeRule = shapeProblem(shape);
   if (shapeRule !== undefined) return fail('INVALID_SHAPE', shapeRule);
   const dims = [...(shape as number[])];
-  if (
-    !Array.isArray(offsets) ||
-    offsets.length !== 2 ||
-    !offsets.every((o: unknown) => typeof o === 'number' && Number.isSafeInteger(o) && o >= 0)
-  ) {
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o: unknown) => typeof o === 'number' && Number.isSafeInteger(o) && o >= 0)) {
     return fail('INVALID_OFFSETS', `data_offsets must be two non-negative integers [begin, end], got ${JSON.stringify(offsets)}`);
   }
   const [begin, end] = offsets as [number, number];
@@ -160,11 +147,9 @@ function parseTensorEntry(name: string, value: unknown): TensorEntry {
   const size = tensorByteLength(dtype, dims);
   if (typeof size !== 'number') throw new SafetensorsError(size.code, size.rule, { tensor: name });
   if (end - begin !== size) {
-    throw new SafetensorsError(
-      'SIZE_MISMATCH',
-      `data_offsets [${begin}, ${end}] span ${end - begin} bytes but ${dtype} x [${dims.join(', ')}] needs ${size}`,
-      { tensor: name },
-    );
+    throw new SafetensorsError('SIZE_MISMATCH', `data_offsets [${begin}, ${end}] span ${end - begin} bytes but ${dtype} x [${dims.join(', ')}] needs ${size}`, {
+      tensor: name,
+    });
   }
   return { name, dtype, shape: dims, byteLength: size, begin, end };
 }
@@ -180,11 +165,9 @@ export function checkDataLength(header: ParsedHeader, fileSize: number): void {
   }
   if (available < header.dataLength) {
     const last = header.tensors[header.tensors.length - 1];
-    throw new SafetensorsError(
-      'DATA_TRUNCATED',
-      `tensors end at byte ${header.dataLength} of the buffer but the file holds only ${available} buffer bytes`,
-      { tensor: last?.name },
-    );
+    throw new SafetensorsError('DATA_TRUNCATED', `tensors end at byte ${header.dataLength} of the buffer but the file holds only ${available} buffer bytes`, {
+      tensor: last?.name,
+    });
   }
 }
 

@@ -85,7 +85,11 @@ describe('lazy, per-tensor reads of a 50 MB file', () => {
     const chunk = new Uint8Array(MB);
     for (const name of names) {
       if (name === 'tiny') await w.writeFloat32('tiny', [1, 2, 3, 4]);
-      else await w.writeChunks(name, Array.from({ length: 10 }, () => chunk.fill(names.indexOf(name))));
+      else
+        await w.writeChunks(
+          name,
+          Array.from({ length: 10 }, () => chunk.fill(names.indexOf(name))),
+        );
     }
     await w.finish();
   });

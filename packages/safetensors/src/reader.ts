@@ -1,15 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { decodeToFloat32, toTypedArray, type TensorTypedArray } from './convert.js';
 import { SafetensorsError } from './errors.js';
-import {
-  checkDataLength,
-  HEADER_LENGTH_BYTES,
-  parseHeaderBytes,
-  readHeaderLength,
-  type ParsedHeader,
-  type TensorEntry,
-  type TensorInfo,
-} from './header.js';
+import { checkDataLength, HEADER_LENGTH_BYTES, parseHeaderBytes, readHeaderLength, type ParsedHeader, type TensorEntry, type TensorInfo } from './header.js';
 import { io, readExactly } from './io.js';
 
 /** Read access to named tensors, whether one file or a sharded checkpoint. */

@@ -9,8 +9,7 @@ import { expectCode } from './test-utils.js';
 
 const ascii = (s: string): number[] => [...new TextEncoder().encode(s)];
 const u64 = (n: number): number[] => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24, 0, 0, 0, 0];
-const file = (...parts: (number[] | string)[]): Uint8Array =>
-  Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? ascii(p) : p)));
+const file = (...parts: (number[] | string)[]): Uint8Array => Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? ascii(p) : p)));
 const zeros = (n: number): number[] => new Array<number>(n).fill(0);
 
 describe('agreement with the reference implementation', () => {
@@ -20,9 +19,7 @@ describe('agreement with the reference implementation', () => {
   });
 
   it('pads the header so that F32 data starts 8-byte aligned, as the reference does', () => {
-    const out = serializeSafetensors([
-      { name: 'attn0', dtype: 'F32', shape: [1, 1, 2, 3], data: littleEndianBytes(Float32Array.from([0, 1, 2, 3, 4, 5])) },
-    ]);
+    const out = serializeSafetensors([{ name: 'attn0', dtype: 'F32', shape: [1, 1, 2, 3], data: littleEndianBytes(Float32Array.from([0, 1, 2, 3, 4, 5])) }]);
     const json = '{"attn0":{"dtype":"F32","shape":[1,1,2,3],"data_offsets":[0,24]}}';
     expect(json.length).toBe(65);
     expect([...out]).toEqual([

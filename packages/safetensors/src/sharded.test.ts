@@ -158,7 +158,10 @@ describe('index validation', () => {
   it('rejects a tensor held by two shards', async () => {
     const dir = await sharded();
     // rewrite shard 2 so it also holds h.1.b
-    await writeSafetensors(join(dir, S2), model().filter((t) => t.name === 'h.0.w' || t.name === 'h.1.b'));
+    await writeSafetensors(
+      join(dir, S2),
+      model().filter((t) => t.name === 'h.0.w' || t.name === 'h.1.b'),
+    );
     await expectCode(openCheckpoint(dir), 'SHARD_DUPLICATE_TENSOR', { tensor: 'h.1.b' });
   });
 

@@ -103,9 +103,7 @@ describe('every validation rule, with a hand-crafted bad file', () => {
   it('names the file, the tensor and the rule in the message', async () => {
     const path = await put(dir, 'named.safetensors', rawFile(`{${t('layer.0.weight', 'F32', [2, 2], 0, 12)}}`, 12));
     const error = await expectCode(SafetensorsFile.open(path), 'SIZE_MISMATCH');
-    expect(error.message).toBe(
-      `${path}: tensor "layer.0.weight": data_offsets [0, 12] span 12 bytes but F32 x [2, 2] needs 16 [SIZE_MISMATCH]`,
-    );
+    expect(error.message).toBe(`${path}: tensor "layer.0.weight": data_offsets [0, 12] span 12 bytes but F32 x [2, 2] needs 16 [SIZE_MISMATCH]`);
   });
 });
 
@@ -131,7 +129,12 @@ describe('valid edge cases the rules must accept', () => {
     const file = rawFile(`{"__metadata__":{"format":"pt","__proto__":"x"},${t('10', 'U8', [1], 0, 1)},${t('__proto__', 'U8', [1], 1, 2)}}`, 2);
     const buf = parseSafetensors(file);
     expect(buf.names()).toEqual(['10', '__proto__']);
-    expect(buf.metadata()).toEqual(Object.fromEntries([['format', 'pt'], ['__proto__', 'x']]));
+    expect(buf.metadata()).toEqual(
+      Object.fromEntries([
+        ['format', 'pt'],
+        ['__proto__', 'x'],
+      ]),
+    );
     expect(Object.keys(buf.metadata() ?? {})).toEqual(['format', '__proto__']);
   });
 

@@ -28,8 +28,7 @@ describe('writeSafetensors: exact bytes', () => {
       { metadata: { format: 'pt' } },
     );
     const file = new Uint8Array(await readFile(path));
-    const json =
-      '{"__metadata__":{"format":"pt"},"b":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"ab":{"dtype":"U8","shape":[],"data_offsets":[8,9]}}';
+    const json = '{"__metadata__":{"format":"pt"},"b":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"ab":{"dtype":"U8","shape":[],"data_offsets":[8,9]}}';
     expect(json.length).toBe(137);
     const n = 144; // 137 rounded up to a multiple of 8
     expect([...file.subarray(0, 8)]).toEqual([...le32(n), 0, 0, 0, 0]);
@@ -74,16 +73,20 @@ describe('writeSafetensors: exact bytes', () => {
   it('rejects bad plans with typed errors', async () => {
     const spec = { dtype: 'U8' as const, shape: [1], data: Uint8Array.from([0]) };
     await expectCode(writeSafetensors(join(dir, 'x.safetensors'), [{ name: '__metadata__', ...spec }]), 'INVALID_NAME');
-    await expectCode(writeSafetensors(join(dir, 'x.safetensors'), [{ name: 'a', ...spec }, { name: 'a', ...spec }]), 'DUPLICATE_TENSOR', {
-      tensor: 'a',
-    });
+    await expectCode(
+      writeSafetensors(join(dir, 'x.safetensors'), [
+        { name: 'a', ...spec },
+        { name: 'a', ...spec },
+      ]),
+      'DUPLICATE_TENSOR',
+      {
+        tensor: 'a',
+      },
+    );
     await expectCode(writeSafetensors(join(dir, 'x.safetensors'), [{ ...spec, name: 'a', dtype: 'F128' as Dtype }]), 'UNKNOWN_DTYPE');
     await expectCode(writeSafetensors(join(dir, 'x.safetensors'), [{ ...spec, name: 'a', shape: [-1] }]), 'INVALID_SHAPE');
     await expectCode(writeSafetensors(join(dir, 'x.safetensors'), [{ ...spec, name: 'a', dtype: 'F4', shape: [3] }]), 'MISALIGNED_SIZE');
-    await expectCode(
-      writeSafetensors(join(dir, 'x.safetensors'), [{ name: 'a', ...spec }], { metadata: { n: 3 as unknown as string } }),
-      'INVALID_METADATA',
-    );
+    await expectCode(writeSafetensors(join(dir, 'x.safetensors'), [{ name: 'a', ...spec }], { metadata: { n: 3 as unknown as string } }), 'INVALID_METADATA');
     await expectCode(writeSafetensors(join(dir, 'x.safetensors'), [{ ...spec, name: 'a', shape: [2] }]), 'WRITE_SIZE_MISMATCH', { tensor: 'a' });
     expect(await readdir(dir)).not.toContain('x.safetensors');
     expect((await readdir(dir)).filter((f) => f.includes('.tmp-'))).toEqual([]);

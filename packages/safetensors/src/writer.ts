@@ -180,11 +180,7 @@ export class SafetensorsWriter {
     if (entry === undefined) throw this.error('WRITE_ORDER', 'all planned tensors are already written', name);
     if (entry.name !== name) {
       const planned = this.layout.entries.some((e) => e.name === name);
-      throw this.error(
-        'WRITE_ORDER',
-        planned ? `out of order: the next tensor is ${JSON.stringify(entry.name)}` : 'not in the plan',
-        name,
-      );
+      throw this.error('WRITE_ORDER', planned ? `out of order: the next tensor is ${JSON.stringify(entry.name)}` : 'not in the plan', name);
     }
     return entry;
   }

@@ -10,7 +10,16 @@ describe('ablation (compare arms on reduced action spaces)', () => {
     const w = toyWorld();
     const out = path.join(w.dir, 'abl');
     const policy = { label: 'random', name: 'random', options: {} };
-    const r = await compare({ configPath: w.config, arms: [{ label: 'full', policy }, { label: 'without-merge', policy, without: ['merge'] }], seeds: 2, iterations: 6, outDir: out });
+    const r = await compare({
+      configPath: w.config,
+      arms: [
+        { label: 'full', policy },
+        { label: 'without-merge', policy, without: ['merge'] },
+      ],
+      seeds: 2,
+      iterations: 6,
+      outDir: out,
+    });
     expect(r.report.arms.map((a) => a.label)).toEqual(['full', 'without-merge']);
     expect(r.report.arms[1]!.vsReference?.reference).toBe('full');
     for (const seed of [0, 1]) {

@@ -29,7 +29,11 @@ function combos<T>(xs: T[], k: number): T[][] {
  */
 export async function mergeGridBaseline(c: MergeGridContext, grid: number[] = [0.3, 0.5, 0.7]): Promise<BaselineRow | undefined> {
   const a = c.assembly;
-  const binding = a.bindings.find((b) => b.unordered.some((g) => g.length >= 2 && g.every((p) => a.kindTypes.get(b.kinds[p]!) === 'model')) && b.kinds.some((k, i) => a.kindTypes.get(k) === 'json' && /weight/i.test(b.slotNames[i]!)));
+  const binding = a.bindings.find(
+    (b) =>
+      b.unordered.some((g) => g.length >= 2 && g.every((p) => a.kindTypes.get(b.kinds[p]!) === 'model')) &&
+      b.kinds.some((k, i) => a.kindTypes.get(k) === 'json' && /weight/i.test(b.slotNames[i]!)),
+  );
   if (!binding) return undefined;
   const group = binding.unordered.find((g) => g.length >= 2)!;
   const wPos = binding.kinds.findIndex((k, i) => a.kindTypes.get(k) === 'json' && /weight/i.test(binding.slotNames[i]!));
@@ -44,7 +48,9 @@ export async function mergeGridBaseline(c: MergeGridContext, grid: number[] = [0
   const steps = combos(candidates, group.length).flatMap((models) =>
     weightings.map((_, wi) => ({
       action: binding.name,
-      inputs: binding.kinds.map((k, p) => (p === wPos ? `${wKind}/${wi}` : group.includes(p) ? models[group.indexOf(p)]!.id : k === mKind ? c.base.id : `${k}/0`)),
+      inputs: binding.kinds.map((k, p) =>
+        p === wPos ? `${wKind}/${wi}` : group.includes(p) ? models[group.indexOf(p)]!.id : k === mKind ? c.base.id : `${k}/0`,
+      ),
       label: `${models.map((m) => m.name).join('+')} w=${JSON.stringify(weightings[wi])}`,
     })),
   );
@@ -53,8 +59,22 @@ export async function mergeGridBaseline(c: MergeGridContext, grid: number[] = [0
   const dir = path.join(c.outDir, 'merge-grid');
   const trials = existsSync(path.join(dir, 'study.json'))
     ? openStudy(dir).trials
-    : (await runStudy({ configPath: cfgFile, outDir: dir, overrides: { seed: 0, iterations: steps.length, concurrency: 1, plugins: [sciencePluginEntry()], policy: { name: 'scripted', options: { steps: steps.map(({ action, inputs }) => ({ action, inputs })) } as unknown as Record<string, JsonValue> } } })).trials;
-  const best = trials.filter((t) => t.state === 'complete' && typeof t.reward === 'number' && t.produced).sort((x, y) => (y.reward as number) - (x.reward as number) || x.index - y.index)[0];
+    : (
+        await runStudy({
+          configPath: cfgFile,
+          outDir: dir,
+          overrides: {
+            seed: 0,
+            iterations: steps.length,
+            concurrency: 1,
+            plugins: [sciencePluginEntry()],
+            policy: { name: 'scripted', options: { steps: steps.map(({ action, inputs }) => ({ action, inputs })) } as unknown as Record<string, JsonValue> },
+          },
+        })
+      ).trials;
+  const best = trials
+    .filter((t) => t.state === 'complete' && typeof t.reward === 'number' && t.produced)
+    .sort((x, y) => (y.reward as number) - (x.reward as number) || x.index - y.index)[0];
   if (!best) return undefined;
   const test = await c.scorer.scores(best.produced!.path, 'merge-grid-best', 'test', 0);
   c.log?.(`merge grid: ${steps.length} merges, best ${steps[best.index]!.label} (validation reward ${best.reward!.toFixed(3)})`);

@@ -26,7 +26,14 @@ describe('lamdagent baselines', () => {
     const t = await table1([out, s.dir], { k: 1, evaluate: true });
     expect(t.rows.map((r) => r.group)).toEqual(['Baselines', 'Baselines', expect.stringMatching(/^s \(random policy\)/)]);
     // compare --baselines: per policy, the seeds whose top-1 beats each baseline on the test split.
-    const c = await compare({ configPath: w.config, arms: [{ label: 'greedy', policy: { label: 'greedy', name: 'greedy', options: {} } }], seeds: 2, iterations: 4, outDir: path.join(w.dir, 'c'), baselines: out });
+    const c = await compare({
+      configPath: w.config,
+      arms: [{ label: 'greedy', policy: { label: 'greedy', name: 'greedy', options: {} } }],
+      seeds: 2,
+      iterations: 4,
+      outDir: path.join(w.dir, 'c'),
+      baselines: out,
+    });
     const beats = c.report.arms[0]!.beats!;
     expect(Object.keys(beats)).toEqual(['base', 'Fully Fine-Tuned (2 seeds)']);
     expect(beats['base']!.of).toBe(2);
@@ -37,12 +44,18 @@ describe('lamdagent baselines', () => {
   it('merge grid search: every pair of initial non-base models × every weighting, the best by validation', async () => {
     const w = toyWorld();
     const { mkdirSync, writeFileSync } = await import('node:fs');
-    for (const [n, v] of [['spec-a', [0.8, 0, 0]], ['spec-b', [0, 0.8, 0]]] as const) {
+    for (const [n, v] of [
+      ['spec-a', [0.8, 0, 0]],
+      ['spec-b', [0, 0.8, 0]],
+    ] as const) {
       mkdirSync(path.join(w.dir, 'models', n), { recursive: true });
       writeFileSync(path.join(w.dir, 'models', n, 'model.json'), JSON.stringify({ w: v }));
     }
     const text = readFileSync(w.config, 'utf8')
-      .replace('models: { values: [models/base], names: [base] }', 'base_models: { values: [models/base], names: [base] }\n  models: { values: [models/base, models/spec-a, models/spec-b], names: [base, spec-a, spec-b] }\n  weights: { type: json, values: [[0.5, 0.5]] }')
+      .replace(
+        'models: { values: [models/base], names: [base] }',
+        'base_models: { values: [models/base], names: [base] }\n  models: { values: [models/base, models/spec-a, models/spec-b], names: [base, spec-a, spec-b] }\n  weights: { type: json, values: [[0.5, 0.5]] }',
+      )
       .replace('  merge: [models, models]', '  wmerge: [base_models, models, models, weights]');
     writeFileSync(w.config, text);
     const rows = await computeBaselines({ configPath: w.config, outDir: path.join(w.dir, 'b'), seeds: 1 });

@@ -27,7 +27,8 @@ export interface BaselineRow {
   seeds?: number;
 }
 
-const meanOf = (xs: Record<string, number>[]): Record<string, number> => Object.fromEntries(Object.keys(xs[0] ?? {}).map((k) => [k, mean(xs.map((x) => x[k]!))]));
+const meanOf = (xs: Record<string, number>[]): Record<string, number> =>
+  Object.fromEntries(Object.keys(xs[0] ?? {}).map((k) => [k, mean(xs.map((x) => x[k]!))]));
 const sdOf = (xs: Record<string, number>[]): Record<string, number> => Object.fromEntries(Object.keys(xs[0] ?? {}).map((k) => [k, sd(xs.map((x) => x[k]!))]));
 
 /**
@@ -43,11 +44,21 @@ export async function computeBaselines(o: BaselinesOptions): Promise<BaselineRow
   const { registry } = await buildRegistry(loaded);
   const a = assemble(loaded, registry, { skipDigests: true });
   const typeOf = (kind: string): string | undefined => a.kindTypes.get(kind);
-  const binding = o.action ? a.bindings.find((b) => b.name === o.action) : a.bindings.find((b) => b.kinds.filter((k) => typeOf(k) === 'model').length === 1 && b.kinds.some((k) => typeOf(k) === 'dataset'));
-  if (!binding) throw new UsageError(o.action ? `--action ${o.action}: ${loaded.file} has no such action` : `${loaded.file}: no SFT-like action (one model slot and a dataset slot); name it with --action`);
+  const binding = o.action
+    ? a.bindings.find((b) => b.name === o.action)
+    : a.bindings.find((b) => b.kinds.filter((k) => typeOf(k) === 'model').length === 1 && b.kinds.some((k) => typeOf(k) === 'dataset'));
+  if (!binding)
+    throw new UsageError(
+      o.action
+        ? `--action ${o.action}: ${loaded.file} has no such action`
+        : `${loaded.file}: no SFT-like action (one model slot and a dataset slot); name it with --action`,
+    );
   const dataKind = binding.kinds.find((k) => typeOf(k) === 'dataset')!;
   const modelKind = binding.kinds.find((k) => typeOf(k) === 'model')!;
-  const base = a.objects.find((x) => x.kind === modelKind && x.name === 'base') ?? a.objects.find((x) => x.kind === 'base_models') ?? a.objects.find((x) => x.kind === modelKind);
+  const base =
+    a.objects.find((x) => x.kind === modelKind && x.name === 'base') ??
+    a.objects.find((x) => x.kind === 'base_models') ??
+    a.objects.find((x) => x.kind === modelKind);
   if (!base) throw new UsageError(`${loaded.file}: no base model in ${modelKind}`);
   mkdirSync(o.outDir, { recursive: true });
   const scorer = await splitScorer(a, registry);
@@ -57,7 +68,11 @@ export async function computeBaselines(o: BaselinesOptions): Promise<BaselineRow
     const p = path.resolve(loaded.dir, String(m.value));
     if (seen.has(p)) continue;
     seen.add(p);
-    rows.push({ name: m.name, validation: await scorer.scores(p, m.id.replace('/', '-'), 'validation', 0), test: await scorer.scores(p, m.id.replace('/', '-'), 'test', 0) });
+    rows.push({
+      name: m.name,
+      validation: await scorer.scores(p, m.id.replace('/', '-'), 'validation', 0),
+      test: await scorer.scores(p, m.id.replace('/', '-'), 'test', 0),
+    });
     o.log?.(`${m.name} (as it is): ${JSON.stringify(rows.at(-1)!.test)}`);
   }
   // Fully Fine-Tuned: the union of the action's datasets, one file.
@@ -77,17 +92,56 @@ export async function computeBaselines(o: BaselinesOptions): Promise<BaselineRow
     const dir = path.join(o.outDir, `fft-s${seed}`);
     const trials = existsSync(path.join(dir, 'study.json'))
       ? openStudy(dir).trials
-      : (await runStudy({ configPath: cfgFile, outDir: dir, overrides: { seed, iterations: 1, concurrency: 1, plugins: [sciencePluginEntry()], policy: { name: 'scripted', options: { steps: [{ action: binding.name, inputs }] } as unknown as Record<string, JsonValue> } } })).trials;
+      : (
+          await runStudy({
+            configPath: cfgFile,
+            outDir: dir,
+            overrides: {
+              seed,
+              iterations: 1,
+              concurrency: 1,
+              plugins: [sciencePluginEntry()],
+              policy: { name: 'scripted', options: { steps: [{ action: binding.name, inputs }] } as unknown as Record<string, JsonValue> },
+            },
+          })
+        ).trials;
     const t = trials[0];
     if (!t || t.state !== 'complete' || !t.produced) throw new Error(`Fully Fine-Tuned seed ${seed} failed: ${t?.error?.message ?? 'no trial'}`);
     val.push(t.scores);
     test.push(await scorer.scores(t.produced.path, `fft-s${seed}`, 'test', 0));
     o.log?.(`Fully Fine-Tuned seed ${seed}: ${JSON.stringify(test.at(-1))}`);
   }
-  const grid = await mergeGridBaseline({ loaded, assembly: a, cfg: absolutize(loaded.config, loaded.dir, fileKinds), base, scorer, outDir: o.outDir, ...(o.log ? { log: o.log } : {}) });
+  const grid = await mergeGridBaseline({
+    loaded,
+    assembly: a,
+    cfg: absolutize(loaded.config, loaded.dir, fileKinds),
+    base,
+    scorer,
+    outDir: o.outDir,
+    ...(o.log ? { log: o.log } : {}),
+  });
   if (grid) rows.push(grid);
-  rows.push({ name: `Fully Fine-Tuned (${o.seeds} seeds)`, validation: meanOf(val), test: meanOf(test), sd: { validation: sdOf(val), test: sdOf(test) }, seeds: o.seeds });
-  writeFileAtomic(path.join(o.outDir, 'baselines.json'), JSON.stringify(rows.flatMap((r) => [{ name: r.name, split: 'validation', scores: r.validation }, { name: r.name, split: 'test', scores: r.test }]), null, 2));
-  writeFileAtomic(path.join(o.outDir, 'baselines-detail.json'), JSON.stringify({ config: loaded.file, action: binding.name, union, rows, perSeed: { validation: val, test } }, null, 2));
+  rows.push({
+    name: `Fully Fine-Tuned (${o.seeds} seeds)`,
+    validation: meanOf(val),
+    test: meanOf(test),
+    sd: { validation: sdOf(val), test: sdOf(test) },
+    seeds: o.seeds,
+  });
+  writeFileAtomic(
+    path.join(o.outDir, 'baselines.json'),
+    JSON.stringify(
+      rows.flatMap((r) => [
+        { name: r.name, split: 'validation', scores: r.validation },
+        { name: r.name, split: 'test', scores: r.test },
+      ]),
+      null,
+      2,
+    ),
+  );
+  writeFileAtomic(
+    path.join(o.outDir, 'baselines-detail.json'),
+    JSON.stringify({ config: loaded.file, action: binding.name, union, rows, perSeed: { validation: val, test } }, null, 2),
+  );
   return rows;
 }

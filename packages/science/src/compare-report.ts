@@ -40,7 +40,11 @@ export interface ArmStats {
   /** Paired over seeds against the reference arm (Wilcoxon signed-rank, exact): final validation and top-1 test. */
   /** Per baseline (lamdagent baselines): seeds whose top-1 test score beats the baseline's, of the seeds with a test score. */
   beats?: Record<string, { wins: number; of: number; baseline: number }>;
-  vsReference?: { reference: string; validation: SignedRankResult & { wins: number; losses: number }; test?: SignedRankResult & { wins: number; losses: number } };
+  vsReference?: {
+    reference: string;
+    validation: SignedRankResult & { wins: number; losses: number };
+    test?: SignedRankResult & { wins: number; losses: number };
+  };
 }
 
 export interface CompareReport {
@@ -78,7 +82,11 @@ function paired(x: number[], y: number[]): SignedRankResult & { wins: number; lo
  * with the config's evaluators on the held-out split (cached in OUT/test-scores.json by action key) and
  * appended to nothing else.
  */
-export async function compareReport(outDir: string, m: CompareManifest, opts: { topK?: number; log?: (l: string) => void; baselines?: string } = {}): Promise<CompareReport> {
+export async function compareReport(
+  outDir: string,
+  m: CompareManifest,
+  opts: { topK?: number; log?: (l: string) => void; baselines?: string } = {},
+): Promise<CompareReport> {
   const topK = opts.topK ?? 3;
   const table = m.table ? readTable(m.table) : undefined;
   const loaded = loadConfig(m.config);
@@ -103,7 +111,10 @@ export async function compareReport(outDir: string, m: CompareManifest, opts: { 
   const testReward = (s: Record<string, number> | undefined): number | null => {
     if (!s) return null;
     const tasks = assembly.tasks.filter((t) => s[t.name] !== undefined);
-    return aggregator.aggregate(tasks.map((t) => ({ task: t.name, metric: t.metric, score: s[t.name]!, split: 'test' })), tasks);
+    return aggregator.aggregate(
+      tasks.map((t) => ({ task: t.name, metric: t.metric, score: s[t.name]!, split: 'test' })),
+      tasks,
+    );
   };
   const arms: ArmStats[] = [];
   for (const arm of m.arms) {
@@ -128,9 +139,19 @@ export async function compareReport(outDir: string, m: CompareManifest, opts: { 
         misses: trials.filter((t) => (t.error?.type === TABLE_MISS && t.cachedFrom === undefined) || t.metrics[TABLE_FILL] === 1).length,
       });
     }
-    const curve = Array.from({ length: m.iterations }, (_, i) => summary(seeds.map((s) => s.bestSoFar[i]).filter((v): v is number => v !== null && v !== undefined)));
+    const curve = Array.from({ length: m.iterations }, (_, i) =>
+      summary(seeds.map((s) => s.bestSoFar[i]).filter((v): v is number => v !== null && v !== undefined)),
+    );
     const tests = seeds.map((s) => s.top1Test).filter((v): v is number => v !== null);
-    arms.push({ label: arm.label, policy: arm.policy, without: arm.without, seeds, curve, final: curve[m.iterations - 1]!, test: tests.length ? summary(tests) : null });
+    arms.push({
+      label: arm.label,
+      policy: arm.policy,
+      without: arm.without,
+      seeds,
+      curve,
+      final: curve[m.iterations - 1]!,
+      test: tests.length ? summary(tests) : null,
+    });
   }
   if (opts.baselines) {
     const file = existsSync(path.join(opts.baselines, 'baselines.json')) ? path.join(opts.baselines, 'baselines.json') : opts.baselines;
@@ -156,18 +177,44 @@ export async function compareReport(outDir: string, m: CompareManifest, opts: { 
     const withTest = common.filter((s) => s.top1Test !== null && rOf(s).top1Test !== null);
     a.vsReference = {
       reference: ref.label,
-      validation: paired(common.map(fin), common.map((s) => fin(rOf(s)))),
-      ...(withTest.length ? { test: paired(withTest.map((s) => s.top1Test!), withTest.map((s) => rOf(s).top1Test!)) } : {}),
+      validation: paired(
+        common.map(fin),
+        common.map((s) => fin(rOf(s))),
+      ),
+      ...(withTest.length
+        ? {
+            test: paired(
+              withTest.map((s) => s.top1Test!),
+              withTest.map((s) => rOf(s).top1Test!),
+            ),
+          }
+        : {}),
     };
   }
-  return { config: m.config, iterations: m.iterations, seeds: m.seeds, ...(m.table ? { table: m.table } : {}), test: 'Wilcoxon signed-rank, two-sided, exact null distribution (pairs by seed)', arms };
+  return {
+    config: m.config,
+    iterations: m.iterations,
+    seeds: m.seeds,
+    ...(m.table ? { table: m.table } : {}),
+    test: 'Wilcoxon signed-rank, two-sided, exact null distribution (pairs by seed)',
+    arms,
+  };
 }
 
 const f3 = (v: number | undefined | null): string => (v === null || v === undefined || Number.isNaN(v) ? '-' : v.toFixed(3));
 
 /** The comparison as a text table. */
 export function compareText(r: CompareReport): string {
-  const head = ['arm', 'final best val (mean ± sd) [95% CI]', 'top-1 test (mean ± sd) [95% CI]', `vs ${r.arms.find((a) => !a.vsReference)?.label ?? '-'}: val p (W/L)`, 'test p (W/L)', 'cache', 'misses', ...(r.arms[0]?.beats ? ['top-1 test beats baseline (seeds)'] : [])];
+  const head = [
+    'arm',
+    'final best val (mean ± sd) [95% CI]',
+    'top-1 test (mean ± sd) [95% CI]',
+    `vs ${r.arms.find((a) => !a.vsReference)?.label ?? '-'}: val p (W/L)`,
+    'test p (W/L)',
+    'cache',
+    'misses',
+    ...(r.arms[0]?.beats ? ['top-1 test beats baseline (seeds)'] : []),
+  ];
   const rows = r.arms.map((a) => [
     a.label,
     `${f3(a.final.mean)} ± ${f3(a.final.sd)} [${f3(a.final.lo)}, ${f3(a.final.hi)}] n=${a.final.n}`,
@@ -176,15 +223,21 @@ export function compareText(r: CompareReport): string {
     a.vsReference?.test ? `${f3(a.vsReference.test.p)} (${a.vsReference.test.wins}/${a.vsReference.test.losses})` : a.vsReference ? '-' : 'reference',
     `${a.seeds.reduce((x, s) => x + s.fromCache, 0)}/${a.seeds.reduce((x, s) => x + s.trials, 0)}`,
     String(a.seeds.reduce((x, s) => x + s.misses, 0)),
-    ...(r.arms[0]?.beats ? [Object.entries(a.beats ?? {}).map(([n, b]) => `${n} ${b.wins}/${b.of}`).join(', ')] : []),
+    ...(r.arms[0]?.beats
+      ? [
+          Object.entries(a.beats ?? {})
+            .map(([n, b]) => `${n} ${b.wins}/${b.of}`)
+            .join(', '),
+        ]
+      : []),
   ]);
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(w[i]!)).join('  ').trimEnd();
-  return [
-    `${r.seeds.length} seeds × ${r.iterations} iterations; paired test: ${r.test}`,
-    line(head),
-    ...rows.map(line),
-  ].join('\n');
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(w[i]!))
+      .join('  ')
+      .trimEnd();
+  return [`${r.seeds.length} seeds × ${r.iterations} iterations; paired test: ${r.test}`, line(head), ...rows.map(line)].join('\n');
 }
 
 /** `--json`: per arm, the per-seed best validation reward at each iteration and the per-seed top-1 test score. */
@@ -198,7 +251,15 @@ export function compareJson(r: CompareReport): Record<string, unknown> {
       label: a.label,
       policy: a.policy,
       without: a.without,
-      perSeed: a.seeds.map((s) => ({ seed: s.seed, bestSoFar: s.bestSoFar, top1Test: s.top1Test, topTest: s.topTest, executed: s.executed, fromCache: s.fromCache, misses: s.misses })),
+      perSeed: a.seeds.map((s) => ({
+        seed: s.seed,
+        bestSoFar: s.bestSoFar,
+        top1Test: s.top1Test,
+        topTest: s.topTest,
+        executed: s.executed,
+        fromCache: s.fromCache,
+        misses: s.misses,
+      })),
       final: a.final,
       test: a.test,
       ...(a.vsReference ? { vsReference: a.vsReference } : {}),

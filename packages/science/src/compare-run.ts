@@ -27,7 +27,11 @@ export async function compare(o: CompareOptions & { topK?: number; baselines?: s
     const s = await exportTable({ dirs, out: m.table, testTop: 0 });
     o.log?.(`--fill: ${s.added} actions added to ${m.table}`);
   }
-  const report = await compareReport(o.outDir, m, { ...(o.topK ? { topK: o.topK } : {}), ...(o.log ? { log: o.log } : {}), ...(o.baselines ? { baselines: o.baselines } : {}) });
+  const report = await compareReport(o.outDir, m, {
+    ...(o.topK ? { topK: o.topK } : {}),
+    ...(o.log ? { log: o.log } : {}),
+    ...(o.baselines ? { baselines: o.baselines } : {}),
+  });
   const text = compareText(report);
   const files = { results: path.join(o.outDir, 'results.json'), svg: path.join(o.outDir, 'figure.svg'), html: path.join(o.outDir, 'figure.html') };
   writeFileAtomic(files.results, JSON.stringify(compareJson(report), null, 2));

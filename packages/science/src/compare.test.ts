@@ -64,9 +64,19 @@ describe('compare', () => {
   it('refuses bad input with a clear error and writes nothing', async () => {
     const w = toyWorld();
     const out = path.join(w.dir, 'bad');
-    await expect(compare({ configPath: w.config, arms: arms('random,nope'), seeds: 2, iterations: 2, outDir: out })).rejects.toThrow(/unknown policy "nope" \(known: .*random/);
+    await expect(compare({ configPath: w.config, arms: arms('random,nope'), seeds: 2, iterations: 2, outDir: out })).rejects.toThrow(
+      /unknown policy "nope" \(known: .*random/,
+    );
     await expect(compare({ configPath: w.config, arms: arms('random'), seeds: 0, iterations: 2, outDir: out })).rejects.toBeInstanceOf(UsageError);
-    await expect(compare({ configPath: w.config, arms: [{ label: 'x', policy: { label: 'x', name: 'random', options: {} }, without: ['dpo'] }], seeds: 1, iterations: 2, outDir: out })).rejects.toThrow(/no action named "dpo"/);
+    await expect(
+      compare({
+        configPath: w.config,
+        arms: [{ label: 'x', policy: { label: 'x', name: 'random', options: {} }, without: ['dpo'] }],
+        seeds: 1,
+        iterations: 2,
+        outDir: out,
+      }),
+    ).rejects.toThrow(/no action named "dpo"/);
     expect(existsSync(out)).toBe(false);
     expect(() => parsePolicies('random,random', w.dir)).toThrow(/listed twice/);
     writeFileSync(path.join(w.dir, 'opts.json'), '{"temperature": 0.5}');

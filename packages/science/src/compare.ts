@@ -1,7 +1,18 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildRegistry, isStudyDir, JsonValueSchema, loadConfig, resumeStudy, runStudy, UsageError, type JsonValue, type StudyEvent, type StudyOverrides } from '@lamdagent/core';
+import {
+  buildRegistry,
+  isStudyDir,
+  JsonValueSchema,
+  loadConfig,
+  resumeStudy,
+  runStudy,
+  UsageError,
+  type JsonValue,
+  type StudyEvent,
+  type StudyOverrides,
+} from '@lamdagent/core';
 import { valueDigest, writeFileAtomic } from '@lamdagent/core/kit';
 import { z } from 'zod';
 import { configFingerprint } from './fingerprint.js';
@@ -81,8 +92,11 @@ export async function planCompare(o: CompareOptions): Promise<CompareManifest> {
   const known = registry.names('policy');
   for (const a of o.arms) if (!known.includes(a.policy.name)) throw new UsageError(`unknown policy "${a.policy.name}" (known: ${known.join(', ')})`);
   for (const a of o.arms) {
-    for (const w of a.without ?? []) if (!loaded.config.actions[w]) throw new UsageError(`--without ${w}: ${loaded.file} has no action named "${w}" (actions: ${Object.keys(loaded.config.actions).join(', ')})`);
-    if ((a.without ?? []).length >= Object.keys(loaded.config.actions).length) throw new UsageError(`--without ${a.without!.join(',')} removes every action of ${loaded.file}`);
+    for (const w of a.without ?? [])
+      if (!loaded.config.actions[w])
+        throw new UsageError(`--without ${w}: ${loaded.file} has no action named "${w}" (actions: ${Object.keys(loaded.config.actions).join(', ')})`);
+    if ((a.without ?? []).length >= Object.keys(loaded.config.actions).length)
+      throw new UsageError(`--without ${a.without!.join(',')} removes every action of ${loaded.file}`);
   }
   let table: string | undefined;
   if (o.table) {
@@ -98,15 +112,19 @@ export async function planCompare(o: CompareOptions): Promise<CompareManifest> {
     arms: o.arms.map((a) => ({ label: a.label, policy: a.policy.name, options: a.policy.options, without: a.without ?? [] })),
     seeds: Array.from({ length: o.seeds }, (_, i) => seed0 + i),
     iterations: o.iterations,
-    ...(table ? { table } : { cache: path.resolve(o.cache ?? (loaded.config.cache ? path.resolve(loaded.dir, loaded.config.cache) : path.join(o.outDir, 'cache'))) }),
+    ...(table
+      ? { table }
+      : { cache: path.resolve(o.cache ?? (loaded.config.cache ? path.resolve(loaded.dir, loaded.config.cache) : path.join(o.outDir, 'cache'))) }),
   };
   const file = path.join(o.outDir, MANIFEST);
   if (existsSync(file)) {
     const prev = CompareManifestSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
     if (!prev.success) throw new UsageError(`${file}: not a comparison manifest; choose another --out`);
     const same = (x: CompareManifest): string => JSON.stringify([x.configDigest, x.arms, x.table ?? null]);
-    if (same(prev.data) !== same(m)) throw new UsageError(`${o.outDir} holds another comparison (other config, policies, ablations or table); choose another --out`);
-  } else if (existsSync(o.outDir) && readdirNonEmpty(o.outDir)) throw new UsageError(`${o.outDir} exists, is not empty and holds no comparison; choose another --out`);
+    if (same(prev.data) !== same(m))
+      throw new UsageError(`${o.outDir} holds another comparison (other config, policies, ablations or table); choose another --out`);
+  } else if (existsSync(o.outDir) && readdirNonEmpty(o.outDir))
+    throw new UsageError(`${o.outDir} exists, is not empty and holds no comparison; choose another --out`);
   return m;
 }
 
@@ -145,7 +163,9 @@ export async function runCompareStudies(o: CompareOptions, m: CompareManifest): 
           concurrency: 1,
           policy: Object.keys(arm.policy.options).length ? { name: arm.policy.name, options: arm.policy.options } : arm.policy.name,
           ...(arm.without?.length ? { withoutActions: arm.without } : {}),
-          ...(m.table ? { executor: { name: 'replay', options: { table: m.table, fill: o.fill ?? false } }, plugins: [sciencePluginEntry()] } : { cache: m.cache! }),
+          ...(m.table
+            ? { executor: { name: 'replay', options: { table: m.table, fill: o.fill ?? false } }, plugins: [sciencePluginEntry()] }
+            : { cache: m.cache! }),
         };
         await runStudy({ configPath: o.configPath, outDir: dir, overrides, ...common });
       }

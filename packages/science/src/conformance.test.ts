@@ -6,7 +6,10 @@ import plugin from './index.js';
 
 // The replay executor needs a table; the scripted policy a script (over the suite's tiny merge space).
 const table = path.join(mkdtempSync(path.join(tmpdir(), 'science-conf-')), 'table.json');
-writeFileSync(table, JSON.stringify({ kind: 'lamdagent-table', version: 1, fingerprint: 'f', config: 'c.yaml', createdAt: new Date(0).toISOString(), tasks: ['a'], entries: {} }));
+writeFileSync(
+  table,
+  JSON.stringify({ kind: 'lamdagent-table', version: 1, fingerprint: 'f', config: 'c.yaml', createdAt: new Date(0).toISOString(), tasks: ['a'], entries: {} }),
+);
 
 pluginConformance(plugin, {
   factoryOptions: {

@@ -25,8 +25,13 @@ export async function splitScorer(assembly: Assembly, registry: Registry, signal
       return out;
     },
     reward(scores, split) {
-      const results: TaskResult[] = assembly.tasks.filter((t) => scores[t.name] !== undefined).map((t) => ({ task: t.name, metric: t.metric, score: scores[t.name]!, split }));
-      return aggregator.aggregate(results, assembly.tasks.filter((t) => scores[t.name] !== undefined));
+      const results: TaskResult[] = assembly.tasks
+        .filter((t) => scores[t.name] !== undefined)
+        .map((t) => ({ task: t.name, metric: t.metric, score: scores[t.name]!, split }));
+      return aggregator.aggregate(
+        results,
+        assembly.tasks.filter((t) => scores[t.name] !== undefined),
+      );
     },
   };
 }

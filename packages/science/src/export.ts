@@ -40,7 +40,8 @@ export async function exportTable(opts: ExportOptions): Promise<ExportSummary> {
     if (!byConfig.has(k)) byConfig.set(k, await configFingerprint(parseConfig(v.snapshot.config, v.snapshot.configFile)));
     const fp = byConfig.get(k)!.fingerprint;
     if (fingerprint === undefined) [fingerprint, first] = [fp, v.dir];
-    else if (fp !== fingerprint) throw new UsageError(`${v.dir}: study of another world than ${first} (initial objects, actions or tasks differ); export them into separate tables`);
+    else if (fp !== fingerprint)
+      throw new UsageError(`${v.dir}: study of another world than ${first} (initial objects, actions or tasks differ); export them into separate tables`);
   }
   const out = path.resolve(opts.out);
   const loaded0 = [...byConfig.values()][0]!;
@@ -49,7 +50,15 @@ export async function exportTable(opts: ExportOptions): Promise<ExportSummary> {
     table = readTable(out);
     if (table.fingerprint !== fingerprint) throw new UsageError(`${out}: holds a table of another world; choose another -o`);
   } else {
-    table = { kind: 'lamdagent-table', version: 1, fingerprint: fingerprint!, config: path.basename(views[0]!.snapshot.configFile), createdAt: new Date().toISOString(), tasks: loaded0.assembly.tasks.map((t) => t.name), entries: {} };
+    table = {
+      kind: 'lamdagent-table',
+      version: 1,
+      fingerprint: fingerprint!,
+      config: path.basename(views[0]!.snapshot.configFile),
+      createdAt: new Date().toISOString(),
+      tasks: loaded0.assembly.tasks.map((t) => t.name),
+      entries: {},
+    };
   }
   let added = 0;
   let tested = 0;

@@ -18,12 +18,16 @@ export function compareSvg(r: CompareReport, width = 720, height = 420): string 
   const x = (i: number): number => m.l + (r.iterations <= 1 ? 0 : (i / (r.iterations - 1)) * pw);
   const y = (v: number): number => m.t + ph - ((v - lo) / (hi - lo)) * ph;
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+  );
   parts.push(`<rect width="${width}" height="${height}" fill="white"/>`);
   parts.push(`<text x="${m.l}" y="18" font-size="14">Best-so-far validation reward (mean, 95% interval over ${r.seeds.length} seeds)</text>`);
   for (let k = 0; k <= 5; k++) {
     const v = lo + ((hi - lo) * k) / 5;
-    parts.push(`<line x1="${m.l}" x2="${m.l + pw}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#eee"/><text x="${m.l - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${v.toFixed(2)}</text>`);
+    parts.push(
+      `<line x1="${m.l}" x2="${m.l + pw}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#eee"/><text x="${m.l - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${v.toFixed(2)}</text>`,
+    );
   }
   const step = Math.max(1, Math.ceil(r.iterations / 10));
   for (let i = 0; i < r.iterations; i += step) parts.push(`<text x="${x(i).toFixed(1)}" y="${m.t + ph + 16}" text-anchor="middle">${i + 1}</text>`);
@@ -33,12 +37,19 @@ export function compareSvg(r: CompareReport, width = 720, height = 420): string 
     const c = COLORS[k % COLORS.length]!;
     const pts = a.curve.map((p, i) => ({ i, p })).filter(({ p }) => p.n > 0);
     if (pts.length === 0) return;
-    const band = [...pts.map(({ i, p }) => `${x(i).toFixed(1)},${y(p.hi).toFixed(1)}`), ...pts.reverse().map(({ i, p }) => `${x(i).toFixed(1)},${y(p.lo).toFixed(1)}`)].join(' ');
+    const band = [
+      ...pts.map(({ i, p }) => `${x(i).toFixed(1)},${y(p.hi).toFixed(1)}`),
+      ...pts.reverse().map(({ i, p }) => `${x(i).toFixed(1)},${y(p.lo).toFixed(1)}`),
+    ].join(' ');
     pts.reverse();
     parts.push(`<polygon points="${band}" fill="${c}" fill-opacity="0.15" stroke="none"/>`);
-    parts.push(`<polyline points="${pts.map(({ i, p }) => `${x(i).toFixed(1)},${y(p.mean).toFixed(1)}`).join(' ')}" fill="none" stroke="${c}" stroke-width="2"/>`);
+    parts.push(
+      `<polyline points="${pts.map(({ i, p }) => `${x(i).toFixed(1)},${y(p.mean).toFixed(1)}`).join(' ')}" fill="none" stroke="${c}" stroke-width="2"/>`,
+    );
     const ly = m.t + 14 + k * 18;
-    parts.push(`<line x1="${m.l + pw + 12}" x2="${m.l + pw + 32}" y1="${ly - 4}" y2="${ly - 4}" stroke="${c}" stroke-width="3"/><text x="${m.l + pw + 38}" y="${ly}">${esc(a.label)} ${a.final.mean.toFixed(3)}</text>`);
+    parts.push(
+      `<line x1="${m.l + pw + 12}" x2="${m.l + pw + 32}" y1="${ly - 4}" y2="${ly - 4}" stroke="${c}" stroke-width="3"/><text x="${m.l + pw + 38}" y="${ly}">${esc(a.label)} ${a.final.mean.toFixed(3)}</text>`,
+    );
   });
   parts.push('</svg>');
   return parts.join('\n');

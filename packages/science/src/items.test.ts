@@ -8,7 +8,12 @@ import { bootstrapMeanOfMeans } from './stats.js';
 
 describe('reward intervals from per-item results', () => {
   it('bootstrapMeanOfMeans: constant groups give a point; one {0,1} group gives [0, 1]', () => {
-    expect(bootstrapMeanOfMeans([[1, 1], [0, 0]])).toEqual({ mean: 0.5, lo: 0.5, hi: 0.5 });
+    expect(
+      bootstrapMeanOfMeans([
+        [1, 1],
+        [0, 0],
+      ]),
+    ).toEqual({ mean: 0.5, lo: 0.5, hi: 0.5 });
     expect(bootstrapMeanOfMeans([[0, 1]], { resamples: 4000 })).toEqual({ mean: 0.5, lo: 0, hi: 1 });
   });
 

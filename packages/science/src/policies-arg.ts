@@ -36,8 +36,15 @@ export function parsePolicies(arg: string, cwd: string): PolicySpec[] {
     const file = path.resolve(cwd, arg.slice(1));
     if (!existsSync(file)) throw new UsageError(`--policies: file not found: ${file}`);
     where = file;
-    items = readFileSync(file, 'utf8').split('\n').map((l) => l.replace(/#.*/, '').trim()).filter(Boolean);
-  } else items = arg.split(',').map((s) => s.trim()).filter(Boolean);
+    items = readFileSync(file, 'utf8')
+      .split('\n')
+      .map((l) => l.replace(/#.*/, '').trim())
+      .filter(Boolean);
+  } else
+    items = arg
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   if (items.length === 0) throw new UsageError(`${where}: no policy given`);
   const specs = items.map((s) => one(s, cwd, where));
   const seen = new Set<string>();

@@ -45,15 +45,45 @@ export class ReplayExecutor implements Executor {
     if (!entry) {
       this.misses++;
       if (this.#fill) return this.#runForReal(spec, ctx, onStarted);
-      return { schemaVersion: 1, jobId: spec.jobId, status: 'failed', metrics: {}, resources: { wallSec: 0, gpus: 0, gpuHours: 0 }, logs: [], error: { type: TABLE_MISS, message: `action ${spec.action}(${spec.inputs.map((i) => i.name).join(', ')}) [${spec.actionKey.slice(0, 12)}] is not in the table ${this.#file}` } };
+      return {
+        schemaVersion: 1,
+        jobId: spec.jobId,
+        status: 'failed',
+        metrics: {},
+        resources: { wallSec: 0, gpus: 0, gpuHours: 0 },
+        logs: [],
+        error: {
+          type: TABLE_MISS,
+          message: `action ${spec.action}(${spec.inputs.map((i) => i.name).join(', ')}) [${spec.actionKey.slice(0, 12)}] is not in the table ${this.#file}`,
+        },
+      };
     }
     this.hits++;
     onStarted?.({ jobId: spec.jobId });
     mkdirSync(spec.outputDir, { recursive: true });
-    writeFileAtomic(path.join(spec.outputDir, 'replay.json'), JSON.stringify({ actionKey: spec.actionKey, table: this.#file, chain: entry.chain }), { durable: false });
+    writeFileAtomic(path.join(spec.outputDir, 'replay.json'), JSON.stringify({ actionKey: spec.actionKey, table: this.#file, chain: entry.chain }), {
+      durable: false,
+    });
     const tasks = spec.evaluation?.tasks.map((t) => t.name) ?? Object.keys(entry.validation);
-    const evaluations = tasks.filter((t) => entry.validation[t] !== undefined).map((t) => ({ task: t, metric: spec.evaluation?.tasks.find((x) => x.name === t)?.metric ?? 'acc', score: entry.validation[t]!, split: 'validation' as const }));
-    return { schemaVersion: 1, jobId: spec.jobId, status: 'completed', artifact: spec.outputDir, metrics: { replaySeconds: entry.seconds }, resources: { wallSec: 0, gpus: 0, gpuHours: 0 }, logs: [], evaluations, stages: { evaluate: 0 } };
+    const evaluations = tasks
+      .filter((t) => entry.validation[t] !== undefined)
+      .map((t) => ({
+        task: t,
+        metric: spec.evaluation?.tasks.find((x) => x.name === t)?.metric ?? 'acc',
+        score: entry.validation[t]!,
+        split: 'validation' as const,
+      }));
+    return {
+      schemaVersion: 1,
+      jobId: spec.jobId,
+      status: 'completed',
+      artifact: spec.outputDir,
+      metrics: { replaySeconds: entry.seconds },
+      resources: { wallSec: 0, gpus: 0, gpuHours: 0 },
+      logs: [],
+      evaluations,
+      stages: { evaluate: 0 },
+    };
   }
 
   /** `fill`: run the action for real, in-process (the study then scores it); `bench export` (which `compare --fill` runs after its studies) adds it to the table. */

@@ -8,7 +8,8 @@ import { replayPipelines, replayText } from './replay.js';
 describe('lamdagent replay (whole pipelines, re-executed)', () => {
   it('re-executes the top-k chains: at scale 1 it reproduces the journaled rewards exactly (tau 1); larger data changes them', async () => {
     const w = toyWorld({ iterations: 8, extra: 'cache: cache\n' });
-    for (const n of ['a', 'b', 'c']) writeFileSync(path.join(w.dir, 'data', `${n}.2x.json`), JSON.stringify({ target: n === 'a' ? [2, 0, 0] : n === 'b' ? [0, 2, 0] : [0, 0, 2] }));
+    for (const n of ['a', 'b', 'c'])
+      writeFileSync(path.join(w.dir, 'data', `${n}.2x.json`), JSON.stringify({ target: n === 'a' ? [2, 0, 0] : n === 'b' ? [0, 2, 0] : [0, 0, 2] }));
     const s = await runStudy({ configPath: w.config, outDir: path.join(w.dir, 's'), overrides: { policy: 'greedy' } });
     const r = await replayPipelines({ dir: s.dir, top: 3, scales: [1, 2], outDir: path.join(w.dir, 'replay') });
     expect(r.pipelines).toHaveLength(3);
@@ -31,6 +32,8 @@ describe('lamdagent replay (whole pipelines, re-executed)', () => {
     const s = await runStudy({ configPath: w.config, outDir: path.join(w.dir, 's') });
     await expect(replayPipelines({ dir: s.dir, top: 1, scales: [2], outDir: path.join(w.dir, 'r') })).rejects.toThrow(/a\.2x\.json/);
     writeFileSync(path.join(w.dir, 'data', 'b.json'), JSON.stringify({ target: [0, 0.5, 0] }));
-    await expect(replayPipelines({ dir: s.dir, top: 1, scales: [1], outDir: path.join(w.dir, 'r') })).rejects.toThrow(/data\/b\.json: changed since study .* ran \(content digest mismatch\)/);
+    await expect(replayPipelines({ dir: s.dir, top: 1, scales: [1], outDir: path.join(w.dir, 'r') })).rejects.toThrow(
+      /data\/b\.json: changed since study .* ran \(content digest mismatch\)/,
+    );
   });
 });

@@ -23,7 +23,8 @@ describe('tabular benchmark: bench export and the replay executor', () => {
     expect(s.added).toBeGreaterThan(0);
     const table = readTable(tableFile);
     // Every executed action is in the table, with its chain and scores; top models have test scores.
-    for (const d of dirs) for (const t of openStudy(d).trials.filter((x) => x.state === 'complete')) expect(table.entries[t.action.key]?.validation).toEqual(t.scores);
+    for (const d of dirs)
+      for (const t of openStudy(d).trials.filter((x) => x.state === 'complete')) expect(table.entries[t.action.key]?.validation).toEqual(t.scores);
     expect(Object.values(table.entries).some((e) => e.test && e.chain.includes('('))).toBe(true);
 
     const replay = path.join(w.dir, 'replay');
@@ -38,7 +39,9 @@ describe('tabular benchmark: bench export and the replay executor', () => {
     expect(r.report.arms.flatMap((a) => a.seeds.map((x) => x.misses))).toEqual([0, 0, 0, 0]);
     // Test scores of the replayed top-1 come from the table and match the live comparison's.
     const liveReport = JSON.parse(readFileSync(path.join(live, 'results.json'), 'utf8'));
-    expect(r.report.arms.map((a) => a.seeds.map((x) => x.top1Test))).toEqual(liveReport.arms.map((a: { perSeed: { top1Test: number }[] }) => a.perSeed.map((x) => x.top1Test)));
+    expect(r.report.arms.map((a) => a.seeds.map((x) => x.top1Test))).toEqual(
+      liveReport.arms.map((a: { perSeed: { top1Test: number }[] }) => a.perSeed.map((x) => x.top1Test)),
+    );
   });
 
   it('actions missing from the table are counted misses (failed TableMiss), or with fill run for real and join the table', async () => {
@@ -53,12 +56,21 @@ describe('tabular benchmark: bench export and the replay executor', () => {
     const failed = miss.report.arms[0]!.seeds.flatMap((s) => openStudy(s.study).trials).filter((t) => t.error?.type === 'TableMiss');
     expect(failed.length).toBeGreaterThanOrEqual(misses);
     for (const t of failed) expect(t.reward).toBeUndefined();
-    const filled = await compare({ configPath: w.config, arms: arms('random'), seeds: 3, iterations: 8, outDir: path.join(w.dir, 'f'), table: tableFile, fill: true });
+    const filled = await compare({
+      configPath: w.config,
+      arms: arms('random'),
+      seeds: 3,
+      iterations: 8,
+      outDir: path.join(w.dir, 'f'),
+      table: tableFile,
+      fill: true,
+    });
     expect(Object.keys(readTable(tableFile).entries).length).toBeGreaterThan(before);
     const ft = filled.report.arms[0]!.seeds.flatMap((s) => openStudy(s.study).trials);
     expect(ft.some((t) => t.error?.type === 'TableMiss')).toBe(false);
     expect(ft.filter((t) => t.metrics['tableFill'] === 1).length).toBe(filled.report.arms[0]!.seeds.reduce((n, s) => n + s.misses, 0));
-    for (const t of ft.filter((x) => x.metrics['tableFill'] === 1 && x.state === 'complete')) expect(readTable(tableFile).entries[t.action.key]?.validation).toEqual(t.scores);
+    for (const t of ft.filter((x) => x.metrics['tableFill'] === 1 && x.state === 'complete'))
+      expect(readTable(tableFile).entries[t.action.key]?.validation).toEqual(t.scores);
   });
 
   it('refuses a table of another config, naming the file, before anything is written', async () => {
@@ -69,7 +81,9 @@ describe('tabular benchmark: bench export and the replay executor', () => {
     const other = toyWorld();
     writeFileSync(path.join(other.dir, 'data', 'a.json'), JSON.stringify({ target: [0.5, 0.5, 0] }));
     const out = path.join(other.dir, 'cmp');
-    await expect(compare({ configPath: other.config, arms: arms('random'), seeds: 1, iterations: 2, outDir: out, table: tableFile })).rejects.toThrow(/t\.json: table was built for another config/);
+    await expect(compare({ configPath: other.config, arms: arms('random'), seeds: 1, iterations: 2, outDir: out, table: tableFile })).rejects.toThrow(
+      /t\.json: table was built for another config/,
+    );
     await expect(replayOverrides(other.config, tableFile)).rejects.toThrow(/another config/);
     expect(existsSync(out)).toBe(false);
     const otherStudy = await runStudy({ configPath: other.config, outDir: path.join(other.dir, 's2'), overrides: { iterations: 1 } });

@@ -1,7 +1,17 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { assemble, buildRegistry, openStudy, parseConfig, runStudy, UsageError, type JsonValue, type StudyConfigParsed, type TrialRecord } from '@lamdagent/core';
+import {
+  assemble,
+  buildRegistry,
+  openStudy,
+  parseConfig,
+  runStudy,
+  UsageError,
+  type JsonValue,
+  type StudyConfigParsed,
+  type TrialRecord,
+} from '@lamdagent/core';
 import { writeFileAtomic } from '@lamdagent/core/kit';
 import { chainOf, producers, ranked } from './chain.js';
 import { sciencePluginEntry } from './compare.js';
@@ -156,7 +166,13 @@ export async function replayPipelines(o: ReplayPipelinesOptions): Promise<Replay
         const s = await runStudy({
           configPath: cfgFile,
           outDir: dir,
-          overrides: { policy: policy as unknown as { name: string; options: Record<string, JsonValue> }, iterations: steps.length, concurrency: 1, plugins: [sciencePluginEntry()], cache: path.join(o.outDir, 'cache') },
+          overrides: {
+            policy: policy as unknown as { name: string; options: Record<string, JsonValue> },
+            iterations: steps.length,
+            concurrency: 1,
+            plugins: [sciencePluginEntry()],
+            cache: path.join(o.outDir, 'cache'),
+          },
           ...(o.signal ? { signal: o.signal } : {}),
         });
         trials = s.trials;
@@ -166,7 +182,13 @@ export async function replayPipelines(o: ReplayPipelinesOptions): Promise<Replay
       o.log?.(`${v.label}: pipeline ${pi + 1}/${scripts.length} reward ${rewards.at(-1)?.toFixed(3) ?? 'failed'}`);
     }
     const both = rewards.map((r, i) => [journaled[i]!, r] as const).filter((x): x is readonly [number, number] => x[1] !== null);
-    const tau = both.length >= 2 ? kendallTau(both.map((x) => x[0]), both.map((x) => x[1])) : null;
+    const tau =
+      both.length >= 2
+        ? kendallTau(
+            both.map((x) => x[0]),
+            both.map((x) => x[1]),
+          )
+        : null;
     out.push({ label: v.label, rewards, ranks: rankOf(rewards), tau: tau === null || Number.isNaN(tau) ? null : tau, study: studyDir });
   }
   return { study: view.dir, pipelines: top.map((t, i) => ({ trial: t.index, chain: chainOf(t, byProduced), journaled: journaled[i]! })), variants: out };

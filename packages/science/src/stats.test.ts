@@ -69,7 +69,10 @@ describe('Wilcoxon signed-rank (exact)', () => {
   it('no differences at all gives p = 1; large n uses the normal approximation', () => {
     expect(wilcoxonSignedRank([1, 2], [1, 2]).p).toBe(1);
     const x = Array.from({ length: 60 }, (_, i) => i + 1);
-    const r = wilcoxonSignedRank(x, x.map(() => 0));
+    const r = wilcoxonSignedRank(
+      x,
+      x.map(() => 0),
+    );
     expect(r.method).toBe('normal');
     expect(r.p).toBeLessThan(1e-9);
     expect(normalCdf(1.959964)).toBeCloseTo(0.975, 6);

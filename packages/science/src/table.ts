@@ -52,13 +52,22 @@ export function readTable(file: string): BenchTable {
 }
 
 export function writeTable(file: string, t: BenchTable): void {
-  const sorted: BenchTable = { ...t, entries: Object.fromEntries(Object.keys(t.entries).sort().map((k) => [k, t.entries[k]!])) };
+  const sorted: BenchTable = {
+    ...t,
+    entries: Object.fromEntries(
+      Object.keys(t.entries)
+        .sort()
+        .map((k) => [k, t.entries[k]!]),
+    ),
+  };
   writeFileAtomic(file, `${JSON.stringify(sorted, null, 1)}\n`);
 }
 
 /** Refuse a table built for another world. */
 export function checkTableFor(table: BenchTable, file: string, fingerprint: string, configFile: string): void {
   if (table.fingerprint !== fingerprint) {
-    throw new UsageError(`${file}: table was built for another config (fingerprint ${table.fingerprint.slice(0, 12)}, from ${table.config}); ${configFile} has fingerprint ${fingerprint.slice(0, 12)} (initial objects, actions or tasks differ)`);
+    throw new UsageError(
+      `${file}: table was built for another config (fingerprint ${table.fingerprint.slice(0, 12)}, from ${table.config}); ${configFile} has fingerprint ${fingerprint.slice(0, 12)} (initial objects, actions or tasks differ)`,
+    );
   }
 }

@@ -10,11 +10,23 @@ describe('lamdagent table (Table-1 style)', () => {
     const w = toyWorld({ iterations: 5 });
     const a = await runStudy({ configPath: w.config, outDir: path.join(w.dir, 'a') });
     const b = await runStudy({ configPath: w.config, outDir: path.join(w.dir, 'b'), overrides: { policy: 'greedy', seed: 1 } });
-    writeFileSync(path.join(a.dir, 'baselines.json'), JSON.stringify([{ name: 'base', split: 'validation', scores: { ta: 0, tb: 0 } }, { name: 'base', split: 'test', scores: { ta: 0, tb: 0, ta_ood: 0.1 } }]));
+    writeFileSync(
+      path.join(a.dir, 'baselines.json'),
+      JSON.stringify([
+        { name: 'base', split: 'validation', scores: { ta: 0, tb: 0 } },
+        { name: 'base', split: 'test', scores: { ta: 0, tb: 0, ta_ood: 0.1 } },
+      ]),
+    );
     const t = await table1([a.dir, b.dir], { k: 2, evaluate: true });
     expect(t.inDist).toEqual(['ta', 'tb']);
     expect(t.outDist).toEqual(['ta_ood']);
-    expect(t.rows.map((r) => r.name)).toEqual(['base', 'Top-1 ' + a.top[0]!.produced!.name, expect.stringMatching(/^Top-2 /), 'Top-1 ' + b.top[0]!.produced!.name, expect.stringMatching(/^Top-2 /)]);
+    expect(t.rows.map((r) => r.name)).toEqual([
+      'base',
+      'Top-1 ' + a.top[0]!.produced!.name,
+      expect.stringMatching(/^Top-2 /),
+      'Top-1 ' + b.top[0]!.produced!.name,
+      expect.stringMatching(/^Top-2 /),
+    ]);
     for (const r of t.rows.slice(1)) expect(Object.keys(r.test).sort()).toEqual(['ta', 'tb']);
     expect(openStudy(a.dir).journal.evaluations.filter((e) => e.split === 'test')).toHaveLength(2);
     const text = table1Text(t);

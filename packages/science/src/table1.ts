@@ -79,12 +79,20 @@ export async function table1(dirs: string[], opts: { k?: number; evaluate?: bool
     }
     const byProduced = producers(view.trials);
     const policy = (view.snapshot.config as { policy?: string | { name: string } }).policy;
-    const group = `${path.basename(view.dir)} (${typeof policy === 'string' ? policy : policy?.name ?? 'random'} policy), top-k by validation reward`;
+    const group = `${path.basename(view.dir)} (${typeof policy === 'string' ? policy : (policy?.name ?? 'random')} policy), top-k by validation reward`;
     const tasks = loaded.config.tasks.map((x) => (Array.isArray(x) ? x[0] : x.name));
     const first = top[0] ? rewardInterval(view.dir, top[0], tasks) : undefined;
     top.forEach((t, i) => {
       const iv = rewardInterval(view.dir, t, tasks);
-      rows.push({ group, name: `Top-${i + 1} ${t.produced?.name ?? ''}`, chain: chainOf(t, byProduced), validation: t.scores, test: tests.get(t.index) ?? {}, ...(iv ? { valInterval: iv } : {}), ...(iv && first && i > 0 ? { withinNoise: overlaps(iv, first) } : {}) });
+      rows.push({
+        group,
+        name: `Top-${i + 1} ${t.produced?.name ?? ''}`,
+        chain: chainOf(t, byProduced),
+        validation: t.scores,
+        test: tests.get(t.index) ?? {},
+        ...(iv ? { valInterval: iv } : {}),
+        ...(iv && first && i > 0 ? { withinNoise: overlaps(iv, first) } : {}),
+      });
     });
   }
   const all = new Set(rows.flatMap((r) => [...Object.keys(r.validation), ...Object.keys(r.test)]));
@@ -110,6 +118,16 @@ export function table1Text(t: Table1): string {
     body.push([`  ${r.name}`, ...cols.map((c) => f(r.test[c])), f(avg(r.test, cols)), `(${f(avg(r.validation, t.inDist))}${iv})`]);
   }
   const w = head.map((h, i) => Math.max(h.length, ...body.filter((b) => b.length > 1).map((b) => b[i]?.length ?? 0)));
-  const line = (c: string[]): string => (c.length === 1 ? c[0]! : c.map((x, i) => x.padEnd(w[i]!)).join('  ').trimEnd());
-  return [`Test split per task (* = out of distribution: not in the studies' reward); Avg over the test columns; (val Avg) over the in-distribution validation scores, with its 95% bootstrap interval over the per-item results; ~top-1: inside the noise of the top-1`, line(head), ...body.map(line)].join('\n');
+  const line = (c: string[]): string =>
+    c.length === 1
+      ? c[0]!
+      : c
+          .map((x, i) => x.padEnd(w[i]!))
+          .join('  ')
+          .trimEnd();
+  return [
+    `Test split per task (* = out of distribution: not in the studies' reward); Avg over the test columns; (val Avg) over the in-distribution validation scores, with its 95% bootstrap interval over the per-item results; ~top-1: inside the noise of the top-1`,
+    line(head),
+    ...body.map(line),
+  ].join('\n');
 }

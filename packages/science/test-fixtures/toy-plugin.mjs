@@ -17,8 +17,21 @@ export default {
   apiVersion: 1,
   provides: { actionTypes: ['sft', 'merge', 'wmerge'], runners: ['toy-sft', 'toy-merge', 'toy-wmerge'], evaluators: ['toy'] },
   register(r) {
-    r.actionType({ type: 'sft', description: 'move a model toward a dataset target', slots: [{ name: 'model', type: 'model' }, { name: 'dataset', type: 'dataset' }], runner: 'toy-sft' });
-    r.actionType({ type: 'merge', description: 'average two models', slots: [{ name: 'models', type: 'model', repeat: { min: 2, max: 2 } }], runner: 'toy-merge' });
+    r.actionType({
+      type: 'sft',
+      description: 'move a model toward a dataset target',
+      slots: [
+        { name: 'model', type: 'model' },
+        { name: 'dataset', type: 'dataset' },
+      ],
+      runner: 'toy-sft',
+    });
+    r.actionType({
+      type: 'merge',
+      description: 'average two models',
+      slots: [{ name: 'models', type: 'model', repeat: { min: 2, max: 2 } }],
+      runner: 'toy-merge',
+    });
     r.runner({
       name: 'toy-sft',
       version: '1',
@@ -26,15 +39,30 @@ export default {
         note(spec);
         const [model, dataset] = spec.inputs;
         // JSONL: one { target } per line; a union of datasets trains toward their mean target.
-        const rows = readFileSync(dataset.value, 'utf8').trim().split('\n').map((l) => JSON.parse(l).target);
+        const rows = readFileSync(dataset.value, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l).target);
         const target = rows[0].map((_, i) => rows.reduce((acc, t) => acc + t[i], 0) / rows.length);
         // A little seeded "training noise", so the job seed matters as in real training.
         const noise = ((spec.seed % 1000) / 1000 - 0.5) * 0.02;
-        writeVec(spec.outputDir, readVec(model.value).map((x, i) => x + 0.5 * (target[i] - x) + noise));
+        writeVec(
+          spec.outputDir,
+          readVec(model.value).map((x, i) => x + 0.5 * (target[i] - x) + noise),
+        );
         return {};
       },
     });
-    r.actionType({ type: 'wmerge', description: 'weighted sum of models', slots: [{ name: 'base_model', type: 'model' }, { name: 'models', type: 'model', repeat: { min: 2, max: 2 } }, { name: 'weights', type: 'json' }], runner: 'toy-wmerge' });
+    r.actionType({
+      type: 'wmerge',
+      description: 'weighted sum of models',
+      slots: [
+        { name: 'base_model', type: 'model' },
+        { name: 'models', type: 'model', repeat: { min: 2, max: 2 } },
+        { name: 'weights', type: 'json' },
+      ],
+      runner: 'toy-wmerge',
+    });
     r.runner({
       name: 'toy-wmerge',
       version: '1',
@@ -42,7 +70,10 @@ export default {
         note(spec);
         const ms = spec.inputs.filter((i) => i.slot === 'models').map((i) => readVec(i.value));
         const w = spec.inputs.find((i) => i.slot === 'weights').value;
-        writeVec(spec.outputDir, ms[0].map((_, j) => ms.reduce((acc, m, k) => acc + w[k] * m[j], 0)));
+        writeVec(
+          spec.outputDir,
+          ms[0].map((_, j) => ms.reduce((acc, m, k) => acc + w[k] * m[j], 0)),
+        );
         return {};
       },
     });
@@ -52,7 +83,10 @@ export default {
       async run(spec) {
         note(spec);
         const [a, b] = spec.inputs.map((i) => readVec(i.value));
-        writeVec(spec.outputDir, a.map((x, i) => (x + b[i]) / 2));
+        writeVec(
+          spec.outputDir,
+          a.map((x, i) => (x + b[i]) / 2),
+        );
         return {};
       },
     });
@@ -62,7 +96,7 @@ export default {
         name: 'toy',
         async evaluate(model, task, ctx) {
           const w = readVec(model.value);
-          const target = ctx.split === 'test' ? task.options.testTarget ?? task.options.target : task.options.target;
+          const target = ctx.split === 'test' ? (task.options.testTarget ?? task.options.target) : task.options.target;
           const d = Math.sqrt(w.reduce((a, x, i) => a + (x - target[i]) ** 2, 0));
           return { task: task.name, metric: task.metric, score: Math.max(0, 1 - d), split: ctx.split, n: 1 };
         },

@@ -1,4 +1,16 @@
-import { ActionSpace, CORE_API_VERSION, ObjectPool, PluginManifestSchema, Registry, registerBuiltins, registerPlugin, type ActionBinding, type ActionTypeDefinition, type PluginManifest, type PoolObject } from '@lamdagent/core';
+import {
+  ActionSpace,
+  CORE_API_VERSION,
+  ObjectPool,
+  PluginManifestSchema,
+  Registry,
+  registerBuiltins,
+  registerPlugin,
+  type ActionBinding,
+  type ActionTypeDefinition,
+  type PluginManifest,
+  type PoolObject,
+} from '@lamdagent/core';
 import { Rng } from '@lamdagent/core/kit';
 import { describe, expect, it } from 'vitest';
 
@@ -30,14 +42,31 @@ function tinySpace(def: ActionTypeDefinition): { pool: ObjectPool; space: Action
     }
     if (!pool.ofKind(`k_${s.name}`).length) {
       for (let i = 0; i < n + 1; i++) {
-        const o: PoolObject = { id: `k_${s.name}/${i}`, kind: `k_${s.name}`, type: s.type, name: `${s.name}${i}`, value: s.type === 'number' ? i + 1 : `/tmp/${s.name}${i}`, digest: `${s.name}${i}` };
+        const o: PoolObject = {
+          id: `k_${s.name}/${i}`,
+          kind: `k_${s.name}`,
+          type: s.type,
+          name: `${s.name}${i}`,
+          value: s.type === 'number' ? i + 1 : `/tmp/${s.name}${i}`,
+          digest: `${s.name}${i}`,
+        };
         pool.add(o);
       }
     }
   });
   const rep = def.slots.find((s) => s.repeat && !s.repeat.ordered);
   const unordered = rep ? [slotNames.map((n, i) => (n === rep.name ? i : -1)).filter((i) => i >= 0)] : [];
-  const binding: ActionBinding = { name: def.type, definition: def, kinds, slotNames, unordered, params: {}, produces: `k_${def.slots[0]!.name}`, runner: def.runner, runnerParams: {} };
+  const binding: ActionBinding = {
+    name: def.type,
+    definition: def,
+    kinds,
+    slotNames,
+    unordered,
+    params: {},
+    produces: `k_${def.slots[0]!.name}`,
+    runner: def.runner,
+    runnerParams: {},
+  };
   return { pool, space: new ActionSpace(pool, [binding], () => '1') };
 }
 
@@ -92,7 +121,12 @@ export function pluginConformance(plugin: PluginManifest, opts: ConformanceOptio
 
     it('creates its factories from validated options', async () => {
       const r = await freshRegistry(plugin);
-      const ctx = { configDir: process.cwd(), seed: 0, env: {}, generationBackend: () => Promise.reject(new Error('no generation backend in conformance tests')) };
+      const ctx = {
+        configDir: process.cwd(),
+        seed: 0,
+        env: {},
+        generationBackend: () => Promise.reject(new Error('no generation backend in conformance tests')),
+      };
       const kinds = [
         ['policies', (n: string) => r.policyFactory(n)],
         ['executors', (n: string) => r.executorFactory(n)],
@@ -118,10 +152,31 @@ export function pluginConformance(plugin: PluginManifest, opts: ConformanceOptio
         if (opts.skipCreate?.includes(name)) continue;
         const f = r.policyFactory(name);
         const raw = opts.factoryOptions?.[name] ?? {};
-        const policy = await f.create(f.optionsSchema ? f.optionsSchema.parse(raw) : raw, { configDir: process.cwd(), seed: 0, env: {}, generationBackend: () => Promise.reject(new Error('none')) });
-        const def: ActionTypeDefinition = { type: 'merge', description: 'test', runner: 'x', slots: [{ name: 'models', type: 'model', repeat: { min: 2 } }, { name: 'w', type: 'number' }] };
+        const policy = await f.create(f.optionsSchema ? f.optionsSchema.parse(raw) : raw, {
+          configDir: process.cwd(),
+          seed: 0,
+          env: {},
+          generationBackend: () => Promise.reject(new Error('none')),
+        });
+        const def: ActionTypeDefinition = {
+          type: 'merge',
+          description: 'test',
+          runner: 'x',
+          slots: [
+            { name: 'models', type: 'model', repeat: { min: 2 } },
+            { name: 'w', type: 'number' },
+          ],
+        };
         const { pool, space } = tinySpace(def);
-        const sel = await policy.select({ iteration: 0, space, pool: pool.all(), history: [], pending: [], rng: new Rng(1), signal: new AbortController().signal });
+        const sel = await policy.select({
+          iteration: 0,
+          space,
+          pool: pool.all(),
+          history: [],
+          pending: [],
+          rng: new Rng(1),
+          signal: new AbortController().signal,
+        });
         const keys = new Set(Array.from({ length: space.countFor(0) }, (_, i) => space.atFor(0, i).key));
         expect(keys.has(sel.action.key), `${name} picked an enumerated action`).toBe(true);
       }
@@ -130,7 +185,9 @@ export function pluginConformance(plugin: PluginManifest, opts: ConformanceOptio
     it('aggregators return a finite reward that grows with the scores', async () => {
       const r = await freshRegistry(plugin);
       for (const name of plugin.provides.aggregators ?? []) {
-        const agg = await r.aggregatorFactory(name).create({}, { configDir: '.', seed: 0, env: {}, generationBackend: () => Promise.reject(new Error('none')) });
+        const agg = await r
+          .aggregatorFactory(name)
+          .create({}, { configDir: '.', seed: 0, env: {}, generationBackend: () => Promise.reject(new Error('none')) });
         const tasks = [{ name: 'a', evaluator: 'e', metric: 'acc', max: 1, alpha: 1, inReward: true, options: {} }];
         const lo = agg.aggregate([{ task: 'a', metric: 'acc', score: 0.2, split: 'validation' }], tasks);
         const hi = agg.aggregate([{ task: 'a', metric: 'acc', score: 0.8, split: 'validation' }], tasks);

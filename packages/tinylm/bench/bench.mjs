@@ -16,7 +16,10 @@ import { encodePair, learningRateAt, lengthGroupedBatches, makeBatch, plannedSte
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
-const flag = (name, dflt) => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] : dflt; };
+const flag = (name, dflt) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : dflt;
+};
 const quick = argv.includes('--quick');
 const archArg = flag('arch', 'both');
 const rounds = Number(flag('rounds', 1));
@@ -35,7 +38,8 @@ const pick = () => words[rand(words.length)];
 function example() {
   const kind = rand(3);
   if (kind === 0) {
-    const a = rand(90) + 10, b = rand(90) + 10;
+    const a = rand(90) + 10,
+      b = rand(90) + 10;
     const q = rand(2) === 0 ? `Compute ${a}+${b} and reply with the number: ` : `Question: what is ${a} plus ${b}? Answer with a number: `;
     return { prompt: q, completion: `${a + b}` };
   }
@@ -52,7 +56,12 @@ const examples = Array.from({ length: nExamples }, example);
 
 function findPython() {
   const venv = process.env.LAMDAGENT_VENV ?? path.join(homedir(), '.cache', 'lamdagent', 'venv');
-  const candidates = [process.env.LAMDAGENT_PYTHON, existsSync(path.join(venv, '.ready')) ? path.join(venv, 'bin', 'python') : undefined, 'python3', '/usr/bin/python3'];
+  const candidates = [
+    process.env.LAMDAGENT_PYTHON,
+    existsSync(path.join(venv, '.ready')) ? path.join(venv, 'bin', 'python') : undefined,
+    'python3',
+    '/usr/bin/python3',
+  ];
   for (const py of candidates) {
     if (!py) continue;
     const r = spawnSync(py, ['-c', 'import torch, numpy; print(torch.__version__)'], { encoding: 'utf8' });
@@ -67,14 +76,19 @@ function run(cmd, args, env = {}) {
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
-const median = (xs) => { const a = [...xs].sort((x, y) => x - y); return a.length % 2 ? a[(a.length - 1) / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2; };
+const median = (xs) => {
+  const a = [...xs].sort((x, y) => x - y);
+  return a.length % 2 ? a[(a.length - 1) / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+};
 const fmt = (x) => Math.round(x).toLocaleString('en-US');
 
 const torch = findPython();
-console.log(torch ? `PyTorch: ${torch.version} via ${torch.py} (1 thread)` : 'PyTorch: NOT AVAILABLE (no python with torch + numpy found); measuring tinylm only');
+console.log(
+  torch ? `PyTorch: ${torch.version} via ${torch.py} (1 thread)` : 'PyTorch: NOT AVAILABLE (no python with torch + numpy found); measuring tinylm only',
+);
 
 const ARCHS = {
-  world: { name: "world 4x64 (4 layers, d_model 64, 4 heads)", sizes: { nLayer: 4, nEmbd: 64, nHead: 4, nPositions: 128 } },
+  world: { name: 'world 4x64 (4 layers, d_model 64, 4 heads)', sizes: { nLayer: 4, nEmbd: 64, nHead: 4, nPositions: 128 } },
   large: { name: 'larger 4x128 (4 layers, d_model 128, 4 heads)', sizes: { nLayer: 4, nEmbd: 128, nHead: 4, nPositions: 128 } },
 };
 const archs = archArg === 'both' ? ['world', 'large'] : [archArg];
@@ -98,14 +112,38 @@ try {
     const warm = warmupSteps(options, total);
     const steps = [];
     for (const indices of lengthGroupedBatches(lengths, batchSize, rng)) {
-      const b = makeBatch(indices.map((i) => seqs[i]), tok.padId);
-      steps.push({ B: b.B, T: b.T, inputs: [...b.inputs], targets: [...b.targets], weights: [...b.weights], realTokens: b.realTokens, lr: learningRateAt(options.learningRate, steps.length, total, warm, 'linear') });
+      const b = makeBatch(
+        indices.map((i) => seqs[i]),
+        tok.padId,
+      );
+      steps.push({
+        B: b.B,
+        T: b.T,
+        inputs: [...b.inputs],
+        targets: [...b.targets],
+        weights: [...b.weights],
+        realTokens: b.realTokens,
+        lr: learningRateAt(options.learningRate, steps.length, total, warm, 'linear'),
+      });
     }
     const sftJob = path.join(tmp, `${key}-sft.json`);
     writeFileSync(sftJob, JSON.stringify({ mode: 'sft', modelDir, examples, options, steps, threads: 1 }));
     const texts = examples.slice(0, nPrompts).map((e) => e.prompt);
     const genJob = path.join(tmp, `${key}-gen.json`);
-    writeFileSync(genJob, JSON.stringify({ mode: 'generate', modelDir, texts, prompts: texts.map((t) => tok.encode(t, true)), maxNewTokens: newTokens, batchSize: 128, eosId: tok.eosId, padId: tok.padId, threads: 1 }));
+    writeFileSync(
+      genJob,
+      JSON.stringify({
+        mode: 'generate',
+        modelDir,
+        texts,
+        prompts: texts.map((t) => tok.encode(t, true)),
+        maxNewTokens: newTokens,
+        batchSize: 128,
+        eosId: tok.eosId,
+        padId: tok.padId,
+        threads: 1,
+      }),
+    );
 
     const tiny = (job, threads, dist) => {
       const file = `${job}.t${threads}.json`;
@@ -114,7 +152,10 @@ try {
     };
     const py = (job) => run(torch.py, [path.join(here, 'torch_gpt2.py'), job], { OMP_NUM_THREADS: '1', OMP_WAIT_POLICY: 'PASSIVE' });
 
-    for (const [label, job, unit] of [['SFT', sftJob, 'tokens/s'], ['generation', genJob, 'token-steps/s']]) {
+    for (const [label, job, unit] of [
+      ['SFT', sftJob, 'tokens/s'],
+      ['generation', genJob, 'token-steps/s'],
+    ]) {
       const r = { t2: [], t1: [], py: [], base: [] };
       for (let round = 0; round < rounds; round++) {
         // A B B A (A = tinylm, B = PyTorch), plus tinylm on one thread in the middle
@@ -131,16 +172,24 @@ try {
         if (xs.length === 0) return undefined;
         const m = median(xs.map(rate));
         const extra = label === 'SFT' ? `, loss ${xs[0].firstLoss.toFixed(6)} -> ${xs[0].lastLoss.toFixed(6)}` : '';
-        console.log(`  ${label.padEnd(10)} ${name.padEnd(22)} ${fmt(m).padStart(8)} ${unit} (median of ${xs.length}; ${fmt(median(xs.map(perCpu)))} per CPU-second), peak RSS ${fmt(median(xs.map((x) => x.peakRssMiB)))} MiB${extra}`);
+        console.log(
+          `  ${label.padEnd(10)} ${name.padEnd(22)} ${fmt(m).padStart(8)} ${unit} (median of ${xs.length}; ${fmt(median(xs.map(perCpu)))} per CPU-second), peak RSS ${fmt(median(xs.map((x) => x.peakRssMiB)))} MiB${extra}`,
+        );
         return m;
       };
       const a2 = row(r.t2[0].engine, r.t2);
       const a1 = row(r.t1[0].engine, r.t1);
       const b = row(torch ? r.py[0].engine : 'PyTorch', r.py);
       const before = row('baseline tinylm build', r.base);
-      if (before) console.log(`  ${label.padEnd(10)} speed-up over the baseline build: ${(a2 / before).toFixed(2)}x (2 threads), ${(a1 / before).toFixed(2)}x (1 thread)`);
+      if (before)
+        console.log(
+          `  ${label.padEnd(10)} speed-up over the baseline build: ${(a2 / before).toFixed(2)}x (2 threads), ${(a1 / before).toFixed(2)}x (1 thread)`,
+        );
       if (b && before) console.log(`  ${label.padEnd(10)} baseline build / PyTorch-1-thread: ${(before / b).toFixed(2)}x`);
-      if (b) console.log(`  ${label.padEnd(10)} ratio tinylm/PyTorch-1-thread: ${(a2 / b).toFixed(2)}x (tinylm 2 threads), ${(a1 / b).toFixed(2)}x (tinylm 1 thread)`);
+      if (b)
+        console.log(
+          `  ${label.padEnd(10)} ratio tinylm/PyTorch-1-thread: ${(a2 / b).toFixed(2)}x (tinylm 2 threads), ${(a1 / b).toFixed(2)}x (tinylm 1 thread)`,
+        );
       if (label === 'generation' && torch) {
         const mine = r.t2[0].outputs;
         const theirs = r.py[0].outputs.map((ids) => tok.decode(ids));
@@ -153,4 +202,3 @@ try {
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
-

@@ -8,7 +8,10 @@ const { TinyLM, engineThreads, generate, setThreads, sft } = await import(dist ?
 const job = JSON.parse(await readFile(process.argv[2], 'utf8'));
 if (setThreads) await setThreads(job.threads);
 const model = await TinyLM.load(job.modelDir);
-const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+const cpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 const engine = dist ? 'tinylm baseline build' : `tinylm, ${engineThreads()} thread(s)`;
 let res;
 if (job.mode === 'sft') {

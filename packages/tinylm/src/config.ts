@@ -58,9 +58,7 @@ const hfConfigSchema = z.looseObject({
   pad_token_id: z.number().int().nonnegative().nullable().optional(),
   tie_word_embeddings: z.literal(true, { message: 'only tied input/output embeddings are supported' }).default(true),
   scale_attn_weights: z.literal(true, { message: 'only scaled attention is supported' }).default(true),
-  scale_attn_by_inverse_layer_idx: z
-    .literal(false, { message: 'scale_attn_by_inverse_layer_idx is not supported' })
-    .default(false),
+  scale_attn_by_inverse_layer_idx: z.literal(false, { message: 'scale_attn_by_inverse_layer_idx is not supported' }).default(false),
 });
 
 /** Check the invariants every config must satisfy (head split, token ids inside the vocabulary). */

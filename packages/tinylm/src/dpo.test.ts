@@ -10,7 +10,9 @@ const reverse = (w: string): string => [...w].reverse().join('');
 
 describe('dpo', () => {
   // Non-palindromes, so that chosen (reversed) and rejected (copied) always differ.
-  const words = distinctWords(200, 3, 'abcdefg', 5).filter((w) => w !== reverse(w)).slice(0, 120);
+  const words = distinctWords(200, 3, 'abcdefg', 5)
+    .filter((w) => w !== reverse(w))
+    .slice(0, 120);
   const train = words.slice(0, 80);
   const heldOut = words.slice(80);
   let policy: TinyLM;
@@ -18,7 +20,11 @@ describe('dpo', () => {
   let metrics: DpoMetrics;
   let refWeightsBefore: Float32Array;
   const counts = async (): Promise<{ reversed: number; copied: number }> => {
-    const out = await generate(policy, heldOut.map((w) => `${w}>`), { maxNewTokens: 5 });
+    const out = await generate(
+      policy,
+      heldOut.map((w) => `${w}>`),
+      { maxNewTokens: 5 },
+    );
     return {
       reversed: out.filter((o, i) => o === reverse(heldOut[i] as string)).length,
       copied: out.filter((o, i) => o === heldOut[i]).length,

@@ -111,10 +111,7 @@ export async function dpo(policy: TinyLM, reference: TinyLM, pairs: readonly Dpo
     for (const indices of lengthGroupedBatches(lengths, opts.batchSize, rng)) {
       if (step >= total) break;
       opts.signal?.throwIfAborted();
-      const batch = makeBatch(
-        [...indices.map((i) => chosen[i] as EncodedSequence), ...indices.map((i) => rejected[i] as EncodedSequence)],
-        tokenizer.padId,
-      );
+      const batch = makeBatch([...indices.map((i) => chosen[i] as EncodedSequence), ...indices.map((i) => rejected[i] as EncodedSequence)], tokenizer.padId);
       const refMargin = Float32Array.from(indices, (i) => (refChosen[i] as number) - (refRejected[i] as number));
       const lr = learningRateAt(opts.learningRate, step, total, warmup, opts.schedule ?? 'linear');
       const loss = trainer.step(batch, (lp) => dpoLoss(lp, batch, refMargin, opts.beta), lr);

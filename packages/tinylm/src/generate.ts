@@ -143,8 +143,17 @@ export async function generate(model: TinyLM, prompts: readonly string[], opts: 
   });
   const out = new Array<string>(prompts.length).fill('');
   const batchSize = Math.max(1, Math.floor(opts.batchSize ?? 128));
-  for (const indices of lengthSortedBatches(encoded.map((e) => e.length), batchSize)) {
-    const texts = generateBatch(model, indices.map((i) => encoded[i] as number[]), maxNew, opts.stop ?? [], opts.useCache ?? true);
+  for (const indices of lengthSortedBatches(
+    encoded.map((e) => e.length),
+    batchSize,
+  )) {
+    const texts = generateBatch(
+      model,
+      indices.map((i) => encoded[i] as number[]),
+      maxNew,
+      opts.stop ?? [],
+      opts.useCache ?? true,
+    );
     indices.forEach((idx, j) => (out[idx] = texts[j] as string));
     await new Promise((resolve) => setImmediate(resolve));
   }

@@ -71,7 +71,17 @@ describe('model folder (Hugging Face layout)', () => {
     const files = (await readdir(dir)).sort();
     expect(files).toEqual(['config.json', 'generation_config.json', 'model.safetensors', 'special_tokens_map.json', 'tokenizer.json', 'tokenizer_config.json']);
     const config = JSON.parse(await readFile(path.join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
-    expect(config).toMatchObject({ model_type: 'gpt2', architectures: ['GPT2LMHeadModel'], activation_function: 'gelu_new', tie_word_embeddings: true, n_embd: 16, n_layer: 2, n_head: 2, n_positions: 32, vocab_size: V });
+    expect(config).toMatchObject({
+      model_type: 'gpt2',
+      architectures: ['GPT2LMHeadModel'],
+      activation_function: 'gelu_new',
+      tie_word_embeddings: true,
+      n_embd: 16,
+      n_layer: 2,
+      n_head: 2,
+      n_positions: 32,
+      vocab_size: V,
+    });
     const gen = JSON.parse(await readFile(path.join(dir, 'generation_config.json'), 'utf8')) as Record<string, unknown>;
     expect(gen).toMatchObject({ eos_token_id: model.config.eosTokenId, do_sample: false });
   });

@@ -92,11 +92,7 @@ export async function loadModelFolder(dir: string): Promise<{ config: GPT2Config
   const configFile = path.join(dir, 'config.json');
   const config = parseHFConfig(await readText(configFile), configFile);
   const tokFile = path.join(dir, 'tokenizer.json');
-  const tokenizer = CharTokenizer.fromJSON(
-    await readText(tokFile),
-    { bos: config.bosTokenId, eos: config.eosTokenId, pad: config.padTokenId },
-    tokFile,
-  );
+  const tokenizer = CharTokenizer.fromJSON(await readText(tokFile), { bos: config.bosTokenId, eos: config.eosTokenId, pad: config.padTokenId }, tokFile);
   if (tokenizer.vocabSize !== config.vocabSize) {
     throw new Error(`${tokFile}: vocabulary has ${tokenizer.vocabSize} tokens but ${configFile} says vocab_size ${config.vocabSize}`);
   }

@@ -30,8 +30,14 @@ export function lengthSortedBatches(lengths: readonly number[], batchSize: numbe
 export function scoreSequences(model: TinyLM, seqs: readonly EncodedSequence[], batchSize = 64): number[] {
   const out = new Array<number>(seqs.length).fill(0);
   const flat = model.paramStore().flat;
-  for (const indices of lengthSortedBatches(seqs.map((s) => s.ids.length), batchSize)) {
-    const batch = makeBatch(indices.map((i) => seqs[i] as EncodedSequence), model.tokenizer.padId);
+  for (const indices of lengthSortedBatches(
+    seqs.map((s) => s.ids.length),
+    batchSize,
+  )) {
+    const batch = makeBatch(
+      indices.map((i) => seqs[i] as EncodedSequence),
+      model.tokenizer.padId,
+    );
     const sums = scoredSums(batchLogProbs(model.config, flat, batch), batch);
     indices.forEach((idx, row) => (out[idx] = sums[row] as number));
   }

@@ -14,7 +14,14 @@ describe('resources and limits', () => {
     const r = rt();
     const base = r.usage().used;
     const m = await TinyLM.init({ nEmbd: 16, nLayer: 1, nHead: 2, nPositions: 32 }, 1);
-    await sft(m, [{ prompt: 'abc', completion: 'def' }, { prompt: 'x'.repeat(50), completion: 'y'.repeat(10) }], { learningRate: 1e-3, epochs: 2, batchSize: 2, seed: 1 });
+    await sft(
+      m,
+      [
+        { prompt: 'abc', completion: 'def' },
+        { prompt: 'x'.repeat(50), completion: 'y'.repeat(10) },
+      ],
+      { learningRate: 1e-3, epochs: 2, batchSize: 2, seed: 1 },
+    );
     await generate(m, ['a', 'bb', 'x'.repeat(60)], { maxNewTokens: 8 });
     await generate(m, ['a', 'bb'], { maxNewTokens: 4, useCache: false });
     await sequenceLogProbs(m, ['a', 'b'], ['b', 'cc']);
@@ -60,7 +67,9 @@ describe('generation memory', () => {
       const floats =
         m.parameterCount + // weights
         2 * c.nLayer * B * (L + maxNew) * c.nEmbd + // keys and values
-        N * (7 * c.nEmbd + c.nInner) + B * c.nHead * L * L + B * c.vocabSize; // one layer's prefill activations, logits
+        N * (7 * c.nEmbd + c.nInner) +
+        B * c.nHead * L * L +
+        B * c.vocabSize; // one layer's prefill activations, logits
       const peak = rt().usage().peak;
       expect(peak).toBeGreaterThan(0);
       console.log(`generation arena peak ${peak} bytes, working set ${4 * floats} bytes: ${(peak / (4 * floats)).toFixed(2)}x`);

@@ -19,10 +19,12 @@ async function onnxLogits(session: ort.InferenceSession, seqs: number[][], padId
   const L = Math.max(...seqs.map((s) => s.length));
   const ids = new BigInt64Array(seqs.length * L).fill(BigInt(padId));
   const mask = new BigInt64Array(seqs.length * L);
-  seqs.forEach((s, b) => s.forEach((t, j) => {
-    ids[b * L + L - s.length + j] = BigInt(t);
-    mask[b * L + L - s.length + j] = 1n;
-  }));
+  seqs.forEach((s, b) =>
+    s.forEach((t, j) => {
+      ids[b * L + L - s.length + j] = BigInt(t);
+      mask[b * L + L - s.length + j] = 1n;
+    }),
+  );
   const out = await session.run({
     input_ids: new ort.Tensor('int64', ids, [seqs.length, L]),
     attention_mask: new ort.Tensor('int64', mask, [seqs.length, L]),

@@ -76,7 +76,8 @@ export function buildGpt2Graph(config: GPT2Config, weight: (name: string) => Flo
   const shapes = new Map(paramLayout(config).specs.map((s) => [s.name, s.shape]));
   const w = (name: string): string => g.init(name, shapes.get(name) ?? [], weight(name));
   const eps: AttributeValue = { kind: 'float', value: config.layerNormEpsilon };
-  const layerNorm = (x: string, gamma: string, beta: string): string => g.op('LayerNormalization', [x, w(gamma), w(beta)], { axis: int(-1), epsilon: eps }, 'ln');
+  const layerNorm = (x: string, gamma: string, beta: string): string =>
+    g.op('LayerNormalization', [x, w(gamma), w(beta)], { axis: int(-1), epsilon: eps }, 'ln');
   const linear = (x: string, weightName: string, biasName: string): string => g.op('Add', [g.op('MatMul', [x, w(weightName)]), w(biasName)]);
 
   // Positions: max(cumsum(attention_mask) - 1, 0) per row.

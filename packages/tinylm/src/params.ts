@@ -15,10 +15,9 @@ export interface ParamSpec {
 }
 
 /** Per-layer tensor names, in Hugging Face order. */
-export function layerNames(i: number): Record<
-  'ln1w' | 'ln1b' | 'attnW' | 'attnB' | 'projW' | 'projB' | 'ln2w' | 'ln2b' | 'fcW' | 'fcB' | 'mlpW' | 'mlpB',
-  string
-> {
+export function layerNames(
+  i: number,
+): Record<'ln1w' | 'ln1b' | 'attnW' | 'attnB' | 'projW' | 'projB' | 'ln2w' | 'ln2b' | 'fcW' | 'fcB' | 'mlpW' | 'mlpB', string> {
   const p = `transformer.h.${i}.`;
   return {
     ln1w: `${p}ln_1.weight`,
@@ -51,12 +50,18 @@ export function paramShapes(c: GPT2Config): [string, number[]][] {
   for (let i = 0; i < c.nLayer; i++) {
     const n = layerNames(i);
     out.push(
-      [n.ln1w, [d]], [n.ln1b, [d]],
-      [n.attnW, [d, 3 * d]], [n.attnB, [3 * d]],
-      [n.projW, [d, d]], [n.projB, [d]],
-      [n.ln2w, [d]], [n.ln2b, [d]],
-      [n.fcW, [d, c.nInner]], [n.fcB, [c.nInner]],
-      [n.mlpW, [c.nInner, d]], [n.mlpB, [d]],
+      [n.ln1w, [d]],
+      [n.ln1b, [d]],
+      [n.attnW, [d, 3 * d]],
+      [n.attnB, [3 * d]],
+      [n.projW, [d, d]],
+      [n.projB, [d]],
+      [n.ln2w, [d]],
+      [n.ln2b, [d]],
+      [n.fcW, [d, c.nInner]],
+      [n.fcB, [c.nInner]],
+      [n.mlpW, [c.nInner, d]],
+      [n.mlpB, [d]],
     );
   }
   out.push([LNF_W, [d]], [LNF_B, [d]]);

@@ -31,7 +31,11 @@ describe('sft', () => {
     expect(metrics.tokens).toBe(25 * 200 * 8);
     expect(metrics.scoredTokens).toBe(25 * 200 * 4);
     expect(metrics.unknownTokens).toBe(0);
-    const outputs = await generate(model, heldOut.map((w) => `${w}>`), { maxNewTokens: 5 });
+    const outputs = await generate(
+      model,
+      heldOut.map((w) => `${w}>`),
+      { maxNewTokens: 5 },
+    );
     const correct = outputs.filter((o, i) => o === reverse(heldOut[i] as string)).length;
     expect(correct / heldOut.length).toBeGreaterThanOrEqual(0.9);
   });

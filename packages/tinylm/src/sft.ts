@@ -48,11 +48,7 @@ export async function sft(model: TinyLM, examples: readonly SftExample[], opts: 
   const total = plannedSteps(opts, batchesPerEpoch);
   const warmup = warmupSteps(opts, total);
   const store = model.paramStore();
-  const trainer = new Trainer(
-    config,
-    store,
-    new AdamW(store.specs, store.size, { weightDecay: opts.weightDecay ?? 0, maxGradNorm: opts.maxGradNorm ?? 1 }),
-  );
+  const trainer = new Trainer(config, store, new AdamW(store.specs, store.size, { weightDecay: opts.weightDecay ?? 0, maxGradNorm: opts.maxGradNorm ?? 1 }));
   const started = performance.now();
   let step = 0;
   let tokens = 0;
@@ -68,7 +64,10 @@ export async function sft(model: TinyLM, examples: readonly SftExample[], opts: 
     for (const indices of lengthGroupedBatches(lengths, opts.batchSize, rng)) {
       if (step >= total) break;
       opts.signal?.throwIfAborted();
-      const batch = makeBatch(indices.map((i) => seqs[i] as EncodedSequence), tokenizer.padId);
+      const batch = makeBatch(
+        indices.map((i) => seqs[i] as EncodedSequence),
+        tokenizer.padId,
+      );
       const lr = learningRateAt(opts.learningRate, step, total, warmup, opts.schedule ?? 'linear');
       const loss = trainer.step(batch, (lp) => meanScoredNll(lp, batch), lr);
       step++;

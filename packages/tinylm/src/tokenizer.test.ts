@@ -27,7 +27,12 @@ describe('CharTokenizer', () => {
   });
 
   it('writes a tokenizers-format char-level BPE and reads it back', () => {
-    const json = tok.toJSON() as { model: { type: string; merges: unknown[]; vocab: Record<string, number>; unk_token: string }; decoder: unknown; added_tokens: unknown[]; pre_tokenizer: unknown };
+    const json = tok.toJSON() as {
+      model: { type: string; merges: unknown[]; vocab: Record<string, number>; unk_token: string };
+      decoder: unknown;
+      added_tokens: unknown[];
+      pre_tokenizer: unknown;
+    };
     expect(json.model.type).toBe('BPE');
     expect(json.model.merges).toEqual([]);
     expect(json.model.unk_token).toBe('<|unk|>');
@@ -47,12 +52,31 @@ describe('CharTokenizer', () => {
       patch(j);
       return JSON.stringify(j);
     };
-    expect(() => CharTokenizer.fromJSON(bad((j) => (j.model.merges = ['a b'])), ids, 'x/tokenizer.json')).toThrow(/x\/tokenizer\.json: model\.merges/);
-    expect(() => CharTokenizer.fromJSON(bad((j) => (j.model.type = 'WordPiece')), ids)).toThrow(/tokenizer\.json: model\.type/);
     expect(() =>
-      CharTokenizer.fromJSON(bad((j) => ((j.model.vocab as Record<string, number>)['ab'] = tok.vocabSize)), ids),
+      CharTokenizer.fromJSON(
+        bad((j) => (j.model.merges = ['a b'])),
+        ids,
+        'x/tokenizer.json',
+      ),
+    ).toThrow(/x\/tokenizer\.json: model\.merges/);
+    expect(() =>
+      CharTokenizer.fromJSON(
+        bad((j) => (j.model.type = 'WordPiece')),
+        ids,
+      ),
+    ).toThrow(/tokenizer\.json: model\.type/);
+    expect(() =>
+      CharTokenizer.fromJSON(
+        bad((j) => ((j.model.vocab as Record<string, number>)['ab'] = tok.vocabSize)),
+        ids,
+      ),
     ).toThrow(/model\.vocab: "ab" is not a single character/);
-    expect(() => CharTokenizer.fromJSON(bad((j) => (j.model.unk_token = null)), ids)).toThrow(/model\.unk_token/);
+    expect(() =>
+      CharTokenizer.fromJSON(
+        bad((j) => (j.model.unk_token = null)),
+        ids,
+      ),
+    ).toThrow(/model\.unk_token/);
     expect(() => CharTokenizer.fromJSON('{', ids)).toThrow(/tokenizer\.json: invalid JSON/);
     expect(() => CharTokenizer.fromJSON(JSON.stringify(base), { ...ids, eos: 10 })).toThrow(/eos token \(id 10\)/);
   });

@@ -96,7 +96,12 @@ export class CharTokenizer {
     if (unkToken == null) throw new Error(`${file}: model.unk_token: required`);
     const unk = model.vocab[unkToken];
     if (unk === undefined) throw new Error(`${file}: model.unk_token: ${JSON.stringify(unkToken)} is not in model.vocab`);
-    for (const [name, id] of [['bos', ids.bos], ['eos', ids.eos], ['pad', ids.pad], ['unk', unk]] as const) {
+    for (const [name, id] of [
+      ['bos', ids.bos],
+      ['eos', ids.eos],
+      ['pad', ids.pad],
+      ['unk', unk],
+    ] as const) {
       if (!specialIds.has(id)) throw new Error(`${file}: added_tokens: the ${name} token (id ${id}) must be a special added token`);
     }
     for (const [id, token] of tokens.entries()) {
@@ -165,11 +170,7 @@ export class CharTokenizer {
       post_processor: {
         type: 'TemplateProcessing',
         single: [{ SpecialToken: { id: bos, type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }],
-        pair: [
-          { SpecialToken: { id: bos, type_id: 0 } },
-          { Sequence: { id: 'A', type_id: 0 } },
-          { Sequence: { id: 'B', type_id: 1 } },
-        ],
+        pair: [{ SpecialToken: { id: bos, type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { Sequence: { id: 'B', type_id: 1 } }],
         special_tokens: { [bos]: { id: bos, ids: [this.bosId], tokens: [bos] } },
       },
       decoder: { type: 'Fuse' },

@@ -20,13 +20,19 @@ const { values } = parseArgs({
 });
 
 const started = Date.now();
-const report = await pretrainBaseModel(values.out, { seed: Number(values.seed) }, {
-  onProgress: (p) => {
-    if (p.step % 50 === 0 || p.step === p.totalSteps) {
-      const s = ((Date.now() - started) / 1000).toFixed(0);
-      process.stderr.write(`step ${p.step}/${p.totalSteps} loss ${p.loss.toFixed(3)} lr ${p.learningRate.toExponential(2)} ${Math.round(p.tokensPerSecond)} tok/s ${s} s\n`);
-    }
+const report = await pretrainBaseModel(
+  values.out,
+  { seed: Number(values.seed) },
+  {
+    onProgress: (p) => {
+      if (p.step % 50 === 0 || p.step === p.totalSteps) {
+        const s = ((Date.now() - started) / 1000).toFixed(0);
+        process.stderr.write(
+          `step ${p.step}/${p.totalSteps} loss ${p.loss.toFixed(3)} lr ${p.learningRate.toExponential(2)} ${Math.round(p.tokensPerSecond)} tok/s ${s} s\n`,
+        );
+      }
+    },
   },
-});
+);
 console.log(JSON.stringify(report, null, 2));
 console.log(`wrote ${values.out}`);

@@ -21,10 +21,17 @@ function correct(task: WorldTaskName, prediction: string, item: EvalItem): boole
 }
 
 async function accuracy(modelDir: string, task: WorldTaskName, file: string): Promise<number> {
-  const items = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as EvalItem);
+  const items = (await readFile(file, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as EvalItem);
   const model = await TinyLM.load(modelDir);
   try {
-    const outs = await generate(model, items.map((i) => i.prompt), { maxNewTokens: WORLD_TASKS[task].maxNewTokens, stop: ['\n'] });
+    const outs = await generate(
+      model,
+      items.map((i) => i.prompt),
+      { maxNewTokens: WORLD_TASKS[task].maxNewTokens, stop: ['\n'] },
+    );
     return outs.filter((o, k) => correct(task, o, items[k] as EvalItem)).length / items.length;
   } finally {
     model.dispose();

@@ -75,7 +75,10 @@ export interface BuildWorldHooks {
 }
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function readBuildManifest(file: string): Promise<BuildManifest | undefined> {
@@ -95,12 +98,19 @@ async function writeJsonAtomically(file: string, value: unknown): Promise<void> 
 
 async function readSft(file: string): Promise<SftExample[]> {
   const text = await readFile(file, 'utf8');
-  return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as SftExample);
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as SftExample);
 }
 
 function metricsRecord(m: SftMetrics): Record<string, number> {
   return {
-    steps: m.steps, examples: m.examples, initialLoss: m.initialLoss, finalLoss: m.finalLoss, seconds: Math.round(m.seconds * 10) / 10,
+    steps: m.steps,
+    examples: m.examples,
+    initialLoss: m.initialLoss,
+    finalLoss: m.finalLoss,
+    seconds: Math.round(m.seconds * 10) / 10,
   };
 }
 
@@ -127,7 +137,12 @@ export async function buildWorld(dir: string, options: BuildWorldOptions, hooks:
   }
   const baseDigest = await digestFolder(sourceBase);
   const dataDigest = valueDigest({
-    format: WORLD_DATA_FORMAT, generator: WORLD_GENERATOR_VERSION, seed: o.seed, trainSize: o.trainSize, valSize: o.valSize, testSize: o.testSize,
+    format: WORLD_DATA_FORMAT,
+    generator: WORLD_GENERATOR_VERSION,
+    seed: o.seed,
+    trainSize: o.trainSize,
+    valSize: o.valSize,
+    testSize: o.testSize,
   });
   const digest = valueDigest({ data: dataDigest, base: baseDigest, skills: [...o.skills].sort(), sft: o.sft });
 

@@ -60,9 +60,7 @@ const story: Sentence = (rng) => {
   const now = rng.next() < 0.5;
   switch (rng.range(0, 3)) {
     case 0:
-      return now
-        ? `${p} has ${a} ${t} and gets ${b} more, so ${p} has ${a + b} ${t}.`
-        : `${p} had ${a} ${t} and got ${b} more, so ${p} had ${a + b} ${t}.`;
+      return now ? `${p} has ${a} ${t} and gets ${b} more, so ${p} has ${a + b} ${t}.` : `${p} had ${a} ${t} and got ${b} more, so ${p} had ${a + b} ${t}.`;
     case 1:
       return now ? `${p} has ${a} ${t} and loses ${b}, so ${a - b} are left.` : `${p} had ${a} ${t} and lost ${b}, so ${a - b} were left.`;
     case 2:
@@ -89,8 +87,7 @@ const recall: Sentence = (rng) => {
   const t = rng.pick(THINGS);
   const say = (who: string, v: string): string =>
     kind === 0 ? `${who} lives in ${v}` : kind === 1 ? `${who} likes ${v}` : kind === 2 ? `${who} is a ${v}` : `${who} has ${v} ${t}`;
-  const values: readonly string[] =
-    kind === 0 ? CITIES : kind === 1 ? FOODS : kind === 2 ? JOBS : Array.from({ length: 19 }, (_, i) => String(i + 2));
+  const values: readonly string[] = kind === 0 ? CITIES : kind === 1 ? FOODS : kind === 2 ? JOBS : Array.from({ length: 19 }, (_, i) => String(i + 2));
   const [v, w] = rng.sample(values, 2) as [string, string];
   const asked = rng.next() < 0.5;
   return `${say(p, v)} and ${say(r, w)}. So ${asked ? say(p, v) : say(r, w)}.`;
@@ -111,15 +108,25 @@ const selection: Sentence = (rng) => {
   const labelled = rng.next() < 0.5;
   const label = (items: readonly string[], x: string): string => (labelled ? `(${'ABC'[items.indexOf(x)]}) ${x}` : x);
   const say = (items: readonly string[], sought: string, pick: string): string =>
-    rng.next() < 0.5 ? `Of ${list(items, labelled)}, the ${sought} is ${label(items, pick)}.` : `The ${sought} of ${list(items, labelled)} is ${label(items, pick)}.`;
+    rng.next() < 0.5
+      ? `Of ${list(items, labelled)}, the ${sought} is ${label(items, pick)}.`
+      : `The ${sought} of ${list(items, labelled)} is ${label(items, pick)}.`;
   const kind = rng.range(0, 2);
   if (kind === 0) {
     const c = rng.pick(CATEGORY_NAMES);
     const right = rng.pick(CATEGORIES[c].members);
-    const others = rng.sample(CATEGORY_NAMES.filter((x) => x !== c).flatMap((x) => CATEGORIES[x].members as readonly string[]), 2);
+    const others = rng.sample(
+      CATEGORY_NAMES.filter((x) => x !== c).flatMap((x) => CATEGORIES[x].members as readonly string[]),
+      2,
+    );
     return say(rng.shuffle([right, ...others]), c, right);
   }
-  const nums = rng.sample(Array.from({ length: 20 }, (_, i) => i + 1), 3).map(String);
+  const nums = rng
+    .sample(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+      3,
+    )
+    .map(String);
   if (kind === 1) {
     const big = rng.next() < 0.5;
     return say(nums, big ? 'largest' : 'smallest', String((big ? Math.max : Math.min)(...nums.map(Number))));

@@ -7,7 +7,10 @@ import { TASK_NAMES } from './skills/index.js';
 
 async function readJsonl(path: string): Promise<Record<string, unknown>[]> {
   const text = await readFile(path, 'utf8');
-  return text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  return text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 describe('generateWorldData', () => {
@@ -78,7 +81,9 @@ describe('generateWorldData', () => {
   it('shuffles the all-skills mix (skills interleave)', async () => {
     const head = (await readJsonl(m.sft.all)).slice(0, 30).map((r) => String(r.prompt).slice(0, 2));
     expect(new Set(head).size).toBe(2);
-    const kinds = (await readJsonl(m.sft.all)).slice(0, 30).map((r) => (String(r.completion).includes('[[') ? 'mc' : String(r.prompt).startsWith('C:') ? 'rc' : 'arith'));
+    const kinds = (await readJsonl(m.sft.all))
+      .slice(0, 30)
+      .map((r) => (String(r.completion).includes('[[') ? 'mc' : String(r.prompt).startsWith('C:') ? 'rc' : 'arith'));
     expect(new Set(kinds).size).toBe(3);
   });
 

@@ -38,7 +38,12 @@ export const WorldDataManifestSchema = z.object({
   preference: SkillFiles,
   /** Evaluation data (`{id, prompt, answer, choices?}`) per task and split. */
   eval: z.object({
-    arith: SplitFiles, mc: SplitFiles, rc: SplitFiles, arith_ood: SplitFiles, mc_ood: SplitFiles, rc_ood: SplitFiles,
+    arith: SplitFiles,
+    mc: SplitFiles,
+    rc: SplitFiles,
+    arith_ood: SplitFiles,
+    mc_ood: SplitFiles,
+    rc_ood: SplitFiles,
   }),
   /** Number of records per file (keyed by the path relative to the root). */
   counts: z.record(z.string(), z.number().int()),
@@ -48,17 +53,25 @@ export type SkillFiles = z.infer<typeof SkillFiles>;
 
 function relativeLayout(): Pick<WorldDataManifest, 'sft' | 'preference' | 'eval'> {
   const skillFiles = (folder: string): SkillFiles => ({
-    arith: `${folder}/arith.jsonl`, mc: `${folder}/mc.jsonl`, rc: `${folder}/rc.jsonl`, all: `${folder}/all.jsonl`,
+    arith: `${folder}/arith.jsonl`,
+    mc: `${folder}/mc.jsonl`,
+    rc: `${folder}/rc.jsonl`,
+    all: `${folder}/all.jsonl`,
   });
   const split = (t: WorldTaskName): z.infer<typeof SplitFiles> => ({
-    validation: `eval/${t}/validation.jsonl`, test: `eval/${t}/test.jsonl`,
+    validation: `eval/${t}/validation.jsonl`,
+    test: `eval/${t}/test.jsonl`,
   });
   return {
     sft: skillFiles('sft'),
     preference: skillFiles('preference'),
     eval: {
-      arith: split('arith'), mc: split('mc'), rc: split('rc'),
-      arith_ood: split('arith_ood'), mc_ood: split('mc_ood'), rc_ood: split('rc_ood'),
+      arith: split('arith'),
+      mc: split('mc'),
+      rc: split('rc'),
+      arith_ood: split('arith_ood'),
+      mc_ood: split('mc_ood'),
+      rc_ood: split('rc_ood'),
     },
   };
 }

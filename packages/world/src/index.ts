@@ -1,25 +1,15 @@
 /** @lamdagent/world: the embedded world's tasks, datasets and shipped tiny base model. */
-export type {
-  SkillName, WorldTaskName, ScorerName, WorldItem, ItemGenerator, SftExample, EvalItem, PreferenceExample,
-} from './types.js';
-export {
-  WORLD_ALPHABET, PEOPLE, THINGS, CITIES, FOODS, JOBS, CATEGORIES, CATEGORY_NAMES, NEEDS, STATES, numberWord, categoryOf,
-} from './lexicon.js';
+export type { SkillName, WorldTaskName, ScorerName, WorldItem, ItemGenerator, SftExample, EvalItem, PreferenceExample } from './types.js';
+export { WORLD_ALPHABET, PEOPLE, THINGS, CITIES, FOODS, JOBS, CATEGORIES, CATEGORY_NAMES, NEEDS, STATES, numberWord, categoryOf } from './lexicon.js';
 export type { Category, State } from './lexicon.js';
-export {
-  WORLD_SKILLS, WORLD_TASKS, SKILL_NAMES, TASK_NAMES, GENERATORS, completionFor,
-} from './skills/index.js';
+export { WORLD_SKILLS, WORLD_TASKS, SKILL_NAMES, TASK_NAMES, GENERATORS, completionFor } from './skills/index.js';
 export type { WorldSkillInfo, WorldTaskInfo } from './skills/index.js';
 export { drawSplits } from './splits.js';
 export { pretrainCorpus } from './corpus.js';
 export type { SplitName, SplitSizes } from './splits.js';
-export {
-  generateWorldData, readWorldManifest, WorldDataOptionsSchema, WorldDataManifestSchema, WORLD_DATA_FORMAT,
-} from './data.js';
+export { generateWorldData, readWorldManifest, WorldDataOptionsSchema, WorldDataManifestSchema, WORLD_DATA_FORMAT } from './data.js';
 export type { WorldDataOptions, ResolvedWorldDataOptions, WorldDataManifest } from './data.js';
-export {
-  buildWorld, BuildWorldOptionsSchema, SpecialistSftSchema, SHIPPED_BASE_MODEL, WORLD_BUILD_FORMAT, WORLD_GENERATOR_VERSION,
-} from './build.js';
+export { buildWorld, BuildWorldOptionsSchema, SpecialistSftSchema, SHIPPED_BASE_MODEL, WORLD_BUILD_FORMAT, WORLD_GENERATOR_VERSION } from './build.js';
 export type { BuildWorldOptions, ResolvedBuildWorldOptions, WorldBuild, BuildWorldHooks } from './build.js';
 export { pretrainBaseModel, PretrainOptionsSchema } from './pretrain.js';
 export type { PretrainOptions, PretrainReport, PretrainHooks } from './pretrain.js';

@@ -58,7 +58,11 @@ export async function pretrainBaseModel(outDir: string, options: PretrainOptions
       model,
       corpus.map((completion) => ({ prompt: '', completion })),
       {
-        learningRate: o.learningRate, epochs: o.epochs, batchSize: o.batchSize, warmup: o.warmup, seed: o.seed,
+        learningRate: o.learningRate,
+        epochs: o.epochs,
+        batchSize: o.batchSize,
+        warmup: o.warmup,
+        seed: o.seed,
         ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
         ...(hooks.signal ? { signal: hooks.signal } : {}),
       },

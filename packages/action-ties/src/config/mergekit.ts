@@ -19,7 +19,9 @@ const Params = z.record(z.string(), ParamSettingSchema);
 const ModelRef = z.string().min(1);
 const ModelEntry = z.object({ model: ModelRef, parameters: Params.optional() }).strict();
 const SliceSource = z.object({ model: ModelRef, layer_range: z.tuple([z.number().int(), z.number().int()]), parameters: Params.optional() }).strict();
-const Slice = z.object({ sources: z.array(SliceSource).min(1), base_model: ModelRef.optional(), residual_weight: z.number().optional(), parameters: Params.optional() }).strict();
+const Slice = z
+  .object({ sources: z.array(SliceSource).min(1), base_model: ModelRef.optional(), residual_weight: z.number().optional(), parameters: Params.optional() })
+  .strict();
 const DtypeName = z.enum(['float32', 'fp32', 'bfloat16', 'bf16', 'float16', 'fp16', 'half', 'float']);
 
 export const MergekitConfigSchema = z
@@ -50,7 +52,11 @@ function dtypeOf(name: string | undefined): WorkDtype | undefined {
 function issuesText(error: z.ZodError): string {
   return error.issues
     .map((i) => {
-      const where = i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(top level)';
+      const where =
+        i.path
+          .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+          .join('')
+          .replace(/^\./, '') || '(top level)';
       const keys = i.code === 'unrecognized_keys' ? ` (known: ${Object.keys(MergekitConfigSchema.shape).join(', ')})` : '';
       return `${where}: ${i.message}${where === '(top level)' ? keys : ''}`;
     })
@@ -87,7 +93,9 @@ export function parseMergekitConfig(input: string | unknown, file = 'config'): M
       const ok = perModel ? name in def.modelParams : known.includes(name);
       if (!ok) {
         const list = perModel ? Object.keys(def.modelParams) : known;
-        throw new MergeOptionsError(`${file}: ${where}.${name}: unknown parameter for ${def.name}; known${perModel ? ' per-model' : ''}: ${list.join(', ') || 'none'}`);
+        throw new MergeOptionsError(
+          `${file}: ${where}.${name}: unknown parameter for ${def.name}; known${perModel ? ' per-model' : ''}: ${list.join(', ') || 'none'}`,
+        );
       }
     }
   };

@@ -65,7 +65,11 @@ async function exists(path: string): Promise<boolean> {
 }
 
 function requestPaths(r: MergeRequest): string[] {
-  const paths = [...(r.base ? [r.base] : []), ...(r.models ?? []).map((m) => m.path), ...(r.slices ?? []).flatMap((s) => [...(s.base ? [s.base] : []), ...s.sources.map((x) => x.path)])];
+  const paths = [
+    ...(r.base ? [r.base] : []),
+    ...(r.models ?? []).map((m) => m.path),
+    ...(r.slices ?? []).flatMap((s) => [...(s.base ? [s.base] : []), ...s.sources.map((x) => x.path)]),
+  ];
   return [...new Set(paths)];
 }
 
@@ -109,7 +113,10 @@ export async function runMerge(request: MergeRequest, options: RunMergeOptions):
   }
   precheck(request);
   const { plan, open } = await openAndPlan(request);
-  const inputBytes = plan.tensors.reduce((s, t) => s + [t.base, ...t.models].reduce((a, r) => a + (r ? open.get(r.path)?.info(r.name).byteLength ?? 0 : 0), 0), 0);
+  const inputBytes = plan.tensors.reduce(
+    (s, t) => s + [t.base, ...t.models].reduce((a, r) => a + (r ? (open.get(r.path)?.info(r.name).byteLength ?? 0) : 0), 0),
+    0,
+  );
   // small merges (tests, tiny models in a loop) run on the main thread: starting workers costs more
   const threads = options.threads ?? (inputBytes < SMALL_MERGE_BYTES ? 0 : defaultThreads());
   const result = (files: string[], copiedFiles: string[], bytesWritten: number, usedThreads: number): RunMergeResult => ({
@@ -218,7 +225,8 @@ async function writeAll(
   const inflight: (Promise<Uint8Array> | undefined)[] = [];
   let started = 0;
   // Input bytes of the tensors in flight: a new tensor starts while under the budget (or when none is in flight).
-  const inputSize = (t: PlannedTensor): number => [t.base, ...t.models].reduce((s, r) => s + (r ? (open.get(r.path) as Checkpoint).info(r.name).byteLength : 0), 0);
+  const inputSize = (t: PlannedTensor): number =>
+    [t.base, ...t.models].reduce((s, r) => s + (r ? (open.get(r.path) as Checkpoint).info(r.name).byteLength : 0), 0);
   const budget = options.inflightBytes ?? DEFAULT_INFLIGHT_BYTES;
   let inflightBytes = 0;
   const startUpTo = (limit: number): void => {

@@ -96,7 +96,12 @@ export function planMerge(request: MergeRequest, open: ReadonlyMap<string, Check
     if (def.base === 'required' && !base) throw new MergeOptionsError(`${where}${def.name} needs a base_model`);
     const models = sources.filter((s) => !(usesBase && s.path === base)).map((s) => ({ path: s.path, params: s.params ?? {} }));
     if (models.length < def.models.min || (def.models.max !== undefined && models.length > def.models.max)) {
-      const want = def.models.max === undefined ? `at least ${def.models.min}` : def.models.max === def.models.min ? `exactly ${def.models.min}` : `${def.models.min} to ${def.models.max}`;
+      const want =
+        def.models.max === undefined
+          ? `at least ${def.models.min}`
+          : def.models.max === def.models.min
+            ? `exactly ${def.models.min}`
+            : `${def.models.min} to ${def.models.max}`;
       throw new MergeOptionsError(`${where}${def.name} takes ${want} model(s) besides the base, got ${models.length}`);
     }
     const settings: MergeSettings = { params: { ...global, ...params }, modelParams: models.map((m) => m.params) };
@@ -123,7 +128,11 @@ export function planMerge(request: MergeRequest, open: ReadonlyMap<string, Check
         if (embed && (info.shape[0] as number) >= (shape[0] as number)) {
           notes.push(`${path}: ${found} has ${info.shape[0]} rows (vocabulary), ${template} has ${shape[0]}: the first ${shape[0]} rows are merged`);
         } else if (embed) {
-          throw new TensorMismatchError(path, found, `vocabulary size ${info.shape[0]} (shape [${info.shape.join(', ')}]) is smaller than ${shape[0]} of ${template} (shape [${shape.join(', ')}]): give the larger-vocabulary model as base_model, or resize the embeddings`);
+          throw new TensorMismatchError(
+            path,
+            found,
+            `vocabulary size ${info.shape[0]} (shape [${info.shape.join(', ')}]) is smaller than ${shape[0]} of ${template} (shape [${shape.join(', ')}]): give the larger-vocabulary model as base_model, or resize the embeddings`,
+          );
         } else {
           throw new TensorMismatchError(path, found, `shape [${info.shape.join(', ')}] differs from [${shape.join(', ')}] of ${template}`);
         }
@@ -137,10 +146,22 @@ export function planMerge(request: MergeRequest, open: ReadonlyMap<string, Check
       const name = inName(src);
       if (!c.has(name)) throw new TensorMismatchError(src, name, 'missing');
       const info = c.info(name);
-      tensors.push({ name: outName, shape, dtype: info.dtype, byteLength: info.byteLength, kind: 'copy', work: 'F32', base: { path: src, name, dtype: info.dtype, shape: [...info.shape] }, models: [], params: {}, modelParams: [] });
+      tensors.push({
+        name: outName,
+        shape,
+        dtype: info.dtype,
+        byteLength: info.byteLength,
+        kind: 'copy',
+        work: 'F32',
+        base: { path: src, name, dtype: info.dtype, shape: [...info.shape] },
+        models: [],
+        params: {},
+        modelParams: [],
+      });
       return;
     }
-    if (!MERGED_DTYPES.has(storedDtype)) throw new TensorMismatchError(template, outName, `cannot merge ${storedDtype} tensors (merged: F32, F16, BF16, F64; copied: integer and BOOL)`);
+    if (!MERGED_DTYPES.has(storedDtype))
+      throw new TensorMismatchError(template, outName, `cannot merge ${storedDtype} tensors (merged: F32, F16, BF16, F64; copied: integer and BOOL)`);
     const base = group.base ? refOf(group.base) : null;
     const models = group.models.map((m) => refOf(m.path));
     const work = workOf(request, base?.dtype ?? (models[0] as SourceRef).dtype);
@@ -189,16 +210,20 @@ export function planMerge(request: MergeRequest, open: ReadonlyMap<string, Check
       const g = groups[si] as Group;
       const lengths = s.sources.map((src) => src.layerRange[1] - src.layerRange[0]);
       const len = lengths[0] as number;
-      if (lengths.some((l) => l !== len) || len <= 0) throw new MergeOptionsError(`slices[${si}]: every source needs the same positive number of layers, got ${lengths.join(', ')}`);
+      if (lengths.some((l) => l !== len) || len <= 0)
+        throw new MergeOptionsError(`slices[${si}]: every source needs the same positive number of layers, got ${lengths.join(', ')}`);
       for (const [k, src] of s.sources.entries()) {
         const count = layerCount(ckpt(src.path).names());
-        if (src.layerRange[0] < 0 || src.layerRange[1] > count) throw new MergeOptionsError(`slices[${si}].sources[${k}]: layer_range [${src.layerRange.join(', ')}] is outside the ${count} layers of ${src.path}`);
+        if (src.layerRange[0] < 0 || src.layerRange[1] > count)
+          throw new MergeOptionsError(`slices[${si}].sources[${k}]: layer_range [${src.layerRange.join(', ')}] is outside the ${count} layers of ${src.path}`);
       }
       const lead = s.sources[0] as (typeof s.sources)[number];
       for (let off = 0; off < len; off++) {
         const t = len > 1 ? off / (len - 1) : 1;
         const leadLayer = lead.layerRange[0] + off;
-        const names = ckpt(lead.path).names().filter((n) => layerOf(n)?.index === leadLayer);
+        const names = ckpt(lead.path)
+          .names()
+          .filter((n) => layerOf(n)?.index === leadLayer);
         for (const name of names) {
           const l = layerOf(name) as NonNullable<ReturnType<typeof layerOf>>;
           const info = ckpt(lead.path).info(name);
@@ -208,7 +233,11 @@ export function planMerge(request: MergeRequest, open: ReadonlyMap<string, Check
         next++;
       }
     }
-    planNonLayer(nonLayer.filter((n) => !isPreLayer(n)), last, groups[groups.length - 1] as Group);
+    planNonLayer(
+      nonLayer.filter((n) => !isPreLayer(n)),
+      last,
+      groups[groups.length - 1] as Group,
+    );
     layers = next;
   }
   const paths = [...new Set([template, ...tensors.flatMap((t) => [...(t.base ? [t.base.path] : []), ...t.models.map((m) => m.path)])])];

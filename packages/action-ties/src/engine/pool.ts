@@ -7,8 +7,20 @@ import { computeTensor, type ComputeJob } from './compute.js';
 
 /** Built-in methods run in worker threads; a method defined elsewhere runs on the main thread. */
 const BUILTIN = new Set([
-  'linear', 'task_arithmetic', 'ties', 'ties_merging', 'dare_ties', 'dare_linear', 'breadcrumbs', 'breadcrumbs_ties',
-  'della', 'della_linear', 'slerp', 'nuslerp', 'model_stock', 'passthrough',
+  'linear',
+  'task_arithmetic',
+  'ties',
+  'ties_merging',
+  'dare_ties',
+  'dare_linear',
+  'breadcrumbs',
+  'breadcrumbs_ties',
+  'della',
+  'della_linear',
+  'slerp',
+  'nuslerp',
+  'model_stock',
+  'passthrough',
 ]);
 
 /** The built worker script: next to the bundle, or the package's dist when running from sources. */
@@ -48,7 +60,9 @@ export class ComputePool {
     this.threads = script ? threads : 0;
     for (let i = 0; i < this.threads; i++) {
       // The built worker resolves packages to their built files: drop a `--conditions source` of the parent (tests).
-      const execArgv = process.execArgv.filter((a, i, all) => !a.startsWith('--conditions') && !a.startsWith('-C') && !(i > 0 && (all[i - 1] === '--conditions' || all[i - 1] === '-C')));
+      const execArgv = process.execArgv.filter(
+        (a, i, all) => !a.startsWith('--conditions') && !a.startsWith('-C') && !(i > 0 && (all[i - 1] === '--conditions' || all[i - 1] === '-C')),
+      );
       const w = new Worker(script as string, { execArgv });
       w.on('message', (msg: { id: number; bytes?: Uint8Array; error?: { name: string; message: string; exitCode?: number } }) => {
         const p = this.pending.get(msg.id);

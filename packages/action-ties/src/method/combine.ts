@@ -18,7 +18,7 @@ function roundBlock(p: Precision, block: Float32Array, bits: Uint32Array, len: n
   for (let j = 0; j < len; j++) {
     const u = bits[j] as number;
     // round to nearest even; infinities stay, NaN stays NaN (its payload may carry into the exponent: still NaN)
-    bits[j] = (u & 0x7f800000) === 0x7f800000 ? u & 0xffff0000 | ((u & 0x7fffff) !== 0 ? 0x400000 : 0) : (u + 0x7fff + ((u >>> 16) & 1)) & 0xffff0000;
+    bits[j] = (u & 0x7f800000) === 0x7f800000 ? (u & 0xffff0000) | ((u & 0x7fffff) !== 0 ? 0x400000 : 0) : (u + 0x7fff + ((u >>> 16) & 1)) & 0xffff0000;
   }
 }
 
@@ -131,7 +131,6 @@ export function subtractRound(m: Float32Array, base: Float32Array, p: Precision)
   for (let j = 0; j < m.length; j++) {
     m[j] = (m[j] as number) - (base[j] as number);
     const u = bits[j] as number;
-    bits[j] = (u & 0x7f800000) === 0x7f800000 ? u & 0xffff0000 | ((u & 0x7fffff) !== 0 ? 0x400000 : 0) : (u + 0x7fff + ((u >>> 16) & 1)) & 0xffff0000;
+    bits[j] = (u & 0x7f800000) === 0x7f800000 ? (u & 0xffff0000) | ((u & 0x7fffff) !== 0 ? 0x400000 : 0) : (u + 0x7fff + ((u >>> 16) & 1)) & 0xffff0000;
   }
 }
-

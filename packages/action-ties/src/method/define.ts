@@ -105,7 +105,8 @@ export function defineMergeMethod(def: MergeMethodDefinition): MergeMethodDef {
   const models = slots.filter((s) => s.kind === 'models').length;
   if (models !== 1) throw new MergeOptionsError(`${def.name}: the slot layout needs exactly one models entry`);
   for (const s of slots) {
-    if (s.kind === 'modelParam' && !def.modelParams[s.param]) throw new MergeOptionsError(`${def.name}: slot ${s.slot} names unknown model parameter ${s.param}`);
+    if (s.kind === 'modelParam' && !def.modelParams[s.param])
+      throw new MergeOptionsError(`${def.name}: slot ${s.slot} names unknown model parameter ${s.param}`);
     if (s.kind === 'param' && !def.params[s.param]) throw new MergeOptionsError(`${def.name}: slot ${s.slot} names unknown parameter ${s.param}`);
   }
   const frozen: MergeMethodDef = Object.freeze({ ...def, slots: Object.freeze([...slots]) });

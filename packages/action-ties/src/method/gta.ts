@@ -38,11 +38,18 @@ interface GtaOptions {
 
 function defineGta(o: GtaOptions): MergeMethodDef {
   const modelParams: Record<string, ParamDef> = {
-    weight: { kind: 'number', required: true, description: 'weight of the model\'s task vector' },
-    density: { kind: 'number', default: 1, description: 'fraction of the task vector kept', check: (v) => (v > 0 && v <= 1 ? undefined : `density must be in (0, 1], got ${v}`) },
+    weight: { kind: 'number', required: true, description: "weight of the model's task vector" },
+    density: {
+      kind: 'number',
+      default: 1,
+      description: 'fraction of the task vector kept',
+      check: (v) => (v > 0 && v <= 1 ? undefined : `density must be in (0, 1], got ${v}`),
+    },
   };
-  if (o.sparsify === 'magnitude_outliers') modelParams.gamma = { kind: 'number', default: 0.01, description: 'fraction of the largest-magnitude entries removed', check: unit('gamma') };
-  if (o.sparsify === 'della_magprune') modelParams.epsilon = { kind: 'number', default: 0.15, description: 'keep probabilities span density ± epsilon by magnitude rank', check: unit('epsilon') };
+  if (o.sparsify === 'magnitude_outliers')
+    modelParams.gamma = { kind: 'number', default: 0.01, description: 'fraction of the largest-magnitude entries removed', check: unit('gamma') };
+  if (o.sparsify === 'della_magprune')
+    modelParams.epsilon = { kind: 'number', default: 0.15, description: 'keep probabilities span density ± epsilon by magnitude rank', check: unit('epsilon') };
   return defineMergeMethod({
     name: o.name,
     ...(o.aliases ? { aliases: o.aliases } : {}),

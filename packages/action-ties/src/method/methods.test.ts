@@ -12,7 +12,21 @@ const close = (a: Float32Array, b: number[], digits = 5): void => {
 describe('method registry', () => {
   it('has every mergekit method the issue names', () => {
     expect(mergeMethodNames()).toEqual(
-      expect.arrayContaining(['linear', 'task_arithmetic', 'ties', 'dare_ties', 'dare_linear', 'breadcrumbs', 'breadcrumbs_ties', 'della', 'della_linear', 'slerp', 'nuslerp', 'model_stock', 'passthrough']),
+      expect.arrayContaining([
+        'linear',
+        'task_arithmetic',
+        'ties',
+        'dare_ties',
+        'dare_linear',
+        'breadcrumbs',
+        'breadcrumbs_ties',
+        'della',
+        'della_linear',
+        'slerp',
+        'nuslerp',
+        'model_stock',
+        'passthrough',
+      ]),
     );
     expect(getMergeMethod('ties_merging').name).toBe('ties');
   });
@@ -75,7 +89,9 @@ describe('parameters', () => {
     expect(() => mergeTensor({ method: 'ties', base: f32([0]), models: [f32([1])], params: { lamda: 1 }, modelParams: [{ weight: 1 }] })).toThrow(
       /unknown parameter "lamda" for ties; known: normalize, rescale, lambda, int8_mask, weight, density/,
     );
-    expect(() => mergeTensor({ method: 'linear', models: [f32([1])], modelParams: [{ weight: 1, density: 0.5 }] })).toThrow(/models\[0\]: unknown parameter "density" for linear; known per-model: weight/);
+    expect(() => mergeTensor({ method: 'linear', models: [f32([1])], modelParams: [{ weight: 1, density: 0.5 }] })).toThrow(
+      /models\[0\]: unknown parameter "density" for linear; known per-model: weight/,
+    );
   });
   it('requires weight, checks density range', () => {
     expect(() => mergeTensor({ method: 'ties', base: f32([0]), models: [f32([1])] })).toThrow(/models\[0\]: missing required parameter weight/);
@@ -103,9 +119,24 @@ describe('hand-computed cases', () => {
     const base = f32([0, 0, 0, 0]);
     const models = [f32([3, -1, 2, 0.5]), f32([-4, -2, 1, 4])];
     // trimmed: [3,0,2,0] and [-4,0,0,4]; sums [-1,0,2,4] elect - + + +
-    expect(arr(mergeTensor({ method: 'ties', base, models, modelParams: [{ weight: 1, density: 0.5 }, { weight: 1, density: 0.5 }] }))).toEqual([-4, 0, 2, 4]);
+    expect(
+      arr(
+        mergeTensor({
+          method: 'ties',
+          base,
+          models,
+          modelParams: [
+            { weight: 1, density: 0.5 },
+            { weight: 1, density: 0.5 },
+          ],
+        }),
+      ),
+    ).toEqual([-4, 0, 2, 4]);
     // weights 2, 1: weighted [6,0,4,0], [-4,0,0,4]: all elect +; divided by the agreeing weights
-    const mp = [{ weight: 2, density: 0.5 }, { weight: 1, density: 0.5 }];
+    const mp = [
+      { weight: 2, density: 0.5 },
+      { weight: 1, density: 0.5 },
+    ];
     expect(arr(mergeTensor({ method: 'ties', base, models, modelParams: mp }))).toEqual([3, 0, 2, 4]);
     expect(arr(mergeTensor({ method: 'ties', base, models, modelParams: mp, params: { normalize: false } }))).toEqual([6, 0, 4, 4]);
     // the paper's alias and the order of models matters with unequal weights
@@ -116,12 +147,24 @@ describe('hand-computed cases', () => {
   it('breadcrumbs: drops the gamma largest and the smallest entries', () => {
     const base = new Float32Array(10);
     const m = f32([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(arr(mergeTensor({ method: 'breadcrumbs', base, models: [m], modelParams: [{ weight: 1, density: 0.5, gamma: 0.1 }] }))).toEqual([0, 0, 0, 0, 5, 6, 7, 8, 9, 0]);
+    expect(arr(mergeTensor({ method: 'breadcrumbs', base, models: [m], modelParams: [{ weight: 1, density: 0.5, gamma: 0.1 }] }))).toEqual([
+      0, 0, 0, 0, 5, 6, 7, 8, 9, 0,
+    ]);
     // density + gamma > 1: fewer outliers dropped (n_top += n_bot)
-    expect(arr(mergeTensor({ method: 'breadcrumbs', base, models: [m], modelParams: [{ weight: 1, density: 0.95, gamma: 0.1 }] }))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 0]);
+    expect(arr(mergeTensor({ method: 'breadcrumbs', base, models: [m], modelParams: [{ weight: 1, density: 0.95, gamma: 0.1 }] }))).toEqual([
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 0,
+    ]);
     // breadcrumbs_ties: consensus without normalize
     const m2 = f32([-1, -2, -3, -4, -50, -6, -7, -8, -9, -10]);
-    const out = mergeTensor({ method: 'breadcrumbs_ties', base, models: [m, m2], modelParams: [{ weight: 1, density: 0.5, gamma: 0.1 }, { weight: 1, density: 0.5, gamma: 0.1 }] });
+    const out = mergeTensor({
+      method: 'breadcrumbs_ties',
+      base,
+      models: [m, m2],
+      modelParams: [
+        { weight: 1, density: 0.5, gamma: 0.1 },
+        { weight: 1, density: 0.5, gamma: 0.1 },
+      ],
+    });
     // m2 keeps -6..-10 (-50 is the dropped outlier): sums at 5..8 are 0, which elects +; at 9 only -10
     expect(arr(out)).toEqual([0, 0, 0, 0, 5, 6, 7, 8, 9, -10]);
   });
@@ -148,13 +191,22 @@ describe('hand-computed cases', () => {
     const n = 2001;
     const base = new Float32Array(n);
     const m = Float32Array.from({ length: n }, (_, i) => (i % 2 ? -1 : 1) * (i + 1));
-    const out = mergeTensor({ method: 'della_linear', base, models: [m], params: { rescale: false }, modelParams: [{ weight: 1, density: 0.5, epsilon: 0.4 }], seed: 3 });
+    const out = mergeTensor({
+      method: 'della_linear',
+      base,
+      models: [m],
+      params: { rescale: false },
+      modelParams: [{ weight: 1, density: 0.5, epsilon: 0.4 }],
+      seed: 3,
+    });
     const keptLow = out.subarray(0, 400).filter((x) => x !== 0).length / 400;
     const keptHigh = out.subarray(n - 400).filter((x) => x !== 0).length / 400;
     expect(keptLow).toBeLessThan(0.3);
     expect(keptHigh).toBeGreaterThan(0.7);
     for (let i = 0; i < n; i++) if (out[i] !== 0) expect(out[i]).toBe(m[i]);
-    expect(() => mergeTensor({ method: 'della', base, models: [m], modelParams: [{ weight: 1, density: 0.9, epsilon: 0.15 }] })).toThrow(/density ± epsilon in \(0, 1\)/);
+    expect(() => mergeTensor({ method: 'della', base, models: [m], modelParams: [{ weight: 1, density: 0.9, epsilon: 0.15 }] })).toThrow(
+      /density ± epsilon in \(0, 1\)/,
+    );
   });
 
   it('slerp: the arc between base (t=0) and the other model (t=1); lerp when colinear', () => {
@@ -171,7 +223,13 @@ describe('hand-computed cases', () => {
     const mp = [{ weight: 1 }, { weight: 1 }];
     close(mergeTensor({ method: 'nuslerp', models: [f32([1, 0]), f32([0, 1])], modelParams: mp }), [Math.SQRT1_2, Math.SQRT1_2], 6);
     close(mergeTensor({ method: 'nuslerp', base: f32([1, 1]), models: [f32([2, 1]), f32([1, 2])], modelParams: mp }), [1 + Math.SQRT1_2, 1 + Math.SQRT1_2], 6);
-    const rows = mergeTensor({ method: 'nuslerp', shape: [2, 2], models: [f32([1, 0, 1, 0]), f32([0, 1, 2, 0])], modelParams: mp, params: { nuslerp_flatten: false } });
+    const rows = mergeTensor({
+      method: 'nuslerp',
+      shape: [2, 2],
+      models: [f32([1, 0, 1, 0]), f32([0, 1, 2, 0])],
+      modelParams: mp,
+      params: { nuslerp_flatten: false },
+    });
     close(rows, [Math.SQRT1_2, Math.SQRT1_2, 1.5, 0], 6);
     // weights 3:1 -> t = 0.25 on colinear vectors: lerp
     close(mergeTensor({ method: 'nuslerp', models: [f32([1, 2]), f32([2, 4])], modelParams: [{ weight: 3 }, { weight: 1 }] }), [1.25, 2.5], 6);

@@ -21,7 +21,7 @@ export const linear = defineMergeMethod({
   base: 'none',
   models: { min: 1 },
   params: { normalize: { kind: 'boolean', default: true, description: 'divide by the sum of the weights' } },
-  modelParams: { weight: { kind: 'number', required: true, description: 'the model\'s weight' } },
+  modelParams: { weight: { kind: 'number', required: true, description: "the model's weight" } },
   wholeTensor: false,
   /** mergekit 0.1.5: float32 accumulation (addcmul_, a fused multiply-add) of w_i * x_i, divided by the float32 sum of the weights, rounded once to the working dtype. */
   merge(args: TensorMergeArgs) {
@@ -120,7 +120,7 @@ export const nuslerp = defineMergeMethod({
     nuslerp_row_wise: { kind: 'boolean', default: false, description: 'interpolate vectors along dimension 0 instead of the last' },
     nuslerp_flatten: { kind: 'boolean', default: true, description: 'treat the whole tensor as one vector' },
   },
-  modelParams: { weight: { kind: 'number', required: true, description: 'the model\'s weight' } },
+  modelParams: { weight: { kind: 'number', required: true, description: "the model's weight" } },
   wholeTensor: true,
   /** mergekit 0.1.5's nuslerp, each torch step rounded to the working dtype. */
   merge(args) {
@@ -174,7 +174,7 @@ export const nuslerp = defineMergeMethod({
 
 export const modelStock = defineMergeMethod({
   name: 'model_stock',
-  description: 'Model Stock: move from the base towards the models\' average by a factor set by the angle between their task vectors',
+  description: "Model Stock: move from the base towards the models' average by a factor set by the angle between their task vectors",
   base: 'required',
   models: { min: 2 },
   params: { filter_wise: { kind: 'boolean', default: false, description: 'one factor per row instead of per tensor' } },

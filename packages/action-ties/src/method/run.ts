@@ -32,7 +32,9 @@ export function mergeTensor(o: MergeTensorOptions): Float32Array {
   for (const [i, m] of o.models.entries()) if (m.length !== n) throw new MergeOptionsError(`model ${i} has ${m.length} entries, expected ${n}`);
   if (def.base === 'required' && !o.base) throw new MergeOptionsError(`${def.name} needs a base`);
   if (o.models.length < def.models.min || (def.models.max !== undefined && o.models.length > def.models.max)) {
-    throw new MergeOptionsError(`${def.name} takes ${def.models.min}${def.models.max === undefined ? ' or more' : def.models.max === def.models.min ? '' : `-${def.models.max}`} model(s), got ${o.models.length}`);
+    throw new MergeOptionsError(
+      `${def.name} takes ${def.models.min}${def.models.max === undefined ? ' or more' : def.models.max === def.models.min ? '' : `-${def.models.max}`} model(s), got ${o.models.length}`,
+    );
   }
   const settings = { params: o.params ?? {}, modelParams: o.modelParams ?? o.models.map(() => ({})) };
   if (settings.modelParams.length !== o.models.length) {

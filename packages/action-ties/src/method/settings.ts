@@ -45,13 +45,18 @@ export function checkSettingNames(def: MergeMethodDef, s: MergeSettings, where =
   for (const name of Object.keys(s.params)) {
     if (!(name in def.params)) {
       const hint = name in def.modelParams ? ` (${name} is a per-model parameter: give it under models[i].parameters, or here for every model)` : '';
-      if (!hint) throw new MergeOptionsError(`${where}unknown parameter ${JSON.stringify(name)} for ${def.name}; known: ${[...known, ...knownModel].join(', ') || 'none'}${hint}`);
+      if (!hint)
+        throw new MergeOptionsError(
+          `${where}unknown parameter ${JSON.stringify(name)} for ${def.name}; known: ${[...known, ...knownModel].join(', ') || 'none'}${hint}`,
+        );
     }
   }
   s.modelParams.forEach((mp, i) => {
     for (const name of Object.keys(mp)) {
       if (!(name in def.modelParams)) {
-        throw new MergeOptionsError(`${where}models[${i}]: unknown parameter ${JSON.stringify(name)} for ${def.name}; known per-model: ${knownModel.join(', ') || 'none'}`);
+        throw new MergeOptionsError(
+          `${where}models[${i}]: unknown parameter ${JSON.stringify(name)} for ${def.name}; known per-model: ${knownModel.join(', ') || 'none'}`,
+        );
       }
     }
   });

@@ -25,7 +25,8 @@ export function readResultManifest(spec: JobSpec): ResultRead {
     return { ok: false, missing: false, message: `${file}: not JSON (${(e as Error).message})` };
   }
   const res = ResultManifestSchema.safeParse(raw);
-  if (!res.success) return { ok: false, missing: false, message: `${file}: ${res.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}` };
+  if (!res.success)
+    return { ok: false, missing: false, message: `${file}: ${res.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}` };
   if (res.data.jobId !== spec.jobId) return { ok: false, missing: false, message: `${file}: jobId ${res.data.jobId} is not ${spec.jobId}` };
   return { ok: true, manifest: res.data };
 }

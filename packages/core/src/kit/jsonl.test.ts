@@ -13,7 +13,9 @@ describe('readJsonl', () => {
     writeFileSync(path.join(dir, 'ds', 'train.jsonl'), '{"prompt":"a","completion":"b"}\n\n{"prompt":"c","completion":"d"}\n');
     expect(readJsonl(path.join(dir, 'ds'), S)).toHaveLength(2);
     writeFileSync(path.join(dir, 'bad.jsonl'), '{"prompt":"a","completion":"b"}\n{"prompt":"a","completion":3}\n');
-    expect(() => readJsonl(path.join(dir, 'bad.jsonl'), S)).toThrow(`${path.join(dir, 'bad.jsonl')}:2: completion: Invalid input: expected string, received number`);
+    expect(() => readJsonl(path.join(dir, 'bad.jsonl'), S)).toThrow(
+      `${path.join(dir, 'bad.jsonl')}:2: completion: Invalid input: expected string, received number`,
+    );
     writeFileSync(path.join(dir, 'worse.jsonl'), '{"prompt":\n');
     expect(() => readJsonl(path.join(dir, 'worse.jsonl'), S)).toThrow(/worse\.jsonl:1: not JSON/);
   });

@@ -28,7 +28,8 @@ export function readJsonl<T>(file: string, schema: z.ZodType<T>, opts: { folderF
         throw new LamdagentError(`${f}:${i + 1}: not JSON (${(e as Error).message})`, 1);
       }
       const res = schema.safeParse(raw);
-      if (!res.success) throw new LamdagentError(`${f}:${i + 1}: ${res.error.issues.map((x) => `${x.path.join('.') || 'record'}: ${x.message}`).join('; ')}`, 1);
+      if (!res.success)
+        throw new LamdagentError(`${f}:${i + 1}: ${res.error.issues.map((x) => `${x.path.join('.') || 'record'}: ${x.message}`).join('; ')}`, 1);
       out.push(res.data);
     });
   return out;

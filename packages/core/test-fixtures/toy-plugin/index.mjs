@@ -9,10 +9,18 @@ const writeVec = (dir, w) => {
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'model.json'), JSON.stringify({ w }));
 };
-const sleep = (ms, signal) => new Promise((res, rej) => {
-  const t = setTimeout(res, ms);
-  signal?.addEventListener('abort', () => { clearTimeout(t); rej(signal.reason); }, { once: true });
-});
+const sleep = (ms, signal) =>
+  new Promise((res, rej) => {
+    const t = setTimeout(res, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        rej(signal.reason);
+      },
+      { once: true },
+    );
+  });
 const record = (spec) => {
   const log = process.env.TOY_EXEC_LOG;
   if (log) appendFileSync(log, `${spec.actionKey} ${spec.jobId}${spec.smoke ? ' smoke' : ''}\n`);
@@ -59,7 +67,11 @@ export default {
     r.actionType({
       type: 'sft',
       description: 'move a model toward a dataset target',
-      slots: [{ name: 'model', type: 'model' }, { name: 'dataset', type: 'dataset' }, { name: 'learning_rate', type: 'number' }],
+      slots: [
+        { name: 'model', type: 'model' },
+        { name: 'dataset', type: 'dataset' },
+        { name: 'learning_rate', type: 'number' },
+      ],
       runner: 'toy-train',
       smoke: { params: { sleepMs: 0 } },
     });
@@ -67,7 +79,12 @@ export default {
       type: 'ties',
       aliases: ['ties_merging'],
       description: 'average models',
-      slots: [{ name: 'base_model', type: 'model' }, { name: 'models', type: 'model', repeat: { min: 2 } }, { name: 'weights', type: 'json', perPosition: 'models' }, { name: 'density', type: 'number' }],
+      slots: [
+        { name: 'base_model', type: 'model' },
+        { name: 'models', type: 'model', repeat: { min: 2 } },
+        { name: 'weights', type: 'json', perPosition: 'models' },
+        { name: 'density', type: 'number' },
+      ],
       runner: 'toy-merge',
     });
     r.runner(trainRunner);

@@ -11,7 +11,14 @@ export function detailDrawer(ctx: Ctx, studyId: number, index: number, close: ()
   const s = ctx.data.studies[studyId];
   const t = s?.trials.find((x) => x.index === index);
   const r = s?.running.find((x) => x.index === index);
-  const drawer = h('aside', { class: 'drawer', 'data-testid': 'trial-detail', 'data-trial': index, 'data-study': studyId, role: 'dialog', 'aria-label': `trial ${index}` });
+  const drawer = h('aside', {
+    class: 'drawer',
+    'data-testid': 'trial-detail',
+    'data-trial': index,
+    'data-study': studyId,
+    role: 'dialog',
+    'aria-label': `trial ${index}`,
+  });
   drawer.append(h('button', { class: 'close', type: 'button', title: 'close (Esc)', 'aria-label': 'close', onclick: close }, '×'));
   if (!s || (!t && !r)) {
     drawer.append(h('h2', {}, `Trial ${index}`), h('p', { class: 'empty' }, 'Not in the journal (yet).'));
@@ -19,7 +26,10 @@ export function detailDrawer(ctx: Ctx, studyId: number, index: number, close: ()
   }
   const action = (t ?? (r as RunningRow)).action;
   const state = t?.state ?? 'running';
-  drawer.append(h('h2', {}, `Trial ${index}`, stateBadge(state), h('span', { class: 'mono' }, action.name)), h('p', { class: 'sub' }, ctx.data.studies.length > 1 ? `study ${s.name}` : s.dir));
+  drawer.append(
+    h('h2', {}, `Trial ${index}`, stateBadge(state), h('span', { class: 'mono' }, action.name)),
+    h('p', { class: 'sub' }, ctx.data.studies.length > 1 ? `study ${s.name}` : s.dir),
+  );
   drawer.append(summary(ctx, s, t, r));
   drawer.append(section('Action', actionBlock(ctx, s, action)));
   if (t) {
@@ -40,7 +50,11 @@ export function detailDrawer(ctx: Ctx, studyId: number, index: number, close: ()
 const section = (title: string, body: Node): HTMLElement => h('section', {}, h('h3', {}, title), body);
 
 function kv(pairs: [string, Node | string | null | undefined][]): HTMLElement {
-  return h('dl', { class: 'kv' }, pairs.filter(([, v]) => v !== null && v !== undefined && v !== '').map(([k, v]) => [h('dt', {}, k), h('dd', {}, v as Node | string)]));
+  return h(
+    'dl',
+    { class: 'kv' },
+    pairs.filter(([, v]) => v !== null && v !== undefined && v !== '').map(([k, v]) => [h('dt', {}, k), h('dd', {}, v as Node | string)]),
+  );
 }
 
 function trialLink(ctx: Ctx, s: StudyData, index: number, text = `trial ${index}`): HTMLElement {
@@ -64,10 +78,29 @@ function actionBlock(ctx: Ctx, s: StudyData, a: TrialRecord['action']): HTMLElem
   const produced = new Map(s.trials.filter((x) => x.produced && x.state === 'complete').map((x) => [x.produced?.id, x.index]));
   const rows = a.inputs.map((i, n) => {
     const from = produced.get(i.id);
-    return h('tr', {}, h('td', { class: 'num' }, n + 1), h('td', { class: 'mono' }, i.name), h('td', {}, i.kind), h('td', { class: 'mono' }, i.id), h('td', {}, from !== undefined ? trialLink(ctx, s, from) : ''));
+    return h(
+      'tr',
+      {},
+      h('td', { class: 'num' }, n + 1),
+      h('td', { class: 'mono' }, i.name),
+      h('td', {}, i.kind),
+      h('td', { class: 'mono' }, i.id),
+      h('td', {}, from !== undefined ? trialLink(ctx, s, from) : ''),
+    );
   });
   const params = Object.keys(a.params).length ? h('pre', { class: 'mono' }, JSON.stringify(a.params, null, 2)) : null;
-  return h('div', {}, kv([['type', a.type], ['action', a.name], ['key', h('span', { class: 'mono', title: a.key }, a.key.slice(0, 16))]]), h('h3', { style: 'margin-top:10px' }, 'inputs'), table(['#', 'name', 'kind', 'id', 'made by'], rows, { numeric: [0] }), params);
+  return h(
+    'div',
+    {},
+    kv([
+      ['type', a.type],
+      ['action', a.name],
+      ['key', h('span', { class: 'mono', title: a.key }, a.key.slice(0, 16))],
+    ]),
+    h('h3', { style: 'margin-top:10px' }, 'inputs'),
+    table(['#', 'name', 'kind', 'id', 'made by'], rows, { numeric: [0] }),
+    params,
+  );
 }
 
 function scores(s: StudyData, t: TrialRecord): HTMLElement {
@@ -77,10 +110,23 @@ function scores(s: StudyData, t: TrialRecord): HTMLElement {
   const inReward = new Map(s.tasks.map((x) => [x.name, x.inReward]));
   const rows = tasks
     .filter((k) => t.scores[k] !== undefined || test.has(k))
-    .map((k) => h('tr', {}, h('td', {}, k, inReward.get(k) === false ? ' (not in reward)' : ''), h('td', { class: 'num' }, f3(t.scores[k])), test.size ? h('td', { class: 'num' }, f3(test.get(k))) : null));
+    .map((k) =>
+      h(
+        'tr',
+        {},
+        h('td', {}, k, inReward.get(k) === false ? ' (not in reward)' : ''),
+        h('td', { class: 'num' }, f3(t.scores[k])),
+        test.size ? h('td', { class: 'num' }, f3(test.get(k))) : null,
+      ),
+    );
   if (!rows.length) return h('p', { class: 'note' }, 'no scores');
   const metrics = Object.entries(t.metrics);
-  return h('div', {}, table(['task', 'validation', ...(test.size ? ['test'] : [])], rows, { numeric: [1, 2] }), metrics.length ? h('p', { class: 'note' }, `runner metrics: ${metrics.map(([k, v]) => `${k} ${v}`).join(', ')}`) : null);
+  return h(
+    'div',
+    {},
+    table(['task', 'validation', ...(test.size ? ['test'] : [])], rows, { numeric: [1, 2] }),
+    metrics.length ? h('p', { class: 'note' }, `runner metrics: ${metrics.map(([k, v]) => `${k} ${v}`).join(', ')}`) : null,
+  );
 }
 
 function timings(t: TrialRecord): HTMLElement {
@@ -95,14 +141,32 @@ function timings(t: TrialRecord): HTMLElement {
 function errorBlock(t: TrialRecord): HTMLElement {
   const e = t.error;
   if (!e) return h('div', {});
-  return h('div', { 'data-testid': 'trial-error' }, h('p', { class: 'err' }, h('b', {}, e.type), `: ${e.message}`), e.exitCode !== undefined || e.signal ? h('p', { class: 'note' }, [e.exitCode !== undefined ? `exit code ${e.exitCode}` : '', e.signal ? ` signal ${e.signal}` : '']) : null, e.logExcerpt ? h('pre', { class: 'log' }, e.logExcerpt) : h('p', { class: 'note' }, 'no log excerpt'));
+  return h(
+    'div',
+    { 'data-testid': 'trial-error' },
+    h('p', { class: 'err' }, h('b', {}, e.type), `: ${e.message}`),
+    e.exitCode !== undefined || e.signal
+      ? h('p', { class: 'note' }, [e.exitCode !== undefined ? `exit code ${e.exitCode}` : '', e.signal ? ` signal ${e.signal}` : ''])
+      : null,
+    e.logExcerpt ? h('pre', { class: 'log' }, e.logExcerpt) : h('p', { class: 'note' }, 'no log excerpt'),
+  );
 }
 
 function pipeline(ctx: Ctx, s: StudyData, t: TrialRecord): HTMLElement {
   return h(
     'ul',
     { class: 'pipes mono' },
-    pipelineLines(t, s.trials).map((l) => h('li', { style: `padding-left:${l.depth * 18}px` }, l.depth ? '↳ ' : '', l.trial !== undefined && l.trial !== t.index ? trialLink(ctx, s, l.trial, `#${l.trial}`) : l.trial !== undefined ? `#${l.trial}` : '', ' ', l.text, l.reward !== undefined ? `  (${f3(l.reward)})` : '')),
+    pipelineLines(t, s.trials).map((l) =>
+      h(
+        'li',
+        { style: `padding-left:${l.depth * 18}px` },
+        l.depth ? '↳ ' : '',
+        l.trial !== undefined && l.trial !== t.index ? trialLink(ctx, s, l.trial, `#${l.trial}`) : l.trial !== undefined ? `#${l.trial}` : '',
+        ' ',
+        l.text,
+        l.reward !== undefined ? `  (${f3(l.reward)})` : '',
+      ),
+    ),
   );
 }
 
@@ -114,12 +178,27 @@ function memoryText(state: JsonValue | undefined): string | undefined {
 }
 
 function messages(entries: TranscriptEntry[]): HTMLElement[] {
-  return entries.map((e) => h('div', { class: `msg ${e.role}` }, h('div', { class: 'role' }, h('span', {}, e.role), h('span', {}, e.step)), h('pre', {}, e.content)));
+  return entries.map((e) =>
+    h('div', { class: `msg ${e.role}` }, h('div', { class: 'role' }, h('span', {}, e.role), h('span', {}, e.step)), h('pre', {}, e.content)),
+  );
 }
 
 function usageTable(usage: Usage[]): HTMLElement | null {
   if (!usage.length) return null;
-  return table(['step', 'input tokens', 'output tokens', 'cost'], usage.map((u) => h('tr', {}, h('td', {}, stepName(u.step)), h('td', { class: 'num' }, ftok(u.inputTokens)), h('td', { class: 'num' }, ftok(u.outputTokens)), h('td', { class: 'num' }, fusd(u.costUsd)))), { numeric: [1, 2, 3] });
+  return table(
+    ['step', 'input tokens', 'output tokens', 'cost'],
+    usage.map((u) =>
+      h(
+        'tr',
+        {},
+        h('td', {}, stepName(u.step)),
+        h('td', { class: 'num' }, ftok(u.inputTokens)),
+        h('td', { class: 'num' }, ftok(u.outputTokens)),
+        h('td', { class: 'num' }, fusd(u.costUsd)),
+      ),
+    ),
+    { numeric: [1, 2, 3] },
+  );
 }
 
 function agentBlock(s: StudyData, index: number, rec: TrialRecord | RunningRow | undefined, tr: TrialTranscripts): HTMLElement {

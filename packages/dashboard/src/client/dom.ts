@@ -40,7 +40,24 @@ export const fusd = (n: number): string => `$${n < 1 ? n.toFixed(4) : n.toFixed(
 
 export function table(head: (string | HTMLElement)[], rows: HTMLTableRowElement[], opts: { numeric?: number[]; cls?: string } = {}): HTMLElement {
   const num = new Set(opts.numeric ?? []);
-  return h('div', { class: 'scroll' }, h('table', { class: `grid ${opts.cls ?? ''}` }, h('thead', {}, h('tr', {}, head.map((c, i) => h('th', { class: num.has(i) ? 'num' : undefined }, c)))), h('tbody', {}, rows)));
+  return h(
+    'div',
+    { class: 'scroll' },
+    h(
+      'table',
+      { class: `grid ${opts.cls ?? ''}` },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          head.map((c, i) => h('th', { class: num.has(i) ? 'num' : undefined }, c)),
+        ),
+      ),
+      h('tbody', {}, rows),
+    ),
+  );
 }
 
 export function stateBadge(state: string): HTMLElement {

@@ -55,7 +55,17 @@ export function historyView(ctx: Ctx): HTMLElement {
   );
   const perStudy = studies.map((s) => ({ s, points: historyOf(s.trials, metric) }));
   const total = perStudy.reduce((a, p) => a + p.points.length, 0);
-  const card1 = h('div', { class: 'card' }, h('h2', {}, `${metricLabel(metric)} per trial`), h('p', { class: 'sub' }, 'Each dot is a trial (filled: complete; hollow: cached repeat of an earlier action); × in the bottom lane: failed, no score. The step line is the best so far. Click a trial for its detail.'), controls);
+  const card1 = h(
+    'div',
+    { class: 'card' },
+    h('h2', {}, `${metricLabel(metric)} per trial`),
+    h(
+      'p',
+      { class: 'sub' },
+      'Each dot is a trial (filled: complete; hollow: cached repeat of an earlier action); × in the bottom lane: failed, no score. The step line is the best so far. Click a trial for its detail.',
+    ),
+    controls,
+  );
   const root = h('div', {}, card1);
   if (total === 0) {
     card1.append(h('div', { class: 'empty', 'data-testid': 'history-chart', 'data-points': 0 }, 'No finished trial yet.'), runningNote(studies) ?? '');
@@ -63,7 +73,16 @@ export function historyView(ctx: Ctx): HTMLElement {
   }
   const chartEl = h('div', { class: 'chart', 'data-testid': 'history-chart' });
   card1.append(chartEl, runningNote(studies) ?? '');
-  const winCard = h('div', { class: 'card' }, h('h2', {}, `Every ${settings.window} iterations`), h('p', { class: 'sub' }, `Average, maximum and standard deviation of ${metricLabel(metric)} over consecutive windows of ${settings.window} iterations (as in the paper's Figure 5; failed trials have no score and are counted apart).`));
+  const winCard = h(
+    'div',
+    { class: 'card' },
+    h('h2', {}, `Every ${settings.window} iterations`),
+    h(
+      'p',
+      { class: 'sub' },
+      `Average, maximum and standard deviation of ${metricLabel(metric)} over consecutive windows of ${settings.window} iterations (as in the paper's Figure 5; failed trials have no score and are counted apart).`,
+    ),
+  );
   const winChart = h('div', { class: 'chart', 'data-testid': 'window-chart' });
   winCard.append(winChart);
   root.append(winCard);
@@ -84,7 +103,10 @@ function runningNote(studies: StudyData[]): HTMLElement | null {
     'p',
     { class: 'note' },
     'Running: ',
-    running.map(({ s, r }, i) => [i ? ', ' : '', h('a', { href: `#/history/trial/${s.id}/${r.index}` }, `${studies.length > 1 ? `${s.name} ` : ''}#${r.index} ${r.action.name}`)]),
+    running.map(({ s, r }, i) => [
+      i ? ', ' : '',
+      h('a', { href: `#/history/trial/${s.id}/${r.index}` }, `${studies.length > 1 ? `${s.name} ` : ''}#${r.index} ${r.action.name}`),
+    ]),
   );
 }
 
@@ -111,7 +133,14 @@ function trialChart(ctx: Ctx, el: HTMLElement, perStudy: { s: StudyData; points:
     const fails = new Set(points.filter((p) => p.value === null).map((p) => p.index));
     series.push(pointsSeries(`${prefix}complete`, c, c, 7));
     series.push(pointsSeries(`${prefix}cached`, c, '#ffffff', 7));
-    series.push({ label: `${prefix}best so far`, stroke: c, width: 2, ...(steppedPaths ? { paths: steppedPaths } : {}), spanGaps: true, points: { show: false } });
+    series.push({
+      label: `${prefix}best so far`,
+      stroke: c,
+      width: 2,
+      ...(steppedPaths ? { paths: steppedPaths } : {}),
+      spanGaps: true,
+      points: { show: false },
+    });
     for (const arr of [complete, cached]) {
       lookup.push({ study: s.id, col: cols.length });
       cols.push(arr);
@@ -168,7 +197,10 @@ function trialChart(ctx: Ctx, el: HTMLElement, perStudy: { s: StudyData; points:
           },
         },
       },
-      axes: [{ label: 'iteration (trial)', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] }, { label: metricLabelOf(ctx), size: 56 }],
+      axes: [
+        { label: 'iteration (trial)', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] },
+        { label: metricLabelOf(ctx), size: 56 },
+      ],
       series,
       cursor: { drag: { x: true, y: false } },
       hooks: { draw: [drawFailed] },
@@ -212,15 +244,20 @@ function windowChart(ctx: Ctx, el: HTMLElement, wins: { s: StudyData; wins: Wind
   for (const { s, wins: ws } of wins) {
     const c = studyColor(s.id);
     const by = new Map(ws.map((w) => [w.from / size, w]));
-    const col = (f: (w: WindowStat) => number | null): (number | null)[] => xs.map((g) => {
-      const w = by.get(g);
-      return w ? f(w) : null;
-    });
+    const col = (f: (w: WindowStat) => number | null): (number | null)[] =>
+      xs.map((g) => {
+        const w = by.get(g);
+        return w ? f(w) : null;
+      });
     const prefix = wins.length > 1 ? `${s.name}: ` : '';
     series.push({ label: `${prefix}average`, stroke: c, width: 2, points: { show: true, size: 6, fill: c } });
     series.push({ label: `${prefix}max`, stroke: c, width: 1.5, dash: [6, 4], points: { show: true, size: 5 } });
     series.push({ label: `${prefix}std`, stroke: c, width: 1.5, dash: [2, 3], scale: 'std', points: { show: true, size: 5 } });
-    cols.push(col((w) => w.mean), col((w) => w.max), col((w) => w.std));
+    cols.push(
+      col((w) => w.mean),
+      col((w) => w.max),
+      col((w) => w.std),
+    );
   }
   mountChart(
     ctx,

@@ -6,12 +6,20 @@ import type { Ctx } from './context.js';
 import { f3, h } from './dom.js';
 
 export function leaderboardView(ctx: Ctx): HTMLElement {
-  return h('div', {}, ctx.data.studies.map((s) => studyBoard(ctx, s)));
+  return h(
+    'div',
+    {},
+    ctx.data.studies.map((s) => studyBoard(ctx, s)),
+  );
 }
 
 function studyBoard(ctx: Ctx, s: StudyData): HTMLElement {
   const tables = leaderboard(s, ctx.data.k);
-  const card = h('div', { class: 'card', 'data-testid': `leaderboard-${s.id}` }, h('h2', {}, `${ctx.data.studies.length > 1 ? `${s.name}: ` : ''}top-${ctx.data.k} by validation reward`));
+  const card = h(
+    'div',
+    { class: 'card', 'data-testid': `leaderboard-${s.id}` },
+    h('h2', {}, `${ctx.data.studies.length > 1 ? `${s.name}: ` : ''}top-${ctx.data.k} by validation reward`),
+  );
   const hints: string[] = [];
   if (!s.baselines.length) hints.push('no baselines.json in the study folder (an array of {name, scores: {task: score}, split}) — add one to compare');
   if (!tables.some((t) => t.split === 'test')) hints.push('no test-split evaluation in the journal yet');
@@ -39,8 +47,20 @@ function boardTable(ctx: Ctx, s: StudyData, t: BoardTable): HTMLElement {
   const cols = groups.flatMap((g) => g.cols);
   const showReward = t.split === 'validation';
   const width = 2 + cols.length + 1 + (showReward ? 1 : 0);
-  const head1 = h('tr', {}, h('th', { rowspan: 2 }, 'method'), h('th', { rowspan: 2 }, 'trial'), groups.map((g) => h('th', { colspan: g.cols.length, style: 'text-align:center' }, g.name)), h('th', { rowspan: 2, class: 'num' }, 'avg'), showReward ? h('th', { rowspan: 2, class: 'num' }, 'reward') : null);
-  const head2 = h('tr', {}, cols.map((c) => h('th', { class: 'num' }, c.task)));
+  const head1 = h(
+    'tr',
+    {},
+    h('th', { rowspan: 2 }, 'method'),
+    h('th', { rowspan: 2 }, 'trial'),
+    groups.map((g) => h('th', { colspan: g.cols.length, style: 'text-align:center' }, g.name)),
+    h('th', { rowspan: 2, class: 'num' }, 'avg'),
+    showReward ? h('th', { rowspan: 2, class: 'num' }, 'reward') : null,
+  );
+  const head2 = h(
+    'tr',
+    {},
+    cols.map((c) => h('th', { class: 'num' }, c.task)),
+  );
   const row = (r: BoardRow): HTMLTableRowElement =>
     h(
       'tr',
@@ -54,7 +74,19 @@ function boardTable(ctx: Ctx, s: StudyData, t: BoardTable): HTMLElement {
   const baselines = t.rows.filter((r) => r.kind === 'baseline');
   const tops = t.rows.filter((r) => r.kind === 'top');
   const section = (label: string): HTMLTableRowElement => h('tr', { class: 'section' }, h('td', { colspan: width }, label));
-  const body = [...(baselines.length ? [section('Baselines'), ...baselines.map(row)] : []), section(`LaMDAgent (${s.policy} policy)`), ...(tops.length ? tops.map(row) : [h('tr', {}, h('td', { colspan: width, class: 'empty' }, t.split === 'test' ? 'no top model evaluated on the test split yet' : 'no completed trial yet'))])];
+  const body = [
+    ...(baselines.length ? [section('Baselines'), ...baselines.map(row)] : []),
+    section(`LaMDAgent (${s.policy} policy)`),
+    ...(tops.length
+      ? tops.map(row)
+      : [
+          h(
+            'tr',
+            {},
+            h('td', { colspan: width, class: 'empty' }, t.split === 'test' ? 'no top model evaluated on the test split yet' : 'no completed trial yet'),
+          ),
+        ]),
+  ];
   return h(
     'div',
     { class: 'scroll' },

@@ -29,7 +29,8 @@ interface Route {
 function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/');
   const view = (parts[0] && parts[0] in VIEWS ? parts[0] : 'history') as ViewName;
-  if (parts[1] === 'trial' && /^\d+$/.test(parts[2] ?? '') && /^\d+$/.test(parts[3] ?? '')) return { view, trial: { study: Number(parts[2]), index: Number(parts[3]) } };
+  if (parts[1] === 'trial' && /^\d+$/.test(parts[2] ?? '') && /^\d+$/.test(parts[3] ?? ''))
+    return { view, trial: { study: Number(parts[2]), index: Number(parts[3]) } };
   return { view };
 }
 
@@ -73,7 +74,10 @@ const ctx: Ctx = {
 
 function header(): HTMLElement {
   const chips = data.studies.map((s) => {
-    const best = s.trials.reduce<number | undefined>((b, t) => (t.state === 'complete' && t.reward !== undefined && (b === undefined || t.reward > b) ? t.reward : b), undefined);
+    const best = s.trials.reduce<number | undefined>(
+      (b, t) => (t.state === 'complete' && t.reward !== undefined && (b === undefined || t.reward > b) ? t.reward : b),
+      undefined,
+    );
     return h(
       'div',
       { class: 'chip', 'data-testid': `study-chip-${s.id}`, title: s.dir },
@@ -87,7 +91,12 @@ function header(): HTMLElement {
   });
   const status =
     data.mode === 'live'
-      ? h('span', { class: 'status', 'data-testid': 'live-status' }, h('span', { class: `dot ${connected ? 'live' : 'stale'}` }), connected ? `live · updated ${lastUpdate.toLocaleTimeString()}` : 'reconnecting…')
+      ? h(
+          'span',
+          { class: 'status', 'data-testid': 'live-status' },
+          h('span', { class: `dot ${connected ? 'live' : 'stale'}` }),
+          connected ? `live · updated ${lastUpdate.toLocaleTimeString()}` : 'reconnecting…',
+        )
       : h('span', { class: 'status' }, h('span', { class: 'dot' }), `report · ${new Date(data.generatedAt).toLocaleString()}`);
   return h('header', { class: 'top' }, h('h1', {}, 'LaMDAgent'), h('div', { class: 'studies' }, chips), status);
 }
@@ -95,7 +104,16 @@ function header(): HTMLElement {
 function warnings(studies: StudyData[]): HTMLElement | null {
   const all = studies.flatMap((s) => s.warnings.map((w) => `${studies.length > 1 ? `${s.name}: ` : ''}${w}`));
   if (!all.length) return null;
-  return h('div', { class: 'warnings' }, 'Read with warnings:', h('ul', {}, all.slice(-8).map((w) => h('li', {}, w))));
+  return h(
+    'div',
+    { class: 'warnings' },
+    'Read with warnings:',
+    h(
+      'ul',
+      {},
+      all.slice(-8).map((w) => h('li', {}, w)),
+    ),
+  );
 }
 
 function render(): void {

@@ -9,7 +9,11 @@ import { f3, h, studyColor } from './dom.js';
 const SVG = 'http://www.w3.org/2000/svg';
 
 export function pipelinesView(ctx: Ctx): HTMLElement {
-  return h('div', {}, ctx.data.studies.map((s) => studyPipelines(ctx, s)));
+  return h(
+    'div',
+    {},
+    ctx.data.studies.map((s) => studyPipelines(ctx, s)),
+  );
 }
 
 function studyPipelines(ctx: Ctx, s: StudyData): HTMLElement {
@@ -19,7 +23,11 @@ function studyPipelines(ctx: Ctx, s: StudyData): HTMLElement {
     'div',
     { class: 'card', 'data-testid': `pipelines-${s.id}` },
     h('h2', {}, `${ctx.data.studies.length > 1 ? `${s.name}: ` : ''}top-${k} pipelines`),
-    h('p', { class: 'sub' }, 'Models flow left to right: each box is the trial that produced a model (action, non-model inputs, validation reward); dashed boxes are models the study started from. Click a trial.'),
+    h(
+      'p',
+      { class: 'sub' },
+      'Models flow left to right: each box is the trial that produced a model (action, non-model inputs, validation reward); dashed boxes are models the study started from. Click a trial.',
+    ),
   );
   if (g.tops.length === 0) {
     card.append(h('div', { class: 'empty' }, 'No completed trial yet.'));
@@ -49,7 +57,12 @@ function drawGraph(ctx: Ctx, s: StudyData, g: LineageGraph, wrap: HTMLElement): 
               style: `border-left-color: ${studyColor(s.id)}${n.ranks.length ? `; border-color: ${studyColor(s.id)}; box-shadow: 0 0 0 2px ${studyColor(s.id)}33` : ''}`,
               onclick: () => ctx.openTrial(s.id, n.trial as number),
             },
-            h('div', { class: 't' }, `#${n.trial} ${n.label}`, n.ranks.map((r) => h('span', { class: 'badge rank' }, `Top-${r}`))),
+            h(
+              'div',
+              { class: 't' },
+              `#${n.trial} ${n.label}`,
+              n.ranks.map((r) => h('span', { class: 'badge rank' }, `Top-${r}`)),
+            ),
             n.details.length ? h('div', { class: 'd' }, n.details.join(', ')) : null,
             h('div', { class: 'r' }, `reward ${f3(n.reward)}`),
           )
@@ -105,7 +118,16 @@ function drawGraph(ctx: Ctx, s: StudyData, g: LineageGraph, wrap: HTMLElement): 
   svg.setAttribute('height', String(height));
   const defs = document.createElementNS(SVG, 'defs');
   const marker = document.createElementNS(SVG, 'marker');
-  for (const [k, v] of Object.entries({ id: `arrow-${s.id}`, viewBox: '0 0 10 10', refX: '9', refY: '5', markerWidth: '7', markerHeight: '7', orient: 'auto-start-reverse' })) marker.setAttribute(k, v);
+  for (const [k, v] of Object.entries({
+    id: `arrow-${s.id}`,
+    viewBox: '0 0 10 10',
+    refX: '9',
+    refY: '5',
+    markerWidth: '7',
+    markerHeight: '7',
+    orient: 'auto-start-reverse',
+  }))
+    marker.setAttribute(k, v);
   const tip = document.createElementNS(SVG, 'path');
   tip.setAttribute('d', 'M 0 0 L 10 5 L 0 10 z');
   tip.setAttribute('fill', '#94a3b8');
@@ -163,7 +185,14 @@ function pipelineList(ctx: Ctx, s: StudyData, k: number): HTMLElement {
           'ul',
           { class: 'pipes mono' },
           pipelineLines(t, s.trials).map((l) =>
-            h('li', { style: `padding-left: ${l.depth * 18}px` }, l.depth ? '↳ ' : '', l.trial !== undefined ? h('a', { onclick: () => ctx.openTrial(s.id, l.trial as number) }, `#${l.trial} `) : null, l.text, l.reward !== undefined ? `  (${f3(l.reward)})` : ''),
+            h(
+              'li',
+              { style: `padding-left: ${l.depth * 18}px` },
+              l.depth ? '↳ ' : '',
+              l.trial !== undefined ? h('a', { onclick: () => ctx.openTrial(s.id, l.trial as number) }, `#${l.trial} `) : null,
+              l.text,
+              l.reward !== undefined ? `  (${f3(l.reward)})` : '',
+            ),
           ),
         ),
       ),

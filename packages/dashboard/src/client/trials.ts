@@ -63,5 +63,11 @@ export function trialsView(ctx: Ctx): HTMLElement {
   const head = [...(multi ? ['study'] : []), '#', 'state', 'action', 'model', ...tasks, 'reward', 'time', 'note'];
   const off = multi ? 1 : 0;
   const numeric = [0, ...tasks.map((_, i) => 4 + i), 4 + tasks.length, 5 + tasks.length].map((i) => i + off);
-  return h('div', { class: 'card' }, h('h2', {}, 'Trials'), h('p', { class: 'sub' }, `${rows.length} trials; click one for its action, scores, timings, error and the agent's reasoning.`), rows.length ? table(head, rows, { numeric, cls: 'trials' }) : h('div', { class: 'empty' }, 'No trial yet.'));
+  return h(
+    'div',
+    { class: 'card' },
+    h('h2', {}, 'Trials'),
+    h('p', { class: 'sub' }, `${rows.length} trials; click one for its action, scores, timings, error and the agent's reasoning.`),
+    rows.length ? table(head, rows, { numeric, cls: 'trials' }) : h('div', { class: 'empty' }, 'No trial yet.'),
+  );
 }

@@ -5,9 +5,27 @@ import { describe, expect, it } from 'vitest';
 import { JournalTail, parseLine } from './journal-tail.js';
 
 const header = JSON.stringify({ kind: 'study', version: 1, createdAt: '2025-01-01T00:00:00.000Z', seed: 1, configDigest: 'x' });
-const start = (i: number): string => JSON.stringify({ kind: 'trial-start', index: i, startedAt: '2025-01-01T00:00:00.000Z', action: { name: 'sft', type: 'sft', key: `k${i}`, inputs: [], params: {} } });
+const start = (i: number): string =>
+  JSON.stringify({
+    kind: 'trial-start',
+    index: i,
+    startedAt: '2025-01-01T00:00:00.000Z',
+    action: { name: 'sft', type: 'sft', key: `k${i}`, inputs: [], params: {} },
+  });
 const end = (i: number, reward: number): string =>
-  JSON.stringify({ kind: 'trial-end', trial: { index: i, state: 'complete', action: { name: 'sft', type: 'sft', key: `k${i}`, inputs: [], params: {} }, scores: { ta: reward }, reward, startedAt: '2025-01-01T00:00:00.000Z', durations: {}, metrics: {} } });
+  JSON.stringify({
+    kind: 'trial-end',
+    trial: {
+      index: i,
+      state: 'complete',
+      action: { name: 'sft', type: 'sft', key: `k${i}`, inputs: [], params: {} },
+      scores: { ta: reward },
+      reward,
+      startedAt: '2025-01-01T00:00:00.000Z',
+      durations: {},
+      metrics: {},
+    },
+  });
 
 const file = (): string => path.join(mkdtempSync(path.join(tmpdir(), 'tail-')), 'journal.jsonl');
 
@@ -81,8 +99,13 @@ describe('JournalTail', () => {
   });
 
   it('reads evaluations on another split (a future `evaluate --split test` record) leniently', () => {
-    expect(parseLine(JSON.stringify({ kind: 'evaluate', index: 3, split: 'test', scores: { ta: 0.5 } }))).toEqual({ type: 'evaluation', row: { index: 3, split: 'test', scores: { ta: 0.5 } } });
-    expect(parseLine(JSON.stringify({ kind: 'evaluation', trial: 2, split: 'test', results: [{ task: 'tb', score: 0.25, metric: 'acc' }], reward: 0.3 }))).toEqual({ type: 'evaluation', row: { index: 2, split: 'test', scores: { tb: 0.25 }, reward: 0.3 } });
+    expect(parseLine(JSON.stringify({ kind: 'evaluate', index: 3, split: 'test', scores: { ta: 0.5 } }))).toEqual({
+      type: 'evaluation',
+      row: { index: 3, split: 'test', scores: { ta: 0.5 } },
+    });
+    expect(
+      parseLine(JSON.stringify({ kind: 'evaluation', trial: 2, split: 'test', results: [{ task: 'tb', score: 0.25, metric: 'acc' }], reward: 0.3 })),
+    ).toEqual({ type: 'evaluation', row: { index: 2, split: 'test', scores: { tb: 0.25 }, reward: 0.3 } });
     expect(parseLine(JSON.stringify({ kind: 'evaluate', split: 'test', scores: {} }))).toBeUndefined();
   });
 });

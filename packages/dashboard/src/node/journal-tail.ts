@@ -21,10 +21,17 @@ export function evaluationRow(v: unknown): EvaluationRow | undefined {
   const r = ev.data;
   const scores: Record<string, number> = { ...(r.scores ?? {}) };
   for (const x of r.results ?? []) scores[x.task] = x.score;
-  return { index: (r.index ?? r.trial) as number, split: r.split, scores, ...(r.reward !== undefined ? { reward: r.reward } : {}), ...(r.at ? { at: r.at } : {}) };
+  return {
+    index: (r.index ?? r.trial) as number,
+    split: r.split,
+    scores,
+    ...(r.reward !== undefined ? { reward: r.reward } : {}),
+    ...(r.at ? { at: r.at } : {}),
+  };
 }
 
-const toTail = (i: { type: 'record'; record: JournalRecord } | { type: 'extra'; value: EvaluationRow }): TailItem => (i.type === 'record' ? i : { type: 'evaluation', row: i.value });
+const toTail = (i: { type: 'record'; record: JournalRecord } | { type: 'extra'; value: EvaluationRow }): TailItem =>
+  i.type === 'record' ? i : { type: 'evaluation', row: i.value };
 
 /** Reads a journal incrementally (what was appended since the last poll), never locking or writing. */
 export class JournalTail {

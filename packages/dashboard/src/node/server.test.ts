@@ -66,13 +66,24 @@ describe('dashboard server', () => {
     const s = JSON.parse(res.body) as StudyData;
     expect(s.trials).toHaveLength(12);
     expect(s.name).toBe('toy-study');
-    expect(s.tasks.map((t) => [t.name, t.inReward])).toEqual([['ta', true], ['tb', true], ['tc_ood', false]]);
+    expect(s.tasks.map((t) => [t.name, t.inReward])).toEqual([
+      ['ta', true],
+      ['tb', true],
+      ['tc_ood', false],
+    ]);
     expect(s.observes.length).toBe(12);
     const tr = JSON.parse((await get(`${server.url}api/studies/0/trials/3/transcripts`)).body) as TrialTranscripts;
     expect(tr.select?.[0]).toMatchObject({ step: 'type', role: 'user' });
     expect(tr.observe?.[1]).toMatchObject({ step: 'memory', role: 'assistant' });
     expect(tr.errors).toEqual([]);
-    for (const bad of ['api/studies/0/trials/999/transcripts', 'api/studies/7', 'api/studies/0/trials/..%2F..%2Fetc/transcripts', '..%2F..%2Fetc%2Fpasswd', 'api/studies/0/../../../etc/passwd', 'study.json']) {
+    for (const bad of [
+      'api/studies/0/trials/999/transcripts',
+      'api/studies/7',
+      'api/studies/0/trials/..%2F..%2Fetc/transcripts',
+      '..%2F..%2Fetc%2Fpasswd',
+      'api/studies/0/../../../etc/passwd',
+      'study.json',
+    ]) {
       const r = await get(`${server.url}${bad}`);
       expect(r.status, bad).toBe(404);
       expect(r.body).not.toContain('root:');
@@ -108,7 +119,10 @@ describe('dashboard server', () => {
       req.end();
     });
     await new Promise((r) => setTimeout(r, 200));
-    appendFileSync(path.join(out, 'journal.jsonl'), `${JSON.stringify({ kind: 'evaluate', index: 0, split: 'test', scores: { ta: 0.5, tb: 0.25, tc_ood: 0.1 } })}\n`);
+    appendFileSync(
+      path.join(out, 'journal.jsonl'),
+      `${JSON.stringify({ kind: 'evaluate', index: 0, split: 'test', scores: { ta: 0.5, tb: 0.25, tc_ood: 0.1 } })}\n`,
+    );
     await got;
     ctrl.abort();
     expect(events.join('')).toContain('event: hello');

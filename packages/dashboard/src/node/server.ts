@@ -71,7 +71,7 @@ export async function serveDashboard(dirs: string[], opts: DashboardServerOption
   const hostAllowed = (req: IncomingMessage): boolean => {
     if (!LOOPBACK.has(host) && host !== 'localhost') return true; // bound to a public address on purpose
     const h = (req.headers.host ?? '').toLowerCase();
-    const name = h.startsWith('[') ? h.slice(0, h.indexOf(']') + 1) : h.split(':')[0] ?? '';
+    const name = h.startsWith('[') ? h.slice(0, h.indexOf(']') + 1) : (h.split(':')[0] ?? '');
     return LOOPBACK.has(name);
   };
 
@@ -108,7 +108,12 @@ export async function serveDashboard(dirs: string[], opts: DashboardServerOption
       return json(res, 200, s.transcripts(index));
     }
     if (pathname === '/api/events') {
-      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-content-type-options': 'nosniff' });
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-content-type-options': 'nosniff',
+      });
       res.write(`retry: 1000\nevent: hello\ndata: ${jsonForScript({ versions: sources.map((s) => ({ id: s.id, version: s.version })) })}\n\n`);
       clients.add(res);
       req.on('close', () => clients.delete(res));

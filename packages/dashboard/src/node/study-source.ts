@@ -28,8 +28,18 @@ const mtime = (file: string): number => {
   }
 };
 
-const runningRow = (r: JournalRecordOf<'trial-start'>): RunningRow => ({ index: r.index, action: r.action, startedAt: r.startedAt, ...(r.policy ? { policy: r.policy } : {}) });
-const observeRow = (o: JournalRecordOf<'observe'>): ObserveRow => ({ index: o.index, usage: o.usage, ...(o.state !== undefined ? { state: o.state } : {}), ...(o.transcript ? { transcript: o.transcript } : {}) });
+const runningRow = (r: JournalRecordOf<'trial-start'>): RunningRow => ({
+  index: r.index,
+  action: r.action,
+  startedAt: r.startedAt,
+  ...(r.policy ? { policy: r.policy } : {}),
+});
+const observeRow = (o: JournalRecordOf<'observe'>): ObserveRow => ({
+  index: o.index,
+  usage: o.usage,
+  ...(o.state !== undefined ? { state: o.state } : {}),
+  ...(o.transcript ? { transcript: o.transcript } : {}),
+});
 
 export class StudySource {
   readonly id: number;
@@ -113,7 +123,9 @@ export class StudySource {
     const cfg = ConfigSummarySchema.safeParse(snap.data.config);
     const c = cfg.success ? cfg.data : {};
     const tasks: TaskInfo[] = (c.tasks ?? []).map((t) =>
-      Array.isArray(t) ? { name: t[0], metric: t[1], inReward: true, max: 1 } : { name: t.name, metric: t.metric ?? 'acc', inReward: t.inReward ?? true, max: t.max ?? 1 },
+      Array.isArray(t)
+        ? { name: t[0], metric: t[1], inReward: true, max: 1 }
+        : { name: t.name, metric: t.metric ?? 'acc', inReward: t.inReward ?? true, max: t.max ?? 1 },
     );
     return {
       name: c.name ?? path.basename(this.dir),

@@ -7,12 +7,33 @@ const policy = (usage: { step: string; inputTokens: number; outputTokens: number
 describe('cost shaping', () => {
   const study = {
     trials: [
-      trial(0, { reward: 0.3, durations: { select: 2, execute: 60, evaluate: 30 }, resources: { gpuHours: 0.5, wallSec: 60 }, policy: policy([{ step: 'type', inputTokens: 1000, outputTokens: 50, costUsd: 0.01 }, { step: 'objects', inputTokens: 2000, outputTokens: 20, costUsd: 0.02 }]) }),
-      trial(1, { type: 'ties', reward: 0.4, durations: { select: 1, execute: 10, evaluate: 30 }, resources: { gpuHours: 0.1, wallSec: 10 }, policy: policy([{ step: 'type', inputTokens: 1100, outputTokens: 40, costUsd: 0.011 }]) }),
+      trial(0, {
+        reward: 0.3,
+        durations: { select: 2, execute: 60, evaluate: 30 },
+        resources: { gpuHours: 0.5, wallSec: 60 },
+        policy: policy([
+          { step: 'type', inputTokens: 1000, outputTokens: 50, costUsd: 0.01 },
+          { step: 'objects', inputTokens: 2000, outputTokens: 20, costUsd: 0.02 },
+        ]),
+      }),
+      trial(1, {
+        type: 'ties',
+        reward: 0.4,
+        durations: { select: 1, execute: 10, evaluate: 30 },
+        resources: { gpuHours: 0.1, wallSec: 10 },
+        policy: policy([{ step: 'type', inputTokens: 1100, outputTokens: 40, costUsd: 0.011 }]),
+      }),
       trial(2, { state: 'cached', cachedFrom: 0, reward: 0.3, durations: { select: 1 } }),
       trial(3, { state: 'failed', durations: { select: 1, smoke: 4 }, error: { type: 'SmokeFailed:RunnerError', message: 'x' } }),
     ],
-    running: [{ index: 4, action: trial(4).action, startedAt: '2025-01-01T00:00:00.000Z', policy: policy([{ step: 'type', inputTokens: 10, outputTokens: 1, costUsd: 0.001 }]) }],
+    running: [
+      {
+        index: 4,
+        action: trial(4).action,
+        startedAt: '2025-01-01T00:00:00.000Z',
+        policy: policy([{ step: 'type', inputTokens: 10, outputTokens: 1, costUsd: 0.001 }]),
+      },
+    ],
     observes: [
       { index: 0, usage: [{ step: 'memory', inputTokens: 500, outputTokens: 100, costUsd: 0.005 }] },
       { index: 1, usage: [{ step: 'memory', inputTokens: 600, outputTokens: 90, costUsd: 0.006 }] },
@@ -41,7 +62,13 @@ describe('cost shaping', () => {
 
   it('computes time per action type and stage (Table 4); cached trials cost nothing', () => {
     const rows = computeByStage(study.trials);
-    expect(rows.map((r) => `${r.kind}:${r.stage}`)).toEqual(['action:sft', 'action:ties', 'evaluation:evaluation', 'smoke:smoke runs', 'selection:action selection']);
+    expect(rows.map((r) => `${r.kind}:${r.stage}`)).toEqual([
+      'action:sft',
+      'action:ties',
+      'evaluation:evaluation',
+      'smoke:smoke runs',
+      'selection:action selection',
+    ]);
     expect(rows[0]).toMatchObject({ runs: 1, cached: 1, failed: 1, totalSec: 60, meanSec: 60, gpuHours: 0.5 });
     expect(rows[1]).toMatchObject({ runs: 1, totalSec: 10, gpuHours: 0.1 });
     expect(rows[2]).toMatchObject({ runs: 2, totalSec: 60, meanSec: 30 });
@@ -54,8 +81,23 @@ describe('answer counts', () => {
   it('counts selection answers by outcome, constrained and free text, and keeps the refusal', () => {
     const note = (answers: NonNullable<Parameters<typeof trial>[1]>['policy']) => answers;
     const trials = [
-      trial(0, { policy: note({ policy: 'llm', usage: [], answers: [{ step: 'type', outcome: 'first', replies: 1, constrained: true }, { step: 'objects', outcome: 'retried', replies: 2, constrained: true }] }) }),
-      trial(1, { policy: note({ policy: 'llm', usage: [], answers: [{ step: 'objects', outcome: 'fallback', replies: 3, constrained: false, refused: 'HTTP 400: response_format' }] }) }),
+      trial(0, {
+        policy: note({
+          policy: 'llm',
+          usage: [],
+          answers: [
+            { step: 'type', outcome: 'first', replies: 1, constrained: true },
+            { step: 'objects', outcome: 'retried', replies: 2, constrained: true },
+          ],
+        }),
+      }),
+      trial(1, {
+        policy: note({
+          policy: 'llm',
+          usage: [],
+          answers: [{ step: 'objects', outcome: 'fallback', replies: 3, constrained: false, refused: 'HTTP 400: response_format' }],
+        }),
+      }),
       trial(2, {}),
     ];
     expect(answerCounts(trials)).toEqual({

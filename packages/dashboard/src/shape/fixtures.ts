@@ -7,8 +7,25 @@ export function trial(index: number, opts: Partial<TrialRecord> & { inputs?: { i
   return {
     index,
     state,
-    action: { name: type ?? 'sft', type: type ?? 'sft', key: `k${index}`, inputs: inputs ?? [{ id: 'models/0', name: 'base', kind: 'models' }, { id: 'datasets/0', name: 'data/a.json', kind: 'datasets' }], params: {} },
-    ...(state === 'complete' || state === 'cached' ? { produced: { id: state === 'cached' && rest.cachedFrom !== undefined ? `t${rest.cachedFrom}` : `t${index}`, name: `0--${index}--0`, path: `/s/artifacts/t${index}` } } : {}),
+    action: {
+      name: type ?? 'sft',
+      type: type ?? 'sft',
+      key: `k${index}`,
+      inputs: inputs ?? [
+        { id: 'models/0', name: 'base', kind: 'models' },
+        { id: 'datasets/0', name: 'data/a.json', kind: 'datasets' },
+      ],
+      params: {},
+    },
+    ...(state === 'complete' || state === 'cached'
+      ? {
+          produced: {
+            id: state === 'cached' && rest.cachedFrom !== undefined ? `t${rest.cachedFrom}` : `t${index}`,
+            name: `0--${index}--0`,
+            path: `/s/artifacts/t${index}`,
+          },
+        }
+      : {}),
     scores: {},
     startedAt: '2025-01-01T00:00:00.000Z',
     endedAt: '2025-01-01T00:00:10.000Z',

@@ -38,7 +38,9 @@ describe('history shaping', () => {
       [15, 29, 15, 0, false],
       [30, 44, 2, 0, true],
     ]);
-    const first = Array.from({ length: 15 }, (_, i) => i).filter((i) => i !== 3).map((i) => (i % 2) / 10);
+    const first = Array.from({ length: 15 }, (_, i) => i)
+      .filter((i) => i !== 3)
+      .map((i) => (i % 2) / 10);
     const mean = first.reduce((a, b) => a + b, 0) / first.length;
     expect(w[0]!.mean).toBeCloseTo(mean, 12);
     expect(w[0]!.std).toBeCloseTo(Math.sqrt(first.reduce((a, v) => a + (v - mean) ** 2, 0) / first.length), 12);

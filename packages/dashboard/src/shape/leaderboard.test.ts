@@ -39,7 +39,18 @@ describe('leaderboard shaping (Table 1)', () => {
   });
 
   it('a test table appears with test baselines, and top rows only for models evaluated on test', () => {
-    const tables = leaderboard({ trials, tasks, baselines, evaluations: [{ index: 3, split: 'test', scores: { gsm: 0.55, cqa: 0.75 } }, { index: 3, split: 'test', scores: { nq_ood: 0.3 } }] }, 2);
+    const tables = leaderboard(
+      {
+        trials,
+        tasks,
+        baselines,
+        evaluations: [
+          { index: 3, split: 'test', scores: { gsm: 0.55, cqa: 0.75 } },
+          { index: 3, split: 'test', scores: { nq_ood: 0.3 } },
+        ],
+      },
+      2,
+    );
     expect(tables.map((t) => t.split)).toEqual(['validation', 'test']);
     const test = tables[1]!;
     expect(test.rows.map((r) => r.label)).toEqual(['Fully Fine-Tuned', 'Top-2']);

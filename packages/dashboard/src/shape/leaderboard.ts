@@ -79,11 +79,23 @@ export function leaderboard(study: Pick<StudyData, 'trials' | 'tasks' | 'baselin
   }
   const tables: BoardTable[] = [];
   for (const split of ['validation', 'test'] as const) {
-    const baselines = study.baselines.filter((b) => b.split === split).map((b): Omit<BoardRow, 'avg' | 'partial'> => ({ kind: 'baseline', label: b.name, scores: b.scores }));
+    const baselines = study.baselines
+      .filter((b) => b.split === split)
+      .map((b): Omit<BoardRow, 'avg' | 'partial'> => ({ kind: 'baseline', label: b.name, scores: b.scores }));
     const topRows = tops.flatMap((t, i): Omit<BoardRow, 'avg' | 'partial'>[] => {
       const scores = split === 'validation' ? t.scores : testOf.get(t.index);
       if (!scores) return [];
-      return [{ kind: 'top', label: `Top-${i + 1}`, rank: i + 1, trial: t.index, ...(t.produced ? { model: t.produced.name } : {}), scores, ...(t.reward !== undefined ? { reward: t.reward } : {}) }];
+      return [
+        {
+          kind: 'top',
+          label: `Top-${i + 1}`,
+          rank: i + 1,
+          trial: t.index,
+          ...(t.produced ? { model: t.produced.name } : {}),
+          scores,
+          ...(t.reward !== undefined ? { reward: t.reward } : {}),
+        },
+      ];
     });
     if (split === 'test' && baselines.length === 0 && topRows.length === 0) continue;
     tables.push(finish(split, study.tasks, [...baselines, ...topRows]));

@@ -11,7 +11,11 @@ const model = (i: number): { id: string; name: string; kind: string } => ({ id: 
 const trials = [
   trial(0, { inputs: [base, data('a')], reward: 0.5 }),
   trial(1, { inputs: [base, data('b')], reward: 0.4 }),
-  trial(2, { type: 'ties', inputs: [{ id: 'base_models/0', name: 'base', kind: 'base_models' }, model(0), model(1), { id: 'weights/0', name: '[0.5,0.5]', kind: 'weights' }], reward: 0.6 }),
+  trial(2, {
+    type: 'ties',
+    inputs: [{ id: 'base_models/0', name: 'base', kind: 'base_models' }, model(0), model(1), { id: 'weights/0', name: '[0.5,0.5]', kind: 'weights' }],
+    reward: 0.6,
+  }),
   trial(3, { inputs: [model(2), data('c')], reward: 0.7 }),
   trial(4, { state: 'failed', inputs: [model(0), data('broken')] }),
   trial(5, { state: 'cached', cachedFrom: 0, inputs: [base, data('a')], reward: 0.5 }),

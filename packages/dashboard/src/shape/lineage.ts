@@ -112,7 +112,12 @@ export function pipelineLines(trial: TrialRecord, trials: readonly TrialRecord[]
   const produced = producedBy(trials);
   const out: { depth: number; trial?: number; text: string; reward?: number }[] = [];
   const walk = (t: TrialRecord, depth: number, seen: Set<number>): void => {
-    out.push({ depth, trial: t.index, text: `${t.action.name}(${t.action.inputs.map((i) => i.name).join(', ')})${t.produced ? ` → ${t.produced.name}` : ''}`, ...(t.reward !== undefined ? { reward: t.reward } : {}) });
+    out.push({
+      depth,
+      trial: t.index,
+      text: `${t.action.name}(${t.action.inputs.map((i) => i.name).join(', ')})${t.produced ? ` → ${t.produced.name}` : ''}`,
+      ...(t.reward !== undefined ? { reward: t.reward } : {}),
+    });
     if (seen.has(t.index) || depth > 200) return;
     const next = new Set(seen).add(t.index);
     for (const i of t.action.inputs) {

@@ -19,9 +19,18 @@ const HOW_TO_EXPORT =
 
 const tokenId = z.number().int().nonnegative();
 const ConfigSchema = z.looseObject({
-  eos_token_id: z.union([tokenId, z.array(tokenId).min(1)]).nullable().optional(),
-  bos_token_id: z.union([tokenId, z.array(tokenId).min(1)]).nullable().optional(),
-  pad_token_id: z.union([tokenId, z.array(tokenId).min(1)]).nullable().optional(),
+  eos_token_id: z
+    .union([tokenId, z.array(tokenId).min(1)])
+    .nullable()
+    .optional(),
+  bos_token_id: z
+    .union([tokenId, z.array(tokenId).min(1)])
+    .nullable()
+    .optional(),
+  pad_token_id: z
+    .union([tokenId, z.array(tokenId).min(1)])
+    .nullable()
+    .optional(),
   n_positions: z.number().int().positive().optional(),
   max_position_embeddings: z.number().int().positive().optional(),
 });

@@ -14,15 +14,28 @@ import { tinylmRuntime } from './tinylm-runtime.js';
  * model, exported with tinylm's exportOnnx. Greedy generations must be identical.
  */
 const WORDS = ['apple', 'river', 'stone', 'cloud', 'green', 'seven', 'north', 'light'];
-const trainPrompts = WORDS.flatMap((w, i) => [`Q: after ${w}? A:`, `Q: the word ${w} then? A:`].map((p) => ({ prompt: p, completion: ` ${WORDS[(i + 1) % WORDS.length]} ${w}.` })));
+const trainPrompts = WORDS.flatMap((w, i) =>
+  [`Q: after ${w}? A:`, `Q: the word ${w} then? A:`].map((p) => ({ prompt: p, completion: ` ${WORDS[(i + 1) % WORDS.length]} ${w}.` })),
+);
 // Different lengths, so batches are left-padded; two prompts are longer than the context (32) allows.
 const PROMPTS = [
-  'Q: after apple? A:', 'Q: the word cloud then? A:', 'Q: after north? A:', 'Q: x', '', 'Q: after light? A: light',
-  'Q: the word seven then? A:', `${'long prefix '.repeat(5)}Q: after green? A:`, 'Q: after stone? A:', 'Q: after river? A:',
+  'Q: after apple? A:',
+  'Q: the word cloud then? A:',
+  'Q: after north? A:',
+  'Q: x',
+  '',
+  'Q: after light? A: light',
+  'Q: the word seven then? A:',
+  `${'long prefix '.repeat(5)}Q: after green? A:`,
+  'Q: after stone? A:',
+  'Q: after river? A:',
 ];
 
 const worldModel = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../world/assets/base-model');
-const hasWorld = await access(path.join(worldModel, 'model.safetensors')).then(() => true, () => false);
+const hasWorld = await access(path.join(worldModel, 'model.safetensors')).then(
+  () => true,
+  () => false,
+);
 
 let dir: string;
 let trained: string;
@@ -82,9 +95,12 @@ describe.skipIf(!hasWorld)('onnx backend on the embedded world base model', () =
     await cp(worldModel, copy, { recursive: true });
     await exportOnnx(copy);
     const prompts = [
-      'Question: what is 12 plus 7? Answer with a number: ', 'Compute 40+2 and reply with the number: ',
-      'Which is a colour? (A) apple (B) green (C) stone ', 'Context: the river is near the stone. Q: what is near? A: ',
-      'The', '',
+      'Question: what is 12 plus 7? Answer with a number: ',
+      'Compute 40+2 and reply with the number: ',
+      'Which is a colour? (A) apple (B) green (C) stone ',
+      'Context: the river is near the stone. Q: what is near? A: ',
+      'The',
+      '',
     ];
     const tiny = await createTinyBackend({}, tinylmRuntime()).generate(copy, prompts, { maxNewTokens: 16 });
     const onnx = await createOnnxBackend({}).generate(copy, prompts, { maxNewTokens: 16 });

@@ -26,7 +26,13 @@ const valueInfo = (name: string, elemType: number): number[] =>
 /** An ONNX model shaped like Optimum's decoder *with* past: input_ids, past_key_values.0.key -> logits. */
 function cacheExportBytes(): Uint8Array {
   const node = [...field(1, 'input_ids'), ...field(2, 'logits'), ...field(4, 'Identity')];
-  const graph = [...field(1, node), ...field(2, 'g'), ...field(11, valueInfo('input_ids', 7)), ...field(11, valueInfo('past_key_values.0.key', 1)), ...field(12, valueInfo('logits', 7))];
+  const graph = [
+    ...field(1, node),
+    ...field(2, 'g'),
+    ...field(11, valueInfo('input_ids', 7)),
+    ...field(11, valueInfo('past_key_values.0.key', 1)),
+    ...field(12, valueInfo('logits', 7)),
+  ];
   return Uint8Array.from([...intField(1, 8), ...field(7, graph), ...field(8, intField(2, 17))]);
 }
 
@@ -40,7 +46,10 @@ describe('onnx backend: options and model folder errors', () => {
     await writeFile(path.join(dir, 'empty', 'config.json'), CONFIG);
     await mkdir(path.join(dir, 'cached', 'onnx'), { recursive: true });
     await writeFile(path.join(dir, 'cached', 'config.json'), CONFIG);
-    await writeFile(path.join(dir, 'cached', 'tokenizer.json'), JSON.stringify({ version: '1.0', model: { type: 'WordLevel', vocab: { a: 0 }, unk_token: 'a' } }));
+    await writeFile(
+      path.join(dir, 'cached', 'tokenizer.json'),
+      JSON.stringify({ version: '1.0', model: { type: 'WordLevel', vocab: { a: 0 }, unk_token: 'a' } }),
+    );
     await writeFile(path.join(dir, 'cached', 'onnx', 'model.onnx'), cacheExportBytes());
   });
   afterAll(async () => {

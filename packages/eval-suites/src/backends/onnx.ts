@@ -92,7 +92,10 @@ async function generateBatch(m: OnnxModel, prompts: number[][], maxNew: number, 
     const active = rows.filter((r) => !r.done);
     if (active.length === 0) break;
     if (signal?.aborted) throw signal.reason;
-    const { data, V } = await lastLogits(m, active.map((r) => r.ids));
+    const { data, V } = await lastLogits(
+      m,
+      active.map((r) => r.ids),
+    );
     const grew: Row[] = [];
     active.forEach((r, b) => {
       const t = argmax(data, b * V, V);
@@ -105,7 +108,10 @@ async function generateBatch(m: OnnxModel, prompts: number[][], maxNew: number, 
       grew.push(r);
     });
     if (grew.length === 0) continue;
-    const texts = await m.tokenizer.decodeBatch(grew.map((r) => r.out), true);
+    const texts = await m.tokenizer.decodeBatch(
+      grew.map((r) => r.out),
+      true,
+    );
     grew.forEach((r, i) => {
       r.text = texts[i] ?? '';
       const cut = cutAtFirstStop(r.text, stops);
@@ -158,7 +164,8 @@ export function createOnnxBackend(options: OnnxBackendOptions): GenerationBacken
           const ids = e.getIds();
           return ids.length > keep ? ids.slice(ids.length - keep) : ids;
         });
-        if (encoded.some((e) => e.length === 0)) throw new BackendError('onnx', `${m.dir}: tokenizer.json encodes a prompt to no tokens (no BOS is added); cannot generate from an empty context`);
+        if (encoded.some((e) => e.length === 0))
+          throw new BackendError('onnx', `${m.dir}: tokenizer.json encodes a prompt to no tokens (no BOS is added); cannot generate from an empty context`);
         // Batches of similar lengths, so little padding is computed.
         const order = encoded.map((_, i) => i).sort((a, b) => (encoded[a] as number[]).length - (encoded[b] as number[]).length || a - b);
         const out = new Array<string>(prompts.length).fill('');
@@ -166,7 +173,13 @@ export function createOnnxBackend(options: OnnxBackendOptions): GenerationBacken
         const batchSize = m.feedsMask ? opts.batchSize : 1;
         for (let i = 0; i < order.length; i += batchSize) {
           const indices = order.slice(i, i + batchSize);
-          const texts = await generateBatch(m, indices.map((k) => encoded[k] as number[]), maxNew, stops, signal);
+          const texts = await generateBatch(
+            m,
+            indices.map((k) => encoded[k] as number[]),
+            maxNew,
+            stops,
+            signal,
+          );
           indices.forEach((k, j) => (out[k] = texts[j] as string));
         }
         return out;

@@ -40,7 +40,14 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => { clearTimeout(t); reject(signal.reason); }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
 
 class RetryableError extends Error {}
@@ -103,7 +110,10 @@ export function createOpenAICompatibleBackend(
       const issue = data.error.issues[0];
       throw new BackendError('openai-compatible', `POST ${url}: unexpected response: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? ''}`);
     }
-    return data.data.choices.slice().sort((a, b) => a.index - b.index).map((c) => c.text);
+    return data.data.choices
+      .slice()
+      .sort((a, b) => a.index - b.index)
+      .map((c) => c.text);
   }
 
   async function postWithRetries(body: { prompt: string[] }, signal: AbortSignal | undefined): Promise<string[]> {

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  SCORERS, extractFinalNumber, normalizeAnswer, parseChoice, scoreChoice, scoreExact, scoreNumeric,
-} from './index.js';
+import { SCORERS, extractFinalNumber, normalizeAnswer, parseChoice, scoreChoice, scoreExact, scoreNumeric } from './index.js';
 
 describe('numeric (GSM8k)', () => {
   it.each([

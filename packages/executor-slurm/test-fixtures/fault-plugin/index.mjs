@@ -4,10 +4,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-const sleep = (ms, signal) => new Promise((res, rej) => {
-  const t = setTimeout(res, ms);
-  signal?.addEventListener('abort', () => { clearTimeout(t); rej(signal.reason); }, { once: true });
-});
+const sleep = (ms, signal) =>
+  new Promise((res, rej) => {
+    const t = setTimeout(res, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        rej(signal.reason);
+      },
+      { once: true },
+    );
+  });
 
 const faultRunner = {
   name: 'fault',
@@ -41,7 +49,10 @@ const faultRunner = {
         break;
     }
     mkdirSync(spec.outputDir, { recursive: true });
-    writeFileSync(path.join(spec.outputDir, 'model.json'), JSON.stringify({ w: [spec.seed % 7, 1, 2], env: process.env.FAULT_MARK ?? null, secret: process.env.FAULT_SECRET ?? null }));
+    writeFileSync(
+      path.join(spec.outputDir, 'model.json'),
+      JSON.stringify({ w: [spec.seed % 7, 1, 2], env: process.env.FAULT_MARK ?? null, secret: process.env.FAULT_SECRET ?? null }),
+    );
     return { metrics: { steps: 2, seed: spec.seed } };
   },
 };

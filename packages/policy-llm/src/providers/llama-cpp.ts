@@ -135,9 +135,13 @@ export class LlamaCppProvider implements ChatProvider {
     const { llama, model, session, lib } = await this.#acquire();
     const msgs = [...req.messages];
     const last = msgs.pop();
-    if (!last || last.role !== 'user') throw new ProviderError('the last message of a chat must be the user\'s', { retryable: false });
+    if (!last || last.role !== 'user') throw new ProviderError("the last message of a chat must be the user's", { retryable: false });
     const history: ChatHistoryItem[] = msgs.map((m) =>
-      m.role === 'assistant' ? { type: 'model', response: [m.content] } : m.role === 'system' ? { type: 'system', text: m.content } : { type: 'user', text: m.content },
+      m.role === 'assistant'
+        ? { type: 'model', response: [m.content] }
+        : m.role === 'system'
+          ? { type: 'system', text: m.content }
+          : { type: 'user', text: m.content },
     );
     session.setChatHistory(history);
     const grammar = req.answer ? new lib.LlamaGrammar(llama, { grammar: answerGrammar(req.answer) }) : undefined;

@@ -2,7 +2,16 @@ import { Ollama } from 'ollama';
 import { z } from 'zod';
 import { answerJsonSchema, MIN_STRUCTURED_OUTPUT_TOKENS } from '../answer.js';
 import { slowServerAgent } from './openai.js';
-import { type ChatProvider, type ChatReply, type ChatRequest, isAbortError, isRetryableStatus, isStructuredRefusal, ProviderError, retryAfterMs } from './types.js';
+import {
+  type ChatProvider,
+  type ChatReply,
+  type ChatRequest,
+  isAbortError,
+  isRetryableStatus,
+  isStructuredRefusal,
+  ProviderError,
+  retryAfterMs,
+} from './types.js';
 
 export interface OllamaProviderOptions {
   model: string;
@@ -91,7 +100,8 @@ export class OllamaProvider implements ChatProvider {
       throw new ProviderError(`malformed chat reply: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { retryable: false });
     }
     const r = parsed.data;
-    const usage = r.prompt_eval_count !== undefined && r.eval_count !== undefined ? { inputTokens: r.prompt_eval_count, outputTokens: r.eval_count } : undefined;
+    const usage =
+      r.prompt_eval_count !== undefined && r.eval_count !== undefined ? { inputTokens: r.prompt_eval_count, outputTokens: r.eval_count } : undefined;
     return usage ? { text: r.message.content, usage } : { text: r.message.content };
   }
 }

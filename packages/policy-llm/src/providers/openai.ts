@@ -2,7 +2,16 @@ import OpenAI from 'openai';
 import { Agent } from 'undici';
 import { z } from 'zod';
 import { answerJsonSchema, MIN_STRUCTURED_OUTPUT_TOKENS } from '../answer.js';
-import { type ChatProvider, type ChatReply, type ChatRequest, isAbortError, isRetryableStatus, isStructuredRefusal, ProviderError, retryAfterMs } from './types.js';
+import {
+  type ChatProvider,
+  type ChatReply,
+  type ChatRequest,
+  isAbortError,
+  isRetryableStatus,
+  isStructuredRefusal,
+  ProviderError,
+  retryAfterMs,
+} from './types.js';
 
 export interface OpenAIProviderOptions {
   model: string;
@@ -20,7 +29,10 @@ const CompletionSchema = z.object({
   choices: z
     .array(z.object({ message: z.object({ content: z.string().nullable().optional(), refusal: z.string().nullable().optional() }) }))
     .min(1, 'no choices in the reply'),
-  usage: z.object({ prompt_tokens: z.number().int().min(0), completion_tokens: z.number().int().min(0) }).nullable().optional(),
+  usage: z
+    .object({ prompt_tokens: z.number().int().min(0), completion_tokens: z.number().int().min(0) })
+    .nullable()
+    .optional(),
 });
 
 /**
@@ -76,9 +88,16 @@ export class OpenAIProvider implements ChatProvider {
           messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
           ...(o.temperature !== null ? { temperature: o.temperature } : {}),
           ...(o.seed !== null ? { seed: o.seed } : {}),
-          ...(o.maxOutputTokens !== undefined ? { max_tokens: structured ? Math.max(o.maxOutputTokens, MIN_STRUCTURED_OUTPUT_TOKENS) : o.maxOutputTokens } : {}),
+          ...(o.maxOutputTokens !== undefined
+            ? { max_tokens: structured ? Math.max(o.maxOutputTokens, MIN_STRUCTURED_OUTPUT_TOKENS) : o.maxOutputTokens }
+            : {}),
           ...(structured && req.answer
-            ? { response_format: { type: 'json_schema' as const, json_schema: { name: `${req.answer.step}_answer`, strict: true, schema: answerJsonSchema(req.answer) } } }
+            ? {
+                response_format: {
+                  type: 'json_schema' as const,
+                  json_schema: { name: `${req.answer.step}_answer`, strict: true, schema: answerJsonSchema(req.answer) },
+                },
+              }
             : {}),
         },
         { signal: req.signal, timeout: o.timeoutMs, maxRetries: 0 },

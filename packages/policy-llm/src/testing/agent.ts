@@ -36,4 +36,3 @@ function agent(req: RecordedRequest, n: number, sendMalformed: () => boolean): S
   });
   return { reply: `[[${picks.join(', ')}]]`, usage: { input: 900, output: 12 } };
 }
-

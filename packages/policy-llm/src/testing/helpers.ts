@@ -53,10 +53,17 @@ export class ScriptedProvider implements ChatProvider {
 
   prompt(n: number): string {
     const msgs = this.requests[n] ?? [];
-    return msgs.filter((m) => m.role === 'user').map((m) => m.content).join('\n---\n');
+    return msgs
+      .filter((m) => m.role === 'user')
+      .map((m) => m.content)
+      .join('\n---\n');
   }
 }
 
 export async function scriptedPolicy(provider: ChatProvider, options: Record<string, unknown> = {}): Promise<LlmPolicy> {
-  return createLlmPolicy({ model: 'gpt-4o-2024-08-06', baseURL: 'http://127.0.0.1:9/v1', retryBaseMs: 1, ...options }, { configDir: '/tmp', seed: 7, env: {} }, { provider });
+  return createLlmPolicy(
+    { model: 'gpt-4o-2024-08-06', baseURL: 'http://127.0.0.1:9/v1', retryBaseMs: 1, ...options },
+    { configDir: '/tmp', seed: 7, env: {} },
+    { provider },
+  );
 }

@@ -12,7 +12,10 @@ afterEach(async () => {
 
 describe('@lamdagent/policy-llm/testing', () => {
   it('serves scripted chat completions to the official openai client, 429 with Retry-After included', async () => {
-    server = await startFakeOpenAI([{ status: 429, headers: { 'retry-after': '0' } }, { reply: 'Choosing. [[1]]', usage: { input: 12, output: 3 } }]);
+    server = await startFakeOpenAI([
+      { status: 429, headers: { 'retry-after': '0' } },
+      { reply: 'Choosing. [[1]]', usage: { input: 12, output: 3 } },
+    ]);
     const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'sk-test', maxRetries: 1 });
     const r = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'pick a type' }], temperature: 0 });
     expect(r.choices[0]?.message.content).toBe('Choosing. [[1]]');
@@ -33,7 +36,12 @@ describe('@lamdagent/policy-llm/testing', () => {
 
   it('makeAgent answers a type prompt with an index in range and a memory prompt with a lesson', async () => {
     const agent = makeAgent();
-    const req = (content: string): Parameters<typeof agent>[0] => ({ method: 'POST', path: '/v1/chat/completions', headers: {}, body: { messages: [{ role: 'user', content }] } });
+    const req = (content: string): Parameters<typeof agent>[0] => ({
+      method: 'POST',
+      path: '/v1/chat/completions',
+      headers: {},
+      body: { messages: [{ role: 'user', content }] },
+    });
     const type = agent(req('# Action types\nAnswer with a number between 0 and 1 as [[k]].'), 2);
     expect(type).toMatchObject({ reply: expect.stringMatching(/\[\[[01]\]\]/) });
     const memory = agent(req('# New result\ntrial 3: sft -> reward 0.4'), 3);

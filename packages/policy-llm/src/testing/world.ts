@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { type Action, type ActionBinding, ActionSpace, type ActionTypeDefinition, ObjectPool, type PolicyContext, type PoolObject, type TrialRecord } from '@lamdagent/core';
+import {
+  type Action,
+  type ActionBinding,
+  ActionSpace,
+  type ActionTypeDefinition,
+  ObjectPool,
+  type PolicyContext,
+  type PoolObject,
+  type TrialRecord,
+} from '@lamdagent/core';
 import { Rng } from '@lamdagent/core/kit';
 
 /** A small Experiment-2-like world for tests and the token benchmark: SFT and TIES over a growing pool. */
@@ -97,7 +106,13 @@ export function finishTrial(
   const rec: TrialRecord = {
     index,
     state,
-    action: { name: action.name, type: action.type, key: action.key, inputs: action.inputs.map((o) => ({ id: o.id, name: o.name, kind: o.kind })), params: action.params },
+    action: {
+      name: action.name,
+      type: action.type,
+      key: action.key,
+      inputs: action.inputs.map((o) => ({ id: o.id, name: o.name, kind: o.kind })),
+      params: action.params,
+    },
     scores: result.scores ?? {},
     startedAt: new Date(0).toISOString(),
     durations: {},

@@ -22,7 +22,10 @@ const policy = {
           const a = ctx.space.atFor(b, i);
           if (done.has(a.key)) continue;
           const score = a.inputs.reduce((s, o) => s + (rank.get(o.id) ?? 0), 0);
-          if (score > bestScore) { best = a; bestScore = score; }
+          if (score > bestScore) {
+            best = a;
+            bestScore = score;
+          }
         }
         if (!best) throw new Error(`in-order policy: every ${want} action has run`);
         return { action: best };

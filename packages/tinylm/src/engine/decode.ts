@@ -35,7 +35,17 @@ export function allocCache(r: Runtime, c: GPT2Config, B: number, Tmax: number, p
  * Run `Tq` tokens per row (ids and positions [B * Tq]) that occupy cache slots qoff .. qoff + Tq - 1.
  * Returns the address of the logits: [B * Tq, V] when `all`, else [B, V] for each row's last token.
  */
-export function cachedForward(r: Runtime, c: GPT2Config, p: ParamAddrs, cache: KVCache, ids: Int32Array, positions: Int32Array, Tq: number, qoff: number, all: boolean): number {
+export function cachedForward(
+  r: Runtime,
+  c: GPT2Config,
+  p: ParamAddrs,
+  cache: KVCache,
+  ids: Int32Array,
+  positions: Int32Array,
+  Tq: number,
+  qoff: number,
+  all: boolean,
+): number {
   const { B, Tmax } = cache;
   const d = c.nEmbd;
   const H = c.nHead;

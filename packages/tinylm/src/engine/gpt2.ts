@@ -33,17 +33,38 @@ export function uploadParams(rt: Runtime, config: GPT2Config, flat: Float32Array
 }
 
 interface LayerActs {
-  x: number; ln1: number; m1: number; r1: number; qkv: number; P: number; att: number;
-  xm: number; ln2: number; m2: number; r2: number; fc: number; th: number; ge: number;
+  x: number;
+  ln1: number;
+  m1: number;
+  r1: number;
+  qkv: number;
+  P: number;
+  att: number;
+  xm: number;
+  ln2: number;
+  m2: number;
+  r2: number;
+  fc: number;
+  th: number;
+  ge: number;
 }
 
 /** What the backward pass needs from a training forward pass. */
 export interface ForwardState {
-  B: number; T: number; N: number;
-  ids: number; pos: number; targets: number;
+  B: number;
+  T: number;
+  N: number;
+  ids: number;
+  pos: number;
+  targets: number;
   layers: LayerActs[];
-  xL: number; lnf: number; mf: number; rf: number;
-  logits: number; lse: number; lp: number;
+  xL: number;
+  lnf: number;
+  mf: number;
+  rf: number;
+  logits: number;
+  lse: number;
+  lp: number;
 }
 
 /** y[N, out] = x[N, in] @ W[in, out] + b. */
@@ -61,7 +82,16 @@ function layerNorm(rt: Runtime, out: number, mean: number, rstd: number, x: numb
  * Training/scoring forward over B right-padded rows of T tokens (causal attention, no key mask):
  * returns per-position log p(target), with the activations the backward pass needs.
  */
-export function forwardLogProbs(rt: Runtime, c: GPT2Config, p: ParamAddrs, B: number, T: number, inputs: Int32Array, positions: Int32Array, targets: Int32Array): ForwardState {
+export function forwardLogProbs(
+  rt: Runtime,
+  c: GPT2Config,
+  p: ParamAddrs,
+  B: number,
+  T: number,
+  inputs: Int32Array,
+  positions: Int32Array,
+  targets: Int32Array,
+): ForwardState {
   const d = c.nEmbd;
   const H = c.nHead;
   const dh = d / H;
@@ -79,16 +109,32 @@ export function forwardLogProbs(rt: Runtime, c: GPT2Config, p: ParamAddrs, B: nu
   for (let l = 0; l < c.nLayer; l++) {
     const n = layerNames(l);
     const a: LayerActs = {
-      x, ln1: rt.floats(N * d), m1: rt.floats(N), r1: rt.floats(N), qkv: rt.floats(N * 3 * d), P: rt.floats(B * H * T * T),
-      att: rt.floats(N * d), xm: rt.floats(N * d), ln2: rt.floats(N * d), m2: rt.floats(N), r2: rt.floats(N),
-      fc: rt.floats(N * FF), th: rt.floats(N * FF), ge: rt.floats(N * FF),
+      x,
+      ln1: rt.floats(N * d),
+      m1: rt.floats(N),
+      r1: rt.floats(N),
+      qkv: rt.floats(N * 3 * d),
+      P: rt.floats(B * H * T * T),
+      att: rt.floats(N * d),
+      xm: rt.floats(N * d),
+      ln2: rt.floats(N * d),
+      m2: rt.floats(N),
+      r2: rt.floats(N),
+      fc: rt.floats(N * FF),
+      th: rt.floats(N * FF),
+      ge: rt.floats(N * FF),
     };
     layerNorm(rt, a.ln1, a.m1, a.r1, x, p.at(n.ln1w), p.at(n.ln1b), N, d, eps);
     linear(rt, a.qkv, a.ln1, p.at(n.attnW), p.at(n.attnB), N, d, 3 * d);
     const m = rt.mark();
     const kT = rt.floats(N * d);
     rt.run('keys_t', [kT, a.qkv + F * d, 0, B, T, H, dh, T * 3 * d, 3 * d, T, 0], 2, N * d);
-    rt.run('attention_fwd', [a.att, a.P, a.qkv, kT, a.qkv + 2 * F * d, 0, 0, B, T, T, H, dh, T * 3 * d, 3 * d, T, T * 3 * d, 3 * d, 0, scale], 6, B * H * T * T * dh * 2);
+    rt.run(
+      'attention_fwd',
+      [a.att, a.P, a.qkv, kT, a.qkv + 2 * F * d, 0, 0, B, T, T, H, dh, T * 3 * d, 3 * d, T, T * 3 * d, 3 * d, 0, scale],
+      6,
+      B * H * T * T * dh * 2,
+    );
     rt.release(m);
     const proj = rt.floats(N * d);
     linear(rt, proj, a.att, p.at(n.projW), p.at(n.projB), N, d, d);
@@ -128,7 +174,19 @@ function linearBackward(rt: Runtime, dx: number, gW: number, gb: number, dy: num
   rt.release(m);
 }
 
-function layerNormBackward(rt: Runtime, dres: number, gg: number, gb: number, dout: number, x: number, mean: number, rstd: number, g: number, N: number, C: number): void {
+function layerNormBackward(
+  rt: Runtime,
+  dres: number,
+  gg: number,
+  gb: number,
+  dout: number,
+  x: number,
+  mean: number,
+  rstd: number,
+  g: number,
+  N: number,
+  C: number,
+): void {
   rt.run('layernorm_bwd_x', [dres, dout, x, mean, rstd, g, 0, N, C], 6, N * C * 6);
   rt.run('layernorm_bwd_params', [gg, gb, dout, x, mean, rstd, 0, C, N, C], 6, N * C * 4);
 }

@@ -39,7 +39,11 @@ describe('WebAssembly kernels', () => {
       const ref = m.clone();
       await dpo(m, ref, pairs, { beta: 0.1, learningRate: 1e-3, epochs: 2, batchSize: 6, seed: 2 });
       const scores = await sequenceLogProbs(m, words, words);
-      const outputs = await generate(m, words.map((w) => `${w} ${w}>`), { maxNewTokens: 6 });
+      const outputs = await generate(
+        m,
+        words.map((w) => `${w} ${w}>`),
+        { maxNewTokens: 6 },
+      );
       const weights = Buffer.concat(m.parameterShapes().map((p) => Buffer.from(m.parameter(p.name).buffer)));
       return { weights, scores, outputs };
     };

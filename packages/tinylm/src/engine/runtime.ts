@@ -13,9 +13,24 @@ import { KERNELS_WASM_BASE64 } from '../kernels-wasm.js';
 import { WORKER_SOURCE } from './worker-source.js';
 
 export const KERNEL_NAMES = [
-  'matmul', 'transpose', 'add_bias', 'col_sum', 'add', 'embed_fwd', 'embed_bwd', 'layernorm_fwd',
-  'layernorm_bwd_x', 'layernorm_bwd_params', 'gelu_fwd', 'gelu_bwd', 'keys_t', 'attention_fwd', 'attention_bwd',
-  'logprobs_fwd', 'logprobs_bwd', 'argmax_rows',
+  'matmul',
+  'transpose',
+  'add_bias',
+  'col_sum',
+  'add',
+  'embed_fwd',
+  'embed_bwd',
+  'layernorm_fwd',
+  'layernorm_bwd_x',
+  'layernorm_bwd_params',
+  'gelu_fwd',
+  'gelu_bwd',
+  'keys_t',
+  'attention_fwd',
+  'attention_bwd',
+  'logprobs_fwd',
+  'logprobs_bwd',
+  'argmax_rows',
 ] as const;
 export type KernelName = (typeof KERNEL_NAMES)[number];
 type KernelFn = (...args: number[]) => void;
@@ -41,7 +56,6 @@ const MAX_PAGES = 32768; // 2 GiB, as declared by the module (native/build.sh)
 const CTL_BYTES = 256; // control block: 16 int32 slots + up to 24 float64 arguments (see WORKER_SOURCE)
 /** Below this many multiply-adds (or element operations) a kernel runs on one thread. */
 const MIN_PARALLEL_WORK = 150_000;
-
 
 /** Threads to use when none are configured: LAMDAGENT_TINYLM_THREADS, else min(2, cores). */
 export function defaultThreads(): number {

@@ -50,12 +50,7 @@ export function mcItem(rng: Rng): WorldItem {
   }
   const numbers = distinctNumbers(rng, CHOICE_LABELS.length, 1, 20, () => true);
   const largest = Math.max(...numbers);
-  return choiceItem(
-    rng,
-    'Which is the largest?',
-    String(largest),
-    numbers.filter((x) => x !== largest).map(String),
-  );
+  return choiceItem(rng, 'Which is the largest?', String(largest), numbers.filter((x) => x !== largest).map(String));
 }
 
 /**
@@ -67,7 +62,10 @@ export function mcOodItem(rng: Rng): WorldItem {
   if (kind === 0) {
     const p = rng.pick(PEOPLE);
     const state = rng.pick(STATES);
-    const others = rng.sample(STATES.filter((s) => s !== state).map((s) => NEEDS[s]), DISTRACTORS);
+    const others = rng.sample(
+      STATES.filter((s) => s !== state).map((s) => NEEDS[s]),
+      DISTRACTORS,
+    );
     return choiceItem(rng, `${p} is ${state}. What does ${p} need?`, NEEDS[state], others);
   }
   if (kind === 1) {
@@ -82,10 +80,5 @@ export function mcOodItem(rng: Rng): WorldItem {
   }
   const numbers = distinctNumbers(rng, CHOICE_LABELS.length, 1, 20, () => true);
   const smallest = Math.min(...numbers);
-  return choiceItem(
-    rng,
-    'Which is the smallest?',
-    String(smallest),
-    numbers.filter((x) => x !== smallest).map(String),
-  );
+  return choiceItem(rng, 'Which is the smallest?', String(smallest), numbers.filter((x) => x !== smallest).map(String));
 }

@@ -14,8 +14,7 @@ interface Fact {
 }
 
 function drawFact(rng: Rng, person: string, relation: Relation, thing: string, avoid?: string): Fact {
-  const values: readonly string[] =
-    relation === 'lives' ? CITIES : relation === 'likes' ? FOODS : relation === 'job' ? JOBS : numbers();
+  const values: readonly string[] = relation === 'lives' ? CITIES : relation === 'likes' ? FOODS : relation === 'job' ? JOBS : numbers();
   const value = rng.pick(values.filter((v) => v !== avoid));
   return { person, relation, value, thing };
 }
