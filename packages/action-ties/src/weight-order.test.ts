@@ -48,13 +48,11 @@ async function world(
   await registerBuiltins(registry);
   await plugin.register(registry.forPlugin(plugin.name));
   // The study's evaluation is not part of this test; a task needs an evaluator to name.
-  registry
-    .forPlugin('test')
-    .evaluator({
-      name: 'never-called',
-      description: 'unused',
-      create: () => ({ name: 'never-called', evaluate: () => Promise.reject(new Error('not called')) }),
-    });
+  registry.forPlugin('test').evaluator({
+    name: 'never-called',
+    description: 'unused',
+    create: () => ({ name: 'never-called', evaluate: () => Promise.reject(new Error('not called')) }),
+  });
   const assembly = assemble(loaded, registry, {});
   const pool = new ObjectPool();
   for (const o of assembly.objects) pool.add(o);
