@@ -3,6 +3,7 @@ import pkg from '../package.json' with { type: 'json' };
 import { mergeMethodActionType } from './action-types.js';
 import { MERGEKIT_RUNNER, createMergekitRunner, mergekitActionType } from './mergekit-action.js';
 import { getMergeMethod } from './method/index.js';
+import { MERGE_METHODS } from './methods.js';
 import './method/index.js';
 import { createMethodRunner } from './runner.js';
 
@@ -10,20 +11,7 @@ export const PLUGIN_NAME = '@lamdagent/action-ties';
 export const PLUGIN_VERSION: string = pkg.version;
 
 /** Methods offered as action types (passthrough needs slices, so it is YAML-only). */
-const ACTION_METHODS = [
-  'ties',
-  'task_arithmetic',
-  'linear',
-  'dare_ties',
-  'dare_linear',
-  'breadcrumbs',
-  'breadcrumbs_ties',
-  'della',
-  'della_linear',
-  'slerp',
-  'nuslerp',
-  'model_stock',
-] as const;
+const ACTION_METHODS = MERGE_METHODS.filter((m) => m !== 'passthrough');
 
 export const tiesActionType: ActionTypeDefinition = mergeMethodActionType(getMergeMethod('ties'));
 export const taskArithmeticActionType: ActionTypeDefinition = mergeMethodActionType(getMergeMethod('task_arithmetic'));

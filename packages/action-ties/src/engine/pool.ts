@@ -3,25 +3,11 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { MergeOptionsError } from '../errors.js';
+import { MERGE_METHODS } from '../methods.js';
 import { computeTensor, type ComputeJob } from './compute.js';
 
 /** Built-in methods run in worker threads; a method defined elsewhere runs on the main thread. */
-const BUILTIN = new Set([
-  'linear',
-  'task_arithmetic',
-  'ties',
-  'ties_merging',
-  'dare_ties',
-  'dare_linear',
-  'breadcrumbs',
-  'breadcrumbs_ties',
-  'della',
-  'della_linear',
-  'slerp',
-  'nuslerp',
-  'model_stock',
-  'passthrough',
-]);
+const BUILTIN = new Set<string>([...MERGE_METHODS, 'ties_merging']);
 
 /** The built worker script: next to the bundle, or the package's dist when running from sources. */
 function workerScript(): string | undefined {
