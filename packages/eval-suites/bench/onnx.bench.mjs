@@ -1,5 +1,5 @@
 // Generation throughput of the `onnx` backend (onnxruntime-node, no KV cache) against the `tiny` backend
-// (tinylm on tfjs-wasm, KV cache), side by side on the embedded world's base model. Run after building
+// (tinylm on its own wasm SIMD kernels, KV cache), side by side on the embedded world's base model. Run after building
 // @lamdagent/tinylm and @lamdagent/eval-suites (`npx turbo run build`):
 //   node packages/eval-suites/bench/onnx.bench.mjs [--prompts 300] [--new-tokens 16] [--batch 32] [--threads 1] [--rounds 3]
 // The model folder is copied to a temporary folder and exported there with tinylm's exportOnnx. Both
