@@ -17,8 +17,9 @@ import { pythonGate } from './test-python.js';
  * To add a method: add a row. `ours` is what `mergeCheckpoints` takes; `mergekit(paths)` returns the
  * mergekit config (written as JSON, which YAML reads) for the same merge.
  *
- * Both compute in float32 (mergekit: `dtype: float32`); for bf16 checkpoints mergekit casts the result
- * with `out_dtype: bfloat16`, as our merger writes the base's dtype. The tolerance, the same for every
+ * Both follow mergekit's precision steps for the checkpoints' dtype: float32 checkpoints merge in float32;
+ * bf16 checkpoints merge with mergekit's default bf16 steps (action-ties follows them, see its README), and
+ * the result is written as bf16 (`out_dtype`), as our merger writes the base's dtype. The tolerance, the same for every
  * row: an entry may differ by at most one ulp of the stored dtype at its magnitude plus 4 float32 ulps
  * of the tensor's largest magnitude. Why: our per-entry sums run in float64 and are rounded once,
  * torch's run in float32 in model order, so the float32 results can differ in the last bits (more
@@ -123,7 +124,10 @@ describe.skipIf(!gate.run)(gate.title('our merges equal mergekit-yaml, tensor by
     async (row) => {
       const p = checkpoints(row.dtype);
       const dir = mkdtempSync(path.join(tmpdir(), 'mergekit-row-'));
-      writeFileSync(path.join(dir, 'config.yml'), JSON.stringify({ ...row.mergekit(p), dtype: 'float32', out_dtype: row.dtype }, null, 1));
+      writeFileSync(
+        path.join(dir, 'config.yml'),
+        JSON.stringify({ ...row.mergekit(p), ...(row.dtype === 'float32' ? { dtype: 'float32' } : {}), out_dtype: row.dtype }, null, 1),
+      );
       const mergekitYaml = path.join(path.dirname(gate.python), 'mergekit-yaml');
       const r = spawnSync(mergekitYaml, [path.join(dir, 'config.yml'), path.join(dir, 'mergekit')], { encoding: 'utf8', timeout: 600_000 });
       expect(r.status, r.stderr.slice(-2000)).toBe(0);
