@@ -8,7 +8,7 @@ import {
   type ChatRequest,
   isAbortError,
   isRetryableStatus,
-  isStructuredRefusal,
+  StructuredFallback,
   ProviderError,
   retryAfterMs,
 } from './types.js';
@@ -34,8 +34,8 @@ const ChatResponseSchema = z.object({
 export class OllamaProvider implements ChatProvider {
   readonly name = 'ollama';
   readonly #o: OllamaProviderOptions;
-  /** Why the server refused `format` with a schema (detected once; free text from then on). */
-  #refused: string | undefined;
+  /** Structured answers until the server refuses them once (then free text, parsed from `[[k]]`). */
+  readonly #structured = new StructuredFallback('format schema');
 
   readonly #dispatcher: ReturnType<typeof slowServerAgent>;
 
@@ -45,20 +45,11 @@ export class OllamaProvider implements ChatProvider {
   }
 
   get refused(): string | undefined {
-    return this.#refused;
+    return this.#structured.refused;
   }
 
   async chat(req: ChatRequest): Promise<ChatReply> {
-    if (req.answer && this.#refused === undefined) {
-      try {
-        return { ...(await this.#send(req, true)), constrained: true };
-      } catch (e) {
-        if (req.signal.aborted || !isStructuredRefusal(e)) throw e;
-        this.#refused = `format schema refused: ${e.message}`;
-        return { ...(await this.#send(req, false)), constrained: false, refused: this.#refused };
-      }
-    }
-    return { ...(await this.#send(req, false)), ...(req.answer ? { constrained: false } : {}) };
+    return this.#structured.chat(req, (r, structured) => this.#send(r, structured));
   }
 
   async #send(req: ChatRequest, structured: boolean): Promise<ChatReply> {

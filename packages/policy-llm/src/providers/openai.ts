@@ -8,7 +8,7 @@ import {
   type ChatRequest,
   isAbortError,
   isRetryableStatus,
-  isStructuredRefusal,
+  StructuredFallback,
   ProviderError,
   retryAfterMs,
 } from './types.js';
@@ -43,8 +43,8 @@ export class OpenAIProvider implements ChatProvider {
   readonly name = 'openai';
   readonly #client: OpenAI;
   readonly #o: OpenAIProviderOptions;
-  /** Why the server refused `response_format: json_schema` (detected once; free text from then on). */
-  #refused: string | undefined;
+  /** Structured answers until the server refuses them once (then free text, parsed from `[[k]]`). */
+  readonly #structured = new StructuredFallback('response_format json_schema');
 
   constructor(o: OpenAIProviderOptions) {
     this.#o = o;
@@ -62,20 +62,11 @@ export class OpenAIProvider implements ChatProvider {
 
   /** Set when the server refused structured output (then answers are free text, parsed from `[[k]]`). */
   get refused(): string | undefined {
-    return this.#refused;
+    return this.#structured.refused;
   }
 
   async chat(req: ChatRequest): Promise<ChatReply> {
-    if (req.answer && this.#refused === undefined) {
-      try {
-        return { ...(await this.#send(req, true)), constrained: true };
-      } catch (e) {
-        if (req.signal.aborted || !isStructuredRefusal(e)) throw e;
-        this.#refused = `response_format json_schema refused: ${e.message}`;
-        return { ...(await this.#send(req, false)), constrained: false, refused: this.#refused };
-      }
-    }
-    return { ...(await this.#send(req, false)), ...(req.answer ? { constrained: false } : {}) };
+    return this.#structured.chat(req, (r, structured) => this.#send(r, structured));
   }
 
   async #send(req: ChatRequest, structured: boolean): Promise<ChatReply> {

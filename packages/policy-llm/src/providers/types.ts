@@ -87,3 +87,35 @@ export function isStructuredRefusal(e: unknown): e is ProviderError {
     !/model\b.*\bnot found|not found.*\bmodel/i.test(e.message)
   );
 }
+
+/**
+ * Structured answers with a free-text fallback, shared by the HTTP providers: a selection is asked with
+ * the answer schema until the server refuses structured output once (`isStructuredRefusal`); that
+ * request is repeated as free text, the refusal is kept (`refused`), and later answers are free text.
+ */
+export class StructuredFallback {
+  readonly #feature: string;
+  #refused: string | undefined;
+
+  /** `feature` names what the server refused, e.g. `response_format json_schema`. */
+  constructor(feature: string) {
+    this.#feature = feature;
+  }
+
+  get refused(): string | undefined {
+    return this.#refused;
+  }
+
+  async chat(req: ChatRequest, send: (req: ChatRequest, structured: boolean) => Promise<ChatReply>): Promise<ChatReply> {
+    if (req.answer && this.#refused === undefined) {
+      try {
+        return { ...(await send(req, true)), constrained: true };
+      } catch (e) {
+        if (req.signal.aborted || !isStructuredRefusal(e)) throw e;
+        this.#refused = `${this.#feature} refused: ${e.message}`;
+        return { ...(await send(req, false)), constrained: false, refused: this.#refused };
+      }
+    }
+    return { ...(await send(req, false)), ...(req.answer ? { constrained: false } : {}) };
+  }
+}
