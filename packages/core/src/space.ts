@@ -36,7 +36,7 @@ const factorSize = (f: Factor, n: number): number => (f.ordered ? permutations(n
 const byDigest = (x: PoolObject, y: PoolObject): number => (x.digest < y.digest ? -1 : x.digest > y.digest ? 1 : x.id < y.id ? -1 : 1);
 
 /** True when a per-position value list gives every position the same value (or is not a list). */
-function samePerPosition(value: JsonValue): boolean {
+export function samePerPosition(value: JsonValue): boolean {
   if (!Array.isArray(value)) return true;
   const first = canonicalJson(value[0] ?? null);
   return value.every((v) => canonicalJson(v) === first);

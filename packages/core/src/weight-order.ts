@@ -1,6 +1,7 @@
 import type { ActionBinding } from './action-type.js';
 import type { JournalState } from './journal.js';
 import type { ObjectPool } from './pool.js';
+import { samePerPosition } from './space.js';
 
 /**
  * Journal format versions: 1 put the models of a weighted merge in content-digest order before the
@@ -19,7 +20,7 @@ export function legacyWeightOrderNotice(state: JournalState, bindings: readonly 
     const b = bindings.find((x) => x.name === t.action.name);
     for (const w of b?.weighted ?? []) {
       const weights = pool.get(t.action.inputs[w.paramsAt]?.id ?? '')?.value;
-      if (!Array.isArray(weights) || weights.every((v) => JSON.stringify(v) === JSON.stringify(weights[0]))) continue;
+      if (weights === undefined || samePerPosition(weights)) continue;
       const models = w.positions.map((p) => t.action.inputs[p]?.name).join(', ');
       affected.push(`#${t.index} ${t.action.name}(${models}) with ${JSON.stringify(weights)}`);
     }
