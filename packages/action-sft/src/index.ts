@@ -1,5 +1,6 @@
 import { CORE_API_VERSION, definePlugin, type ActionTypeDefinition } from '@lamdagent/core';
-import { SftParamsSchema, tinySftRunner } from './tiny-runner.js';
+import { jsonlHeadProblem } from '@lamdagent/core/kit';
+import { SftExampleSchema, SftParamsSchema, tinySftRunner } from './tiny-runner.js';
 
 export { SftParamsSchema, SftExampleSchema, tinySftRunner, sftInputs, type SftParams } from './tiny-runner.js';
 
@@ -9,8 +10,17 @@ export const sftActionType: ActionTypeDefinition = {
   description: 'supervised fine-tuning of a model on a dataset of prompt/completion pairs (loss on the completion)',
   slots: [
     { name: 'model', type: 'model', description: 'model to train' },
-    { name: 'dataset', type: 'dataset', description: 'JSON lines of {prompt, completion}' },
-    { name: 'learning_rate', type: 'number' },
+    {
+      name: 'dataset',
+      type: 'dataset',
+      description: 'JSON lines of {prompt, completion}',
+      check: (v) => (typeof v === 'string' ? jsonlHeadProblem(v, SftExampleSchema) : 'expected a path'),
+    },
+    {
+      name: 'learning_rate',
+      type: 'number',
+      check: (v) => (typeof v === 'number' && v > 0 && Number.isFinite(v) ? undefined : `learning_rate must be a positive number, got ${JSON.stringify(v)}`),
+    },
   ],
   runner: 'sft-tiny',
   paramsSchema: SftParamsSchema,

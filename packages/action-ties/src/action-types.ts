@@ -56,10 +56,29 @@ export function mergeMethodActionType(def: MergeMethodDef): ActionTypeDefinition
     }
     // one value per model position: the core keeps the models in the order chosen (`perPosition`)
     if (s.kind === 'modelParam' && s.shape === 'array')
-      return { name: s.slot, type: 'json', perPosition: 'models', description: `an array of numbers, one ${s.param} per model, in the order of the models` };
-    if (s.kind === 'modelParam')
-      return { name: s.slot, type: 'number', description: `${s.param} of every model: ${def.modelParams[s.param]?.description ?? ''}` };
-    return { name: s.slot, type: 'number', description: def.params[s.param]?.description ?? s.param };
+      return {
+        name: s.slot,
+        type: 'json',
+        perPosition: 'models',
+        description: `an array of numbers, one ${s.param} per model, in the order of the models`,
+        check: (v) => {
+          const parsed = NumberArray.safeParse(v);
+          if (!parsed.success) return `${s.slot} must be an array of finite numbers, one ${s.param} per model; got ${JSON.stringify(v)}`;
+          for (const x of parsed.data) {
+            const p = def.modelParams[s.param]?.check?.(x);
+            if (p) return p;
+          }
+          return undefined;
+        },
+      };
+    const pdef = s.kind === 'modelParam' ? def.modelParams[s.param] : def.params[s.param];
+    const check = (v: JsonValue): string | undefined => {
+      if (typeof v !== 'number' || !Number.isFinite(v)) return `${s.slot} must be a finite number, got ${JSON.stringify(v)}`;
+      const p = pdef?.check?.(v);
+      return p;
+    };
+    if (s.kind === 'modelParam') return { name: s.slot, type: 'number', description: `${s.param} of every model: ${pdef?.description ?? ''}`, check };
+    return { name: s.slot, type: 'number', description: pdef?.description ?? s.param, check };
   });
   return {
     type: def.name,

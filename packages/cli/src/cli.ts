@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  assemble,
+  preflightStudy,
   buildRegistry,
   loadConfig,
   openStudy,
@@ -23,6 +23,7 @@ import { exportTable, replayOverrides } from '@lamdagent/science';
 import { SCIENCE_HELP, SCIENCE_USAGE, scienceCommand } from './science-commands.js';
 import { topIntervals, topNoiseText } from './top-noise.js';
 import { MERGE_HELP, mergeCommand } from './merge-command.js';
+import { failureJson, noCompletedTrialSummary } from './run-outcome.js';
 
 export interface Io {
   out(text: string): void;
@@ -94,9 +95,34 @@ const COMMAND_HELP: Record<string, string> = {
 
 type ArgOptions = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
 
+/** `--iterations -1` as `--iterations=-1`: a negative number after an option that takes a value is its value (then checked), not an option. */
+export function joinNegativeValues(argv: readonly string[], options: ArgOptions): string[] {
+  const takesValue = new Set<string>();
+  for (const [name, o] of Object.entries(options)) {
+    if (o.type !== 'string') continue;
+    takesValue.add(`--${name}`);
+    if (o.short) takesValue.add(`-${o.short}`);
+  }
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    if (takesValue.has(a) && next !== undefined && /^-\d/.test(next)) {
+      out.push(a.startsWith('--') ? `${a}=${next}` : `${a}${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 function parse(argv: string[], options: ArgOptions): ReturnType<typeof parseArgs> {
   try {
-    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    return parseArgs({
+      args: joinNegativeValues(argv, options),
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (e) {
     throw new UsageError(`${(e as Error).message}\nSee lamdagent --help.`);
   }
@@ -151,8 +177,25 @@ function printSummary(io: Io, s: StudySummary, json: boolean, k: number): void {
   else io.out(`\n${topText(s.trials, k)}\n\nstudy folder: ${s.dir}`);
 }
 
-/** Run the CLI; returns the exit code. */
+/** 1 with a one-line summary of failures by cause when the budget ended with no completed trial, else 0. */
+function finalCode(io: Io, s: StudySummary): number {
+  const line = noCompletedTrialSummary(s.trials);
+  if (!line) return 0;
+  io.err(`lamdagent: ${line}`);
+  return 1;
+}
+
+/** Run the CLI; returns the exit code. With `--json`, a failure also prints a JSON document on stdout. */
 export async function main(argv: string[], io: Io): Promise<number> {
+  try {
+    return await command(argv, io);
+  } catch (e) {
+    if (argv.slice(1).includes('--json')) io.out(JSON.stringify({ ...(argv[0] === 'validate' ? { valid: false } : {}), ...failureJson(e) }, null, 2));
+    throw e;
+  }
+}
+
+async function command(argv: string[], io: Io): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
     io.out(HELP);
@@ -206,7 +249,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       // --table --fill: the actions the table missed ran for real; add them to it.
       if (values.table && values.fill) await exportTable({ dirs: [s.dir], out: path.resolve(io.cwd, values.table as string), testTop: 0 });
       printSummary(io, s, Boolean(values.json), 3);
-      return 0;
+      return finalCode(io, s);
     }
     case 'resume': {
       const { values, positionals } = parse(rest, { iterations: { type: 'string', short: 'n' }, json: { type: 'boolean' } });
@@ -219,7 +262,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         env: io.env,
       });
       printSummary(io, s, Boolean(values.json), 3);
-      return 0;
+      return finalCode(io, s);
     }
     case 'status': {
       const { values, positionals } = parse(rest, { json: { type: 'boolean' } });
@@ -232,6 +275,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       const { values, positionals } = parse(rest, { k: { type: 'string', short: 'k' }, json: { type: 'boolean' } });
       if (positionals.length !== 1) throw new UsageError('usage: lamdagent top DIR [-k K] [--json]');
       const k = intOpt(values.k, 'k') ?? 3;
+      if (k < 1) throw new UsageError(`-k expects a positive integer (how many models to list), got ${k}`);
       const view = openStudy(path.resolve(io.cwd, positionals[0] as string));
       // 95% intervals from the per-item results (issue 12).
       const ivs = topIntervals(view, k);
@@ -329,7 +373,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       if (positionals.length !== 1) throw new UsageError('usage: lamdagent validate CONFIG');
       const loaded = loadConfig(path.resolve(io.cwd, positionals[0] as string));
       const { registry, plugins } = await buildRegistry(loaded);
-      const a = assemble(loaded, registry, { skipDigests: true, env: io.env });
+      const a = preflightStudy(loaded, registry, io.env);
       const summary = {
         valid: true,
         file: loaded.file,

@@ -24,6 +24,12 @@ export interface SlotSpec {
    * same merge is not run twice).
    */
   perPosition?: string;
+  /**
+   * Checks one object value this slot would receive, before the study starts (ranges of a number,
+   * the first lines of a dataset in the runner's schema). Models and datasets get their absolute path.
+   * Returns a problem, or undefined when the value is fine.
+   */
+  check?(value: JsonValue): string | undefined;
 }
 
 /** A smoke run: a tiny slice of the job that runs first so a broken action fails in seconds. */

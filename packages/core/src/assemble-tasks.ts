@@ -38,6 +38,17 @@ export function resolveTasksAndFactories(
       options: base.options,
     };
   });
+  // Each evaluator checks the tasks it will score (data files, scorer), before the first trial.
+  cfg.tasks.forEach((t, i) => {
+    const spec = tasks[i]!;
+    if (!registry.has('evaluator', spec.evaluator)) return;
+    const f = registry.evaluatorFactory(spec.evaluator) as Factory<unknown, unknown>;
+    for (const p of f.preflightTask?.(spec, preflight) ?? [])
+      issues.push({
+        path: Array.isArray(t) ? `tasks[${i}]` : [`tasks[${i}]`, p.path].filter(Boolean).join('.'),
+        message: Array.isArray(t) ? `${p.path}: ${p.message}` : p.message,
+      });
+  });
   const dupTask = tasks.find((t, i) => tasks.findIndex((u) => u.name === t.name) !== i);
   if (dupTask) issues.push({ path: 'tasks', message: `task "${dupTask.name}" listed twice` });
   if (!tasks.some((t) => t.inReward)) issues.push({ path: 'tasks', message: 'at least one task must count toward the reward (inReward)' });

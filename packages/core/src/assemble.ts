@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ActionBinding, WeightedGroup } from './action-type.js';
 import type { LoadedConfig } from './config-load.js';
-import { zodIssues } from './config-load.js';
+import { paperPath, zodIssues } from './config-load.js';
+import { checkDuplicateNames, objectPath } from './preflight-names.js';
+import { preflightObjects } from './preflight-objects.js';
 import { DigestCache } from './digest.js';
 import { valueDigest } from './kit/digest.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
@@ -40,7 +42,7 @@ export interface AssembleOptions {
 /** Resolve a validated config against the registry. All problems are reported together, each with its path. */
 export function assemble(loaded: LoadedConfig, registry: Registry, opts: AssembleOptions = {}): Assembly {
   const cfg = loaded.config;
-  const issues: ConfigIssue[] = [];
+  const issues: ConfigIssue[] = [...(loaded.deferred ?? [])];
   const kindTypes = new Map<string, ObjectType>();
   const kindSource = new Map<string, string>();
   const explicitType = (kind: string): string | undefined => {
@@ -247,6 +249,8 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
     });
   }
   digests.save();
+  checkDuplicateNames(cfg.objects, objects, issues);
+  preflightObjects(bindings, objects, (o) => objectPath(cfg.objects, o), issues);
 
   // Tasks, policy, executor, aggregation and evaluator options.
   const { tasks, policy, executor, aggregation, evaluators } = resolveTasksAndFactories(cfg, registry, opts.policyOverride, issues, {
@@ -254,7 +258,11 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
     env: opts.env ?? process.env,
   });
 
-  if (issues.length) throw new ConfigError(loaded.file, issues);
+  if (issues.length)
+    throw new ConfigError(
+      loaded.file,
+      loaded.format === 'paper' ? issues.map((i) => ({ ...i, path: i.path === 'controller' ? i.path : paperPath(i.path) })) : issues,
+    );
   const factoryContext = makeFactoryContext(registry, loaded.dir, cfg.seed, opts.env ?? process.env);
   return { loaded, bindings, tasks, objects, kindTypes, factoryContext, policy, executor, aggregation, evaluators };
 }

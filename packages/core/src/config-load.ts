@@ -14,6 +14,8 @@ export interface LoadedConfig {
   config: StudyConfigParsed;
   /** Keys that were accepted but ignored (paper format extras). */
   warnings: string[];
+  /** Problems found while reading the config that `assemble` reports with its own (all at once). */
+  deferred?: ConfigIssue[];
 }
 
 /** `a.b[2].c` from a zod issue path. */
@@ -49,21 +51,76 @@ function isPaperFormat(raw: unknown): boolean {
   return typeof raw === 'object' && raw !== null && ('total_timesteps' in raw || 'action_types' in raw || 'eval_tasks' in raw);
 }
 
-/** Map the paper's controller names to a policy. */
-function paperPolicy(controller: string, model: string | undefined): StudyConfigInput['policy'] {
+/** The paper's controller names this loader knows (case-insensitive), and the policy each becomes. */
+export const PAPER_CONTROLLERS = ['LaMDAgent_gpt', 'LaMDAgent_openai', 'LaMDAgent_ollama', 'random'] as const;
+
+/** Map the paper's controller names to a policy; undefined for a name it does not know. */
+function paperPolicy(controller: string, model: string | undefined): StudyConfigInput['policy'] | undefined {
   const c = controller.toLowerCase();
-  if (c.includes('random')) return 'random';
-  if (c.includes('ollama')) return { name: 'llm', options: { provider: 'ollama', model: model ?? 'qwen2.5:7b' } };
-  return { name: 'llm', options: { provider: 'openai', model: model ?? 'gpt-4o-2024-08-06' } };
+  if (c === 'random' || c === 'lamdagent_random' || c === 'random_controller') return 'random';
+  if (c === 'lamdagent_ollama' || c === 'ollama') return { name: 'llm', options: { provider: 'ollama', model: model ?? 'qwen2.5:7b' } };
+  if (c === 'lamdagent_gpt' || c === 'lamdagent_openai' || c === 'lamdagent' || c === 'gpt' || c === 'openai')
+    return { name: 'llm', options: { provider: 'openai', model: model ?? 'gpt-4o-2024-08-06' } };
+  return undefined;
+}
+
+/** Native config paths renamed to the paper's keys, so errors in a paper config name the keys it has. */
+const PAPER_NAMES: [string, string][] = [
+  ['budget.iterations', 'total_timesteps'],
+  ['policy', 'controller'],
+  ['actions', 'action_types'],
+  ['tasks', 'eval_tasks'],
+  ['aggregation', 'score_aggregation'],
+];
+
+/** `aggregation.options` -> `score_aggregation.options`, `tasks[1]` -> `eval_tasks[1]`. */
+export function paperPath(p: string): string {
+  for (const [native, paper] of PAPER_NAMES) {
+    if (p === native || p.startsWith(`${native}.`) || p.startsWith(`${native}[`)) return paper + p.slice(native.length);
+  }
+  return p;
+}
+
+/**
+ * Remove `//` and `/* *\/` comments from JSON text (outside strings), keeping line numbers: configs
+ * copied from papers and editors carry them, and YAML would read them as keys.
+ */
+export function stripJsonComments(text: string): string {
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (inString) {
+      out += ch;
+      if (ch === '\\') out += text[++i] ?? '';
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') {
+      inString = true;
+      out += ch;
+    } else if (ch === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i++;
+      out += '\n';
+    } else if (ch === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      const stop = end < 0 ? text.length : end + 2;
+      out += text.slice(i, stop).replace(/[^\n]/g, ' ');
+      i = stop - 1;
+    } else out += ch;
+  }
+  return out;
 }
 
 const PAPER_KEYS = new Set(['seed', 'total_timesteps', 'controller', 'controller_model', 'objects', 'action_types', 'eval_tasks', 'score_aggregation']);
 
 /** Convert a validated paper config into the native format. */
-export function fromPaperConfig(raw: unknown, file: string): { input: StudyConfigInput; warnings: string[] } {
+export function fromPaperConfig(raw: unknown, file: string): { input: StudyConfigInput; warnings: string[]; issues: ConfigIssue[] } {
   const parsed = PaperConfigSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(file, zodIssues(parsed.error));
   const p = parsed.data;
+  const policy = paperPolicy(p.controller, p.controller_model);
+  const issues: ConfigIssue[] = policy
+    ? []
+    : [{ path: 'controller', message: `unknown controller "${p.controller}" (known: ${PAPER_CONTROLLERS.join(', ')}; or use the native format's policy:)` }];
   const warnings = Object.keys(p)
     .filter((k) => !PAPER_KEYS.has(k))
     .map((k) => `${k}: not part of the paper's format; ignored`);
@@ -71,13 +128,14 @@ export function fromPaperConfig(raw: unknown, file: string): { input: StudyConfi
     input: {
       seed: p.seed,
       budget: { iterations: p.total_timesteps },
-      policy: paperPolicy(p.controller, p.controller_model),
+      policy: policy ?? 'random',
       objects: p.objects,
       actions: p.action_types,
       tasks: p.eval_tasks,
       aggregation: p.score_aggregation,
     },
     warnings,
+    issues,
   };
 }
 
@@ -86,14 +144,18 @@ export function parseConfig(raw: unknown, file: string): LoadedConfig {
   const abs = path.resolve(file);
   let input: unknown = raw;
   let warnings: string[] = [];
+  let deferred: ConfigIssue[] = [];
   let format: LoadedConfig['format'] = 'native';
   if (isPaperFormat(raw)) {
-    ({ input, warnings } = fromPaperConfig(raw, abs));
+    ({ input, warnings, issues: deferred } = fromPaperConfig(raw, abs));
     format = 'paper';
   }
   const res = StudyConfigSchema.safeParse(input);
-  if (!res.success) throw new ConfigError(abs, zodIssues(res.error));
-  return { file: abs, dir: path.dirname(abs), format, config: res.data, warnings };
+  if (!res.success) {
+    const issues = zodIssues(res.error);
+    throw new ConfigError(abs, [...deferred, ...(format === 'paper' ? issues.map((i) => ({ ...i, path: paperPath(i.path) })) : issues)]);
+  }
+  return { file: abs, dir: path.dirname(abs), format, config: res.data, warnings, ...(deferred.length ? { deferred } : {}) };
 }
 
 /** Read and validate a config file. Errors name the file, the path inside it and what was expected. */
@@ -105,5 +167,7 @@ export function loadConfig(file: string): LoadedConfig {
   } catch (e) {
     throw new ConfigError(abs, [{ path: '', message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }]);
   }
-  return parseConfig(parseConfigText(abs, text), abs);
+  // JSON (the paper's format) may carry // comments; YAML has its own (#) and no JSON comment syntax.
+  const jsonLike = /\.json$/i.test(abs) || /^\s*(\/\/|\/\*|\{)/.test(text);
+  return parseConfig(parseConfigText(abs, jsonLike ? stripJsonComments(text) : text), abs);
 }

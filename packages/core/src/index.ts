@@ -57,6 +57,7 @@ export { Registry, type Contribution, type ContributionKind } from './registry.j
 export { loadPlugins, loadPluginModule, registerPlugin, type LoadedPlugin, type LoadPluginsOptions } from './plugins.js';
 export { corePlugin, registerBuiltins } from './builtins.js';
 export { assemble, type Assembly, type AssembleOptions } from './assemble.js';
+export { preflightStudy } from './preflight-study.js';
 export { createEvaluators } from './factories.js';
 
 // The study: ask/tell engine, services, store, read model.

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Action } from './action-type.js';
-import type { GenerationBackend } from './evaluator.js';
+import type { GenerationBackend, TaskSpec } from './evaluator.js';
 import type { JsonValue } from './json.js';
 import type { PoolObject } from './objects.js';
 import type { Rng } from './kit/rng.js';
@@ -75,5 +75,11 @@ export interface Factory<T, O = unknown> {
    * validation, before anything is written. Returns problems, each with a path inside the options.
    */
   preflight?(options: O, ctx: Pick<FactoryContext, 'configDir' | 'env'>): { path: string; message: string }[];
+  /**
+   * Evaluators: checks of one task this evaluator will score (its options: data files exist and their
+   * first lines parse, the scorer is known), before anything is written. Paths are inside the task
+   * (e.g. `options.data.validation`).
+   */
+  preflightTask?(task: TaskSpec, ctx: Pick<FactoryContext, 'configDir' | 'env'>): { path: string; message: string }[];
   create(options: O, ctx: FactoryContext): T | Promise<T>;
 }

@@ -35,8 +35,17 @@ export function openStudy(dir: string): StudyView {
   const abs = path.resolve(dir);
   const file = path.join(abs, STUDY_FILES.snapshot);
   if (!existsSync(file)) throw new UsageError(`${abs} is not a study folder (no ${STUDY_FILES.snapshot})`);
-  const res = StudySnapshotSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!res.success) throw new UsageError(`${file}: not a study snapshot (${res.error.issues[0]?.message ?? ''})`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`${file}: not JSON (${(e as Error).message}); the study snapshot is damaged`);
+  }
+  const res = StudySnapshotSchema.safeParse(raw);
+  if (!res.success) {
+    const i = res.error.issues[0];
+    throw new UsageError(`${file}: not a study snapshot (${i ? `${i.path.join('.') || '(root)'}: ${i.message}` : ''})`);
+  }
   const journal = readJournal(path.join(abs, STUDY_FILES.journal));
   return { dir: abs, snapshot: res.data, journal, trials: [...journal.trials.values()] };
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ActionBinding } from './action-type.js';
 import { assemble, type Assembly } from './assemble.js';
@@ -22,6 +22,7 @@ import { Study, type StudyEvent } from './study.js';
 import type { TrialRecord } from './trial.js';
 import { legacyWeightOrderNotice } from './weight-order.js';
 import { ActionCache } from './action-cache.js';
+import { checkOverridden, preflightStudy } from './preflight-study.js';
 
 export interface StudyOverrides {
   iterations?: number;
@@ -77,6 +78,12 @@ export async function buildRegistry(loaded: LoadedConfig): Promise<{ registry: R
 }
 
 function applyOverrides(loaded: LoadedConfig, o: StudyOverrides = {}): LoadedConfig {
+  for (const [flag, v] of [
+    ['--iterations', o.iterations],
+    ['--seed', o.seed],
+    ['--concurrency', o.concurrency],
+  ] as const)
+    if (v !== undefined && !Number.isInteger(v)) throw new UsageError(`invalid override: ${flag}: expected an integer, got ${v}`);
   const c = structuredClone(loaded.config);
   if (o.iterations !== undefined) c.budget.iterations = o.iterations;
   if (o.seed !== undefined) c.seed = o.seed;
@@ -86,6 +93,12 @@ function applyOverrides(loaded: LoadedConfig, o: StudyOverrides = {}): LoadedCon
   if (o.executor !== undefined) c.executor = o.executor;
   for (const name of o.withoutActions ?? []) delete c.actions[name];
   if (o.plugins !== undefined) c.plugins = [...new Set([...c.plugins, ...o.plugins])];
+  checkOverridden(c, [
+    ...(o.iterations !== undefined ? ['budget.iterations'] : []),
+    ...(o.seed !== undefined ? ['seed'] : []),
+    ...(o.concurrency !== undefined ? ['concurrency'] : []),
+    ...(o.policy !== undefined ? ['policy'] : []),
+  ]);
   return { ...loaded, config: c };
 }
 
@@ -96,9 +109,11 @@ export async function createStudy(opts: RunStudyOptions): Promise<{ study: Study
   if (existsSync(outDir) && readdirSync(outDir).length > 0) throw new UsageError(`${outDir} exists and is not empty; choose another --out`);
   const loaded = applyOverrides(loadConfig(opts.configPath), opts.overrides);
   const { registry, plugins } = await buildRegistry(loaded);
-  // Assemble before creating anything, so a bad config leaves nothing half-written.
-  assemble(loaded, registry, { skipDigests: true, ...(opts.env ? { env: opts.env } : {}) });
+  // Check everything knowable before creating anything, so a bad config leaves nothing half-written.
+  preflightStudy(loaded, registry, opts.env ?? process.env);
+  const existed = existsSync(outDir);
   mkdirSync(outDir, { recursive: true });
+  // Another process holding the folder keeps it: nothing of ours to undo then.
   const lock = StudyLock.acquire(outDir);
   try {
     writeFileAtomic(
@@ -107,8 +122,20 @@ export async function createStudy(opts: RunStudyOptions): Promise<{ study: Study
     );
     return { study: await openLocked(outDir, loaded, registry, plugins, lock, opts), plugins };
   } catch (e) {
+    // A failed start leaves the folder as it was (absent, or empty), so the same command can run again.
     lock.release();
+    removeFailedStart(outDir, existed);
     throw e;
+  }
+}
+
+/** Undo a failed start: the folder was absent or empty before, so everything in it is ours. */
+function removeFailedStart(outDir: string, existed: boolean): void {
+  try {
+    for (const name of readdirSync(outDir)) rmSync(path.join(outDir, name), { recursive: true, force: true });
+    if (!existed) rmdirSync(outDir);
+  } catch {
+    /* best effort: the error that stopped the start is the one to report */
   }
 }
 

@@ -3,6 +3,7 @@ import { createOnnxBackend, OnnxBackendOptionsSchema } from './backends/onnx.js'
 import { createOpenAICompatibleBackend, OpenAICompatibleOptionsSchema } from './backends/openai-compatible.js';
 import { createTinyBackend, TinyBackendOptionsSchema } from './backends/tiny.js';
 import { tinylmRuntime } from './backends/tinylm-runtime.js';
+import { preflightSuiteTask } from './task-preflight.js';
 import { createSuiteEvaluator, SuiteEvaluatorOptionsSchema } from './suite.js';
 
 export const PLUGIN_NAME = '@lamdagent/eval-suites';
@@ -20,6 +21,7 @@ export default definePlugin({
       name: 'suite',
       description: 'generate answers with a backend, score them (numeric, choice, exact), keep per-item results',
       optionsSchema: SuiteEvaluatorOptionsSchema,
+      preflightTask: (task, ctx) => preflightSuiteTask(task, ctx.configDir),
       create: (options, ctx) => createSuiteEvaluator(options, ctx),
     });
     r.generationBackend({

@@ -14,10 +14,31 @@ export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
 /** Output cap of the llama-cpp provider when maxOutputTokens is not set (small models can ramble on). */
 export const DEFAULT_LLAMA_CPP_MAX_OUTPUT = 384;
 
-/** Problems that need the config's folder: a llama-cpp model file that is missing, node-llama-cpp not installed. */
-export function preflightOptions(o: LlmPolicyOptions, configDir: string): { path: string; message: string }[] {
-  if (o.provider !== 'llama-cpp') return [];
+/** The environment variable the API key is read from (none for providers that need no key). */
+export function apiKeyEnvOf(o: LlmPolicyOptions): string | undefined {
+  return o.apiKeyEnv ?? (o.provider === 'openai' ? 'OPENAI_API_KEY' : undefined);
+}
+
+/**
+ * Problems known before the study starts: a llama-cpp model file that is missing, node-llama-cpp not
+ * installed, and (when `env` is given) an API key the provider needs that is not set.
+ */
+export function preflightOptions(
+  o: LlmPolicyOptions,
+  configDir: string,
+  env?: Readonly<Record<string, string | undefined>>,
+): { path: string; message: string }[] {
   const out: { path: string; message: string }[] = [];
+  if (env) {
+    const keyEnv = apiKeyEnvOf(o);
+    const needed = o.apiKeyEnv !== undefined || (o.provider === 'openai' && o.baseURL === undefined);
+    if (keyEnv && needed && !env[keyEnv])
+      out.push({
+        path: 'apiKeyEnv',
+        message: `environment variable ${keyEnv} is not set; export the key there${o.provider === 'openai' ? ', or set baseURL for a server that needs no key' : ''}`,
+      });
+  }
+  if (o.provider !== 'llama-cpp') return out;
   const file = modelFileProblem(path.resolve(configDir, o.model));
   if (file) out.push({ path: 'model', message: file });
   const lib = nodeLlamaCppProblem();
@@ -99,6 +120,6 @@ export const llmPolicyFactory: Factory<Policy, LlmPolicyOptions> = {
   name: 'llm',
   description: 'LaMDAgent: an LLM chooses each action from its memory of earlier trials (OpenAI-compatible, Ollama or in-process llama.cpp agent LLMs)',
   optionsSchema: LlmPolicyOptionsSchema,
-  preflight: (options, ctx) => preflightOptions(options, ctx.configDir),
+  preflight: (options, ctx) => preflightOptions(options, ctx.configDir, ctx.env),
   create: (options, ctx) => createLlmPolicy(options, ctx),
 };

@@ -14,6 +14,7 @@ export { canonicalJson, sha256, valueDigest } from './digest.js';
 export { DigestCache } from '../digest.js';
 export { fsyncDir, tailFile, writeFileAtomic } from './fs.js';
 export { readJsonl } from './jsonl.js';
+export { jsonlHeadProblem, modelFolderProblems, safetensorsHeaderProblem, MAX_SAFETENSORS_HEADER } from './preflight.js';
 export { createRedactor, redactSecrets, REDACTED, type Redactor } from './redact.js';
 export { failedManifest, jobLogPath, jobResultPath, readResultManifest, type FailedManifestFacts, type ResultRead } from './job-result.js';
 export { typesWithCandidates } from './candidates.js';

@@ -83,7 +83,7 @@ export default {
         { name: 'base_model', type: 'model' },
         { name: 'models', type: 'model', repeat: { min: 2 } },
         { name: 'weights', type: 'json', perPosition: 'models' },
-        { name: 'density', type: 'number' },
+        { name: 'density', type: 'number', check: (v) => (typeof v === 'number' && v > 0 && v <= 1 ? undefined : `density must be in (0, 1], got ${v}`) },
       ],
       runner: 'toy-merge',
     });
@@ -91,6 +91,11 @@ export default {
     r.runner(mergeRunner);
     r.evaluator({
       name: 'toy',
+      // A task's target must be three numbers: known before the first trial.
+      preflightTask: (task) =>
+        task.options.target === undefined || (Array.isArray(task.options.target) && task.options.target.length === 3)
+          ? []
+          : [{ path: 'options.target', message: 'expected 3 numbers' }],
       // Options from config `evaluators: { toy: { scale } }` multiply every score.
       create: (options) => ({
         name: 'toy',
