@@ -6,7 +6,21 @@ import type { ObjectPool } from './pool.js';
 import type { ActionSpace } from './space.js';
 import type { StudyServices } from './study-services.js';
 import { writeTranscript } from './trial-record.js';
+import { describeReturned, rejectReason } from './policy-check.js';
 import type { PolicyNote, TrialRecord, Usage } from './trial.js';
+
+/** A random action of the space, preferring one that is not running right now. */
+function randomAction(space: ActionSpace, rng: Rng, pending: readonly Action[]): Action {
+  const types = typesWithCandidates(space);
+  if (types.length === 0) throw new RangeError('no possible action');
+  let a: Action | undefined;
+  for (let tries = 0; tries < 32; tries++) {
+    const b = rng.pick(types);
+    a = space.atFor(b, rng.int(space.countFor(b)));
+    if (!pending.some((p) => p.key === a!.key)) return a;
+  }
+  return a!;
+}
 
 export interface PolicyStepsDeps {
   dir: string;
@@ -59,10 +73,19 @@ export class PolicySteps {
       sel = { action: space.atFor(b, rng.int(space.countFor(b))), fallback: `policy error: ${(e as Error).message}` };
       logger.warn(`trial ${index}: ${sel.fallback}; chose a random action`);
     }
+    // Core checks what the policy returned before anything runs: in the space, not running already.
+    let rejected: PolicyNote['rejected'];
+    const reason = sel.fallback ? undefined : rejectReason(sel.action, space, this.#d.pool, this.#d.pending());
+    if (reason) {
+      rejected = { reason, returned: describeReturned(sel.action) };
+      sel = { ...sel, action: randomAction(space, rng, this.#d.pending()), fallback: `policy returned an action core rejected: ${reason}` };
+      logger.warn(`trial ${index}: ${sel.fallback}; chose a random action`);
+    }
     const note: PolicyNote = {
       policy: policy.name,
       usage: sel.usage ?? [],
       ...(sel.fallback ? { fallback: sel.fallback } : {}),
+      ...(rejected ? { rejected } : {}),
       ...(sel.answers?.length ? { answers: sel.answers } : {}),
     };
     if (sel.transcript?.length) note.transcript = writeTranscript(dir, index, 'select', sel.transcript, env);

@@ -45,6 +45,13 @@ export const PolicyNoteSchema = z.object({
   transcript: z.string().optional(),
   usage: z.array(UsageSchema).default([]),
   answers: z.array(AnswerNoteSchema).optional(),
+  /** The policy returned an action core refused (outside the space, or running already): why, and what it was. */
+  rejected: z
+    .object({
+      reason: z.string(),
+      returned: z.object({ name: z.string(), type: z.string(), inputs: z.array(z.object({ id: z.string(), name: z.string() })), key: z.string() }),
+    })
+    .optional(),
 });
 export type PolicyNote = z.infer<typeof PolicyNoteSchema>;
 
