@@ -1,4 +1,6 @@
 import { closeSync, fsyncSync, openSync, truncateSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { fromStored, toStored } from './journal-paths.js';
 import { JournalReader, type JournalChunk, type JournalReaderOptions } from './journal-reader.js';
 import { JournalRecordSchema, type JournalRecord, type JournalRecordOf } from './journal-records.js';
 import { StudyState } from './study-state.js';
@@ -39,9 +41,12 @@ export class StudyStore<E = never> {
   readonly unknownKinds: string[] = [];
   readonly #reader: JournalReader<E>;
   #fd: number | undefined;
+  /** The study folder: paths inside it are stored relative (see journal-paths). */
+  readonly #dir: string;
 
   constructor(file: string, opts: JournalReaderOptions<E> = {}) {
     this.file = file;
+    this.#dir = path.dirname(path.resolve(file));
     this.#reader = new JournalReader(file, opts);
   }
 
@@ -52,7 +57,7 @@ export class StudyStore<E = never> {
       this.state.clear();
       this.unknownKinds.length = 0;
     }
-    for (const item of chunk.items) if (item.type === 'record') this.state.apply(item.record);
+    for (const item of chunk.items) if (item.type === 'record') this.state.apply(fromStored(item.record, this.#dir));
     this.unknownKinds.push(...chunk.unknownKinds);
     return chunk;
   }
@@ -78,7 +83,7 @@ export class StudyStore<E = never> {
       }
       this.#fd = openSync(this.file, 'a');
     }
-    const line = `${JSON.stringify(JournalRecordSchema.parse(rec))}\n`;
+    const line = `${JSON.stringify(JournalRecordSchema.parse(toStored(rec, this.#dir)))}\n`;
     writeSync(this.#fd, line);
     fsyncSync(this.#fd);
     this.#reader.skipOwn(Buffer.byteLength(line));
