@@ -2,16 +2,33 @@
 import { LamdagentError } from '@lamdagent/core';
 import { main } from './cli.js';
 
-const io = { out: (t: string) => process.stdout.write(`${t}\n`), err: (t: string) => process.stderr.write(`${t}\n`), env: process.env, cwd: process.cwd() };
 const ctl = new AbortController();
-process.once('SIGINT', () => {
-  process.stderr.write('interrupted: finishing the running trial state; resume later with `lamdagent resume DIR`\n');
+const io = {
+  out: (t: string) => process.stdout.write(`${t}\n`),
+  err: (t: string) => process.stderr.write(`${t}\n`),
+  env: process.env,
+  cwd: process.cwd(),
+  signal: ctl.signal,
+};
+// First SIGINT/SIGTERM: stop cleanly (running trials' jobs cancelled, their process groups killed,
+// journaled as cancelled; resume runs them again). A second one: leave now (jobs killed on exit).
+let signalled: NodeJS.Signals | undefined;
+// Commands that stop cleanly on a signal; the others stop at once, as before.
+const graceful = ['run', 'resume', 'dashboard'].includes(process.argv[2] ?? '');
+const onSignal = (sig: NodeJS.Signals): void => {
+  if (signalled || !graceful) {
+    process.stderr.write(`${sig} again: aborting now\n`);
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  }
+  signalled = sig;
+  process.stderr.write(`${sig}: stopping: running trials are cancelled and journaled; send it again to abort now\n`);
   ctl.abort();
-  process.exit(130);
-});
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
 main(process.argv.slice(2), io).then(
   (code) => {
-    process.exitCode = code;
+    process.exitCode = signalled && code === 130 ? (signalled === 'SIGINT' ? 130 : 143) : code;
   },
   (e: unknown) => {
     const ours = LamdagentError.isInstance(e);

@@ -103,4 +103,27 @@ describe('safe starts and honest exits', () => {
     expect(doc.ok).toBe(false);
     expect(doc.error).toMatch(new RegExp(`^${path.join(dir, 'st', 'study.json').replace(/[.]/g, '\\.')}: not JSON`));
   });
+
+  it('show refuses files the journal names outside the study folder (.. and symlinks)', async () => {
+    const { dir, config } = toy();
+    expect((await run(['run', config, '--out', 'st'], dir)).code).toBe(0);
+    writeFileSync(path.join(dir, 'secret.json'), '{"secret": "outside"}');
+    const journal = path.join(dir, 'st', 'journal.jsonl');
+    const lines = readFileSync(journal, 'utf8').trim().split('\n');
+    const forged = lines.map((l) => {
+      const r = JSON.parse(l) as { kind: string; trial?: { index: number; policy?: { transcript?: string } } };
+      if (r.kind === 'trial-end' && r.trial?.index === 0) r.trial.policy = { ...(r.trial.policy ?? {}), transcript: '../secret.json' } as never;
+      return JSON.stringify(r);
+    });
+    writeFileSync(journal, `${forged.join('\n')}\n`);
+    const r = await run(['show', 'st', '0'], dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`${path.join(dir, 'st', 'journal.jsonl')}: refers to ../secret.json, outside the study folder; not shown`);
+    expect(r.out).not.toContain('outside');
+    // a symlink inside the study pointing out is refused the same way
+    const { symlinkSync } = await import('node:fs');
+    symlinkSync(path.join(dir, 'secret.json'), path.join(dir, 'st', 'link.json'));
+    writeFileSync(journal, `${forged.join('\n').replace('../secret.json', 'link.json')}\n`);
+    expect((await run(['show', 'st', '0'], dir)).err).toMatch(/refers to link\.json, outside the study folder/);
+  });
 });

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -24,12 +24,15 @@ import { SCIENCE_HELP, SCIENCE_USAGE, scienceCommand } from './science-commands.
 import { topIntervals, topNoiseText } from './top-noise.js';
 import { MERGE_HELP, mergeCommand } from './merge-command.js';
 import { failureJson, noCompletedTrialSummary } from './run-outcome.js';
+import { readStudyJson } from './study-files.js';
 
 export interface Io {
   out(text: string): void;
   err(text: string): void;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** Aborted on SIGINT/SIGTERM: `run` and `resume` stop cleanly (running trials cancelled, journaled). */
+  signal?: AbortSignal;
 }
 
 const HELP = `lamdagent: search post-training pipelines (SFT, merging, preference learning) with an agent
@@ -179,6 +182,10 @@ function printSummary(io: Io, s: StudySummary, json: boolean, k: number): void {
 
 /** 1 with a one-line summary of failures by cause when the budget ended with no completed trial, else 0. */
 function finalCode(io: Io, s: StudySummary): number {
+  if (io.signal?.aborted) {
+    io.err('lamdagent: interrupted; continue with `lamdagent resume ' + s.dir + '`');
+    return 130;
+  }
   const line = noCompletedTrialSummary(s.trials);
   if (!line) return 0;
   io.err(`lamdagent: ${line}`);
@@ -245,6 +252,7 @@ async function command(argv: string[], io: Io): Promise<number> {
         overrides: { ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)), ...extra },
         onEvent: progressPrinter(io),
         env: io.env,
+        ...(io.signal ? { signal: io.signal } : {}),
       });
       // --table --fill: the actions the table missed ran for real; add them to it.
       if (values.table && values.fill) await exportTable({ dirs: [s.dir], out: path.resolve(io.cwd, values.table as string), testTop: 0 });
@@ -260,6 +268,7 @@ async function command(argv: string[], io: Io): Promise<number> {
         ...(iterations !== undefined ? { iterations } : {}),
         onEvent: progressPrinter(io),
         env: io.env,
+        ...(io.signal ? { signal: io.signal } : {}),
       });
       printSummary(io, s, Boolean(values.json), 3);
       return finalCode(io, s);
@@ -298,8 +307,7 @@ async function command(argv: string[], io: Io): Promise<number> {
       const t = view.journal.trials.get(idx);
       const r = view.journal.running.get(idx);
       if (!t && !r) throw new UsageError(`study ${view.dir} has no trial ${idx}`);
-      const readT = (rel?: string): unknown =>
-        rel && existsSync(path.join(view.dir, rel)) ? JSON.parse(readFileSync(path.join(view.dir, rel), 'utf8')) : null;
+      const readT = (rel?: string): unknown => readStudyJson(view.dir, rel);
       const observe = view.journal.observes.find((o) => o.index === idx);
       const doc = {
         ...(t ? trialJson(t) : { index: idx, state: 'running', action: r?.action.name }),

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { executeInProcess } from './execute.js';
 import type { Executor, ExecutorContext, JobHandle } from './executor.js';
+import { isJobProcess, jobEnv, killGroup, trackGroup, untrackGroup, waitForExit } from './subprocess-jobs.js';
 import { tailFile, writeFileAtomic } from './kit/fs.js';
 import { failedManifest, jobLogPath, jobResultPath, readResultManifest } from './kit/job-result.js';
 import type { JobSpec, ResultManifest } from './jobs.js';
@@ -48,6 +49,11 @@ export const SubprocessOptionsSchema = z
     nodeArgs: z.array(z.string()).default([]),
     /** Grace period between SIGTERM and SIGKILL on timeout or cancellation. */
     killGraceMs: z.number().int().min(0).default(5000),
+    /**
+     * Environment variables passed to jobs besides the allowlist (PATH, HOME, locale, CUDA_*, HF_*,
+     * PYTHON*, LAMDAGENT_*, ...). API keys and tokens reach a job only when named here.
+     */
+    passEnv: z.array(z.string().min(1)).default([]),
   })
   .strict();
 export type SubprocessOptions = z.infer<typeof SubprocessOptionsSchema>;
@@ -71,15 +77,23 @@ export class SubprocessExecutor implements Executor {
     const logFile = jobLogPath(spec);
     const logFd = openSync(logFile, 'a');
     const started = performance.now();
-    const child = spawn(process.execPath, [...this.#opts.nodeArgs, runnerBinPath(), specFile], { stdio: ['ignore', logFd, logFd], env: process.env });
+    // Its own process group (detached): a terminal's Ctrl-C reaches the study, which cancels the job;
+    // cancelling kills the whole group. The environment is the allowlist plus passEnv (no API keys).
+    const child = spawn(process.execPath, [...this.#opts.nodeArgs, runnerBinPath(), specFile], {
+      stdio: ['ignore', logFd, logFd],
+      env: jobEnv(process.env, this.#opts.passEnv),
+      detached: true,
+    });
     closeSync(logFd);
+    if (child.pid) trackGroup(child.pid);
     onStarted?.({ jobId: spec.jobId, ...(child.pid ? { externalId: String(child.pid) } : {}) });
     let why: 'timeout' | 'cancelled' | undefined;
     const kill = (reason: 'timeout' | 'cancelled'): void => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
       why ??= reason;
-      child.kill('SIGTERM');
-      setTimeout(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'), this.#opts.killGraceMs).unref();
+      const pid = child.pid;
+      killGroup(pid, 'SIGTERM');
+      setTimeout(() => child.exitCode === null && child.signalCode === null && killGroup(pid, 'SIGKILL'), this.#opts.killGraceMs).unref();
     };
     const onAbort = (): void => kill('cancelled');
     ctx.signal.addEventListener('abort', onAbort, { once: true });
@@ -88,6 +102,11 @@ export class SubprocessExecutor implements Executor {
     return new Promise<ResultManifest>((resolve) => {
       const finish = (code: number | null, signal: NodeJS.Signals | null, spawnError?: Error): void => {
         if (timer) clearTimeout(timer);
+        if (child.pid) {
+          // The runner is gone; anything it left in its group goes with it.
+          killGroup(child.pid, 'SIGKILL');
+          untrackGroup(child.pid);
+        }
         ctx.signal.removeEventListener('abort', onAbort);
         const wallSec = (performance.now() - started) / 1000;
         const resources = { wallSec, gpus: spec.resources.gpus, gpuHours: (spec.resources.gpus * wallSec) / 3600 };
@@ -107,6 +126,32 @@ export class SubprocessExecutor implements Executor {
       child.once('error', (e) => finish(null, null, e));
       child.once('exit', (code, signal) => finish(code, signal));
     });
+  }
+
+  /**
+   * Re-attach to a job an earlier study process started (after kill -9 or a second Ctrl-C): while its
+   * runner still runs, wait for it (never start the job beside it); then use the result it wrote. A
+   * job that was cancelled, or left no result, is run again (undefined).
+   */
+  async reattach(spec: JobSpec, handle: JobHandle, ctx: ExecutorContext): Promise<ResultManifest | undefined> {
+    const pid = Number(handle.externalId);
+    const specFile = path.join(spec.jobDir, 'spec.json');
+    if (Number.isInteger(pid) && pid > 0 && isJobProcess(pid, specFile)) {
+      if ((await waitForExit(pid, specFile, ctx.signal)) === 'aborted') {
+        killGroup(pid, 'SIGTERM');
+        setTimeout(() => killGroup(pid, 'SIGKILL'), this.#opts.killGraceMs).unref();
+        return failedManifest(spec, {
+          status: 'cancelled',
+          resources: { wallSec: 0, gpus: 0, gpuHours: 0 },
+          logs: [],
+          error: { type: 'Cancelled', message: 'cancelled' },
+        });
+      }
+    }
+    const r = readResultManifest(spec);
+    if (!r.ok || r.manifest.status === 'cancelled') return undefined;
+    if (r.manifest.status === 'completed' && !existsSync(spec.outputDir)) return undefined;
+    return r.manifest;
   }
 }
 

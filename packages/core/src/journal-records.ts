@@ -19,6 +19,11 @@ export const JournalRecordSchema = z.discriminatedUnion('kind', [
     transcript: z.string().optional(),
   }),
   z.object({ kind: z.literal('resume'), at: z.string(), rerun: z.array(z.number().int()) }),
+  /**
+   * A running trial stopped by the study's interruption (Ctrl-C, SIGTERM): its job was cancelled (its
+   * process group killed) and it stays unfinished, so `resume` runs it again.
+   */
+  z.object({ kind: z.literal('cancel'), index: z.number().int(), at: z.string(), reason: z.string() }),
   /** Scores of a produced model on another split (e.g. held-out test, out-of-distribution tasks). */
   z.object({
     kind: z.literal('evaluate'),

@@ -22,7 +22,8 @@ export async function runJobSpecFile(file: string, read: typeof ReadFileSync): P
   });
   const manifest = await executeInProcess(spec, registry.runner(spec.runner), {
     signal: ctl.signal,
-    onLog: (l) => process.stdout.write(`${l}\n`),
+    // Log lines go to the job's runner.log (executeInProcess appends them); the executor sends this
+    // process's own stdout there too, so writing them to stdout as well would log each line twice.
     ...(spec.evaluation ? { evaluate: jobEvaluation(spec, spec.evaluation, registry, process.env) } : {}),
   });
   return manifest.status === 'completed' ? 0 : 1;

@@ -184,7 +184,10 @@ export class Study {
     const launch = (t: Trial): void =>
       void inflight.set(
         t.index,
-        (t.reuses ? this.tell(t) : this.execute(t).then((o) => this.tell(t, o))).finally(() => inflight.delete(t.index)),
+        (t.reuses
+          ? this.tell(t)
+          : this.execute(t).then((o): unknown => (o.state === 'failed' && d.signal.aborted ? this.#cancel(t, o) : this.tell(t, o)))
+        ).finally(() => inflight.delete(t.index)),
       );
     if (this.#interrupted.length) {
       this.services.store.append({ kind: 'resume', at: this.services.clock.now(), rerun: this.#interrupted.map((r) => r.index) });
@@ -204,6 +207,19 @@ export class Study {
     reason ??= this.#stopReason(this.#history.length) ?? 'done';
     this.#emit({ type: 'stop', reason });
     return reason;
+  }
+
+  /**
+   * A trial the study's interruption stopped: journaled as cancelled, left unfinished (no trial-end),
+   * so a resume runs it again; never counted as a failure of its action.
+   */
+  #cancel(t: Trial, o: TrialOutcome): void {
+    const { store, clock } = this.services;
+    store.append({ kind: 'cancel', index: t.index, at: clock.now(), reason: `interrupted: ${o.error?.type ?? 'failed'}: ${o.error?.message ?? ''}` });
+    const run = this.#running.get(t.action.key);
+    if (run?.index === t.index) this.#running.delete(t.action.key);
+    this.#pending.delete(t.index);
+    this.#emit({ type: 'notice', message: `trial ${t.index} cancelled by the interruption; \`lamdagent resume\` runs it again` });
   }
 
   /** Release the study folder (lock, journal) and the executor. */

@@ -34,7 +34,7 @@ budget:
 policy: ${opts.policy ?? 'random-type'}
 plugins: [${JSON.stringify(TOY_PLUGIN)}]
 discoverPlugins: false
-executor: ${opts.executor ?? 'inprocess'}
+executor: ${opts.executor === 'subprocess' ? '{ name: subprocess, options: { passEnv: [TOY_EXEC_LOG, TOY_EVAL_LOG] } }' : (opts.executor ?? 'inprocess')}
 concurrency: ${opts.concurrency ?? 1}
 failFast: ${opts.failFast ?? false}
 objects:

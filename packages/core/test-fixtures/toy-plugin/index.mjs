@@ -38,6 +38,8 @@ const trainRunner = {
     if (data.fail === 'hang') await sleep(60_000, ctx.signal);
     if (data.fail === 'noresult') process.exit(0);
     if (data.fail === 'smoke' && spec.smoke) throw new Error('smoke check failed: bad tokenizer');
+    // busyMs: a job deaf to SIGTERM (it never yields to the event loop; only SIGKILL ends it), as a stuck trainer may be.
+    if (spec.params.busyMs) for (const end = Date.now() + Number(spec.params.busyMs); Date.now() < end;);
     await sleep(Number(spec.params.sleepMs ?? 0), ctx.signal);
     const w = readVec(model.value).map((x, i) => x + lr.value * (data.target[i] - x));
     writeVec(spec.outputDir, w);
