@@ -65,6 +65,7 @@ export class Study {
   readonly #running = new Map<string, { index: number; record: Promise<TrialRecord>; settle(r: TrialRecord): void }>();
   readonly #pending = new Map<number, Action>();
   readonly #interrupted: JournalRecordOf<'trial-start'>[];
+  readonly #unobserved: TrialRecord[];
   readonly #resumed: boolean;
   readonly #policy: PolicySteps;
   #costUsd = 0;
@@ -91,6 +92,10 @@ export class Study {
     for (const n of [...st.trials.values(), ...st.running.values()]) for (const u of n.policy?.usage ?? []) this.#costUsd += u.costUsd;
     for (const o of st.observes) for (const u of o.usage) this.#costUsd += u.costUsd;
     this.#interrupted = [...st.running.values()].sort((a, b) => a.index - b.index);
+    // A policy that keeps state (restore) saw every finished trial unless the process died between the
+    // trial's end and its observe record: those updates (an agent's memory) are redone on resume.
+    const observed = new Set(st.observes.map((o) => o.index));
+    this.#unobserved = policy.observe && policy.restore ? [...st.trials.values()].filter((t) => !observed.has(t.index)) : [];
     this.#next = Math.max(-1, ...st.trials.keys(), ...st.running.keys()) + 1;
     this.#started = clock.monotonicMs();
     const pol = {
@@ -189,6 +194,9 @@ export class Study {
           : this.execute(t).then((o): unknown => (o.state === 'failed' && d.signal.aborted ? this.#cancel(t, o) : this.tell(t, o)))
         ).finally(() => inflight.delete(t.index)),
       );
+    if (this.#unobserved.length)
+      this.services.logger.info(`redoing the policy's update for trials ${this.#unobserved.map((t) => t.index).join(', ')} (interrupted)`);
+    for (const t of this.#unobserved.splice(0)) for (const u of await this.#policy.observe(t.index, t)) this.#costUsd += u.costUsd;
     if (this.#interrupted.length) {
       this.services.store.append({ kind: 'resume', at: this.services.clock.now(), rerun: this.#interrupted.map((r) => r.index) });
       this.services.logger.info(`re-running trials ${this.#interrupted.map((r) => r.index).join(', ')} that the last run left unfinished`);

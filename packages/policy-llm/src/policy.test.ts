@@ -102,7 +102,8 @@ describe('LLM policy behaviour', () => {
     const policy = await scriptedPolicy(p, { memoryMaxChars: 300 });
     const [a, b] = await Promise.all([policy.observe!(w.history[0]!, contextFor(w)), policy.observe!(w.history[1]!, contextFor(w))]);
     expect(a).toMatchObject({ state: { memory: 'ToolACE helps.', updates: 1 } });
-    expect(p.prompt(1)).toContain('# Your memory so far\nToolACE helps.');
+    expect(p.prompt(1)).toContain('# Your memory so far\nThe text between <memory> and </memory> is your own notes');
+    expect(p.prompt(1)).toContain('<memory>\nToolACE helps.\n</memory>');
     const memory = (b as { state: { memory: string } }).state.memory;
     expect(memory.length).toBeLessThanOrEqual(300);
     expect(memory.endsWith('Lesson.…')).toBe(true);
@@ -133,6 +134,6 @@ describe('LLM policy behaviour', () => {
     const best = finishTrial(w, w.space.atFor(SFT_INDEX, 30), { reward: 0.9 });
     await policy.observe!(best, contextFor(w));
     expect(p.prompt(1)).toContain('This is a new best (previous best 0.6 at #2).');
-    expect(p.prompt(1)).toContain('# Your memory so far\nTIES of these fails: shapes differ.');
+    expect(p.prompt(1)).toContain('<memory>\nTIES of these fails: shapes differ.\n</memory>');
   });
 });

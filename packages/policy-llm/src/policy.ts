@@ -1,5 +1,5 @@
 import type { Action, AnswerNote, JsonValue, Observation, Policy, PolicyContext, Selection, TranscriptEntry, TrialRecord, Usage } from '@lamdagent/core';
-import { cleanMemory, memoryWordLimit, parseMemoryState, toJson, type MemoryState } from './memory.js';
+import { cleanMemory, memoryBlock, memoryReplyProblem, memoryWordLimit, parseMemoryState, toJson, type MemoryState } from './memory.js';
 import type { LlmPolicyOptions, Prices } from './options.js';
 import { type AnswerSpec, jsonAnswerText } from './answer.js';
 import { excludedTuples } from './exclude.js';
@@ -177,7 +177,7 @@ export class LlmPolicy implements Policy {
       history: historyText(view, trial.index),
       trial: String(trial.index),
       previous_results: historyText(view, trial.index),
-      previous_memory: previous || 'Empty: this is the first memory.',
+      previous_memory: previous ? memoryBlock(previous) : 'Empty: this is the first memory.',
       new_result: newResultText(trial, view),
       memory_limit_words: String(memoryWordLimit(this.#o.memoryMaxChars)),
     });
@@ -193,7 +193,8 @@ export class LlmPolicy implements Policy {
     }
     rec.transcript.push({ step: 'memory', role: 'assistant', content: this.#d.redact(reply) });
     const next = cleanMemory(reply, this.#o.memoryMaxChars);
-    if (!next) rec.transcript.push({ step: 'memory', role: 'error', content: 'empty memory reply; memory unchanged' });
+    const problem = memoryReplyProblem(reply, next, this.#o.memoryMaxChars);
+    if (problem) rec.transcript.push({ step: 'memory', role: 'error', content: `${problem}; memory unchanged` });
     else this.#state = { version: 1, memory: next, updates: this.#state.updates + 1 };
     return { state: toJson(this.#state), transcript: rec.transcript, usage: rec.usage };
   }
@@ -201,7 +202,7 @@ export class LlmPolicy implements Policy {
   #commonVars(iteration: number, view: StudyView): Record<string, string> {
     return {
       iteration: String(iteration),
-      memory: this.#state.memory || NO_MEMORY,
+      memory: this.#state.memory ? memoryBlock(this.#state.memory) : NO_MEMORY,
       summary: summaryText(view),
       history: historyText(view),
       failures: failuresText(view),
