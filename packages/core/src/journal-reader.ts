@@ -1,4 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { UsageError } from './errors.js';
 import { JOURNAL_KINDS, JournalRecordSchema, type JournalRecord } from './journal-records.js';
 
 /** One journal line that parsed: a record of a known kind, or what the reader's `extra` parser made of it. */
@@ -118,7 +119,7 @@ export class JournalReader<E = never> {
       return;
     }
     if (parsed.unknownKind !== undefined) return void out.unknownKinds.push(parsed.unknownKind);
-    if (this.#opts.strict) throw new Error(`${this.file}:${this.#line}: not a journal record (${parsed.why.slice(0, 200)})`);
+    if (this.#opts.strict) throw new UsageError(`${this.file}:${this.#line}: not a journal record (${parsed.why.slice(0, 300)}); the journal is damaged`);
     // A line torn by a crash and then continued by an append holds a whole record after the torn bytes.
     const at = line.lastIndexOf('{"kind":');
     const rest = at > 0 ? parseJournalLine(line.slice(at), this.#opts.extra).item : undefined;
@@ -150,5 +151,6 @@ export function parseJournalLine<E = never>(line: string, extra?: (value: unknow
   if (e !== undefined) return { item: { type: 'extra', value: e } };
   const kind = typeof raw === 'object' && raw !== null ? (raw as { kind?: unknown }).kind : undefined;
   if (typeof kind === 'string' && !JOURNAL_KINDS.has(kind)) return { unknownKind: kind, why: `unknown kind ${kind}` };
-  return { why: res.error.message };
+  const issues = res.error.issues.slice(0, 3).map((i) => `${i.path.map(String).join('.') || 'record'}: ${i.message}`);
+  return { why: `${typeof kind === 'string' ? `kind ${kind}: ` : ''}${issues.join('; ')}${res.error.issues.length > 3 ? '; ...' : ''}` };
 }

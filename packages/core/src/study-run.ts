@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, rmSync, rmdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, rmdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ActionBinding } from './action-type.js';
 import { assemble, type Assembly } from './assemble.js';
@@ -106,6 +106,7 @@ function applyOverrides(loaded: LoadedConfig, o: StudyOverrides = {}): LoadedCon
 export async function createStudy(opts: RunStudyOptions): Promise<{ study: Study; plugins: LoadedPlugin[] }> {
   const outDir = path.resolve(opts.outDir);
   if (isStudyDir(outDir)) throw new UsageError(`${outDir} already holds a study; continue it with \`lamdagent resume ${opts.outDir}\` or choose another --out`);
+  if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new UsageError(`${outDir} is a file, not a folder; choose another --out`);
   if (existsSync(outDir) && readdirSync(outDir).length > 0) throw new UsageError(`${outDir} exists and is not empty; choose another --out`);
   const loaded = applyOverrides(loadConfig(opts.configPath), opts.overrides);
   const { registry, plugins } = await buildRegistry(loaded);
@@ -145,6 +146,12 @@ export async function loadStudy(opts: ResumeStudyOptions): Promise<{ study: Stud
   const view = openStudy(dir);
   const lock = StudyLock.acquire(dir);
   try {
+    // A study writes its journal header before its first trial: no header means the journal was lost or emptied.
+    if (!view.journal.header)
+      opts.onEvent?.({
+        type: 'notice',
+        message: `${path.join(dir, STUDY_FILES.journal)} is ${existsSync(path.join(dir, STUDY_FILES.journal)) ? 'empty' : 'missing'}: the study starts again from its first trial`,
+      });
     let loaded = parseConfig(view.snapshot.config, view.snapshot.configFile);
     if (opts.iterations !== undefined) {
       loaded = applyOverrides(loaded, { iterations: opts.iterations });
