@@ -17,6 +17,8 @@ const BENCHES = [
   ['quickstart wall time', 'benchmarks/quickstart.bench.mjs'],
   ['tiny TRL SFT job seconds (Python, CPU)', 'packages/runner-command/bench/trl-sft.bench.mjs'],
   ['compare policies on the shipped table (replay)', 'packages/science/bench/compare.bench.mjs'],
+  ['fuzzing: safetensors header, LLM replies, config loader, journal reader (100000 inputs each)', 'benchmarks/fuzz.bench.mjs'],
+  ['kill -9 / signals during studies (subprocess executor), then resume', 'benchmarks/crash.bench.mjs'],
 ];
 const only = process.argv.slice(2);
 let failed = 0;

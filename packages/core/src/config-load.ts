@@ -44,7 +44,12 @@ export function parseConfigText(file: string, text: string): unknown {
       })),
     );
   }
-  return doc.toJS({ maxAliasCount: 100 }) as unknown;
+  try {
+    return doc.toJS({ maxAliasCount: 100 }) as unknown;
+  } catch (e) {
+    // An alias without its anchor, or aliases expanding past the limit (found by fuzzing).
+    throw new ConfigError(file, [{ path: '', message: (e as Error).message.split('\n')[0] ?? String(e) }]);
+  }
 }
 
 function isPaperFormat(raw: unknown): boolean {

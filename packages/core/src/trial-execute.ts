@@ -77,6 +77,10 @@ function prepare(x: ExecuteContext, trial: Trial): Job {
 async function reattach(x: ExecuteContext, job: Job, trial: Trial): Promise<ResultManifest | undefined> {
   const { executor } = x.services;
   if (!trial.reattach || !executor.reattach) return undefined;
+  // The earlier process may have committed the output (renamed to its final name) and died before the
+  // trial's end was journaled: put it back, so the job's result is used instead of running it again.
+  const final = path.join(path.dirname(job.spec.outputDir), job.spec.jobId);
+  if (!existsSync(job.spec.outputDir) && existsSync(final)) renameSync(final, job.spec.outputDir);
   return executor.reattach(job.spec, trial.reattach, job.ectx);
 }
 

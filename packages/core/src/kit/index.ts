@@ -21,3 +21,4 @@ export { typesWithCandidates } from './candidates.js';
 export { jobInputs } from '../job-inputs.js';
 export { executeInProcess, type ExecuteOptions } from '../execute.js';
 export { runnerBinPath, InProcessExecutor } from '../executors-local.js';
+export { fuzzRuns, reportFuzz } from './fuzz-report.js';
