@@ -134,8 +134,10 @@ export class SubprocessExecutor implements Executor {
    * job that was cancelled, or left no result, is run again (undefined).
    */
   async reattach(spec: JobSpec, handle: JobHandle, ctx: ExecutorContext): Promise<ResultManifest | undefined> {
-    const pid = Number(handle.externalId);
     const specFile = path.join(spec.jobDir, 'spec.json');
+    // The journaled pid, else the one the runner wrote when it started (the study died before journaling it).
+    const pidFile = path.join(spec.jobDir, 'runner.pid');
+    const pid = Number(handle.externalId ?? (existsSync(pidFile) ? readFileSync(pidFile, 'utf8').trim() : NaN));
     if (Number.isInteger(pid) && pid > 0 && isJobProcess(pid, specFile)) {
       if ((await waitForExit(pid, specFile, ctx.signal)) === 'aborted') {
         killGroup(pid, 'SIGTERM');

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Action } from './action-type.js';
 import type { Assembly } from './assemble.js';
 import { UsageError } from './errors.js';
@@ -13,6 +15,8 @@ import { PolicySteps } from './study-policy.js';
 import type { StudyEvent, StudyServices } from './study-services.js';
 import type { ActionCache } from './action-cache.js';
 import { executeTrial } from './trial-execute.js';
+import { trialJobId } from './trial-job.js';
+import { STUDY_FILES } from './study-folder.js';
 import { executeViaSharedCache } from './trial-shared-cache.js';
 import { JOURNAL_VERSION } from './weight-order.js';
 import {
@@ -280,7 +284,11 @@ export class Study {
     const action = rebuildAction(this.#d.space, this.#d.pool, r.action);
     if (action) {
       const job = store.state.jobs.get(r.index);
-      return this.#open(r.index, action, note, job ? { reattach: { jobId: job.jobId, ...(job.externalId ? { externalId: job.externalId } : {}) } } : {});
+      if (job) return this.#open(r.index, action, note, { reattach: { jobId: job.jobId, ...(job.externalId ? { externalId: job.externalId } : {}) } });
+      // Killed between starting a job process and journaling it: the runner left its pid beside its spec.
+      const jobId = trialJobId(r.index);
+      const started = existsSync(path.join(this.#d.dir, STUDY_FILES.jobs, jobId, 'runner.pid'));
+      return this.#open(r.index, action, note, started ? { reattach: { jobId } } : {});
     }
     const t = interruptedRecord(r, note, clock.now());
     store.append({ kind: 'trial-end', trial: t });
