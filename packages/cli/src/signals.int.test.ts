@@ -65,7 +65,7 @@ const until = async (cond: () => boolean, ms = 20_000): Promise<void> => {
   }
 };
 
-describe.skipIf(!existsSync(BIN))('signals and kills (the lamdagent binary, subprocess executor)', () => {
+describe('signals and kills (the lamdagent binary, subprocess executor)', () => {
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     it(`${sig} to the study process alone cancels the running job's process group, journals it, and resume runs it once`, async () => {
       const { dir, config, execLog } = slowToy(3, 1, 60_000);

@@ -1,5 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import path from 'node:path';
 import { UsageError } from './errors.js';
+import { fromStored } from './journal-paths.js';
 import { JOURNAL_KINDS, JournalRecordSchema, type JournalRecord } from './journal-records.js';
 
 /** One journal line that parsed: a record of a known kind, or what the reader's `extra` parser made of it. */
@@ -112,7 +114,7 @@ export class JournalReader<E = never> {
 
   #parse(line: string, out: JournalChunk<E>): void {
     const parsed = parseJournalLine(line, this.#opts.extra);
-    if (parsed.item) return void out.items.push(parsed.item);
+    if (parsed.item) return void out.items.push(this.#resolved(parsed.item));
     if (parsed.unknownKind !== undefined && !this.#opts.strict) {
       out.unknownKinds.push(parsed.unknownKind);
       out.warnings.push(`journal line ${this.#line}: unknown record kind "${parsed.unknownKind}" (skipped)`);
@@ -124,11 +126,16 @@ export class JournalReader<E = never> {
     const at = line.lastIndexOf('{"kind":');
     const rest = at > 0 ? parseJournalLine(line.slice(at), this.#opts.extra).item : undefined;
     if (rest) {
-      out.items.push(rest);
+      out.items.push(this.#resolved(rest));
       out.warnings.push(`journal line ${this.#line}: skipped ${at} bytes of a torn record before a complete one`);
       return;
     }
     out.warnings.push(`journal line ${this.#line}: not a journal record (skipped)`);
+  }
+
+  /** Paths the journal keeps relative to the study folder, resolved against the folder it is in now. */
+  #resolved(item: JournalItem<E>): JournalItem<E> {
+    return item.type === 'record' ? { ...item, record: fromStored(item.record, path.dirname(path.resolve(this.file))) } : item;
   }
 }
 

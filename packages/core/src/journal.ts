@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, openSync, truncateSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { fromStored, toStored } from './journal-paths.js';
+import { toStored } from './journal-paths.js';
 import { JournalReader, type JournalChunk, type JournalReaderOptions } from './journal-reader.js';
 import { JournalRecordSchema, type JournalRecord, type JournalRecordOf } from './journal-records.js';
 import { StudyState } from './study-state.js';
@@ -57,7 +57,7 @@ export class StudyStore<E = never> {
       this.state.clear();
       this.unknownKinds.length = 0;
     }
-    for (const item of chunk.items) if (item.type === 'record') this.state.apply(fromStored(item.record, this.#dir));
+    for (const item of chunk.items) if (item.type === 'record') this.state.apply(item.record);
     this.unknownKinds.push(...chunk.unknownKinds);
     return chunk;
   }
