@@ -23,6 +23,7 @@ import { exportTable, replayOverrides } from '@lamdagent/science';
 import { SCIENCE_HELP, SCIENCE_USAGE, scienceCommand } from './science-commands.js';
 import { topIntervals, topNoiseText } from './top-noise.js';
 import { MERGE_HELP, mergeCommand } from './merge-command.js';
+import { LOG_FORMAT_HELP, jsonEventPrinter, logFormat } from './log-json.js';
 
 export interface Io {
   out(text: string): void;
@@ -34,8 +35,8 @@ export interface Io {
 const HELP = `lamdagent: search post-training pipelines (SFT, merging, preference learning) with an agent
 
 Usage:
-  lamdagent run CONFIG [--out DIR] [--iterations N] [--seed S] [--policy NAME] [--concurrency K] [--json]
-  lamdagent resume DIR [--iterations N] [--json]
+  lamdagent run CONFIG [--out DIR] [--iterations N] [--seed S] [--policy NAME] [--concurrency K] [--json] [--log-format json]
+  lamdagent resume DIR [--iterations N] [--json] [--log-format json]
   lamdagent status DIR [--json]
   lamdagent top DIR [-k K] [--json]
   lamdagent show DIR TRIAL [--json]
@@ -73,8 +74,9 @@ const COMMAND_HELP: Record<string, string> = {
   --cache DIR        shared action cache (overrides cache:): actions any study sharing it ran are reused
   --table FILE       replay a tabular benchmark (lamdagent bench export); --fill runs misses for real
   --json             print the final status as JSON instead of tables
+${LOG_FORMAT_HELP}
   Progress goes to stderr: trial n of N, the action, its reward and the best so far.`,
-  resume: `lamdagent resume DIR [--iterations N] [--json]
+  resume: `lamdagent resume DIR [--iterations N] [--json] [--log-format json]
   Continue a study: trials a crash interrupted are re-run, then the loop goes on until the budget
   (raised with --iterations N, the new total) is spent.`,
   status: `lamdagent status DIR [--json]\n  Every trial: state, action, produced model, per-task scores, reward, error.`,
@@ -181,6 +183,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         cache: { type: 'string' },
         table: { type: 'string' },
         fill: { type: 'boolean' },
+        'log-format': { type: 'string' },
       });
       const config = positionals[0];
       if (!config || positionals.length > 1) throw new UsageError('usage: lamdagent run CONFIG [--out DIR] ...');
@@ -196,11 +199,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
         ...(values.cache ? { cache: path.resolve(io.cwd, values.cache as string) } : {}),
         ...(values.table ? await replayOverrides(path.resolve(io.cwd, config), path.resolve(io.cwd, values.table as string), Boolean(values.fill)) : {}),
       };
+      const onEvent = logFormat(values['log-format']) === 'json' ? jsonEventPrinter(io.err, io.env) : progressPrinter(io);
       const s = await runStudy({
         configPath: path.resolve(io.cwd, config),
         outDir: path.resolve(io.cwd, outDir),
         overrides: { ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)), ...extra },
-        onEvent: progressPrinter(io),
+        onEvent,
         env: io.env,
       });
       // --table --fill: the actions the table missed ran for real; add them to it.
@@ -209,13 +213,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return 0;
     }
     case 'resume': {
-      const { values, positionals } = parse(rest, { iterations: { type: 'string', short: 'n' }, json: { type: 'boolean' } });
+      const { values, positionals } = parse(rest, { iterations: { type: 'string', short: 'n' }, json: { type: 'boolean' }, 'log-format': { type: 'string' } });
       if (positionals.length !== 1) throw new UsageError('usage: lamdagent resume DIR [--iterations N]');
+      const onEvent = logFormat(values['log-format']) === 'json' ? jsonEventPrinter(io.err, io.env) : progressPrinter(io);
       const iterations = intOpt(values.iterations, 'iterations');
       const s = await resumeStudy({
         dir: path.resolve(io.cwd, positionals[0] as string),
         ...(iterations !== undefined ? { iterations } : {}),
-        onEvent: progressPrinter(io),
+        onEvent,
         env: io.env,
       });
       printSummary(io, s, Boolean(values.json), 3);

@@ -19,6 +19,16 @@ export const JournalRecordSchema = z.discriminatedUnion('kind', [
     transcript: z.string().optional(),
   }),
   z.object({ kind: z.literal('resume'), at: z.string(), rerun: z.array(z.number().int()) }),
+  /** An observer (experiment tracker) could not take an event after every retry; the study went on. */
+  z.object({
+    kind: z.literal('observer-failure'),
+    at: z.string(),
+    observer: z.string(),
+    event: z.string(),
+    index: z.number().int().optional(),
+    attempts: z.number().int(),
+    error: z.string(),
+  }),
   /** Scores of a produced model on another split (e.g. held-out test, out-of-distribution tasks). */
   z.object({
     kind: z.literal('evaluate'),

@@ -18,6 +18,8 @@ export class StudyState {
   /** Extra evaluations (e.g. the test split), in journal order. */
   readonly evaluations: JournalRecordOf<'evaluate'>[] = [];
   readonly resumes: JournalRecordOf<'resume'>[] = [];
+  /** Events an observer (experiment tracker) could not take, in journal order. */
+  readonly observerFailures: JournalRecordOf<'observer-failure'>[] = [];
 
   apply(rec: JournalRecord): void {
     switch (rec.kind) {
@@ -44,6 +46,9 @@ export class StudyState {
       case 'resume':
         this.resumes.push(rec);
         break;
+      case 'observer-failure':
+        this.observerFailures.push(rec);
+        break;
       default: {
         const never: never = rec;
         throw new Error(`unhandled journal record ${JSON.stringify(never)}`);
@@ -61,5 +66,6 @@ export class StudyState {
     this.observes.length = 0;
     this.evaluations.length = 0;
     this.resumes.length = 0;
+    this.observerFailures.length = 0;
   }
 }
