@@ -24,6 +24,7 @@ import { SCIENCE_HELP, SCIENCE_USAGE, scienceCommand } from './science-commands.
 import { topIntervals, topNoiseText } from './top-noise.js';
 import { MERGE_HELP, mergeCommand } from './merge-command.js';
 import { LOG_FORMAT_HELP, jsonEventPrinter, logFormat } from './log-json.js';
+import { EXPORT_HELP, exportCommand } from './export-command.js';
 
 export interface Io {
   out(text: string): void;
@@ -48,6 +49,7 @@ Usage:
   lamdagent schema                      print the JSON Schema of the config format
 ${SCIENCE_USAGE}
   lamdagent merge CONFIG OUT_DIR [--dry-run]   merge models as a mergekit YAML config says
+  lamdagent export DIR --format optuna-journal -o FILE   a study as Optuna's journal (optuna-dashboard FILE)
 
 A study runs the loop: the policy picks an action (an action type plus one object per slot) from
 everything the object pool allows, an executor runs it, evaluators score the produced model on the
@@ -92,6 +94,7 @@ ${LOG_FORMAT_HELP}
   plugins: `lamdagent plugins [--config CONFIG] [--json]\n  The plugins found (listed in CONFIG's plugins: and installed in the project) and what each provides.`,
   schema: `lamdagent schema\n  Print the JSON Schema of the native config format (for editor completion).`,
   merge: MERGE_HELP,
+  export: EXPORT_HELP,
 };
 
 type ArgOptions = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
@@ -396,6 +399,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
           );
       return 0;
     }
+    case 'export':
+      return exportCommand(rest, io);
     case 'merge':
       return mergeCommand(rest, { ...io, tty: process.stderr.isTTY === true });
     case 'schema':
