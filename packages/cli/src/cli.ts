@@ -25,6 +25,8 @@ import { topIntervals, topNoiseText } from './top-noise.js';
 import { MERGE_HELP, mergeCommand } from './merge-command.js';
 import { LOG_FORMAT_HELP, jsonEventPrinter, logFormat } from './log-json.js';
 import { EXPORT_HELP, exportCommand } from './export-command.js';
+import { INIT_HELP, initCommand } from './init-command.js';
+import { terminalAsk } from './init-ask.js';
 
 export interface Io {
   out(text: string): void;
@@ -50,6 +52,7 @@ Usage:
 ${SCIENCE_USAGE}
   lamdagent merge CONFIG OUT_DIR [--dry-run]   merge models as a mergekit YAML config says
   lamdagent export DIR --format optuna-journal -o FILE   a study as Optuna's journal (optuna-dashboard FILE)
+  lamdagent init [DIR]                  write a commented study config from the models, datasets and tasks in DIR
 
 A study runs the loop: the policy picks an action (an action type plus one object per slot) from
 everything the object pool allows, an executor runs it, evaluators score the produced model on the
@@ -95,6 +98,7 @@ ${LOG_FORMAT_HELP}
   schema: `lamdagent schema\n  Print the JSON Schema of the native config format (for editor completion).`,
   merge: MERGE_HELP,
   export: EXPORT_HELP,
+  init: INIT_HELP,
 };
 
 type ArgOptions = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
@@ -401,6 +405,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     case 'export':
       return exportCommand(rest, io);
+    case 'init':
+      return initCommand(rest, { ...io, ...terminalAsk() });
     case 'merge':
       return mergeCommand(rest, { ...io, tty: process.stderr.isTTY === true });
     case 'schema':
