@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The experiment-tracker venv for issue 21's tests: optuna (a `lamdagent export --format optuna-journal`
-# file is read back with optuna.load_study) and mlflow (a real `mlflow server` on 127.0.0.1 that
+# The experiment-tracker venv for issue 21's tests: optuna and optuna-dashboard (a `lamdagent export
+# --format optuna-journal` file is read back with optuna.load_study and served by optuna-dashboard) and mlflow (a real `mlflow server` on 127.0.0.1 that
 # @lamdagent/tracker-mlflow logs trials to). Its own venv, outside the repository so CI on the same
 # machine reuses it:
 #
@@ -42,7 +42,7 @@ if [ ! -x "$VENV/bin/python" ]; then
   }
 fi
 rm -f "$VENV/.ready"
-log "installing $(grep -vc '^#' "$REQ") pinned packages (optuna, mlflow and their dependencies)"
+log "installing $(grep -vc "^#" "$REQ") pinned packages (optuna, optuna-dashboard, mlflow and their dependencies)"
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$REQ"
 "$VENV/bin/python" -c 'import optuna, mlflow; print("[trackers.sh] imports ok: optuna", optuna.__version__, "mlflow", mlflow.__version__)'
 [ -x "$VENV/bin/mlflow" ] || die "$VENV/bin/mlflow is missing"

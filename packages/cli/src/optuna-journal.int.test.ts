@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStudy, recordEvaluations } from '@lamdagent/core';
-import { trackersVenv } from '@lamdagent/testkit';
+import { freePort, trackersVenv } from '@lamdagent/testkit';
 import { describe, expect, it } from 'vitest';
 import { main } from './cli.js';
 
@@ -46,7 +46,7 @@ print(json.dumps({
 
 describe('lamdagent export --format optuna-journal', () => {
   it.runIf(venv.run)(
-    'writes a journal that the real optuna.load_study reads: trials, reward as the value, action as params, per-task scores as user attrs',
+    'writes a journal that the real optuna.load_study reads and optuna-dashboard serves: trials, reward as the value, action as params, per-task scores as user attrs',
     async () => {
       const w = toyStudyConfig();
       const dir = path.join(w.dir, 'study');
@@ -111,8 +111,42 @@ describe('lamdagent export --format optuna-journal', () => {
       const best = view.trials.filter((t) => t.state !== 'failed' && t.reward !== undefined).sort((a, b) => b.reward! - a.reward!)[0]!;
       expect(got.best?.value).toBeCloseTo(best.reward!, 12);
       expect(readFileSync(file, 'utf8').endsWith('\n')).toBe(true);
+
+      // optuna-dashboard serves the same file: its API lists the study and every trial with value, params and user attrs.
+      const port = await freePort();
+      const dash = spawn(path.join(venv.bin, 'optuna-dashboard'), [file, '--host', '127.0.0.1', '--port', String(port)], { stdio: 'ignore', detached: true });
+      try {
+        const get = async (p: string): Promise<unknown> => {
+          const t0 = Date.now();
+          for (;;) {
+            try {
+              const r = await fetch(`http://127.0.0.1:${port}${p}`, { signal: AbortSignal.timeout(5000) });
+              if (r.ok) return r.json();
+            } catch {
+              // not up yet
+            }
+            if (Date.now() - t0 > 90_000) throw new Error(`optuna-dashboard did not answer ${p}`);
+            await new Promise((res) => setTimeout(res, 300));
+          }
+        };
+        const studies = (await get('/api/studies')) as { study_summaries: { study_id: number; study_name: string }[] };
+        expect(studies.study_summaries.map((s) => s.study_name)).toEqual(['toy-optuna']);
+        const detail = (await get(`/api/studies/${studies.study_summaries[0]!.study_id}`)) as {
+          trials: { number: number; state: string; values?: number[]; params: { name: string }[]; user_attrs: { key: string }[] }[];
+        };
+        expect(detail.trials).toHaveLength(view.trials.length);
+        for (const t of view.trials) {
+          const d = detail.trials.find((x) => x.number === t.index)!;
+          expect(d.state).toBe(t.state === 'failed' ? 'Fail' : 'Complete');
+          if (t.state !== 'failed') expect(d.values?.[0]).toBeCloseTo(t.reward!, 12);
+          expect(d.params.map((p) => p.name)).toContain('action');
+          expect(d.user_attrs.map((a) => a.key)).toContain('lamdagent.trial');
+        }
+      } finally {
+        if (dash.pid) process.kill(-dash.pid, 'SIGKILL');
+      }
     },
-    180_000,
+    240_000,
   );
 
   it('refuses bad input with exit 2 and writes nothing: unknown format, existing output, not a study folder', async () => {

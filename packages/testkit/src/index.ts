@@ -1,2 +1,2 @@
 export { pluginConformance, type ConformanceOptions } from './conformance.js';
-export { trackersVenv, type TrackersVenv } from './trackers.js';
+export { freePort, trackersVenv, type TrackersVenv } from './trackers.js';

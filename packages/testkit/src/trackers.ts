@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import path from 'node:path';
 
@@ -32,4 +33,17 @@ export function trackersVenv(label: string, env: Readonly<Record<string, string 
   if (reason && ci) throw new Error(`CI=true but ${label} cannot run: ${reason}; scripts/ci/trackers.sh should have installed it`);
   if (reason) process.stderr.write(`${label} skipped: ${reason} (${fix})\n`);
   return { run: !reason, python, bin, reason };
+}
+
+/** A TCP port free on 127.0.0.1 right now (for a server a test starts). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
 }

@@ -1,8 +1,8 @@
 /* Test helper (not part of the public entry): a real `mlflow server` on 127.0.0.1 from the tracker venv. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
+import { freePort } from '@lamdagent/testkit';
 
 export interface MlflowServer {
   url: string;
@@ -10,18 +10,6 @@ export interface MlflowServer {
   kill(): void;
   /** SIGTERM, then wait for the process group to exit. */
   stop(): Promise<void>;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts `mlflow server` (SQLite store in `dir`) and waits until /health answers; its log is `dir/server.log`. */
