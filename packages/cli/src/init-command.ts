@@ -80,7 +80,8 @@ function nothingUsable(dir: string, scan: Scan, roots: { models: string[]; datas
       `  models (folders with config.json and model.safetensors or model.safetensors.index.json) under ${roots.models.join(', ')}: found ${scan.models.length}`,
       `  datasets (.jsonl with prompt+completion, or prompt+chosen+rejected) under ${roots.datasets.join(', ')}: found ${scan.datasets.length}`,
       `  evaluation tasks (<task>/validation.jsonl of {id, prompt, answer}) under ${roots.evals.join(', ')}: found ${scan.tasks.length}`,
-      ...scan.skipped.map((s) => `  skipped ${s.file}: ${s.why}`),
+      ...scan.skipped.slice(0, 10).map((s) => `  skipped ${s.file}: ${s.why}`),
+      ...(scan.skipped.length > 10 ? [`  ... and ${scan.skipped.length - 10} more skipped`] : []),
       `Point init at them with --models, --datasets and --eval.`,
     ].join('\n'),
   );

@@ -141,7 +141,8 @@ export function initConfigText(scan: Scan, types: readonly ActionTypeDefinition[
   for (const p of positions.values()) if ('positions' in p) for (const x of p.positions) if (x.values) hp.set(x.kind, x.values);
   if (hp.size) L.push(`  # Hyperparameters: each value is a choice the policy can make (add values to search over them)`);
   for (const [k, v] of hp) L.push(`  ${k}: ${JSON.stringify(v)}`);
-  for (const s of scan.skipped) L.push(`  # skipped ${q(rel(c.configDir, s.file))}: ${s.why}`);
+  for (const s of scan.skipped.slice(0, 5)) L.push(`  # skipped ${q(rel(c.configDir, s.file))}: ${s.why}`);
+  if (scan.skipped.length > 5) L.push(`  # ... and ${scan.skipped.length - 5} more JSON lines files of no known shape`);
   L.push(`actions:`);
   for (const d of enabled) {
     const p = positions.get(d.type)!;
