@@ -133,3 +133,25 @@ describe('observers in a study', () => {
     expect(String((err as Error).message)).toMatch(/observers\[0\].*no observer "nope"/);
   });
 });
+
+describe('ObserverHub close', () => {
+  it('does not let a hanging observer hold the study: close gives up after closeTimeoutMs and reports what was not delivered', async () => {
+    const failures: ObserverFailure[] = [];
+    const hanging: Observer = { name: 'hangs', notify: () => new Promise<void>(() => undefined) };
+    const hub = new ObserverHub([hanging], ctx, { onFailure: (f) => failures.push(f), closeTimeoutMs: 50 });
+    hub.emit(stop('a'));
+    hub.emit(stop('b'));
+    hub.emit(stop('c'));
+    const t0 = Date.now();
+    await hub.close();
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(failures).toEqual([
+      {
+        observer: 'hangs',
+        event: 'undelivered',
+        attempts: 0,
+        error: "3 events not delivered within 0.05 s of the study's end (the observer hangs or is slow)",
+      },
+    ]);
+  });
+});

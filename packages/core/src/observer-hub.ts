@@ -17,6 +17,11 @@ export interface ObserverHubOptions {
   /** Where failures go (the study journals them and logs a warning). */
   onFailure: (f: ObserverFailure) => void;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * How long `close` waits for the queues to drain (default 30 s): a tracker that hangs must not hold the
+   * study's end. Events still queued then are dropped and reported as one `undelivered` failure per observer.
+   */
+  closeTimeoutMs?: number;
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -35,7 +40,10 @@ export class ObserverHub {
   readonly #ctx: ObserverContext;
   readonly #opts: ObserverHubOptions;
   readonly #queues = new Map<Observer, Promise<void>>();
+  /** Events queued and not yet settled, per observer. */
+  readonly #pending = new Map<Observer, number>();
   #closed = false;
+  #abandoned = false;
 
   constructor(observers: readonly Observer[], ctx: ObserverContext, opts: ObserverHubOptions) {
     this.#observers = [...observers];
@@ -54,18 +62,45 @@ export class ObserverHub {
     const copy = structuredClone(e);
     for (const o of this.#observers) {
       const prev = this.#queues.get(o) ?? Promise.resolve();
+      this.#pending.set(o, (this.#pending.get(o) ?? 0) + 1);
       this.#queues.set(
         o,
-        prev.then(() => this.#deliver(o, copy)),
+        prev.then(async () => {
+          try {
+            if (!this.#abandoned) await this.#deliver(o, copy);
+          } finally {
+            if (!this.#abandoned) this.#pending.set(o, (this.#pending.get(o) ?? 1) - 1);
+          }
+        }),
       );
     }
   }
 
-  /** Wait for every queued event, then close every observer. Never throws: failures are reported. */
+  /** Wait for every queued event (at most `closeTimeoutMs`), then close every observer. Never throws: failures are reported. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await Promise.all(this.#queues.values());
+    const limit = this.#opts.closeTimeoutMs ?? 30_000;
+    let timer: NodeJS.Timeout | undefined;
+    const drained = await Promise.race([
+      Promise.all(this.#queues.values()).then(() => true),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(false), limit))),
+    ]);
+    clearTimeout(timer);
+    if (!drained) {
+      this.#abandoned = true;
+      for (const o of this.#observers) {
+        const n = this.#pending.get(o) ?? 0;
+        if (n > 0)
+          this.#report({
+            observer: o.name,
+            event: 'undelivered',
+            attempts: 0,
+            error: `${n} events not delivered within ${limit / 1000} s of the study's end (the observer hangs or is slow)`,
+          });
+      }
+      return;
+    }
     for (const o of this.#observers) {
       try {
         await o.close?.();
