@@ -130,8 +130,9 @@ describe.runIf(venv.run)('@lamdagent/tracker-mlflow against a real mlflow server
     expect(notices.some((n) => n.startsWith('observer mlflow: trial-end of trial 0 failed after 2 attempts'))).toBe(true);
   }, 300_000);
 
+  // Last: it kills the shared server (afterAll's stop then finds it gone).
   it('the server going down mid-study (SIGKILL) leaves the study running to its budget, the failures journaled', async () => {
-    const own = await startMlflowServer(venv.bin, mkdtempSync(path.join(tmpdir(), 'mlflow-server-')));
+    const own = server;
     const config = toyStudy(
       `{ name: mlflow, options: { trackingUri: ${JSON.stringify(own.url)}, experimentName: toy-down, timeoutMs: 3000 }, retry: { attempts: 2, delayMs: 10 } }`,
     );
