@@ -1,14 +1,16 @@
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   assemble,
   buildRegistry,
+  discoverPlugins,
   loadConfig,
-  loadPlugins,
+  loadPluginModule,
   registerBuiltins,
   Registry,
+  resolvePlugin,
   UsageError,
   type ActionTypeDefinition,
   type LoadedPlugin,
@@ -47,12 +49,26 @@ const csv = (v: string | undefined): string[] | undefined =>
         .map((s) => s.trim())
         .filter(Boolean);
 
-/** The installed plugins, discovered from DIR upward, else from this CLI's own install (a global or workspace one). */
-async function installedPlugins(dir: string): Promise<{ registry: Registry; plugins: LoadedPlugin[] }> {
+/**
+ * The installed plugins, discovered from DIR upward, else from this CLI's own install (a global or workspace
+ * one). A plugin that does not load (not built, broken) is left out with a warning: init still works.
+ */
+async function installedPlugins(dir: string, warn: (t: string) => void): Promise<{ registry: Registry; plugins: LoadedPlugin[] }> {
   for (const from of [dir, fileURLToPath(new URL('..', import.meta.url))]) {
     const registry = new Registry();
     await registerBuiltins(registry);
-    const plugins = await loadPlugins(registry, { configured: [], fromDir: from, discover: true });
+    const plugins: LoadedPlugin[] = [];
+    const seen = new Set<string>();
+    for (const name of discoverPlugins(from)) {
+      try {
+        const entry = realpathSync(resolvePlugin(name, from));
+        if (seen.has(entry)) continue;
+        seen.add(entry);
+        plugins.push(await loadPluginModule(registry, name, entry, 'discovered'));
+      } catch (e) {
+        warn(`init: plugin ${name} left out: ${(e as Error).message}`);
+      }
+    }
     if (registry.names('actionType').length > 0) return { registry, plugins };
   }
   const registry = new Registry();
@@ -130,7 +146,7 @@ export async function initCommand(argv: string[], io: InitIo): Promise<number> {
   io.err(`found ${scan.models.length} models, ${scan.datasets.length} datasets, ${scan.tasks.length} tasks`);
   if (scan.models.length === 0) throw nothingUsable(dir, scan, roots, 'no model');
 
-  const { registry, plugins } = await installedPlugins(dir);
+  const { registry, plugins } = await installedPlugins(dir, io.err);
   const types: ActionTypeDefinition[] = registry.names('actionType').map((n) => registry.actionType(n));
   const policies = registry.names('policy');
   const wantTasks = csv(

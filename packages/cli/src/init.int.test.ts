@@ -54,8 +54,15 @@ function capture(cwd: string): { io: { out(t: string): void; err(t: string): voi
 describe('lamdagent init', () => {
   it('writes a commented config from a folder (models, SFT and preference data, tasks, installed action types) that validates and runs', async () => {
     const dir = await tinyWorld();
+    // An installed plugin that does not load (declared, never built): left out with a warning, init goes on.
+    mkdirSync(path.join(dir, 'node_modules', '@acme', 'unbuilt'), { recursive: true });
+    writeFileSync(
+      path.join(dir, 'node_modules', '@acme', 'unbuilt', 'package.json'),
+      JSON.stringify({ name: '@acme/unbuilt', main: 'dist/index.js', lamdagent: { plugin: true } }),
+    );
     const c = capture(dir);
     expect(await main(['init', '.', '--iterations', '3', '--yes'], c.io)).toBe(0);
+    expect(c.err.join('\n')).toMatch(/init: plugin @acme\/unbuilt left out: .*is it built\?/);
     const file = path.join(dir, 'study.yaml');
     const text = readFileSync(file, 'utf8');
     // What it found, and the comments that explain it.

@@ -56,7 +56,7 @@ export {
 export { StudyConfigSchema, PaperConfigSchema, studyConfigJsonSchema, type StudyConfigInput, type StudyConfigParsed } from './config-schema.js';
 export { loadConfig, parseConfig, parseConfigText, type LoadedConfig } from './config-load.js';
 export { Registry, type Contribution, type ContributionKind } from './registry.js';
-export { loadPlugins, loadPluginModule, registerPlugin, type LoadedPlugin, type LoadPluginsOptions } from './plugins.js';
+export { discoverPlugins, loadPlugins, loadPluginModule, registerPlugin, resolvePlugin, type LoadedPlugin, type LoadPluginsOptions } from './plugins.js';
 export { corePlugin, registerBuiltins } from './builtins.js';
 export { assemble, type Assembly, type AssembleOptions } from './assemble.js';
 export { createEvaluators } from './factories.js';
