@@ -196,7 +196,7 @@ async function readSource(open: ReadonlyMap<string, Checkpoint>, ref: SourceRef)
   return { bytes, dtype: ref.dtype, shape: ref.shape };
 }
 
-async function produce(t: PlannedTensor, plan: MergePlan, open: ReadonlyMap<string, Checkpoint>, pool: ComputePool, seed: number): Promise<Uint8Array> {
+async function produce(t: PlannedTensor, plan: MergePlan, open: ReadonlyMap<string, Checkpoint>, pool: ComputePool, seed: number): Promise<Uint8Array | Uint8Array[]> {
   if (t.kind === 'copy') return (await readSource(open, t.base as SourceRef)).bytes;
   if (splittable(t, plan.method.name, pool)) {
     pool.splitTensors++;
@@ -230,7 +230,7 @@ async function writeAll(
 ): Promise<void> {
   const items = shards.flatMap((s) => s.tensors);
   const ahead = Math.max(2, pool.threads + 1);
-  const inflight: (Promise<Uint8Array> | undefined)[] = [];
+  const inflight: (Promise<Uint8Array | Uint8Array[]> | undefined)[] = [];
   let started = 0;
   // Input bytes of the tensors in flight: a new tensor starts while under the budget (or when none is in flight).
   const inputSize = (t: PlannedTensor): number =>
@@ -265,9 +265,10 @@ async function writeAll(
         for (const t of shard.tensors) {
           options.signal?.throwIfAborted();
           startUpTo(done + ahead);
-          const bytes = await (inflight[done] as Promise<Uint8Array>);
+          const bytes = await (inflight[done] as Promise<Uint8Array | Uint8Array[]>);
           inflight[done] = undefined;
-          await writer.write(t.name, bytes);
+          // a split tensor comes as its ranges' outputs, written in order
+          await (Array.isArray(bytes) ? writer.writeChunks(t.name, bytes) : writer.write(t.name, bytes));
           done++;
           bytesDone += t.byteLength;
           options.onProgress?.({

@@ -29,9 +29,10 @@ export function splittable(t: PlannedTensor, method: string, pool: ComputePool):
  * magnitude histograms of its task vectors (when trimming) and keeps the inputs; the thresholds are
  * chosen from the summed histograms, each range's quota of threshold-equal entries follows from the
  * counts of the ranges before it (entries at the threshold are kept in index order, as on one thread),
- * and each worker then merges its range. Same bits as the whole tensor on one thread.
+ * and each worker then merges its range. Returns the ranges' outputs in order (written as chunks of
+ * the tensor); the same bits as the whole tensor on one thread.
  */
-export async function mergeSplit(t: PlannedTensor, method: string, open: ReadonlyMap<string, Checkpoint>, pool: ComputePool, seed: number): Promise<Uint8Array> {
+export async function mergeSplit(t: PlannedTensor, method: string, open: ReadonlyMap<string, Checkpoint>, pool: ComputePool, seed: number): Promise<Uint8Array[]> {
   const kind = blockedGta(method) as { consensus: boolean; trim: boolean };
   const n = t.shape.reduce((a, b) => a * b, 1);
   const parts = pool.threads;
@@ -70,7 +71,5 @@ export async function mergeSplit(t: PlannedTensor, method: string, open: Readonl
       return pool.runOn(r, request, sent ? [] : transferOf(job));
     }),
   );
-  const out = new Uint8Array(2 * n);
-  outputs.forEach((reply, r) => out.set(reply.bytes as Uint8Array, 2 * (bounds[r] as number)));
-  return out;
+  return outputs.map((reply) => reply.bytes as Uint8Array);
 }
