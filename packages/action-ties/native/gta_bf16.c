@@ -26,14 +26,20 @@ static inline u32 round_bits(u32 u) {
 }
 static inline f32 widen(u16 h) { return __builtin_bit_cast(f32, (u32)h << 16); }
 
-static inline v128_t round_v(v128_t u) {
-  const v128_t exp = wasm_i32x4_const_splat(0x7f800000);
-  v128_t special = wasm_i32x4_eq(wasm_v128_and(u, exp), exp);
-  v128_t lsb = wasm_v128_and(wasm_u32x4_shr(u, 16), wasm_i32x4_const_splat(1));
-  v128_t normal = wasm_v128_and(wasm_i32x4_add(wasm_i32x4_add(u, wasm_i32x4_const_splat(0x7fff)), lsb), wasm_i32x4_const_splat((i32)0xffff0000));
+static inline v128_t round_special(v128_t u, v128_t normal, v128_t special) {
   v128_t nan = wasm_v128_not(wasm_i32x4_eq(wasm_v128_and(u, wasm_i32x4_const_splat(0x7fffff)), wasm_i32x4_const_splat(0)));
   v128_t spec = wasm_v128_or(wasm_v128_and(u, wasm_i32x4_const_splat((i32)0xffff0000)), wasm_v128_and(nan, wasm_i32x4_const_splat(0x400000)));
   return wasm_v128_bitselect(spec, normal, special);
+}
+
+/* round_bits on 4 lanes; the lanes holding infinities or NaN (rare) are fixed up on a separate path */
+static inline v128_t round_v(v128_t u) {
+  const v128_t exp = wasm_i32x4_const_splat(0x7f800000);
+  v128_t lsb = wasm_v128_and(wasm_u32x4_shr(u, 16), wasm_i32x4_const_splat(1));
+  v128_t normal = wasm_v128_and(wasm_i32x4_add(wasm_i32x4_add(u, wasm_i32x4_const_splat(0x7fff)), lsb), wasm_i32x4_const_splat((i32)0xffff0000));
+  v128_t special = wasm_i32x4_eq(wasm_v128_and(u, exp), exp);
+  if (__builtin_expect(wasm_v128_any_true(special), 0)) return round_special(u, normal, special);
+  return normal;
 }
 
 /* 8 bf16 values <-> two float32x4 halves */
@@ -156,6 +162,11 @@ static inline v128_t trim_v(v128_t d, v128_t thr, i32 *remaining) {
   return wasm_v128_and(d, keep);
 }
 
+static inline f32 divisor_of(f32 a0, f32 a1, f32 w0, f32 w1) {
+  f32 v = __builtin_bit_cast(f32, round_bits(__builtin_bit_cast(u32, a0 * w0 + a1 * w1)));
+  return v + (v == 0.0f ? 1.0f : 0.0f);
+}
+
 /*
  * The common case on its own: 2 models, sign consensus, trimming, settings held in locals (the quota
  * updates would otherwise force every setting to be reloaded from memory on each step).
@@ -170,6 +181,10 @@ static void mix2_consensus(const u16 *base, u16 *out, u32 n8) {
   const f32 lambda_f = settings.lambda;
   const v128_t lambda = wasm_f32x4_splat(lambda_f);
   const v128_t zero = wasm_f32x4_splat(0.0f), one = wasm_f32x4_splat(1.0f), minus = wasm_f32x4_splat(-1.0f);
+  /* divisor(a0, a1) = bf16(a0 * w0 + a1 * w1), 0 replaced by 1: the same scalar steps as the vector ones */
+  const f32 wf0 = settings.weights[0], wf1 = settings.weights[1];
+  const v128_t d00 = wasm_f32x4_splat(divisor_of(0.0f, 0.0f, wf0, wf1)), d10 = wasm_f32x4_splat(divisor_of(1.0f, 0.0f, wf0, wf1));
+  const v128_t d01 = wasm_f32x4_splat(divisor_of(0.0f, 1.0f, wf0, wf1)), d11 = wasm_f32x4_splat(divisor_of(1.0f, 1.0f, wf0, wf1));
   for (u32 j = 0; j < n8; j += 8) {
     v128_t b8 = wasm_v128_load(base + j), a8 = wasm_v128_load(m0 + j), c8 = wasm_v128_load(m1 + j);
     v128_t res[2];
@@ -182,12 +197,12 @@ static void mix2_consensus(const u16 *base, u16 *out, u32 n8) {
       x0 = round_v(wasm_f32x4_mul(x0, w0));
       x1 = round_v(wasm_f32x4_mul(x1, w1));
       v128_t e = wasm_v128_bitselect(one, minus, wasm_f32x4_ge(wasm_f32x4_add(x0, x1), zero));
-      v128_t a0 = wasm_v128_and(wasm_f32x4_gt(wasm_f32x4_mul(x0, e), zero), one);
-      v128_t a1 = wasm_v128_and(wasm_f32x4_gt(wasm_f32x4_mul(x1, e), zero), one);
+      v128_t k0 = wasm_f32x4_gt(wasm_f32x4_mul(x0, e), zero), k1 = wasm_f32x4_gt(wasm_f32x4_mul(x1, e), zero);
+      v128_t a0 = wasm_v128_and(k0, one), a1 = wasm_v128_and(k1, one);
       v128_t mixed = round_v(wasm_f32x4_add(wasm_f32x4_mul(a0, x0), wasm_f32x4_mul(a1, x1)));
       if (normalize) {
-        v128_t divisor = round_v(wasm_f32x4_add(wasm_f32x4_mul(a0, w0), wasm_f32x4_mul(a1, w1)));
-        divisor = wasm_f32x4_add(divisor, wasm_v128_and(wasm_f32x4_eq(divisor, zero), one));
+        /* the divisor takes one of 4 values, by which models agree: chosen, not recomputed */
+        v128_t divisor = wasm_v128_bitselect(wasm_v128_bitselect(d11, d10, k1), wasm_v128_bitselect(d01, d00, k1), k0);
         mixed = round_v(wasm_f32x4_div(mixed, divisor));
       }
       if (lambda_f != 1.0f) mixed = round_v(wasm_f32x4_mul(mixed, lambda));

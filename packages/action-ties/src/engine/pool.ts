@@ -130,8 +130,18 @@ export class ComputePool {
   }
 
   private pump(): void {
+    // the second step of a split tensor first: it finishes a tensor the writer waits for, and frees its inputs
+    this.dispatch((item) => item.request.op === 'mix');
+    this.dispatch(() => true);
+  }
+
+  private dispatch(wanted: (item: Queued) => boolean): void {
     for (let q = 0; q < this.queue.length && this.idle.size > 0; ) {
       const item = this.queue[q] as Queued;
+      if (!wanted(item)) {
+        q++;
+        continue;
+      }
       const w = item.worker ?? this.idle.values().next().value;
       if (w === undefined || !this.idle.has(w)) {
         q++;
