@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { mergeBf16Blocked } from './blocked.js';
 import { mergeBf16Wasm } from './blocked-wasm.js';
@@ -13,7 +16,8 @@ function tensor(n: number, seed: number, base?: Uint16Array): Uint16Array {
   for (let i = 0; i < n; i++) {
     const r = next();
     if (r < 0.002) u[0] = [0, 0x80000000, 0x7f800000, 0xff800000, 0x7fc00000, 0xffc12345][Math.floor(next() * 6)] as number;
-    else if (r < 0.05) f[0] = (next() < 0.5 ? -1 : 1) * 0.0078125; // ties at one magnitude
+    else if (r < 0.05)
+      f[0] = (next() < 0.5 ? -1 : 1) * 0.0078125; // ties at one magnitude
     else {
       const b = base ? new Float32Array(new Uint32Array([(base[i] as number) << 16]).buffer)[0] : 0;
       f[0] = (b as number) + (next() - 0.5) * (base ? 0.02 : 0.1);
@@ -49,10 +53,51 @@ function clone(j: ComputeJob): ComputeJob {
 
 describe('mergeBf16Wasm gives the same bits as the JavaScript kernel', () => {
   const cases: [string, number, boolean, boolean, Record<string, number | boolean>, Record<string, number>[]][] = [
-    ['ties, 2 models, normalize', 2, true, true, { normalize: true, lambda: 1 }, [{ weight: 0.6, density: 0.5 }, { weight: 0.4, density: 0.5 }]],
-    ['ties, 2 models, lambda, negative weight', 2, true, true, { normalize: true, lambda: 0.7 }, [{ weight: 1.3, density: 0.3 }, { weight: -0.4, density: 0.9 }]],
-    ['ties, 2 models, no normalize, density 1 for one', 2, true, true, { normalize: false, lambda: 1 }, [{ weight: 0.5, density: 1 }, { weight: 0.5, density: 0.2 }]],
-    ['ties, 3 models', 3, true, true, { normalize: true, lambda: 1.5 }, [{ weight: 0.2, density: 0.4 }, { weight: 0.3, density: 0.6 }, { weight: 0.5, density: 0.5 }]],
+    [
+      'ties, 2 models, normalize',
+      2,
+      true,
+      true,
+      { normalize: true, lambda: 1 },
+      [
+        { weight: 0.6, density: 0.5 },
+        { weight: 0.4, density: 0.5 },
+      ],
+    ],
+    [
+      'ties, 2 models, lambda, negative weight',
+      2,
+      true,
+      true,
+      { normalize: true, lambda: 0.7 },
+      [
+        { weight: 1.3, density: 0.3 },
+        { weight: -0.4, density: 0.9 },
+      ],
+    ],
+    [
+      'ties, 2 models, no normalize, density 1 for one',
+      2,
+      true,
+      true,
+      { normalize: false, lambda: 1 },
+      [
+        { weight: 0.5, density: 1 },
+        { weight: 0.5, density: 0.2 },
+      ],
+    ],
+    [
+      'ties, 3 models',
+      3,
+      true,
+      true,
+      { normalize: true, lambda: 1.5 },
+      [
+        { weight: 0.2, density: 0.4 },
+        { weight: 0.3, density: 0.6 },
+        { weight: 0.5, density: 0.5 },
+      ],
+    ],
     ['ties, 1 model', 1, true, true, { normalize: true, lambda: 1 }, [{ weight: 0.9, density: 0.1 }]],
     ['task arithmetic, 3 models, normalize', 3, false, false, { normalize: true, lambda: 1 }, [{ weight: 0.2 }, { weight: 0.3 }, { weight: -0.5 }]],
     ['task arithmetic, 2 models, lambda', 2, false, false, { normalize: false, lambda: 0.9 }, [{ weight: 1 }, { weight: 1 }]],
@@ -73,4 +118,21 @@ describe('mergeBf16Wasm gives the same bits as the JavaScript kernel', () => {
       });
     }
   }
+});
+
+const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const hasToolchain = ['clang', 'wasm-ld'].every((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0);
+
+describe('the merge kernel', () => {
+  it.skipIf(!hasToolchain && process.env.CI !== 'true')('the committed src/engine/gta-wasm.ts matches a rebuild of native/gta_bf16.c', () => {
+    if (!hasToolchain) console.log('skipped: clang and wasm-ld (Debian clang, lld) are not installed');
+    expect(hasToolchain, 'clang and wasm-ld must be installed in CI (scripts/ci/wasm-toolchain.sh)').toBe(true);
+    const r = spawnSync('bash', [path.join(pkg, 'native', 'build.sh'), '--check'], { encoding: 'utf8' });
+    if (r.status === 3) {
+      console.log(`not compared: ${r.stderr.trim()}`); // another compiler version emits other (equally valid) bytes
+      return;
+    }
+    expect(r.stderr + r.stdout).toMatch(/matches a rebuild/);
+    expect(r.status).toBe(0);
+  });
 });

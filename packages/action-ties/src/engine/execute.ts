@@ -196,7 +196,13 @@ async function readSource(open: ReadonlyMap<string, Checkpoint>, ref: SourceRef)
   return { bytes, dtype: ref.dtype, shape: ref.shape };
 }
 
-async function produce(t: PlannedTensor, plan: MergePlan, open: ReadonlyMap<string, Checkpoint>, pool: ComputePool, seed: number): Promise<Uint8Array | Uint8Array[]> {
+async function produce(
+  t: PlannedTensor,
+  plan: MergePlan,
+  open: ReadonlyMap<string, Checkpoint>,
+  pool: ComputePool,
+  seed: number,
+): Promise<Uint8Array | Uint8Array[]> {
   if (t.kind === 'copy') return (await readSource(open, t.base as SourceRef)).bytes;
   if (splittable(t, plan.method.name, pool)) {
     pool.splitTensors++;

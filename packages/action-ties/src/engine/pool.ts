@@ -136,7 +136,7 @@ export class ComputePool {
   }
 
   private dispatch(wanted: (item: Queued) => boolean): void {
-    for (let q = 0; q < this.queue.length && this.idle.size > 0; ) {
+    for (let q = 0; q < this.queue.length && this.idle.size > 0;) {
       const item = this.queue[q] as Queued;
       if (!wanted(item)) {
         q++;

@@ -35,9 +35,32 @@ afterAll(async () => {
 });
 
 const requests: [string, (m: string[]) => MergeRequest][] = [
-  ['ties, 2 models', (m) => ({ method: 'ties', base, models: [{ path: m[0] as string, params: { weight: 0.7, density: 0.3 } }, { path: m[1] as string, params: { weight: 0.3, density: 0.6 } }] })],
-  ['ties, 3 models, lambda', (m) => ({ method: 'ties', base, params: { lambda: 0.8 }, models: m.map((path, i) => ({ path, params: { weight: 0.2 + 0.1 * i, density: 0.5 } })) })],
-  ['task arithmetic', (m) => ({ method: 'task_arithmetic', base, models: [{ path: m[0] as string, params: { weight: 0.5 } }, { path: m[2] as string, params: { weight: -0.25 } }] })],
+  [
+    'ties, 2 models',
+    (m) => ({
+      method: 'ties',
+      base,
+      models: [
+        { path: m[0] as string, params: { weight: 0.7, density: 0.3 } },
+        { path: m[1] as string, params: { weight: 0.3, density: 0.6 } },
+      ],
+    }),
+  ],
+  [
+    'ties, 3 models, lambda',
+    (m) => ({ method: 'ties', base, params: { lambda: 0.8 }, models: m.map((path, i) => ({ path, params: { weight: 0.2 + 0.1 * i, density: 0.5 } })) }),
+  ],
+  [
+    'task arithmetic',
+    (m) => ({
+      method: 'task_arithmetic',
+      base,
+      models: [
+        { path: m[0] as string, params: { weight: 0.5 } },
+        { path: m[2] as string, params: { weight: -0.25 } },
+      ],
+    }),
+  ],
 ];
 
 describe('a large tensor split across worker threads', () => {

@@ -32,7 +32,13 @@ export function splittable(t: PlannedTensor, method: string, pool: ComputePool):
  * and each worker then merges its range. Returns the ranges' outputs in order (written as chunks of
  * the tensor); the same bits as the whole tensor on one thread.
  */
-export async function mergeSplit(t: PlannedTensor, method: string, open: ReadonlyMap<string, Checkpoint>, pool: ComputePool, seed: number): Promise<Uint8Array[]> {
+export async function mergeSplit(
+  t: PlannedTensor,
+  method: string,
+  open: ReadonlyMap<string, Checkpoint>,
+  pool: ComputePool,
+  seed: number,
+): Promise<Uint8Array[]> {
   const kind = blockedGta(method) as { consensus: boolean; trim: boolean };
   const n = t.shape.reduce((a, b) => a * b, 1);
   const parts = pool.threads;
@@ -46,7 +52,18 @@ export async function mergeSplit(t: PlannedTensor, method: string, open: Readonl
     Array.from({ length: parts }, async (_, r): Promise<ComputeJob> => {
       const [base, ...models] = await Promise.all([read(t.base as SourceRef, r), ...t.models.map((m) => read(m, r))]);
       const len = (bounds[r + 1] as number) - (bounds[r] as number);
-      return { method, name: t.name, shape: [len], work: 'BF16', dtype: 'BF16', base: base as RawTensor, models, params: t.params, modelParams: t.modelParams, seed };
+      return {
+        method,
+        name: t.name,
+        shape: [len],
+        work: 'BF16',
+        dtype: 'BF16',
+        base: base as RawTensor,
+        models,
+        params: t.params,
+        modelParams: t.modelParams,
+        seed,
+      };
     }),
   );
   const key = (r: number): string => `${t.name}#${r}`;
@@ -54,7 +71,9 @@ export async function mergeSplit(t: PlannedTensor, method: string, open: Readonl
   let hists: Uint32Array[][] = [];
   let sent = false;
   if (trimmed.some(Boolean)) {
-    hists = (await Promise.all(jobs.map((job, r) => pool.runOn(r, { op: 'hist', key: key(r), job, models: trimmed }, transferOf(job))))).map((reply) => reply.hists as Uint32Array[]);
+    hists = (await Promise.all(jobs.map((job, r) => pool.runOn(r, { op: 'hist', key: key(r), job, models: trimmed }, transferOf(job))))).map(
+      (reply) => reply.hists as Uint32Array[],
+    );
     sent = true;
   }
   const whole = selectionsFrom(n, t.modelParams, kind.trim, hists);
@@ -67,7 +86,9 @@ export async function mergeSplit(t: PlannedTensor, method: string, open: Readonl
         for (let q = 0; q < r; q++) used += (hists[q]?.[i] as Uint32Array)[s.threshold >>> 16] as number;
         return { ...s, remaining: Math.max(0, s.remaining - used) };
       });
-      const request = sent ? { op: 'mix' as const, key: key(r), consensus: kind.consensus, selections } : { op: 'mix' as const, key: key(r), job, consensus: kind.consensus, selections };
+      const request = sent
+        ? { op: 'mix' as const, key: key(r), consensus: kind.consensus, selections }
+        : { op: 'mix' as const, key: key(r), job, consensus: kind.consensus, selections };
       return pool.runOn(r, request, sent ? [] : transferOf(job));
     }),
   );

@@ -24,7 +24,10 @@ parentPort?.on('message', (msg: WorkerRequest) => {
     if (msg.op === 'hist') {
       kept.set(msg.key, msg.job);
       const hists = wasmHistograms(msg.job, msg.models);
-      parentPort?.postMessage({ id: msg.id, hists }, hists.map((h) => h.buffer as ArrayBuffer));
+      parentPort?.postMessage(
+        { id: msg.id, hists },
+        hists.map((h) => h.buffer as ArrayBuffer),
+      );
       return;
     }
     let bytes: Uint8Array;
