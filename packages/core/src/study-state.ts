@@ -18,6 +18,8 @@ export class StudyState {
   /** Extra evaluations (e.g. the test split), in journal order. */
   readonly evaluations: JournalRecordOf<'evaluate'>[] = [];
   readonly resumes: JournalRecordOf<'resume'>[] = [];
+  /** Initial models' scores by content digest (journals written before they existed have none). */
+  readonly initial = new Map<string, JournalRecordOf<'initial'>>();
 
   apply(rec: JournalRecord): void {
     switch (rec.kind) {
@@ -44,6 +46,9 @@ export class StudyState {
       case 'resume':
         this.resumes.push(rec);
         break;
+      case 'initial':
+        this.initial.set(rec.digest, rec);
+        break;
       default: {
         const never: never = rec;
         throw new Error(`unhandled journal record ${JSON.stringify(never)}`);
@@ -61,5 +66,6 @@ export class StudyState {
     this.observes.length = 0;
     this.evaluations.length = 0;
     this.resumes.length = 0;
+    this.initial.clear();
   }
 }
