@@ -32,7 +32,7 @@ describe('options', () => {
     expect(res.success).toBe(false);
     expect(res.error!.issues[0]!.path).toEqual(['explore']);
     expect(res.error!.issues[0]!.message).toMatch(/^evolution policy, option explore: /);
-    expect(r.policyFactory('surrogate').optionsSchema!.parse({})).toMatchObject({ acquisition: 'ei', trees: 32, initialRandom: 4 });
+    expect(r.policyFactory('surrogate').optionsSchema!.parse({})).toMatchObject({ acquisition: 'ei', trees: 32, initialRandom: 2 });
   });
 });
 

@@ -6,8 +6,8 @@ export const SurrogateOptionsSchema = z
   .object({
     /** How to choose among the candidates: expected improvement over the best reward so far, or a Thompson sample (one tree of the forest). */
     acquisition: z.enum(['ei', 'thompson']).default('ei'),
-    /** Trials chosen at random-type before the surrogate is fitted (initial models' scores count as observations too). */
-    initialRandom: z.number().int().min(0).max(1000).default(4),
+    /** Trials chosen at random-type before the surrogate is fitted (it needs at least 2 observed trials; initial models' scores enter as parent rewards). */
+    initialRandom: z.number().int().min(0).max(1000).default(2),
     /** Trees of the forest. */
     trees: z.number().int().min(1).max(500).default(32),
     /** Smallest number of observations in a leaf. */

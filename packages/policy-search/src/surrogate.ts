@@ -48,7 +48,8 @@ function observations(ctx: PolicyContext): Observation[] {
  * Model-based search (sequential model-based optimization, as SMAC): a random forest over pipeline
  * features (features.ts) predicts what each untried candidate action would add to its best parent's
  * reward; the policy picks the candidate with the largest expected improvement over the best reward so
- * far (or the best of one tree, a Thompson sample). The first `initialRandom` trials are random-type.
+ * far (or the best of one tree, a Thompson sample). The first `initialRandom` trials (at least 2) are
+ * random-type.
  *
  * Never picks an action already run, failed, cached or running on purpose. Holds no state of its own:
  * each choice is a function of the pool, the history, the initial scores, the running actions and
@@ -72,10 +73,10 @@ export class SurrogatePolicy implements Policy {
     if (cands.length === 0) return repeat(ctx, lineage, 'surrogate: no untried action among the candidates: repeating one (it will be cached)');
     if (cands.length === 1) return { action: cands[0] as Action, fallback: 'surrogate: one untried action left: taken without a model' };
     const obs = observations(ctx);
-    if (obs.length < this.#o.initialRandom) return { action: randomUntaken(ctx, lineage) ?? ctx.rng.pick(cands) };
+    if (obs.length < Math.max(2, this.#o.initialRandom)) return { action: randomUntaken(ctx, lineage) ?? ctx.rng.pick(cands) };
     const f = new Featurizer(ctx, lineage);
     const y = obs.map((o) => o.reward - f.base(o.shape));
-    if (obs.length < 2 || y.every((v) => v === y[0])) return this.#fallback(ctx, lineage, cands, `${obs.length} observation(s) whose rewards do not vary`);
+    if (y.every((v) => v === y[0])) return this.#fallback(ctx, lineage, cands, `${obs.length} observation(s) whose rewards do not vary`);
     const vectors = cands.map((a) => f.vector(a));
     const first = JSON.stringify(vectors[0]);
     if (vectors.every((v) => JSON.stringify(v) === first)) return this.#fallback(ctx, lineage, cands, 'the features cannot tell the candidates apart');
