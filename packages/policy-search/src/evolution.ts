@@ -5,7 +5,7 @@ import { Lineage } from './lineage.js';
 import { EvolutionOptionsSchema, namedOptions, parsePolicyOptions, type EvolutionOptions } from './options.js';
 import { repeat } from './surrogate.js';
 
-interface Member {
+export interface Member {
   obj: PoolObject;
   reward: number;
 }
@@ -15,7 +15,7 @@ interface Member {
  * produce into, when it is listed under several kinds) then the produced models in the order their
  * trials finished; only the last `size` live (aging, as in regularized evolution).
  */
-function population(ctx: PolicyContext, lineage: Lineage, size: number): Member[] {
+export function population(ctx: PolicyContext, lineage: Lineage, size: number, keep: (o: PoolObject) => boolean = () => true): Member[] {
   const byId = new Map(ctx.pool.map((o) => [o.id, o]));
   const produces = new Set(ctx.space.bindings.map((b) => b.produces));
   const out: Member[] = [];
@@ -23,7 +23,7 @@ function population(ctx: PolicyContext, lineage: Lineage, size: number): Member[
   const initial = [...(ctx.initial ?? [])].sort((a, b) => Number(produces.has(byId.get(b.id)?.kind ?? '')) - Number(produces.has(byId.get(a.id)?.kind ?? '')));
   for (const s of initial) {
     const o = byId.get(s.id);
-    if (!o || seenDigest.has(s.digest)) continue;
+    if (!o || seenDigest.has(s.digest) || !keep(o)) continue;
     seenDigest.add(s.digest);
     out.push({ obj: o, reward: s.reward });
   }
@@ -32,7 +32,7 @@ function population(ctx: PolicyContext, lineage: Lineage, size: number): Member[
     if (t.state !== 'complete' || !t.produced || seenId.has(t.produced.id)) continue;
     const o = byId.get(t.produced.id);
     const r = lineage.reward(t.produced.id);
-    if (!o || r === undefined) continue;
+    if (!o || r === undefined || !keep(o)) continue;
     seenId.add(o.id);
     out.push({ obj: o, reward: r });
   }

@@ -40,7 +40,8 @@ export interface SimWorld {
   describe(a: Action): string;
 }
 
-export function simWorld(opts: { singleAction?: boolean } = {}): SimWorld {
+/** `fidelity`: each dataset also has a low-fidelity variant (`/d/i.0.25x.json`, ids data/4..7) whose step gains half as much (same ranking). */
+export function simWorld(opts: { singleAction?: boolean; fidelity?: boolean } = {}): SimWorld {
   const pool = new ObjectPool();
   const quality = new Map<string, number>();
   if (opts.singleAction) {
@@ -53,7 +54,8 @@ export function simWorld(opts: { singleAction?: boolean } = {}): SimWorld {
       pool.add(model(n));
       quality.set(`models/${n}`, r);
     }
-    for (let i = 0; i < 4; i++) pool.add(value('data', 'dataset', i, `/d/${i}`));
+    for (let i = 0; i < 4; i++) pool.add(value('data', 'dataset', i, `/d/${i}.json`));
+    if (opts.fidelity) for (let i = 0; i < 4; i++) pool.add(value('data', 'dataset', 4 + i, `/d/${i}.0.25x.json`));
     for (let i = 0; i < 2; i++) pool.add(value('lr', 'number', i, LR[i]!));
   }
   const bindings = [binding('sft', ['models', 'data', 'lr'])];
@@ -70,7 +72,8 @@ export function simWorld(opts: { singleAction?: boolean } = {}): SimWorld {
       if (a.name === 'ties') return Math.min(0.49, (q[0]! + q[1]!) / 2 - 0.02);
       const d = Number(a.inputs[1]!.id.split('/')[1]);
       const lr = Number(a.inputs[2]!.id.split('/')[1]);
-      return Math.min(0.49, q[0]! + (GAIN[d] ?? 0) * (LR[lr] ?? 1) - 0.01 * depthOf(a.inputs[0]!));
+      const gain = d >= 4 ? 0.5 * (GAIN[d - 4] ?? 0) : (GAIN[d] ?? 0);
+      return Math.min(0.49, q[0]! + gain * (LR[lr] ?? 1) - 0.01 * depthOf(a.inputs[0]!));
     },
   };
 

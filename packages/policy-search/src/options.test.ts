@@ -1,7 +1,7 @@
 import { LamdagentError, Registry, registerBuiltins, registerPlugin } from '@lamdagent/core';
 import { pluginConformance } from '@lamdagent/testkit';
 import { describe, expect, it } from 'vitest';
-import plugin, { EvolutionPolicy, SurrogatePolicy } from './index.js';
+import plugin, { EvolutionPolicy, Fidelity, HalvingPolicy, SurrogatePolicy } from './index.js';
 import { simulate, simWorld } from './landscape.test-util.js';
 
 pluginConformance(plugin);
@@ -60,5 +60,34 @@ describe('fallbacks (journaled with the trial as the selection fallback)', () =>
       pending: (_i, w) => [w.space.at(0)],
     });
     expect(r.fallbacks[0]).toMatch(/^evolution: no untried action found in 4 draws/);
+  });
+});
+
+describe('halving', () => {
+  it('without low-fidelity variants it chooses as evolution and says so; bad pairs name the option', async () => {
+    const r = await simulate(() => new HalvingPolicy(), 3, 3);
+    const e = await simulate(() => new EvolutionPolicy({ population: 16, tournament: 3 }), 3, 3);
+    expect(r.actions.map((a) => a.key)).toEqual(e.actions.map((a) => a.key));
+    expect(r.fallbacks.every((f) => /^halving: no low-fidelity dataset variant/.test(f ?? ''))).toBe(true);
+    await expect(simulate(() => new HalvingPolicy({ low: { nosuch: 'data0' } }), 3, 1)).rejects.toThrow(/halving policy, option low: no object named nosuch/);
+  });
+
+  it('pairs variants by file name (x.0.25x.json beside x.json) or by name; screens then promotes the best of each rung', async () => {
+    const w = simWorld({ fidelity: true });
+    const f = new Fidelity(w.pool.all(), {});
+    expect(f.size).toBe(4);
+    expect(f.fullOf('data/7')).toBe('data/3');
+    expect(f.lowOf('data/3')).toBe('data/7');
+    expect(new Fidelity(simWorld().pool.all(), { data1: 'data0' }).fullOf('data/1')).toBe('data/0');
+    const r = await simulate(() => new HalvingPolicy({ screens: 3, eta: 3 }), 8, 12, { world: () => simWorld({ fidelity: true }) });
+    const low = (a: { inputs: { id: string }[] }): boolean => a.inputs.some((o) => f.isLow(o.id));
+    const screens = r.actions.map((a, i) => ({ a, i })).filter((x) => low(x.a));
+    expect(screens.length).toBeGreaterThanOrEqual(3);
+    // After the first rung of 3 screens, its best screen's full-fidelity run comes next.
+    const rung = screens.slice(0, 3);
+    const best = rung.reduce((x, y) => (r.rewards[y.i]! > r.rewards[x.i]! ? y : x));
+    const next = r.actions[rung[2]!.i + 1]!;
+    expect(low(next)).toBe(false);
+    expect(next.inputs.map((o) => f.fullOf(o.id))).toEqual(best.a.inputs.map((o) => f.fullOf(o.id)));
   });
 });

@@ -68,3 +68,26 @@ export function parsePolicyOptions<O>(policy: string, schema: z.ZodType<O>, valu
   if (!r.success) throw new UsageError(r.error.issues.map((i) => i.message).join('; '));
   return r.data;
 }
+
+/** Options of the `halving` policy (multi-fidelity). */
+export const HalvingOptionsSchema = z
+  .object({
+    /**
+     * Low-fidelity variants, by object name: `{ "arith-250": "arith-1k" }` (the first is a smaller sample
+     * of the second, same pool list). Files named `x.0.25x.jsonl` beside `x.jsonl` pair up without this.
+     */
+    low: z.record(z.string(), z.string()).default({}),
+    /** Screens (low-fidelity trials) per rung of successive halving. */
+    screens: z.number().int().min(2).max(1000).default(6),
+    /** Keep the best 1/eta of each rung: they are run again at full fidelity. */
+    eta: z.number().int().min(2).max(100).default(3),
+    /** Full-fidelity models alive for parent selection (as `evolution`). */
+    population: z.number().int().min(2).max(10000).default(16),
+    /** Members drawn per tournament. */
+    tournament: z.number().int().min(1).max(1000).default(3),
+    /** Draws per choice before giving up on finding an untried screen. */
+    maxTries: z.number().int().min(1).max(100000).default(64),
+  })
+  .strict()
+  .refine((o) => o.tournament <= o.population, { message: 'tournament must not exceed population', path: ['tournament'] });
+export type HalvingOptions = z.infer<typeof HalvingOptionsSchema>;

@@ -13,6 +13,8 @@ interface Case {
   avoidsTaken: boolean;
   /** Learns from rewards: must find the landscape's winner faster than random-type. */
   learns: boolean;
+  /** The landscape has low-fidelity dataset variants (multi-fidelity policies). */
+  fidelity?: boolean;
 }
 
 const CASES: Case[] = [
@@ -22,7 +24,9 @@ const CASES: Case[] = [
   { name: 'surrogate', avoidsTaken: true, learns: true },
   { name: 'surrogate', options: { acquisition: 'thompson' }, avoidsTaken: true, learns: true },
   { name: 'evolution', avoidsTaken: true, learns: true },
+  { name: 'halving', avoidsTaken: true, learns: true, fidelity: true },
 ];
+const worldOf = (c: Case) => () => simWorld({ fidelity: c.fidelity ?? false });
 
 const registry = new Registry();
 await registerBuiltins(registry);
@@ -42,24 +46,24 @@ const label = (c: Case): string => `${c.name}${c.options ? ` ${JSON.stringify(c.
 describe.each(CASES)('policy matrix: $name $options', (c) => {
   it('is deterministic by seed, and seeds differ', async () => {
     const make = await maker(c)();
-    const a = await simulate(make, 11, 15);
-    const b = await simulate(make, 11, 15);
-    const other = await simulate(make, 12, 15);
+    const a = await simulate(make, 11, 15, { world: worldOf(c) });
+    const b = await simulate(make, 11, 15, { world: worldOf(c) });
+    const other = await simulate(make, 12, 15, { world: worldOf(c) });
     expect(keys(a)).toEqual(keys(b));
     expect(keys(other)).not.toEqual(keys(a));
   });
 
   it('never returns an action outside the space', async () => {
     const make = await maker(c)();
-    const r = await simulate(make, 3, 25);
-    const w = simWorld();
+    const r = await simulate(make, 3, 25, { world: worldOf(c) });
+    const w = worldOf(c)();
     for (const a of r.actions) {
       const b = w.space.bindings.findIndex((x) => x.name === a.name);
       expect(b, label(c)).toBeGreaterThanOrEqual(0);
       // Rebuilt from the pool of a world that replays the same trials: same key.
       expect(a.inputs.every((o, p) => o.kind === w.space.bindings[b]!.kinds[p])).toBe(true);
     }
-    const replay = await simulate(make, 3, 25, { from: { run: r, at: 25 } });
+    const replay = await simulate(make, 3, 25, { from: { run: r, at: 25 }, world: worldOf(c) });
     expect(keys(replay)).toEqual(keys(r));
   });
 
@@ -69,7 +73,7 @@ describe.each(CASES)('policy matrix: $name $options', (c) => {
       const n = w.space.count();
       return [w.space.at((i * 7) % n), w.space.at((i * 13 + 1) % n)];
     };
-    const r = await simulate(make, 5, 20, { pending });
+    const r = await simulate(make, 5, 20, { pending, world: worldOf(c) });
     if (!c.avoidsTaken) return; // random and random-type: uniform by definition; the study serves repeats from its cache
     const seen = new Set<string>();
     for (let i = 0; i < r.actions.length; i++) {
@@ -80,6 +84,7 @@ describe.each(CASES)('policy matrix: $name $options', (c) => {
     }
     // Pending keys as the simulator showed them (recomputed on the run's own pool).
     const again = await simulate(make, 5, 20, {
+      world: worldOf(c),
       pending: (i, w2) => {
         const p = pending(i, w2);
         const chosen = r.actions[i];
@@ -92,9 +97,9 @@ describe.each(CASES)('policy matrix: $name $options', (c) => {
 
   it('resumed after any trial chooses what the uninterrupted run chose', async () => {
     const make = await maker(c)();
-    const full = await simulate(make, 21, 16);
+    const full = await simulate(make, 21, 16, { world: worldOf(c) });
     for (const at of [1, 5, 9, 15]) {
-      const resumed = await simulate(make, 21, 16, { from: { run: full, at } });
+      const resumed = await simulate(make, 21, 16, { from: { run: full, at }, world: worldOf(c) });
       expect(keys(resumed), `${label(c)} resumed at ${at}`).toEqual(keys(full));
     }
   });
@@ -106,11 +111,11 @@ describe('landscape with one obvious winner', () => {
   const foundAt = async (c: Case): Promise<number[]> => {
     const make = await maker(c)();
     const out: number[] = [];
-    for (let s = 0; s < SEEDS; s++) out.push((await simulate(make, 100 + s, BUDGET)).found ?? BUDGET + 1);
+    for (let s = 0; s < SEEDS; s++) out.push((await simulate(make, 100 + s, BUDGET, { world: worldOf(c) })).found ?? BUDGET + 1);
     return out;
   };
   it.each(CASES.filter((c) => c.learns))('$name $options finds it faster than random-type, by a margin that is not luck', async (c) => {
-    const base = await foundAt({ name: 'random-type', avoidsTaken: false, learns: false });
+    const base = await foundAt({ name: 'random-type', avoidsTaken: false, learns: false, ...(c.fidelity ? { fidelity: true } : {}) });
     const mine = await foundAt(c);
     const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
     const test = wilcoxonSignedRank(mine, base);
