@@ -48,12 +48,12 @@ const secs = (ms: number): number => Math.round(ms / 10) / 100;
 /**
  * Step initial: score every initial model not scored yet on the validation split (the study's own
  * evaluators and aggregator, in this process), through the shared action cache when the study has
- * one, and journal each as an `initial` record. A model that cannot be scored is journaled with its
+ * one, unless the executor knows its scores (a replay table), and journal each as an `initial` record. A model that cannot be scored is journaled with its
  * error (policies then treat it as unscored); nothing here counts as a trial. A journal written
  * before this step existed simply has no records: they are taken on the next start.
  */
 export async function scoreInitialModels(d: InitialScoringDeps): Promise<void> {
-  const { store, evaluators, aggregator, clock, logger } = d.services;
+  const { store, evaluators, aggregator, clock, logger, executor } = d.services;
   const tasks = d.assembly.tasks;
   const evalDigest = valueDigest({ dir: d.assembly.loaded.dir, tasks, evaluators: d.assembly.evaluators } as unknown as JsonValue);
   for (const [digest, objs] of initialModels(d.pool)) {
@@ -71,6 +71,12 @@ export async function scoreInitialModels(d: InitialScoringDeps): Promise<void> {
     const key = cacheKey(ref.key, evalDigest);
     const base = { kind: 'initial' as const, digest, ids, name: model.name };
     try {
+      const known = await executor.initialScores?.(model, tasks);
+      if (known) {
+        const scores = Object.fromEntries(known.map((r) => [r.task, r.score]));
+        store.append({ ...base, at: clock.now(), scores, reward: aggregator.aggregate(known, tasks), executor: executor.name, seconds: 0 });
+        continue;
+      }
       const got = d.cache ? await d.cache.claim(key, d.signal) : undefined;
       if (got && 'hit' in got) {
         const scores = got.hit.entry.scores;

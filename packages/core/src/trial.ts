@@ -86,6 +86,8 @@ export const InitialScoreRecordSchema = z.object({
   error: z.string().optional(),
   /** Served by the shared action cache: the study that scored it. */
   cache: z.object({ key: z.string(), study: z.string() }).optional(),
+  /** Answered by the executor (e.g. `replay`, from its table) instead of evaluated: its name. */
+  executor: z.string().optional(),
   seconds: z.number().default(0),
 });
 export type InitialScoreRecord = z.infer<typeof InitialScoreRecordSchema>;
