@@ -101,7 +101,13 @@ export async function simulate(
   make: () => Policy | Promise<Policy>,
   seed: number,
   iterations: number,
-  o: { from?: { run: SimRun; at: number }; pending?: (i: number, w: SimWorld) => Action[]; initial?: boolean; world?: () => SimWorld } = {},
+  o: {
+    from?: { run: SimRun; at: number };
+    pending?: (i: number, w: SimWorld) => Action[];
+    initial?: boolean;
+    world?: () => SimWorld;
+    untilFound?: boolean;
+  } = {},
 ): Promise<SimRun> {
   const w = (o.world ?? simWorld)();
   const policy = await make();
@@ -175,6 +181,7 @@ export async function simulate(
     if (out.found === undefined && w.describe(sel.action) === WINNER) out.found = i + 1;
     const obs = await policy.observe?.(t, { ...ctx, history: [...history], rng: new Rng(seed, i, 1) });
     out.states.push(obs ? obs.state : undefined);
+    if (o.untilFound && out.found !== undefined) break;
   }
   if (out.found === undefined) {
     const at = out.actions.findIndex((a) => w.describe(a) === WINNER);

@@ -111,7 +111,7 @@ describe('landscape with one obvious winner', () => {
   const foundAt = async (c: Case): Promise<number[]> => {
     const make = await maker(c)();
     const out: number[] = [];
-    for (let s = 0; s < SEEDS; s++) out.push((await simulate(make, 100 + s, BUDGET, { world: worldOf(c) })).found ?? BUDGET + 1);
+    for (let s = 0; s < SEEDS; s++) out.push((await simulate(make, 100 + s, BUDGET, { world: worldOf(c), untilFound: true })).found ?? BUDGET + 1);
     return out;
   };
   it.each(CASES.filter((c) => c.learns))('$name $options finds it faster than random-type, by a margin that is not luck', async (c) => {
