@@ -44,6 +44,17 @@ describe('initial models scored at the start', () => {
     expect(policy.seen[0]!.find((x) => x.id === 'models/1')?.reward).toBe(spec.reward);
   });
 
+  it('an initial model that cannot be scored is journaled with its error; the study runs on without it', async () => {
+    const w = makeToyWorld({ iterations: 2, extra: 'evaluators: { toy: { fail: true } }\n' });
+    const policy = new Recording();
+    const s = await runStudy({ configPath: w.configPath, outDir: path.join(w.dir, 's'), services: { policy } });
+    expect(s.trials).toHaveLength(2);
+    const [rec] = [...readJournal(path.join(w.dir, 's', 'journal.jsonl')).initial.values()];
+    expect(rec?.error).toContain('toy evaluator broke');
+    expect(rec?.reward).toBeUndefined();
+    expect(policy.seen.every((x) => x?.length === 0)).toBe(true);
+  });
+
   it('scoreInitialModels: false takes none; a resumed study scores them once, never again', async () => {
     const off = makeToyWorld({ iterations: 2, extra: 'scoreInitialModels: false\n' });
     await runStudy({ configPath: off.configPath, outDir: path.join(off.dir, 's') });

@@ -48,16 +48,17 @@ const secs = (ms: number): number => Math.round(ms / 10) / 100;
 /**
  * Step initial: score every initial model not scored yet on the validation split (the study's own
  * evaluators and aggregator, in this process), through the shared action cache when the study has
- * one, unless the executor knows its scores (a replay table), and journal each as an `initial` record. A model that cannot be scored is journaled with its
- * error (policies then treat it as unscored); nothing here counts as a trial. A journal written
- * before this step existed simply has no records: they are taken on the next start.
+ * one, unless the executor knows its scores (a replay table), and journal each as an `initial`
+ * record. A model that cannot be scored is journaled with its error (policies treat it as unscored;
+ * the next start tries again); nothing here counts as a trial. A journal written before this step
+ * existed simply has no records: they are taken on the next start.
  */
 export async function scoreInitialModels(d: InitialScoringDeps): Promise<void> {
   const { store, evaluators, aggregator, clock, logger, executor } = d.services;
   const tasks = d.assembly.tasks;
   const evalDigest = valueDigest({ dir: d.assembly.loaded.dir, tasks, evaluators: d.assembly.evaluators } as unknown as JsonValue);
   for (const [digest, objs] of initialModels(d.pool)) {
-    if (store.state.initial.has(digest) || d.signal.aborted) continue;
+    if (store.state.initial.get(digest)?.reward !== undefined || d.signal.aborted) continue;
     const model = objs[0] as PoolObject;
     const ids = objs.map((o) => o.id);
     const t0 = clock.monotonicMs();
