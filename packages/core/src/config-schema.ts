@@ -118,6 +118,12 @@ export const StudyConfigSchema = z
     concurrency: z.number().int().positive().default(1),
     failFast: z.boolean().default(false).describe("Run each action type's declared smoke run before the full job."),
     topK: z.number().int().positive().default(3),
+    scoreInitialModels: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Score each initial model (base, specialists) on the validation split once at the start, in the study process, so policies can build on them (not a trial).',
+      ),
     cache: z
       .string()
       .min(1)

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { JsonValueSchema } from './json.js';
-import { ActionRefSchema, PolicyNoteSchema, TrialRecordSchema, UsageSchema } from './trial.js';
+import { ActionRefSchema, InitialScoreRecordSchema, PolicyNoteSchema, TrialRecordSchema, UsageSchema } from './trial.js';
 
 /**
  * Journal records: one JSON object per line, appended and fsync'd. Adding a record kind is one change:
@@ -29,6 +29,8 @@ export const JournalRecordSchema = z.discriminatedUnion('kind', [
     attempts: z.number().int(),
     error: z.string(),
   }),
+  /** Validation scores of an initial model (configured, not produced), taken once at the study's start; not a trial. */
+  InitialScoreRecordSchema,
   /** Scores of a produced model on another split (e.g. held-out test, out-of-distribution tasks). */
   z.object({
     kind: z.literal('evaluate'),
