@@ -19,6 +19,8 @@ const BENCHES = [
   ['compare policies on the shipped table (replay)', 'packages/science/bench/compare.bench.mjs'],
   ['fuzzing: safetensors header, LLM replies, config loader, journal reader (100000 inputs each)', 'benchmarks/fuzz.bench.mjs'],
   ['kill -9 / signals during studies (subprocess executor), then resume', 'benchmarks/crash.bench.mjs'],
+  ['search policies (surrogate, evolution) vs random, random-type, greedy: 20 seeds × 30 iterations', 'packages/policy-search/bench/policies.bench.mjs'],
+  ['multi-fidelity search (halving): best reward per trial-second', 'packages/policy-search/bench/fidelity.bench.mjs'],
 ];
 const only = process.argv.slice(2);
 let failed = 0;

@@ -9,7 +9,7 @@ import { DigestCache } from './digest.js';
 import { valueDigest } from './kit/digest.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import type { TaskSpec } from './evaluator.js';
-import { resolveTasksAndFactories } from './assemble-tasks.js';
+import { resolveTasksAndFactories, type ObserverUse } from './assemble-tasks.js';
 import { makeFactoryContext } from './factories.js';
 import type { JsonValue } from './json.js';
 import type { ObjectType, PoolObject } from './objects.js';
@@ -29,6 +29,8 @@ export interface Assembly {
   aggregation: { name: string; options: Record<string, JsonValue> };
   /** Options per evaluator name (config `evaluators:`), validated by each evaluator's schema. */
   evaluators: Record<string, Record<string, JsonValue>>;
+  /** Observers the config turns on (`observers:`), options validated. */
+  observers: ObserverUse[];
 }
 
 export interface AssembleOptions {
@@ -253,7 +255,7 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
   preflightObjects(bindings, objects, (o) => objectPath(cfg.objects, o), issues);
 
   // Tasks, policy, executor, aggregation and evaluator options.
-  const { tasks, policy, executor, aggregation, evaluators } = resolveTasksAndFactories(cfg, registry, opts.policyOverride, issues, {
+  const { tasks, policy, executor, aggregation, evaluators, observers } = resolveTasksAndFactories(cfg, registry, opts.policyOverride, issues, {
     configDir: loaded.dir,
     env: opts.env ?? process.env,
   });
@@ -264,5 +266,5 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
       loaded.format === 'paper' ? issues.map((i) => ({ ...i, path: i.path === 'controller' ? i.path : paperPath(i.path) })) : issues,
     );
   const factoryContext = makeFactoryContext(registry, loaded.dir, cfg.seed, opts.env ?? process.env);
-  return { loaded, bindings, tasks, objects, kindTypes, factoryContext, policy, executor, aggregation, evaluators };
+  return { loaded, bindings, tasks, objects, kindTypes, factoryContext, policy, executor, aggregation, evaluators, observers };
 }

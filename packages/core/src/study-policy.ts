@@ -7,7 +7,7 @@ import type { ActionSpace } from './space.js';
 import type { StudyServices } from './study-services.js';
 import { writeTranscript } from './trial-record.js';
 import { describeReturned, rejectReason } from './policy-check.js';
-import type { PolicyNote, TrialRecord, Usage } from './trial.js';
+import type { InitialScore, PolicyNote, TrialRecord, Usage } from './trial.js';
 
 /** A random action of the space, preferring one that is not running right now. */
 function randomAction(space: ActionSpace, rng: Rng, pending: readonly Action[]): Action {
@@ -32,6 +32,7 @@ export interface PolicyStepsDeps {
   signal: AbortSignal;
   history(): readonly TrialRecord[];
   pending(): readonly Action[];
+  initial(): readonly InitialScore[];
 }
 
 /**
@@ -55,7 +56,7 @@ export class PolicySteps {
 
   #ctx(iteration: number, rng: Rng): PolicyContext {
     const d = this.#d;
-    return { iteration, space: d.space, pool: d.pool.all(), history: d.history(), pending: d.pending(), rng, signal: d.signal };
+    return { iteration, space: d.space, pool: d.pool.all(), history: d.history(), pending: d.pending(), initial: d.initial(), rng, signal: d.signal };
   }
 
   /** Step select: the policy chooses; a policy that cannot choose falls back to a random action and says why. */

@@ -20,6 +20,10 @@ export class StudyState {
   readonly resumes: JournalRecordOf<'resume'>[] = [];
   /** Trials an interruption cancelled (they stay in `running` until a resume finishes them). */
   readonly cancels: JournalRecordOf<'cancel'>[] = [];
+  /** Events an observer (experiment tracker) could not take, in journal order. */
+  readonly observerFailures: JournalRecordOf<'observer-failure'>[] = [];
+  /** Initial models' scores by content digest (journals written before they existed have none). */
+  readonly initial = new Map<string, JournalRecordOf<'initial'>>();
 
   apply(rec: JournalRecord): void {
     switch (rec.kind) {
@@ -49,6 +53,12 @@ export class StudyState {
       case 'cancel':
         this.cancels.push(rec);
         break;
+      case 'observer-failure':
+        this.observerFailures.push(rec);
+        break;
+      case 'initial':
+        this.initial.set(rec.digest, rec);
+        break;
       default: {
         const never: never = rec;
         throw new Error(`unhandled journal record ${JSON.stringify(never)}`);
@@ -67,5 +77,7 @@ export class StudyState {
     this.evaluations.length = 0;
     this.resumes.length = 0;
     this.cancels.length = 0;
+    this.observerFailures.length = 0;
+    this.initial.clear();
   }
 }

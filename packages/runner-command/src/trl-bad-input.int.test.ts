@@ -41,12 +41,13 @@ describe.skipIf(!gate.run)(gate.title('bad input to the TRL runners: a clear err
     requireBuilt();
     const dir = mkdtempSync(path.join(tmpdir(), 'trl-bad-'));
     const world = await smallWorld(dir);
-    // A model folder whose weights were cut short (an interrupted copy): config and tokenizer are fine.
+    // A model folder whose files are all sound (core's preflight refuses cut-short weights or a config.json
+    // that is not JSON before the first trial), but whose architecture transformers does not know.
     const broken = path.join(dir, 'broken-model');
     mkdirSync(broken);
     for (const f of readdirSync(SHIPPED_BASE_MODEL)) copyFileSync(path.join(SHIPPED_BASE_MODEL, f), path.join(broken, f));
-    const weights = readFileSync(path.join(SHIPPED_BASE_MODEL, 'model.safetensors'));
-    writeFileSync(path.join(broken, 'model.safetensors'), weights.subarray(0, weights.length >> 1));
+    const config = JSON.parse(readFileSync(path.join(SHIPPED_BASE_MODEL, 'config.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(path.join(broken, 'config.json'), JSON.stringify({ ...config, model_type: 'no-such-architecture', architectures: ['NoSuchForCausalLM'] }));
     const wrongColumns = path.join(dir, 'qa.jsonl');
     writeFileSync(wrongColumns, '{"question": "Q: 1+1?", "answer": " 2"}\n');
     // Every pair of (broken, base) x (good data, wrong columns): one good trial among three bad ones.
