@@ -19,3 +19,23 @@ export { createOpenAICompatibleBackend, OpenAICompatibleOptionsSchema, completio
 export type { OpenAICompatibleOptions } from './backends/openai-compatible.js';
 export { createOnnxBackend, OnnxBackendOptionsSchema } from './backends/onnx.js';
 export type { OnnxBackendOptions } from './backends/onnx.js';
+export {
+  readRows,
+  plain,
+  ROW_FILE_EXTENSIONS,
+  BENCHMARKS,
+  findBenchmark,
+  aceGroundTruthCall,
+  loadBenchmarkItems,
+  benchmarkFormats,
+  describeIssues,
+  NATIVE_FORMAT,
+  findSplitData,
+  mathPrompt,
+  choicePrompt,
+  readingPrompt,
+  openQaPrompt,
+  functionCallPrompt,
+  CONTEXT_CHARS,
+} from './loaders/index.js';
+export type { SourceRow, Benchmark, BenchmarkItem } from './loaders/index.js';
