@@ -31,7 +31,7 @@ export type { Runner, RunnerContext, RunOutcome } from './runner.js';
 export type { Executor, ExecutorContext, JobHandle } from './executor.js';
 export type { Evaluator, EvalContext, GenerationBackend, Split, TaskResult, TaskSpec } from './evaluator.js';
 export type { Aggregator } from './aggregator.js';
-export type { Factory, FactoryContext, Observation, Policy, PolicyContext, Selection, TranscriptEntry } from './policy.js';
+export type { Factory, FactoryContext, PreflightContext, Observation, Policy, PolicyContext, Selection, TranscriptEntry } from './policy.js';
 export { CORE_API_VERSION, PluginManifestSchema, ProvidesSchema, definePlugin, type PluginManifest, type PluginRegistry, type Provides } from './plugin.js';
 export { ActionSpace, actionKey } from './space.js';
 export { ObjectPool } from './pool.js';
@@ -82,3 +82,4 @@ export { STUDY_FILES, StudySnapshotSchema, isStudyDir, openStudy, type StudySnap
 export { StudyLock } from './lock.js';
 export { ActionCache, CacheLease, CacheEntrySchema, cacheKey, actionSeed, type CacheEntry, type CacheHit } from './action-cache.js';
 export { topK, pipelineOf, pipelineDepth, formatPipeline, type PipelineNode } from './leaderboard.js';
+export { withDataDir, DATA_DIR_EVALUATOR } from './config-data-dir.js';

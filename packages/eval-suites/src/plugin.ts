@@ -4,6 +4,7 @@ import { createOpenAICompatibleBackend, OpenAICompatibleOptionsSchema } from './
 import { createTinyBackend, TinyBackendOptionsSchema } from './backends/tiny.js';
 import { tinylmRuntime } from './backends/tinylm-runtime.js';
 import { createSuiteEvaluator, SuiteEvaluatorOptionsSchema } from './suite.js';
+import { suitePreflight } from './loaders/preflight.js';
 
 export const PLUGIN_NAME = '@lamdagent/eval-suites';
 export const PLUGIN_VERSION = '0.1.0';
@@ -20,6 +21,7 @@ export default definePlugin({
       name: 'suite',
       description: 'generate answers with a backend, score them (numeric, choice, exact), keep per-item results',
       optionsSchema: SuiteEvaluatorOptionsSchema,
+      preflight: (options, ctx) => suitePreflight(options, ctx),
       create: (options, ctx) => createSuiteEvaluator(options, ctx),
     });
     r.generationBackend({
