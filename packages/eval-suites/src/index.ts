@@ -37,5 +37,9 @@ export {
   openQaPrompt,
   functionCallPrompt,
   CONTEXT_CHARS,
+  suitePreflight,
+  checkDataHead,
 } from './loaders/index.js';
 export type { SourceRow, Benchmark, BenchmarkItem } from './loaders/index.js';
+export { LlmJudge, JudgeError, judgeMessages, parseRating, RATING_ANSWER, JUDGE_PROMPT_VERSION, MIN_RATING, MAX_RATING } from './judge-llm.js';
+export type { JudgeChat, JudgeItem, JudgeRating, JudgeUsage, LlmJudgeOptions } from './judge-llm.js';
