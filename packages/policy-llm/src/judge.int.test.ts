@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { JudgeError, LlmJudge } from '@lamdagent/eval-suites';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createJudgeChat } from './judge-chat.js';
+import { agentModelOrSkip } from './testing/agent-model.js';
 import { startFakeOllama, startFakeOpenAI, type FakeServer } from './testing/index.js';
 
 const ITEM = { question: 'What is 15% of 240? Explain briefly.', answer: '15% of 240 is 36, since 0.15 * 240 = 36.', reference: '36' };
@@ -85,4 +86,28 @@ describe('LLM judge for MT-Bench turn 1 against the fake servers', () => {
     expect(body.options?.temperature).toBe(0);
     expect(body.format).toBeUndefined();
   });
+});
+
+const gemma = agentModelOrSkip('LLM judge on the real local model');
+
+describe('LLM judge on the real local Gemma model (llama.cpp, in-process)', () => {
+  it.runIf(gemma !== undefined)(
+    'rates an answer under the grammar: a rating from 1 to 10 the first time, the same one again from the cache',
+    async () => {
+      const { chat, model } = createJudgeChat({ provider: 'llama-cpp', model: gemma as string, contextSize: 2048, threads: 2, maxOutputTokens: 16 }, {});
+      try {
+        const cacheFile = join(mkdtempSync(join(tmpdir(), 'lamdagent-judge-gguf-')), 'cache.jsonl');
+        const judge = new LlmJudge(chat, { model, cacheFile });
+        const first = await judge.rate(ITEM, signal);
+        expect(first.rating).toBeGreaterThanOrEqual(1);
+        expect(first.rating).toBeLessThanOrEqual(10);
+        expect(first.replies).toBe(1); // the grammar admits only a choice
+        expect(judge.usage.requests).toBe(1);
+        expect(await new LlmJudge(chat, { model, cacheFile }).rate(ITEM, signal)).toEqual({ rating: first.rating, cached: true, replies: 0 });
+      } finally {
+        await chat.close?.();
+      }
+    },
+    300_000,
+  );
 });
