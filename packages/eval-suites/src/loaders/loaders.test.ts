@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SCORERS } from '../scorers/index.js';
-import { findSplitData, loadBenchmarkItems, readRows } from './index.js';
+import { checkDataHead, findSplitData, loadBenchmarkItems, readRows } from './index.js';
 
 const DATA = join(import.meta.dirname, '../../fixtures/benchmarks');
 
@@ -141,5 +141,17 @@ describe('bad input names the file, the line or row, and the field', () => {
   it('a data folder without the split says what it looked for', () => {
     expect(findSplitData(DATA, 'gsm8k', 'validation')).toHaveProperty('path');
     expect(findSplitData(DATA, 'squad', 'test')).toEqual({ missing: expect.stringMatching(/no folder .*squad/) });
+  });
+});
+
+describe('checkDataHead (validate)', () => {
+  it('parses the first records in the schema; Parquet and Arrow by their magic bytes', () => {
+    expect(checkDataHead(join(DATA, 'gsm8k/validation.jsonl'), 'gsm8k')).toBeUndefined();
+    expect(checkDataHead(join(DATA, 'commonsenseqa/test.parquet'), 'commonsenseqa')).toBeUndefined();
+    expect(checkDataHead(join(DATA, 'gsm8k/test/data-00000-of-00001.arrow'), 'gsm8k')).toBeUndefined();
+    expect(checkDataHead(join(DATA, 'nq/validation.jsonl'), 'gsm8k')).toMatch(/nq\/validation\.jsonl:1: gsm8k: answer: Invalid input: expected string/);
+    const dir = tmp({ 'n.jsonl': '{"question": "q", "answer": 1, "type": "Type_7"}\n', 'bad.parquet': 'not parquet' });
+    expect(checkDataHead(join(dir, 'n.jsonl'), 'numglue1')).toMatch(/n\.jsonl: no numglue1 records/);
+    expect(checkDataHead(join(dir, 'bad.parquet'), 'gsm8k')).toMatch(/bad\.parquet: not a Parquet file/);
   });
 });
