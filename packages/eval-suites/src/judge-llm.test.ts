@@ -14,11 +14,11 @@ describe('parseRating', () => {
     for (const t of ['Fine answer.', 'Rating: [[0]]', 'Rating: [[11]]', 'Rating: 7.5', '[[seven]]', '']) expect(parseRating(t)).toBeUndefined();
   });
 
-  it('constrained: a bare choice index k is rating k + 1; other text is read as free text', () => {
-    expect(parseRating('{"choice": 0}', true)).toBe(1);
-    expect(parseRating('```json\n{"choice": 9}\n```', true)).toBe(10);
-    expect(parseRating('[[4]]', true)).toBe(5);
-    expect(parseRating('{"choice": 10}', true)).toBeUndefined();
+  it('constrained: a bare choice k is rating k (0 is none); other text is read as free text', () => {
+    expect(parseRating('{"choice": 1}', true)).toBe(1);
+    expect(parseRating('```json\n{"choice": 10}\n```', true)).toBe(10);
+    expect(parseRating('[[4]]', true)).toBe(4);
+    expect(parseRating('{"choice": 0}', true)).toBeUndefined();
     expect(parseRating('Nice. Rating: [[4]]', true)).toBe(4);
   });
 });

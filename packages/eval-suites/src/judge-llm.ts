@@ -73,16 +73,19 @@ export function judgeMessages(item: JudgeItem): { role: 'system' | 'user'; conte
   ];
 }
 
-/** The constraint sent to providers that support one: one of ten choices, choice k meaning rating k + 1. */
-export const RATING_ANSWER = { step: 'type' as const, slots: [{ name: 'rating', size: MAX_RATING - MIN_RATING + 1 }] };
+/**
+ * The constraint sent to providers that support one: a choice from 0 to 10 that is the rating itself (the model
+ * writes the number it means; 0 is not a rating and is asked again), so no off-by-one between prompt and schema.
+ */
+export const RATING_ANSWER = { step: 'type' as const, slots: [{ name: 'rating', size: MAX_RATING + 1 }] };
 
 function inRange(n: number): number | undefined {
   return Number.isInteger(n) && n >= MIN_RATING && n <= MAX_RATING ? n : undefined;
 }
 
 /**
- * The rating in a judge reply, or undefined. A constrained reply that is only the provider's choice index
- * (`{"choice": k}` or `[[k]]`, k from 0) is rating k + 1; otherwise free text gives the rating itself: the last `[[n]]`, else the last
+ * The rating in a judge reply, or undefined. A constrained reply that is only the provider's choice
+ * (`{"choice": k}` or `[[k]]`) is rating k (0 is none); otherwise free text gives the rating itself: the last `[[n]]`, else the last
  * `Rating: n` (`n/10` accepted). Decimals and numbers outside 1..10 are not ratings.
  */
 export function parseRating(text: string, constrained = false): number | undefined {
@@ -91,7 +94,7 @@ export function parseRating(text: string, constrained = false): number | undefin
     const json = /^\{\s*"choice"\s*:\s*(\d+)\s*\}$/.exec(t);
     const bracket = /^\[\[\s*(\d+)\s*\]\]$/.exec(t);
     const k = json?.[1] ?? bracket?.[1];
-    if (k !== undefined) return inRange(Number(k) + MIN_RATING);
+    if (k !== undefined) return inRange(Number(k));
     // A server that ignored the constraint answered in free text: read it as such.
   }
   const brackets = [...t.matchAll(/\[\[\s*(\d+(?:\.\d+)?)\s*\]\]/g)];

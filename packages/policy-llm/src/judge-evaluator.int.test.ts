@@ -37,8 +37,8 @@ function setup(server: FakeServer): { evaluate: (outDir: string) => ReturnType<R
 describe('the llm-judge evaluator (MT-Bench turn 1) with the tiny model answering and a fake judge server', () => {
   it('scores the mean rating, writes per-item ratings and the judge tokens; re-scoring the same answers is free', async () => {
     const server = await startFakeOpenAI([
-      { reply: '{"choice": 6}', usage: { input: 300, output: 4 } },
-      { reply: '{"choice": 2}', usage: { input: 280, output: 4 } },
+      { reply: '{"choice": 7}', usage: { input: 300, output: 4 } },
+      { reply: '{"choice": 3}', usage: { input: 280, output: 4 } },
     ]);
     servers.push(server);
     const { evaluate, dir } = setup(server);

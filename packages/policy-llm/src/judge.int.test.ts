@@ -26,14 +26,14 @@ function judgeOn(server: FakeServer, model = 'judge-model', cacheFile?: string):
 }
 
 describe('LLM judge for MT-Bench turn 1 against the fake servers', () => {
-  it('OpenAI-compatible: constrained to ten choices at temperature 0; {"choice": 7} is rating 8; tokens counted', async () => {
+  it('OpenAI-compatible: constrained to 0..10 at temperature 0; {"choice": 7} is rating 7; tokens counted', async () => {
     const server = await openai([{ reply: '{"choice": 7}', usage: { input: 321, output: 5 } }]);
     const judge = judgeOn(server);
-    expect(await judge.rate(ITEM, signal)).toEqual({ rating: 8, cached: false, replies: 1 });
+    expect(await judge.rate(ITEM, signal)).toEqual({ rating: 7, cached: false, replies: 1 });
     expect(judge.usage).toEqual({ inputTokens: 321, outputTokens: 5, requests: 1 });
     const body = server.requests[0]?.body as Record<string, unknown>;
     expect(body.temperature).toBe(0);
-    expect(JSON.stringify(body.response_format)).toContain('"enum":[0,1,2,3,4,5,6,7,8,9]');
+    expect(JSON.stringify(body.response_format)).toContain('"enum":[0,1,2,3,4,5,6,7,8,9,10]');
     const user = (body.messages as { role: string; content: string }[]).find((m) => m.role === 'user')?.content ?? '';
     expect(user).toContain('[Reference answer]\n36');
     expect(user).toContain("[Assistant's answer begins]\n15% of 240 is 36");
@@ -65,9 +65,9 @@ describe('LLM judge for MT-Bench turn 1 against the fake servers', () => {
   it('ratings are cached per (answer, judge model): re-scoring sends nothing, another judge model asks again', async () => {
     const cacheFile = join(mkdtempSync(join(tmpdir(), 'lamdagent-judge-')), 'judge-cache.jsonl');
     const server = await openai(() => ({ reply: '{"choice": 4}' }));
-    expect((await judgeOn(server, 'judge-a', cacheFile).rate(ITEM, signal)).rating).toBe(5);
+    expect((await judgeOn(server, 'judge-a', cacheFile).rate(ITEM, signal)).rating).toBe(4);
     const again = judgeOn(server, 'judge-a', cacheFile); // a new process reading the same cache
-    expect(await again.rate(ITEM, signal)).toEqual({ rating: 5, cached: true, replies: 0 });
+    expect(await again.rate(ITEM, signal)).toEqual({ rating: 4, cached: true, replies: 0 });
     expect(again.usage.requests).toBe(0);
     expect(server.requests).toHaveLength(1);
     await judgeOn(server, 'judge-b', cacheFile).rate(ITEM, signal);
