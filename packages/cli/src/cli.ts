@@ -5,6 +5,7 @@ import {
   assemble,
   buildRegistry,
   loadConfig,
+  withDataDir,
   openStudy,
   registerBuiltins,
   Registry,
@@ -78,6 +79,7 @@ const COMMAND_HELP: Record<string, string> = {
   --concurrency K    trials at once (overrides concurrency)
   --cache DIR        shared action cache (overrides cache:): actions any study sharing it ran are reused
   --table FILE       replay a tabular benchmark (lamdagent bench export); --fill runs misses for real
+  --data-dir DIR     evaluation data folder: DIR/<task>/validation.* and DIR/<task>/test.* (as the paper format's eval_data)
   --json             print the final status as JSON instead of tables
 ${LOG_FORMAT_HELP}
   Progress goes to stderr: trial n of N, the action, its reward and the best so far.`,
@@ -93,7 +95,7 @@ ${LOG_FORMAT_HELP}
   updating live while they run. Binds 127.0.0.1:4747 by default; --port 0 picks a free port. Read-only:
   it never locks or writes a study folder. Stop with Ctrl-C.`,
   report: `lamdagent report DIR... -o report.html [-k K]\n  Write the dashboard's views as one self-contained HTML file (no network needed to view it).`,
-  validate: `lamdagent validate CONFIG [--json]\n  Check a config against the schema and the installed plugins without running anything.`,
+  validate: `lamdagent validate CONFIG [--data-dir DIR] [--json]\n  Check a config against the schema and the installed plugins without running anything (with a data folder: its files exist and their first records parse).`,
   plugins: `lamdagent plugins [--config CONFIG] [--json]\n  The plugins found (listed in CONFIG's plugins: and installed in the project) and what each provides.`,
   schema: `lamdagent schema\n  Print the JSON Schema of the native config format (for editor completion).`,
   merge: MERGE_HELP,
@@ -191,6 +193,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         table: { type: 'string' },
         fill: { type: 'boolean' },
         'log-format': { type: 'string' },
+        'data-dir': { type: 'string' },
       });
       const config = positionals[0];
       if (!config || positionals.length > 1) throw new UsageError('usage: lamdagent run CONFIG [--out DIR] ...');
@@ -204,6 +207,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       };
       const extra = {
         ...(values.cache ? { cache: path.resolve(io.cwd, values.cache as string) } : {}),
+        ...(values['data-dir'] ? { dataDir: path.resolve(io.cwd, values['data-dir'] as string) } : {}),
         ...(values.table ? await replayOverrides(path.resolve(io.cwd, config), path.resolve(io.cwd, values.table as string), Boolean(values.fill)) : {}),
       };
       const onEvent = logFormat(values['log-format']) === 'json' ? jsonEventPrinter(io.err, io.env) : progressPrinter(io);
@@ -337,9 +341,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return 0;
     }
     case 'validate': {
-      const { values, positionals } = parse(rest, { json: { type: 'boolean' } });
-      if (positionals.length !== 1) throw new UsageError('usage: lamdagent validate CONFIG');
-      const loaded = loadConfig(path.resolve(io.cwd, positionals[0] as string));
+      const { values, positionals } = parse(rest, { json: { type: 'boolean' }, 'data-dir': { type: 'string' } });
+      if (positionals.length !== 1) throw new UsageError('usage: lamdagent validate CONFIG [--data-dir DIR]');
+      const read = loadConfig(path.resolve(io.cwd, positionals[0] as string));
+      const loaded = values['data-dir'] ? { ...read, config: withDataDir(read.config, path.resolve(io.cwd, values['data-dir'] as string)) } : read;
       const { registry, plugins } = await buildRegistry(loaded);
       const a = assemble(loaded, registry, { skipDigests: true, env: io.env });
       const summary = {

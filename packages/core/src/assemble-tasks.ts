@@ -5,6 +5,7 @@ import type { TaskSpec } from './evaluator.js';
 import type { JsonValue } from './json.js';
 import type { Factory } from './policy.js';
 import type { Registry } from './registry.js';
+import { evaluatorPreflight } from './evaluator-preflight.js';
 
 type Named = { name: string; options: Record<string, JsonValue> };
 /** An observer the config turns on, with its options and retry (observer.ts). */
@@ -100,6 +101,7 @@ export function resolveTasksAndFactories(
     if (res && !res.success) issues.push(...zodIssues(res.error, ['evaluators', name]));
     else evaluators[name] = options;
   }
+  issues.push(...evaluatorPreflight(tasks, cfg.evaluators, registry, preflight));
 
   return { tasks, policy, executor, aggregation, evaluators, observers };
 }

@@ -33,7 +33,7 @@ export type { Evaluator, EvalContext, GenerationBackend, Split, TaskResult, Task
 export type { Aggregator } from './aggregator.js';
 export { DEFAULT_OBSERVER_RETRY, eventTrial, type Observer, type ObserverContext, type ObserverRetry } from './observer.js';
 export { ObserverHub, type ObserverFailure, type ObserverHubOptions } from './observer-hub.js';
-export type { Factory, FactoryContext, Observation, Policy, PolicyContext, Selection, TranscriptEntry } from './policy.js';
+export type { Factory, FactoryContext, PreflightContext, Observation, Policy, PolicyContext, Selection, TranscriptEntry } from './policy.js';
 export { CORE_API_VERSION, PluginManifestSchema, ProvidesSchema, definePlugin, type PluginManifest, type PluginRegistry, type Provides } from './plugin.js';
 export { ActionSpace, actionKey } from './space.js';
 export { ObjectPool } from './pool.js';
@@ -87,3 +87,4 @@ export { STUDY_FILES, StudySnapshotSchema, isStudyDir, openStudy, type StudySnap
 export { StudyLock } from './lock.js';
 export { ActionCache, CacheLease, CacheEntrySchema, cacheKey, actionSeed, type CacheEntry, type CacheHit } from './action-cache.js';
 export { topK, pipelineOf, pipelineDepth, formatPipeline, type PipelineNode } from './leaderboard.js';
+export { withDataDir, DATA_DIR_EVALUATOR } from './config-data-dir.js';

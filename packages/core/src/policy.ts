@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Action } from './action-type.js';
-import type { GenerationBackend } from './evaluator.js';
+import type { GenerationBackend, TaskSpec } from './evaluator.js';
 import type { JsonValue } from './json.js';
 import type { PoolObject } from './objects.js';
 import type { Rng } from './kit/rng.js';
@@ -71,6 +71,9 @@ export interface FactoryContext {
   generationBackend(name: string, options?: unknown): Promise<GenerationBackend>;
 }
 
+/** What a factory's `preflight` sees: the config's folder, the environment and, for an evaluator, the tasks it scores. */
+export type PreflightContext = Pick<FactoryContext, 'configDir' | 'env'> & { tasks?: readonly TaskSpec[] };
+
 /** A named factory, with a zod schema for its options from config. */
 export interface Factory<T, O = unknown> {
   name: string;
@@ -80,6 +83,6 @@ export interface Factory<T, O = unknown> {
    * Checks that need the config's folder (files named in the options exist), run with the config's
    * validation, before anything is written. Returns problems, each with a path inside the options.
    */
-  preflight?(options: O, ctx: Pick<FactoryContext, 'configDir' | 'env'>): { path: string; message: string }[];
+  preflight?(options: O, ctx: PreflightContext): { path: string; message: string }[];
   create(options: O, ctx: FactoryContext): T | Promise<T>;
 }

@@ -24,6 +24,7 @@ import { legacyWeightOrderNotice } from './weight-order.js';
 import type { Observer } from './observer.js';
 import { openObservers } from './study-observers.js';
 import { ActionCache } from './action-cache.js';
+import { withDataDir } from './config-data-dir.js';
 
 export interface StudyOverrides {
   iterations?: number;
@@ -39,6 +40,8 @@ export interface StudyOverrides {
   executor?: string | { name: string; options: Record<string, JsonValue> };
   /** Shared action cache folder (absolute, or relative to the config file). */
   cache?: string;
+  /** Data folder of the tasks' evaluation files (`--data-dir`; absolute, or relative to the config file). */
+  dataDir?: string;
 }
 
 interface CommonOptions {
@@ -90,6 +93,7 @@ function applyOverrides(loaded: LoadedConfig, o: StudyOverrides = {}): LoadedCon
   if (o.executor !== undefined) c.executor = o.executor;
   for (const name of o.withoutActions ?? []) delete c.actions[name];
   if (o.plugins !== undefined) c.plugins = [...new Set([...c.plugins, ...o.plugins])];
+  if (o.dataDir !== undefined) return { ...loaded, config: withDataDir(c, o.dataDir) };
   return { ...loaded, config: c };
 }
 

@@ -4,7 +4,7 @@ import { writeFileAtomic } from '@lamdagent/core/kit';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { loadEvalDataset, type EvalItem } from './dataset.js';
+import { loadBenchmarkItems, type BenchmarkItem } from './loaders/index.js';
 import { TaskOptionsError } from './errors.js';
 import { SCORERS, type Gold } from './scorers/index.js';
 import { resolveTask } from './task-options.js';
@@ -19,6 +19,8 @@ export const SuiteEvaluatorOptionsSchema = z
     maxNewTokens: z.number().int().min(1).default(32),
     /** Prompts handed to the backend per call (progress is logged and the abort signal checked between calls). */
     batchSize: z.number().int().min(1).default(64),
+    /** Data folder of `<task>/validation.*` and `<task>/test.*` for tasks without `data` paths (relative: from the config's folder). */
+    dataDir: z.string().min(1).optional(),
   })
   .strict();
 export type SuiteEvaluatorOptions = z.input<typeof SuiteEvaluatorOptionsSchema>;
@@ -67,7 +69,7 @@ export function createSuiteEvaluator(options: SuiteEvaluatorOptions, factoryCtx:
   }
   const opts = parsed.data;
   const backends = new Map<string, Promise<GenerationBackend>>();
-  const datasets = new Map<string, { mtimeMs: number; size: number; items: EvalItem[] }>();
+  const datasets = new Map<string, { mtimeMs: number; size: number; items: BenchmarkItem[] }>();
 
   function backendFor(name: string, backendOptions: Record<string, unknown> | undefined): Promise<GenerationBackend> {
     const key = `${name}\u0000${JSON.stringify(backendOptions ?? null)}`;
@@ -80,12 +82,13 @@ export function createSuiteEvaluator(options: SuiteEvaluatorOptions, factoryCtx:
     return b;
   }
 
-  async function dataset(path: string): Promise<EvalItem[]> {
+  async function dataset(path: string, format: string): Promise<BenchmarkItem[]> {
     const s = await stat(path).catch(() => undefined);
-    const cached = datasets.get(path);
+    const key = `${format}\u0000${path}`;
+    const cached = datasets.get(key);
     if (s && cached && cached.mtimeMs === s.mtimeMs && cached.size === s.size) return cached.items;
-    const items = await loadEvalDataset(path);
-    if (s) datasets.set(path, { mtimeMs: s.mtimeMs, size: s.size, items });
+    const items = await loadBenchmarkItems(path, format);
+    if (s) datasets.set(key, { mtimeMs: s.mtimeMs, size: s.size, items });
     return items;
   }
 
@@ -96,8 +99,9 @@ export function createSuiteEvaluator(options: SuiteEvaluatorOptions, factoryCtx:
         backend: opts.backend,
         backendOptions: opts.backendOptions,
         maxNewTokens: opts.maxNewTokens,
+        ...(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {}),
       });
-      const all = await dataset(t.dataPath);
+      const all = await dataset(t.dataPath, t.format);
       const items = t.limit === undefined ? all : all.slice(0, t.limit);
       const backend = await backendFor(t.backend, t.backendOptions);
       const scorer = SCORERS[t.scorer];
