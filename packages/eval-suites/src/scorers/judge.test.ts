@@ -24,6 +24,8 @@ describe('judge scorer (rule-based, 1 to 10)', () => {
     expect(gradeJudge('pear car', [FRUIT])).toBe(1);
     expect(gradeJudge('pear pear', [FRUIT])).toBe(1);
     expect(gradeJudge('Pear, fig.', [FRUIT])).toBe(10);
+    expect(gradeJudge('pear fig', [FRUIT, 'not:fig'])).toBe(6);
+    expect(gradeJudge('pear plum', [FRUIT, 'not:fig'])).toBe(10);
   });
   it('gives 1 to an empty reply or one that meets nothing', () => {
     expect(gradeJudge('', [FRUIT, 'caps'])).toBe(1);

@@ -6,6 +6,7 @@ import { goldList, type Gold, type Scorer } from './types.js';
  * 1 to 10: 1 + 9 x (rules met / rules), rounded; an empty reply gets 1. Rules:
  *
  * - `list:<word>|<word>|...:<n>`: the reply names exactly n distinct words, each from the list;
+ * - `not:<word>`: the word does not appear;
  * - `about:<Name>`: the reply mentions the name;
  * - `caps`: every letter is upper case; `brackets`: the reply is wrapped in `[` and `]`;
  * - `words:<n>`: exactly n words; `keyword:<w>`: the word w appears;
@@ -20,12 +21,12 @@ export interface JudgeReport {
   failed: string[];
 }
 
-const RULE = /^(list:[^:]+:\d+|about:\S+|caps|brackets|words:\d+|keyword:\S+|lang:pig)$/;
+const RULE = /^(list:[^:]+:\d+|not:\S+|about:\S+|caps|brackets|words:\d+|keyword:\S+|lang:pig)$/;
 
 export function parseRubric(gold: Gold): string[] {
   const rules = goldList(gold);
   for (const r of rules) {
-    if (!RULE.test(r)) throw new TypeError(`judge scorer: unknown rule ${JSON.stringify(r)} (list:, about:, caps, brackets, words:, keyword:, lang:pig)`);
+    if (!RULE.test(r)) throw new TypeError(`judge scorer: unknown rule ${JSON.stringify(r)} (list:, not:, about:, caps, brackets, words:, keyword:, lang:pig)`);
   }
   return rules;
 }
@@ -57,6 +58,8 @@ export function judgeReply(prediction: string, gold: Gold): JudgeReport {
         const allowed = new Set((a ?? '').toLowerCase().split('|'));
         return words.length === Number(b) && new Set(words).size === words.length && words.every((w) => allowed.has(w));
       }
+      case 'not':
+        return !words.includes((a ?? '').toLowerCase());
       case 'about':
         return words.includes((a ?? '').toLowerCase());
       case 'caps':
