@@ -58,3 +58,14 @@ export function toolItem(style: ToolStyle, rng: Rng): ToolItem {
   if (style === 'python') return { prompt, reply: callPython(call), call: callJson(call), wrong: [] };
   return { prompt, reply: callJson(call), call: callJson(call), wrong: [callPython(call), wrongArgument(rng, call)] };
 }
+
+/**
+ * What the instruction-tuned base knows of tools: which function a request needs and with what values,
+ * said in words (`I: Buy 3 pens. Which call? A:` -> `buy with item pens, n 3`), never as a call.
+ */
+export function planItem(rng: Rng): { prompt: string; reply: string } {
+  const f = rng.pick(TOOL_FUNCTIONS);
+  const call = drawCall(rng, f);
+  const ask = request(rng.pick([...f.ask, ...f.askOther]), call.values);
+  return { prompt: `I: ${ask} Which call? A:`, reply: `${f.name} with ${f.params.map((p, i) => `${p.name} ${call.values[i]}`).join(', ')}` };
+}

@@ -4,8 +4,8 @@ import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { writeFolderAtomically } from '../fsutil.js';
 import { jsonl } from '../records.js';
-import { toolItem, type ToolItem, type ToolStyle } from './calls.js';
-import { generalItem, instructionItem, type InstructionItem } from './instructions.js';
+import { planItem, toolItem, type ToolItem, type ToolStyle } from './calls.js';
+import { generalItem, instructionItem, recordItem, type InstructionItem } from './instructions.js';
 
 export const ToolsDataOptionsSchema = z
   .object({
@@ -14,6 +14,10 @@ export const ToolsDataOptionsSchema = z
     toolTrainSize: z.number().int().min(1).default(500),
     /** Instruction-following examples (the data the shipped instruction-tuned base learned from). */
     instructTrainSize: z.number().int().min(1).default(3000),
+    /** JSON-record instructions added to those (`Ann lives in Rome. Give JSON.`): the base knows JSON, not tools. */
+    recordTrainSize: z.number().int().min(0).default(1000),
+    /** Tool "plans" added too (`Buy 3 pens. Which call?` -> `buy with item pens, n 3`): the base knows what to call, not how. */
+    planTrainSize: z.number().int().min(0).default(1500),
     /** Preference pairs per preference dataset. */
     preferenceSize: z.number().int().min(1).default(500),
     valSize: z.number().int().min(1).default(300),
@@ -47,7 +51,7 @@ export const ToolsDataManifestSchema = z.object({
   format: z.literal(TOOLS_DATA_FORMAT),
   root: z.string(),
   options: ToolsDataOptionsSchema.required(),
-  /** `{prompt, completion}`: the tool datasets, `general`, `all` (their shuffled union) and `instruct`. */
+  /** `{prompt, completion}`: the tool datasets, `general`, `all` (their shuffled union) and `instruct` (the base's instruction data). */
   sft: z.record(z.string(), z.string()),
   /** `{prompt, chosen, rejected}`: `instruct` (the instruction format over tool-like or rule-breaking replies), `tools`. */
   preference: z.record(z.string(), z.string()),
@@ -104,6 +108,10 @@ export async function generateToolsData(outDir: string, options: ToolsDataOption
     ToolItem[]
   >;
   const instTrain = instSplit('train', o.instructTrainSize);
+  const recRng = rng('record', 'train');
+  const records = unique('record/train', o.recordTrainSize, instSeen, () => recordItem(recRng));
+  const planRng = rng('plan', 'train');
+  const plans = unique('plan/train', o.planTrainSize, instSeen, () => planItem(planRng));
   const instPref = instSplit('preference', o.preferenceSize);
   const toolPref = toolSplit('target', 'preference', o.preferenceSize);
   const genRng = rng('general', 'train');
@@ -124,7 +132,7 @@ export async function generateToolsData(outDir: string, options: ToolsDataOption
   sftFiles.all = 'sft/all.jsonl';
   files['sft/all.jsonl'] = rng('all').shuffle([...TOOL_DATASET_NAMES.flatMap((n) => files[`sft/${n}.jsonl`] ?? []), ...(files['sft/general.jsonl'] ?? [])]);
   sftFiles.instruct = 'sft/instruct.jsonl';
-  files['sft/instruct.jsonl'] = instTrain.map((t) => sft(t.prompt, t.reply));
+  files['sft/instruct.jsonl'] = rng('instruct', 'mix').shuffle([...instTrain, ...records, ...plans].map((t) => sft(t.prompt, t.reply)));
   const prefRng = rng('preference', 'pick');
   const pref = (prompt: string, chosen: string, rejected: string) => ({ prompt, chosen: ` ${chosen}`, rejected: ` ${rejected}` });
   const toolReplies = toolPref.map((t) => t.reply);

@@ -1,5 +1,6 @@
 import { sft, TinyLM, type TrainProgress } from '@lamdagent/tinylm';
 import { valueDigest } from '@lamdagent/core/kit';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,10 @@ export const InstructBaseOptionsSchema = z
     from: z.string().min(1).optional(),
     /** Instruction-following examples (`sft/instruct.jsonl` of `generateToolsData({ seed, instructTrainSize })`). */
     examples: z.number().int().min(1).default(3000),
+    /** JSON-record instructions added to them. */
+    records: z.number().int().min(0).default(1000),
+    /** Tool plans (which function and values, in words) added to them. */
+    plans: z.number().int().min(0).default(1500),
     epochs: z.number().positive().default(3),
     learningRate: z.number().positive().default(3e-3),
     batchSize: z.number().int().min(1).default(16),
@@ -43,6 +48,8 @@ export interface InstructBaseReport {
   fromDigest: string;
   dataDigest: string;
   steps: number;
+  /** sha256 of the written model.safetensors. */
+  modelSha256: string;
   initialLoss: number;
   finalLoss: number;
   seconds: number;
@@ -69,7 +76,12 @@ export async function trainInstructBase(
   const tmp = await mkdtemp(join(tmpdir(), 'lamdagent-tools-data-'));
   let examples: { prompt: string; completion: string }[];
   try {
-    const data = await generateToolsData(join(tmp, 'data'), { seed: o.seed, instructTrainSize: o.examples });
+    const data = await generateToolsData(join(tmp, 'data'), {
+      seed: o.seed,
+      instructTrainSize: o.examples,
+      recordTrainSize: o.records,
+      planTrainSize: o.plans,
+    });
     const text = await readFile(data.sft.instruct ?? '', 'utf8');
     examples = text
       .trim()
@@ -94,12 +106,16 @@ export async function trainInstructBase(
       fromDigest: await digestFolder(source),
       dataDigest: valueDigest(examples),
       steps: m.steps,
+      modelSha256: '',
       initialLoss: m.initialLoss,
       finalLoss: m.finalLoss,
       seconds: Math.round(m.seconds * 10) / 10,
     };
     await writeFolderAtomically(resolve(outDir), async (dir) => {
       await model.save(dir);
+      report.modelSha256 = createHash('sha256')
+        .update(await readFile(join(dir, 'model.safetensors')))
+        .digest('hex');
       await writeFile(join(dir, 'instruct.json'), JSON.stringify(report, null, 2) + '\n');
     });
     return report;

@@ -146,3 +146,58 @@ export function generalItem(rng: Rng): { prompt: string; reply: string } {
   const city = rng.pick(CITIES);
   return { prompt: `I: ${who} lives in ${city}. Where is ${who}? A:`, reply: `${who} is in ${city}.` };
 }
+
+/** Facts the instruction-tuned base learns to restate as JSON records (it knows JSON, not function calls). */
+const RECORD_FACTS: readonly { text: string; keys: readonly [string, 'str' | 'int'][]; draw: (rng: Rng) => (string | number)[] }[] = [
+  {
+    text: '{0} lives in {1}.',
+    keys: [
+      ['name', 'str'],
+      ['city', 'str'],
+    ],
+    draw: (r) => [r.pick(PEOPLE), r.pick(CITIES)],
+  },
+  {
+    text: '{0} is a {1}.',
+    keys: [
+      ['name', 'str'],
+      ['job', 'str'],
+    ],
+    draw: (r) => [r.pick(PEOPLE), r.pick(JOBS)],
+  },
+  {
+    text: '{0} has {1} {2}.',
+    keys: [
+      ['name', 'str'],
+      ['n', 'int'],
+      ['item', 'str'],
+    ],
+    draw: (r) => [r.pick(PEOPLE), r.range(2, 19), r.pick(THINGS)],
+  },
+  {
+    text: '{0} eats {1} for {2} days.',
+    keys: [
+      ['name', 'str'],
+      ['food', 'str'],
+      ['days', 'int'],
+    ],
+    draw: (r) => [r.pick(PEOPLE), r.pick(FOODS), r.range(1, 9)],
+  },
+  {
+    text: '{0} owes {1} coins.',
+    keys: [
+      ['name', 'str'],
+      ['coins', 'int'],
+    ],
+    draw: (r) => [r.pick(PEOPLE), r.range(2, 29)],
+  },
+];
+
+/** `I: Ann lives in Rome. Give JSON. A:` -> `{"name":"Ann","city":"Rome"}`. */
+export function recordItem(rng: Rng): { prompt: string; reply: string } {
+  const fact = rng.pick(RECORD_FACTS);
+  const values = fact.draw(rng);
+  const text = fact.text.replace(/\{(\d)\}/g, (_, i: string) => String(values[Number(i)]));
+  const record = Object.fromEntries(fact.keys.map(([k], i) => [k, values[i]]));
+  return { prompt: `I: ${text} Give JSON. A:`, reply: JSON.stringify(record) };
+}
