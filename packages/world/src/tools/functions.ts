@@ -40,7 +40,7 @@ export const TOOL_FUNCTIONS: readonly ToolFunction[] = [
   fn({
     name: 'book',
     params: [
-      { name: 'name', type: 'str' },
+      { name: 'person', type: 'str' },
       { name: 'city', type: 'str' },
     ],
     draw: (r) => [r.pick(PEOPLE), r.pick(CITIES)],
@@ -49,7 +49,7 @@ export const TOOL_FUNCTIONS: readonly ToolFunction[] = [
   }),
   fn({
     name: 'call',
-    params: [{ name: 'name', type: 'str' }],
+    params: [{ name: 'person', type: 'str' }],
     draw: (r) => [r.pick(PEOPLE)],
     ask: ['Call {0}.', 'Phone {0} now.'],
     askOther: ['Ring {0} for me.', 'I must talk to {0}.'],
@@ -77,7 +77,7 @@ export const TOOL_FUNCTIONS: readonly ToolFunction[] = [
   fn({
     name: 'pay',
     params: [
-      { name: 'name', type: 'str' },
+      { name: 'person', type: 'str' },
       { name: 'coins', type: 'int' },
     ],
     draw: (r) => [r.pick(PEOPLE), r.range(2, 29)],

@@ -152,7 +152,7 @@ const RECORD_FACTS: readonly { text: string; keys: readonly [string, 'str' | 'in
   {
     text: '{0} lives in {1}.',
     keys: [
-      ['name', 'str'],
+      ['person', 'str'],
       ['city', 'str'],
     ],
     draw: (r) => [r.pick(PEOPLE), r.pick(CITIES)],
@@ -160,7 +160,7 @@ const RECORD_FACTS: readonly { text: string; keys: readonly [string, 'str' | 'in
   {
     text: '{0} is a {1}.',
     keys: [
-      ['name', 'str'],
+      ['person', 'str'],
       ['job', 'str'],
     ],
     draw: (r) => [r.pick(PEOPLE), r.pick(JOBS)],
@@ -168,7 +168,7 @@ const RECORD_FACTS: readonly { text: string; keys: readonly [string, 'str' | 'in
   {
     text: '{0} has {1} {2}.',
     keys: [
-      ['name', 'str'],
+      ['person', 'str'],
       ['n', 'int'],
       ['item', 'str'],
     ],
@@ -177,7 +177,7 @@ const RECORD_FACTS: readonly { text: string; keys: readonly [string, 'str' | 'in
   {
     text: '{0} eats {1} for {2} days.',
     keys: [
-      ['name', 'str'],
+      ['person', 'str'],
       ['food', 'str'],
       ['days', 'int'],
     ],
@@ -186,14 +186,14 @@ const RECORD_FACTS: readonly { text: string; keys: readonly [string, 'str' | 'in
   {
     text: '{0} owes {1} coins.',
     keys: [
-      ['name', 'str'],
+      ['person', 'str'],
       ['coins', 'int'],
     ],
     draw: (r) => [r.pick(PEOPLE), r.range(2, 29)],
   },
 ];
 
-/** `I: Ann lives in Rome. Give JSON. A:` -> `{"name":"Ann","city":"Rome"}`. */
+/** `I: Ann lives in Rome. Give JSON. A:` -> `{"person":"Ann","city":"Rome"}`. */
 export function recordItem(rng: Rng): { prompt: string; reply: string } {
   const fact = rng.pick(RECORD_FACTS);
   const values = fact.draw(rng);
