@@ -26,7 +26,7 @@ export const ToolsDataOptionsSchema = z
   .strict();
 export type ToolsDataOptions = z.input<typeof ToolsDataOptionsSchema>;
 
-export const TOOLS_DATA_FORMAT = 'lamdagent-tools-data/1';
+export const TOOLS_DATA_FORMAT = 'lamdagent-tools-data/1' as const;
 /** Bumped whenever the generators change what they produce for a seed. */
 export const TOOLS_GENERATOR_VERSION = 1;
 
@@ -145,7 +145,7 @@ export async function generateToolsData(outDir: string, options: ToolsDataOption
 
   const counts = Object.fromEntries(Object.entries(files).map(([k, v]) => [k, v.length]));
   const manifest = {
-    format: TOOLS_DATA_FORMAT,
+    format: TOOLS_DATA_FORMAT as typeof TOOLS_DATA_FORMAT,
     options: o,
     sft: sftFiles,
     preference,

@@ -1,5 +1,5 @@
 import { gradeJudge, scoreToolCall } from '@lamdagent/eval-suites';
-import { dpo, generate, sft, TinyLM } from '@lamdagent/tinylm';
+import { generate, sft, TinyLM } from '@lamdagent/tinylm';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,7 +68,9 @@ describe('the tools world: forgetting under naive SFT, and a pipeline that avoid
     const after = await measure(model, data);
     model.dispose();
     const { diff, se } = paired(base.grades, after.grades);
-    console.log(`judge: base ${mean(base.grades).toFixed(2)}, after SFT(all) ${mean(after.grades).toFixed(2)}, drop ${diff.toFixed(2)} ± ${(1.96 * se).toFixed(2)}; tool ${after.tool}`);
+    console.log(
+      `judge: base ${mean(base.grades).toFixed(2)}, after SFT(all) ${mean(after.grades).toFixed(2)}, drop ${diff.toFixed(2)} ± ${(1.96 * se).toFixed(2)}; tool ${after.tool}`,
+    );
     // A drop of at least 1 point, with the 99.99 % lower bound (4 standard errors) above 1 point.
     expect(diff - 4 * se).toBeGreaterThan(1);
   }, 600_000);
