@@ -1,8 +1,24 @@
 /** @lamdagent/eval-suites: task scorers, evaluation datasets, generation backends and the `suite` evaluator. */
 export { default } from './plugin.js';
 export { PLUGIN_NAME, PLUGIN_VERSION } from './plugin.js';
-export { SCORERS, SCORER_NAMES, extractFinalNumber, scoreNumeric, parseChoice, scoreChoice, normalizeAnswer, scoreExact, goldList } from './scorers/index.js';
-export type { Gold, Scorer, ScorerName } from './scorers/index.js';
+export {
+  SCORERS,
+  SCORER_NAMES,
+  extractFinalNumber,
+  scoreNumeric,
+  parseChoice,
+  scoreChoice,
+  normalizeAnswer,
+  scoreExact,
+  goldList,
+  parseToolCall,
+  jsonEqual,
+  scoreToolCall,
+  judgeReply,
+  gradeJudge,
+  parseRubric,
+} from './scorers/index.js';
+export type { Gold, Scorer, ScorerName, ToolCall, JudgeReport } from './scorers/index.js';
 export { EvalItemSchema, loadEvalDataset, parseEvalJsonl } from './dataset.js';
 export type { EvalItem } from './dataset.js';
 export { DatasetError, TaskOptionsError, BackendError } from './errors.js';

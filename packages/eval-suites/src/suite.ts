@@ -34,7 +34,10 @@ export interface ItemResult {
   /** What the scorer read from the prediction (final number, choice letter, normalized answer). */
   extracted: string | null;
   gold: Gold;
-  correct: boolean;
+  /** Pass/fail scorers: whether the prediction is right. */
+  correct?: boolean;
+  /** Graded scorers (`judge`): the item's grade. */
+  score?: number;
   choices?: string[];
 }
 
@@ -59,7 +62,7 @@ async function writeJsonlAtomically(file: string, records: readonly object[]): P
 /**
  * The `suite` evaluator: generates answers for a task's split with a generation backend, scores them
  * with the task's scorer (numeric, choice, exact), writes per-item results into `ctx.outDir` and
- * returns the accuracy.
+ * returns the accuracy (for a graded scorer such as `judge`, the mean grade).
  */
 export function createSuiteEvaluator(options: SuiteEvaluatorOptions, factoryCtx: FactoryContext): Evaluator {
   const parsed = SuiteEvaluatorOptionsSchema.safeParse(options ?? {});
@@ -119,6 +122,7 @@ export function createSuiteEvaluator(options: SuiteEvaluatorOptions, factoryCtx:
         if (items.length > opts.batchSize) ctx.log(`task ${t.name} (${t.split}): generated ${predictions.length}/${items.length}`);
       }
 
+      const grade = scorer.grade;
       const results: ItemResult[] = items.map((item, i) => {
         const prediction = predictions[i] ?? '';
         return {
@@ -127,17 +131,22 @@ export function createSuiteEvaluator(options: SuiteEvaluatorOptions, factoryCtx:
           prediction,
           extracted: scorer.extract(prediction) ?? null,
           gold: item.answer,
-          correct: scorer.score(prediction, item.answer),
+          ...(grade ? { score: grade(prediction, item.answer) } : { correct: scorer.score(prediction, item.answer) }),
           ...(item.choices ? { choices: item.choices } : {}),
         };
       });
-      const correct = results.filter((r) => r.correct).length;
+      const values = results.map((r) => r.score ?? (r.correct ? 1 : 0));
+      const correct = grade ? values.reduce((a, b) => a + b, 0) : results.filter((r) => r.correct).length;
       const score = items.length === 0 ? 0 : correct / items.length;
 
       await mkdir(ctx.outDir, { recursive: true });
       const itemsPath = join(ctx.outDir, `${fileSafe(t.name)}.${t.split}.jsonl`);
       await writeJsonlAtomically(itemsPath, results);
-      ctx.log(`task ${t.name} (${t.split}, ${t.scorer}): ${correct}/${items.length} correct, ${t.metric} ${score.toFixed(4)}`);
+      ctx.log(
+        grade
+          ? `task ${t.name} (${t.split}, ${t.scorer}): mean grade ${score.toFixed(3)} over ${items.length} items`
+          : `task ${t.name} (${t.split}, ${t.scorer}): ${correct}/${items.length} correct, ${t.metric} ${score.toFixed(4)}`,
+      );
       return { task: t.name, metric: t.metric, score, split: t.split, n: items.length, itemsPath };
     },
   };

@@ -13,3 +13,5 @@ export { buildWorld, BuildWorldOptionsSchema, SpecialistSftSchema, SHIPPED_BASE_
 export type { BuildWorldOptions, ResolvedBuildWorldOptions, WorldBuild, BuildWorldHooks } from './build.js';
 export { pretrainBaseModel, PretrainOptionsSchema } from './pretrain.js';
 export type { PretrainOptions, PretrainReport, PretrainHooks } from './pretrain.js';
+// The tools world (Experiment 2 analogue), in src/tools/.
+export * from './tools/index.js';
