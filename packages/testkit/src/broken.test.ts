@@ -116,7 +116,9 @@ describe('the runner suite catches broken runners', () => {
       version: '1',
       run: async (spec) => (writeToyModel(spec.outputDir, [0]), {}),
     };
-    await expect(findCheck(runnerChecks(careless, { good: fixture, loadModel: () => undefined }), /bad inputs/).run()).rejects.toThrow(/succeeded on bad inputs/);
+    await expect(findCheck(runnerChecks(careless, { good: fixture, loadModel: () => undefined }), /bad inputs/).run()).rejects.toThrow(
+      /succeeded on bad inputs/,
+    );
   });
   it('a runner that is not deterministic', async () => {
     const noisy: Runner = { name: 'noisy', version: '1', run: async (spec) => (writeToyModel(spec.outputDir, [Math.random()]), {}) };
@@ -141,7 +143,11 @@ describe('the executor suite catches broken executors', () => {
     const deaf: Executor = {
       name: 'deaf',
       submit: (spec, ctx, onStarted) =>
-        new InProcessExecutor().submit({ ...spec, resources: { ...spec.resources, timeLimitSec: 1 } }, { ...ctx, signal: new AbortController().signal }, onStarted),
+        new InProcessExecutor().submit(
+          { ...spec, resources: { ...spec.resources, timeLimitSec: 1 } },
+          { ...ctx, signal: new AbortController().signal },
+          onStarted,
+        ),
     };
     await expect(findCheck(executorChecks({ create: () => deaf }), /cancellation/).run()).rejects.toThrow(/status timeout, expected cancelled/);
   });
@@ -150,6 +156,8 @@ describe('the executor suite catches broken executors', () => {
       name: 'forgetful',
       submit: async (spec, ctx, onStarted) => new InProcessExecutor().submit({ ...spec, outputDir: `${spec.outputDir}-elsewhere` }, ctx, onStarted),
     };
-    await expect(findCheck(executorChecks({ create: () => forgetful }), /completes a job/).run()).rejects.toThrow(/artifact .* is not outputDir|missing from outputDir/);
+    await expect(findCheck(executorChecks({ create: () => forgetful }), /completes a job/).run()).rejects.toThrow(
+      /artifact .* is not outputDir|missing from outputDir/,
+    );
   });
 });
