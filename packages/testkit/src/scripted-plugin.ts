@@ -49,7 +49,7 @@ export const scriptedRunner: Runner = {
 };
 
 export const scriptedPlugin: PluginManifest = definePlugin({
-  name: '@lamdagent/testkit:scripted',
+  name: 'testkit-scripted',
   version: '1.0.0',
   apiVersion: CORE_API_VERSION,
   provides: { runners: ['testkit-scripted'] },

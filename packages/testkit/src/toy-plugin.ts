@@ -74,7 +74,7 @@ export const toyEvaluator: Evaluator = {
 };
 
 export const toyPlugin: PluginManifest = definePlugin({
-  name: '@lamdagent/testkit:toy',
+  name: 'testkit-toy',
   version: '1.0.0',
   apiVersion: CORE_API_VERSION,
   description: 'the toy world (JSON-vector models) for tests',
