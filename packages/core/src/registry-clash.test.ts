@@ -62,7 +62,10 @@ describe('two plugins providing one name', () => {
     await registerBuiltins(r);
     const def = { type: 'mix', aliases: ['mixing'], description: 'd', runner: 'x', slots: [{ name: 'm', type: 'model' }] };
     for (const p of ['alpha', 'beta'])
-      await registerPlugin(r, definePlugin({ name: p, version: '1.0.0', apiVersion: CORE_API_VERSION, provides: { actionTypes: ['mix'] }, register: (x) => x.actionType(def) }));
+      await registerPlugin(
+        r,
+        definePlugin({ name: p, version: '1.0.0', apiVersion: CORE_API_VERSION, provides: { actionTypes: ['mix'] }, register: (x) => x.actionType(def) }),
+      );
     expect(r.hasActionType('mixing')).toBe(true);
     expect(() => r.actionType('mixing')).toThrow(/alias "mixing" is provided by 2 plugins: use one of "alpha:mix", "beta:mix"/);
     expect(r.actionType('beta:mix').type).toBe('mix');

@@ -103,7 +103,8 @@ export class Registry {
     if (this.has('actionType', name)) return name;
     const a = this.#aliases.get(name);
     if (a?.length === 1) return a[0]!;
-    if (a && a.length > 1) throw new LamdagentError(`action type alias "${name}" is provided by ${a.length} plugins: use one of ${a.map((q) => `"${q}"`).join(', ')}`, 2);
+    if (a && a.length > 1)
+      throw new LamdagentError(`action type alias "${name}" is provided by ${a.length} plugins: use one of ${a.map((q) => `"${q}"`).join(', ')}`, 2);
     return name;
   }
 
