@@ -28,7 +28,12 @@ let tarDir: string;
 let project: string;
 const packed: Packed[] = [];
 const run = (cmd: string, args: string[], cwd: string): string => {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false' }, timeout: 600_000 });
+  const r = spawnSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', npm_config_audit: 'false', npm_config_fund: 'false' },
+    timeout: 600_000,
+  });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} (in ${cwd}) exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
 };
@@ -80,7 +85,7 @@ describe('packed packages in a fresh project (offline install)', () => {
       const files = p.files.map((f) => f.path);
       expect(files, p.name).toContain('README.md');
       expect(
-        files.filter((f) => /\.test\.|^src\//.test(f)),
+        files.filter((f) => /\.test\.[cm]?[jt]s$|^src\//.test(f)),
         p.name,
       ).toEqual([]);
       const pkg = JSON.parse(readFileSync(path.join(project, 'node_modules', p.name, 'package.json'), 'utf8')) as {
@@ -136,5 +141,5 @@ describe('packed packages in a fresh project (offline install)', () => {
         kind,
       ).toContain(`my-${kind}`);
     }
-  });
+  }, 900_000);
 });

@@ -30,6 +30,7 @@ describe('__NAME__ in a study', () => {
   it('runs a 3-trial study', async () => {
     const w = makeToyStudy({
       iterations: 3,
+      policy: 'greedy', // core's built-in that prefers untried actions
       plugins: [BUILT],
       extra: { objects: { models: ['models/base'], factors: [0.5, 2] }, actions: { '__NAME__': ['models', 'factors'] } },
     });
