@@ -27,7 +27,6 @@ export const scriptedRunner: Runner = {
         throw new Error('scripted runner error');
       case 'exit':
         process.exit(3);
-      // eslint-disable-next-line no-fallthrough
       case 'signal':
         process.kill(process.pid, 'SIGKILL');
         return new Promise(() => undefined);
