@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runStudy } from '@lamdagent/core';
+import ties from '@lamdagent/action-ties';
+import { Registry, registerBuiltins, registerPlugin, runStudy } from '@lamdagent/core';
 import { makeToyStudy, pluginConformance, policyConformance, readToyModel, runnerConformance, writeToyModel } from '@lamdagent/testkit';
 import { describe, expect, it } from 'vitest';
 import plugin, { epsGreedy, linearRunner } from './index.js';
@@ -59,5 +60,47 @@ describe('an out-of-tree plugin in a study', () => {
       expect(readToyModel(t.produced!.path)).toEqual(a!.map((x, j) => wa! * x + wb! * b![j]!));
       expect(Object.keys(t.scores).sort()).toEqual(['ta', 'tb']);
     }
+  });
+});
+
+describe('next to @lamdagent/action-ties, which also provides an action type "linear"', () => {
+  it('both load; plain "linear" is refused naming the qualified names, and each qualified name works (its own runner too)', async () => {
+    const r = new Registry();
+    await registerBuiltins(r);
+    await registerPlugin(r, ties);
+    await registerPlugin(r, plugin);
+    expect(() => r.actionType('linear')).toThrow(
+      'actionType "linear" is provided by 2 plugins: use one of "@lamdagent/action-ties:linear", "lamdagent-plugin-linear:linear"',
+    );
+    expect(r.actionType('lamdagent-plugin-linear:linear').runner).toBe('linear-ts');
+    // Both name their runner "linear-ts": each action type runs its own plugin's runner.
+    expect(r.defaultRunner(r.actionType('lamdagent-plugin-linear:linear'))).toBe('lamdagent-plugin-linear:linear-ts');
+    expect(r.defaultRunner(r.actionType('@lamdagent/action-ties:linear'))).toBe('@lamdagent/action-ties:linear-ts');
+    expect(() => r.runner('linear-ts')).toThrow(/provided by 2 plugins/);
+  });
+
+  it("a study with both plugins uses the qualified type, and its job runs this plugin's runner", async () => {
+    const w = makeToyStudy({
+      iterations: 3,
+      policy: { name: 'eps-greedy', options: { epsilon: 0.2 } },
+      plugins: [
+        path.join(path.dirname(fileURLToPath(import.meta.url)), 'index.ts'),
+        fileURLToPath(new URL('../../../node_modules/@lamdagent/action-ties', import.meta.url)),
+      ],
+      extra: {
+        objects: {
+          models: ['models/base', 'models/other'],
+          weights: [
+            [3, 1],
+            [1, 3],
+          ],
+        },
+        actions: { merge: { type: 'lamdagent-plugin-linear:linear', slots: ['models', 'models', 'weights'] } },
+      },
+    });
+    writeToyModel(path.join(w.dir, 'models', 'other'), [0, 1, 0]);
+    const s = await runStudy({ configPath: w.configPath, outDir: path.join(w.dir, 'study') });
+    expect(s.trials.map((t) => t.state)).toEqual(['complete', 'complete', 'complete']);
+    for (const t of s.trials) expect(readToyModel(t.produced!.path)).toHaveLength(3);
   });
 });

@@ -41,6 +41,8 @@ export class Registry {
   readonly #values = new Map<string, unknown>();
   /** kind:alias → qualified action type names. */
   readonly #aliases = new Map<string, string[]>();
+  /** The plugin that registered each action type definition. */
+  readonly #typeOwner = new WeakMap<ActionTypeDefinition, string>();
 
   /** A registry view that records which plugin contributed what. */
   forPlugin(plugin: string): PluginRegistry {
@@ -52,6 +54,7 @@ export class Registry {
     return {
       actionType: (def: ActionTypeDefinition) => {
         add('actionType', def.type, def, def.description);
+        this.#typeOwner.set(def, plugin);
         for (const a of def.aliases ?? []) this.#aliases.set(a, [...(this.#aliases.get(a) ?? []), `${plugin}:${def.type}`]);
       },
       runner: (r: Runner) => add('runner', r.name, r),
@@ -111,6 +114,16 @@ export class Registry {
   /** An action type by name, alias or qualified name. */
   actionType(name: string): ActionTypeDefinition {
     return this.#get('actionType', this.#actionTypeName(name));
+  }
+
+  /**
+   * The runner an action type runs by default: its `runner`, or, when two plugins provide a runner of
+   * that name, the qualified name of the one from the action type's own plugin.
+   */
+  defaultRunner(def: ActionTypeDefinition): string {
+    const own = this.#typeOwner.get(def);
+    if (this.#matches('runner', def.runner).length > 1 && own && this.#values.has(`runner\0${own}:${def.runner}`)) return `${own}:${def.runner}`;
+    return def.runner;
   }
 
   hasActionType(name: string): boolean {
