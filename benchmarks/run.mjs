@@ -17,6 +17,8 @@ const BENCHES = [
   ['quickstart wall time', 'benchmarks/quickstart.bench.mjs'],
   ['tiny TRL SFT job seconds (Python, CPU)', 'packages/runner-command/bench/trl-sft.bench.mjs'],
   ['compare policies on the shipped table (replay)', 'packages/science/bench/compare.bench.mjs'],
+  ['search policies (surrogate, evolution) vs random, random-type, greedy: 20 seeds × 30 iterations', 'packages/policy-search/bench/policies.bench.mjs'],
+  ['multi-fidelity search (halving): best reward per trial-second', 'packages/policy-search/bench/fidelity.bench.mjs'],
 ];
 const only = process.argv.slice(2);
 let failed = 0;

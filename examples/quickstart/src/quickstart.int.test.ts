@@ -85,6 +85,15 @@ describe.runIf(freshClone)('a fresh clone, as README says', () => {
         expect(help.status, help.stderr).toBe(0);
         expect(help.stdout).toMatch(/Usage:/);
       }
+      // README's exact words, without --no-install: npx runs the linked bin; offline, so were it missing npx would fail, never fetch.
+      const plain = spawnSync('npx', ['lamdagent', '--help'], {
+        cwd: dest,
+        encoding: 'utf8',
+        timeout: 300_000,
+        env: { ...process.env, npm_config_yes: 'false', npm_config_offline: 'true' },
+      });
+      expect(plain.status, plain.stderr).toBe(0);
+      expect(plain.stdout).toMatch(/Usage:/);
       const v = sh('npx', ['--no-install', 'lamdagent', 'validate', 'examples/quickstart/study.yaml'], dest);
       expect(v.status, v.stdout + v.stderr).toBe(0);
       const v2 = sh('npx', ['--no-install', 'lamdagent', 'validate', 'study.yaml'], path.join(dest, 'examples', 'quickstart'));

@@ -190,7 +190,7 @@ describe('mergeCheckpoints', () => {
       expect(result.mergedTensors).toBe(6);
       for (const f of result.files) expect((await readFile(join(threaded, f))).equals(await readFile(join(main, f))), `${spec.method} ${f}`).toBe(true);
     }
-  });
+  }, 60_000); // starts worker threads for each method family: slow on a loaded machine
 
   it('gives the same bytes for F32 models on the main thread (outputs do not alias reused scratch)', async () => {
     const { base, models } = await family(ARCH, 2);

@@ -39,6 +39,7 @@ function collect(): { registry: PluginRegistry; actionTypes: ActionTypeDefinitio
     evaluator: none,
     aggregator: none,
     generationBackend: none,
+    observer: none,
   };
   return { registry, actionTypes, runners };
 }

@@ -74,6 +74,21 @@ export class MagnitudeSelector {
     for (let i = 0; i < bits.length; i++) high[((bits[i] as number) & 0x7fffffff) >>> 16]!++;
   }
 
+  /**
+   * Pass 1 from counts made elsewhere (the WebAssembly kernel): `counts[h]` entries whose magnitude has
+   * high half `h`, added to this selector's histogram.
+   */
+  observeHighCounts(counts: Uint32Array): void {
+    if (this.keepsAll) return;
+    const high = (this.high ??= new Uint32Array(HIGH_BUCKETS));
+    for (let h = 0; h < HIGH_BUCKETS; h++) high[h] = (high[h] as number) + (counts[h] as number);
+  }
+
+  /** After the passes: the threshold magnitude bits and the quota of entries equal to it still to keep. */
+  selection(): { threshold: number; remaining: number } {
+    return { threshold: this.threshold, remaining: this.remaining };
+  }
+
   /** Between the passes: the high-16-bit bucket holding the k-th largest magnitude. */
   finishHigh(): void {
     if (this.keepsAll) return;

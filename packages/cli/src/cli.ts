@@ -23,6 +23,10 @@ import { exportTable, replayOverrides } from '@lamdagent/science';
 import { SCIENCE_HELP, SCIENCE_USAGE, scienceCommand } from './science-commands.js';
 import { topIntervals, topNoiseText } from './top-noise.js';
 import { MERGE_HELP, mergeCommand } from './merge-command.js';
+import { LOG_FORMAT_HELP, jsonEventPrinter, logFormat } from './log-json.js';
+import { EXPORT_HELP, exportCommand } from './export-command.js';
+import { INIT_HELP, initCommand } from './init-command.js';
+import { terminalAsk } from './init-ask.js';
 
 export interface Io {
   out(text: string): void;
@@ -34,8 +38,8 @@ export interface Io {
 const HELP = `lamdagent: search post-training pipelines (SFT, merging, preference learning) with an agent
 
 Usage:
-  lamdagent run CONFIG [--out DIR] [--iterations N] [--seed S] [--policy NAME] [--concurrency K] [--json]
-  lamdagent resume DIR [--iterations N] [--json]
+  lamdagent run CONFIG [--out DIR] [--iterations N] [--seed S] [--policy NAME] [--concurrency K] [--json] [--log-format json]
+  lamdagent resume DIR [--iterations N] [--json] [--log-format json]
   lamdagent status DIR [--json]
   lamdagent top DIR [-k K] [--json]
   lamdagent show DIR TRIAL [--json]
@@ -47,6 +51,8 @@ Usage:
   lamdagent schema                      print the JSON Schema of the config format
 ${SCIENCE_USAGE}
   lamdagent merge CONFIG OUT_DIR [--dry-run]   merge models as a mergekit YAML config says
+  lamdagent export DIR --format optuna-journal -o FILE   a study as Optuna's journal (optuna-dashboard FILE)
+  lamdagent init [DIR]                  write a commented study config from the models, datasets and tasks in DIR
 
 A study runs the loop: the policy picks an action (an action type plus one object per slot) from
 everything the object pool allows, an executor runs it, evaluators score the produced model on the
@@ -73,8 +79,9 @@ const COMMAND_HELP: Record<string, string> = {
   --cache DIR        shared action cache (overrides cache:): actions any study sharing it ran are reused
   --table FILE       replay a tabular benchmark (lamdagent bench export); --fill runs misses for real
   --json             print the final status as JSON instead of tables
+${LOG_FORMAT_HELP}
   Progress goes to stderr: trial n of N, the action, its reward and the best so far.`,
-  resume: `lamdagent resume DIR [--iterations N] [--json]
+  resume: `lamdagent resume DIR [--iterations N] [--json] [--log-format json]
   Continue a study: trials a crash interrupted are re-run, then the loop goes on until the budget
   (raised with --iterations N, the new total) is spent.`,
   status: `lamdagent status DIR [--json]\n  Every trial: state, action, produced model, per-task scores, reward, error.`,
@@ -90,6 +97,8 @@ const COMMAND_HELP: Record<string, string> = {
   plugins: `lamdagent plugins [--config CONFIG] [--json]\n  The plugins found (listed in CONFIG's plugins: and installed in the project) and what each provides.`,
   schema: `lamdagent schema\n  Print the JSON Schema of the native config format (for editor completion).`,
   merge: MERGE_HELP,
+  export: EXPORT_HELP,
+  init: INIT_HELP,
 };
 
 type ArgOptions = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
@@ -181,6 +190,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         cache: { type: 'string' },
         table: { type: 'string' },
         fill: { type: 'boolean' },
+        'log-format': { type: 'string' },
       });
       const config = positionals[0];
       if (!config || positionals.length > 1) throw new UsageError('usage: lamdagent run CONFIG [--out DIR] ...');
@@ -196,11 +206,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
         ...(values.cache ? { cache: path.resolve(io.cwd, values.cache as string) } : {}),
         ...(values.table ? await replayOverrides(path.resolve(io.cwd, config), path.resolve(io.cwd, values.table as string), Boolean(values.fill)) : {}),
       };
+      const onEvent = logFormat(values['log-format']) === 'json' ? jsonEventPrinter(io.err, io.env) : progressPrinter(io);
       const s = await runStudy({
         configPath: path.resolve(io.cwd, config),
         outDir: path.resolve(io.cwd, outDir),
         overrides: { ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)), ...extra },
-        onEvent: progressPrinter(io),
+        onEvent,
         env: io.env,
       });
       // --table --fill: the actions the table missed ran for real; add them to it.
@@ -209,13 +220,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return 0;
     }
     case 'resume': {
-      const { values, positionals } = parse(rest, { iterations: { type: 'string', short: 'n' }, json: { type: 'boolean' } });
+      const { values, positionals } = parse(rest, { iterations: { type: 'string', short: 'n' }, json: { type: 'boolean' }, 'log-format': { type: 'string' } });
       if (positionals.length !== 1) throw new UsageError('usage: lamdagent resume DIR [--iterations N]');
+      const onEvent = logFormat(values['log-format']) === 'json' ? jsonEventPrinter(io.err, io.env) : progressPrinter(io);
       const iterations = intOpt(values.iterations, 'iterations');
       const s = await resumeStudy({
         dir: path.resolve(io.cwd, positionals[0] as string),
         ...(iterations !== undefined ? { iterations } : {}),
-        onEvent: progressPrinter(io),
+        onEvent,
         env: io.env,
       });
       printSummary(io, s, Boolean(values.json), 3);
@@ -394,6 +406,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
           );
       return 0;
     }
+    case 'export':
+      return exportCommand(rest, io);
+    case 'init':
+      return initCommand(rest, { ...io, ...terminalAsk() });
     case 'merge':
       return mergeCommand(rest, { ...io, tty: process.stderr.isTTY === true });
     case 'schema':

@@ -126,8 +126,11 @@ describe('shared action cache', () => {
       expect(existsSync(path.join(t.produced!.path, 'model.json'))).toBe(true);
       expect(t.reward).toBeCloseTo((t.scores['ta']! + t.scores['tb']!) / 2, 12);
     }
-    // Every complete trial of either study is in the cache; the cache holds nothing else.
-    expect(new ActionCache(cacheDir).size()).toBe(trials.filter((t) => t.state === 'complete' && !t.cache).length);
+    // Every complete trial of either study is in the cache, and the base model's initial scores (taken once for both); nothing else.
+    expect(new ActionCache(cacheDir).size()).toBe(trials.filter((t) => t.state === 'complete' && !t.cache).length + 1);
+    const initial = [path.join(w.dir, 's1'), path.join(w.dir, 's2')].map((d) => [...openStudy(d).journal.initial.values()][0]!);
+    expect(initial.filter((r) => r.cache)).toHaveLength(1);
+    expect(initial[0]!.scores).toEqual(initial[1]!.scores);
   });
 
   it('a re-run on a warm cache runs nothing and reproduces the rewards exactly', async () => {
@@ -168,7 +171,8 @@ describe('shared action cache', () => {
     });
     await new Promise((r) => child.once('exit', r));
     const cacheDir = path.join(w.dir, 'shared-cache');
-    expect(new ActionCache(cacheDir).size()).toBe(0);
+    // Only the base model's initial scores were committed before the kill.
+    expect(new ActionCache(cacheDir).size()).toBe(1);
     expect(readdirSync(path.join(cacheDir, 'locks'))).toHaveLength(1);
     process.env['TOY_EXEC_LOG'] = execLog;
     try {

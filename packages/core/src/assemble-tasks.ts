@@ -7,6 +7,8 @@ import type { Factory } from './policy.js';
 import type { Registry } from './registry.js';
 
 type Named = { name: string; options: Record<string, JsonValue> };
+/** An observer the config turns on, with its options and retry (observer.ts). */
+export type ObserverUse = Named & { retry?: { attempts?: number | undefined; delayMs?: number | undefined } | undefined };
 
 function named(v: string | Named): Named {
   return typeof v === 'string' ? { name: v, options: {} } : v;
@@ -19,7 +21,14 @@ export function resolveTasksAndFactories(
   policyOverride: string | undefined,
   issues: ConfigIssue[],
   preflight: { configDir: string; env: Readonly<Record<string, string | undefined>> } = { configDir: '.', env: process.env },
-): { tasks: TaskSpec[]; policy: Named; executor: Named; aggregation: Named; evaluators: Record<string, Record<string, JsonValue>> } {
+): {
+  tasks: TaskSpec[];
+  policy: Named;
+  executor: Named;
+  aggregation: Named;
+  evaluators: Record<string, Record<string, JsonValue>>;
+  observers: ObserverUse[];
+} {
   const tasks: TaskSpec[] = cfg.tasks.map((t, i) => {
     const base = Array.isArray(t) ? { name: t[0], evaluator: undefined, metric: t[1], max: 1, alpha: undefined, inReward: true, options: {} } : t;
     const evaluator = base.evaluator ?? 'suite';
@@ -46,13 +55,19 @@ export function resolveTasksAndFactories(
   const policy = policyOverride ? { name: policyOverride, options: {} } : named(cfg.policy);
   const executor = named(cfg.executor);
   const aggregation = named(cfg.aggregation);
-  const checkFactory = (kind: 'policy' | 'executor' | 'aggregator', at: string, n: { name: string; options: Record<string, JsonValue> }): void => {
+  const checkFactory = (kind: 'policy' | 'executor' | 'aggregator' | 'observer', at: string, n: { name: string; options: Record<string, JsonValue> }): void => {
     if (!registry.has(kind, n.name)) {
       issues.push({ path: at, message: `no ${kind} "${n.name}" (known: ${registry.names(kind).join(', ') || 'none'})` });
       return;
     }
     const f = (
-      kind === 'policy' ? registry.policyFactory(n.name) : kind === 'executor' ? registry.executorFactory(n.name) : registry.aggregatorFactory(n.name)
+      kind === 'policy'
+        ? registry.policyFactory(n.name)
+        : kind === 'executor'
+          ? registry.executorFactory(n.name)
+          : kind === 'observer'
+            ? registry.observerFactory(n.name)
+            : registry.aggregatorFactory(n.name)
     ) as Factory<unknown, unknown>;
     if (f.optionsSchema) {
       const res = f.optionsSchema.safeParse(n.options);
@@ -67,6 +82,11 @@ export function resolveTasksAndFactories(
   checkFactory('policy', 'policy', policy);
   checkFactory('executor', 'executor', executor);
   checkFactory('aggregator', 'aggregation', aggregation);
+  const observers: ObserverUse[] = cfg.observers.map((o, i) => {
+    const use: ObserverUse = typeof o === 'string' ? { name: o, options: {} } : { ...o };
+    checkFactory('observer', `observers[${i}]`, use);
+    return use;
+  });
 
   // Evaluator options: only for evaluators that exist, checked by their own schema.
   const evaluators: Record<string, Record<string, JsonValue>> = {};
@@ -81,5 +101,5 @@ export function resolveTasksAndFactories(
     else evaluators[name] = options;
   }
 
-  return { tasks, policy, executor, aggregation, evaluators };
+  return { tasks, policy, executor, aggregation, evaluators, observers };
 }

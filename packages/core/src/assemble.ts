@@ -7,7 +7,7 @@ import { DigestCache } from './digest.js';
 import { valueDigest } from './kit/digest.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import type { TaskSpec } from './evaluator.js';
-import { resolveTasksAndFactories } from './assemble-tasks.js';
+import { resolveTasksAndFactories, type ObserverUse } from './assemble-tasks.js';
 import { makeFactoryContext } from './factories.js';
 import type { JsonValue } from './json.js';
 import type { ObjectType, PoolObject } from './objects.js';
@@ -27,6 +27,8 @@ export interface Assembly {
   aggregation: { name: string; options: Record<string, JsonValue> };
   /** Options per evaluator name (config `evaluators:`), validated by each evaluator's schema. */
   evaluators: Record<string, Record<string, JsonValue>>;
+  /** Observers the config turns on (`observers:`), options validated. */
+  observers: ObserverUse[];
 }
 
 export interface AssembleOptions {
@@ -249,12 +251,12 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
   digests.save();
 
   // Tasks, policy, executor, aggregation and evaluator options.
-  const { tasks, policy, executor, aggregation, evaluators } = resolveTasksAndFactories(cfg, registry, opts.policyOverride, issues, {
+  const { tasks, policy, executor, aggregation, evaluators, observers } = resolveTasksAndFactories(cfg, registry, opts.policyOverride, issues, {
     configDir: loaded.dir,
     env: opts.env ?? process.env,
   });
 
   if (issues.length) throw new ConfigError(loaded.file, issues);
   const factoryContext = makeFactoryContext(registry, loaded.dir, cfg.seed, opts.env ?? process.env);
-  return { loaded, bindings, tasks, objects, kindTypes, factoryContext, policy, executor, aggregation, evaluators };
+  return { loaded, bindings, tasks, objects, kindTypes, factoryContext, policy, executor, aggregation, evaluators, observers };
 }

@@ -96,9 +96,34 @@ export const StudyConfigSchema = z
       ),
     aggregation: z.union([z.string().min(1), NamedWithOptions]).default('mean'),
     executor: z.union([z.string().min(1), NamedWithOptions]).default('inprocess'),
+    observers: z
+      .array(
+        z.union([
+          z.string().min(1),
+          z
+            .object({
+              name: z.string().min(1),
+              options: z.record(z.string(), JsonValueSchema).default({}),
+              retry: z
+                .object({ attempts: z.number().int().min(1).max(20), delayMs: z.number().min(0) })
+                .partial()
+                .strict()
+                .optional(),
+            })
+            .strict(),
+        ]),
+      )
+      .default([])
+      .describe('Observers that receive study and trial events (experiment trackers such as mlflow); a failing one never stops the study.'),
     concurrency: z.number().int().positive().default(1),
     failFast: z.boolean().default(false).describe("Run each action type's declared smoke run before the full job."),
     topK: z.number().int().positive().default(3),
+    scoreInitialModels: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Score each initial model (base, specialists) on the validation split once at the start, in the study process, so policies can build on them (not a trial).',
+      ),
     cache: z
       .string()
       .min(1)

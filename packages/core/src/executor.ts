@@ -1,5 +1,7 @@
 import type { JobSpec, ResultManifest } from './jobs.js';
 import type { Runner } from './runner.js';
+import type { TaskResult, TaskSpec } from './evaluator.js';
+import type { PoolObject } from './objects.js';
 
 export interface ExecutorContext {
   signal: AbortSignal;
@@ -25,4 +27,9 @@ export interface Executor {
   /** Re-attach to a job started by an earlier process (after a crash); undefined when unsupported or gone. */
   reattach?(spec: JobSpec, handle: JobHandle, ctx: ExecutorContext): Promise<ResultManifest | undefined>;
   close?(): Promise<void>;
+  /**
+   * An initial model's validation scores without evaluating it, when this executor knows them (the
+   * `replay` executor answers from its table); undefined: the study evaluates the model itself.
+   */
+  initialScores?(model: PoolObject, tasks: readonly TaskSpec[]): Promise<TaskResult[] | undefined>;
 }

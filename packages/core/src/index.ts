@@ -36,6 +36,8 @@ export type { Runner, RunnerContext, RunOutcome } from './runner.js';
 export type { Executor, ExecutorContext, JobHandle } from './executor.js';
 export type { Evaluator, EvalContext, GenerationBackend, Split, TaskResult, TaskSpec } from './evaluator.js';
 export type { Aggregator } from './aggregator.js';
+export { DEFAULT_OBSERVER_RETRY, eventTrial, type Observer, type ObserverContext, type ObserverRetry } from './observer.js';
+export { ObserverHub, type ObserverFailure, type ObserverHubOptions } from './observer-hub.js';
 export type { Factory, FactoryContext, Observation, Policy, PolicyContext, Selection, TranscriptEntry } from './policy.js';
 export { CORE_API_VERSION, PluginManifestSchema, ProvidesSchema, definePlugin, type PluginManifest, type PluginRegistry, type Provides } from './plugin.js';
 export { ActionSpace, actionKey } from './space.js';
@@ -47,6 +49,9 @@ export {
   UsageSchema,
   PolicyNoteSchema,
   AnswerNoteSchema,
+  InitialScoreRecordSchema,
+  type InitialScoreRecord,
+  type InitialScore,
   type TrialRecord,
   type TrialState,
   type ActionRef,
@@ -59,7 +64,7 @@ export {
 export { StudyConfigSchema, PaperConfigSchema, studyConfigJsonSchema, type StudyConfigInput, type StudyConfigParsed } from './config-schema.js';
 export { loadConfig, parseConfig, parseConfigText, type LoadedConfig } from './config-load.js';
 export { Registry, type Contribution, type ContributionKind } from './registry.js';
-export { loadPlugins, loadPluginModule, registerPlugin, type LoadedPlugin, type LoadPluginsOptions } from './plugins.js';
+export { discoverPlugins, loadPlugins, loadPluginModule, registerPlugin, resolvePlugin, type LoadedPlugin, type LoadPluginsOptions } from './plugins.js';
 export { corePlugin, registerBuiltins } from './builtins.js';
 export { assemble, type Assembly, type AssembleOptions } from './assemble.js';
 export { createEvaluators } from './factories.js';

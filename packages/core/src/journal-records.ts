@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { JsonValueSchema } from './json.js';
-import { ActionRefSchema, PolicyNoteSchema, TrialRecordSchema, UsageSchema } from './trial.js';
+import { ActionRefSchema, InitialScoreRecordSchema, PolicyNoteSchema, TrialRecordSchema, UsageSchema } from './trial.js';
 
 /**
  * Journal records: one JSON object per line, appended and fsync'd. Adding a record kind is one change:
@@ -19,6 +19,18 @@ export const JournalRecordSchema = z.discriminatedUnion('kind', [
     transcript: z.string().optional(),
   }),
   z.object({ kind: z.literal('resume'), at: z.string(), rerun: z.array(z.number().int()) }),
+  /** An observer (experiment tracker) could not take an event after every retry; the study went on. */
+  z.object({
+    kind: z.literal('observer-failure'),
+    at: z.string(),
+    observer: z.string(),
+    event: z.string(),
+    index: z.number().int().optional(),
+    attempts: z.number().int(),
+    error: z.string(),
+  }),
+  /** Validation scores of an initial model (configured, not produced), taken once at the study's start; not a trial. */
+  InitialScoreRecordSchema,
   /** Scores of a produced model on another split (e.g. held-out test, out-of-distribution tasks). */
   z.object({
     kind: z.literal('evaluate'),

@@ -19,6 +19,10 @@ export interface JournalState {
   observes: JournalRecordOf<'observe'>[];
   /** Extra evaluations (test split) by trial index. */
   evaluations: JournalRecordOf<'evaluate'>[];
+  /** Events an observer (experiment tracker) could not take after its retries. */
+  observerFailures: JournalRecordOf<'observer-failure'>[];
+  /** Initial models' validation scores by content digest (none in journals written before they existed). */
+  initial: Map<string, JournalRecordOf<'initial'>>;
   /** A torn final line (the process died mid-write) that was ignored. */
   tornTail: boolean;
   /** Byte length of the journal up to and including its last complete line. */
@@ -101,6 +105,8 @@ export class StudyStore<E = never> {
       ...(s.lastObserve ? { lastObserve: s.lastObserve } : {}),
       observes: s.observes,
       evaluations: s.evaluations,
+      observerFailures: s.observerFailures,
+      initial: s.initial,
       tornTail: this.tornTail,
       validBytes: this.validBytes,
       unknownKinds: this.unknownKinds,

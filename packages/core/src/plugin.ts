@@ -3,6 +3,7 @@ import type { ActionTypeDefinition } from './action-type.js';
 import type { Aggregator } from './aggregator.js';
 import type { Evaluator, GenerationBackend } from './evaluator.js';
 import type { Executor } from './executor.js';
+import type { Observer } from './observer.js';
 import type { Factory, Policy } from './policy.js';
 import type { Runner } from './runner.js';
 
@@ -18,6 +19,8 @@ export interface PluginRegistry {
   evaluator<O>(factory: Factory<Evaluator, O>): void;
   aggregator<O>(factory: Factory<Aggregator, O>): void;
   generationBackend<O>(factory: Factory<GenerationBackend, O>): void;
+  /** An observer of study and trial events (experiment trackers, logs); see observer.ts. */
+  observer<O>(factory: Factory<Observer, O>): void;
 }
 
 export const ProvidesSchema = z
@@ -29,6 +32,7 @@ export const ProvidesSchema = z
     evaluators: z.array(z.string()).default([]),
     aggregators: z.array(z.string()).default([]),
     generationBackends: z.array(z.string()).default([]),
+    observers: z.array(z.string()).default([]),
   })
   .strict();
 export type Provides = z.infer<typeof ProvidesSchema>;

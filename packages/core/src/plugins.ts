@@ -149,6 +149,7 @@ const PROVIDES_KIND: Record<keyof Provides, string> = {
   evaluators: 'evaluator',
   aggregators: 'aggregator',
   generationBackends: 'generationBackend',
+  observers: 'observer',
 };
 
 /**

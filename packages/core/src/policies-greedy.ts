@@ -18,7 +18,7 @@ export type GreedyOptions = z.infer<typeof GreedyOptionsSchema>;
 
 /**
  * A non-LLM search policy that builds pipelines: with probability 1-epsilon it takes one of the top-k
- * models so far as the parent of a new action (random type, the other slots random), otherwise it
+ * models so far (initial models included, once scored) as the parent of a new action (random type, the other slots random), otherwise it
  * explores; in both cases it prefers actions not tried yet and never picks a running one.
  */
 export class GreedyPolicy implements Policy {
@@ -33,7 +33,9 @@ export class GreedyPolicy implements Policy {
     const tried = new Set<string>([...ctx.history.map((t) => t.action.key), ...ctx.pending.map((a) => a.key)]);
     const types = typesWithCandidates(space);
     if (types.length === 0) throw new Error('no action is possible: every action type lacks candidates for some slot');
+    // Initial models (base, specialists) are parents like produced ones, so a pipeline can start from the best of them.
     const rewardOf = new Map<string, number>();
+    for (const s of ctx.initial ?? []) rewardOf.set(s.id, s.reward);
     for (const t of ctx.history) if (t.state === 'complete' && t.produced && t.reward !== undefined) rewardOf.set(t.produced.id, t.reward);
     const top = [...rewardOf.entries()]
       .sort((a, b) => b[1] - a[1])

@@ -122,6 +122,21 @@ describe('greedy policy', () => {
     expect(usesBest).toBe(50);
   });
 
+  it('builds on the best initial model before any trial has produced one (not like random-type)', async () => {
+    const { ctx } = setup(4);
+    const initial = [0, 1, 2, 3].map((i) => ({ id: `models/${i}`, name: `models${i}`, digest: `models${i}`, scores: {}, reward: i === 2 ? 0.8 : 0.1 }));
+    const p = new GreedyPolicy({ epsilon: 0, topK: 1 });
+    let usesBest = 0;
+    let sameAsRandomType = 0;
+    for (let s = 0; s < 50; s++) {
+      const sel = await p.select({ ...ctx([], s), initial });
+      if (sel.action.inputs.some((o) => o.id === 'models/2')) usesBest++;
+      if ((await new RandomTypePolicy().select(ctx([], s))).action.key === sel.action.key) sameAsRandomType++;
+    }
+    expect(usesBest).toBe(50);
+    expect(sameAsRandomType).toBeLessThan(25);
+  });
+
   it('says so when every action has been tried', async () => {
     const { space, ctx } = setup(1);
     const all = Array.from({ length: space.count() }, (_, i) => space.at(i));

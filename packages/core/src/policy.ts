@@ -5,7 +5,7 @@ import type { JsonValue } from './json.js';
 import type { PoolObject } from './objects.js';
 import type { Rng } from './kit/rng.js';
 import type { ActionSpace } from './space.js';
-import type { AnswerNote, TrialRecord, Usage } from './trial.js';
+import type { AnswerNote, InitialScore, TrialRecord, Usage } from './trial.js';
 
 /** One message of an agent conversation (kept per trial, secrets redacted). */
 export interface TranscriptEntry {
@@ -23,6 +23,12 @@ export interface PolicyContext {
   history: readonly TrialRecord[];
   /** Actions running right now (concurrent trials): do not pick them again. */
   pending: readonly Action[];
+  /**
+   * Validation scores of the initial models (base, specialists), taken once at the study's start; not
+   * trials. Absent or empty when the study does not score them (`scoreInitialModels: false`) or they
+   * could not be scored.
+   */
+  initial?: readonly InitialScore[];
   /** Seeded from the study seed and the iteration: same seed, same choices. */
   rng: Rng;
   signal: AbortSignal;

@@ -3,11 +3,12 @@ import type { Aggregator } from './aggregator.js';
 import { LamdagentError, PluginError } from './errors.js';
 import type { Evaluator, GenerationBackend } from './evaluator.js';
 import type { Executor } from './executor.js';
+import type { Observer } from './observer.js';
 import type { PluginRegistry } from './plugin.js';
 import type { Factory, Policy } from './policy.js';
 import type { Runner } from './runner.js';
 
-export type ContributionKind = 'actionType' | 'runner' | 'policy' | 'executor' | 'evaluator' | 'aggregator' | 'generationBackend';
+export type ContributionKind = 'actionType' | 'runner' | 'policy' | 'executor' | 'evaluator' | 'aggregator' | 'generationBackend' | 'observer';
 
 export interface Contribution {
   kind: ContributionKind;
@@ -25,6 +26,7 @@ interface Contributed {
   evaluator: Factory<Evaluator, unknown>;
   aggregator: Factory<Aggregator, unknown>;
   generationBackend: Factory<GenerationBackend, unknown>;
+  observer: Factory<Observer, unknown>;
 }
 
 /**
@@ -63,6 +65,7 @@ export class Registry {
       evaluator: (f) => add('evaluator', f.name, f, f.description),
       aggregator: (f) => add('aggregator', f.name, f, f.description),
       generationBackend: (f) => add('generationBackend', f.name, f, f.description),
+      observer: (f) => add('observer', f.name, f, f.description),
     };
   }
 
@@ -152,5 +155,9 @@ export class Registry {
 
   generationBackendFactory(name: string): Factory<GenerationBackend, unknown> {
     return this.#get('generationBackend', name);
+  }
+
+  observerFactory(name: string): Factory<Observer, unknown> {
+    return this.#get('observer', name);
   }
 }

@@ -128,6 +128,8 @@ describe('journal compatibility', () => {
       const after = readJournal(path.join(out, 'journal.jsonl'));
       expect(after.running.size).toBe(0);
       expect(after.trials.size).toBe(8);
+      // The old journal had no initial scores: the resumed study took them (not as trials).
+      expect([...after.initial.values()].map((r) => r.reward !== undefined)).toEqual([true]);
     } finally {
       delete process.env['TOY_EXEC_LOG'];
     }

@@ -6,7 +6,7 @@ import type { ObjectPool } from './pool.js';
 import type { ActionSpace } from './space.js';
 import type { StudyServices } from './study-services.js';
 import { writeTranscript } from './trial-record.js';
-import type { PolicyNote, TrialRecord, Usage } from './trial.js';
+import type { InitialScore, PolicyNote, TrialRecord, Usage } from './trial.js';
 
 export interface PolicyStepsDeps {
   dir: string;
@@ -18,6 +18,7 @@ export interface PolicyStepsDeps {
   signal: AbortSignal;
   history(): readonly TrialRecord[];
   pending(): readonly Action[];
+  initial(): readonly InitialScore[];
 }
 
 /**
@@ -41,7 +42,7 @@ export class PolicySteps {
 
   #ctx(iteration: number, rng: Rng): PolicyContext {
     const d = this.#d;
-    return { iteration, space: d.space, pool: d.pool.all(), history: d.history(), pending: d.pending(), rng, signal: d.signal };
+    return { iteration, space: d.space, pool: d.pool.all(), history: d.history(), pending: d.pending(), initial: d.initial(), rng, signal: d.signal };
   }
 
   /** Step select: the policy chooses; a policy that cannot choose falls back to a random action and says why. */

@@ -21,6 +21,8 @@ import { silentLogger, systemClock, type StudyServices } from './study-services.
 import { Study, type StudyEvent } from './study.js';
 import type { TrialRecord } from './trial.js';
 import { legacyWeightOrderNotice } from './weight-order.js';
+import type { Observer } from './observer.js';
+import { openObservers } from './study-observers.js';
 import { ActionCache } from './action-cache.js';
 
 export interface StudyOverrides {
@@ -45,6 +47,8 @@ interface CommonOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Services to use instead of the ones the config names (a logger, a clock, a policy, an executor, ...). */
   services?: Partial<StudyServices>;
+  /** Observers in addition to those the config turns on (`observers:`); see observer.ts. */
+  observers?: Observer[];
 }
 
 export interface RunStudyOptions extends CommonOptions {
@@ -168,8 +172,15 @@ async function openLocked(
   const space = new ActionSpace(pool, assembly.bindings, runnerVersion);
   const notice = legacyWeightOrderNotice(services.store.snapshot(), assembly.bindings, pool);
   if (notice) opts.onEvent?.({ type: 'notice', message: notice });
+  const observers = await openObservers(dir, assembly, registry, pool, services, opts.observers, (message) => opts.onEvent?.({ type: 'notice', message }));
+  const onEvent = (e: StudyEvent): void => {
+    opts.onEvent?.(e);
+    observers.emit(e);
+  };
   const close = async (): Promise<void> => {
     try {
+      // Observers first: their last events may journal failures.
+      await observers.close();
       services.store.close();
       try {
         await services.executor.close?.();
@@ -191,7 +202,7 @@ async function openLocked(
     space,
     services,
     pluginEntries: plugins.map((p) => p.from),
-    ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+    onEvent,
     signal: opts.signal ?? new AbortController().signal,
     close,
   });

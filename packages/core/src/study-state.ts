@@ -18,6 +18,10 @@ export class StudyState {
   /** Extra evaluations (e.g. the test split), in journal order. */
   readonly evaluations: JournalRecordOf<'evaluate'>[] = [];
   readonly resumes: JournalRecordOf<'resume'>[] = [];
+  /** Events an observer (experiment tracker) could not take, in journal order. */
+  readonly observerFailures: JournalRecordOf<'observer-failure'>[] = [];
+  /** Initial models' scores by content digest (journals written before they existed have none). */
+  readonly initial = new Map<string, JournalRecordOf<'initial'>>();
 
   apply(rec: JournalRecord): void {
     switch (rec.kind) {
@@ -44,6 +48,12 @@ export class StudyState {
       case 'resume':
         this.resumes.push(rec);
         break;
+      case 'observer-failure':
+        this.observerFailures.push(rec);
+        break;
+      case 'initial':
+        this.initial.set(rec.digest, rec);
+        break;
       default: {
         const never: never = rec;
         throw new Error(`unhandled journal record ${JSON.stringify(never)}`);
@@ -61,5 +71,7 @@ export class StudyState {
     this.observes.length = 0;
     this.evaluations.length = 0;
     this.resumes.length = 0;
+    this.observerFailures.length = 0;
+    this.initial.clear();
   }
 }

@@ -9,6 +9,7 @@ import type { ObjectPool } from './pool.js';
 import type { Registry } from './registry.js';
 import type { ActionSpace } from './space.js';
 import { stopReason } from './study-budget.js';
+import { initialScoresOf, scoreInitialModels } from './study-initial.js';
 import { PolicySteps } from './study-policy.js';
 import type { StudyEvent, StudyServices } from './study-services.js';
 import type { ActionCache } from './action-cache.js';
@@ -68,6 +69,7 @@ export class Study {
   readonly #resumed: boolean;
   readonly #policy: PolicySteps;
   #costUsd = 0;
+  #initial?: Promise<void>;
   #next: number;
   #started: number;
 
@@ -102,7 +104,12 @@ export class Study {
       env: deps.assembly.factoryContext.env,
       signal: deps.signal,
     };
-    this.#policy = new PolicySteps({ ...pol, history: () => this.#history, pending: () => [...this.#pending.values()] });
+    this.#policy = new PolicySteps({
+      ...pol,
+      history: () => this.#history,
+      pending: () => [...this.#pending.values()],
+      initial: () => initialScoresOf(store.state.initial, deps.pool),
+    });
   }
 
   get #seed(): number {
@@ -128,11 +135,30 @@ export class Study {
 
   /** Choose the next trial: the policy selects an action, the cache lookup finds whether it ran already. */
   async ask(): Promise<Trial> {
+    await this.scoreInitial();
     const index = this.#next++;
     const t0 = this.services.clock.monotonicMs();
     const { sel, note } = await this.#policy.select(index);
     for (const u of note.usage) this.#costUsd += u.costUsd;
     return this.#open(index, sel.action, note, { selectSec: secs(this.services.clock.monotonicMs() - t0) });
+  }
+
+  /**
+   * Score the initial models once (config `scoreInitialModels`, default on): journaled as `initial`
+   * records, through the shared action cache, never counted as trials. `ask()` does it first.
+   */
+  scoreInitial(): Promise<void> {
+    if (!this.config.scoreInitialModels) return Promise.resolve();
+    const d = this.#d;
+    this.#initial ??= scoreInitialModels({
+      dir: d.dir,
+      assembly: d.assembly,
+      services: this.services,
+      pool: d.pool,
+      signal: d.signal,
+      ...(d.cache ? { cache: d.cache } : {}),
+    });
+    return this.#initial;
   }
 
   /** Run a trial's action here (the study's executor and evaluators); see trial-execute.ts. */

@@ -68,3 +68,35 @@ export const TrialRecordSchema = z.object({
   metrics: z.record(z.string(), z.number()).default({}),
 });
 export type TrialRecord = z.infer<typeof TrialRecordSchema>;
+
+/**
+ * Validation scores of one initial model (a configured model, e.g. the base model or a specialist),
+ * taken once when the study starts so policies can build on it. Journaled as record kind `initial`;
+ * not a trial (it takes no budget). `ids` are the pool objects holding that model (one per kind it is
+ * listed under); `error` is set, and `reward` absent, when it could not be scored.
+ */
+export const InitialScoreRecordSchema = z.object({
+  kind: z.literal('initial'),
+  digest: z.string(),
+  ids: z.array(z.string()).min(1),
+  name: z.string(),
+  at: z.string(),
+  scores: z.record(z.string(), z.number()).default({}),
+  reward: z.number().optional(),
+  error: z.string().optional(),
+  /** Served by the shared action cache: the study that scored it. */
+  cache: z.object({ key: z.string(), study: z.string() }).optional(),
+  /** Answered by the executor (e.g. `replay`, from its table) instead of evaluated: its name. */
+  executor: z.string().optional(),
+  seconds: z.number().default(0),
+});
+export type InitialScoreRecord = z.infer<typeof InitialScoreRecordSchema>;
+
+/** An initial model's validation scores as policies see them (one per pool object id). */
+export interface InitialScore {
+  id: string;
+  name: string;
+  digest: string;
+  scores: Record<string, number>;
+  reward: number;
+}

@@ -7,7 +7,7 @@ import { openStudy, pipelineOf, resumeStudy, topK, type PipelineNode, type Trial
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildClient, clientStale } from '../build-client.mjs';
-import { makeStudy } from '../test-fixtures/world.js';
+import { makeStudy, writeItemResults } from '../test-fixtures/world.js';
 import { serveDashboard, type DashboardServer } from './node/server.js';
 import { writeReport } from './node/report.js';
 import { StudySource } from './node/study-source.js';
@@ -49,6 +49,16 @@ describe.skipIf(!have && !inCI)(`dashboard in headless Chromium${have || inCI ? 
     if (clientStale()) await buildClient();
     const study = await makeStudy({ iterations: 24 });
     out = study.out;
+    // per-item validation results for the top two models, as an evaluator keeps them: the leaderboard shows intervals
+    for (const t of topK(openStudy(out).trials, 2)) {
+      for (const task of ['ta', 'tb'])
+        writeItemResults(
+          out,
+          t.index,
+          task,
+          Array.from({ length: 30 }, (_, i) => (t.scores[task] ?? 0) + (i % 2 ? 0.2 : -0.2)),
+        );
+    }
     shots = process.env['DASHBOARD_SCREENSHOTS'] ?? path.join(study.world.dir, 'screenshots');
     mkdirSync(shots, { recursive: true });
     writeFileSync(
@@ -140,6 +150,10 @@ describe.skipIf(!have && !inCI)(`dashboard in headless Chromium${have || inCI ? 
     await board.waitFor();
     expect(await board.textContent()).toContain('Fully Fine-Tuned');
     expect(await board.textContent()).toContain('LaMDAgent Top-1');
+    // the top models' rewards with their 95% intervals; the second is inside the top-1's noise (±0.2 items)
+    const [first, second] = topK(openStudy(out).trials, 2);
+    expect(await page.locator(`[data-testid=reward-interval-${first?.index}]`).textContent()).toMatch(/^-?\d\.\d{3} \[-?\d\.\d{3}, -?\d\.\d{3}\]$/);
+    expect(await page.locator(`[data-testid=reward-interval-${second?.index}]`).textContent()).toContain('~top-1');
     // A test-split baseline exists, no model was evaluated on test yet.
     expect(await page.locator('[data-testid=board-test]').textContent()).toContain('no top model evaluated on the test split yet');
     expect(await page.locator('text=Out-of-distribution').count()).toBeGreaterThan(0);

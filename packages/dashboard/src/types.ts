@@ -44,6 +44,17 @@ export interface RunningRow {
   policy?: PolicyNote;
 }
 
+/**
+ * The evaluation noise of a top model's validation reward: a 95% bootstrap interval over the per-item
+ * results its evaluator kept (the mean over the in-reward tasks' item means), and whether it overlaps the
+ * top-1's interval (the difference from the top-1 is inside the noise).
+ */
+export interface RewardInterval {
+  lo: number;
+  hi: number;
+  insideTop1Noise: boolean;
+}
+
 export interface StudyData {
   /** Position in the list of studies given to the dashboard. */
   id: number;
@@ -61,6 +72,8 @@ export interface StudyData {
   observes: ObserveRow[];
   evaluations: EvaluationRow[];
   baselines: Baseline[];
+  /** Reward intervals of the top-k trials by index (those whose per-item results are on disk). */
+  intervals: Record<number, RewardInterval>;
   /** Problems met while reading (bad journal lines, an invalid baselines.json): shown, never fatal. */
   warnings: string[];
   /** Grows each time the study's data changed. */

@@ -59,3 +59,10 @@ export async function makeStudy(opts: Parameters<typeof makeWorld>[0] = {}): Pro
   const summary = await runStudy({ configPath: world.configPath, outDir: out });
   return { world, out, summary };
 }
+
+/** Per-item results of a trial's task, in the file an evaluator keeps them in (`jobs/tNNNN/eval/<task>.<split>.jsonl`). */
+export function writeItemResults(studyDir: string, trial: number, task: string, values: readonly number[], split = 'validation'): void {
+  const dir = path.join(studyDir, 'jobs', `t${String(trial).padStart(4, '0')}`, 'eval');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, `${task}.${split}.jsonl`), values.map((v, i) => JSON.stringify({ id: `${task}-${i}`, score: v })).join('\n') + '\n');
+}

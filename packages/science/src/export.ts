@@ -79,6 +79,10 @@ export async function exportTable(opts: ExportOptions): Promise<ExportSummary> {
       };
       added++;
     }
+    for (const r of v.journal.initial.values()) {
+      if (r.reward === undefined || table.initial?.[r.digest]) continue;
+      (table.initial ??= {})[r.digest] = { name: r.name, validation: r.scores };
+    }
     for (const e of v.journal.evaluations) {
       const t = v.trials.find((x) => x.index === e.index);
       const entry = t && table.entries[t.action.key];

@@ -1,6 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Executor, type ExecutorContext, type Factory, type JobHandle, type JobSpec, type ResultManifest } from '@lamdagent/core';
+import {
+  type Executor,
+  type ExecutorContext,
+  type Factory,
+  type JobHandle,
+  type JobSpec,
+  type PoolObject,
+  type ResultManifest,
+  type TaskResult,
+  type TaskSpec,
+} from '@lamdagent/core';
 import { InProcessExecutor, writeFileAtomic } from '@lamdagent/core/kit';
 import { z } from 'zod';
 import { readTable, type BenchTable } from './table.js';
@@ -84,6 +94,13 @@ export class ReplayExecutor implements Executor {
       evaluations,
       stages: { evaluate: 0 },
     };
+  }
+
+  /** An initial model's validation scores from the table (tables exported from studies that scored them); undefined otherwise. */
+  async initialScores(model: PoolObject, tasks: readonly TaskSpec[]): Promise<TaskResult[] | undefined> {
+    const known = this.table.initial?.[model.digest];
+    if (!known || tasks.some((t) => known.validation[t.name] === undefined)) return undefined;
+    return tasks.map((t) => ({ task: t.name, metric: t.metric, score: known.validation[t.name]!, split: 'validation' as const }));
   }
 
   /** `fill`: run the action for real, in-process (the study then scores it); `bench export` (which `compare --fill` runs after its studies) adds it to the table. */

@@ -37,6 +37,13 @@ describe('tabular benchmark: bench export and the replay executor', () => {
       }
     }
     expect(r.report.arms.flatMap((a) => a.seeds.map((x) => x.misses))).toEqual([0, 0, 0, 0]);
+    // The initial models' scores are in the table; the replayed studies take them from it (not evaluated again).
+    const initial = openStudy(studyDirOf(live, 'random', 0)).journal.initial;
+    expect(Object.keys(table.initial ?? {}).sort()).toEqual([...initial.keys()].sort());
+    for (const rec of openStudy(studyDirOf(replay, 'greedy', 1)).journal.initial.values()) {
+      expect(rec.executor).toBe('replay');
+      expect(rec.scores).toEqual(initial.get(rec.digest)!.scores);
+    }
     // Test scores of the replayed top-1 come from the table and match the live comparison's.
     const liveReport = JSON.parse(readFileSync(path.join(live, 'results.json'), 'utf8'));
     expect(r.report.arms.map((a) => a.seeds.map((x) => x.top1Test))).toEqual(

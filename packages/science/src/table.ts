@@ -31,6 +31,8 @@ export const BenchTableSchema = z.object({
   createdAt: z.string(),
   tasks: z.array(z.string()),
   entries: z.record(z.string(), TableEntrySchema),
+  /** Validation scores of the initial models by content digest (studies score them at their start); absent in older tables. */
+  initial: z.record(z.string(), z.object({ name: z.string(), validation: z.record(z.string(), z.number()) })).optional(),
 });
 export type BenchTable = z.infer<typeof BenchTableSchema>;
 

@@ -29,3 +29,4 @@ export { readToyModel, toyEvaluator, toyMergeRunner, toyModelFile, toyPlugin, to
 export { TOY_PLUGIN_MODULE, makeToyStudy, type ToyStudy, type ToyStudyOptions } from './toy-study.js';
 export { SCRIPTED_BEHAVIOURS, scriptedPlugin, scriptedRunner, type ScriptedBehaviour } from './scripted-plugin.js';
 export { testkitModule } from './modules.js';
+export { freePort, trackersVenv, type TrackersVenv } from './trackers.js';

@@ -27,6 +27,7 @@ export function toyActionSpace(): { pool: ObjectPool; space: ActionSpace } {
     evaluator: () => undefined,
     aggregator: () => undefined,
     generationBackend: () => undefined,
+    observer: () => undefined,
   });
   const sft = defs.find((d) => d.type === 'toy-sft')!;
   const merge = defs.find((d) => d.type === 'toy-merge')!;

@@ -4,6 +4,7 @@ import { precisionOf, type WorkDtype } from '../method/precision.js';
 import { blockedGta } from '../method/gta.js';
 import { deriveSeed } from '../method/rng.js';
 import { mergeBf16Blocked } from './blocked.js';
+import { mergeBf16Wasm, WASM_MAX_MODELS } from './blocked-wasm.js';
 
 /** One input tensor's raw bytes, as stored. */
 export interface RawTensor {
@@ -68,7 +69,11 @@ function blockedPlan(job: ComputeJob): { consensus: boolean; trim: boolean } | u
 /** Merges one tensor and returns its encoded bytes. */
 export function computeTensor(job: ComputeJob): Uint8Array {
   const blocked = blockedPlan(job);
-  if (blocked) return mergeBf16Blocked(job, blocked.consensus, blocked.trim);
+  if (blocked) {
+    // the WebAssembly kernel gives the same bits as the JavaScript one (blocked-wasm.test.ts), faster
+    const wasm = job.models.length <= WASM_MAX_MODELS && process.env.LAMDAGENT_MERGE_KERNEL !== 'js';
+    return (wasm ? mergeBf16Wasm : mergeBf16Blocked)(job, blocked.consensus, blocked.trim);
+  }
   const def = getMergeMethod(job.method);
   const base = job.base ? load(job.base, job.shape, job.work, job.name, 0) : null;
   const models = job.models.map((m, i) => load(m, job.shape, job.work, job.name, i + 1));

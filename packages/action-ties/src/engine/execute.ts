@@ -8,6 +8,7 @@ import type { ComputeJob, RawTensor } from './compute.js';
 import { planShards } from './layout.js';
 import { planMerge, type MergePlan, type PlannedTensor, type SourceRef } from './plan.js';
 import { ComputePool, defaultThreads } from './pool.js';
+import { mergeSplit, splittable } from './split.js';
 import type { MergeRequest } from './request.js';
 
 /** Default read-ahead budget: bounds peak memory to about one large tensor's inputs plus this. */
@@ -58,6 +59,8 @@ export interface RunMergeResult {
   files: string[];
   copiedFiles: string[];
   threads: number;
+  /** Tensors split into ranges merged on every worker thread (large bf16 TIES / task arithmetic). */
+  splitTensors: number;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -119,7 +122,7 @@ export async function runMerge(request: MergeRequest, options: RunMergeOptions):
   );
   // small merges (tests, tiny models in a loop) run on the main thread: starting workers costs more
   const threads = options.threads ?? (inputBytes < SMALL_MERGE_BYTES ? 0 : defaultThreads());
-  const result = (files: string[], copiedFiles: string[], bytesWritten: number, usedThreads: number): RunMergeResult => ({
+  const result = (files: string[], copiedFiles: string[], bytesWritten: number, usedThreads: number, splitTensors = 0): RunMergeResult => ({
     plan,
     tensors: plan.tensors.length,
     mergedTensors: plan.tensors.filter((t) => t.kind === 'merge').length,
@@ -131,6 +134,7 @@ export async function runMerge(request: MergeRequest, options: RunMergeOptions):
     files,
     copiedFiles,
     threads: usedThreads,
+    splitTensors,
   });
   if (options.dryRun) {
     await Promise.all([...open.values()].map((c) => c.close()));
@@ -155,7 +159,7 @@ export async function runMerge(request: MergeRequest, options: RunMergeOptions):
     const copiedFiles = options.copyFiles === false ? [] : await copyNonWeightFiles(request.tokenizerSource ?? plan.template, dir);
     if (options.copyFiles !== false) await adjustConfig(dir, plan, request);
     if (dir !== target) await rename(dir, target);
-    return result(files, copiedFiles, bytesTotal, pool.threads);
+    return result(files, copiedFiles, bytesTotal, pool.threads, pool.splitTensors);
   } catch (error) {
     if (dir !== target) await rm(dir, { recursive: true, force: true });
     throw error;
@@ -192,8 +196,18 @@ async function readSource(open: ReadonlyMap<string, Checkpoint>, ref: SourceRef)
   return { bytes, dtype: ref.dtype, shape: ref.shape };
 }
 
-async function produce(t: PlannedTensor, plan: MergePlan, open: ReadonlyMap<string, Checkpoint>, pool: ComputePool, seed: number): Promise<Uint8Array> {
+async function produce(
+  t: PlannedTensor,
+  plan: MergePlan,
+  open: ReadonlyMap<string, Checkpoint>,
+  pool: ComputePool,
+  seed: number,
+): Promise<Uint8Array | Uint8Array[]> {
   if (t.kind === 'copy') return (await readSource(open, t.base as SourceRef)).bytes;
+  if (splittable(t, plan.method.name, pool)) {
+    pool.splitTensors++;
+    return mergeSplit(t, plan.method.name, open, pool, seed);
+  }
   const [base, ...models] = await Promise.all([t.base ? readSource(open, t.base) : null, ...t.models.map((m) => readSource(open, m))]);
   const job: ComputeJob = {
     method: plan.method.name,
@@ -222,7 +236,7 @@ async function writeAll(
 ): Promise<void> {
   const items = shards.flatMap((s) => s.tensors);
   const ahead = Math.max(2, pool.threads + 1);
-  const inflight: (Promise<Uint8Array> | undefined)[] = [];
+  const inflight: (Promise<Uint8Array | Uint8Array[]> | undefined)[] = [];
   let started = 0;
   // Input bytes of the tensors in flight: a new tensor starts while under the budget (or when none is in flight).
   const inputSize = (t: PlannedTensor): number =>
@@ -257,9 +271,10 @@ async function writeAll(
         for (const t of shard.tensors) {
           options.signal?.throwIfAborted();
           startUpTo(done + ahead);
-          const bytes = await (inflight[done] as Promise<Uint8Array>);
+          const bytes = await (inflight[done] as Promise<Uint8Array | Uint8Array[]>);
           inflight[done] = undefined;
-          await writer.write(t.name, bytes);
+          // a split tensor comes as its ranges' outputs, written in order
+          await (Array.isArray(bytes) ? writer.writeChunks(t.name, bytes) : writer.write(t.name, bytes));
           done++;
           bytesDone += t.byteLength;
           options.onProgress?.({

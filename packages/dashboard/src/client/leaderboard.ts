@@ -39,6 +39,21 @@ function cell(t: BoardTable, key: string, v: number | null | undefined, partial 
   return h('td', { class: cls.join(' ') }, `${f3(v)}${partial && typeof v === 'number' ? '*' : ''}`);
 }
 
+/** The reward, with its 95% interval and a mark when it is inside the top-1's evaluation noise. */
+function rewardCell(r: BoardRow): HTMLTableCellElement {
+  const iv = r.interval;
+  if (!iv) return h('td', { class: 'num' }, f3(r.reward));
+  return h(
+    'td',
+    { class: 'num', 'data-testid': `reward-interval-${r.trial ?? ''}`, title: '95% bootstrap interval over the per-item validation results' },
+    f3(r.reward),
+    h('span', { class: 'interval' }, ` [${f3(iv.lo)}, ${f3(iv.hi)}]`),
+    iv.insideTop1Noise
+      ? h('span', { class: 'noise', title: "the interval overlaps the top-1's: the difference is inside the evaluation noise" }, ' ~top-1')
+      : null,
+  );
+}
+
 function boardTable(ctx: Ctx, s: StudyData, t: BoardTable): HTMLElement {
   const groups = [
     { name: 'In-distribution', cols: t.columns.filter((c) => c.group === 'in-distribution') },
@@ -69,7 +84,7 @@ function boardTable(ctx: Ctx, s: StudyData, t: BoardTable): HTMLElement {
       h('td', {}, r.trial !== undefined ? `#${r.trial}` : ''),
       cols.map((c) => cell(t, c.task, r.scores[c.task])),
       cell(t, 'avg', r.avg, r.partial),
-      showReward ? h('td', { class: 'num' }, f3(r.reward)) : null,
+      showReward ? rewardCell(r) : null,
     );
   const baselines = t.rows.filter((r) => r.kind === 'baseline');
   const tops = t.rows.filter((r) => r.kind === 'top');
@@ -93,5 +108,8 @@ function boardTable(ctx: Ctx, s: StudyData, t: BoardTable): HTMLElement {
     h('h3', {}, t.split === 'validation' ? 'Validation split (the search scores)' : 'Test split'),
     h('table', { class: 'grid board', 'data-testid': `board-${t.split}` }, h('thead', {}, head1, head2), h('tbody', {}, body)),
     t.rows.some((r) => r.partial && r.avg !== null) ? h('p', { class: 'note' }, '* average over the tasks this row has a score for') : null,
+    t.rows.some((r) => r.interval)
+      ? h('p', { class: 'note' }, "[lo, hi]: the reward's 95% bootstrap interval over the per-item validation results; ~top-1: inside the top-1's noise")
+      : null,
   );
 }

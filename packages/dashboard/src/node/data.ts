@@ -29,6 +29,6 @@ export function dashboardData(sources: readonly StudySource[], mode: DashboardDa
     generatedAt: new Date().toISOString(),
     k,
     window: DEFAULT_WINDOW,
-    studies: distinctNames(sources.map((s) => s.data())),
+    studies: distinctNames(sources.map((s) => s.data(k))),
   };
 }

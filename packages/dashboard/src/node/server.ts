@@ -98,7 +98,7 @@ export async function serveDashboard(dirs: string[], opts: DashboardServerOption
     if ((m = /^\/api\/studies\/(\d{1,6})$/.exec(pathname))) {
       const s = source(m[1] as string);
       if (!s) return json(res, 404, { error: 'no such study' });
-      const named = distinctNames(sources.map((x) => x.data()));
+      const named = distinctNames(sources.map((x) => x.data(k)));
       return json(res, 200, named[s.id]);
     }
     if ((m = /^\/api\/studies\/(\d{1,6})\/trials\/(\d{1,9})\/transcripts$/.exec(pathname))) {

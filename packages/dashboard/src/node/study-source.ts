@@ -3,9 +3,11 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { STUDY_FILES, StudySnapshotSchema, StudyState, UsageError, type JournalRecordOf } from '@lamdagent/core';
+import { overlaps, rewardInterval, type Interval } from '@lamdagent/science';
+import { topTrials } from '../shape/lineage.js';
 import { BaselinesSchema, ConfigSummarySchema, insideStudy, readSmallFile, TranscriptSchema } from './files.js';
 import { JournalTail } from './journal-tail.js';
-import type { Baseline, EvaluationRow, ObserveRow, RunningRow, StudyData, TaskInfo, TranscriptEntry, TrialTranscripts } from '../types.js';
+import type { Baseline, EvaluationRow, ObserveRow, RewardInterval, RunningRow, StudyData, TaskInfo, TranscriptEntry, TrialTranscripts } from '../types.js';
 
 export const BASELINES_FILE = 'baselines.json';
 
@@ -56,6 +58,8 @@ export class StudySource {
   #extraEvaluations: EvaluationRow[] = [];
   #warnings: string[] = [];
   #version = 0;
+  /** Bootstrap intervals by trial index (a finished trial's item results never change); null: none on disk. */
+  readonly #intervals = new Map<number, Interval | null>();
   #updatedAt = new Date().toISOString();
 
   constructor(dir: string, id: number) {
@@ -94,6 +98,7 @@ export class StudySource {
     const res = this.#tail.poll();
     if (res.reset) {
       this.#state.clear();
+      this.#intervals.clear();
       this.#extraEvaluations = [];
       this.#warnings = [];
     }
@@ -156,8 +161,28 @@ export class StudySource {
     }
   }
 
-  /** Everything the page shows about this study. */
-  data(): StudyData {
+  /** 95% intervals of the top-k trials' rewards, and which are inside the top-1's noise. */
+  #topIntervals(k: number): Record<number, RewardInterval> {
+    const tasks = this.#meta.tasks.filter((t) => t.inReward).map((t) => t.name);
+    const tops = topTrials(this.#state.trials.values(), k);
+    const of = (index: number): Interval | undefined => {
+      if (!this.#intervals.has(index)) {
+        const t = this.#state.trials.get(index);
+        this.#intervals.set(index, (t && tasks.length ? rewardInterval(this.dir, t, tasks) : undefined) ?? null);
+      }
+      return this.#intervals.get(index) ?? undefined;
+    };
+    const first = tops[0] ? of(tops[0].index) : undefined;
+    const out: Record<number, RewardInterval> = {};
+    for (const t of tops) {
+      const iv = of(t.index);
+      if (iv) out[t.index] = { lo: iv.lo, hi: iv.hi, insideTop1Noise: first !== undefined && t !== tops[0] && overlaps(iv, first) };
+    }
+    return out;
+  }
+
+  /** Everything the page shows about this study (reward intervals for its top `k` trials). */
+  data(k = 3): StudyData {
     return {
       id: this.id,
       name: this.#meta.name,
@@ -173,6 +198,7 @@ export class StudySource {
       observes: this.#state.observes.map(observeRow),
       evaluations: [...this.#state.evaluations.map(({ index, split, scores, at }) => ({ index, split, scores, at })), ...this.#extraEvaluations],
       baselines: this.#baselines,
+      intervals: this.#topIntervals(k),
       warnings: [...(this.#baselinesWarning ? [this.#baselinesWarning] : []), ...this.#warnings],
       version: this.#version,
       journalBytes: this.#tail.offset,

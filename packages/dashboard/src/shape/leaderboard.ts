@@ -1,5 +1,5 @@
 // Leaderboard shaping: the top-k models by validation reward beside the baselines, per split (the paper's Table 1).
-import type { StudyData, TaskInfo } from '../types.js';
+import type { RewardInterval, StudyData, TaskInfo } from '../types.js';
 import { topTrials } from './lineage.js';
 
 export interface BoardColumn {
@@ -22,6 +22,8 @@ export interface BoardRow {
   partial: boolean;
   /** The search's validation reward (top rows). */
   reward?: number;
+  /** Its 95% bootstrap interval and whether it is inside the top-1's noise (validation top rows with per-item results). */
+  interval?: RewardInterval;
 }
 
 export interface BoardTable {
@@ -70,7 +72,10 @@ function finish(split: BoardTable['split'], tasks: readonly TaskInfo[], rows: Om
  * The validation table (always) and a test table (when a baseline or an evaluation on the test split exists):
  * baselines first, then the study's top-k models by validation reward.
  */
-export function leaderboard(study: Pick<StudyData, 'trials' | 'tasks' | 'baselines' | 'evaluations'>, k: number): BoardTable[] {
+export function leaderboard(
+  study: Pick<StudyData, 'trials' | 'tasks' | 'baselines' | 'evaluations'> & Partial<Pick<StudyData, 'intervals'>>,
+  k: number,
+): BoardTable[] {
   const tops = topTrials(study.trials, k);
   const testOf = new Map<number, Record<string, number>>();
   for (const e of study.evaluations) {
@@ -94,6 +99,7 @@ export function leaderboard(study: Pick<StudyData, 'trials' | 'tasks' | 'baselin
           ...(t.produced ? { model: t.produced.name } : {}),
           scores,
           ...(t.reward !== undefined ? { reward: t.reward } : {}),
+          ...(split === 'validation' && study.intervals?.[t.index] ? { interval: study.intervals[t.index] } : {}),
         },
       ];
     });

@@ -1,0 +1,138 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { mergeBf16Blocked } from './blocked.js';
+import { mergeBf16Wasm } from './blocked-wasm.js';
+import type { ComputeJob } from './compute.js';
+
+/** bf16 bits of random values, with specials (±0, ±inf, NaN) and many repeated magnitudes sprinkled in. */
+function tensor(n: number, seed: number, base?: Uint16Array): Uint16Array {
+  const out = new Uint16Array(n);
+  const f = new Float32Array(1);
+  const u = new Uint32Array(f.buffer);
+  let s = (seed * 2654435761) >>> 0;
+  const next = (): number => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
+  for (let i = 0; i < n; i++) {
+    const r = next();
+    if (r < 0.002) u[0] = [0, 0x80000000, 0x7f800000, 0xff800000, 0x7fc00000, 0xffc12345][Math.floor(next() * 6)] as number;
+    else if (r < 0.05)
+      f[0] = (next() < 0.5 ? -1 : 1) * 0.0078125; // ties at one magnitude
+    else {
+      const b = base ? new Float32Array(new Uint32Array([(base[i] as number) << 16]).buffer)[0] : 0;
+      f[0] = (b as number) + (next() - 0.5) * (base ? 0.02 : 0.1);
+    }
+    const x = u[0] as number;
+    out[i] = (x & 0x7f800000) === 0x7f800000 ? x >>> 16 : ((x + 0x7fff + ((x >>> 16) & 1)) >>> 16) & 0xffff;
+  }
+  return out;
+}
+
+function job(n: number, count: number, method: string, params: Record<string, number | boolean>, mp: Record<string, number>[]): ComputeJob {
+  const base = tensor(n, 1);
+  const raw = (t: Uint16Array) => ({ bytes: new Uint8Array(t.buffer), dtype: 'BF16' as const, shape: [n] });
+  return {
+    method,
+    name: 'w',
+    shape: [n],
+    work: 'BF16',
+    dtype: 'BF16',
+    base: raw(base),
+    models: Array.from({ length: count }, (_, i) => raw(tensor(n, 7 + i, base))),
+    params,
+    modelParams: mp,
+    seed: 0,
+  };
+}
+
+/** A deep copy: the JavaScript kernel writes task vectors over its inputs. */
+function clone(j: ComputeJob): ComputeJob {
+  const copy = (t: NonNullable<ComputeJob['base']>) => ({ ...t, bytes: t.bytes.slice() });
+  return { ...j, base: j.base ? copy(j.base) : null, models: j.models.map(copy) };
+}
+
+describe('mergeBf16Wasm gives the same bits as the JavaScript kernel', () => {
+  const cases: [string, number, boolean, boolean, Record<string, number | boolean>, Record<string, number>[]][] = [
+    [
+      'ties, 2 models, normalize',
+      2,
+      true,
+      true,
+      { normalize: true, lambda: 1 },
+      [
+        { weight: 0.6, density: 0.5 },
+        { weight: 0.4, density: 0.5 },
+      ],
+    ],
+    [
+      'ties, 2 models, lambda, negative weight',
+      2,
+      true,
+      true,
+      { normalize: true, lambda: 0.7 },
+      [
+        { weight: 1.3, density: 0.3 },
+        { weight: -0.4, density: 0.9 },
+      ],
+    ],
+    [
+      'ties, 2 models, no normalize, density 1 for one',
+      2,
+      true,
+      true,
+      { normalize: false, lambda: 1 },
+      [
+        { weight: 0.5, density: 1 },
+        { weight: 0.5, density: 0.2 },
+      ],
+    ],
+    [
+      'ties, 3 models',
+      3,
+      true,
+      true,
+      { normalize: true, lambda: 1.5 },
+      [
+        { weight: 0.2, density: 0.4 },
+        { weight: 0.3, density: 0.6 },
+        { weight: 0.5, density: 0.5 },
+      ],
+    ],
+    ['ties, 1 model', 1, true, true, { normalize: true, lambda: 1 }, [{ weight: 0.9, density: 0.1 }]],
+    ['task arithmetic, 3 models, normalize', 3, false, false, { normalize: true, lambda: 1 }, [{ weight: 0.2 }, { weight: 0.3 }, { weight: -0.5 }]],
+    ['task arithmetic, 2 models, lambda', 2, false, false, { normalize: false, lambda: 0.9 }, [{ weight: 1 }, { weight: 1 }]],
+  ];
+  for (const n of [37, 40_003]) {
+    for (const [label, count, consensus, trim, params, mp] of cases) {
+      it(`${label}, ${n} elements`, () => {
+        const j = job(n, count, consensus ? 'ties' : 'task_arithmetic', params, mp);
+        const expected = mergeBf16Blocked(clone(j), consensus, trim);
+        const got = mergeBf16Wasm(clone(j), consensus, trim);
+        expect(got.byteLength).toBe(expected.byteLength);
+        const a = new Uint16Array(expected.buffer);
+        const b = new Uint16Array(got.buffer);
+        const diff = a.findIndex((v, i) => v !== b[i]);
+        expect(diff, `first difference at ${diff}: js ${a[diff]?.toString(16)} wasm ${b[diff]?.toString(16)}`).toBe(-1);
+        // the merge did something: the output differs from the base somewhere
+        expect(Buffer.compare(Buffer.from(got), Buffer.from(j.base?.bytes ?? new Uint8Array()))).not.toBe(0);
+      });
+    }
+  }
+});
+
+const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const hasToolchain = ['clang', 'wasm-ld'].every((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0);
+
+describe('the merge kernel', () => {
+  it.skipIf(!hasToolchain && process.env.CI !== 'true')('the committed src/engine/gta-wasm.ts matches a rebuild of native/gta_bf16.c', () => {
+    if (!hasToolchain) console.log('skipped: clang and wasm-ld (Debian clang, lld) are not installed');
+    expect(hasToolchain, 'clang and wasm-ld must be installed in CI (scripts/ci/wasm-toolchain.sh)').toBe(true);
+    const r = spawnSync('bash', [path.join(pkg, 'native', 'build.sh'), '--check'], { encoding: 'utf8' });
+    if (r.status === 3) {
+      console.log(`not compared: ${r.stderr.trim()}`); // another compiler version emits other (equally valid) bytes
+      return;
+    }
+    expect(r.stderr + r.stdout).toMatch(/matches a rebuild/);
+    expect(r.status).toBe(0);
+  });
+});

@@ -1,0 +1,185 @@
+import { precisionOf } from '../method/precision.js';
+import { MagnitudeSelector } from '../trim.js';
+import type { ComputeJob } from './compute.js';
+import { GTA_WASM_BASE64 } from './gta-wasm.js';
+
+/** Elements per block: (models + 2) blocks of bf16 stay in cache. */
+const BLOCK = 1 << 14;
+/** Models the kernel takes at most (native/gta_bf16.c MAX_MODELS). */
+export const WASM_MAX_MODELS = 8;
+const HIST_BYTES = (1 << 15) * 4;
+
+/** The slice of the WebAssembly JS API used here (this project's TypeScript libs do not declare it). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+interface Kernel {
+  memory: WasmMemory;
+  delta: (base: number, m: number, n: number) => void;
+  hist: (d: number, hist: number, n: number) => void;
+  mix: (base: number, out: number, n: number) => void;
+  settings: number;
+  heap: number;
+}
+
+let kernel: Kernel | undefined;
+
+/** The module, instantiated once per thread (each worker has its own memory). */
+function load(): Kernel {
+  if (kernel) return kernel;
+  const module = new WA.Module(Buffer.from(GTA_WASM_BASE64, 'base64'));
+  const e = new WA.Instance(module, {}).exports;
+  const memory = e.memory as WasmMemory;
+  const heap = (e.__heap_base as { value: number }).value;
+  const need = heap + WASM_MAX_MODELS * HIST_BYTES + (WASM_MAX_MODELS + 2) * BLOCK * 2 + 64;
+  if (memory.buffer.byteLength < need) memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
+  kernel = {
+    memory,
+    delta: e.delta_bf16 as Kernel['delta'],
+    hist: e.hist_bf16 as Kernel['hist'],
+    mix: e.mix_bf16 as Kernel['mix'],
+    settings: (e.settings_ptr as () => number)(),
+    heap: Math.ceil(heap / 16) * 16,
+  };
+  return kernel;
+}
+
+/** What pass 2 needs of one model's trim: its threshold magnitude bits and the quota of entries equal to it. */
+export interface TrimSelection {
+  active: boolean;
+  threshold: number;
+  remaining: number;
+}
+
+interface Layout {
+  k: Kernel;
+  n: number;
+  count: number;
+  copyIn: (start: number, len: number, deltas: boolean) => void;
+  histAt: (i: number) => number;
+  modelAt: (i: number) => number;
+  baseAt: number;
+  outAt: number;
+}
+
+function layout(job: ComputeJob): Layout {
+  const k = load();
+  const n = job.shape.reduce((a, b) => a * b, 1);
+  const count = job.models.length;
+  if (count > WASM_MAX_MODELS) throw new Error(`the merge kernel takes at most ${WASM_MAX_MODELS} models, got ${count}`);
+  const src = (bytes: Uint8Array): Uint16Array => new Uint16Array(bytes.buffer, bytes.byteOffset, n);
+  const b16 = src((job.base as NonNullable<ComputeJob['base']>).bytes);
+  const m16 = job.models.map((m) => src(m.bytes));
+  const histAt = (i: number): number => k.heap + i * HIST_BYTES;
+  const blocksAt = k.heap + WASM_MAX_MODELS * HIST_BYTES;
+  const modelAt = (i: number): number => blocksAt + (i + 1) * BLOCK * 2;
+  const baseAt = blocksAt;
+  /** Base and model blocks into the kernel's memory; `deltas`: replace each model block by its task vector. */
+  const copyIn = (start: number, len: number, deltas: boolean): void => {
+    const m = new Uint16Array(k.memory.buffer);
+    m.set(b16.subarray(start, start + len), baseAt / 2);
+    for (let i = 0; i < count; i++) {
+      m.set((m16[i] as Uint16Array).subarray(start, start + len), modelAt(i) / 2);
+      if (deltas) k.delta(baseAt, modelAt(i), len);
+    }
+  };
+  return { k, n, count, copyIn, histAt, modelAt, baseAt, outAt: blocksAt + (count + 1) * BLOCK * 2 };
+}
+
+/**
+ * Pass 1: per model, the histogram of its task vector's magnitudes (32768 buckets: the bf16 bits with the
+ * sign cleared), for the models in `models` (the others get an empty array).
+ */
+export function wasmHistograms(job: ComputeJob, models: readonly boolean[]): Uint32Array[] {
+  const { k, n, count, copyIn, histAt, modelAt } = layout(job);
+  new Uint32Array(k.memory.buffer, histAt(0), (WASM_MAX_MODELS * HIST_BYTES) / 4).fill(0);
+  for (let start = 0; start < n; start += BLOCK) {
+    const len = Math.min(BLOCK, n - start);
+    copyIn(start, len, true);
+    for (let i = 0; i < count; i++) if (models[i]) k.hist(modelAt(i), histAt(i), len);
+  }
+  return Array.from({ length: count }, (_, i) => (models[i] ? new Uint32Array(k.memory.buffer, histAt(i), HIST_BYTES / 4).slice() : new Uint32Array(0)));
+}
+
+/**
+ * Pass 2: trims (with the given selections, whose quotas start at this job's first element), weights,
+ * mixes and adds the base. Returns the encoded bf16 bytes.
+ */
+export function wasmMix(job: ComputeJob, consensus: boolean, selections: readonly TrimSelection[]): Uint8Array {
+  const { k, n, count, copyIn, modelAt, baseAt, outAt } = layout(job);
+  const p = precisionOf('BF16');
+  const weights = job.modelParams.map((mp) => p.scalar(mp.weight as number));
+  let constDivisor = 1;
+  if (!consensus) {
+    const s = new Float32Array(1);
+    for (const w of weights) s[0] = (s[0] as number) + w;
+    constDivisor = p.scalar(s[0] as number);
+    if (Math.abs(constDivisor) < 1e-8) constDivisor = 1;
+  }
+  // Settings struct (native/gta_bf16.c): models[8] u32, weights[8] f32, thresholds[8] u32, trim[8] i32,
+  // remaining[8] i32, count, consensus, normalize (i32), lambda, const_divisor (f32).
+  const M = WASM_MAX_MODELS;
+  const u32 = new Uint32Array(k.memory.buffer, k.settings, 5 * M + 5);
+  const f32 = new Float32Array(k.memory.buffer, k.settings, 5 * M + 5);
+  const i32 = new Int32Array(k.memory.buffer, k.settings, 5 * M + 5);
+  for (let i = 0; i < count; i++) {
+    const sel = selections[i];
+    const active = sel?.active === true;
+    u32[i] = modelAt(i);
+    f32[M + i] = weights[i] as number;
+    u32[2 * M + i] = active ? sel.threshold : 0;
+    i32[3 * M + i] = active ? 1 : 0;
+    i32[4 * M + i] = active ? sel.remaining : 0;
+  }
+  i32[5 * M] = count;
+  i32[5 * M + 1] = consensus ? 1 : 0;
+  i32[5 * M + 2] = job.params.normalize === true ? 1 : 0;
+  f32[5 * M + 3] = Math.fround(job.params.lambda as number);
+  f32[5 * M + 4] = constDivisor;
+  const out = new Uint16Array(n);
+  for (let start = 0; start < n; start += BLOCK) {
+    const len = Math.min(BLOCK, n - start);
+    copyIn(start, len, false);
+    k.mix(baseAt, outAt, len);
+    out.set(new Uint16Array(k.memory.buffer, outAt, len), start);
+  }
+  return new Uint8Array(out.buffer);
+}
+
+/** The trim selections of a whole tensor from its models' histograms (summed over ranges by the caller). */
+export function selectionsFrom(n: number, modelParams: readonly Record<string, unknown>[], trim: boolean, hists: readonly Uint32Array[][]): TrimSelection[] {
+  return modelParams.map((mp, i) => {
+    const selector = new MagnitudeSelector(n, mp.density as number);
+    if (!trim || selector.keepsAll) return { active: false, threshold: 0, remaining: 0 };
+    for (const range of hists) selector.observeHighCounts(range[i] as Uint32Array);
+    selector.finishHigh();
+    selector.finishLow(); // task vectors are bf16 values: the high-half bucket is the threshold
+    return { active: true, ...selector.selection() };
+  });
+}
+
+/** Which models are trimmed at all (density < 1 and more than the kept count). */
+export function trimmedModels(n: number, modelParams: readonly Record<string, unknown>[], trim: boolean): boolean[] {
+  return modelParams.map((mp) => trim && !new MagnitudeSelector(n, mp.density as number).keepsAll);
+}
+
+/**
+ * The blocked bf16 TIES / task-arithmetic merge (blocked.ts) on the WebAssembly SIMD kernel: the same
+ * float32 steps and bf16 roundings, so the same bits, several times faster. Inputs are copied block by
+ * block into the kernel's memory; pass 1 computes the task vectors and their magnitude histograms
+ * (when trimming), pass 2 recomputes the task vectors from the raw blocks, trims, weights, mixes and
+ * adds the base.
+ */
+export function mergeBf16Wasm(job: ComputeJob, consensus: boolean, trim: boolean): Uint8Array {
+  const n = job.shape.reduce((a, b) => a * b, 1);
+  const models = trimmedModels(n, job.modelParams, trim);
+  const hists = models.some(Boolean) ? [wasmHistograms(job, models)] : [];
+  return wasmMix(job, consensus, selectionsFrom(n, job.modelParams, trim, hists));
+}

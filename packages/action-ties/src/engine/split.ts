@@ -1,0 +1,96 @@
+import type { Checkpoint } from '@lamdagent/safetensors';
+import { blockedGta } from '../method/gta.js';
+import { selectionsFrom, trimmedModels, WASM_MAX_MODELS } from './blocked-wasm.js';
+import type { ComputeJob, RawTensor } from './compute.js';
+import type { PlannedTensor, SourceRef } from './plan.js';
+import { transferOf, type ComputePool } from './pool.js';
+
+/** Tensors with at least this many elements are split across the worker threads. */
+export const SPLIT_MIN_ELEMENTS = 1 << 22;
+
+/**
+ * True when a planned tensor can be split into ranges merged on several threads: the bf16 TIES /
+ * task-arithmetic kernel applies (WebAssembly, every source bf16 with the output's shape, no rescale)
+ * and it is large enough to be worth it.
+ */
+export function splittable(t: PlannedTensor, method: string, pool: ComputePool): boolean {
+  if (!pool.parallel || t.kind !== 'merge' || !t.base || process.env.LAMDAGENT_MERGE_KERNEL === 'js') return false;
+  const kind = blockedGta(method);
+  const n = t.shape.reduce((a, b) => a * b, 1);
+  if (!kind || n < SPLIT_MIN_ELEMENTS || t.work !== 'BF16' || t.dtype !== 'BF16' || t.params.rescale === true) return false;
+  if (t.models.length > WASM_MAX_MODELS) return false;
+  const sameShape = (r: SourceRef): boolean => r.dtype === 'BF16' && r.shape.length === t.shape.length && r.shape.every((d, i) => d === t.shape[i]);
+  return sameShape(t.base) && t.models.every(sameShape);
+}
+
+/**
+ * Merges one large tensor on every worker: the elements are cut into one contiguous range per worker,
+ * each range's inputs read straight into its own buffers and sent to its worker, which returns the
+ * magnitude histograms of its task vectors (when trimming) and keeps the inputs; the thresholds are
+ * chosen from the summed histograms, each range's quota of threshold-equal entries follows from the
+ * counts of the ranges before it (entries at the threshold are kept in index order, as on one thread),
+ * and each worker then merges its range. Returns the ranges' outputs in order (written as chunks of
+ * the tensor); the same bits as the whole tensor on one thread.
+ */
+export async function mergeSplit(
+  t: PlannedTensor,
+  method: string,
+  open: ReadonlyMap<string, Checkpoint>,
+  pool: ComputePool,
+  seed: number,
+): Promise<Uint8Array[]> {
+  const kind = blockedGta(method) as { consensus: boolean; trim: boolean };
+  const n = t.shape.reduce((a, b) => a * b, 1);
+  const parts = pool.threads;
+  const bounds = Array.from({ length: parts + 1 }, (_, r) => Math.floor((n * r) / parts / 8) * 8);
+  bounds[parts] = n;
+  const read = async (ref: SourceRef, r: number): Promise<RawTensor> => {
+    const bytes = await (open.get(ref.path) as Checkpoint).readByteRange(ref.name, 2 * (bounds[r] as number), 2 * (bounds[r + 1] as number));
+    return { bytes, dtype: ref.dtype, shape: [bytes.byteLength / 2] };
+  };
+  const jobs = await Promise.all(
+    Array.from({ length: parts }, async (_, r): Promise<ComputeJob> => {
+      const [base, ...models] = await Promise.all([read(t.base as SourceRef, r), ...t.models.map((m) => read(m, r))]);
+      const len = (bounds[r + 1] as number) - (bounds[r] as number);
+      return {
+        method,
+        name: t.name,
+        shape: [len],
+        work: 'BF16',
+        dtype: 'BF16',
+        base: base as RawTensor,
+        models,
+        params: t.params,
+        modelParams: t.modelParams,
+        seed,
+      };
+    }),
+  );
+  const key = (r: number): string => `${t.name}#${r}`;
+  const trimmed = trimmedModels(n, t.modelParams, kind.trim);
+  let hists: Uint32Array[][] = [];
+  let sent = false;
+  if (trimmed.some(Boolean)) {
+    hists = (await Promise.all(jobs.map((job, r) => pool.runOn(r, { op: 'hist', key: key(r), job, models: trimmed }, transferOf(job))))).map(
+      (reply) => reply.hists as Uint32Array[],
+    );
+    sent = true;
+  }
+  const whole = selectionsFrom(n, t.modelParams, kind.trim, hists);
+  const outputs = await Promise.all(
+    jobs.map((job, r) => {
+      // quotas: what the ranges before this one use up of each threshold-equal count
+      const selections = whole.map((s, i) => {
+        if (!s.active) return s;
+        let used = 0;
+        for (let q = 0; q < r; q++) used += (hists[q]?.[i] as Uint32Array)[s.threshold >>> 16] as number;
+        return { ...s, remaining: Math.max(0, s.remaining - used) };
+      });
+      const request = sent
+        ? { op: 'mix' as const, key: key(r), consensus: kind.consensus, selections }
+        : { op: 'mix' as const, key: key(r), job, consensus: kind.consensus, selections };
+      return pool.runOn(r, request, sent ? [] : transferOf(job));
+    }),
+  );
+  return outputs.map((reply) => reply.bytes as Uint8Array);
+}
