@@ -376,12 +376,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
       await registerBuiltins(registry);
       let configured: string[] = [];
       let fromDir = io.cwd;
+      // Without --config: everything installed. With it: exactly what that config loads (its discoverPlugins too).
+      let discover = true;
       if (values.config) {
         const loaded = loadConfig(path.resolve(io.cwd, values.config as string));
         configured = loaded.config.plugins;
         fromDir = loaded.dir;
+        discover = loaded.config.discoverPlugins;
       }
-      const plugins = await loadPlugins(registry, { configured, fromDir, discover: true });
+      const plugins = await loadPlugins(registry, { configured, fromDir, discover });
       const all = [{ name: '@lamdagent/core', version: '(built in)', source: 'builtin', from: 'core', provides: {} }, ...plugins];
       const entries = registry.entries();
       if (values.json)

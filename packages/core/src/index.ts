@@ -5,6 +5,11 @@
  */
 
 // Contracts: what plugins implement and exchange.
+/**
+ * The zod that core validates with (zod 4, `^4.0.0`; core pins 4.6.7). Plugins should import `z` from here
+ * rather than depend on their own zod, so their schemas and core's are one library.
+ */
+export { z } from 'zod';
 export { type JsonValue, JsonValueSchema } from './json.js';
 export { LamdagentError, ConfigError, PluginError, UsageError, StudyLockedError, type ConfigIssue } from './errors.js';
 export { type ObjectType, type PoolObject, type Provenance, objectPath } from './objects.js';
