@@ -36,14 +36,15 @@ export async function createEvaluator(configPath, worldDir) {
   mkdirSync(outDir, { recursive: true });
   return {
     tasks,
-    /** Scores of one model folder on every world task for a split: { task: score }. */
+    /** Scores of one model folder for a split: { task: score }, every world task on test, the in-distribution ones on validation. */
     async scores(modelPath, split) {
       const digest = digests.pathDigest(modelPath);
       const key = `${digest}:${split}`;
       if (!cache[key]) {
         const model = { id: digest.slice(0, 12), kind: 'models', type: 'model', name: path.basename(modelPath), value: modelPath, digest };
         const out = {};
-        for (const task of tasks) {
+        // Validation scores serve the reward and the table's validation average: in-distribution tasks only.
+        for (const task of split === 'validation' ? tasks.filter((t) => t.inReward) : tasks) {
           const r = await evaluator.evaluate(model, task, {
             signal: new AbortController().signal,
             split,

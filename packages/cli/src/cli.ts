@@ -5,6 +5,7 @@ import {
   preflightStudy,
   buildRegistry,
   loadConfig,
+  withDataDir,
   openStudy,
   registerBuiltins,
   Registry,
@@ -82,6 +83,7 @@ const COMMAND_HELP: Record<string, string> = {
   --concurrency K    trials at once (overrides concurrency)
   --cache DIR        shared action cache (overrides cache:): actions any study sharing it ran are reused
   --table FILE       replay a tabular benchmark (lamdagent bench export); --fill runs misses for real
+  --data-dir DIR     evaluation data folder: DIR/<task>/validation.* and DIR/<task>/test.* (as the paper format's eval_data)
   --json             print the final status as JSON instead of tables
 ${LOG_FORMAT_HELP}
   Progress goes to stderr: trial n of N, the action, its reward and the best so far.`,
@@ -97,7 +99,7 @@ ${LOG_FORMAT_HELP}
   updating live while they run. Binds 127.0.0.1:4747 by default; --port 0 picks a free port. Read-only:
   it never locks or writes a study folder. Stop with Ctrl-C.`,
   report: `lamdagent report DIR... -o report.html [-k K]\n  Write the dashboard's views as one self-contained HTML file (no network needed to view it).`,
-  validate: `lamdagent validate CONFIG [--json]\n  Check a config against the schema and the installed plugins without running anything.`,
+  validate: `lamdagent validate CONFIG [--data-dir DIR] [--json]\n  Check a config against the schema and the installed plugins without running anything (with a data folder: its files exist and their first records parse).`,
   plugins: `lamdagent plugins [--config CONFIG] [--json]\n  The plugins found (listed in CONFIG's plugins: and installed in the project) and what each provides.`,
   schema: `lamdagent schema\n  Print the JSON Schema of the native config format (for editor completion).`,
   merge: MERGE_HELP,
@@ -241,6 +243,7 @@ async function command(argv: string[], io: Io): Promise<number> {
         table: { type: 'string' },
         fill: { type: 'boolean' },
         'log-format': { type: 'string' },
+        'data-dir': { type: 'string' },
       });
       const config = positionals[0];
       if (!config || positionals.length > 1) throw new UsageError('usage: lamdagent run CONFIG [--out DIR] ...');
@@ -254,6 +257,7 @@ async function command(argv: string[], io: Io): Promise<number> {
       };
       const extra = {
         ...(values.cache ? { cache: path.resolve(io.cwd, values.cache as string) } : {}),
+        ...(values['data-dir'] ? { dataDir: path.resolve(io.cwd, values['data-dir'] as string) } : {}),
         ...(values.table ? await replayOverrides(path.resolve(io.cwd, config), path.resolve(io.cwd, values.table as string), Boolean(values.fill)) : {}),
       };
       const onEvent = logFormat(values['log-format']) === 'json' ? jsonEventPrinter(io.err, io.env) : progressPrinter(io);
@@ -389,9 +393,10 @@ async function command(argv: string[], io: Io): Promise<number> {
       return 0;
     }
     case 'validate': {
-      const { values, positionals } = parse(rest, { json: { type: 'boolean' } });
-      if (positionals.length !== 1) throw new UsageError('usage: lamdagent validate CONFIG');
-      const loaded = loadConfig(path.resolve(io.cwd, positionals[0] as string));
+      const { values, positionals } = parse(rest, { json: { type: 'boolean' }, 'data-dir': { type: 'string' } });
+      if (positionals.length !== 1) throw new UsageError('usage: lamdagent validate CONFIG [--data-dir DIR]');
+      const read = loadConfig(path.resolve(io.cwd, positionals[0] as string));
+      const loaded = values['data-dir'] ? { ...read, config: withDataDir(read.config, path.resolve(io.cwd, values['data-dir'] as string)) } : read;
       const { registry, plugins } = await buildRegistry(loaded);
       const a = preflightStudy(loaded, registry, io.env);
       const summary = {
@@ -423,12 +428,15 @@ async function command(argv: string[], io: Io): Promise<number> {
       await registerBuiltins(registry);
       let configured: string[] = [];
       let fromDir = io.cwd;
+      // Without --config: everything installed. With it: exactly what that config loads (its discoverPlugins too).
+      let discover = true;
       if (values.config) {
         const loaded = loadConfig(path.resolve(io.cwd, values.config as string));
         configured = loaded.config.plugins;
         fromDir = loaded.dir;
+        discover = loaded.config.discoverPlugins;
       }
-      const plugins = await loadPlugins(registry, { configured, fromDir, discover: true });
+      const plugins = await loadPlugins(registry, { configured, fromDir, discover });
       const all = [{ name: '@lamdagent/core', version: '(built in)', source: 'builtin', from: 'core', provides: {} }, ...plugins];
       const entries = registry.entries();
       if (values.json)

@@ -5,6 +5,7 @@ import type { TaskSpec } from './evaluator.js';
 import type { JsonValue } from './json.js';
 import type { Factory } from './policy.js';
 import type { Registry } from './registry.js';
+import { evaluatorPreflight } from './evaluator-preflight.js';
 
 type Named = { name: string; options: Record<string, JsonValue> };
 /** An observer the config turns on, with its options and retry (observer.ts). */
@@ -46,17 +47,6 @@ export function resolveTasksAndFactories(
       inReward: base.inReward,
       options: base.options,
     };
-  });
-  // Each evaluator checks the tasks it will score (data files, scorer), before the first trial.
-  cfg.tasks.forEach((t, i) => {
-    const spec = tasks[i]!;
-    if (!registry.has('evaluator', spec.evaluator)) return;
-    const f = registry.evaluatorFactory(spec.evaluator) as Factory<unknown, unknown>;
-    for (const p of f.preflightTask?.(spec, preflight) ?? [])
-      issues.push({
-        path: Array.isArray(t) ? `tasks[${i}]` : [`tasks[${i}]`, p.path].filter(Boolean).join('.'),
-        message: Array.isArray(t) ? `${p.path}: ${p.message}` : p.message,
-      });
   });
   const dupTask = tasks.find((t, i) => tasks.findIndex((u) => u.name === t.name) !== i);
   if (dupTask) issues.push({ path: 'tasks', message: `task "${dupTask.name}" listed twice` });
@@ -111,6 +101,7 @@ export function resolveTasksAndFactories(
     if (res && !res.success) issues.push(...zodIssues(res.error, ['evaluators', name]));
     else evaluators[name] = options;
   }
+  issues.push(...evaluatorPreflight(tasks, cfg.evaluators, registry, preflight));
 
   return { tasks, policy, executor, aggregation, evaluators, observers };
 }

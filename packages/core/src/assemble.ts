@@ -166,7 +166,7 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
         ok = false;
       } else params = res.data;
     }
-    const runner = (!Array.isArray(raw) && raw.runner) || def.runner;
+    const runner = (!Array.isArray(raw) && raw.runner) || registry.defaultRunner(def);
     if (!registry.has('runner', runner)) {
       issues.push({
         path: `${where}${Array.isArray(raw) ? '' : '.runner'}`,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { withDataDir } from './config-data-dir.js';
 import { PaperConfigSchema, StudyConfigSchema, type StudyConfigInput, type StudyConfigParsed } from './config-schema.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 
@@ -115,7 +116,17 @@ export function stripJsonComments(text: string): string {
   return out;
 }
 
-const PAPER_KEYS = new Set(['seed', 'total_timesteps', 'controller', 'controller_model', 'objects', 'action_types', 'eval_tasks', 'score_aggregation']);
+const PAPER_KEYS = new Set([
+  'seed',
+  'total_timesteps',
+  'controller',
+  'controller_model',
+  'objects',
+  'action_types',
+  'eval_tasks',
+  'score_aggregation',
+  'eval_data',
+]);
 
 /** Convert a validated paper config into the native format. */
 export function fromPaperConfig(raw: unknown, file: string): { input: StudyConfigInput; warnings: string[]; issues: ConfigIssue[] } {
@@ -138,6 +149,8 @@ export function fromPaperConfig(raw: unknown, file: string): { input: StudyConfi
       actions: p.action_types,
       tasks: p.eval_tasks,
       aggregation: p.score_aggregation,
+      // The data folder of the evaluation files (`<eval_data>/<task>/validation.*`, `test.*`).
+      ...(p.eval_data !== undefined ? withDataDir({ evaluators: {} }, p.eval_data) : {}),
     },
     warnings,
     issues,

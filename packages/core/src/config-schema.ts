@@ -145,6 +145,8 @@ export const PaperConfigSchema = z
     action_types: z.record(z.string(), z.array(z.string()).min(1)),
     eval_tasks: z.array(z.tuple([z.string(), z.string()])).min(1),
     score_aggregation: z.string().default('mean'),
+    /** Our addition: folder of `<task>/validation.*` and `<task>/test.*` evaluation files per `eval_tasks` name. */
+    eval_data: z.string().min(1).optional(),
   })
   .passthrough();
 

@@ -5,6 +5,11 @@
  */
 
 // Contracts: what plugins implement and exchange.
+/**
+ * The zod that core validates with (zod 4, `^4.0.0`; core pins 4.6.7). Plugins should import `z` from here
+ * rather than depend on their own zod, so their schemas and core's are one library.
+ */
+export { z } from 'zod';
 export { type JsonValue, JsonValueSchema } from './json.js';
 export { LamdagentError, ConfigError, PluginError, UsageError, StudyLockedError, type ConfigIssue } from './errors.js';
 export { type ObjectType, type PoolObject, type Provenance, objectPath } from './objects.js';
@@ -33,7 +38,7 @@ export type { Evaluator, EvalContext, GenerationBackend, Split, TaskResult, Task
 export type { Aggregator } from './aggregator.js';
 export { DEFAULT_OBSERVER_RETRY, eventTrial, type Observer, type ObserverContext, type ObserverRetry } from './observer.js';
 export { ObserverHub, type ObserverFailure, type ObserverHubOptions } from './observer-hub.js';
-export type { Factory, FactoryContext, Observation, Policy, PolicyContext, Selection, TranscriptEntry } from './policy.js';
+export type { Factory, FactoryContext, PreflightContext, Observation, Policy, PolicyContext, Selection, TranscriptEntry } from './policy.js';
 export { CORE_API_VERSION, PluginManifestSchema, ProvidesSchema, definePlugin, type PluginManifest, type PluginRegistry, type Provides } from './plugin.js';
 export { ActionSpace, actionKey } from './space.js';
 export { ObjectPool } from './pool.js';
@@ -88,3 +93,4 @@ export { STUDY_FILES, StudySnapshotSchema, isStudyDir, openStudy, type StudySnap
 export { StudyLock } from './lock.js';
 export { ActionCache, CacheLease, CacheEntrySchema, cacheKey, actionSeed, type CacheEntry, type CacheHit } from './action-cache.js';
 export { topK, pipelineOf, pipelineDepth, formatPipeline, type PipelineNode } from './leaderboard.js';
+export { withDataDir, DATA_DIR_EVALUATOR } from './config-data-dir.js';

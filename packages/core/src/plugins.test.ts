@@ -88,13 +88,14 @@ describe('plugin discovery and loading', () => {
     );
   });
 
-  it('refuses two plugins that provide the same name', async () => {
+  it('loads two plugins that provide the same name; the plain name is ambiguous where used, the qualified names work', async () => {
     const dir = project({
       a: { manifest: manifest('a', 1).replace(/greedy-a/g, 'greedy-x') },
       b: { manifest: manifest('b', 1).replace(/greedy-b/g, 'greedy-x') },
     });
-    await expect(loadPlugins(await fresh(), { configured: ['a', 'b'], fromDir: dir, discover: false })).rejects.toThrow(
-      'plugin b: policy "greedy-x" is already provided by a',
-    );
+    const r = await fresh();
+    await loadPlugins(r, { configured: ['a', 'b'], fromDir: dir, discover: false });
+    expect(() => r.policyFactory('greedy-x')).toThrow('policy "greedy-x" is provided by 2 plugins: use one of "a:greedy-x", "b:greedy-x"');
+    expect(r.policyFactory('b:greedy-x').name).toBe('greedy-x');
   });
 });

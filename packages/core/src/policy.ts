@@ -71,6 +71,9 @@ export interface FactoryContext {
   generationBackend(name: string, options?: unknown): Promise<GenerationBackend>;
 }
 
+/** What a factory's `preflight` sees: the config's folder, the environment and, for an evaluator, the tasks it scores. */
+export type PreflightContext = Pick<FactoryContext, 'configDir' | 'env'> & { tasks?: readonly TaskSpec[] };
+
 /** A named factory, with a zod schema for its options from config. */
 export interface Factory<T, O = unknown> {
   name: string;
@@ -80,12 +83,6 @@ export interface Factory<T, O = unknown> {
    * Checks that need the config's folder (files named in the options exist), run with the config's
    * validation, before anything is written. Returns problems, each with a path inside the options.
    */
-  preflight?(options: O, ctx: Pick<FactoryContext, 'configDir' | 'env'>): { path: string; message: string }[];
-  /**
-   * Evaluators: checks of one task this evaluator will score (its options: data files exist and their
-   * first lines parse, the scorer is known), before anything is written. Paths are inside the task
-   * (e.g. `options.data.validation`).
-   */
-  preflightTask?(task: TaskSpec, ctx: Pick<FactoryContext, 'configDir' | 'env'>): { path: string; message: string }[];
+  preflight?(options: O, ctx: PreflightContext): { path: string; message: string }[];
   create(options: O, ctx: FactoryContext): T | Promise<T>;
 }

@@ -25,6 +25,7 @@ import type { Observer } from './observer.js';
 import { openObservers } from './study-observers.js';
 import { ActionCache } from './action-cache.js';
 import { checkOverridden, preflightStudy } from './preflight-study.js';
+import { withDataDir } from './config-data-dir.js';
 
 export interface StudyOverrides {
   iterations?: number;
@@ -40,6 +41,8 @@ export interface StudyOverrides {
   executor?: string | { name: string; options: Record<string, JsonValue> };
   /** Shared action cache folder (absolute, or relative to the config file). */
   cache?: string;
+  /** Data folder of the tasks' evaluation files (`--data-dir`; absolute, or relative to the config file). */
+  dataDir?: string;
 }
 
 interface CommonOptions {
@@ -103,6 +106,7 @@ function applyOverrides(loaded: LoadedConfig, o: StudyOverrides = {}): LoadedCon
     ...(o.concurrency !== undefined ? ['concurrency'] : []),
     ...(o.policy !== undefined ? ['policy'] : []),
   ]);
+  if (o.dataDir !== undefined) return { ...loaded, config: withDataDir(c, o.dataDir) };
   return { ...loaded, config: c };
 }
 

@@ -1,8 +1,24 @@
 /** @lamdagent/eval-suites: task scorers, evaluation datasets, generation backends and the `suite` evaluator. */
 export { default } from './plugin.js';
 export { PLUGIN_NAME, PLUGIN_VERSION } from './plugin.js';
-export { SCORERS, SCORER_NAMES, extractFinalNumber, scoreNumeric, parseChoice, scoreChoice, normalizeAnswer, scoreExact, goldList } from './scorers/index.js';
-export type { Gold, Scorer, ScorerName } from './scorers/index.js';
+export {
+  SCORERS,
+  SCORER_NAMES,
+  extractFinalNumber,
+  scoreNumeric,
+  parseChoice,
+  scoreChoice,
+  normalizeAnswer,
+  scoreExact,
+  goldList,
+  parseToolCall,
+  jsonEqual,
+  scoreToolCall,
+  judgeReply,
+  gradeJudge,
+  parseRubric,
+} from './scorers/index.js';
+export type { Gold, Scorer, ScorerName, ToolCall, JudgeReport } from './scorers/index.js';
 export { EvalItemSchema, loadEvalDataset, parseEvalJsonl } from './dataset.js';
 export type { EvalItem } from './dataset.js';
 export { DatasetError, TaskOptionsError, BackendError } from './errors.js';
@@ -19,3 +35,29 @@ export { createOpenAICompatibleBackend, OpenAICompatibleOptionsSchema, completio
 export type { OpenAICompatibleOptions } from './backends/openai-compatible.js';
 export { createOnnxBackend, OnnxBackendOptionsSchema } from './backends/onnx.js';
 export type { OnnxBackendOptions } from './backends/onnx.js';
+export {
+  readRows,
+  plain,
+  ROW_FILE_EXTENSIONS,
+  BENCHMARKS,
+  findBenchmark,
+  aceGroundTruthCall,
+  loadBenchmarkItems,
+  benchmarkFormats,
+  describeIssues,
+  NATIVE_FORMAT,
+  findSplitData,
+  mathPrompt,
+  choicePrompt,
+  readingPrompt,
+  openQaPrompt,
+  functionCallPrompt,
+  CONTEXT_CHARS,
+  suitePreflight,
+  checkDataHead,
+} from './loaders/index.js';
+export type { SourceRow, Benchmark, BenchmarkItem } from './loaders/index.js';
+export { LlmJudge, JudgeError, judgeMessages, parseRating, RATING_ANSWER, JUDGE_PROMPT_VERSION, MIN_RATING, MAX_RATING } from './judge-llm.js';
+export type { JudgeChat, JudgeItem, JudgeRating, JudgeUsage, LlmJudgeOptions } from './judge-llm.js';
+export { createJudgeEvaluator, JudgeEvaluatorOptionsSchema, policyLlmJudgeChat } from './judge-evaluator.js';
+export type { JudgeEvaluatorOptions, JudgeChatFactory } from './judge-evaluator.js';

@@ -21,6 +21,7 @@ describe('plugin manifest', () => {
       policy: unexpected,
       executor: unexpected,
       aggregator: unexpected,
+      observer: unexpected,
       evaluator(f) {
         names.evaluator?.push(f.name);
         factories[f.name] = f as never;

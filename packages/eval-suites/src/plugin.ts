@@ -3,8 +3,9 @@ import { createOnnxBackend, OnnxBackendOptionsSchema } from './backends/onnx.js'
 import { createOpenAICompatibleBackend, OpenAICompatibleOptionsSchema } from './backends/openai-compatible.js';
 import { createTinyBackend, TinyBackendOptionsSchema } from './backends/tiny.js';
 import { tinylmRuntime } from './backends/tinylm-runtime.js';
-import { preflightSuiteTask } from './task-preflight.js';
 import { createSuiteEvaluator, SuiteEvaluatorOptionsSchema } from './suite.js';
+import { suitePreflight } from './loaders/preflight.js';
+import { createJudgeEvaluator, JudgeEvaluatorOptionsSchema } from './judge-evaluator.js';
 
 export const PLUGIN_NAME = '@lamdagent/eval-suites';
 export const PLUGIN_VERSION = '0.1.0';
@@ -15,14 +16,20 @@ export default definePlugin({
   version: PLUGIN_VERSION,
   apiVersion: CORE_API_VERSION,
   description: 'Task scorers (numeric, choice, exact), evaluation datasets and generation backends',
-  provides: { evaluators: ['suite'], generationBackends: ['tiny', 'openai-compatible', 'onnx'] },
+  provides: { evaluators: ['suite', 'llm-judge'], generationBackends: ['tiny', 'openai-compatible', 'onnx'] },
   register(r) {
     r.evaluator({
       name: 'suite',
       description: 'generate answers with a backend, score them (numeric, choice, exact), keep per-item results',
       optionsSchema: SuiteEvaluatorOptionsSchema,
-      preflightTask: (task, ctx) => preflightSuiteTask(task, ctx.configDir),
+      preflight: (options, ctx) => suitePreflight(options, ctx),
       create: (options, ctx) => createSuiteEvaluator(options, ctx),
+    });
+    r.evaluator({
+      name: 'llm-judge',
+      description: 'MT-Bench turn 1: generate answers with a backend, an LLM judge rates them 1-10 (mean rating; give the task max: 10)',
+      optionsSchema: JudgeEvaluatorOptionsSchema,
+      create: (options, ctx) => createJudgeEvaluator(options, ctx),
     });
     r.generationBackend({
       name: 'tiny',

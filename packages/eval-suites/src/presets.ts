@@ -37,6 +37,21 @@ export const TASK_PRESETS: Readonly<Record<string, TaskPreset>> = {
   mc_ood: { name: 'mc_ood', scorer: 'choice', maxNewTokens: 8, stop: ['\n'], description: 'embedded world, SocialIQA analogue' },
   rc: { name: 'rc', scorer: 'exact', maxNewTokens: 10, stop: ['\n'], description: 'embedded world, TriviaQA-with-context analogue' },
   rc_ood: { name: 'rc_ood', scorer: 'exact', maxNewTokens: 10, stop: ['\n'], description: 'embedded world, Natural Questions analogue' },
+  // The embedded tools world (@lamdagent/world, Experiment 2 analogue): ACEBench-like function calls, MT-Bench-like judge.
+  tool_call: {
+    name: 'tool_call',
+    scorer: 'toolcall',
+    maxNewTokens: 64,
+    stop: ['\n'],
+    description: 'embedded tools world, ACEBench (normal) analogue: exact function call',
+  },
+  instruct: {
+    name: 'instruct',
+    scorer: 'judge',
+    maxNewTokens: 40,
+    stop: ['\n'],
+    description: 'embedded tools world, MT-Bench analogue: rule-based judge, 1 to 10',
+  },
 };
 
 export function findPreset(name: string): TaskPreset | undefined {

@@ -38,7 +38,7 @@ beforeAll(async () => {
   await writeFile(join(dir, 'val.jsonl'), items.map((i) => JSON.stringify(i)).join('\n') + '\n');
 
   const registry: Partial<PluginRegistry> = {
-    evaluator: (f) => void (suiteFactory = f.create as never),
+    evaluator: (f) => void (f.name === 'suite' ? (suiteFactory = f.create as never) : undefined),
     generationBackend: (f) => void backendFactories.set(f.name, f.create as never),
   };
   await plugin.register(registry as PluginRegistry);

@@ -27,6 +27,10 @@ const TABLE: Record<string, string> = {
   'Q: which fruit? (A) rock (B) pear A:': ' [[B]]',
   'Q: which tool? (A) saw (B) cat A:': ' [[B]]',
   'C: Bob lives in Rome. Q: Where? A:': ' the Rome.',
+  'I: Name 2 fruits. Use caps. A:': ' PEAR FIG',
+  'I: Name 2 fruits. Use brackets. A:': ' pear fig',
+  'F: buy(item:str,n:int) U: Buy 3 pens. A:': ' {"name":"buy","args":{"item":"pens","n":3}}',
+  'F: call(name:str) U: Call Ann. A:': ' {"name":"call","args":{"name":"Ann","n":1}}',
 };
 
 function factoryCtx(): FactoryContext {
@@ -74,6 +78,20 @@ beforeAll(async () => {
     ].join('\n'),
   );
   await writeFile(join(dir, 'data/rc.val.jsonl'), line({ id: 'r1', prompt: 'C: Bob lives in Rome. Q: Where? A:', answer: ['Rome', 'Roma'] }) + '\n');
+  await writeFile(
+    join(dir, 'data/instruct.val.jsonl'),
+    [
+      line({ id: 'i1', prompt: 'I: Name 2 fruits. Use caps. A:', answer: ['list:pear|fig|plum:2', 'caps'] }),
+      line({ id: 'i2', prompt: 'I: Name 2 fruits. Use brackets. A:', answer: ['list:pear|fig|plum:2', 'brackets'] }),
+    ].join('\n'),
+  );
+  await writeFile(
+    join(dir, 'data/tools.val.jsonl'),
+    [
+      line({ id: 't1', prompt: 'F: buy(item:str,n:int) U: Buy 3 pens. A:', answer: '{"name":"buy","args":{"item":"pens","n":3}}' }),
+      line({ id: 't2', prompt: 'F: call(name:str) U: Call Ann. A:', answer: '{"name":"call","args":{"name":"Ann"}}' }),
+    ].join('\n'),
+  );
   await writeFile(join(dir, 'data/bad.jsonl'), line({ id: 'x', prompt: 'p', answer: '1' }) + '\n{"id":"y","prompt":"q"}\n');
 });
 afterAll(async () => {
@@ -100,6 +118,38 @@ describe('suite evaluator', () => {
     expect(calls.at(-1)).toMatchObject({ model: '/models/t3', maxNewTokens: 5, stop: ['\n'] });
     expect(ctx.lines.at(-1)).toMatch(/task arith \(validation, numeric\): 2\/3 correct, acc 0\.6667/);
     expect((await readdir(join(dir, 'out/validation'))).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+
+  it("a graded scorer (judge) gives the mean grade and keeps each item's grade", async () => {
+    const ev = createSuiteEvaluator({}, factoryCtx());
+    const ctx = evalCtx();
+    const res = await ev.evaluate(
+      model,
+      { ...task('instruct', { data: { validation: 'data/instruct.val.jsonl' } }), metric: 'judge', max: 10, alpha: 0.1 },
+      ctx,
+    );
+    expect(res.score).toBeCloseTo((10 + 6) / 2);
+    const items = (await readFile(res.itemsPath ?? '', 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as ItemResult);
+    expect(items.map((i) => [i.score, i.correct])).toEqual([
+      [10, undefined],
+      [6, undefined],
+    ]);
+    expect(calls.at(-1)).toMatchObject({ maxNewTokens: 40 });
+    expect(ctx.lines.at(-1)).toMatch(/task instruct \(validation, judge\): mean grade 8\.000 over 2 items/);
+  });
+
+  it('the tool_call preset scores exact function calls (an extra argument fails)', async () => {
+    const ev = createSuiteEvaluator({}, factoryCtx());
+    const res = await ev.evaluate(model, task('tool_call', { data: { validation: 'data/tools.val.jsonl' } }), evalCtx());
+    expect(res.score).toBe(0.5);
+    const items = (await readFile(res.itemsPath ?? '', 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as ItemResult);
+    expect(items.map((i) => i.correct)).toEqual([true, false]);
   });
 
   it('scores multiple choice on the test split and keeps the choices', async () => {

@@ -4,7 +4,7 @@ import { writeFileAtomic } from '@lamdagent/core/kit';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { loadEvalDataset, type EvalItem } from './dataset.js';
+import { loadBenchmarkItems, type BenchmarkItem } from './loaders/index.js';
 import { TaskOptionsError } from './errors.js';
 import { SCORERS, type Gold } from './scorers/index.js';
 import { resolveTask } from './task-options.js';
@@ -19,6 +19,8 @@ export const SuiteEvaluatorOptionsSchema = z
     maxNewTokens: z.number().int().min(1).default(32),
     /** Prompts handed to the backend per call (progress is logged and the abort signal checked between calls). */
     batchSize: z.number().int().min(1).default(64),
+    /** Data folder of `<task>/validation.*` and `<task>/test.*` for tasks without `data` paths (relative: from the config's folder). */
+    dataDir: z.string().min(1).optional(),
   })
   .strict();
 export type SuiteEvaluatorOptions = z.input<typeof SuiteEvaluatorOptionsSchema>;
@@ -32,7 +34,10 @@ export interface ItemResult {
   /** What the scorer read from the prediction (final number, choice letter, normalized answer). */
   extracted: string | null;
   gold: Gold;
-  correct: boolean;
+  /** Pass/fail scorers: whether the prediction is right. */
+  correct?: boolean;
+  /** Graded scorers (`judge`): the item's grade. */
+  score?: number;
   choices?: string[];
 }
 
@@ -57,7 +62,7 @@ async function writeJsonlAtomically(file: string, records: readonly object[]): P
 /**
  * The `suite` evaluator: generates answers for a task's split with a generation backend, scores them
  * with the task's scorer (numeric, choice, exact), writes per-item results into `ctx.outDir` and
- * returns the accuracy.
+ * returns the accuracy (for a graded scorer such as `judge`, the mean grade).
  */
 export function createSuiteEvaluator(options: SuiteEvaluatorOptions, factoryCtx: FactoryContext): Evaluator {
   const parsed = SuiteEvaluatorOptionsSchema.safeParse(options ?? {});
@@ -67,7 +72,7 @@ export function createSuiteEvaluator(options: SuiteEvaluatorOptions, factoryCtx:
   }
   const opts = parsed.data;
   const backends = new Map<string, Promise<GenerationBackend>>();
-  const datasets = new Map<string, { mtimeMs: number; size: number; items: EvalItem[] }>();
+  const datasets = new Map<string, { mtimeMs: number; size: number; items: BenchmarkItem[] }>();
 
   function backendFor(name: string, backendOptions: Record<string, unknown> | undefined): Promise<GenerationBackend> {
     const key = `${name}\u0000${JSON.stringify(backendOptions ?? null)}`;
@@ -80,12 +85,13 @@ export function createSuiteEvaluator(options: SuiteEvaluatorOptions, factoryCtx:
     return b;
   }
 
-  async function dataset(path: string): Promise<EvalItem[]> {
+  async function dataset(path: string, format: string): Promise<BenchmarkItem[]> {
     const s = await stat(path).catch(() => undefined);
-    const cached = datasets.get(path);
+    const key = `${format}\u0000${path}`;
+    const cached = datasets.get(key);
     if (s && cached && cached.mtimeMs === s.mtimeMs && cached.size === s.size) return cached.items;
-    const items = await loadEvalDataset(path);
-    if (s) datasets.set(path, { mtimeMs: s.mtimeMs, size: s.size, items });
+    const items = await loadBenchmarkItems(path, format);
+    if (s) datasets.set(key, { mtimeMs: s.mtimeMs, size: s.size, items });
     return items;
   }
 
@@ -96,8 +102,9 @@ export function createSuiteEvaluator(options: SuiteEvaluatorOptions, factoryCtx:
         backend: opts.backend,
         backendOptions: opts.backendOptions,
         maxNewTokens: opts.maxNewTokens,
+        ...(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {}),
       });
-      const all = await dataset(t.dataPath);
+      const all = await dataset(t.dataPath, t.format);
       const items = t.limit === undefined ? all : all.slice(0, t.limit);
       const backend = await backendFor(t.backend, t.backendOptions);
       const scorer = SCORERS[t.scorer];
@@ -115,6 +122,7 @@ export function createSuiteEvaluator(options: SuiteEvaluatorOptions, factoryCtx:
         if (items.length > opts.batchSize) ctx.log(`task ${t.name} (${t.split}): generated ${predictions.length}/${items.length}`);
       }
 
+      const grade = scorer.grade;
       const results: ItemResult[] = items.map((item, i) => {
         const prediction = predictions[i] ?? '';
         return {
@@ -123,17 +131,22 @@ export function createSuiteEvaluator(options: SuiteEvaluatorOptions, factoryCtx:
           prediction,
           extracted: scorer.extract(prediction) ?? null,
           gold: item.answer,
-          correct: scorer.score(prediction, item.answer),
+          ...(grade ? { score: grade(prediction, item.answer) } : { correct: scorer.score(prediction, item.answer) }),
           ...(item.choices ? { choices: item.choices } : {}),
         };
       });
-      const correct = results.filter((r) => r.correct).length;
+      const values = results.map((r) => r.score ?? (r.correct ? 1 : 0));
+      const correct = grade ? values.reduce((a, b) => a + b, 0) : results.filter((r) => r.correct).length;
       const score = items.length === 0 ? 0 : correct / items.length;
 
       await mkdir(ctx.outDir, { recursive: true });
       const itemsPath = join(ctx.outDir, `${fileSafe(t.name)}.${t.split}.jsonl`);
       await writeJsonlAtomically(itemsPath, results);
-      ctx.log(`task ${t.name} (${t.split}, ${t.scorer}): ${correct}/${items.length} correct, ${t.metric} ${score.toFixed(4)}`);
+      ctx.log(
+        grade
+          ? `task ${t.name} (${t.split}, ${t.scorer}): mean grade ${score.toFixed(3)} over ${items.length} items`
+          : `task ${t.name} (${t.split}, ${t.scorer}): ${correct}/${items.length} correct, ${t.metric} ${score.toFixed(4)}`,
+      );
       return { task: t.name, metric: t.metric, score, split: t.split, n: items.length, itemsPath };
     },
   };

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { TaskOptionsError } from './errors.js';
 import { findPreset, TASK_PRESETS, type TaskPreset } from './presets.js';
 import { SCORER_NAMES, type ScorerName } from './scorers/index.js';
+import { findSplitData } from './loaders/data-dir.js';
 
 /** A task's `options` for the `suite` evaluator. */
 export const SuiteTaskOptionsSchema = z
@@ -26,6 +27,10 @@ export const SuiteTaskOptionsSchema = z
     stop: z.array(z.string().min(1)).optional(),
     /** Score only the first `limit` items of the split. */
     limit: z.number().int().min(1).optional(),
+    /** Published schema of the data files (a loader: `gsm8k`, `acebench`, ...); default: the preset's, or the task name's. */
+    format: z.string().min(1).optional(),
+    /** Data folder holding `<task>/validation.*` and `<task>/test.*` (default: the evaluator's `dataDir`). */
+    dataDir: z.string().min(1).optional(),
   })
   .strict();
 export type SuiteTaskOptions = z.input<typeof SuiteTaskOptionsSchema>;
@@ -43,12 +48,16 @@ export interface ResolvedTask {
   stop: string[];
   limit: number | undefined;
   preset: TaskPreset | undefined;
+  /** Loader of the data file's published schema (records with `prompt` and `answer` are read as they are). */
+  format: string;
 }
 
 export interface SuiteDefaults {
   backend: string;
   backendOptions?: Record<string, unknown>;
   maxNewTokens: number;
+  /** Data folder for tasks without `data` paths (the paper format's `eval_data`, `--data-dir`). */
+  dataDir?: string;
 }
 
 const HUB_NOTE = 'no dataset hub is reachable from here, so give the evaluation files yourself';
@@ -76,7 +85,13 @@ export function resolveTask(task: TaskSpec, split: Split, configDir: string, def
       `options.scorer is required (one of ${SCORER_NAMES.join(', ')}) unless the task is a preset (${Object.keys(TASK_PRESETS).join(', ')})`,
     );
   }
-  const file = o.data?.[split];
+  let file = o.data?.[split];
+  const dataDir = o.dataDir ?? defaults.dataDir;
+  if (!file && dataDir !== undefined) {
+    const found = findSplitData(isAbsolute(dataDir) ? dataDir : resolve(configDir, dataDir), task.name, split);
+    if (!('path' in found)) throw new TaskOptionsError(task.name, `data folder: ${found.missing}`);
+    file = found.path;
+  }
   if (!file) {
     const what = `options.data.${split} is missing: the ${split} split needs a JSON lines file of {"id","prompt","answer"}`;
     throw new TaskOptionsError(task.name, preset ? `${what}; preset ${preset.name} fixes the scorer, but ${HUB_NOTE}` : what);
@@ -93,5 +108,6 @@ export function resolveTask(task: TaskSpec, split: Split, configDir: string, def
     stop: o.stop ?? preset?.stop ?? ['\n'],
     limit: o.limit,
     preset,
+    format: o.format ?? preset?.name ?? task.name,
   };
 }

@@ -54,3 +54,4 @@ export default definePlugin({
     registry.policy(llmPolicyFactory);
   },
 });
+export { createJudgeChat, JudgeProviderOptionsSchema, type JudgeProviderOptions } from './judge-chat.js';

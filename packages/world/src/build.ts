@@ -3,8 +3,9 @@ import { cp, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { generateWorldData, readWorldManifest, WORLD_DATA_FORMAT, type WorldDataManifest } from './data.js';
+import { DEFAULT_EVAL_SIZE, generateWorldData, readWorldManifest, WORLD_DATA_FORMAT, type WorldDataManifest } from './data.js';
 import { valueDigest } from '@lamdagent/core/kit';
+import { readShippedIndex, SHIPPED_SPECIALISTS } from './assets.js';
 import { digestFolder } from './digest.js';
 import { writeFolderAtomically } from './fsutil.js';
 import { SKILL_NAMES } from './skills/index.js';
@@ -18,12 +19,15 @@ export const SHIPPED_BASE_MODEL = fileURLToPath(new URL('../assets/base-model/',
 
 const SkillSchema = z.enum(['arith', 'mc', 'rc']);
 
+/** SFT settings of the specialists (those of the shipped prebuilt ones). */
+export const SPECIALIST_SFT_DEFAULTS = { learningRate: 2e-3, epochs: 16, batchSize: 8, warmup: 0 } as const;
+
 export const SpecialistSftSchema = z
   .object({
-    learningRate: z.number().positive().default(2e-3),
-    epochs: z.number().positive().default(5),
-    batchSize: z.number().int().min(1).default(8),
-    warmup: z.number().min(0).default(0),
+    learningRate: z.number().positive().default(SPECIALIST_SFT_DEFAULTS.learningRate),
+    epochs: z.number().positive().default(SPECIALIST_SFT_DEFAULTS.epochs),
+    batchSize: z.number().int().min(1).default(SPECIALIST_SFT_DEFAULTS.batchSize),
+    warmup: z.number().min(0).default(SPECIALIST_SFT_DEFAULTS.warmup),
   })
   .strict();
 
@@ -31,14 +35,19 @@ export const BuildWorldOptionsSchema = z
   .object({
     seed: z.number().int().min(0),
     trainSize: z.number().int().min(1).default(1000),
-    valSize: z.number().int().min(1).default(100),
-    testSize: z.number().int().min(1).default(200),
+    valSize: z.number().int().min(1).default(DEFAULT_EVAL_SIZE),
+    testSize: z.number().int().min(1).default(DEFAULT_EVAL_SIZE),
     /** Base model folder to start from (default: the shipped one). */
     baseModel: z.string().min(1).optional(),
     /** Which specialists to train (default: all three). */
     skills: z.array(SkillSchema).min(1).default(['arith', 'mc', 'rc']),
     /** SFT settings of the specialists. */
-    sft: SpecialistSftSchema.default({ learningRate: 2e-3, epochs: 5, batchSize: 8, warmup: 0 }),
+    sft: SpecialistSftSchema.default(SPECIALIST_SFT_DEFAULTS),
+    /**
+     * Copy a shipped prebuilt specialist (`assets/specialists/`) when its recorded input digest equals
+     * the step's (default true); false trains every specialist.
+     */
+    prebuilt: z.boolean().default(true),
   })
   .strict();
 export type BuildWorldOptions = z.input<typeof BuildWorldOptionsSchema>;
@@ -180,11 +189,24 @@ export async function buildWorld(dir: string, options: BuildWorldOptions, hooks:
   });
 
   const specialists: WorldBuild['specialists'] = {};
+  const shippedIndex = o.prebuilt ? await readShippedIndex() : undefined;
   for (const skill of SKILL_NAMES.filter((s) => o.skills.includes(s))) {
     const name = `${skill}-specialist`;
     const folder = join(root, 'models', name);
     const seed = o.seed * 31 + SKILL_NAMES.indexOf(skill);
-    await step(name, valueDigest({ data: dataDigest, base: baseDigest, skill, sft: o.sft, seed }), folder, async () => {
+    const stepDigest = valueDigest({ data: dataDigest, base: baseDigest, skill, sft: o.sft, seed });
+    const shipped = o.prebuilt ? shippedIndex?.specialists[name] : undefined;
+    await step(name, stepDigest, folder, async () => {
+      if (shipped?.stepDigest === stepDigest) {
+        const from = join(SHIPPED_SPECIALISTS, name);
+        await writeFolderAtomically(folder, (tmp) => cp(from, tmp, { recursive: true }));
+        const got = await digestFolder(folder);
+        if (got !== shipped.folderDigest) {
+          throw new Error(`buildWorld: the shipped ${name} (${from}) has digest ${got}, index.json records ${shipped.folderDigest}`);
+        }
+        log(`world: ${name}: copied the shipped prebuilt model (same inputs; rebuild with scripts/build-assets.mjs)`);
+        return { ...shipped.metrics, prebuilt: 1 };
+      }
       const examples = await readSft(data.sft[skill]);
       const model = await TinyLM.load(baseDir);
       try {

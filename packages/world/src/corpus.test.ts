@@ -24,6 +24,8 @@ describe('pretrainCorpus', () => {
     const all = docs.join(' ');
     for (const phrase of ['lives in', 'likes', 'is a fruit', 'is even', 'got', 'needs', 'make']) expect(all).toContain(phrase);
     for (const m of all.matchAll(/(\d+) and (\d+) make (\d+)/g)) expect(Number(m[1]) + Number(m[2])).toBe(Number(m[3]));
+    for (const m of all.matchAll(/(\d+) take away (\d+) leaves (\d+)/g)) expect(Number(m[1]) - Number(m[2])).toBe(Number(m[3]));
+    expect(all).toContain('take away');
     for (const m of all.matchAll(/had (\d+) \w+ and got (\d+) more, so \w+ had (\d+)/g)) expect(Number(m[1]) + Number(m[2])).toBe(Number(m[3]));
   });
 });

@@ -38,16 +38,20 @@ const category: Sentence = (rng) => {
 
 const numberFact: Sentence = (rng) => {
   const a = rng.range(1, 20);
-  switch (rng.range(0, 2)) {
+  switch (rng.range(0, 3)) {
     case 0:
       return `${a} is ${a % 2 === 0 ? 'even' : 'odd'}.`;
     case 1: {
       const b = rng.range(1, 20);
       return a === b ? `${a} is ${b}.` : `${a} is ${a > b ? 'more' : 'less'} than ${b}.`;
     }
-    default: {
+    case 2: {
       const b = rng.range(1, 9);
       return `${a} and ${b} make ${a + b}.`;
+    }
+    default: {
+      const b = rng.range(1, Math.min(9, a));
+      return `${a} take away ${b} leaves ${a - b}.`;
     }
   }
 };
@@ -111,8 +115,8 @@ const selection: Sentence = (rng) => {
     rng.next() < 0.5
       ? `Of ${list(items, labelled)}, the ${sought} is ${label(items, pick)}.`
       : `The ${sought} of ${list(items, labelled)} is ${label(items, pick)}.`;
-  const kind = rng.range(0, 2);
-  if (kind === 0) {
+  const kind = rng.range(0, 3);
+  if (kind <= 1) {
     const c = rng.pick(CATEGORY_NAMES);
     const right = rng.pick(CATEGORIES[c].members);
     const others = rng.sample(
@@ -127,7 +131,7 @@ const selection: Sentence = (rng) => {
       3,
     )
     .map(String);
-  if (kind === 1) {
+  if (kind === 2) {
     const big = rng.next() < 0.5;
     return say(nums, big ? 'largest' : 'smallest', String((big ? Math.max : Math.min)(...nums.map(Number))));
   }
@@ -138,7 +142,23 @@ const selection: Sentence = (rng) => {
   return `${list(nums, false)} are all ${even.length === 3 ? 'even' : 'odd'}.`;
 };
 
-const SENTENCES: readonly Sentence[] = [fact, category, numberFact, story, story, story, need, recall, recall, selection, selection];
+/** Weighted: the sentences that state the skills' operations (sums, recall, picks) come most often. */
+const SENTENCES: readonly Sentence[] = [
+  fact,
+  category,
+  numberFact,
+  numberFact,
+  story,
+  story,
+  story,
+  need,
+  recall,
+  recall,
+  selection,
+  selection,
+  selection,
+  selection,
+];
 
 /** One short document: a few sentences, at most `maxChars` characters. */
 function document(rng: Rng, maxChars: number): string {

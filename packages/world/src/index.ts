@@ -7,9 +7,24 @@ export type { WorldSkillInfo, WorldTaskInfo } from './skills/index.js';
 export { drawSplits } from './splits.js';
 export { pretrainCorpus } from './corpus.js';
 export type { SplitName, SplitSizes } from './splits.js';
-export { generateWorldData, readWorldManifest, WorldDataOptionsSchema, WorldDataManifestSchema, WORLD_DATA_FORMAT } from './data.js';
+export { generateWorldData, readWorldManifest, WorldDataOptionsSchema, WorldDataManifestSchema, WORLD_DATA_FORMAT, DEFAULT_EVAL_SIZE } from './data.js';
 export type { WorldDataOptions, ResolvedWorldDataOptions, WorldDataManifest } from './data.js';
-export { buildWorld, BuildWorldOptionsSchema, SpecialistSftSchema, SHIPPED_BASE_MODEL, WORLD_BUILD_FORMAT, WORLD_GENERATOR_VERSION } from './build.js';
+export {
+  buildWorld,
+  BuildWorldOptionsSchema,
+  SpecialistSftSchema,
+  SPECIALIST_SFT_DEFAULTS,
+  SHIPPED_BASE_MODEL,
+  WORLD_BUILD_FORMAT,
+  WORLD_GENERATOR_VERSION,
+} from './build.js';
+export { readShippedIndex, ShippedIndexSchema, SHIPPED_ASSETS_FORMAT, SHIPPED_SPECIALISTS } from './assets.js';
+export type { ShippedIndex, ShippedSpecialist } from './assets.js';
+export { runProbes } from './probes.js';
+export type { ProbeDigests } from './probes.js';
+export { digestFolder } from './digest.js';
 export type { BuildWorldOptions, ResolvedBuildWorldOptions, WorldBuild, BuildWorldHooks } from './build.js';
 export { pretrainBaseModel, PretrainOptionsSchema } from './pretrain.js';
 export type { PretrainOptions, PretrainReport, PretrainHooks } from './pretrain.js';
+// The tools world (Experiment 2 analogue), in src/tools/.
+export * from './tools/index.js';

@@ -11,7 +11,7 @@ export const PretrainOptionsSchema = z
   .object({
     seed: z.number().int().min(0).default(0),
     /** Corpus documents (each a few world sentences, at most 110 characters). */
-    documents: z.number().int().min(1).default(24_000),
+    documents: z.number().int().min(1).default(72_000),
     epochs: z.number().positive().default(1),
     learningRate: z.number().positive().default(5e-3),
     batchSize: z.number().int().min(1).default(16),
@@ -42,7 +42,8 @@ export interface PretrainHooks {
 /**
  * Pretrains a tiny GPT-2 from scratch on the world's narrative corpus (`pretrainCorpus`): next-token
  * loss on whole documents. Writes the model folder (Hugging Face layout) atomically to `outDir`, with
- * `pretrain.json` recording the options, the corpus digest and the losses.
+ * `pretrain.json` recording the options, the corpus digest and the losses (not the time: the folder's
+ * bytes depend only on the options).
  */
 export async function pretrainBaseModel(outDir: string, options: PretrainOptions = {}, hooks: PretrainHooks = {}): Promise<PretrainReport> {
   const parsed = PretrainOptionsSchema.safeParse(options);
@@ -78,7 +79,9 @@ export async function pretrainBaseModel(outDir: string, options: PretrainOptions
     };
     await writeFolderAtomically(outDir, async (tmp) => {
       await model.save(tmp);
-      await writeFile(join(tmp, 'pretrain.json'), JSON.stringify(report, null, 2) + '\n');
+      // Everything but the wall time, so that a rebuild writes the same bytes.
+      const { seconds: _seconds, ...recorded } = report;
+      await writeFile(join(tmp, 'pretrain.json'), JSON.stringify(recorded, null, 2) + '\n');
     });
     return report;
   } finally {

@@ -94,10 +94,12 @@ export default {
     r.evaluator({
       name: 'toy',
       // A task's target must be three numbers: known before the first trial.
-      preflightTask: (task) =>
-        task.options.target === undefined || (Array.isArray(task.options.target) && task.options.target.length === 3)
-          ? []
-          : [{ path: 'options.target', message: 'expected 3 numbers' }],
+      preflight: (_options, ctx) =>
+        (ctx.tasks ?? []).flatMap((task, i) =>
+          task.options.target === undefined || (Array.isArray(task.options.target) && task.options.target.length === 3)
+            ? []
+            : [{ path: `tasks[${i}].options.target`, message: 'expected 3 numbers' }],
+        ),
       // Options from config `evaluators: { toy: { scale } }` multiply every score.
       create: (options) => ({
         name: 'toy',

@@ -94,8 +94,8 @@ describe('exact (TriviaQA)', () => {
 });
 
 describe('SCORERS', () => {
-  it('registers the three rules with their extractors', () => {
-    expect(Object.keys(SCORERS).sort()).toEqual(['choice', 'exact', 'numeric']);
+  it('registers the rules with their extractors', () => {
+    expect(Object.keys(SCORERS).sort()).toEqual(['choice', 'exact', 'judge', 'numeric', 'toolcall']);
     expect(SCORERS.numeric.extract('a 3 b 4')).toBe('4');
     expect(SCORERS.choice.extract('[[c]]')).toBe('C');
     expect(SCORERS.exact.extract(' The Rome')).toBe('rome');

@@ -8,9 +8,16 @@ export interface Scorer {
   extract(prediction: string): string | undefined;
   /** True when the prediction's answer matches the gold (any alias of it). */
   score(prediction: string, gold: Gold): boolean;
+  /**
+   * Graded scorers only: the item's score, a number in `range` (a judge's 1 to 10). The task's score is
+   * then the mean grade instead of the accuracy, and `score` means "the best grade".
+   */
+  grade?(prediction: string, gold: Gold): number;
+  /** Graded scorers only: the lowest and highest grade. */
+  range?: readonly [number, number];
 }
 
-export type ScorerName = 'numeric' | 'choice' | 'exact';
+export type ScorerName = 'numeric' | 'choice' | 'exact' | 'toolcall' | 'judge';
 
 /** The gold as a non-empty list of strings. */
 export function goldList(gold: Gold): string[] {

@@ -1,0 +1,126 @@
+import { Rng } from '@lamdagent/core/kit';
+import { gradeJudge, scoreToolCall } from '@lamdagent/eval-suites';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toolItem, type ToolStyle } from './calls.js';
+import { generateToolsData, TOOL_DATASET_NAMES, type ToolsDataManifest } from './data.js';
+import { callJson, callPython, signature, toolFunction } from './functions.js';
+import { generalItem, instructionItem, styled } from './instructions.js';
+
+const lines = async (file: string) =>
+  (await readFile(file, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+describe('tools world generators', () => {
+  it('renders signatures and calls in each syntax', () => {
+    const buy = toolFunction('buy');
+    expect(signature(buy)).toBe('buy(item,n:int)');
+    expect(callJson({ fn: buy, values: ['pens', 3] })).toBe('{"name":"buy","args":{"item":"pens","n":3}}');
+    expect(callPython({ fn: buy, values: ['pens', 3] })).toBe('buy(item="pens", n=3)');
+    expect(styled(['Ann', 'likes', 'tea'], ['caps', 'brackets', 'pig'])).toBe('[ANNAY LIKESAY TEAAY]');
+  });
+
+  it("every instruction reply gets the judge's 10, and each wrong reply less", () => {
+    const rng = new Rng(7);
+    for (let i = 0; i < 400; i++) {
+      const item = instructionItem(rng);
+      expect(gradeJudge(item.reply, item.rubric), `${item.prompt} -> ${item.reply}`).toBe(10);
+      for (const w of item.wrong) expect(gradeJudge(w, item.rubric), `${item.prompt} -> ${w}`).toBeLessThan(10);
+    }
+  });
+
+  it("the target gold is the toolcall scorer's right answer; other styles' replies are not", () => {
+    const rng = new Rng(3);
+    for (const style of ['target', 'json', 'python', 'react'] as ToolStyle[]) {
+      for (let i = 0; i < 100; i++) {
+        const item = toolItem(style, rng);
+        expect(scoreToolCall(item.call, item.call)).toBe(true);
+        expect(scoreToolCall(item.reply, item.call)).toBe(style === 'target' || style === 'json');
+        for (const w of item.wrong) expect(scoreToolCall(w, item.call), `${item.prompt} -> ${w}`).toBe(false);
+      }
+    }
+  });
+
+  it('general instructions are plain answers', () => {
+    const g = generalItem(new Rng(1));
+    expect(g.prompt).toMatch(/^I: .* A:$/);
+    expect(g.reply).toMatch(/\.$/);
+  });
+});
+
+describe('generateToolsData', () => {
+  let dir: string;
+  let data: ToolsDataManifest;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tools-data-'));
+    data = await generateToolsData(join(dir, 'a'), { seed: 5, toolTrainSize: 200, instructTrainSize: 300, preferenceSize: 100, valSize: 100, testSize: 150 });
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('writes every file with the requested counts', () => {
+    expect(data.counts['eval/tool_call/test.jsonl']).toBe(150);
+    expect(data.counts['eval/instruct/validation.jsonl']).toBe(100);
+    for (const n of TOOL_DATASET_NAMES) expect(data.counts[`sft/${n}.jsonl`]).toBe(200);
+    expect(data.counts['sft/all.jsonl']).toBe(800);
+    expect(data.counts['preference/instruct.jsonl']).toBe(100);
+  });
+
+  it('never repeats a prompt across splits and datasets', async () => {
+    const files = [
+      data.eval.tool_call.test,
+      data.eval.tool_call.validation,
+      data.eval.instruct.test,
+      data.eval.instruct.validation,
+      ...TOOL_DATASET_NAMES.map((n) => data.sft[n] ?? ''),
+      data.sft.general ?? '',
+      data.sft.instruct ?? '',
+      data.preference.instruct ?? '',
+      data.preference.tools ?? '',
+    ];
+    const seen = new Set<string>();
+    let total = 0;
+    for (const f of files) {
+      for (const r of await lines(f)) {
+        seen.add(String(r.prompt));
+        total++;
+      }
+    }
+    expect(seen.size).toBe(total);
+  });
+
+  it("fits the model's context: prompt plus reply within 126 characters", async () => {
+    for (const f of [...Object.values(data.sft), ...Object.values(data.preference)]) {
+      for (const r of await lines(f)) {
+        const longest = Math.max(...['completion', 'chosen', 'rejected'].map((k) => String(r[k] ?? '').length));
+        expect(String(r.prompt).length + longest, JSON.stringify(r)).toBeLessThanOrEqual(126);
+      }
+    }
+    for (const r of await lines(data.eval.tool_call.test)) expect(String(r.prompt).length + 1 + String(r.answer).length).toBeLessThanOrEqual(126);
+  });
+
+  it('is deterministic: same seed, same bytes; the test split depends only on the seed and its size', async () => {
+    const again = await generateToolsData(join(dir, 'b'), {
+      seed: 5,
+      toolTrainSize: 200,
+      instructTrainSize: 300,
+      preferenceSize: 100,
+      valSize: 100,
+      testSize: 150,
+    });
+    for (const key of Object.keys(data.counts)) {
+      expect(await readFile(join(again.root, key), 'utf8'), key).toBe(await readFile(join(data.root, key), 'utf8'));
+    }
+    const bigger = await generateToolsData(join(dir, 'c'), { seed: 5, toolTrainSize: 50, valSize: 20, testSize: 150 });
+    expect(await readFile(bigger.eval.tool_call.test, 'utf8')).toBe(await readFile(data.eval.tool_call.test, 'utf8'));
+    const other = await generateToolsData(join(dir, 'd'), { seed: 6, toolTrainSize: 50, valSize: 20, testSize: 150 });
+    expect(await readFile(other.eval.tool_call.test, 'utf8')).not.toBe(await readFile(data.eval.tool_call.test, 'utf8'));
+  });
+
+  it('names the bad option', async () => {
+    await expect(generateToolsData(join(dir, 'e'), { seed: -1 })).rejects.toThrow(/generateToolsData options: seed/);
+  });
+});
