@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { LamdagentError } from '@lamdagent/core';
 import { main } from './cli.js';
+import { jsonLogRequested, jsonMessageLine } from './log-json.js';
+import { failureJson } from './run-outcome.js';
 
 const ctl = new AbortController();
 const io = {
@@ -33,7 +35,9 @@ main(process.argv.slice(2), io).then(
   (e: unknown) => {
     const ours = LamdagentError.isInstance(e);
     const err = e instanceof Error ? e : new Error(String(e));
-    process.stderr.write(`lamdagent: ${err.message}\n`);
+    // With --log-format json every stderr line is one JSON object, the fatal error too.
+    if (jsonLogRequested(process.argv.slice(2))) process.stderr.write(`${jsonMessageLine('error', failureJson(e), process.env)}\n`);
+    else process.stderr.write(`lamdagent: ${err.message}\n`);
     if (!ours && err.stack && process.env['LAMDAGENT_DEBUG']) process.stderr.write(`${err.stack}\n`);
     process.exitCode = ours ? e.exitCode : 1;
   },

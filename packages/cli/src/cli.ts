@@ -26,7 +26,7 @@ import { topIntervals, topNoiseText } from './top-noise.js';
 import { MERGE_HELP, mergeCommand } from './merge-command.js';
 import { failureJson, noCompletedTrialSummary } from './run-outcome.js';
 import { readStudyJson } from './study-files.js';
-import { LOG_FORMAT_HELP, jsonEventPrinter, logFormat } from './log-json.js';
+import { LOG_FORMAT_HELP, jsonEventPrinter, jsonMessageLine, logFormat, type LogFormat } from './log-json.js';
 import { EXPORT_HELP, exportCommand } from './export-command.js';
 import { INIT_HELP, initCommand } from './init-command.js';
 import { terminalAsk } from './init-ask.js';
@@ -192,15 +192,14 @@ function printSummary(io: Io, s: StudySummary, json: boolean, k: number): void {
 }
 
 /** 1 with a one-line summary of failures by cause when the budget ended with no completed trial, else 0. */
-function finalCode(io: Io, s: StudySummary): number {
-  if (io.signal?.aborted) {
-    io.err('lamdagent: interrupted; continue with `lamdagent resume ' + s.dir + '`');
-    return 130;
-  }
+function finalCode(io: Io, s: StudySummary, format: LogFormat = 'text'): number {
+  const say = (message: string, exitCode: number): number => {
+    io.err(format === 'json' ? jsonMessageLine('summary', { message, exitCode, dir: s.dir }, io.env) : `lamdagent: ${message}`);
+    return exitCode;
+  };
+  if (io.signal?.aborted) return say('interrupted; continue with `lamdagent resume ' + s.dir + '`', 130);
   const line = noCompletedTrialSummary(s.trials);
-  if (!line) return 0;
-  io.err(`lamdagent: ${line}`);
-  return 1;
+  return line ? say(line, 1) : 0;
 }
 
 /** Run the CLI; returns the exit code. With `--json`, a failure also prints a JSON document on stdout. */
@@ -260,7 +259,8 @@ async function command(argv: string[], io: Io): Promise<number> {
         ...(values['data-dir'] ? { dataDir: path.resolve(io.cwd, values['data-dir'] as string) } : {}),
         ...(values.table ? await replayOverrides(path.resolve(io.cwd, config), path.resolve(io.cwd, values.table as string), Boolean(values.fill)) : {}),
       };
-      const onEvent = logFormat(values['log-format']) === 'json' ? jsonEventPrinter(io.err, io.env) : progressPrinter(io);
+      const format = logFormat(values['log-format']);
+      const onEvent = format === 'json' ? jsonEventPrinter(io.err, io.env) : progressPrinter(io);
       const s = await runStudy({
         configPath: path.resolve(io.cwd, config),
         outDir: path.resolve(io.cwd, outDir),
@@ -272,12 +272,13 @@ async function command(argv: string[], io: Io): Promise<number> {
       // --table --fill: the actions the table missed ran for real; add them to it.
       if (values.table && values.fill) await exportTable({ dirs: [s.dir], out: path.resolve(io.cwd, values.table as string), testTop: 0 });
       printSummary(io, s, Boolean(values.json), 3);
-      return finalCode(io, s);
+      return finalCode(io, s, format);
     }
     case 'resume': {
       const { values, positionals } = parse(rest, { iterations: { type: 'string', short: 'n' }, json: { type: 'boolean' }, 'log-format': { type: 'string' } });
       if (positionals.length !== 1) throw new UsageError('usage: lamdagent resume DIR [--iterations N]');
-      const onEvent = logFormat(values['log-format']) === 'json' ? jsonEventPrinter(io.err, io.env) : progressPrinter(io);
+      const format = logFormat(values['log-format']);
+      const onEvent = format === 'json' ? jsonEventPrinter(io.err, io.env) : progressPrinter(io);
       const iterations = intOpt(values.iterations, 'iterations');
       const s = await resumeStudy({
         dir: path.resolve(io.cwd, positionals[0] as string),
@@ -287,7 +288,7 @@ async function command(argv: string[], io: Io): Promise<number> {
         ...(io.signal ? { signal: io.signal } : {}),
       });
       printSummary(io, s, Boolean(values.json), 3);
-      return finalCode(io, s);
+      return finalCode(io, s, format);
     }
     case 'status': {
       const { values, positionals } = parse(rest, { json: { type: 'boolean' } });

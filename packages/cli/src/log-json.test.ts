@@ -1,9 +1,12 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '@lamdagent/core';
 import { main } from './cli.js';
+import { jsonLogRequested, jsonMessageLine } from './log-json.js';
+import { failureJson } from './run-outcome.js';
 
 const TOY = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'core', 'test-fixtures', 'toy-plugin', 'index.mjs');
 
@@ -68,5 +71,39 @@ describe('--log-format json', () => {
       exitCode: 2,
       message: expect.stringContaining('--log-format expects text or json'),
     });
+  });
+
+  it('ends a run with no completed trial with a JSON summary line (exit 1), every stderr line JSON', async () => {
+    const w = world();
+    const config = w.config.replace('study.yaml', 'broken.yaml');
+    writeFileSync(
+      config,
+      readFileSync(w.config, 'utf8')
+        .replace('[sk-abcdefghijklmnop1234.json, hunter2hunter2.json, broken.json]', '[broken.json]')
+        .replace('iterations: 6', 'iterations: 2'),
+    );
+    const err: string[] = [];
+    const code = await main(['run', config, '--out', path.join(w.dir, 's'), '--log-format', 'json'], {
+      out: () => undefined,
+      err: (t) => err.push(t),
+      env: {},
+      cwd: w.dir,
+    });
+    expect(code).toBe(1);
+    const lines = err.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.at(-1)).toMatchObject({ event: 'summary', exitCode: 1, message: expect.stringContaining('no trial completed') });
+  });
+
+  it('a fatal error is one JSON line too (bin.ts), with the failure document and secrets redacted', () => {
+    expect(jsonLogRequested(['run', 'x.yaml', '--log-format', 'json'])).toBe(true);
+    expect(jsonLogRequested(['run', 'x.yaml', '--log-format=json'])).toBe(true);
+    expect(jsonLogRequested(['run', 'x.yaml', '--log-format', 'text'])).toBe(false);
+    const e = new ConfigError('/tmp/study.yaml', [{ path: 'policy.options.apiKey', message: 'hunter2hunter2 is not allowed' }]);
+    const line = JSON.parse(jsonMessageLine('error', failureJson(e), { MY_SECRET_TOKEN: 'hunter2hunter2' })) as Record<string, unknown>;
+    expect(line).toMatchObject({ event: 'error', ok: false, exitCode: 2, file: '/tmp/study.yaml' });
+    expect(typeof line['ts']).toBe('string');
+    // the key's value is gone from the message and the issues (kit's key=value redactor or the environment's secret values)
+    expect(JSON.stringify(line)).not.toContain('hunter2hunter2');
+    expect(JSON.stringify(line)).toContain('[redacted:MY_SECRET_TOKEN]');
   });
 });

@@ -5,7 +5,8 @@ import { createRedactor, redactSecrets } from '@lamdagent/core/kit';
 export type LogFormat = 'text' | 'json';
 
 export const LOG_FORMAT_HELP = `  --log-format F     progress on stderr as text (default) or json: one JSON object per event line
-                     (start, trial-start, trial-progress, trial-end, stop, notice; secrets redacted)`;
+                     (start, trial-start, trial-progress, trial-end, stop, notice; a fatal error and the
+                     closing summary are JSON lines too: event error / summary; secrets redacted)`;
 
 /** The `--log-format` value, checked. */
 export function logFormat(v: unknown): LogFormat {
@@ -105,4 +106,26 @@ export function jsonEventPrinter(
     }
     write(JSON.stringify(redactDeep(eventJson(e, at.toISOString(), seconds), redact)));
   };
+}
+
+/** True when the command line asks for `--log-format json` (read before parsing, for fatal errors). */
+export function jsonLogRequested(argv: readonly string[]): boolean {
+  const i = argv.indexOf('--log-format');
+  return (i >= 0 && argv[i + 1] === 'json') || argv.includes('--log-format=json');
+}
+
+/**
+ * One `--log-format json` line outside the study's events: `event: 'error'` for a fatal error (what the
+ * text format prints as `lamdagent: message`), `event: 'summary'` for the closing message of a run
+ * (interrupted, no trial completed). Secrets redacted like the events.
+ */
+export function jsonMessageLine(
+  event: 'error' | 'summary',
+  fields: Record<string, unknown>,
+  env: Readonly<Record<string, string | undefined>>,
+  now: () => Date = () => new Date(),
+): string {
+  const redactor = createRedactor();
+  const redact = (s: string): string => redactSecrets(redactor(s), env);
+  return JSON.stringify(redactDeep(JSON.parse(JSON.stringify({ ts: now().toISOString(), event, ...fields })) as Json, redact));
 }
