@@ -218,7 +218,12 @@ export function objectListsText(v: StudyView, binding: number): ObjectLists {
   const groupOf = new Map<number, number[]>();
   const weightedAt = new Map<number, number>();
   for (const g of b.unordered) for (const p of g) groupOf.set(p, g);
-  for (const w of b.weighted ?? []) for (const p of w.positions) (groupOf.set(p, w.positions), weightedAt.set(p, w.paramsAt));
+  for (const w of b.weighted ?? []) {
+    for (const p of w.positions) {
+      groupOf.set(p, w.positions);
+      weightedAt.set(p, w.paramsAt);
+    }
+  }
   const positions = b.kinds
     .map((_k, p) => {
       const g = groupOf.get(p);
