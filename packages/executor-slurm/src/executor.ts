@@ -1,12 +1,12 @@
-import { chmodSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type Executor, type ExecutorContext, type JobHandle, type JobSpec, type ResultManifest } from '@lamdagent/core';
-import { jobResultPath, runnerBinPath, writeFileAtomic } from '@lamdagent/core/kit';
+import { jobLogPath, jobResultPath, runnerBinPath, writeFileAtomic } from '@lamdagent/core/kit';
 import { z } from 'zod';
 import { classifyEnd, jobLogs, logExcerpt, readBatchStatus, readRunnerResult, type CancelReason } from './classify.js';
 import { parseSlurmOptions, type SlurmOptions, type SlurmOptionsInput } from './options.js';
 import { isTerminal, type SlurmJobInfo } from './parse.js';
-import { BATCH_SCRIPT, JOB_FILES, sbatchArgs, slurmJobName, slurmLogPaths } from './sbatch.js';
+import { BATCH_SCRIPT, JOB_FILES, sbatchArgs, slurmJobName } from './sbatch.js';
 import { CommandSlurmCli, type SlurmCli } from './slurm-cli.js';
 
 /** Written beside the job spec at submission: which Slurm job runs it. */
@@ -224,7 +224,7 @@ export class SlurmExecutor implements Executor {
         ctx,
         resolve,
         cancelSent: false,
-        logOffset: 0,
+        logOffset: fileSize(jobLogPath(spec)),
         finalizing: false,
         detach: () => ctx.signal.removeEventListener('abort', onAbort),
       };
@@ -364,10 +364,14 @@ export class SlurmExecutor implements Executor {
     t.resolve(m);
   }
 
-  /** Forward new lines of the batch job's stdout to the context's log. */
+  /**
+   * Forward the lines the runner appended to the job's runner.log (on the shared file system) since
+   * this submission or re-attach began to the context's log. The batch job's stdout (slurm-ID.out)
+   * holds only what the runner process printed itself and stays among the result's logs.
+   */
   #pumpLog(t: Tracked): void {
     if (!t.ctx.onLog) return;
-    const file = slurmLogPaths(t.spec.jobDir, t.id).out;
+    const file = jobLogPath(t.spec);
     if (!existsSync(file)) return;
     let fd: number | undefined;
     try {
@@ -388,3 +392,5 @@ export class SlurmExecutor implements Executor {
     }
   }
 }
+
+const fileSize = (file: string): number => (existsSync(file) ? statSync(file).size : 0);
