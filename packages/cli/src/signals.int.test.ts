@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -123,6 +123,35 @@ describe('signals and kills (the lamdagent binary, subprocess executor)', () => 
     r.child.kill('SIGINT');
     expect(await r.exited).toBe(130);
     await until(() => runnersOf(st).length === 0, 5000);
+  });
+
+  it('after kill -9 of the study process, status says its trial is interrupted (owner pid gone), not running', async () => {
+    const { dir, config, execLog } = slowToy(2, 1, 60_000);
+    const st = path.join(dir, 'st');
+    const r = startCli(['run', config, '--out', 'st'], dir, execLog);
+    await until(() => existsSync(execLog) && runnersOf(st).length > 0);
+    const owner = r.child.pid!;
+    r.child.kill('SIGKILL');
+    await r.exited;
+    try {
+      const text = spawnSync(process.execPath, [BIN, 'status', 'st'], { cwd: dir, encoding: 'utf8' });
+      expect(text.status).toBe(0);
+      expect(text.stdout).toMatch(
+        new RegExp(`^interrupted at trial 0 sft\\(base, [abc], [0-9.]+\\) \\(owner pid ${owner} is gone\\); \`lamdagent resume ${st}\` continues it$`, 'm'),
+      );
+      expect(text.stdout).not.toContain('running: trial');
+      const json = spawnSync(process.execPath, [BIN, 'status', 'st', '--json'], { cwd: dir, encoding: 'utf8' });
+      expect(JSON.parse(json.stdout)).toMatchObject({ running: [], interrupted: { trials: [0], ownerPid: owner } });
+    } finally {
+      // the killed study's job lives on in its own process group: end it
+      for (const pid of runnersOf(st)) {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          /* gone meanwhile */
+        }
+      }
+    }
   });
 
   it('kill -9 at 24 seeded instants (concurrency 1 and 2), then resume: nothing lost, nothing run twice, nothing left running', async () => {
