@@ -29,7 +29,7 @@ objects:
 actions:
   sft: { slots: [base_models, sft_data, sft_lr], runner: sft-trl, params: ${TRL_PARAMS} }
 tasks:
-  - { name: arith, options: { data: { validation: ${JSON.stringify(opts.evalData)} }, scorer: numeric, maxNewTokens: 4, limit: 4 } }
+  - { name: sums, options: { data: { validation: ${JSON.stringify(opts.evalData)} }, scorer: numeric, maxNewTokens: 4, limit: 4 } }
 `,
   );
   const res = await runStudy({ configPath: path.join(dir, 'study.yaml'), outDir: path.join(dir, 'out') });
