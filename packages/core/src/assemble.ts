@@ -252,7 +252,10 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
   }
   digests.save();
   checkDuplicateNames(cfg.objects, objects, issues);
-  preflightObjects(bindings, objects, (o) => objectPath(cfg.objects, o), issues);
+  preflightObjects(bindings, objects, (o) => objectPath(cfg.objects, o), issues, {
+    runner: (name) => (registry.has('runner', name) ? registry.runner(name) : undefined),
+    defaultRunner: (def) => registry.defaultRunner(def),
+  });
 
   // Tasks, policy, executor, aggregation and evaluator options.
   const { tasks, policy, executor, aggregation, evaluators, observers } = resolveTasksAndFactories(cfg, registry, opts.policyOverride, issues, {
