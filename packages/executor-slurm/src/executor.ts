@@ -89,7 +89,14 @@ export class SlurmExecutor implements Executor {
     return this.#follow(id, spec, ctx).finally(release);
   }
 
+  /**
+   * Follow a job an earlier study process submitted (after kill -9, a second Ctrl-C, a lost node): while
+   * Slurm runs it, wait for it (never submit it beside it); once ended, classify how. A job that ended
+   * cancelled (scancel'ed by the study's interruption, or ended by a signal while no study watched) is
+   * run again (undefined), as with the other executors, unless this study is being interrupted too.
+   */
   async reattach(spec: JobSpec, handle: JobHandle, ctx: ExecutorContext): Promise<ResultManifest | undefined> {
+    const again = (m: ResultManifest): ResultManifest | undefined => (m.status === 'cancelled' && !ctx.signal.aborted ? undefined : m);
     const id = handle.externalId;
     if (!id || !/^\d+$/.test(id)) return undefined;
     const sub = readSubmission(spec.jobDir);
@@ -100,17 +107,17 @@ export class SlurmExecutor implements Executor {
     } catch (e) {
       // Slurm does not answer right now: follow the job anyway; the poller gives up after unreachableTimeoutSec.
       ctx.onLog?.(`re-attach to Slurm job ${id}: ${(e as Error).message}; following it`);
-      return this.#follow(id, spec, ctx);
+      return again(await this.#follow(id, spec, ctx));
     }
     if (info?.workDir && !sameDir(info.workDir, spec.jobDir)) return undefined; // the id now names another job
     if (!info) {
       // Forgotten by Slurm: the job's own files tell how it ended, if it ended with this submission.
       if (!sub || (!readBatchStatus(spec.jobDir) && !readRunnerResult(spec).ok)) return undefined;
-      return this.#finish(spec, id, undefined, undefined);
+      return again(this.#finish(spec, id, undefined, undefined));
     }
     ctx.onLog?.(`re-attached to Slurm job ${id} (${info.state})`);
-    if (isTerminal(info.state)) return this.#finish(spec, id, info, undefined);
-    return this.#follow(id, spec, ctx);
+    if (isTerminal(info.state)) return again(this.#finish(spec, id, info, undefined));
+    return again(await this.#follow(id, spec, ctx));
   }
 
   /** Stop watching. Jobs keep running in Slurm; a later process can re-attach to them. */
@@ -315,6 +322,7 @@ export class SlurmExecutor implements Executor {
   }
 
   #observe(t: Tracked, info: SlurmJobInfo): void {
+    if (t.cancelledBy && !t.cancelSent) this.#cancel(t, t.cancelledBy); // an scancel that failed: again
     if (info.state !== t.lastState) {
       t.lastState = info.state;
       t.ctx.onProgress?.({ message: `Slurm job ${t.id} ${info.state}${info.reason ? ` (${info.reason})` : ''}` });
