@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { ActionBinding, WeightedGroup } from './action-type.js';
 import type { LoadedConfig } from './config-load.js';
 import { paperPath, zodIssues } from './config-load.js';
-import { checkDuplicateNames, checkTaskNames, objectPath } from './preflight-names.js';
+import { checkDuplicateNames, objectPath } from './preflight-names.js';
 import { preflightObjects } from './preflight-objects.js';
 import { DigestCache } from './digest.js';
 import { valueDigest } from './kit/digest.js';
@@ -262,7 +262,6 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
     configDir: loaded.dir,
     env: opts.env ?? process.env,
   });
-  checkTaskNames(cfg, tasks, objects, issues);
 
   if (issues.length)
     throw new ConfigError(
