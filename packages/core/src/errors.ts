@@ -63,7 +63,10 @@ export class UsageError extends LamdagentError {
 
 /** Another process holds the study folder. */
 export class StudyLockedError extends LamdagentError {
-  constructor(dir: string, pid: number) {
-    super(`study ${dir} is in use by process ${pid} (lock file ${dir}/.lock); stop it first, or remove the lock if that process is gone`, 2);
+  constructor(dir: string, pid: number, host?: string) {
+    super(
+      `study ${dir} is in use by process ${pid}${host ? ` on host ${host}` : ''} (lock file ${dir}/.lock); stop it first, or remove the lock if that process is gone`,
+      2,
+    );
   }
 }

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -99,5 +99,19 @@ describe('StudyLock', () => {
     const old = new Date(Date.now() - 60_000);
     utimesSync(file, old, old);
     expect(StudyLock.owner(dir)).toEqual({ pid: undefined, alive: false });
+  });
+
+  it('never takes over a lock held from another host (a shared file system): its pid cannot be checked here', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lock-host-'));
+    const file = path.join(dir, '.lock');
+    writeFileSync(file, '999999999 other-owner login-node-7');
+    expect(StudyLock.owner(dir)).toEqual({ pid: 999999999, alive: true, host: 'login-node-7' });
+    expect(() => StudyLock.acquire(dir)).toThrow(`in use by process 999999999 on host login-node-7`);
+    expect(readFileSync(file, 'utf8')).toBe('999999999 other-owner login-node-7');
+    // The same dead pid written from this host is stale and taken over; the new lock names this host.
+    writeFileSync(file, `999999999 other-owner ${hostname()}`);
+    const lock = StudyLock.acquire(dir);
+    expect(readFileSync(file, 'utf8')).toMatch(new RegExp(`^${process.pid} \\S+ ${hostname().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    lock.release();
   });
 });

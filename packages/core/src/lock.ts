@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { closeSync, linkSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { StudyLockedError } from './errors.js';
 
@@ -58,13 +59,19 @@ function unlinkQuietly(file: string): void {
   }
 }
 
+/** The lock's host (third field; locks written before it was kept have none and mean this host). */
+function hostOf(seen: string): string | undefined {
+  const h = seen.trim().split(/\s+/)[2];
+  return h === undefined || h === '' ? undefined : h;
+}
+
 /** A lock file older than this with no readable owner (written by an old version mid-create) is stale. */
 const UNREADABLE_STALE_MS = 5_000;
 /** A takeover guard older than this belongs to a process that died during a takeover (it lasts microseconds). */
 const GUARD_STALE_MS = 10_000;
 
 /**
- * An exclusive lock on a study folder: `.lock` holds `<pid> <token>` of its owner.
+ * An exclusive lock on a study folder: `.lock` holds `<pid> <token> <host>` of its owner.
  *
  * - Created whole (written to a private file, then hard-linked into place), so no process ever sees an
  *   empty lock that it could mistake for a stale one.
@@ -72,6 +79,8 @@ const GUARD_STALE_MS = 10_000;
  *   contender that holds the guard checks that the lock still holds the same dead owner, removes it,
  *   and then competes for it like everyone else, so two processes never both hold the study.
  * - `release` removes the lock only while it still holds this owner's token.
+ * - A lock held from another host (a study folder on a shared file system) is never taken over: whether
+ *   its pid lives cannot be checked from here.
  */
 export class StudyLock {
   readonly #file: string;
@@ -84,7 +93,7 @@ export class StudyLock {
 
   static acquire(dir: string): StudyLock {
     const file = path.join(dir, '.lock');
-    const content = `${process.pid} ${randomUUID()}`;
+    const content = `${process.pid} ${randomUUID()} ${hostname()}`;
     let lastPid = NaN;
     for (let attempt = 0; attempt < 200; attempt++) {
       if (createWhole(file, content)) {
@@ -97,6 +106,8 @@ export class StudyLock {
       const pid = Number.parseInt(seen, 10);
       lastPid = pid;
       if (Number.isInteger(pid) && pid > 0) {
+        const host = hostOf(seen);
+        if (host !== undefined && host !== hostname()) throw new StudyLockedError(dir, pid, host);
         if (pid !== process.pid && alive(pid)) throw new StudyLockedError(dir, pid);
       } else if (ageMs(file) < UNREADABLE_STALE_MS) {
         sleepSync(20); // an old version's lock being written: wait for its pid
@@ -124,14 +135,17 @@ export class StudyLock {
 
   /**
    * Who holds the study in `dir`, read without locking: `undefined` when no lock file exists, else the
-   * owner's pid (`undefined` when unreadable) and whether it is alive on this host (a lock being
-   * written by an old version, unreadable and recent, counts as alive).
+   * owner's pid (`undefined` when unreadable) and whether it is alive (a lock being written by an old
+   * version, unreadable and recent, counts as alive). An owner on another host (`host` set) cannot be
+   * checked from here and counts as alive.
    */
-  static owner(dir: string): { pid: number | undefined; alive: boolean } | undefined {
+  static owner(dir: string): { pid: number | undefined; alive: boolean; host?: string } | undefined {
     const file = path.join(dir, '.lock');
     const seen = readOrUndefined(file);
     if (seen === undefined) return undefined;
     const pid = Number.parseInt(seen, 10);
+    const host = hostOf(seen);
+    if (host !== undefined && host !== hostname()) return { pid: Number.isInteger(pid) && pid > 0 ? pid : undefined, alive: true, host };
     if (Number.isInteger(pid) && pid > 0) return { pid, alive: pid === process.pid || alive(pid) };
     return { pid: undefined, alive: ageMs(file) < UNREADABLE_STALE_MS };
   }
