@@ -35,6 +35,7 @@ export {
 export type { Runner, RunnerContext, RunOutcome } from './runner.js';
 export type { Executor, ExecutorContext, JobHandle } from './executor.js';
 export type { Evaluator, EvalContext, GenerationBackend, Split, TaskResult, TaskSpec } from './evaluator.js';
+export { defineScorer, type ScorerCatalog, type ScorerDefinition, type ScorerItem, type ScorerReference } from './scorer.js';
 export type { Aggregator } from './aggregator.js';
 export { DEFAULT_OBSERVER_RETRY, eventTrial, type Observer, type ObserverContext, type ObserverRetry } from './observer.js';
 export { ObserverHub, type ObserverFailure, type ObserverHubOptions } from './observer-hub.js';

@@ -19,12 +19,16 @@ export {
   parseRubric,
 } from './scorers/index.js';
 export type { Gold, Scorer, ScorerName, ToolCall, JudgeReport } from './scorers/index.js';
+export { defineScorer } from '@lamdagent/core';
+export type { ScorerDefinition, ScorerItem, ScorerReference, ScorerCatalog } from '@lamdagent/core';
+export { resolveScorer, knownScorerNames, scorerProblem, builtinScorerDefinition } from './scorers/resolve.js';
+export type { ResolvedScorer } from './scorers/resolve.js';
 export { EvalItemSchema, loadEvalDataset, parseEvalJsonl } from './dataset.js';
 export type { EvalItem } from './dataset.js';
 export { DatasetError, TaskOptionsError, BackendError } from './errors.js';
 export { TASK_PRESETS, findPreset } from './presets.js';
 export type { TaskPreset } from './presets.js';
-export { SuiteTaskOptionsSchema, resolveTask } from './task-options.js';
+export { SuiteTaskOptionsSchema, resolveTask, scorerFor } from './task-options.js';
 export type { SuiteTaskOptions, ResolvedTask, SuiteDefaults } from './task-options.js';
 export { createSuiteEvaluator, SuiteEvaluatorOptionsSchema, cutAtStop } from './suite.js';
 export type { SuiteEvaluatorOptions, ItemResult } from './suite.js';
