@@ -27,6 +27,33 @@ export interface TaskResult {
   n?: number;
   /** Per-item results file (JSON lines) kept for error analysis. */
   itemsPath?: string;
+  /**
+   * Each item's score in item order, in the task's units (1/0 for right/wrong, a grade): core's evaluation loop
+   * turns them into `interval` and drops them (they stay in the per-item file, not in the journal).
+   */
+  itemScores?: number[];
+  /** 95% percentile bootstrap interval of `score` over the items (computed by core from `itemScores`, seed 0). */
+  interval?: ScoreInterval;
+  /** Tokens an LLM spent on this evaluation (a judge): the study's costs count them apart from the agent's. */
+  usage?: EvaluationUsage;
+}
+
+/** A 95% interval of a task score. */
+export interface ScoreInterval {
+  lo: number;
+  hi: number;
+}
+
+/** What an evaluation's LLM (a judge) used. */
+export interface EvaluationUsage {
+  /** The judge model. */
+  model?: string;
+  inputTokens: number;
+  outputTokens: number;
+  /** Requests sent (cached ratings send none). */
+  requests?: number;
+  /** Cost in USD at the judge's prices (0 when unknown or local). */
+  costUsd?: number;
 }
 
 export interface EvalContext {

@@ -34,7 +34,16 @@ export {
 } from './jobs.js';
 export type { Runner, RunnerContext, RunOutcome } from './runner.js';
 export type { Executor, ExecutorContext, JobHandle } from './executor.js';
-export type { Evaluator, EvalContext, GenerationBackend, Split, TaskResult, TaskSpec } from './evaluator.js';
+export type {
+  Evaluator,
+  EvalContext,
+  EvaluationUsage as TaskEvaluationUsage,
+  GenerationBackend,
+  ScoreInterval,
+  Split,
+  TaskResult,
+  TaskSpec,
+} from './evaluator.js';
 export { defineScorer, type ScorerCatalog, type ScorerDefinition, type ScorerItem, type ScorerReference } from './scorer.js';
 export type { Aggregator } from './aggregator.js';
 export { DEFAULT_OBSERVER_RETRY, eventTrial, type Observer, type ObserverContext, type ObserverRetry } from './observer.js';
@@ -48,6 +57,8 @@ export {
   TrialStateSchema,
   ActionRefSchema,
   UsageSchema,
+  EvaluationUsageSchema,
+  type EvaluationUsage,
   PolicyNoteSchema,
   AnswerNoteSchema,
   InitialScoreRecordSchema,

@@ -5,6 +5,7 @@ import type { JobEvaluation, JobSpec } from './jobs.js';
 import type { PoolObject } from './objects.js';
 import type { Registry } from './registry.js';
 import { producedModel } from './trial-record.js';
+import { bootstrapMeanInterval } from './kit/bootstrap.js';
 
 /** The model a job produced, as evaluators see it (its output folder, before the study commits it). */
 function jobOutputObject(spec: JobSpec): PoolObject {
@@ -47,7 +48,18 @@ export async function scoreOnValidation(
     const t0 = performance.now();
     const r = await ev.evaluate(model, task, { signal: ctx.signal, split: 'validation', outDir: path.join(ctx.jobDir, 'eval'), seed: ctx.seed, log: ctx.log });
     ctx.log(`evaluated ${task.name}: ${r.metric} ${r.score} (${((performance.now() - t0) / 1000).toFixed(2)} s)`);
-    results.push(r);
+    results.push(withInterval(r));
   }
   return results;
+}
+
+/**
+ * A task result with its 95% bootstrap interval (issue 19): computed from the evaluator's `itemScores` (seed 0, so the
+ * same per-item results give the same interval), which are then dropped; an interval the evaluator gave is kept.
+ */
+export function withInterval(r: TaskResult): TaskResult {
+  const { itemScores, ...rest } = r;
+  if (rest.interval || !itemScores || itemScores.length === 0 || !itemScores.every(Number.isFinite)) return rest;
+  const iv = bootstrapMeanInterval(itemScores);
+  return { ...rest, interval: { lo: iv.lo, hi: iv.hi } };
 }

@@ -39,6 +39,17 @@ export const TaskResultSchema = z.object({
   split: z.enum(['validation', 'test']),
   n: z.number().int().optional(),
   itemsPath: z.string().optional(),
+  itemScores: z.array(z.number()).optional(),
+  interval: z.object({ lo: z.number(), hi: z.number() }).optional(),
+  usage: z
+    .object({
+      model: z.string().optional(),
+      inputTokens: z.number(),
+      outputTokens: z.number(),
+      requests: z.number().int().optional(),
+      costUsd: z.number().optional(),
+    })
+    .optional(),
 });
 
 /** What a job evaluates after its runner finished (config `evaluateIn: job`). */

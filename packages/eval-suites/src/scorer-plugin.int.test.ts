@@ -2,7 +2,8 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assemble, LamdagentError, loadConfig, loadPlugins, Registry, registerBuiltins, runStudy } from '@lamdagent/core';
+import { assemble, JournalRecordSchema, LamdagentError, loadConfig, loadPlugins, Registry, registerBuiltins, runStudy } from '@lamdagent/core';
+import { bootstrapMeanInterval } from '@lamdagent/core/kit';
 import { describe, expect, it } from 'vitest';
 
 // The embedded world's shipped tiny base model, by path (see figure11.int.test.ts for why not by import).
@@ -63,6 +64,16 @@ describe('a scorer registered by a third-party plugin, in a study', () => {
     expect(items.map((i) => i.id)).toEqual(['q1', 'q2', 'q3']);
     for (const i of items) expect(i.score).toBeGreaterThanOrEqual(0);
     expect(t.scores['capitals']).toBeCloseTo(items.reduce((a, i) => a + i.score, 0) / 3, 12);
+    // The task score's 95% bootstrap interval over the items is journaled with the trial (issue 19 item 6).
+    const iv = bootstrapMeanInterval(items.map((i) => i.score));
+    const ends = readFileSync(join(dir, 'study/journal.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JournalRecordSchema.parse(JSON.parse(l)))
+      .filter((r) => r.kind === 'trial-end');
+    expect(ends.map((r) => r.kind === 'trial-end' && r.trial.intervals)).toEqual([{ capitals: { lo: iv.lo, hi: iv.hi } }]);
+    expect(iv.lo).toBeLessThanOrEqual(t.scores['capitals']!);
+    expect(iv.hi).toBeGreaterThanOrEqual(t.scores['capitals']!);
   }, 300_000);
 
   it('an unknown scorer is refused at validation (exit 2), naming the known ones, the plugin scorers included', async () => {

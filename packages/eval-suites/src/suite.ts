@@ -163,7 +163,7 @@ export function createSuiteEvaluator(options: SuiteEvaluatorOptions, factoryCtx:
           ? `task ${t.name} (${t.split}, ${t.scorer}): ${total}/${items.length} correct, ${t.metric} ${score.toFixed(4)}`
           : `task ${t.name} (${t.split}, ${t.scorer}): mean grade ${score.toFixed(3)} over ${items.length} items (range ${lo} to ${hi})`,
       );
-      return { task: t.name, metric: t.metric, score, split: t.split, n: items.length, itemsPath };
+      return { task: t.name, metric: t.metric, score, split: t.split, n: items.length, itemsPath, itemScores: values };
     },
   };
 }
