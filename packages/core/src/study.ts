@@ -97,6 +97,7 @@ export class Study {
     if (st.lastObserve?.state !== undefined) policy.restore?.(st.lastObserve.state);
     for (const n of [...st.trials.values(), ...st.running.values()]) for (const u of n.policy?.usage ?? []) this.#costUsd += u.costUsd;
     for (const o of st.observes) for (const u of o.usage) this.#costUsd += u.costUsd;
+    for (const t of st.trials.values()) for (const u of t.evaluationUsage ?? []) this.#costUsd += u.costUsd;
     this.#interrupted = [...st.running.values()].sort((a, b) => a.index - b.index);
     // A policy that keeps state (restore) saw every finished trial unless the process died between the
     // trial's end and its observe record: those updates (an agent's memory) are redone on resume.
@@ -196,6 +197,7 @@ export class Study {
     const run = this.#running.get(trial.action.key);
     if (run?.index === trial.index) this.#running.delete(trial.action.key);
     store.append({ kind: 'trial-end', trial: record });
+    for (const u of record.evaluationUsage ?? []) this.#costUsd += u.costUsd;
     const produced =
       record.state === 'complete' && outcome?.artifact
         ? trialModelObject(trial.index, this.#kindOf(trial.action.name), outcome.artifact, trial.action)
@@ -328,7 +330,9 @@ export class Study {
       aborted: d.signal.aborted,
       launched,
       elapsedSec: (this.services.clock.monotonicMs() - this.#started) / 1000,
-      costUsd: this.#costUsd,
+      // The judge's tokens for the initial models' scores count too (they are journaled in the initial records).
+      costUsd:
+        this.#costUsd + [...this.services.store.state.initial.values()].reduce((c, r) => c + (r.evaluationUsage ?? []).reduce((a, u) => a + u.costUsd, 0), 0),
       best: this.best(),
     });
   }

@@ -63,5 +63,5 @@ export {
 export type { SourceRow, Benchmark, BenchmarkItem } from './loaders/index.js';
 export { LlmJudge, JudgeError, judgeMessages, parseRating, RATING_ANSWER, JUDGE_PROMPT_VERSION, MIN_RATING, MAX_RATING } from './judge-llm.js';
 export type { JudgeChat, JudgeItem, JudgeRating, JudgeUsage, LlmJudgeOptions } from './judge-llm.js';
-export { createJudgeEvaluator, JudgeEvaluatorOptionsSchema, policyLlmJudgeChat } from './judge-evaluator.js';
+export { createJudgeEvaluator, JudgeEvaluatorOptionsSchema, policyLlmJudgeChat, judgePreflight, JUDGE_PROVIDERS_PACKAGE } from './judge-evaluator.js';
 export type { JudgeEvaluatorOptions, JudgeChatFactory } from './judge-evaluator.js';

@@ -5,7 +5,7 @@ import { createTinyBackend, TinyBackendOptionsSchema } from './backends/tiny.js'
 import { tinylmRuntime } from './backends/tinylm-runtime.js';
 import { createSuiteEvaluator, SuiteEvaluatorOptionsSchema } from './suite.js';
 import { suitePreflight } from './loaders/preflight.js';
-import { createJudgeEvaluator, JudgeEvaluatorOptionsSchema } from './judge-evaluator.js';
+import { createJudgeEvaluator, judgePreflight, JudgeEvaluatorOptionsSchema } from './judge-evaluator.js';
 import { SCORERS, type ScorerName } from './scorers/index.js';
 import { BUILTIN_SCORER_DESCRIPTIONS, builtinScorerDefinition } from './scorers/resolve.js';
 
@@ -34,6 +34,7 @@ export default definePlugin({
       name: 'llm-judge',
       description: 'MT-Bench turn 1: generate answers with a backend, an LLM judge rates them 1-10 (mean rating; give the task max: 10)',
       optionsSchema: JudgeEvaluatorOptionsSchema,
+      preflight: (options) => judgePreflight(options),
       create: (options, ctx) => createJudgeEvaluator(options, ctx),
     });
     r.generationBackend({
