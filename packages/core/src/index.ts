@@ -24,6 +24,8 @@ export {
   ResourcesSchema,
   TaskSpecSchema,
   TaskResultSchema,
+  EarlyStopSpecSchema,
+  type EarlyStopSpec,
   type JobSpec,
   type JobInput,
   type JobError,
@@ -58,6 +60,8 @@ export {
   ActionRefSchema,
   UsageSchema,
   EvaluationUsageSchema,
+  PartialEvaluationSchema,
+  type PartialEvaluation,
   type EvaluationUsage,
   PolicyNoteSchema,
   AnswerNoteSchema,
@@ -105,4 +109,5 @@ export { STUDY_FILES, StudySnapshotSchema, isStudyDir, openStudy, type StudySnap
 export { StudyLock } from './lock.js';
 export { ActionCache, CacheLease, CacheEntrySchema, cacheKey, actionSeed, type CacheEntry, type CacheHit } from './action-cache.js';
 export { topK, pipelineOf, pipelineDepth, formatPipeline, type PipelineNode } from './leaderboard.js';
+export { earlyStopSpec, scoreOnValidation, withInterval } from './job-evaluate.js';
 export { withDataDir, DATA_DIR_EVALUATOR } from './config-data-dir.js';

@@ -15,6 +15,8 @@ import { initialScoresOf, scoreInitialModels } from './study-initial.js';
 import { PolicySteps } from './study-policy.js';
 import type { StudyEvent, StudyServices } from './study-services.js';
 import type { ActionCache } from './action-cache.js';
+import type { EarlyStopSpec } from './jobs.js';
+import { earlyStopSpec } from './job-evaluate.js';
 import { executeTrial } from './trial-execute.js';
 import { trialJobId } from './trial-job.js';
 import { STUDY_FILES } from './study-folder.js';
@@ -175,6 +177,7 @@ export class Study {
   execute(trial: Trial): Promise<TrialOutcome> {
     const d = this.#d;
     const onProgress = (u: { message?: string; fraction?: number }): void => this.#emit({ type: 'trial-progress', index: trial.index, ...u });
+    const earlyStop = this.#earlyStop();
     const ctx = {
       dir: d.dir,
       assembly: d.assembly,
@@ -183,8 +186,18 @@ export class Study {
       services: this.services,
       signal: d.signal,
       onProgress,
+      ...(earlyStop ? { earlyStop } : {}),
     };
     return d.cache && !trial.reattach ? executeViaSharedCache(d.cache, ctx, trial) : executeTrial(ctx, trial);
+  }
+
+  /**
+   * Config `earlyStop` with its threshold now: the topK-th best reward of the complete trials so far (none before
+   * there are topK of them), and each task's weight in the reward, read off the aggregator (linear ones: mean,
+   * weighted-sum) by scoring one task at a time.
+   */
+  #earlyStop(): EarlyStopSpec | undefined {
+    return earlyStopSpec(this.config.earlyStop, this.#history, this.config.topK, this.services.aggregator, this.#d.assembly.tasks);
   }
 
   /** Record a trial's outcome (or, for a trial that reuses another, its reuse): journal, pool, policy memory. */

@@ -34,6 +34,17 @@ export const EvaluationUsageSchema = z.object({
 });
 export type EvaluationUsage = z.infer<typeof EvaluationUsageSchema>;
 
+/** A partial evaluation (see `TrialRecord.partial`). */
+export const PartialEvaluationSchema = z.object({
+  slice: z.number(),
+  estimate: z.number(),
+  lo: z.number(),
+  hi: z.number(),
+  threshold: z.number(),
+  items: z.record(z.string(), z.object({ n: z.number().int(), total: z.number().int() })),
+});
+export type PartialEvaluation = z.infer<typeof PartialEvaluationSchema>;
+
 /**
  * How one answer of an agent LLM was obtained (one per selection step that asked it): valid at the first
  * reply, valid after retries, or never (the choice fell back to random). `constrained`: the reply was
@@ -77,6 +88,11 @@ export const TrialRecordSchema = z.object({
   intervals: z.record(z.string(), z.object({ lo: z.number(), hi: z.number() })).optional(),
   /** Tokens an evaluation's LLM (a judge) used for this trial's validation scores, per task. */
   evaluationUsage: z.array(EvaluationUsageSchema).optional(),
+  /**
+   * Early stopping ended the evaluation on first slices (issue 19): `scores` and `reward` are the slices'; the reward
+   * estimate's bound, the threshold (topK-th best so far) it was below, and the items scored per task.
+   */
+  partial: PartialEvaluationSchema.optional(),
   reward: z.number().optional(),
   startedAt: z.string(),
   endedAt: z.string().optional(),

@@ -91,4 +91,29 @@ describe('a scorer registered by a third-party plugin, in a study', () => {
     expect(LamdagentError.isInstance(err) && err.exitCode).toBe(2);
     expect((err as Error).message).toMatch(/unknown scorer "token-f2" \(known: numeric, choice, exact, toolcall, judge, token-f1, broken\)/);
   });
+
+  it('early stopping (config earlyStop): a candidate clearly below the top-1 is scored on a first slice, journaled as partial', async () => {
+    const dir = studyFolder('exact');
+    const items = Array.from({ length: 40 }, (_, i) => ({ id: `g${i}`, prompt: `Q: item ${i}? A:`, answer: 'good' }));
+    writeFileSync(join(dir, 'data/val.jsonl'), items.map((x) => JSON.stringify(x)).join('\n') + '\n');
+    const yaml = readFileSync(join(dir, 'study.yaml'), 'utf8')
+      .replace('budget: { iterations: 1 }', 'budget: { iterations: 2 }\ntopK: 1\nearlyStop: { looks: [0.25, 0.5], alpha: 0.05 }\npolicy: greedy')
+      .replace(/^policy: random\n/m, '')
+      .replace('scorerOptions: { caseSensitive: false }, ', 'backend: trial-zero-knows, ')
+      .replace('sft_lr: [0.002]', 'sft_lr: [0.002, 0.001]');
+    writeFileSync(join(dir, 'study.yaml'), yaml);
+    const s = await runStudy({ configPath: join(dir, 'study.yaml'), outDir: join(dir, 'study'), overrides: { plugins: PLUGINS } });
+    const [t0, t1] = s.trials;
+    expect(t0?.state, JSON.stringify(t0?.error)).toBe('complete');
+    expect(t0?.scores).toEqual({ capitals: 1 });
+    expect(t0?.partial).toBeUndefined(); // no top-1 yet: scored in full
+    expect(t1?.state, JSON.stringify(t1?.error)).toBe('complete');
+    expect(t1?.action.key).not.toBe(t0?.action.key);
+    expect(t1?.scores).toEqual({ capitals: 0 });
+    expect(t1?.partial).toMatchObject({ slice: 0.25, threshold: 1, items: { capitals: { n: 10, total: 40 } } });
+    expect(t1!.partial!.hi).toBeLessThan(1);
+    expect(t1?.intervals).toEqual({ capitals: { lo: 0, hi: 0 } });
+    // The per-item file of the stopped trial holds the slice only.
+    expect(readFileSync(join(dir, 'study/jobs/t0001/eval/capitals.validation.jsonl'), 'utf8').trim().split('\n')).toHaveLength(10);
+  }, 300_000);
 });

@@ -73,6 +73,9 @@ export function createSuiteEvaluator(options: SuiteEvaluatorOptions, factoryCtx:
   const opts = parsed.data;
   const backends = new Map<string, Promise<GenerationBackend>>();
   const datasets = new Map<string, { mtimeMs: number; size: number; items: BenchmarkItem[] }>();
+  /** Texts generated for the last model evaluated, per task and split: a larger slice generates only the rest. */
+  const generated = new Map<string, string[]>();
+  let lastModel: string | undefined;
 
   function backendFor(name: string, backendOptions: Record<string, unknown> | undefined): Promise<GenerationBackend> {
     const key = `${name}\u0000${JSON.stringify(backendOptions ?? null)}`;
@@ -107,12 +110,20 @@ export function createSuiteEvaluator(options: SuiteEvaluatorOptions, factoryCtx:
       });
       const { scorer, options: scorerOptions } = scorerFor(t, factoryCtx.scorers);
       const all = await dataset(t.dataPath, t.format);
-      const items = t.limit === undefined ? all : all.slice(0, t.limit);
+      const splitItems = t.limit === undefined ? all : all.slice(0, t.limit);
+      // Early stopping (issue 19): only the first slice of the items; what an earlier slice generated is reused.
+      const take = ctx.slice !== undefined && ctx.slice < 1 ? Math.min(splitItems.length, Math.ceil(ctx.slice * splitItems.length)) : splitItems.length;
+      const items = splitItems.slice(0, take);
       const backend = await backendFor(t.backend, t.backendOptions);
       const modelPath = objectPath(model);
 
-      const predictions: string[] = [];
-      for (let i = 0; i < items.length; i += opts.batchSize) {
+      if (lastModel !== modelPath) {
+        generated.clear();
+        lastModel = modelPath;
+      }
+      const genKey = `${t.name}\u0000${t.split}\u0000${t.dataPath}\u0000${t.backend}\u0000${t.maxNewTokens}`;
+      const predictions: string[] = (generated.get(genKey) ?? []).slice(0, items.length);
+      for (let i = predictions.length; i < items.length; i += opts.batchSize) {
         if (ctx.signal.aborted) throw ctx.signal.reason;
         const batch = items.slice(i, i + opts.batchSize).map((it) => it.prompt);
         const texts = await backend.generate(modelPath, batch, { maxNewTokens: t.maxNewTokens, stop: t.stop, signal: ctx.signal });
@@ -123,6 +134,9 @@ export function createSuiteEvaluator(options: SuiteEvaluatorOptions, factoryCtx:
         if (items.length > opts.batchSize) ctx.log(`task ${t.name} (${t.split}): generated ${predictions.length}/${items.length}`);
       }
 
+      // Kept only between the slices of one early-stopping sequence; a full evaluation ends it.
+      if (take === splitItems.length) generated.delete(genKey);
+      else if ((generated.get(genKey)?.length ?? 0) < predictions.length) generated.set(genKey, [...predictions]);
       const builtin = scorer.builtin;
       const grade = builtin?.grade;
       const def = scorer.definition;
@@ -163,7 +177,7 @@ export function createSuiteEvaluator(options: SuiteEvaluatorOptions, factoryCtx:
           ? `task ${t.name} (${t.split}, ${t.scorer}): ${total}/${items.length} correct, ${t.metric} ${score.toFixed(4)}`
           : `task ${t.name} (${t.split}, ${t.scorer}): mean grade ${score.toFixed(3)} over ${items.length} items (range ${lo} to ${hi})`,
       );
-      return { task: t.name, metric: t.metric, score, split: t.split, n: items.length, itemsPath, itemScores: values };
+      return { task: t.name, metric: t.metric, score, split: t.split, n: items.length, total: splitItems.length, itemsPath, itemScores: values };
     },
   };
 }
