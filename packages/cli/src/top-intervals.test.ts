@@ -1,4 +1,6 @@
 import type { TrialRecord } from '@lamdagent/core';
+import { bootstrapMeanInterval } from '@lamdagent/core/kit';
+import { bootstrapInterval } from '@lamdagent/science';
 import { describe, expect, it } from 'vitest';
 import { topJson, topText } from './format.js';
 
@@ -36,5 +38,14 @@ describe('lamdagent top: journaled intervals (issue 19)', () => {
     expect(text).toMatch(/1\s+0\s+0--0--0\s+0\.600\s+0\.300\s+0\.600/);
     expect(text).not.toContain('bootstrap interval');
     expect(topJson([trial(0, 0.6)], 1)[0]).not.toHaveProperty('intervals');
+  });
+});
+
+describe('the journaled interval and the tables agree', () => {
+  it("core's bootstrapMeanInterval (evaluation time) gives the numbers of science's bootstrapInterval (tables, dashboard)", () => {
+    for (let k = 0; k < 20; k++) {
+      const xs = Array.from({ length: 20 + k * 11 }, (_, i) => ((i * 7919 + k) % 10 < 4 ? 1 : (i % 3) / 2));
+      expect(bootstrapMeanInterval(xs)).toEqual(bootstrapInterval(xs));
+    }
   });
 });
