@@ -40,6 +40,7 @@ function collect(): { registry: PluginRegistry; actionTypes: ActionTypeDefinitio
     aggregator: none,
     generationBackend: none,
     observer: none,
+    scorer: none,
   };
   return { registry, actionTypes, runners };
 }

@@ -18,7 +18,7 @@ function trial(index: number, answers: NonNullable<TrialRecord['policy']>['answe
 }
 
 function view(trials: TrialRecord[]): StudyView {
-  return { dir: '/x', trials, journal: { observes: [] } } as unknown as StudyView;
+  return { dir: '/x', trials, journal: { observes: [], initial: new Map() } } as unknown as StudyView;
 }
 
 describe('costs: agent answer counts', () => {
@@ -50,5 +50,41 @@ describe('costs: agent answer counts', () => {
     const c = costsJson(view([trial(0, undefined)]));
     expect(c.answers.constrained.answers + c.answers.freeText.answers).toBe(0);
     expect(costsText(c)).not.toContain('Agent answers');
+  });
+});
+
+describe('costs: the judge apart from the agent', () => {
+  it("sums the judge's tokens per task and model, from trials and initial models, on their own lines", () => {
+    const t0 = {
+      ...trial(0, undefined),
+      evaluationUsage: [{ task: 'mt_bench', model: 'gpt-4o', inputTokens: 3000, outputTokens: 40, requests: 10, costUsd: 0.0079 }],
+    };
+    const t1 = { ...trial(1, undefined), evaluationUsage: [{ task: 'mt_bench', model: 'gpt-4o', inputTokens: 0, outputTokens: 0, requests: 0, costUsd: 0 }] };
+    const v = view([t0, t1] as TrialRecord[]);
+    (v.journal.initial as Map<string, unknown>).set('d', {
+      kind: 'initial',
+      digest: 'd',
+      ids: ['models/0'],
+      name: 'base',
+      at: '',
+      scores: {},
+      seconds: 0,
+      evaluationUsage: [{ task: 'mt_bench', model: 'gpt-4o', inputTokens: 1000, outputTokens: 20, requests: 4, costUsd: 0.0027 }],
+    });
+    const c = costsJson(v);
+    expect(c.judge).toEqual([
+      { task: 'mt_bench', model: 'gpt-4o', evaluations: 3, requests: 14, inputTokens: 4000, outputTokens: 60, costUsd: 0.0079 + 0.0027 },
+    ]);
+    // The agent's figures stay the agent's: two trials of 100 + 5 tokens.
+    expect(c.total).toMatchObject({ inputTokens: 200, outputTokens: 10, costUsd: 0, judgeInputTokens: 4000, judgeOutputTokens: 60 });
+    expect(c.total.allCostUsd).toBeCloseTo(0.0106, 10);
+    const text = costsText(c);
+    expect(text).toMatch(/Judge usage/);
+    expect(text).toMatch(/mt_bench\s+gpt-4o\s+3\s+14\s+4\.0\s+0\.1\s+0\.011/);
+    expect(text).toContain('Cost: agent $0.000 + judge $0.011 = $0.011');
+  });
+
+  it('shows no judge table without an evaluation LLM', () => {
+    expect(costsText(costsJson(view([trial(0, undefined)])))).not.toContain('Judge usage');
   });
 });

@@ -6,7 +6,23 @@ export interface CostsJson {
   agent: { step: string; calls: number; inputTokens: number; outputTokens: number; costUsd: number }[];
   /** Compute per action type, as the paper's Table 4. */
   compute: { actionType: string; trials: number; executeHours: number; evaluateHours: number; gpuHours: number }[];
-  total: { inputTokens: number; outputTokens: number; costUsd: number; gpuHours: number; wallHours: number };
+  /** Tokens of evaluation LLMs (an `llm-judge`), per task and judge model: apart from the agent's. */
+  judge: { task: string; model: string; evaluations: number; requests: number; inputTokens: number; outputTokens: number; costUsd: number }[];
+  /**
+   * Tokens and cost of the agent (`inputTokens`, `outputTokens`, `costUsd`) and of the judge (`judge*`); `allCostUsd`
+   * is both, the figure a `budget.costUsd` is checked against.
+   */
+  total: {
+    inputTokens: number;
+    outputTokens: number;
+    costUsd: number;
+    judgeInputTokens: number;
+    judgeOutputTokens: number;
+    judgeCostUsd: number;
+    allCostUsd: number;
+    gpuHours: number;
+    wallHours: number;
+  };
   /**
    * How the agent's selection answers were obtained (LLM policies): valid the first time, after
    * retries, or never (random fallback), for constrained (grammar / JSON schema) and free-text answers;
@@ -35,6 +51,22 @@ export function costsJson(view: StudyView): CostsJson {
   };
   for (const t of view.trials) for (const u of t.policy?.usage ?? []) add(u);
   for (const o of view.journal.observes) for (const u of o.usage) add(u);
+  const judge = new Map<string, CostsJson['judge'][number]>();
+  const evaluationUsage = [
+    ...view.trials.flatMap((t) => t.evaluationUsage ?? []),
+    ...[...view.journal.initial.values()].flatMap((r) => r.evaluationUsage ?? []),
+  ];
+  for (const u of evaluationUsage) {
+    const model = u.model ?? '';
+    const key = `${u.task}\u0000${model}`;
+    const j = judge.get(key) ?? { task: u.task, model, evaluations: 0, requests: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+    j.evaluations++;
+    j.requests += u.requests ?? 0;
+    j.inputTokens += u.inputTokens;
+    j.outputTokens += u.outputTokens;
+    j.costUsd += u.costUsd;
+    judge.set(key, j);
+  }
   const compute = new Map<string, CostsJson['compute'][number]>();
   let wall = 0;
   for (const t of view.trials) {
@@ -61,14 +93,22 @@ export function costsJson(view: StudyView): CostsJson {
       if (x.refused !== undefined && answers.refused === undefined) answers.refused = x.refused;
     }
   }
+  const jr = [...judge.values()];
+  const agentCost = a.reduce((s, x) => s + x.costUsd, 0);
+  const judgeCost = jr.reduce((s, x) => s + x.costUsd, 0);
   return {
     answers,
     agent: a,
+    judge: jr,
     compute: c,
     total: {
       inputTokens: a.reduce((s, x) => s + x.inputTokens, 0),
       outputTokens: a.reduce((s, x) => s + x.outputTokens, 0),
-      costUsd: a.reduce((s, x) => s + x.costUsd, 0),
+      costUsd: agentCost,
+      judgeInputTokens: jr.reduce((s, x) => s + x.inputTokens, 0),
+      judgeOutputTokens: jr.reduce((s, x) => s + x.outputTokens, 0),
+      judgeCostUsd: judgeCost,
+      allCostUsd: agentCost + judgeCost,
       gpuHours: c.reduce((s, x) => s + x.gpuHours, 0),
       wallHours: wall,
     },
@@ -96,6 +136,19 @@ export function costsText(c: CostsJson): string {
     out.push('', 'Agent answers (selection steps):');
     out.push(table(['answers', 'total', 'valid 1st time', 'retried', 'fell back'], [row('constrained', ca), row('free text', fa)]));
     if (c.answers.refused) out.push(`  the server refused structured output: ${c.answers.refused}`);
+  }
+  if (c.judge.length > 0) {
+    out.push('', 'Judge usage (the evaluation LLM scoring the models; tokens in thousands):');
+    out.push(
+      table(
+        ['task', 'judge model', 'evaluations', 'requests', 'input', 'output', 'cost $'],
+        [
+          ...c.judge.map((x) => [x.task, x.model, String(x.evaluations), String(x.requests), k(x.inputTokens), k(x.outputTokens), x.costUsd.toFixed(3)]),
+          ['total', '', '', '', k(c.total.judgeInputTokens), k(c.total.judgeOutputTokens), c.total.judgeCostUsd.toFixed(3)],
+        ],
+      ),
+    );
+    out.push(`Cost: agent $${c.total.costUsd.toFixed(3)} + judge $${c.total.judgeCostUsd.toFixed(3)} = $${c.total.allCostUsd.toFixed(3)}`);
   }
   out.push('', "Compute per action type (as the paper's Table 4):");
   out.push(

@@ -23,6 +23,8 @@ export interface TopJson {
   path: string;
   reward: number;
   scores: Record<string, number>;
+  /** 95% bootstrap interval of each task's score over its items, as journaled at evaluation (absent in older journals). */
+  intervals?: Record<string, { lo: number; hi: number }>;
   pipeline: PipelineNode;
 }
 
@@ -52,6 +54,7 @@ export function topJson(trials: TrialRecord[], k: number): TopJson[] {
     path: t.produced?.path ?? '',
     reward: t.reward as number,
     scores: t.scores,
+    ...(t.intervals ? { intervals: t.intervals } : {}),
     pipeline: pipelineOf(t, trials),
   }));
 }
@@ -135,12 +138,18 @@ export function topText(trials: TrialRecord[], k: number): string {
   const top = topK(trials, k);
   if (top.length === 0) return 'no completed trial yet';
   const tasks = [...new Set(top.flatMap((t) => Object.keys(t.scores)))];
+  // A task's score with its journaled 95% interval over the items, when the evaluation kept one (issue 19).
+  const cell = (t: TrialRecord, x: string): string => {
+    const iv = t.intervals?.[x];
+    return iv ? `${f3(t.scores[x])} [${f3(iv.lo)}, ${f3(iv.hi)}]` : f3(t.scores[x]);
+  };
   const out = [
     table(
       ['rank', 'trial', 'model', ...tasks, 'reward'],
-      top.map((t, i) => [String(i + 1), String(t.index), t.produced?.name ?? '', ...tasks.map((x) => f3(t.scores[x])), f3(t.reward)]),
+      top.map((t, i) => [String(i + 1), String(t.index), t.produced?.name ?? '', ...tasks.map((x) => cell(t, x)), f3(t.reward)]),
     ),
   ];
+  if (top.some((t) => t.intervals)) out.push('(each task: score [95% bootstrap interval over its items])');
   top.forEach((t, i) => {
     out.push('', `Top-${i + 1} pipeline:`, ...formatPipeline(pipelineOf(t, trials), '  '));
   });

@@ -94,6 +94,21 @@ export const StudyConfigSchema = z
       .describe(
         'Where a produced model is scored on the validation split: inside its job (the same process or Slurm job as the training, where its GPU is), or in the study process.',
       ),
+    earlyStop: z
+      .object({
+        looks: z
+          .array(z.number().gt(0).lt(1))
+          .min(1)
+          .default([0.1, 0.25, 0.5])
+          .refine((a) => a.every((x, i) => i === 0 || x > a[i - 1]!), 'increasing fractions')
+          .describe("Fractions of each task's validation items after which the candidate is checked."),
+        alpha: z.number().gt(0).lt(1).default(0.05).describe('Level of the whole sequence of checks (Bonferroni over the looks).'),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'Evaluation that costs less (issue 19): score a candidate on the first slice of each validation split and stop when its reward is clearly below the topK-th best so far; journaled as a partial evaluation with its interval. Assumes a linear aggregator (mean, weighted-sum).',
+      ),
     aggregation: z.union([z.string().min(1), NamedWithOptions]).default('mean'),
     executor: z.union([z.string().min(1), NamedWithOptions]).default('inprocess'),
     observers: z

@@ -23,7 +23,8 @@ export function evaluatorPreflight(
     const raw = evaluatorOptions[name] ?? {};
     const parsed = f.optionsSchema ? f.optionsSchema.safeParse(raw) : { success: true as const, data: raw };
     if (!parsed.success) continue;
-    for (const p of f.preflight(parsed.data, { ...ctx, tasks: tasks.filter((t) => t.evaluator === name) })) issues.push(p);
+    for (const p of f.preflight(parsed.data, { ...ctx, scorers: ctx.scorers ?? registry.scorerCatalog(), tasks: tasks.filter((t) => t.evaluator === name) }))
+      issues.push(p);
   }
   return issues;
 }

@@ -27,6 +27,49 @@ export interface TaskResult {
   n?: number;
   /** Per-item results file (JSON lines) kept for error analysis. */
   itemsPath?: string;
+  /**
+   * Each item's score in item order, in the task's units (1/0 for right/wrong, a grade): core's evaluation loop
+   * turns them into `interval` and drops them (they stay in the per-item file, not in the journal).
+   */
+  itemScores?: number[];
+  /** 95% percentile bootstrap interval of `score` over the items (computed by core from `itemScores`, seed 0). */
+  interval?: ScoreInterval;
+  /** Tokens an LLM spent on this evaluation (a judge): the study's costs count them apart from the agent's. */
+  usage?: EvaluationUsage;
+  /** Items in the split (when `n` is less: a partial evaluation on a first slice, see `EvalContext.slice`). */
+  total?: number;
+  /** Set when early stopping ended the evaluation on a slice: the reward estimate, its bound and the threshold. */
+  partial?: PartialEvaluation;
+}
+
+/** An evaluation early stopping ended on a first slice (issue 19): the candidate was clearly below the threshold. */
+export interface PartialEvaluation {
+  /** Fraction of each task's items scored. */
+  slice: number;
+  /** Reward estimated from the slices, and its two-sided bound at the test's level. */
+  estimate: number;
+  lo: number;
+  hi: number;
+  /** The reward it was compared with (the topK-th best so far). */
+  threshold: number;
+}
+
+/** A 95% interval of a task score. */
+export interface ScoreInterval {
+  lo: number;
+  hi: number;
+}
+
+/** What an evaluation's LLM (a judge) used. */
+export interface EvaluationUsage {
+  /** The judge model. */
+  model?: string;
+  inputTokens: number;
+  outputTokens: number;
+  /** Requests sent (cached ratings send none). */
+  requests?: number;
+  /** Cost in USD at the judge's prices (0 when unknown or local). */
+  costUsd?: number;
 }
 
 export interface EvalContext {
@@ -36,6 +79,12 @@ export interface EvalContext {
   outDir: string;
   seed: number;
   log(line: string): void;
+  /**
+   * Score only the first `ceil(slice * N)` of the split's N items and return `n` and `total` (early stopping; an
+   * evaluator may ignore it and score everything). Called again with a larger slice for the same model, an evaluator
+   * may reuse what it generated.
+   */
+  slice?: number;
 }
 
 /** Scores a model on a task. */

@@ -17,6 +17,7 @@ export function makeFactoryContext(registry: Registry, configDir: string, seed: 
       const o = f.optionsSchema ? f.optionsSchema.parse(options ?? {}) : options;
       return f.create(o, ctx);
     },
+    scorers: registry.scorerCatalog(),
   };
   return ctx;
 }

@@ -24,6 +24,8 @@ export {
   ResourcesSchema,
   TaskSpecSchema,
   TaskResultSchema,
+  EarlyStopSpecSchema,
+  type EarlyStopSpec,
   type JobSpec,
   type JobInput,
   type JobError,
@@ -34,7 +36,17 @@ export {
 } from './jobs.js';
 export type { Runner, RunnerContext, RunOutcome } from './runner.js';
 export type { Executor, ExecutorContext, JobHandle } from './executor.js';
-export type { Evaluator, EvalContext, GenerationBackend, Split, TaskResult, TaskSpec } from './evaluator.js';
+export type {
+  Evaluator,
+  EvalContext,
+  EvaluationUsage as TaskEvaluationUsage,
+  GenerationBackend,
+  ScoreInterval,
+  Split,
+  TaskResult,
+  TaskSpec,
+} from './evaluator.js';
+export { defineScorer, type ScorerCatalog, type ScorerDefinition, type ScorerItem, type ScorerReference } from './scorer.js';
 export type { Aggregator } from './aggregator.js';
 export { DEFAULT_OBSERVER_RETRY, eventTrial, type Observer, type ObserverContext, type ObserverRetry } from './observer.js';
 export { ObserverHub, type ObserverFailure, type ObserverHubOptions } from './observer-hub.js';
@@ -47,6 +59,10 @@ export {
   TrialStateSchema,
   ActionRefSchema,
   UsageSchema,
+  EvaluationUsageSchema,
+  PartialEvaluationSchema,
+  type PartialEvaluation,
+  type EvaluationUsage,
   PolicyNoteSchema,
   AnswerNoteSchema,
   InitialScoreRecordSchema,
@@ -93,4 +109,5 @@ export { STUDY_FILES, StudySnapshotSchema, isStudyDir, openStudy, type StudySnap
 export { StudyLock } from './lock.js';
 export { ActionCache, CacheLease, CacheEntrySchema, cacheKey, actionSeed, type CacheEntry, type CacheHit } from './action-cache.js';
 export { topK, pipelineOf, pipelineDepth, formatPipeline, type PipelineNode } from './leaderboard.js';
+export { earlyStopSpec, scoreOnValidation, withInterval } from './job-evaluate.js';
 export { withDataDir, DATA_DIR_EVALUATOR } from './config-data-dir.js';

@@ -39,7 +39,31 @@ export const TaskResultSchema = z.object({
   split: z.enum(['validation', 'test']),
   n: z.number().int().optional(),
   itemsPath: z.string().optional(),
+  itemScores: z.array(z.number()).optional(),
+  interval: z.object({ lo: z.number(), hi: z.number() }).optional(),
+  usage: z
+    .object({
+      model: z.string().optional(),
+      inputTokens: z.number(),
+      outputTokens: z.number(),
+      requests: z.number().int().optional(),
+      costUsd: z.number().optional(),
+    })
+    .optional(),
+  total: z.number().int().optional(),
+  partial: z.object({ slice: z.number(), estimate: z.number(), lo: z.number(), hi: z.number(), threshold: z.number() }).optional(),
 });
+
+/** Early stopping in the evaluation loop (config `earlyStop`, with the study's threshold and reward weights now). */
+export const EarlyStopSpecSchema = z.object({
+  looks: z.array(z.number()).min(1),
+  alpha: z.number(),
+  /** The topK-th best reward so far. */
+  threshold: z.number(),
+  /** Each task's weight in the (linear) reward. */
+  weights: z.record(z.string(), z.number()),
+});
+export type EarlyStopSpec = z.infer<typeof EarlyStopSpecSchema>;
 
 /** What a job evaluates after its runner finished (config `evaluateIn: job`). */
 export const JobEvaluationSchema = z.object({
@@ -50,6 +74,7 @@ export const JobEvaluationSchema = z.object({
   configDir: z.string(),
   /** The study seed (evaluator factories see it). */
   studySeed: z.number().int(),
+  earlyStop: EarlyStopSpecSchema.optional(),
 });
 export type JobEvaluation = z.infer<typeof JobEvaluationSchema>;
 

@@ -6,6 +6,7 @@ import type { Executor } from './executor.js';
 import type { Observer } from './observer.js';
 import type { Factory, Policy } from './policy.js';
 import type { Runner } from './runner.js';
+import type { ScorerDefinition } from './scorer.js';
 
 /** The plugin API version this core implements. A plugin targeting another version is refused. */
 export const CORE_API_VERSION = 1;
@@ -21,6 +22,8 @@ export interface PluginRegistry {
   generationBackend<O>(factory: Factory<GenerationBackend, O>): void;
   /** An observer of study and trial events (experiment trackers, logs); see observer.ts. */
   observer<O>(factory: Factory<Observer, O>): void;
+  /** A scoring rule for evaluators that score generated replies (see scorer.ts; `defineScorer`). */
+  scorer<O>(def: ScorerDefinition<O>): void;
 }
 
 export const ProvidesSchema = z
@@ -33,6 +36,7 @@ export const ProvidesSchema = z
     aggregators: z.array(z.string()).default([]),
     generationBackends: z.array(z.string()).default([]),
     observers: z.array(z.string()).default([]),
+    scorers: z.array(z.string()).default([]),
   })
   .strict();
 export type Provides = z.infer<typeof ProvidesSchema>;

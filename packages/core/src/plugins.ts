@@ -150,6 +150,7 @@ const PROVIDES_KIND: Record<keyof Provides, string> = {
   aggregators: 'aggregator',
   generationBackends: 'generationBackend',
   observers: 'observer',
+  scorers: 'scorer',
 };
 
 /**

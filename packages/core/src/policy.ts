@@ -3,6 +3,7 @@ import type { Action } from './action-type.js';
 import type { GenerationBackend, TaskSpec } from './evaluator.js';
 import type { JsonValue } from './json.js';
 import type { PoolObject } from './objects.js';
+import type { ScorerCatalog } from './scorer.js';
 import type { Rng } from './kit/rng.js';
 import type { ActionSpace } from './space.js';
 import type { AnswerNote, InitialScore, TrialRecord, Usage } from './trial.js';
@@ -69,10 +70,12 @@ export interface FactoryContext {
   env: Readonly<Record<string, string | undefined>>;
   /** Creates a registered generation backend by name (for evaluators that generate text). */
   generationBackend(name: string, options?: unknown): Promise<GenerationBackend>;
+  /** Scorers plugins registered (for evaluators that score replies); a context built by hand may have none. */
+  scorers?: ScorerCatalog;
 }
 
 /** What a factory's `preflight` sees: the config's folder, the environment and, for an evaluator, the tasks it scores. */
-export type PreflightContext = Pick<FactoryContext, 'configDir' | 'env'> & { tasks?: readonly TaskSpec[] };
+export type PreflightContext = Pick<FactoryContext, 'configDir' | 'env' | 'scorers'> & { tasks?: readonly TaskSpec[] };
 
 /** A named factory, with a zod schema for its options from config. */
 export interface Factory<T, O = unknown> {

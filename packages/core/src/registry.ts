@@ -7,8 +7,9 @@ import type { Observer } from './observer.js';
 import type { PluginRegistry } from './plugin.js';
 import type { Factory, Policy } from './policy.js';
 import type { Runner } from './runner.js';
+import type { ScorerCatalog, ScorerDefinition } from './scorer.js';
 
-export type ContributionKind = 'actionType' | 'runner' | 'policy' | 'executor' | 'evaluator' | 'aggregator' | 'generationBackend' | 'observer';
+export type ContributionKind = 'actionType' | 'runner' | 'policy' | 'executor' | 'evaluator' | 'aggregator' | 'generationBackend' | 'observer' | 'scorer';
 
 export interface Contribution {
   kind: ContributionKind;
@@ -27,6 +28,7 @@ interface Contributed {
   aggregator: Factory<Aggregator, unknown>;
   generationBackend: Factory<GenerationBackend, unknown>;
   observer: Factory<Observer, unknown>;
+  scorer: ScorerDefinition;
 }
 
 /**
@@ -66,6 +68,7 @@ export class Registry {
       aggregator: (f) => add('aggregator', f.name, f, f.description),
       generationBackend: (f) => add('generationBackend', f.name, f, f.description),
       observer: (f) => add('observer', f.name, f, f.description),
+      scorer: (d) => add('scorer', d.name, d as ScorerDefinition, d.description),
     };
   }
 
@@ -159,5 +162,14 @@ export class Registry {
 
   observerFactory(name: string): Factory<Observer, unknown> {
     return this.#get('observer', name);
+  }
+
+  scorer(name: string): ScorerDefinition {
+    return this.#get('scorer', name);
+  }
+
+  /** The registered scorers as evaluators see them (`FactoryContext.scorers`). */
+  scorerCatalog(): ScorerCatalog {
+    return { get: (name) => this.scorer(name), problem: (name) => this.problem('scorer', name), names: () => this.names('scorer') };
   }
 }

@@ -10,6 +10,7 @@ import type { ObjectPool } from './pool.js';
 import type { StudyServices } from './study-services.js';
 import { STUDY_FILES } from './study-folder.js';
 import type { ActionRef, InitialScore, InitialScoreRecord } from './trial.js';
+import { evaluationFacts } from './trial-record.js';
 
 export interface InitialScoringDeps {
   dir: string;
@@ -103,7 +104,7 @@ export async function scoreInitialModels(d: InitialScoringDeps): Promise<void> {
         const scores = Object.fromEntries(results.map((r) => [r.task, r.score]));
         const seconds = secs(clock.monotonicMs() - t0);
         got?.lease.commit(undefined, { action: ref, scores, metrics: {}, durations: { evaluate: seconds }, source: { study: d.dir, trial: -1 } });
-        store.append({ ...base, at: clock.now(), scores, reward: aggregator.aggregate(results, tasks), seconds });
+        store.append({ ...base, at: clock.now(), scores, reward: aggregator.aggregate(results, tasks), seconds, ...evaluationFacts(results) });
       } finally {
         got?.lease.release();
       }

@@ -15,6 +15,8 @@ import { initialScoresOf, scoreInitialModels } from './study-initial.js';
 import { PolicySteps } from './study-policy.js';
 import type { StudyEvent, StudyServices } from './study-services.js';
 import type { ActionCache } from './action-cache.js';
+import type { EarlyStopSpec } from './jobs.js';
+import { earlyStopSpec } from './job-evaluate.js';
 import { executeTrial } from './trial-execute.js';
 import { trialJobId } from './trial-job.js';
 import { STUDY_FILES } from './study-folder.js';
@@ -97,6 +99,7 @@ export class Study {
     if (st.lastObserve?.state !== undefined) policy.restore?.(st.lastObserve.state);
     for (const n of [...st.trials.values(), ...st.running.values()]) for (const u of n.policy?.usage ?? []) this.#costUsd += u.costUsd;
     for (const o of st.observes) for (const u of o.usage) this.#costUsd += u.costUsd;
+    for (const t of st.trials.values()) for (const u of t.evaluationUsage ?? []) this.#costUsd += u.costUsd;
     this.#interrupted = [...st.running.values()].sort((a, b) => a.index - b.index);
     // A policy that keeps state (restore) saw every finished trial unless the process died between the
     // trial's end and its observe record: those updates (an agent's memory) are redone on resume.
@@ -174,6 +177,7 @@ export class Study {
   execute(trial: Trial): Promise<TrialOutcome> {
     const d = this.#d;
     const onProgress = (u: { message?: string; fraction?: number }): void => this.#emit({ type: 'trial-progress', index: trial.index, ...u });
+    const earlyStop = this.#earlyStop();
     const ctx = {
       dir: d.dir,
       assembly: d.assembly,
@@ -182,8 +186,18 @@ export class Study {
       services: this.services,
       signal: d.signal,
       onProgress,
+      ...(earlyStop ? { earlyStop } : {}),
     };
     return d.cache && !trial.reattach ? executeViaSharedCache(d.cache, ctx, trial) : executeTrial(ctx, trial);
+  }
+
+  /**
+   * Config `earlyStop` with its threshold now: the topK-th best reward of the complete trials so far (none before
+   * there are topK of them), and each task's weight in the reward, read off the aggregator (linear ones: mean,
+   * weighted-sum) by scoring one task at a time.
+   */
+  #earlyStop(): EarlyStopSpec | undefined {
+    return earlyStopSpec(this.config.earlyStop, this.#history, this.config.topK, this.services.aggregator, this.#d.assembly.tasks);
   }
 
   /** Record a trial's outcome (or, for a trial that reuses another, its reuse): journal, pool, policy memory. */
@@ -196,6 +210,7 @@ export class Study {
     const run = this.#running.get(trial.action.key);
     if (run?.index === trial.index) this.#running.delete(trial.action.key);
     store.append({ kind: 'trial-end', trial: record });
+    for (const u of record.evaluationUsage ?? []) this.#costUsd += u.costUsd;
     const produced =
       record.state === 'complete' && outcome?.artifact
         ? trialModelObject(trial.index, this.#kindOf(trial.action.name), outcome.artifact, trial.action)
@@ -328,7 +343,9 @@ export class Study {
       aborted: d.signal.aborted,
       launched,
       elapsedSec: (this.services.clock.monotonicMs() - this.#started) / 1000,
-      costUsd: this.#costUsd,
+      // The judge's tokens for the initial models' scores count too (they are journaled in the initial records).
+      costUsd:
+        this.#costUsd + [...this.services.store.state.initial.values()].reduce((c, r) => c + (r.evaluationUsage ?? []).reduce((a, u) => a + u.costUsd, 0), 0),
       best: this.best(),
     });
   }

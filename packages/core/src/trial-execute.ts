@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Assembly } from './assemble.js';
 import type { TaskResult, TaskSpec } from './evaluator.js';
 import type { ExecutorContext } from './executor.js';
-import type { JobError, JobSpec, ResultManifest } from './jobs.js';
+import type { EarlyStopSpec, JobError, JobSpec, ResultManifest } from './jobs.js';
 import { scoreOnValidation } from './job-evaluate.js';
 import { fsyncDir } from './kit/fs.js';
 import type { Registry } from './registry.js';
@@ -23,6 +23,8 @@ export interface ExecuteContext {
   onProgress(update: { message?: string; fraction?: number }): void;
   /** The job's seed instead of the per-trial one (the shared action cache seeds by action key). */
   jobSeed?: number;
+  /** Early stopping of the evaluation (config `earlyStop` with the threshold now), when the study has a top-k yet. */
+  earlyStop?: EarlyStopSpec;
 }
 
 /**
@@ -68,6 +70,7 @@ function prepare(x: ExecuteContext, trial: Trial): Job {
   if (!binding) throw new Error(`trial ${trial.index}: no action binding "${trial.action.name}"`);
   const spec = buildJobSpec(x.dir, x.assembly, x.registry, x.pluginEntries, trial.index, trial.action);
   if (x.jobSeed !== undefined) spec.seed = x.jobSeed;
+  if (x.earlyStop && spec.evaluation) spec.evaluation.earlyStop = x.earlyStop;
   mkdirSync(spec.jobDir, { recursive: true });
   const ectx: ExecutorContext = { signal: x.signal, runner: (n) => x.registry.runner(n), onProgress: x.onProgress };
   return { trial, spec, kind: binding.produces, ectx, ...(binding.definition.smoke ? { smoke: binding.definition.smoke } : {}) };
@@ -142,7 +145,13 @@ async function evaluate(x: ExecuteContext, job: Job, m: ResultManifest, artifact
   const t0 = clock.monotonicMs();
   const model = trialModelObject(job.trial.index, job.kind, artifact, job.trial.action);
   try {
-    return await scoreOnValidation(evaluators, model, tasks, { signal: x.signal, jobDir: job.spec.jobDir, seed: job.spec.seed, log: () => undefined });
+    return await scoreOnValidation(evaluators, model, tasks, {
+      signal: x.signal,
+      jobDir: job.spec.jobDir,
+      seed: job.spec.seed,
+      log: () => undefined,
+      ...(x.earlyStop ? { earlyStop: x.earlyStop } : {}),
+    });
   } finally {
     durations['evaluate'] = secs(clock.monotonicMs() - t0);
   }

@@ -8,7 +8,7 @@ import type { ObjectPool } from './pool.js';
 import type { ActionSpace } from './space.js';
 import type { JournalRecordOf } from './journal-records.js';
 import type { TranscriptEntry } from './policy.js';
-import type { ActionRef, PolicyNote, TrialRecord } from './trial.js';
+import type { ActionRef, EvaluationUsage, PartialEvaluation, PolicyNote, TrialRecord } from './trial.js';
 import { redactSecrets } from './kit/redact.js';
 import { writeFileAtomic } from './kit/fs.js';
 import { STUDY_FILES } from './study-folder.js';
@@ -104,6 +104,8 @@ export function reuseRecord(t: Trial, hit: TrialRecord, endedAt: string, running
       endedAt,
       cachedFrom: hit.cachedFrom ?? hit.index,
       scores: hit.scores,
+      ...(hit.intervals ? { intervals: hit.intervals } : {}),
+      ...(hit.partial ? { partial: hit.partial } : {}),
       ...(hit.produced ? { produced: hit.produced } : {}),
       ...(hit.reward !== undefined ? { reward: hit.reward } : {}),
     };
@@ -113,17 +115,54 @@ export function reuseRecord(t: Trial, hit: TrialRecord, endedAt: string, running
   return { ...base(t), state: 'failed', endedAt, cachedFrom: from, ...(error ? { error } : {}) };
 }
 
+/** What a trial-end or initial record keeps of task results besides the scores: intervals, the judge's tokens, a partial evaluation. */
+export function evaluationFacts(results: readonly TaskResult[]): {
+  intervals?: Record<string, { lo: number; hi: number }>;
+  evaluationUsage?: EvaluationUsage[];
+  partial?: PartialEvaluation;
+} {
+  const p = results.find((r) => r.partial)?.partial;
+  const partial: PartialEvaluation | undefined = p && {
+    ...p,
+    items: Object.fromEntries(results.map((r) => [r.task, { n: r.n ?? 0, total: r.total ?? r.n ?? 0 }])),
+  };
+  const intervals = results.filter((r) => r.interval).map((r) => [r.task, { lo: r.interval!.lo, hi: r.interval!.hi }] as const);
+  const usage: EvaluationUsage[] = results.flatMap((r) =>
+    r.usage
+      ? [
+          {
+            task: r.task,
+            ...(r.usage.model !== undefined ? { model: r.usage.model } : {}),
+            inputTokens: r.usage.inputTokens,
+            outputTokens: r.usage.outputTokens,
+            ...(r.usage.requests !== undefined ? { requests: r.usage.requests } : {}),
+            costUsd: r.usage.costUsd ?? 0,
+          },
+        ]
+      : [],
+  );
+  return {
+    ...(intervals.length > 0 ? { intervals: Object.fromEntries(intervals) } : {}),
+    ...(usage.length > 0 ? { evaluationUsage: usage } : {}),
+    ...(partial ? { partial } : {}),
+  };
+}
+
 /** The record of a trial from its outcome; `reward` folds the scores when the outcome has none. */
 export function outcomeRecord(t: Trial, o: TrialOutcome, endedAt: string, reward: (r: TaskResult[]) => number): TrialRecord {
   const durations = { ...(t.selectSec !== undefined ? { select: t.selectSec } : {}), ...o.durations };
   const common = { ...base(t), endedAt, durations, metrics: o.metrics ?? {} };
   if (o.state === 'failed') return { ...common, state: 'failed', error: o.error ?? { type: 'Failed', message: 'the trial failed' } };
   if (!o.artifact || !o.results) throw new Error(`trial ${t.index}: a complete outcome needs artifact and results`);
+  const { intervals, evaluationUsage: usage, partial } = evaluationFacts(o.results);
   return {
     ...common,
     state: 'complete',
     produced: { ...modelIdName(t.index), path: o.artifact },
     scores: Object.fromEntries(o.results.map((r) => [r.task, r.score])),
+    ...(intervals ? { intervals } : {}),
+    ...(usage ? { evaluationUsage: usage } : {}),
+    ...(partial ? { partial } : {}),
     reward: o.reward ?? reward(o.results),
     ...(o.resources ? { resources: o.resources } : {}),
     ...(o.cache ? { cache: o.cache } : {}),

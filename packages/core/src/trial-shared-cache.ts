@@ -29,7 +29,8 @@ export async function executeViaSharedCache(cache: ActionCache, x: ExecuteContex
   }
   try {
     const o = await executeTrial({ ...x, jobSeed: actionSeed(trial.action.key) }, trial);
-    if (o.state === 'complete' && o.artifact && o.results) {
+    // A partial evaluation (early stopping against this study's top-k) is not another study's score: not shared.
+    if (o.state === 'complete' && o.artifact && o.results && !o.results.some((r) => r.partial)) {
       got.lease.commit(o.artifact, {
         action: trial.ref,
         scores: Object.fromEntries(o.results.map((r) => [r.task, r.score])),

@@ -23,6 +23,28 @@ export const UsageSchema = z.object({
 });
 export type Usage = z.infer<typeof UsageSchema>;
 
+/** Tokens and cost of an evaluation's LLM (a judge) on one task of a trial: counted apart from the agent's. */
+export const EvaluationUsageSchema = z.object({
+  task: z.string(),
+  model: z.string().optional(),
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  requests: z.number().int().optional(),
+  costUsd: z.number().default(0),
+});
+export type EvaluationUsage = z.infer<typeof EvaluationUsageSchema>;
+
+/** A partial evaluation (see `TrialRecord.partial`). */
+export const PartialEvaluationSchema = z.object({
+  slice: z.number(),
+  estimate: z.number(),
+  lo: z.number(),
+  hi: z.number(),
+  threshold: z.number(),
+  items: z.record(z.string(), z.object({ n: z.number().int(), total: z.number().int() })),
+});
+export type PartialEvaluation = z.infer<typeof PartialEvaluationSchema>;
+
 /**
  * How one answer of an agent LLM was obtained (one per selection step that asked it): valid at the first
  * reply, valid after retries, or never (the choice fell back to random). `constrained`: the reply was
@@ -62,6 +84,15 @@ export const TrialRecordSchema = z.object({
   /** Id and name of the model the trial produced (or, when cached, the model it reuses). */
   produced: z.object({ id: z.string(), name: z.string(), path: z.string() }).optional(),
   scores: z.record(z.string(), z.number()).default({}),
+  /** 95% bootstrap interval of each task's score over its items (journals before issue 19 have none). */
+  intervals: z.record(z.string(), z.object({ lo: z.number(), hi: z.number() })).optional(),
+  /** Tokens an evaluation's LLM (a judge) used for this trial's validation scores, per task. */
+  evaluationUsage: z.array(EvaluationUsageSchema).optional(),
+  /**
+   * Early stopping ended the evaluation on first slices (issue 19): `scores` and `reward` are the slices'; the reward
+   * estimate's bound, the threshold (topK-th best so far) it was below, and the items scored per task.
+   */
+  partial: PartialEvaluationSchema.optional(),
   reward: z.number().optional(),
   startedAt: z.string(),
   endedAt: z.string().optional(),
@@ -96,6 +127,10 @@ export const InitialScoreRecordSchema = z.object({
   /** Answered by the executor (e.g. `replay`, from its table) instead of evaluated: its name. */
   executor: z.string().optional(),
   seconds: z.number().default(0),
+  /** 95% bootstrap interval of each task's score over its items. */
+  intervals: z.record(z.string(), z.object({ lo: z.number(), hi: z.number() })).optional(),
+  /** Tokens an evaluation's LLM (a judge) used to score this model, per task. */
+  evaluationUsage: z.array(EvaluationUsageSchema).optional(),
 });
 export type InitialScoreRecord = z.infer<typeof InitialScoreRecordSchema>;
 

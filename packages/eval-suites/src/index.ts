@@ -19,12 +19,16 @@ export {
   parseRubric,
 } from './scorers/index.js';
 export type { Gold, Scorer, ScorerName, ToolCall, JudgeReport } from './scorers/index.js';
+export { defineScorer } from '@lamdagent/core';
+export type { ScorerDefinition, ScorerItem, ScorerReference, ScorerCatalog } from '@lamdagent/core';
+export { resolveScorer, knownScorerNames, scorerProblem, builtinScorerDefinition } from './scorers/resolve.js';
+export type { ResolvedScorer } from './scorers/resolve.js';
 export { EvalItemSchema, loadEvalDataset, parseEvalJsonl } from './dataset.js';
 export type { EvalItem } from './dataset.js';
 export { DatasetError, TaskOptionsError, BackendError } from './errors.js';
 export { TASK_PRESETS, findPreset } from './presets.js';
 export type { TaskPreset } from './presets.js';
-export { SuiteTaskOptionsSchema, resolveTask } from './task-options.js';
+export { SuiteTaskOptionsSchema, resolveTask, scorerFor } from './task-options.js';
 export type { SuiteTaskOptions, ResolvedTask, SuiteDefaults } from './task-options.js';
 export { createSuiteEvaluator, SuiteEvaluatorOptionsSchema, cutAtStop } from './suite.js';
 export type { SuiteEvaluatorOptions, ItemResult } from './suite.js';
@@ -59,5 +63,5 @@ export {
 export type { SourceRow, Benchmark, BenchmarkItem } from './loaders/index.js';
 export { LlmJudge, JudgeError, judgeMessages, parseRating, RATING_ANSWER, JUDGE_PROMPT_VERSION, MIN_RATING, MAX_RATING } from './judge-llm.js';
 export type { JudgeChat, JudgeItem, JudgeRating, JudgeUsage, LlmJudgeOptions } from './judge-llm.js';
-export { createJudgeEvaluator, JudgeEvaluatorOptionsSchema, policyLlmJudgeChat } from './judge-evaluator.js';
+export { createJudgeEvaluator, JudgeEvaluatorOptionsSchema, policyLlmJudgeChat, judgePreflight, JUDGE_PROVIDERS_PACKAGE } from './judge-evaluator.js';
 export type { JudgeEvaluatorOptions, JudgeChatFactory } from './judge-evaluator.js';

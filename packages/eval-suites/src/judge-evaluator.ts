@@ -10,8 +10,18 @@ import { findSplitData } from './loaders/data-dir.js';
 import { loadBenchmarkItems } from './loaders/load.js';
 import { cutAtStop } from './suite.js';
 
-/** Builds the judge's chat provider from its options (`createJudgeChat` of `@lamdagent/policy-llm`). */
-export type JudgeChatFactory = (options: unknown, env: Readonly<Record<string, string | undefined>>, baseDir: string) => { chat: JudgeChat; model: string };
+/**
+ * Builds the judge's chat provider from its options: `createJudgeChat` of `@lamdagent/policy-llm` (the agent's
+ * providers). `costUsd` prices the judge's tokens (absent: free, e.g. a local model).
+ */
+export type JudgeChatFactory = (
+  options: unknown,
+  env: Readonly<Record<string, string | undefined>>,
+  baseDir: string,
+) => { chat: JudgeChat; model: string; costUsd?: (inputTokens: number, outputTokens: number) => number };
+
+/** The package whose `createJudgeChat` gives the judge its providers: an optional peer dependency of this one. */
+export const JUDGE_PROVIDERS_PACKAGE = '@lamdagent/policy-llm';
 
 /** The `llm-judge` evaluator's options (config `evaluators: { llm-judge: {...} }`). */
 export const JudgeEvaluatorOptionsSchema = z
@@ -47,17 +57,49 @@ const TaskSchema = z
   })
   .strict();
 
-/** Loads `@lamdagent/policy-llm` when installed (the providers live there); a clear error otherwise. */
-export async function policyLlmJudgeChat(): Promise<JudgeChatFactory> {
-  const name = '@lamdagent/policy-llm';
+/**
+ * The `llm-judge` evaluator's checks at config validation (before anything runs or is written): a judge is configured,
+ * and its providers' package is installed. `resolvePackage` finds a package from here (tests replace it).
+ */
+export function judgePreflight(
+  options: { judge?: Record<string, unknown> | undefined },
+  resolvePackage: (name: string) => string = (name) => import.meta.resolve(name),
+): { path: string; message: string }[] {
+  const issues: { path: string; message: string }[] = [];
+  if (options.judge === undefined) issues.push({ path: 'evaluators.llm-judge.judge', message: 'missing: {provider: openai|ollama|llama-cpp, model, ...}' });
+  try {
+    resolvePackage(JUDGE_PROVIDERS_PACKAGE);
+  } catch {
+    issues.push({
+      path: 'evaluators.llm-judge',
+      message: `the judge's providers come from ${JUDGE_PROVIDERS_PACKAGE}, which is not installed: npm install ${JUDGE_PROVIDERS_PACKAGE} (an optional peer dependency of @lamdagent/eval-suites)`,
+    });
+  }
+  return issues;
+}
+
+/**
+ * `createJudgeChat` of `@lamdagent/policy-llm`, loaded when the judge first rates. The evaluator plugin does not
+ * depend on the policy plugin: `@lamdagent/policy-llm` is an optional peer dependency, needed only by studies that use
+ * `llm-judge`; without it the error says what to install. `load` is the module loader (tests replace it).
+ */
+export async function policyLlmJudgeChat(load: (name: string) => Promise<unknown> = (name) => import(name)): Promise<JudgeChatFactory> {
+  const name = JUDGE_PROVIDERS_PACKAGE;
   let mod: unknown;
   try {
-    mod = await import(name);
+    mod = await load(name);
   } catch (err) {
-    throw new TaskOptionsError('(llm-judge)', `the judge needs ${name} installed for its providers (${(err as Error).message})`);
+    const e = err as NodeJS.ErrnoException;
+    const missing = (e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND') && e.message.includes(name);
+    throw new TaskOptionsError(
+      '(llm-judge)',
+      missing
+        ? `the llm-judge evaluator takes its judge providers from ${name}, which is not installed: npm install ${name} (an optional peer dependency of @lamdagent/eval-suites)`
+        : `the llm-judge evaluator could not load ${name}: ${e.message}`,
+    );
   }
   const f = (mod as { createJudgeChat?: unknown }).createJudgeChat;
-  if (typeof f !== 'function') throw new TaskOptionsError('(llm-judge)', `${name} has no createJudgeChat: update it`);
+  if (typeof f !== 'function') throw new TaskOptionsError('(llm-judge)', `${name} has no createJudgeChat export: update it to a version that has one`);
   return f as JudgeChatFactory;
 }
 
@@ -74,13 +116,17 @@ export function createJudgeEvaluator(
 ): Evaluator {
   const opts = JudgeEvaluatorOptionsSchema.parse(input);
   const abs = (p: string): string => (isAbsolute(p) ? p : resolve(factoryCtx.configDir, p));
-  let judge: Promise<LlmJudge> | undefined;
-  const judgeOnce = (): Promise<LlmJudge> =>
+  let judge: Promise<{ judge: LlmJudge; model: string; costUsd: (i: number, o: number) => number }> | undefined;
+  const judgeOnce = (): Promise<{ judge: LlmJudge; model: string; costUsd: (i: number, o: number) => number }> =>
     (judge ??= chatFactory().then((make) => {
       if (opts.judge === undefined)
         throw new TaskOptionsError('(llm-judge)', 'evaluators.llm-judge.judge is missing: {provider: openai|ollama|llama-cpp, model, ...}');
-      const { chat, model } = make(opts.judge, factoryCtx.env, factoryCtx.configDir);
-      return new LlmJudge(chat, { model, attempts: opts.attempts, constrained: opts.constrained, cacheFile: abs(opts.cacheFile) });
+      const { chat, model, costUsd } = make(opts.judge, factoryCtx.env, factoryCtx.configDir);
+      return {
+        judge: new LlmJudge(chat, { model, attempts: opts.attempts, constrained: opts.constrained, cacheFile: abs(opts.cacheFile) }),
+        model,
+        costUsd: costUsd ?? (() => 0),
+      };
     }));
 
   return {
@@ -99,7 +145,7 @@ export function createJudgeEvaluator(
       const all = await loadBenchmarkItems(abs(file), o.format);
       const items = o.limit === undefined ? all : all.slice(0, o.limit);
       const backend = await factoryCtx.generationBackend(opts.backend, opts.backendOptions);
-      const j = await judgeOnce();
+      const { judge: j, model: judgeModel, costUsd } = await judgeOnce();
       const before = { ...j.usage };
 
       const answers: string[] = [];
@@ -121,14 +167,27 @@ export function createJudgeEvaluator(
         outputTokens: j.usage.outputTokens - before.outputTokens,
         requests: j.usage.requests - before.requests,
       };
+      const cost = costUsd(usage.inputTokens, usage.outputTokens);
       await mkdir(ctx.outDir, { recursive: true });
       const stem = join(ctx.outDir, `${task.name.replace(/[^\w.-]+/g, '_')}.${ctx.split}`);
       writeFileAtomic(`${stem}.jsonl`, results.map((r) => JSON.stringify(r)).join('\n') + '\n', { durable: false });
-      writeFileAtomic(`${stem}.judge.json`, JSON.stringify({ judge: opts.judge?.['model'] ?? null, usage }, null, 2) + '\n', { durable: false });
+      writeFileAtomic(`${stem}.judge.json`, JSON.stringify({ judge: opts.judge?.['model'] ?? null, usage: { ...usage, costUsd: cost } }, null, 2) + '\n', {
+        durable: false,
+      });
       ctx.log(
         `task ${task.name} (${ctx.split}, llm-judge): mean rating ${score.toFixed(3)} over ${results.length} items; judge tokens ${usage.inputTokens} in, ${usage.outputTokens} out`,
       );
-      return { task: task.name, metric: task.metric, score, split: ctx.split, n: results.length, itemsPath: `${stem}.jsonl` };
+      return {
+        task: task.name,
+        metric: task.metric,
+        score,
+        split: ctx.split,
+        n: results.length,
+        itemsPath: `${stem}.jsonl`,
+        itemScores: results.map((r) => r.rating),
+        // The judge's tokens for this evaluation: the study's costs count them apart from the agent's (`lamdagent costs`).
+        usage: { model: judgeModel, ...usage, costUsd: cost },
+      };
     },
   };
 }

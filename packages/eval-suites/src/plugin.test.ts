@@ -9,8 +9,8 @@ describe('plugin manifest', () => {
     expect(plugin.name).toBe('@lamdagent/eval-suites');
   });
 
-  it('registers what it declares: the suite evaluator and three generation backends', async () => {
-    const names: Record<string, string[]> = { evaluator: [], generationBackend: [] };
+  it('registers what it declares: two evaluators, the five built-in scorers and three generation backends', async () => {
+    const names: Record<string, string[]> = { evaluator: [], generationBackend: [], scorer: [] };
     const factories: Record<string, { create: (o: unknown, ctx: FactoryContext) => unknown }> = {};
     const unexpected = (): never => {
       throw new Error('unexpected registration');
@@ -30,10 +30,14 @@ describe('plugin manifest', () => {
         names.generationBackend?.push(f.name);
         factories[f.name] = f as never;
       },
+      scorer(d) {
+        names.scorer?.push(d.name);
+      },
     };
     await plugin.register(registry);
     expect(names.evaluator).toEqual(plugin.provides.evaluators);
     expect(names.generationBackend).toEqual(plugin.provides.generationBackends);
+    expect(names.scorer).toEqual(['numeric', 'choice', 'exact', 'toolcall', 'judge']);
     const ctx: FactoryContext = { configDir: '/', seed: 0, env: { K: 'v' }, generationBackend: () => Promise.reject(new Error('x')) };
     const openai = (await factories['openai-compatible']?.create({ baseUrl: 'http://127.0.0.1:9' }, ctx)) as { name: string };
     expect(openai.name).toBe('openai-compatible');

@@ -40,6 +40,7 @@ beforeAll(async () => {
   const registry: Partial<PluginRegistry> = {
     evaluator: (f) => void (f.name === 'suite' ? (suiteFactory = f.create as never) : undefined),
     generationBackend: (f) => void backendFactories.set(f.name, f.create as never),
+    scorer: () => undefined,
   };
   await plugin.register(registry as PluginRegistry);
 }, 120_000);

@@ -185,6 +185,21 @@ describe('suite evaluator', () => {
     ]);
   });
 
+  it('early stopping: scores a first slice (n of total), and a larger slice generates only the rest', async () => {
+    const ev = createSuiteEvaluator({}, factoryCtx());
+    const arith = task('arith', { data: { validation: 'data/arith.val.jsonl' }, scorer: 'numeric' });
+    const before = calls.length;
+    const part = await ev.evaluate(model, arith, { ...evalCtx(), slice: 0.5 });
+    expect(part).toMatchObject({ n: 2, total: 3, score: 0.5, itemScores: [1, 0] });
+    const full = await ev.evaluate(model, arith, evalCtx());
+    expect(full).toMatchObject({ n: 3, total: 3, itemScores: [1, 0, 1] });
+    // The second call generated only the third prompt.
+    expect(calls.slice(before).map((c) => c.prompts)).toEqual([['Q: 3 and 4? A:', 'Q: 5 take 2? A:'], ['Q: 1 and 1? A:']]);
+    // After a full evaluation nothing is kept: the next one generates everything again.
+    await ev.evaluate(model, arith, evalCtx());
+    expect(calls.at(-1)?.prompts).toHaveLength(3);
+  });
+
   it('honours limit', async () => {
     const ev = createSuiteEvaluator({}, factoryCtx());
     const res = await ev.evaluate(model, task('arith', { data: { validation: 'data/arith.val.jsonl' }, scorer: 'numeric', limit: 1 }), evalCtx());

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { loadBenchmarkItems, type BenchmarkItem } from './loaders/index.js';
 import { TaskOptionsError } from './errors.js';
-import { SCORERS, type Gold } from './scorers/index.js';
-import { resolveTask } from './task-options.js';
+import type { Gold } from './scorers/index.js';
+import { resolveTask, scorerFor } from './task-options.js';
 
 /** The `suite` evaluator's own options (from config); tasks may override backend and length. */
 export const SuiteEvaluatorOptionsSchema = z
@@ -73,6 +73,9 @@ export function createSuiteEvaluator(options: SuiteEvaluatorOptions, factoryCtx:
   const opts = parsed.data;
   const backends = new Map<string, Promise<GenerationBackend>>();
   const datasets = new Map<string, { mtimeMs: number; size: number; items: BenchmarkItem[] }>();
+  /** Texts generated for the last model evaluated, per task and split: a larger slice generates only the rest. */
+  const generated = new Map<string, string[]>();
+  let lastModel: string | undefined;
 
   function backendFor(name: string, backendOptions: Record<string, unknown> | undefined): Promise<GenerationBackend> {
     const key = `${name}\u0000${JSON.stringify(backendOptions ?? null)}`;
@@ -103,15 +106,24 @@ export function createSuiteEvaluator(options: SuiteEvaluatorOptions, factoryCtx:
         backendOptions: opts.backendOptions,
         maxNewTokens: opts.maxNewTokens,
         ...(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {}),
+        ...(factoryCtx.scorers ? { scorers: factoryCtx.scorers } : {}),
       });
+      const { scorer, options: scorerOptions } = scorerFor(t, factoryCtx.scorers);
       const all = await dataset(t.dataPath, t.format);
-      const items = t.limit === undefined ? all : all.slice(0, t.limit);
+      const splitItems = t.limit === undefined ? all : all.slice(0, t.limit);
+      // Early stopping (issue 19): only the first slice of the items; what an earlier slice generated is reused.
+      const take = ctx.slice !== undefined && ctx.slice < 1 ? Math.min(splitItems.length, Math.ceil(ctx.slice * splitItems.length)) : splitItems.length;
+      const items = splitItems.slice(0, take);
       const backend = await backendFor(t.backend, t.backendOptions);
-      const scorer = SCORERS[t.scorer];
       const modelPath = objectPath(model);
 
-      const predictions: string[] = [];
-      for (let i = 0; i < items.length; i += opts.batchSize) {
+      if (lastModel !== modelPath) {
+        generated.clear();
+        lastModel = modelPath;
+      }
+      const genKey = `${t.name}\u0000${t.split}\u0000${t.dataPath}\u0000${t.backend}\u0000${t.maxNewTokens}`;
+      const predictions: string[] = (generated.get(genKey) ?? []).slice(0, items.length);
+      for (let i = predictions.length; i < items.length; i += opts.batchSize) {
         if (ctx.signal.aborted) throw ctx.signal.reason;
         const batch = items.slice(i, i + opts.batchSize).map((it) => it.prompt);
         const texts = await backend.generate(modelPath, batch, { maxNewTokens: t.maxNewTokens, stop: t.stop, signal: ctx.signal });
@@ -122,32 +134,50 @@ export function createSuiteEvaluator(options: SuiteEvaluatorOptions, factoryCtx:
         if (items.length > opts.batchSize) ctx.log(`task ${t.name} (${t.split}): generated ${predictions.length}/${items.length}`);
       }
 
-      const grade = scorer.grade;
+      // Kept only between the slices of one early-stopping sequence; a full evaluation ends it.
+      if (take === splitItems.length) generated.delete(genKey);
+      else if ((generated.get(genKey)?.length ?? 0) < predictions.length) generated.set(genKey, [...predictions]);
+      const builtin = scorer.builtin;
+      const grade = builtin?.grade;
+      const def = scorer.definition;
+      const [lo, hi] = scorer.range;
       const results: ItemResult[] = items.map((item, i) => {
         const prediction = predictions[i] ?? '';
-        return {
-          id: item.id,
-          prompt: item.prompt,
+        const common = { id: item.id, prompt: item.prompt, prediction, gold: item.answer };
+        const tail = item.choices ? { choices: item.choices } : {};
+        if (builtin) {
+          return {
+            ...common,
+            extracted: builtin.extract(prediction) ?? null,
+            ...(grade ? { score: grade(prediction, item.answer) } : { correct: builtin.score(prediction, item.answer) }),
+            ...tail,
+          };
+        }
+        const value = def.score(
           prediction,
-          extracted: scorer.extract(prediction) ?? null,
-          gold: item.answer,
-          ...(grade ? { score: grade(prediction, item.answer) } : { correct: scorer.score(prediction, item.answer) }),
-          ...(item.choices ? { choices: item.choices } : {}),
-        };
+          item.answer,
+          { id: item.id, prompt: item.prompt, ...(item.choices ? { choices: item.choices } : {}) },
+          scorerOptions,
+        );
+        if (typeof value !== 'number' || !Number.isFinite(value) || value < lo || value > hi) {
+          throw new TaskOptionsError(t.name, `scorer ${t.scorer} returned ${String(value)} for item ${item.id}, outside its range [${lo}, ${hi}]`);
+        }
+        return { ...common, extracted: def.extract?.(prediction, scorerOptions) ?? null, score: value, ...tail };
       });
       const values = results.map((r) => r.score ?? (r.correct ? 1 : 0));
-      const correct = grade ? values.reduce((a, b) => a + b, 0) : results.filter((r) => r.correct).length;
-      const score = items.length === 0 ? 0 : correct / items.length;
+      const passFail = builtin !== undefined && !grade;
+      const total = values.reduce((a, b) => a + b, 0);
+      const score = items.length === 0 ? 0 : total / items.length;
 
       await mkdir(ctx.outDir, { recursive: true });
       const itemsPath = join(ctx.outDir, `${fileSafe(t.name)}.${t.split}.jsonl`);
       await writeJsonlAtomically(itemsPath, results);
       ctx.log(
-        grade
-          ? `task ${t.name} (${t.split}, ${t.scorer}): mean grade ${score.toFixed(3)} over ${items.length} items`
-          : `task ${t.name} (${t.split}, ${t.scorer}): ${correct}/${items.length} correct, ${t.metric} ${score.toFixed(4)}`,
+        passFail
+          ? `task ${t.name} (${t.split}, ${t.scorer}): ${total}/${items.length} correct, ${t.metric} ${score.toFixed(4)}`
+          : `task ${t.name} (${t.split}, ${t.scorer}): mean grade ${score.toFixed(3)} over ${items.length} items (range ${lo} to ${hi})`,
       );
-      return { task: t.name, metric: t.metric, score, split: t.split, n: items.length, itemsPath };
+      return { task: t.name, metric: t.metric, score, split: t.split, n: items.length, total: splitItems.length, itemsPath, itemScores: values };
     },
   };
 }

@@ -1,9 +1,9 @@
-import type { Split, TaskSpec } from '@lamdagent/core';
+import type { ScorerCatalog, Split, TaskSpec } from '@lamdagent/core';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { TaskOptionsError } from './errors.js';
 import { findPreset, TASK_PRESETS, type TaskPreset } from './presets.js';
-import { SCORER_NAMES, type ScorerName } from './scorers/index.js';
+import { knownScorerNames, resolveScorer, scorerProblem, type ResolvedScorer } from './scorers/resolve.js';
 import { findSplitData } from './loaders/data-dir.js';
 
 /** A task's `options` for the `suite` evaluator. */
@@ -14,8 +14,13 @@ export const SuiteTaskOptionsSchema = z
       .object({ validation: z.string().min(1).optional(), test: z.string().min(1).optional() })
       .strict()
       .optional(),
-    /** Scoring rule; a preset task (named like `gsm8k`, or `preset:`) brings its own. */
-    scorer: z.enum(SCORER_NAMES as [ScorerName, ...ScorerName[]]).optional(),
+    /**
+     * Scoring rule: a built-in (`numeric`, `choice`, `exact`, `toolcall`, `judge`) or a scorer another plugin
+     * registered (`defineScorer`; plain or `plugin:name`); a preset task (named like `gsm8k`, or `preset:`) brings its own.
+     */
+    scorer: z.string().min(1).optional(),
+    /** Options of the scorer, checked against its `optionsSchema`. */
+    scorerOptions: z.record(z.string(), z.unknown()).optional(),
     /** Take the defaults of this preset (default: the preset named like the task, if any). */
     preset: z.string().min(1).optional(),
     /** Generation backend (a registered name); default: the evaluator's default, `tiny`. */
@@ -41,7 +46,10 @@ export interface ResolvedTask {
   metric: string;
   split: Split;
   dataPath: string;
-  scorer: ScorerName;
+  /** Name of the scoring rule (see `resolveScorer`). */
+  scorer: string;
+  /** `options.scorerOptions` as given (parsed by `scorerFor`). */
+  scorerOptions: Record<string, unknown> | undefined;
   backend: string;
   backendOptions: Record<string, unknown> | undefined;
   maxNewTokens: number;
@@ -58,6 +66,8 @@ export interface SuiteDefaults {
   maxNewTokens: number;
   /** Data folder for tasks without `data` paths (the paper format's `eval_data`, `--data-dir`). */
   dataDir?: string;
+  /** Scorers other plugins registered (the study's registry); without it only the built-ins are known. */
+  scorers?: ScorerCatalog;
 }
 
 const HUB_NOTE = 'no dataset hub is reachable from here, so give the evaluation files yourself';
@@ -82,9 +92,11 @@ export function resolveTask(task: TaskSpec, split: Split, configDir: string, def
   if (!scorer) {
     throw new TaskOptionsError(
       task.name,
-      `options.scorer is required (one of ${SCORER_NAMES.join(', ')}) unless the task is a preset (${Object.keys(TASK_PRESETS).join(', ')})`,
+      `options.scorer is required (one of ${knownScorerNames(defaults.scorers).join(', ')}) unless the task is a preset (${Object.keys(TASK_PRESETS).join(', ')})`,
     );
   }
+  const why = scorerProblem(scorer, defaults.scorers);
+  if (why) throw new TaskOptionsError(task.name, `options.scorer: ${why}`);
   let file = o.data?.[split];
   const dataDir = o.dataDir ?? defaults.dataDir;
   if (!file && dataDir !== undefined) {
@@ -102,6 +114,7 @@ export function resolveTask(task: TaskSpec, split: Split, configDir: string, def
     split,
     dataPath: isAbsolute(file) ? file : resolve(configDir, file),
     scorer,
+    scorerOptions: o.scorerOptions,
     backend: o.backend ?? defaults.backend,
     backendOptions: o.backendOptions ?? (o.backend === undefined ? defaults.backendOptions : undefined),
     maxNewTokens: o.maxNewTokens ?? preset?.maxNewTokens ?? defaults.maxNewTokens,
@@ -110,4 +123,29 @@ export function resolveTask(task: TaskSpec, split: Split, configDir: string, def
     preset,
     format: o.format ?? preset?.name ?? task.name,
   };
+}
+
+/** The task's scorer and its parsed options; errors name the task and the option. */
+export function scorerFor(
+  t: Pick<ResolvedTask, 'name' | 'scorer' | 'scorerOptions'>,
+  catalog: ScorerCatalog | undefined,
+): { scorer: ResolvedScorer; options: unknown } {
+  let scorer: ResolvedScorer;
+  try {
+    scorer = resolveScorer(t.scorer, catalog);
+  } catch (err) {
+    throw new TaskOptionsError(t.name, `options.scorer: ${(err as Error).message}`);
+  }
+  const schema = scorer.definition.optionsSchema;
+  if (!schema) {
+    if (t.scorerOptions !== undefined && Object.keys(t.scorerOptions).length > 0)
+      throw new TaskOptionsError(t.name, `options.scorerOptions: scorer ${t.scorer} takes no options`);
+    return { scorer, options: undefined };
+  }
+  const parsed = schema.safeParse(t.scorerOptions ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new TaskOptionsError(t.name, `options.scorerOptions.${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+  }
+  return { scorer, options: parsed.data };
 }

@@ -54,4 +54,4 @@ export default definePlugin({
     registry.policy(llmPolicyFactory);
   },
 });
-export { createJudgeChat, JudgeProviderOptionsSchema, type JudgeProviderOptions } from './judge-chat.js';
+export { createJudgeChat, JudgeProviderOptionsSchema, type JudgeProviderOptions, type JudgeChatHandle } from './judge-chat.js';

@@ -5,6 +5,8 @@ import { LlamaCppProvider } from './providers/llama-cpp.js';
 import { OllamaProvider } from './providers/ollama.js';
 import { OpenAIProvider } from './providers/openai.js';
 import type { ChatProvider } from './providers/types.js';
+import { PricesSchema } from './options.js';
+import { costUsd, pricesFor } from './usage.js';
 
 /**
  * Options of an LLM judge's provider (`@lamdagent/eval-suites`' `LlmJudge` for MT-Bench): the agent's providers,
@@ -22,6 +24,8 @@ export const JudgeProviderOptionsSchema = z.discriminatedUnion('provider', [
       apiKeyEnv: z.string().min(1).optional(),
       maxOutputTokens: z.number().int().positive().default(512),
       timeoutMs: z.number().int().positive().default(120_000),
+      /** USD per million tokens, for the study's costs; default: the built-in OpenAI table (unknown models: free). */
+      prices: PricesSchema.optional(),
     })
     .strict(),
   z
@@ -32,6 +36,8 @@ export const JudgeProviderOptionsSchema = z.discriminatedUnion('provider', [
       apiKeyEnv: z.string().min(1).optional(),
       maxOutputTokens: z.number().int().positive().default(512),
       timeoutMs: z.number().int().positive().default(120_000),
+      /** USD per million tokens (default: free). */
+      prices: PricesSchema.optional(),
     })
     .strict(),
   z
@@ -47,12 +53,19 @@ export const JudgeProviderOptionsSchema = z.discriminatedUnion('provider', [
 ]);
 export type JudgeProviderOptions = z.input<typeof JudgeProviderOptionsSchema>;
 
-/** The judge's chat provider and the model name its ratings are cached under. */
-export function createJudgeChat(
-  input: unknown,
-  env: Readonly<Record<string, string | undefined>>,
-  baseDir = process.cwd(),
-): { chat: ChatProvider; model: string } {
+/** What `createJudgeChat` gives: the provider, the model name ratings are cached under, and the price of its tokens. */
+export interface JudgeChatHandle {
+  chat: ChatProvider;
+  model: string;
+  /** USD for a number of input and output tokens (0 for local models and unknown prices). */
+  costUsd(inputTokens: number, outputTokens: number): number;
+}
+
+/**
+ * The judge's chat provider (documented entry for `@lamdagent/eval-suites`' `llm-judge` evaluator, which loads it
+ * when installed: this package is its optional peer dependency). Options as `JudgeProviderOptionsSchema`.
+ */
+export function createJudgeChat(input: unknown, env: Readonly<Record<string, string | undefined>>, baseDir = process.cwd()): JudgeChatHandle {
   const parsed = JudgeProviderOptionsSchema.safeParse(input);
   if (!parsed.success) {
     const i = parsed.error.issues[0];
@@ -70,7 +83,7 @@ export function createJudgeChat(
       seed: 0,
       maxOutputTokens: o.maxOutputTokens,
     });
-    return { chat, model: path.basename(modelPath) };
+    return { chat, model: path.basename(modelPath), costUsd: () => 0 };
   }
   const keyEnv = o.apiKeyEnv ?? (o.provider === 'openai' ? 'OPENAI_API_KEY' : undefined);
   const key = keyEnv ? env[keyEnv] : undefined;
@@ -85,7 +98,8 @@ export function createJudgeChat(
       maxOutputTokens: o.maxOutputTokens,
       timeoutMs: o.timeoutMs,
     });
-    return { chat, model: o.model };
+    const prices = pricesFor('openai', o.model, o.prices);
+    return { chat, model: o.model, costUsd: (i, out) => costUsd(prices, i, out) };
   }
   const chat = new OllamaProvider({
     model: o.model,
@@ -96,5 +110,6 @@ export function createJudgeChat(
     maxOutputTokens: o.maxOutputTokens,
     timeoutMs: o.timeoutMs,
   });
-  return { chat, model: o.model };
+  const prices = pricesFor('ollama', o.model, o.prices);
+  return { chat, model: o.model, costUsd: (i, out) => costUsd(prices, i, out) };
 }

@@ -44,6 +44,9 @@ describe('the llm-judge evaluator (MT-Bench turn 1) with the tiny model answerin
     const { evaluate, dir } = setup(server);
     const r = await evaluate(join(dir, 'eval1'));
     expect(r).toMatchObject({ task: 'mt_bench', score: 5, n: 2, split: 'validation' }); // (7 + 3) / 2
+    // Per-item ratings (for the interval) and the judge's tokens go back with the result, into the study's journal.
+    expect(r.itemScores).toEqual([7, 3]);
+    expect(r.usage).toEqual({ model: 'judge-model', inputTokens: 580, outputTokens: 8, requests: 2, costUsd: 0 });
     const items = readFileSync(join(dir, 'eval1/mt_bench.validation.jsonl'), 'utf8')
       .trim()
       .split('\n')
@@ -53,13 +56,14 @@ describe('the llm-judge evaluator (MT-Bench turn 1) with the tiny model answerin
       ['111', 3, 'math'],
     ]);
     const judge = JSON.parse(readFileSync(join(dir, 'eval1/mt_bench.validation.judge.json'), 'utf8')) as unknown;
-    expect(judge).toEqual({ judge: 'judge-model', usage: { inputTokens: 580, outputTokens: 8, requests: 2 } });
+    expect(judge).toEqual({ judge: 'judge-model', usage: { inputTokens: 580, outputTokens: 8, requests: 2, costUsd: 0 } });
     // The reference answer of the math question reached the judge.
     expect(JSON.stringify(server.requests[1]?.body)).toContain('[Reference answer]\\n15% of 240 is 36.');
 
     expect(existsSync(join(dir, '.lamdagent/judge-ratings.jsonl'))).toBe(true);
     const again = await evaluate(join(dir, 'eval2')); // greedy answers repeat: every rating is cached
     expect(again.score).toBe(5);
+    expect(again.usage).toEqual({ model: 'judge-model', inputTokens: 0, outputTokens: 0, requests: 0, costUsd: 0 });
     expect(server.requests).toHaveLength(2);
   }, 120_000);
 

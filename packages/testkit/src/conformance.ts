@@ -19,6 +19,8 @@ export interface ConformanceOptions {
   factoryOptions?: Record<string, unknown>;
   /** Factories that cannot be created without external resources (an API key, a server): skipped by name. */
   skipCreate?: string[];
+  /** A reference answer each scorer accepts (by name), for the check that an empty reply scores inside its range. Default `"x"`. */
+  scorerReferences?: Record<string, string | number | (string | number)[]>;
 }
 
 async function freshRegistry(plugin: PluginManifest): Promise<Registry> {
@@ -179,6 +181,18 @@ export function pluginConformance(plugin: PluginManifest, opts: ConformanceOptio
         });
         const keys = new Set(Array.from({ length: space.countFor(0) }, (_, i) => space.atFor(0, i).key));
         expect(keys.has(sel.action.key), `${name} picked an enumerated action`).toBe(true);
+      }
+    });
+
+    it('scorers have a valid range and score a reply inside it', async () => {
+      const r = await freshRegistry(plugin);
+      for (const name of plugin.provides.scorers ?? []) {
+        const d = r.scorer(name);
+        const [lo, hi] = d.range ?? [0, 1];
+        expect(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi, `scorer ${name} range`).toBe(true);
+        const options = d.optionsSchema ? d.optionsSchema.parse(opts.factoryOptions?.[name] ?? {}) : undefined;
+        const s = d.score('', opts.scorerReferences?.[name] ?? 'x', { id: '0', prompt: 'Q:' }, options);
+        expect(Number.isFinite(s) && s >= lo && s <= hi, `scorer ${name} scores an empty reply in [${lo}, ${hi}]`).toBe(true);
       }
     });
 

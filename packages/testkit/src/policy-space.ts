@@ -28,6 +28,7 @@ export function toyActionSpace(): { pool: ObjectPool; space: ActionSpace } {
     aggregator: () => undefined,
     generationBackend: () => undefined,
     observer: () => undefined,
+    scorer: () => undefined,
   });
   const sft = defs.find((d) => d.type === 'toy-sft')!;
   const merge = defs.find((d) => d.type === 'toy-merge')!;

@@ -2,7 +2,7 @@
  * `@lamdagent/core/kit`: helpers for plugin authors (runners, executors, evaluators, policies, worlds).
  * Every package of the repo uses these instead of its own copy; they are stable like the contracts.
  *
- * - randomness: `Rng` (seeded sfc32; `Rng.labelled` for named streams)
+ * - randomness: `Rng` (seeded sfc32; `Rng.labelled` for named streams); `bootstrapMeanInterval` (seeded percentile bootstrap)
  * - content addresses: `canonicalJson`, `sha256`, `valueDigest`, `DigestCache` (file and folder digests, cached)
  * - files: `writeFileAtomic`, `fsyncDir`, `tailFile`, `readJsonl`
  * - secrets: `createRedactor`, `redactSecrets`
@@ -10,6 +10,8 @@
  * - policies: `typesWithCandidates`
  */
 export { Rng } from './rng.js';
+export { bootstrapMeanInterval, BOOTSTRAP_RESAMPLES, type MeanInterval } from './bootstrap.js';
+export { earlyStopCheck, normalQuantile, type EarlyStopDecision, type SliceTask } from './early-stop.js';
 export { canonicalJson, sha256, valueDigest } from './digest.js';
 export { DigestCache } from '../digest.js';
 export { fsyncDir, tailFile, writeFileAtomic } from './fs.js';

@@ -3,7 +3,8 @@ import { extname, isAbsolute, resolve } from 'node:path';
 import type { PreflightContext, Split } from '@lamdagent/core';
 import { EvalItemSchema } from '../dataset.js';
 import { findPreset, TASK_PRESETS } from '../presets.js';
-import { SuiteTaskOptionsSchema } from '../task-options.js';
+import { scorerFor, SuiteTaskOptionsSchema } from '../task-options.js';
+import { scorerProblem } from '../scorers/resolve.js';
 import { findBenchmark } from './benchmarks.js';
 import { findSplitData } from './data-dir.js';
 import { describeIssues } from './load.js';
@@ -93,6 +94,22 @@ export function suitePreflight(options: { dataDir?: string | undefined }, ctx: P
         message: `"${task.name}" is not a preset task (known: ${Object.keys(TASK_PRESETS).join(', ')}); name one in options.preset or set options.scorer`,
       });
       continue;
+    }
+    const scorerName = o.scorer ?? preset?.scorer;
+    if (o.scorer !== undefined) {
+      const why = scorerProblem(o.scorer, ctx.scorers);
+      if (why) {
+        issues.push({ path: `${at}.options.scorer`, message: why });
+        continue;
+      }
+    }
+    if (scorerName !== undefined) {
+      try {
+        scorerFor({ name: task.name, scorer: scorerName, scorerOptions: o.scorerOptions }, ctx.scorers);
+      } catch (err) {
+        issues.push({ path: `${at}.options.scorerOptions`, message: (err as Error).message });
+        continue;
+      }
     }
     const format = o.format ?? preset?.name ?? task.name;
     const dataDir = o.dataDir ?? options.dataDir;
