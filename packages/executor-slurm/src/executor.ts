@@ -1,7 +1,7 @@
 import { chmodSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { type Executor, type ExecutorContext, type JobHandle, type JobSpec, type ResultManifest } from '@lamdagent/core';
-import { jobResultPath, runnerBinPath, writeFileAtomic } from '@lamdagent/core/kit';
+import { jobLogPath, jobResultPath, runnerBinPath, writeFileAtomic } from '@lamdagent/core/kit';
 import { z } from 'zod';
 import { classifyEnd, jobLogs, logExcerpt, readBatchStatus, readRunnerResult, type CancelReason } from './classify.js';
 import { parseSlurmOptions, type SlurmOptions, type SlurmOptionsInput } from './options.js';
@@ -33,7 +33,8 @@ interface Tracked {
   cancelSent: boolean;
   lastState?: string;
   firstRunningAt?: number;
-  logOffset: number;
+  /** Bytes of each followed log file already forwarded to `ctx.onLog`. */
+  logOffsets: Map<string, number>;
   finalizing: boolean;
   detach(): void;
 }
@@ -224,7 +225,7 @@ export class SlurmExecutor implements Executor {
         ctx,
         resolve,
         cancelSent: false,
-        logOffset: 0,
+        logOffsets: new Map(),
         finalizing: false,
         detach: () => ctx.signal.removeEventListener('abort', onAbort),
       };
@@ -364,22 +365,29 @@ export class SlurmExecutor implements Executor {
     t.resolve(m);
   }
 
-  /** Forward new lines of the batch job's stdout to the context's log. */
+  /**
+   * Forward new lines of the job's logs to the context's log: the runner log (where lamdagent-runner
+   * writes the runner's lines) and the batch job's stdout (anything else the job prints).
+   */
   #pumpLog(t: Tracked): void {
     if (!t.ctx.onLog) return;
-    const file = slurmLogPaths(t.spec.jobDir, t.id).out;
-    if (!existsSync(file)) return;
+    for (const file of [jobLogPath(t.spec), slurmLogPaths(t.spec.jobDir, t.id).out]) this.#pumpFile(t, file);
+  }
+
+  #pumpFile(t: Tracked, file: string): void {
+    if (!t.ctx.onLog || !existsSync(file)) return;
+    const offset = t.logOffsets.get(file) ?? 0;
     let fd: number | undefined;
     try {
       fd = openSync(file, 'r');
       const size = fstatSync(fd).size;
-      if (size <= t.logOffset) return;
-      const buf = Buffer.alloc(Math.min(size - t.logOffset, 1 << 20));
-      const n = readSync(fd, buf, 0, buf.length, t.logOffset);
+      if (size <= offset) return;
+      const buf = Buffer.alloc(Math.min(size - offset, 1 << 20));
+      const n = readSync(fd, buf, 0, buf.length, offset);
       const text = buf.subarray(0, n).toString('utf8');
       const end = text.lastIndexOf('\n');
       if (end < 0) return;
-      t.logOffset += Buffer.byteLength(text.slice(0, end + 1));
+      t.logOffsets.set(file, offset + Buffer.byteLength(text.slice(0, end + 1)));
       for (const line of text.slice(0, end).split('\n')) t.ctx.onLog(line);
     } catch {
       /* logs are best effort */
