@@ -8,7 +8,8 @@ import { jobInputs } from '@lamdagent/core/kit';
  * `toy-sft` moves a model toward a dataset's `target`, `toy-merge` averages models, and the `toy`
  * evaluator scores closeness to a task's `target`. Every part of a study does real (tiny) work in
  * milliseconds, so policies, executors and stores are tested without a GPU. A dataset `{ "fail": "throw" }`
- * makes the runner fail (as a failed trial).
+ * makes the runner fail (as a failed trial). `toy-sft` takes an optional param `sleepMs` (a slow job, ended
+ * early by cancellation) and declares a smoke run (the study's fail-fast validation).
  */
 export const toyModelFile = 'model.json';
 
@@ -27,6 +28,16 @@ export function writeToyModel(dir: string, w: readonly number[]): void {
 }
 
 const Dataset = z.object({ target: z.array(z.number()).optional(), fail: z.string().optional() });
+const SftParams = z.object({ sleepMs: z.number().int().min(0).default(0) });
+
+/** Wait `ms`, or reject with the signal's reason when it aborts first. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'))), { once: true });
+  });
+}
 
 export const toySftRunner: Runner = {
   name: 'toy-sft',
@@ -35,6 +46,8 @@ export const toySftRunner: Runner = {
     const { model, dataset, learning_rate } = jobInputs(spec, z.object({ model: z.string(), dataset: z.string(), learning_rate: z.number() }));
     const data = Dataset.parse(JSON.parse(readFileSync(dataset, 'utf8')));
     if (data.fail) throw new Error(`dataset ${dataset}: ${data.fail}`);
+    const { sleepMs } = SftParams.parse(spec.params);
+    if (sleepMs) await sleep(sleepMs, ctx.signal);
     const w = readToyModel(model).map((x, i) => x + learning_rate * ((data.target?.[i] ?? 0) - x));
     writeToyModel(spec.outputDir, w);
     ctx.log(`trained to [${w.join(', ')}]`);
@@ -89,6 +102,7 @@ export const toyPlugin: PluginManifest = definePlugin({
         { name: 'learning_rate', type: 'number' },
       ],
       runner: 'toy-sft',
+      smoke: { params: { sleepMs: 0 } },
     });
     r.actionType({
       type: 'toy-merge',
