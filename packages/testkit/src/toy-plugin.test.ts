@@ -37,6 +37,18 @@ describe('the toy world', () => {
     expect(b[0]).toBeCloseTo(0.25 + (0.9 - 0.5) * 0.02, 12);
   });
 
+  it('with LAMDAGENT_TOY_LOG set, a job appends its action key to that file', async () => {
+    const log = path.join(dir, 'jobs.log');
+    const spec = sft(path.join(dir, 'union.json'));
+    process.env['LAMDAGENT_TOY_LOG'] = log;
+    try {
+      await run(toySftRunner, spec);
+    } finally {
+      delete process.env['LAMDAGENT_TOY_LOG'];
+    }
+    expect(readFileSync(log, 'utf8')).toBe(`${spec.actionKey}\n`);
+  });
+
   it('a fail record or a malformed line is an error naming the dataset', async () => {
     const bad = path.join(dir, 'bad.jsonl');
     writeFileSync(bad, '{"target":[1,0,0]}\n{"fail":"tokenizer mismatch"}\n');
