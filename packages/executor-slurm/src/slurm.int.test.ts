@@ -53,7 +53,10 @@ describe.skipIf(!gate.run)(gate.title('slurm executor on the local cluster'), ()
     expect(handles).toEqual([{ jobId: spec.jobId, externalId: expect.stringMatching(/^\d+$/) }]);
     const id = handles[0]!.externalId!;
     expect(viaSlurm.logs).toEqual([path.join(spec.jobDir, 'runner.log'), path.join(spec.jobDir, `slurm-${id}.out`), path.join(spec.jobDir, `slurm-${id}.err`)]);
-    expect(logs.some((l) => l.includes(`runner toy-sft@1 job ${spec.jobId}`)), logs.join("\n")).toBe(true);
+    expect(
+      logs.some((l) => l.includes(`runner toy-sft@1 job ${spec.jobId}`)),
+      logs.join('\n'),
+    ).toBe(true);
     expect(JSON.parse(readFileSync(path.join(spec.jobDir, 'result.json'), 'utf8'))).toEqual(viaSlurm);
     expect(slurmState(id)).toBe('COMPLETED');
   });
