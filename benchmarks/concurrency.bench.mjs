@@ -41,7 +41,10 @@ const config = (k) => ({
   discoverPlugins: false,
   objects: {
     models: { values: [world.baseModel, world.specialists.arith], names: ['base', 'arith-specialist'] },
-    sft_dataset: [world.data.sft.arith, world.data.sft.mc, world.data.sft.rc, path.join(dir, 'mix-1k.jsonl')],
+    sft_dataset: {
+      values: [world.data.sft.arith, world.data.sft.mc, world.data.sft.rc, path.join(dir, 'mix-1k.jsonl')],
+      names: ['arith-sft', 'mc-sft', 'rc-sft', 'mix-1k'],
+    },
     sft_lr: [0.003],
   },
   actions: { sft: { slots: ['models', 'sft_dataset', 'sft_lr'], params: { epochs: 1, batchSize: 32 } } },

@@ -84,7 +84,7 @@ plugins: ['@lamdagent/action-sft', '@lamdagent/action-ties', '@lamdagent/eval-su
 discoverPlugins: false
 objects:
   base_models: [models/base]
-  models: { values: [models/base, models/arith], names: [base, arith] }
+  models: { values: [models/base, models/arith], names: [base, arith-specialist] }
   sft_dataset: [data/sft.jsonl]
   sft_lr: [0.001]
   ties_weights: [[0.5, 0.5]]

@@ -31,6 +31,10 @@ process.on('SIGTERM', onSignal);
 main(process.argv.slice(2), io).then(
   (code) => {
     process.exitCode = signalled && code === 130 ? (signalled === 'SIGINT' ? 130 : 143) : code;
+    // Stopped by a signal, with everything journaled: leave now. A job of the in-process executor
+    // that ignores the abort would otherwise keep this process alive until it ends (it is journaled
+    // as cancelled, and resume runs it again).
+    if (signalled) process.exit();
   },
   (e: unknown) => {
     const ours = LamdagentError.isInstance(e);

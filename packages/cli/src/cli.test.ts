@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -117,5 +117,50 @@ describe('lamdagent CLI', () => {
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('lamdagent run CONFIG');
     expect(spawnSync(process.execPath, [BIN, 'run', '--help'], { encoding: 'utf8' }).stdout).toContain('--iterations N');
+  });
+
+  it('status tells a study whose owner died (kill -9) from one that runs: interrupted, with the pid, and how to resume', async () => {
+    const { dir, config } = toyConfig(2);
+    expect((await run(['run', config, '--out', 'st'], dir)).code).toBe(0);
+    const st = path.join(dir, 'st');
+    const journal = path.join(st, 'journal.jsonl');
+    // What kill -9 during trial 0 leaves: the journal up to trial 0's start, and the owner's lock.
+    const lines = readFileSync(journal, 'utf8').split('\n');
+    const start = lines.findIndex((l) => l.startsWith('{"kind":"trial-start","index":0,'));
+    expect(start).toBeGreaterThan(0);
+    writeFileSync(journal, lines.slice(0, start + 1).join('\n') + '\n');
+    const action = `sft(base, ${(JSON.parse(lines[start]!) as { action: { inputs: { name: string }[] } }).action.inputs[1]!.name}, 0.5)`;
+    // an owner that existed and is gone: a process spawned and killed (the lock holds `<pid> <token>`)
+    const dead = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    await new Promise((r) => dead.once('spawn', r));
+    const deadPid = dead.pid!;
+    await new Promise((r) => {
+      dead.once('exit', r);
+      dead.kill('SIGKILL');
+    });
+    writeFileSync(path.join(st, '.lock'), `${deadPid} 0b5e7c1e-dead-owner`);
+    const text = (await run(['status', 'st'], dir)).out;
+    expect(text).toContain(`interrupted at trial 0 ${action} (owner pid ${deadPid} is gone); \`lamdagent resume ${st}\` continues it`);
+    expect(text).not.toContain('running: trial');
+    expect(JSON.parse((await run(['status', 'st', '--json'], dir)).out)).toMatchObject({ running: [], interrupted: { trials: [0], ownerPid: deadPid } });
+    // no lock at all (a clean interruption released it): interrupted too
+    rmSync(path.join(st, '.lock'));
+    expect((await run(['status', 'st'], dir)).out).toContain(`interrupted at trial 0 ${action} (no process holds the study)`);
+    // a live owner: running, as before
+    const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    await new Promise((r) => live.once('spawn', r));
+    try {
+      writeFileSync(path.join(st, '.lock'), `${live.pid} 0b5e7c1e-live-owner`);
+      const alive = (await run(['status', 'st'], dir)).out;
+      expect(alive).toContain(`running: trial 0 ${action}`);
+      expect(alive).not.toContain('interrupted');
+      expect(JSON.parse((await run(['status', 'st', '--json'], dir)).out)).toMatchObject({ running: [0], interrupted: null });
+    } finally {
+      live.kill('SIGKILL');
+    }
+    // and resume continues it once the owner is gone
+    await new Promise((r) => (live.exitCode !== null || live.signalCode !== null ? r(null) : live.once('exit', r)));
+    expect((await run(['resume', 'st'], dir)).code).toBe(0);
+    expect(JSON.parse((await run(['status', 'st', '--json'], dir)).out)).toMatchObject({ done: 2, running: [], interrupted: null });
   });
 });

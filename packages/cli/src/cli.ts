@@ -12,6 +12,7 @@ import {
   loadPlugins,
   resumeStudy,
   runStudy,
+  StudyLock,
   studyConfigJsonSchema,
   UsageError,
   type StudyEvent,
@@ -293,8 +294,10 @@ async function command(argv: string[], io: Io): Promise<number> {
     case 'status': {
       const { values, positionals } = parse(rest, { json: { type: 'boolean' } });
       if (positionals.length !== 1) throw new UsageError('usage: lamdagent status DIR [--json]');
-      const view = openStudy(path.resolve(io.cwd, positionals[0] as string));
-      io.out(values.json ? JSON.stringify(statusJson(view, 3), null, 2) : statusText(view));
+      const dir = path.resolve(io.cwd, positionals[0] as string);
+      const owner = StudyLock.owner(dir); // before the journal: a study that ends meanwhile is not "interrupted"
+      const view = openStudy(dir);
+      io.out(values.json ? JSON.stringify(statusJson(view, 3, owner), null, 2) : statusText(view, owner));
       return 0;
     }
     case 'top': {

@@ -1,4 +1,4 @@
-import { formatPipeline, pipelineOf, topK, type StudyView, type TrialRecord, type PipelineNode } from '@lamdagent/core';
+import { formatPipeline, pipelineOf, StudyLock, topK, type StudyView, type TrialRecord, type PipelineNode } from '@lamdagent/core';
 
 /** The stable `--json` shape of one trial. */
 export interface TrialJson {
@@ -56,15 +56,33 @@ export function topJson(trials: TrialRecord[], k: number): TopJson[] {
   }));
 }
 
-export function statusJson(view: StudyView, k: number): Record<string, unknown> {
+/** Who holds a study folder's lock (`StudyLock.owner`): `undefined` when nobody does. */
+export type StudyOwner = ReturnType<typeof StudyLock.owner>;
+
+/**
+ * Unfinished trials split by whether a live process still runs them: when the study's lock is gone, or
+ * its owner's pid is not alive on this host (kill -9, a crash, a cancelled run), they are interrupted.
+ */
+function unfinished(view: StudyView, owner: StudyOwner): { running: number[]; interrupted: number[] } {
+  const all = [...view.journal.running.keys()].sort((a, b) => a - b);
+  return owner?.alive ? { running: all, interrupted: [] } : { running: [], interrupted: all };
+}
+
+/**
+ * The status of a study as JSON. `owner` is the study's lock owner, read before `view` (the default
+ * reads it now): unfinished trials of a study whose owner is gone are `interrupted`, not `running`.
+ */
+export function statusJson(view: StudyView, k: number, owner: StudyOwner = StudyLock.owner(view.dir)): Record<string, unknown> {
   const trials = [...view.trials].sort((a, b) => a.index - b.index);
   const cfg = view.snapshot.config as { budget?: { iterations?: number } };
+  const u = unfinished(view, owner);
   return {
     study: view.dir,
     config: view.snapshot.configFile,
     budget: cfg.budget?.iterations ?? null,
     done: trials.length,
-    running: [...view.journal.running.keys()],
+    running: u.running,
+    interrupted: u.interrupted.length ? { trials: u.interrupted, ownerPid: owner?.pid ?? null } : null,
     trials: trials.map(trialJson),
     top: topJson(trials, k),
   };
@@ -87,7 +105,7 @@ export function table(header: string[], rows: string[][]): string {
   return [line(header), line(w.map((n) => '-'.repeat(n))), ...rows.map(line)].join('\n');
 }
 
-export function statusText(view: StudyView): string {
+export function statusText(view: StudyView, owner: StudyOwner = StudyLock.owner(view.dir)): string {
   const trials = [...view.trials].sort((a, b) => a.index - b.index);
   const tasks = [...new Set(trials.flatMap((t) => Object.keys(t.scores)))];
   const rows = trials.map((t) => [
@@ -99,8 +117,18 @@ export function statusText(view: StudyView): string {
     f3(t.reward),
     t.error ? `${t.error.type}: ${t.error.message}`.slice(0, 80) : t.cachedFrom !== undefined ? `= trial ${t.cachedFrom}` : '',
   ]);
-  const running = [...view.journal.running.values()].map((r) => `running: trial ${r.index} ${describeAction(r)}`);
-  return [`study ${view.dir}  (${trials.length} trials)`, table(['#', 'state', 'action', 'model', ...tasks, 'reward', 'note'], rows), ...running].join('\n');
+  const u = unfinished(view, owner);
+  const gone = owner?.pid !== undefined ? `owner pid ${owner.pid} is gone` : 'no process holds the study';
+  const running = u.running.map((i) => `running: trial ${i} ${describeAction(view.journal.running.get(i)!)}`);
+  const interrupted = u.interrupted.map(
+    (i) => `interrupted at trial ${i} ${describeAction(view.journal.running.get(i)!)} (${gone}); \`lamdagent resume ${view.dir}\` continues it`,
+  );
+  return [
+    `study ${view.dir}  (${trials.length} trials)`,
+    table(['#', 'state', 'action', 'model', ...tasks, 'reward', 'note'], rows),
+    ...running,
+    ...interrupted,
+  ].join('\n');
 }
 
 export function topText(trials: TrialRecord[], k: number): string {

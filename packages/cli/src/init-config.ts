@@ -104,7 +104,12 @@ export function initConfigText(scan: Scan, types: readonly ActionTypeDefinition[
   const positions = new Map(enabled.map((d) => [d.type, positionsOf(d, scan)]));
   const used = new Set([...positions.values()].flatMap((p) => ('positions' in p ? p.positions.map((x) => x.kind) : [])));
   const base = scan.models.find((m) => m.name === c.base) ?? scan.models[0]!;
-  const byFormat = (f: FoundDataset['format']): FoundDataset[] => scan.datasets.filter((d) => d.format === f);
+  // Task and object names must differ (they print side by side): `data/sums.jsonl` beside the task
+  // `eval/sums/` becomes the dataset `sums-sft`.
+  const taskNames = new Set(scan.tasks.map((t) => t.name));
+  const apart = <T extends { name: string }>(o: T, what: string): T => (taskNames.has(o.name) ? { ...o, name: `${o.name}-${what}` } : o);
+  const byFormat = (f: FoundDataset['format']): FoundDataset[] =>
+    scan.datasets.filter((d) => d.format === f).map((d) => apart(d, f === 'sft' ? 'sft' : 'pref'));
   const L: string[] = [
     `# Study config written by \`lamdagent init\` from what is on disk; edit freely.`,
     `# Check it: lamdagent validate ${c.fileName}   Run it: lamdagent run ${c.fileName} --out studies/first`,
@@ -123,12 +128,12 @@ export function initConfigText(scan: Scan, types: readonly ActionTypeDefinition[
   if (used.has('base_models'))
     L.push(
       `  # merges take task vectors from this one (choose another with lamdagent init --base NAME)`,
-      objectBlock('base_models', [{ name: base.name, file: base.dir }], c.configDir),
+      objectBlock('base_models', [apart({ name: base.name, file: base.dir }, 'model')], c.configDir),
     );
   L.push(
     objectBlock(
       'models',
-      scan.models.map((m) => ({ name: m.name, file: m.dir })),
+      scan.models.map((m) => apart({ name: m.name, file: m.dir }, 'model')),
       c.configDir,
     ),
   );

@@ -69,6 +69,8 @@ describe('lamdagent init', () => {
     expect(text).toMatch(/# Models found \(Hugging Face layout.*\): 2/);
     expect(text).toContain('sft_datasets:');
     expect(text).toContain('preference_datasets:');
+    // data/sums.jsonl beside the task eval/sums/: the dataset takes another name (task and object names differ)
+    expect(text).toMatch(/^ {4}names: \["sums-sft"\]$/m);
     expect(text).toMatch(/# skipped "data\/notes.jsonl": fields fit no known shape/);
     expect(text).toMatch(/^ {2}sft: \["models", "sft_datasets", "sft_learning_rate"\]$/m);
     expect(text).toMatch(/^ {2}dpo: \["models", "preference_datasets", "dpo_learning_rate", "dpo_beta"\]$/m);

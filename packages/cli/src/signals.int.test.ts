@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -65,7 +65,7 @@ const until = async (cond: () => boolean, ms = 20_000): Promise<void> => {
   }
 };
 
-describe('signals and kills (the lamdagent binary, subprocess executor)', () => {
+describe('signals and kills (the lamdagent binary; subprocess executor, and inprocess where named)', () => {
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     it(`${sig} to the study process alone cancels the running job's process group, journals it, and resume runs it once`, async () => {
       const { dir, config, execLog } = slowToy(3, 1, 60_000);
@@ -123,6 +123,133 @@ describe('signals and kills (the lamdagent binary, subprocess executor)', () => 
     r.child.kill('SIGINT');
     expect(await r.exited).toBe(130);
     await until(() => runnersOf(st).length === 0, 5000);
+  });
+
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    it(`inprocess executor: ${sig} during a trial stops at once, journals it cancelled, and resume runs it again`, async () => {
+      const { dir, config, execLog } = slowToy(3, 1, 60_000);
+      writeFileSync(config, readFileSync(config, 'utf8').replace(/executor: \{ name: subprocess.*\n/, 'executor: inprocess\n'));
+      expect(readFileSync(config, 'utf8')).toContain('executor: inprocess\n');
+      const st = path.join(dir, 'st');
+      const r = startCli(['run', config, '--out', 'st'], dir, execLog);
+      await until(() => existsSync(execLog)); // the job runs in the study process (its runner logged its start)
+      const t0 = Date.now();
+      r.child.kill(sig);
+      const code = await r.exited;
+      expect(code).toBe(sig === 'SIGINT' ? 130 : 143);
+      expect(Date.now() - t0).toBeLessThan(10_000); // not the job's 60 s
+      const lines = readFileSync(path.join(st, 'journal.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { kind: string; index?: number; reason?: string });
+      expect(lines.filter((l) => l.kind === 'cancel').map((l) => [l.index, l.reason])).toEqual([[0, 'interrupted: Cancelled: cancelled']]);
+      const j = readJournal(path.join(st, 'journal.jsonl'));
+      expect(j.trials.size).toBe(0);
+      expect(j.running.has(0)).toBe(true);
+      expect(r.out()).toContain('lamdagent: interrupted; continue with `lamdagent resume');
+      const started = readFileSync(execLog, 'utf8').trim().split('\n');
+      expect(started).toHaveLength(1);
+      // resume with fast jobs: the cancelled trial runs again, to completion, once
+      const cfgSnap = path.join(st, 'study.json');
+      writeFileSync(cfgSnap, readFileSync(cfgSnap, 'utf8').replace('"sleepMs": 60000', '"sleepMs": 0'));
+      const res = startCli(['resume', 'st'], dir, execLog);
+      expect(await res.exited).toBe(0);
+      const after = readJournal(path.join(st, 'journal.jsonl'));
+      expect([...after.trials.values()].map((t) => t.state)).toEqual(['complete', 'complete', 'complete']);
+      // trial 0's job (t0000) started once before the signal and once on resume (its params, so its
+      // action key, changed with the snapshot's sleepMs); every other job once
+      const jobs = readFileSync(execLog, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ')[1]);
+      expect(started[0]!.endsWith(' t0000')).toBe(true);
+      expect(jobs).toEqual(['t0000', 't0000', 't0001', 't0002']);
+      expect(readdirSync(path.join(st, 'artifacts')).filter((n) => n.startsWith('.tmp'))).toEqual([]);
+    });
+  }
+
+  it('inprocess executor: a job deaf to the abort does not hold the process after the first signal', async () => {
+    const { dir, config, execLog } = slowToy(2, 1, 0);
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8')
+        .replace(/executor: \{ name: subprocess.*\n/, 'executor: inprocess\n')
+        .replace('sleepMs: 0', 'sleepMs: 0, deafMs: 60000'),
+    );
+    const st = path.join(dir, 'st');
+    const r = startCli(['run', config, '--out', 'st'], dir, execLog);
+    await until(() => existsSync(execLog));
+    const t0 = Date.now();
+    r.child.kill('SIGINT');
+    expect(await r.exited).toBe(130);
+    expect(Date.now() - t0).toBeLessThan(10_000); // not the deaf job's 60 s
+    const j = readJournal(path.join(st, 'journal.jsonl'));
+    expect(j.trials.size).toBe(0);
+    expect(j.running.has(0)).toBe(true);
+    expect(readFileSync(path.join(st, 'journal.jsonl'), 'utf8')).toContain('"kind":"cancel","index":0,');
+  }, 30_000);
+
+  it('inprocess executor: a second signal aborts at once while the first one waits (a policy deaf to the abort)', async () => {
+    const { dir, config, execLog } = slowToy(3, 1, 0);
+    // a policy plugin whose second choice waits 60 s and ignores the study's abort signal
+    const deaf = path.join(dir, 'deaf-policy.mjs');
+    writeFileSync(
+      deaf,
+      `export default { name: 'deaf-policy', version: '1.0.0', apiVersion: 1, provides: { policies: ['deaf'] },
+  register(r) { r.policy({ name: 'deaf', create: () => ({ name: 'deaf', async select(ctx) {
+    if (ctx.iteration > 0) await new Promise((res) => setTimeout(res, 60000));
+    return { action: ctx.space.atFor(0, ctx.iteration) };
+  } }) }); } };\n`,
+    );
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8')
+        .replace(/executor: \{ name: subprocess.*\n/, 'executor: inprocess\n')
+        .replace('policy: random', 'policy: deaf')
+        .replace(/plugins: \[(.*)\]\n/, (_m, p: string) => `plugins: [${p}, ${JSON.stringify(deaf)}]\n`),
+    );
+    const st = path.join(dir, 'st');
+    const r = startCli(['run', config, '--out', 'st'], dir, execLog);
+    await until(() => existsSync(path.join(st, 'journal.jsonl')) && readJournal(path.join(st, 'journal.jsonl')).trials.size === 1);
+    r.child.kill('SIGINT');
+    await until(() => r.out().includes('SIGINT: stopping'));
+    await new Promise((x) => setTimeout(x, 500));
+    expect(r.child.exitCode).toBe(null); // still waiting for the policy
+    const t0 = Date.now();
+    r.child.kill('SIGINT');
+    expect(await r.exited).toBe(130);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(r.out()).toContain('SIGINT again: aborting now');
+    expect([...readJournal(path.join(st, 'journal.jsonl')).trials.keys()]).toEqual([0]);
+  });
+
+  it('after kill -9 of the study process, status says its trial is interrupted (owner pid gone), not running', async () => {
+    const { dir, config, execLog } = slowToy(2, 1, 60_000);
+    const st = path.join(dir, 'st');
+    const r = startCli(['run', config, '--out', 'st'], dir, execLog);
+    await until(() => existsSync(execLog) && runnersOf(st).length > 0);
+    const owner = r.child.pid!;
+    r.child.kill('SIGKILL');
+    await r.exited;
+    try {
+      const text = spawnSync(process.execPath, [BIN, 'status', 'st'], { cwd: dir, encoding: 'utf8' });
+      expect(text.status).toBe(0);
+      expect(text.stdout).toMatch(
+        new RegExp(`^interrupted at trial 0 sft\\(base, [abc], [0-9.]+\\) \\(owner pid ${owner} is gone\\); \`lamdagent resume ${st}\` continues it$`, 'm'),
+      );
+      expect(text.stdout).not.toContain('running: trial');
+      const json = spawnSync(process.execPath, [BIN, 'status', 'st', '--json'], { cwd: dir, encoding: 'utf8' });
+      expect(JSON.parse(json.stdout)).toMatchObject({ running: [], interrupted: { trials: [0], ownerPid: owner } });
+    } finally {
+      // the killed study's job lives on in its own process group: end it
+      for (const pid of runnersOf(st)) {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          /* gone meanwhile */
+        }
+      }
+    }
   });
 
   it('kill -9 at 24 seeded instants (concurrency 1 and 2), then resume: nothing lost, nothing run twice, nothing left running', async () => {

@@ -26,8 +26,10 @@ export interface SlotSpec {
   perPosition?: string;
   /**
    * Checks one object value this slot would receive, before the study starts (ranges of a number,
-   * the first lines of a dataset in the runner's schema). Models and datasets get their absolute path.
-   * Returns a problem, or undefined when the value is fine.
+   * the first lines of a dataset in the default runner's schema). Models and datasets get their
+   * absolute path. Returns a problem, or undefined when the value is fine. A dataset slot's check
+   * applies only to actions run by the type's default runner; another runner checks its datasets with
+   * its own `Runner.inputChecks`.
    */
   check?(value: JsonValue): string | undefined;
 }

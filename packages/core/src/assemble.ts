@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { ActionBinding, WeightedGroup } from './action-type.js';
 import type { LoadedConfig } from './config-load.js';
 import { paperPath, zodIssues } from './config-load.js';
-import { checkDuplicateNames, objectPath } from './preflight-names.js';
+import { checkDuplicateNames, checkTaskNames, objectPath } from './preflight-names.js';
 import { preflightObjects } from './preflight-objects.js';
 import { DigestCache } from './digest.js';
 import { valueDigest } from './kit/digest.js';
@@ -252,13 +252,17 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
   }
   digests.save();
   checkDuplicateNames(cfg.objects, objects, issues);
-  preflightObjects(bindings, objects, (o) => objectPath(cfg.objects, o), issues);
+  preflightObjects(bindings, objects, (o) => objectPath(cfg.objects, o), issues, {
+    runner: (name) => (registry.has('runner', name) ? registry.runner(name) : undefined),
+    defaultRunner: (def) => registry.defaultRunner(def),
+  });
 
   // Tasks, policy, executor, aggregation and evaluator options.
   const { tasks, policy, executor, aggregation, evaluators, observers } = resolveTasksAndFactories(cfg, registry, opts.policyOverride, issues, {
     configDir: loaded.dir,
     env: opts.env ?? process.env,
   });
+  checkTaskNames(cfg, tasks, objects, issues);
 
   if (issues.length)
     throw new ConfigError(

@@ -82,4 +82,22 @@ describe('StudyLock', () => {
     lock.release();
     expect(existsSync(file)).toBe(false);
   });
+
+  it('owner: tells who holds a folder and whether that process is alive on this host', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lock-owner-'));
+    expect(StudyLock.owner(dir)).toBeUndefined();
+    const lock = StudyLock.acquire(dir);
+    expect(StudyLock.owner(dir)).toEqual({ pid: process.pid, alive: true });
+    lock.release();
+    expect(StudyLock.owner(dir)).toBeUndefined();
+    writeFileSync(path.join(dir, '.lock'), '999999999 dead-owner');
+    expect(StudyLock.owner(dir)).toEqual({ pid: 999999999, alive: false });
+    // an old version's lock still being written counts as alive until it is old
+    const file = path.join(dir, '.lock');
+    writeFileSync(file, '');
+    expect(StudyLock.owner(dir)).toEqual({ pid: undefined, alive: true });
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(file, old, old);
+    expect(StudyLock.owner(dir)).toEqual({ pid: undefined, alive: false });
+  });
 });

@@ -122,6 +122,20 @@ export class StudyLock {
     }
   }
 
+  /**
+   * Who holds the study in `dir`, read without locking: `undefined` when no lock file exists, else the
+   * owner's pid (`undefined` when unreadable) and whether it is alive on this host (a lock being
+   * written by an old version, unreadable and recent, counts as alive).
+   */
+  static owner(dir: string): { pid: number | undefined; alive: boolean } | undefined {
+    const file = path.join(dir, '.lock');
+    const seen = readOrUndefined(file);
+    if (seen === undefined) return undefined;
+    const pid = Number.parseInt(seen, 10);
+    if (Number.isInteger(pid) && pid > 0) return { pid, alive: pid === process.pid || alive(pid) };
+    return { pid: undefined, alive: ageMs(file) < UNREADABLE_STALE_MS };
+  }
+
   release(): void {
     if (!this.#held) return;
     this.#held = false;

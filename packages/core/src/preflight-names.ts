@@ -40,3 +40,29 @@ export function checkDuplicateNames(config: StudyConfigParsed['objects'], object
     } else if (!first) byName.set(n, o);
   }
 }
+
+/**
+ * Task names and object names print side by side (leaderboard columns and rows, the agent's prompt,
+ * `status`), so a task may not be named like an object: `arith` the task and `arith` the dataset would
+ * read as one thing.
+ */
+export function checkTaskNames(
+  config: Pick<StudyConfigParsed, 'objects' | 'tasks'>,
+  tasks: readonly { name: string }[],
+  objects: readonly PoolObject[],
+  issues: ConfigIssue[],
+): void {
+  const byName = new Map<string, PoolObject>();
+  for (const o of objects) if (!byName.has(o.name)) byName.set(o.name, o);
+  tasks.forEach((t, i) => {
+    const o = byName.get(t.name);
+    if (!o) return;
+    const raw = config.objects[o.kind];
+    const named = raw !== undefined && !Array.isArray(raw) && raw.names !== undefined;
+    const at = named ? `objects.${o.kind}.names[${o.id.slice(o.id.lastIndexOf('/') + 1)}]` : objectPath(config.objects, o);
+    issues.push({
+      path: Array.isArray(config.tasks[i]) ? `tasks[${i}]` : `tasks[${i}].name`,
+      message: `task "${t.name}" has the name of ${at} (${JSON.stringify(o.value)}), a ${o.type}; task and object names must differ (they are shown side by side in the leaderboard and the agent's prompt): rename one of them${named ? '' : ` (name the ${o.type} with objects.${o.kind}.names)`}`,
+    });
+  });
+}

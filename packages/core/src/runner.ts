@@ -23,5 +23,13 @@ export interface Runner {
   version: string;
   /** Validates `actions.<name>.runnerParams` (passed to the job as `spec.runnerParams`). */
   paramsSchema?: z.ZodType<Record<string, JsonValue>>;
+  /**
+   * Checks of the object values this runner reads, by slot name, run before the first trial: e.g. the
+   * first lines of `dataset` in the runner's own format. A dataset's format is its runner's, so an
+   * action run by a runner other than its type's default is checked with these for its dataset slots
+   * (the type's `SlotSpec.check` is written for the default runner); a dataset with no check here is
+   * only read when the job runs. Each returns a problem, or undefined when the value is fine.
+   */
+  inputChecks?: Readonly<Record<string, (value: JsonValue) => string | undefined>>;
   run(spec: JobSpec, ctx: RunnerContext): Promise<RunOutcome>;
 }

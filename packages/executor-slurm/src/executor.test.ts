@@ -25,6 +25,8 @@ class FakeSlurm implements SlurmCli {
   next = 100;
   queueError?: Error;
   submitError?: Error;
+  /** How many scancel calls fail before one works. */
+  cancelFailures = 0;
   async submit(args: readonly string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): Promise<string> {
     if (this.submitError) throw this.submitError;
     const id = String(this.next++);
@@ -55,6 +57,7 @@ class FakeSlurm implements SlurmCli {
   }
   async cancel(id: string): Promise<void> {
     this.cancelled.push(id);
+    if (this.cancelFailures > 0 && this.cancelFailures--) throw new SlurmCommandError('scancel', 'Unable to contact slurm controller', '', true);
     const j = this.jobs.get(id);
     if (j && j.state !== 'COMPLETED') j.scancelled = true;
   }
@@ -199,11 +202,26 @@ describe('slurm executor (fake Slurm)', () => {
     expect(await p).toMatchObject({ status: 'cancelled', error: { type: 'Cancelled', message: 'cancelled by the study (scancel 100)' } });
     expect(fake.cancelled).toEqual(['100']);
 
+    // an scancel that fails (the controller does not answer) is sent again on the next poll
+    fake.cancelFailures = 2;
+    fake.nextPlan = Array.from({ length: 20 }, () => ({ state: 'RUNNING', elapsedSec: 1 }));
+    const again = new AbortController();
+    const retried = ex.submit(faultSpec('hang'), noRunnerCtx(again.signal));
+    setTimeout(() => again.abort(), 150);
+    expect(await retried).toMatchObject({ status: 'cancelled', error: { message: 'cancelled by the study (scancel 101)' } });
+    expect(fake.cancelled).toEqual(['100', '101', '101', '101']);
+    fake.nextPlan = [
+      { state: 'RUNNING', elapsedSec: 1 },
+      { state: 'RUNNING', elapsedSec: 2 },
+      { state: 'RUNNING', elapsedSec: 3 },
+      { state: 'RUNNING', elapsedSec: 4 },
+    ];
+
     const timed = await ex.submit(faultSpec('hang', { timeLimitSec: 3 }), noRunnerCtx());
     expect(timed.status).toBe('timeout');
     expect(timed.error).toMatchObject({ type: 'Timeout' });
-    expect(timed.error!.message).toMatch(/time limit of 3 s; the executor cancelled Slurm job 101/);
-    expect(fake.cancelled).toEqual(['100', '101']);
+    expect(timed.error!.message).toMatch(/time limit of 3 s; the executor cancelled Slurm job 102/);
+    expect(fake.cancelled).toEqual(['100', '101', '101', '101', '102']);
   });
 
   it('classifies a job cancelled from outside, a non-zero exit, a malformed result and a missing one', async () => {
@@ -298,6 +316,40 @@ describe('slurm executor (fake Slurm)', () => {
     expect(await second.reattach(spec, { jobId: 't0001' }, noRunnerCtx())).toBeUndefined();
     // Forgotten by Slurm, but the job's files say how it ended.
     expect(await second.reattach(spec, handle, noRunnerCtx())).toMatchObject({ status: 'completed' });
+  });
+
+  it("runs again a job that ended cancelled (the last study's interruption scancelled it), unless this study is interrupted too", async () => {
+    const fake = new FakeSlurm();
+    const spec = faultSpec('hang');
+    fake.nextPlan = [{ state: 'RUNNING' }, { state: 'RUNNING' }, { state: 'RUNNING' }];
+    const first = make(fake);
+    const ctl = new AbortController();
+    let handle = { jobId: '', externalId: '' };
+    const p = first.submit(spec, noRunnerCtx(ctl.signal), (h) => (handle = { jobId: h.jobId, externalId: h.externalId! }));
+    setTimeout(() => ctl.abort(), 150);
+    expect(await p).toMatchObject({ status: 'cancelled', error: { message: `cancelled by the study (scancel ${handle.externalId})` } });
+    // resume: Slurm says CANCELLED; the trial's job is submitted again (undefined), not a failure
+    const second = make(fake);
+    expect(fake.jobs.get(handle.externalId)!.state).toBe('CANCELLED');
+    expect(await second.reattach(spec, handle, noRunnerCtx())).toBeUndefined();
+    // the same once Slurm forgot the job and only its folder tells (the batch script saw a signal)
+    fake.jobs.get(handle.externalId)!.forgotten = true;
+    writeFileSync(path.join(spec.jobDir, JOB_FILES.status), JSON.stringify({ state: 'terminated', exitCode: 143, signal: 'TERM' }));
+    expect(await second.reattach(spec, handle, noRunnerCtx())).toBeUndefined();
+    // a job still running when the study died, then cancelled while the resumed study follows it
+    fake.jobs.get(handle.externalId)!.forgotten = false;
+    fake.jobs.get(handle.externalId)!.scancelled = false;
+    fake.jobs.get(handle.externalId)!.state = 'RUNNING';
+    fake.plans.set(handle.externalId, [{ state: 'RUNNING' }, (id) => void fake.cancel(id)]);
+    expect(await second.reattach(spec, handle, noRunnerCtx())).toBeUndefined();
+    // ... but an interrupted resume keeps the cancelled manifest (the study is stopping, not re-running)
+    fake.jobs.get(handle.externalId)!.scancelled = false;
+    fake.jobs.get(handle.externalId)!.state = 'RUNNING';
+    fake.plans.set(handle.externalId, [{ state: 'RUNNING' }, { state: 'RUNNING' }, { state: 'RUNNING' }]);
+    const stop = new AbortController();
+    const q = second.reattach(spec, handle, noRunnerCtx(stop.signal));
+    setTimeout(() => stop.abort(), 150);
+    expect(await q).toMatchObject({ status: 'cancelled', error: { type: 'Cancelled' } });
   });
 });
 

@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type Executor, type ExecutorContext, type JobHandle, type JobSpec, type ResultManifest } from '@lamdagent/core';
 import { jobLogPath, jobResultPath, runnerBinPath, writeFileAtomic } from '@lamdagent/core/kit';
@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { classifyEnd, jobLogs, logExcerpt, readBatchStatus, readRunnerResult, type CancelReason } from './classify.js';
 import { parseSlurmOptions, type SlurmOptions, type SlurmOptionsInput } from './options.js';
 import { isTerminal, type SlurmJobInfo } from './parse.js';
-import { BATCH_SCRIPT, JOB_FILES, sbatchArgs, slurmJobName, slurmLogPaths } from './sbatch.js';
+import { BATCH_SCRIPT, JOB_FILES, sbatchArgs, slurmJobName } from './sbatch.js';
 import { CommandSlurmCli, type SlurmCli } from './slurm-cli.js';
 
 /** Written beside the job spec at submission: which Slurm job runs it. */
@@ -33,8 +33,7 @@ interface Tracked {
   cancelSent: boolean;
   lastState?: string;
   firstRunningAt?: number;
-  /** Bytes of each followed log file already forwarded to `ctx.onLog`. */
-  logOffsets: Map<string, number>;
+  logOffset: number;
   finalizing: boolean;
   detach(): void;
 }
@@ -90,7 +89,14 @@ export class SlurmExecutor implements Executor {
     return this.#follow(id, spec, ctx).finally(release);
   }
 
+  /**
+   * Follow a job an earlier study process submitted (after kill -9, a second Ctrl-C, a lost node): while
+   * Slurm runs it, wait for it (never submit it beside it); once ended, classify how. A job that ended
+   * cancelled (scancel'ed by the study's interruption, or ended by a signal while no study watched) is
+   * run again (undefined), as with the other executors, unless this study is being interrupted too.
+   */
   async reattach(spec: JobSpec, handle: JobHandle, ctx: ExecutorContext): Promise<ResultManifest | undefined> {
+    const again = (m: ResultManifest): ResultManifest | undefined => (m.status === 'cancelled' && !ctx.signal.aborted ? undefined : m);
     const id = handle.externalId;
     if (!id || !/^\d+$/.test(id)) return undefined;
     const sub = readSubmission(spec.jobDir);
@@ -101,17 +107,17 @@ export class SlurmExecutor implements Executor {
     } catch (e) {
       // Slurm does not answer right now: follow the job anyway; the poller gives up after unreachableTimeoutSec.
       ctx.onLog?.(`re-attach to Slurm job ${id}: ${(e as Error).message}; following it`);
-      return this.#follow(id, spec, ctx);
+      return again(await this.#follow(id, spec, ctx));
     }
     if (info?.workDir && !sameDir(info.workDir, spec.jobDir)) return undefined; // the id now names another job
     if (!info) {
       // Forgotten by Slurm: the job's own files tell how it ended, if it ended with this submission.
       if (!sub || (!readBatchStatus(spec.jobDir) && !readRunnerResult(spec).ok)) return undefined;
-      return this.#finish(spec, id, undefined, undefined);
+      return again(this.#finish(spec, id, undefined, undefined));
     }
     ctx.onLog?.(`re-attached to Slurm job ${id} (${info.state})`);
-    if (isTerminal(info.state)) return this.#finish(spec, id, info, undefined);
-    return this.#follow(id, spec, ctx);
+    if (isTerminal(info.state)) return again(this.#finish(spec, id, info, undefined));
+    return again(await this.#follow(id, spec, ctx));
   }
 
   /** Stop watching. Jobs keep running in Slurm; a later process can re-attach to them. */
@@ -225,7 +231,7 @@ export class SlurmExecutor implements Executor {
         ctx,
         resolve,
         cancelSent: false,
-        logOffsets: new Map(),
+        logOffset: fileSize(jobLogPath(spec)),
         finalizing: false,
         detach: () => ctx.signal.removeEventListener('abort', onAbort),
       };
@@ -316,6 +322,7 @@ export class SlurmExecutor implements Executor {
   }
 
   #observe(t: Tracked, info: SlurmJobInfo): void {
+    if (t.cancelledBy && !t.cancelSent) this.#cancel(t, t.cancelledBy); // an scancel that failed: again
     if (info.state !== t.lastState) {
       t.lastState = info.state;
       t.ctx.onProgress?.({ message: `Slurm job ${t.id} ${info.state}${info.reason ? ` (${info.reason})` : ''}` });
@@ -366,28 +373,25 @@ export class SlurmExecutor implements Executor {
   }
 
   /**
-   * Forward new lines of the job's logs to the context's log: the runner log (where lamdagent-runner
-   * writes the runner's lines) and the batch job's stdout (anything else the job prints).
+   * Forward the lines the runner appended to the job's runner.log (on the shared file system) since
+   * this submission or re-attach began to the context's log. The batch job's stdout (slurm-ID.out)
+   * holds only what the runner process printed itself and stays among the result's logs.
    */
   #pumpLog(t: Tracked): void {
     if (!t.ctx.onLog) return;
-    for (const file of [jobLogPath(t.spec), slurmLogPaths(t.spec.jobDir, t.id).out]) this.#pumpFile(t, file);
-  }
-
-  #pumpFile(t: Tracked, file: string): void {
-    if (!t.ctx.onLog || !existsSync(file)) return;
-    const offset = t.logOffsets.get(file) ?? 0;
+    const file = jobLogPath(t.spec);
+    if (!existsSync(file)) return;
     let fd: number | undefined;
     try {
       fd = openSync(file, 'r');
       const size = fstatSync(fd).size;
-      if (size <= offset) return;
-      const buf = Buffer.alloc(Math.min(size - offset, 1 << 20));
-      const n = readSync(fd, buf, 0, buf.length, offset);
+      if (size <= t.logOffset) return;
+      const buf = Buffer.alloc(Math.min(size - t.logOffset, 1 << 20));
+      const n = readSync(fd, buf, 0, buf.length, t.logOffset);
       const text = buf.subarray(0, n).toString('utf8');
       const end = text.lastIndexOf('\n');
       if (end < 0) return;
-      t.logOffsets.set(file, offset + Buffer.byteLength(text.slice(0, end + 1)));
+      t.logOffset += Buffer.byteLength(text.slice(0, end + 1));
       for (const line of text.slice(0, end).split('\n')) t.ctx.onLog(line);
     } catch {
       /* logs are best effort */
@@ -396,3 +400,5 @@ export class SlurmExecutor implements Executor {
     }
   }
 }
+
+const fileSize = (file: string): number => (existsSync(file) ? statSync(file).size : 0);

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { resumeStudy, runStudy } from '@lamdagent/core';
 import { makeToyStudy } from '@lamdagent/testkit';
@@ -99,4 +99,38 @@ describe.skipIf(!gate.run)(gate.title('a study through Slurm'), () => {
     };
     expect(sub.slurmJobId).toBe(job.externalId);
   }, 120_000);
+
+  it("a study's interruption (its abort signal: SIGINT/SIGTERM of lamdagent run) scancels the running job, journals the trial cancelled, and resume runs it again", async () => {
+    const w = toyStudy({ iterations: 1, concurrency: 1, sleepMs: 60_000 });
+    const out = path.join(w.dir, 'out');
+    const ctl = new AbortController();
+    const running = runStudy({ configPath: w.config, outDir: out, signal: ctl.signal });
+    const deadline = Date.now() + 60_000;
+    while (!journal(out).some((r) => r.kind === 'job')) {
+      if (Date.now() > deadline) throw new Error('the study never journaled its Slurm job');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    ctl.abort();
+    const first = await running;
+    expect(first.trials).toHaveLength(0);
+    const job = journal(out).find((r) => r.kind === 'job')!;
+    expect(journal(out).filter((r) => r.kind === 'cancel')).toMatchObject([
+      { index: job.index, reason: `interrupted: Cancelled: cancelled by the study (scancel ${job.externalId})` },
+    ]);
+    // Slurm ended the job: scancel, not left running
+    const squeue = spawnSync('squeue', ['-h', '-j', job.externalId!, '-o', '%T'], { encoding: 'utf8' });
+    expect(squeue.stdout.trim()).not.toMatch(/RUNNING|PENDING/);
+
+    // resume with a short job: the cancelled trial is submitted again and completes
+    const snap = path.join(out, 'study.json');
+    writeFileSync(snap, readFileSync(snap, 'utf8').replace('"sleepMs": 60000', '"sleepMs": 0'));
+    const res = await resumeStudy({ dir: out });
+    expect(
+      res.trials.map((t) => [t.index, t.state]),
+      JSON.stringify(res.trials.map((t) => t.error)),
+    ).toEqual([[job.index, 'complete']]);
+    const jobs = journal(out).filter((r) => r.kind === 'job');
+    expect(jobs).toHaveLength(2);
+    expect(jobs[1]!.externalId).not.toBe(job.externalId);
+  }, 180_000);
 });

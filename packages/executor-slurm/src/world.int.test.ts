@@ -31,7 +31,7 @@ discoverPlugins: false
 executor: { name: slurm, options: { pollIntervalMs: 250 } }
 objects:
   models: [base]
-  sft_data: ${JSON.stringify([world.sft.arith, world.sft.mc])}
+  sft_data: { values: ${JSON.stringify([world.sft.arith, world.sft.mc])}, names: [arith-sft, mc-sft] }
   sft_lr: [0.003]
 actions:
   sft:

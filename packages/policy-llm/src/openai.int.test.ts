@@ -144,9 +144,13 @@ describe('openai provider against a fake chat-completions server', () => {
     expect(Date.now() - t0).toBeLessThan(2000);
     await server?.close();
 
-    const second = await setup(() => ({ status: 503, headers: { 'retry-after': '30' } }));
+    // Interrupted during the 30 s backoff: the abort follows the server's 503, not a fixed delay (on a
+    // loaded machine the request may not even have reached the server after 100 ms).
     const ac2 = new AbortController();
-    setTimeout(() => ac2.abort(new Error('interrupted')), 100);
+    const second = await setup(() => {
+      setTimeout(() => ac2.abort(new Error('interrupted')), 50);
+      return { status: 503, headers: { 'retry-after': '30' } };
+    });
     await expect(second.policy.select(contextFor(w, { signal: ac2.signal }))).rejects.toThrow('interrupted');
     expect(second.server.requests).toHaveLength(1);
   });

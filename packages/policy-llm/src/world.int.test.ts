@@ -39,7 +39,7 @@ describe('the LLM policy on the embedded world', () => {
       objects: {
         base_models: { values: [path.join(dir, 'base')], names: ['base'] },
         models: { values: [path.join(dir, 'base')], names: ['base'] },
-        sft_dataset: { values: [data.sft.arith, data.sft.mc, data.sft.rc], names: ['arith', 'mc', 'rc'] },
+        sft_dataset: { values: [data.sft.arith, data.sft.mc, data.sft.rc], names: ['arith-sft', 'mc-sft', 'rc-sft'] },
         sft_lr: [0.003],
         ties_weights: [[0.5, 0.5]],
         ties_density: [0.5],

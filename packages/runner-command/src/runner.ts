@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { JobSpec, Runner } from '@lamdagent/core';
+import type { JobSpec, JsonValue, Runner } from '@lamdagent/core';
+import { jsonlHeadProblem } from '@lamdagent/core/kit';
 import { z } from 'zod';
 import { PYTHON_FIX, resolvePython } from './python-env.js';
 import { CommandSpawnError, runCommand } from './run.js';
@@ -92,7 +93,18 @@ export const TrlRunnerParamsSchema = z.record(
 );
 
 /** A TRL runner: a Python that cannot be started fails with the command that sets one up. */
-function trlRunner(name: string, script: string): Runner {
+/**
+ * The records the TRL scripts read (python/lamdagent_job.py `read_jsonl`): every field a string, all
+ * but the prompt non-empty; a dataset folder holds `train.jsonl`.
+ */
+const SftRecordSchema = z.object({ prompt: z.string(), completion: z.string().min(1) });
+const PreferenceRecordSchema = z.object({ prompt: z.string(), chosen: z.string().min(1), rejected: z.string().min(1) });
+
+function datasetCheck(schema: z.ZodType<unknown>): (value: JsonValue) => string | undefined {
+  return (v) => (typeof v === 'string' ? jsonlHeadProblem(v, schema, { folderFiles: ['train.jsonl'] }) : 'expected a path');
+}
+
+function trlRunner(name: string, script: string, records: z.ZodType<unknown>): Runner {
   const inner = commandRunner({
     name,
     version: '1',
@@ -101,6 +113,8 @@ function trlRunner(name: string, script: string): Runner {
   return {
     ...inner,
     paramsSchema: TrlRunnerParamsSchema,
+    // Before the first trial: the dataset's first lines in the format this script reads.
+    inputChecks: { dataset: datasetCheck(records) },
     async run(spec, ctx) {
       try {
         return await inner.run(spec, ctx);
@@ -123,6 +137,6 @@ function trlRunner(name: string, script: string): Runner {
  * Hyperparameters come from the job (slots learning_rate, beta; params with TRL's or the tiny
  * runners' names; `runnerParams` with TRL's names, e.g. LoRA's `lora_r`); see python/README.md.
  */
-export const sftTrlRunner: Runner = trlRunner('sft-trl', 'sft_trl.py');
+export const sftTrlRunner: Runner = trlRunner('sft-trl', 'sft_trl.py', SftRecordSchema);
 
-export const dpoTrlRunner: Runner = trlRunner('dpo-trl', 'dpo_trl.py');
+export const dpoTrlRunner: Runner = trlRunner('dpo-trl', 'dpo_trl.py', PreferenceRecordSchema);

@@ -29,7 +29,7 @@ objects:
 actions:
   sft: { slots: [base_models, sft_data, sft_lr], runner: sft-trl, params: ${TRL_PARAMS} }
 tasks:
-  - { name: arith, options: { data: { validation: ${JSON.stringify(opts.evalData)} }, scorer: numeric, maxNewTokens: 4, limit: 4 } }
+  - { name: sums, options: { data: { validation: ${JSON.stringify(opts.evalData)} }, scorer: numeric, maxNewTokens: 4, limit: 4 } }
 `,
   );
   const res = await runStudy({ configPath: path.join(dir, 'study.yaml'), outDir: path.join(dir, 'out') });
@@ -48,8 +48,10 @@ describe.skipIf(!gate.run)(gate.title('bad input to the TRL runners: a clear err
     for (const f of readdirSync(SHIPPED_BASE_MODEL)) copyFileSync(path.join(SHIPPED_BASE_MODEL, f), path.join(broken, f));
     const config = JSON.parse(readFileSync(path.join(SHIPPED_BASE_MODEL, 'config.json'), 'utf8')) as Record<string, unknown>;
     writeFileSync(path.join(broken, 'config.json'), JSON.stringify({ ...config, model_type: 'no-such-architecture', architectures: ['NoSuchForCausalLM'] }));
+    // Its first lines are right (core's preflight checks those with the runner's schema and refuses a
+    // file that starts wrong); line 6 has other columns, which only the runner, reading it all, finds.
     const wrongColumns = path.join(dir, 'qa.jsonl');
-    writeFileSync(wrongColumns, '{"question": "Q: 1+1?", "answer": " 2"}\n');
+    writeFileSync(wrongColumns, `${'{"prompt": "1+1=", "completion": " 2"}\n'.repeat(5)}{"question": "Q: 1+1?", "answer": " 2"}\n`);
     // Every pair of (broken, base) x (good data, wrong columns): one good trial among three bad ones.
     const trials = await sftStudy(dir, {
       models: [broken, SHIPPED_BASE_MODEL],
@@ -63,7 +65,7 @@ describe.skipIf(!gate.run)(gate.title('bad input to the TRL runners: a clear err
     expect(complete.length, JSON.stringify(trials.map((t) => t.error?.message))).toBe(1);
     expect(failed).toHaveLength(3);
     const messages = failed.map((t) => `${t.error!.type}: ${t.error!.message}\n${t.error!.logExcerpt ?? ''}`).join('\n---\n');
-    expect(messages).toContain(`${wrongColumns}:1: no 'prompt', 'completion' field`);
+    expect(messages).toContain(`${wrongColumns}:6: no 'prompt', 'completion' field`);
     expect(messages).toContain("found 'question', 'answer'");
     expect(messages).toContain(`${broken}: transformers cannot load the model`);
     for (const t of failed) expect(t.error!.type).toBe('ExitCode');

@@ -26,7 +26,7 @@ executor: subprocess
 objects:
   base_models: { values: [${JSON.stringify(SHIPPED_BASE_MODEL)}], names: [base] }
   models: []
-  sft_data: { values: ${JSON.stringify([world.sft.arith, world.sft.mc])}, names: [arith, mc] }
+  sft_data: { values: ${JSON.stringify([world.sft.arith, world.sft.mc])}, names: [arith-sft, mc-sft] }
   sft_lr: [0.003]
   dpo_data: { values: [${JSON.stringify(world.preference.all)}], names: [pref] }
   dpo_lr: [0.005]     # LoRA: a learning rate ~10x full fine-tuning's

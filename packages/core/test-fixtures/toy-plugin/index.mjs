@@ -41,6 +41,8 @@ const trainRunner = {
     // busyMs: a job deaf to SIGTERM (it never yields to the event loop; only SIGKILL ends it), as a stuck trainer may be.
     if (spec.params.busyMs) for (const end = Date.now() + Number(spec.params.busyMs); Date.now() < end;);
     await sleep(Number(spec.params.sleepMs ?? 0), ctx.signal);
+    // deafMs: an async job that ignores the abort signal (its timer keeps an in-process study alive).
+    if (spec.params.deafMs) await sleep(Number(spec.params.deafMs));
     const w = readVec(model.value).map((x, i) => x + lr.value * (data.target[i] - x));
     writeVec(spec.outputDir, w);
     ctx.log(`trained to ${w}`);
