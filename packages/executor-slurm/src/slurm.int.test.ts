@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadPluginModule, Registry, type JobHandle, type ResultManifest } from '@lamdagent/core';
+import type { JobHandle, ResultManifest } from '@lamdagent/core';
 import { executeInProcess } from '@lamdagent/core/kit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SlurmExecutor } from './executor.js';
 import { JOB_FILES } from './sbatch.js';
-import { faultSpec, noRunnerCtx, slurmGate, TOY_PLUGIN, toySpec } from './test-helpers.js';
+import { toySftRunner } from '@lamdagent/testkit';
+import { faultSpec, noRunnerCtx, slurmGate, toySpec } from './test-helpers.js';
 
 const gate = slurmGate();
 const base = { pollIntervalMs: 250, env: ['FAULT_MARK'] };
@@ -37,10 +38,8 @@ describe.skipIf(!gate.run)(gate.title('slurm executor on the local cluster'), ()
 
   it('runs a toy training job through sbatch with the same result as in-process', async () => {
     const spec = toySpec();
-    const registry = new Registry();
-    await loadPluginModule(registry, TOY_PLUGIN, TOY_PLUGIN, 'config');
     const local = { ...spec, outputDir: `${spec.outputDir}-local`, jobDir: `${spec.jobDir}-local` };
-    const inProcess = await executeInProcess(local, registry.runner('toy-train'), { signal: new AbortController().signal });
+    const inProcess = await executeInProcess(local, toySftRunner, { signal: new AbortController().signal });
 
     const logs: string[] = [];
     const handles: JobHandle[] = [];
@@ -51,10 +50,13 @@ describe.skipIf(!gate.run)(gate.title('slurm executor on the local cluster'), ()
     expect(viaSlurm.metrics).toEqual(inProcess.metrics);
     expect(viaSlurm.artifact).toBe(spec.outputDir);
     expect(readFileSync(path.join(spec.outputDir, 'model.json'), 'utf8')).toBe(readFileSync(path.join(local.outputDir, 'model.json'), 'utf8'));
-    expect(handles).toEqual([{ jobId: 't0007', externalId: expect.stringMatching(/^\d+$/) }]);
+    expect(handles).toEqual([{ jobId: spec.jobId, externalId: expect.stringMatching(/^\d+$/) }]);
     const id = handles[0]!.externalId!;
     expect(viaSlurm.logs).toEqual([path.join(spec.jobDir, 'runner.log'), path.join(spec.jobDir, `slurm-${id}.out`), path.join(spec.jobDir, `slurm-${id}.err`)]);
-    expect(logs.some((l) => l.includes('runner toy-train@1 job t0007'))).toBe(true);
+    expect(
+      logs.some((l) => l.includes(`runner toy-sft@1 job ${spec.jobId}`)),
+      logs.join('\n'),
+    ).toBe(true);
     expect(JSON.parse(readFileSync(path.join(spec.jobDir, 'result.json'), 'utf8'))).toEqual(viaSlurm);
     expect(slurmState(id)).toBe('COMPLETED');
   });

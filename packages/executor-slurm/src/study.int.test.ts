@@ -1,51 +1,28 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { resumeStudy, runStudy } from '@lamdagent/core';
+import { makeToyStudy } from '@lamdagent/testkit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { JOB_FILES } from './sbatch.js';
-import { PACKAGE_DIR, slurmGate, TOY_PLUGIN } from './test-helpers.js';
+import { PACKAGE_DIR, slurmGate } from './test-helpers.js';
 
 const gate = slurmGate();
 
-/** A toy world (JSON-vector models) whose study runs every job through the slurm executor. */
+/** testkit's toy world (JSON-vector models) whose study runs every job through the slurm executor. */
 function toyStudy(opts: { iterations: number; concurrency: number; sleepMs?: number; failFast?: boolean }): { dir: string; config: string } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'slurm-study-'));
-  mkdirSync(path.join(dir, 'models', 'base'), { recursive: true });
-  writeFileSync(path.join(dir, 'models', 'base', 'model.json'), JSON.stringify({ w: [0, 0, 0] }));
-  mkdirSync(path.join(dir, 'data'));
-  const targets: Record<string, number[]> = { a: [1, 0, 0], b: [0, 1, 0], c: [0, 0, 1] };
-  for (const [n, t] of Object.entries(targets)) writeFileSync(path.join(dir, 'data', `${n}.json`), JSON.stringify({ target: t }));
-  const config = `seed: 3
-budget: { iterations: ${opts.iterations} }
-policy: random-type
-plugins: [${JSON.stringify(TOY_PLUGIN)}, ${JSON.stringify(PACKAGE_DIR)}]
-discoverPlugins: false
-executor:
-  name: slurm
-  options: { pollIntervalMs: 250, jobNamePrefix: study }
-concurrency: ${opts.concurrency}
-failFast: ${opts.failFast ?? false}
-objects:
-  base_models: [models/base]
-  models: [models/base]
-  datasets: [data/a.json, data/b.json, data/c.json]
-  lr: [0.5]
-  weights: [[0.5, 0.5]]
-  density: [0.5]
-actions:
-  sft:
-    slots: [models, datasets, lr]
-    params: { sleepMs: ${opts.sleepMs ?? 0} }
-    resources: { cpus: 1, memoryMb: 512, timeLimitSec: 120 }
-  ties_merging: [base_models, models, models, weights, density]
-tasks:
-  - { name: ta, evaluator: toy, options: { target: [1, 0, 0] } }
-  - { name: tb, evaluator: toy, options: { target: [0, 1, 0] } }
-`;
-  writeFileSync(path.join(dir, 'study.yaml'), config);
-  return { dir, config: path.join(dir, 'study.yaml') };
+  const w = makeToyStudy({
+    seed: 3,
+    iterations: opts.iterations,
+    policy: 'random-type',
+    plugins: [PACKAGE_DIR],
+    executor: { name: 'slurm', options: { pollIntervalMs: 250, jobNamePrefix: 'study' } },
+    actions: {
+      'toy-sft': { slots: ['models', 'datasets', 'lr'], params: { sleepMs: opts.sleepMs ?? 0 }, resources: { cpus: 1, memoryMb: 512, timeLimitSec: 120 } },
+    },
+    extra: { concurrency: opts.concurrency, failFast: opts.failFast ?? false },
+  });
+  return { dir: w.dir, config: w.configPath };
 }
 
 type Rec = { kind: string; index?: number; externalId?: string; executor?: string; trial?: { index: number; state: string } };
@@ -90,9 +67,9 @@ describe.skipIf(!gate.run)(gate.title('a study through Slurm'), () => {
       expect(existsSync(path.join(t.produced!.path, 'model.json'))).toBe(true);
       expect(t.resources?.wallSec, JSON.stringify(t)).toBeGreaterThan(0);
     }
-    // Smoke runs of sft went through Slurm too (their own job folders).
+    // Smoke runs of toy-sft went through Slurm too (their own job folders).
     const smokeRuns = ran
-      .filter((t) => t.action.type === 'sft')
+      .filter((t) => t.action.type === 'toy-sft')
       .map((t) => path.join(out, 'jobs', `t${String(t.index).padStart(4, '0')}`, 'smoke', JOB_FILES.submission));
     for (const f of smokeRuns) expect(existsSync(f)).toBe(true);
   }, 120_000);

@@ -1,16 +1,15 @@
 /* Helpers shared by this package's tests (not part of the public entry). */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JobSpec, Runner } from '@lamdagent/core';
+import { makeJobSpec, TOY_PLUGIN_MODULE, toySftRunner, writeToyModel } from '@lamdagent/testkit';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const PACKAGE_DIR = path.resolve(here, '..');
 export const FAULT_PLUGIN = path.join(PACKAGE_DIR, 'test-fixtures', 'fault-plugin', 'index.mjs');
-/** Core's toy plugin (JSON-vector models, a trainer, a merger, an evaluator). */
-export const TOY_PLUGIN = path.resolve(PACKAGE_DIR, '..', 'core', 'test-fixtures', 'toy-plugin', 'index.mjs');
 
 export const noRunnerCtx = (signal: AbortSignal = new AbortController().signal): { signal: AbortSignal; runner(name: string): Runner } => ({
   signal,
@@ -44,33 +43,25 @@ export function faultSpec(
   };
 }
 
-/** A toy-plugin training job (model vector moved toward a dataset target). */
+/** A training job of testkit's toy world (a model vector moved toward a dataset target), run by its built plugin module. */
 export function toySpec(): JobSpec {
   const dir = mkdtempSync(path.join(tmpdir(), 'slurm-toy-'));
-  mkdirSync(path.join(dir, 'base'));
-  writeFileSync(path.join(dir, 'base', 'model.json'), JSON.stringify({ w: [0, 0, 0] }));
+  writeToyModel(path.join(dir, 'base'), [0, 0, 0]);
   writeFileSync(path.join(dir, 'data.json'), JSON.stringify({ target: [1, 0.5, 0] }));
-  return {
-    schemaVersion: 1,
-    jobId: 't0007',
-    actionKey: 'toy',
-    action: 'sft',
-    actionType: 'sft',
-    runner: 'toy-train',
-    runnerVersion: '1',
-    inputs: [
-      { slot: 'model', id: 'models/0', name: 'base', type: 'model', value: path.join(dir, 'base'), digest: 'd1' },
-      { slot: 'dataset', id: 'datasets/0', name: 'data', type: 'dataset', value: path.join(dir, 'data.json'), digest: 'd2' },
-      { slot: 'learning_rate', id: 'lr/0', name: '0.5', type: 'number', value: 0.5, digest: 'd3' },
-    ],
-    params: {},
-    outputDir: path.join(dir, 'out'),
-    jobDir: path.join(dir, 'job'),
-    seed: 3,
-    resources: { gpus: 0, cpus: 1 },
-    plugins: [TOY_PLUGIN],
-    smoke: false,
-  };
+  return makeJobSpec(
+    {
+      runner: toySftRunner.name,
+      actionType: 'toy-sft',
+      inputs: [
+        { slot: 'model', type: 'model', value: path.join(dir, 'base') },
+        { slot: 'dataset', type: 'dataset', value: path.join(dir, 'data.json') },
+        { slot: 'learning_rate', type: 'number', value: 0.5 },
+      ],
+      seed: 3,
+      plugins: [TOY_PLUGIN_MODULE],
+    },
+    dir,
+  );
 }
 
 /** Is a Slurm cluster answering here? (sinfo shows a usable node.) */

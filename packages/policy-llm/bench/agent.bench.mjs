@@ -12,11 +12,11 @@
 // Prints per mode: valid-first-time rate, retried, fell back, seconds per iteration, input tokens per
 // iteration at the first and last iteration, best reward (mean over seeds), and the process's peak RSS;
 // then the paper's 100-iteration budget extrapolated. Skips loudly (exit 0) when the model is missing.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStudy, runStudy } from '@lamdagent/core';
+import { makeToyStudy } from '@lamdagent/testkit';
 import { agentModelOrSkip } from '../dist/testing/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -36,37 +36,15 @@ if (!model) {
   process.exit(0);
 }
 
-function makeStudy(policy, seed) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'agent-bench-'));
-  mkdirSync(path.join(dir, 'models', 'base'), { recursive: true });
-  writeFileSync(path.join(dir, 'models', 'base', 'model.json'), JSON.stringify({ w: [0, 0, 0] }));
-  mkdirSync(path.join(dir, 'data'));
-  const datasets = { a: { target: [1, 0, 0] }, b: { target: [0, 1, 0] }, c: { target: [0, 0, 1] }, broken: { fail: 'tokenizer mismatch' } };
-  for (const [name, d] of Object.entries(datasets)) writeFileSync(path.join(dir, 'data', `${name}.json`), JSON.stringify(d));
-  const config = {
-    seed,
-    budget: { iterations: ITERATIONS },
+// testkit's toy world with this package's built plugin and a dataset the runner rejects (a failed trial).
+const makeStudy = (policy, seed) =>
+  makeToyStudy({
     policy,
-    plugins: [path.resolve(here, '../test-fixtures/toy-plugin.mjs'), path.resolve(here, '../dist/index.js')],
-    discoverPlugins: false,
-    executor: 'inprocess',
-    objects: {
-      base_models: ['models/base'],
-      models: ['models/base'],
-      datasets: Object.keys(datasets).map((n) => `data/${n}.json`),
-      lr: [0.5],
-      weights: [[0.5, 0.5]],
-      density: [0.5],
-    },
-    actions: { sft: ['models', 'datasets', 'lr'], ties_merging: ['base_models', 'models', 'models', 'weights', 'density'] },
-    tasks: [
-      { name: 'ta', evaluator: 'toy', options: { target: [1, 0, 0] } },
-      { name: 'tb', evaluator: 'toy', options: { target: [0, 1, 0] } },
-    ],
-  };
-  writeFileSync(path.join(dir, 'study.json'), JSON.stringify(config, null, 2));
-  return dir;
-}
+    iterations: ITERATIONS,
+    seed,
+    plugins: [path.resolve(here, '../dist/index.js')],
+    datasets: { a: { target: [1, 0, 0] }, b: { target: [0, 1, 0] }, c: { target: [0, 0, 1] }, broken: { fail: 'tokenizer mismatch' } },
+  });
 
 const llm = (constrain) => ({
   name: 'llm',
@@ -79,9 +57,9 @@ const MODES = [
 ];
 
 async function runOne(policy, seed) {
-  const dir = makeStudy(policy, seed);
+  const { dir, configPath } = makeStudy(policy, seed);
   const t0 = performance.now();
-  const summary = await runStudy({ configPath: path.join(dir, 'study.json'), outDir: path.join(dir, 'study') });
+  const summary = await runStudy({ configPath, outDir: path.join(dir, 'study') });
   const seconds = (performance.now() - t0) / 1000;
   const view = openStudy(path.join(dir, 'study'));
   const inputAt = (index) => {

@@ -74,8 +74,13 @@ export class LlmPolicy implements Policy {
     ctx.signal.throwIfAborted();
     const rec: Record_ = { transcript: [], usage: [], answers: [] };
     const view = makeView(ctx, this.#o.history, this.#d.redact);
-    const available = availableBindings(ctx.space);
-    if (!available.length) throw new RangeError('no action is possible: every action type lacks candidates in the pool');
+    const possible = availableBindings(ctx.space);
+    if (!possible.length) throw new RangeError('no action is possible: every action type lacks candidates in the pool');
+    // Offer only the types that still hold an action neither running nor (with avoidRepeats) tried,
+    // while any type does: a type whose every action is taken can only yield a repeat.
+    const open = possible.filter((b) => this.#hasFresh(ctx, b, this.#o.avoidRepeats));
+    const notRunning = open.length ? open : possible.filter((b) => this.#hasFresh(ctx, b, false));
+    const available = notRunning.length ? notRunning : possible;
     const common = this.#commonVars(ctx.iteration, view);
 
     let binding: number;
@@ -216,9 +221,8 @@ export class LlmPolicy implements Policy {
     const name = ctx.space.bindings[binding]?.name;
     if (this.#o.avoidRepeats) {
       const runs = ctx.history.filter((t) => t.action.name === name && t.state !== 'running');
-      const distinct = new Set(runs.map((t) => t.action.key));
       // Only while something untried remains: otherwise repeating is the only option.
-      if (distinct.size + ctx.pending.length < ctx.space.countFor(binding)) {
+      if (this.#hasFresh(ctx, binding, true)) {
         for (const t of runs) {
           if (out.has(t.action.key)) continue;
           const what =
@@ -231,6 +235,14 @@ export class LlmPolicy implements Policy {
     }
     for (const a of ctx.pending) out.set(a.key, 'this exact action is running right now. Choose a different combination');
     return out;
+  }
+
+  /** Whether the type has an action that is not running and, with `untried`, not tried either. */
+  #hasFresh(ctx: PolicyContext, binding: number, untried: boolean): boolean {
+    const name = ctx.space.bindings[binding]?.name;
+    const taken = new Set(ctx.pending.filter((a) => a.name === name).map((a) => a.key));
+    if (untried) for (const t of ctx.history) if (t.action.name === name && t.state !== 'running') taken.add(t.action.key);
+    return taken.size < ctx.space.countFor(binding);
   }
 
   async #converse<T>(
@@ -325,6 +337,19 @@ export class LlmPolicy implements Policy {
     };
     let action = draw();
     for (let i = 0; i < 64 && avoid.has(action.key); i++) action = draw();
+    // Random draws can miss the few actions left in a large space: then walk it from a seeded start.
+    if (avoid.has(action.key)) {
+      const count = binding === undefined ? ctx.space.count() : ctx.space.countFor(binding);
+      const at = (i: number): Action => (binding === undefined ? ctx.space.at(i) : ctx.space.atFor(binding, i));
+      const start = ctx.rng.int(count);
+      for (let i = 0; i < Math.min(count, 100_000); i++) {
+        const a = at((start + i) % count);
+        if (!avoid.has(a.key)) {
+          action = a;
+          break;
+        }
+      }
+    }
     const scope = binding === undefined ? 'action' : `${ctx.space.bindings[binding]?.name} action`;
     const fallback = this.#d.redact(`${reason}; fell back to a random ${scope}`);
     rec.transcript.push({ step: 'fallback', role: 'error', content: `${fallback}: ${formatAction(action)}` });

@@ -1,20 +1,17 @@
 // The policies in the real study engine (journal, pool, initial scores, resume) on a toy world made of
-// core's toy plugin (models are 3-vectors; milliseconds per trial).
+// testkit's toy plugin (models are 3-vectors; milliseconds per trial).
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { resumeStudy, runStudy, type Policy } from '@lamdagent/core';
+import { TOY_PLUGIN_MODULE, writeToyModel } from '@lamdagent/testkit';
 import { describe, expect, it } from 'vitest';
 import { EvolutionPolicy, HalvingPolicy, SurrogatePolicy } from './index.js';
-
-const TOY_PLUGIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'core', 'test-fixtures', 'toy-plugin', 'index.mjs');
 
 function world(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'policy-search-'));
   for (const [n, w] of Object.entries({ base: [0, 0, 0], spec: [0.9, 0, 0.1] })) {
-    mkdirSync(path.join(dir, 'models', n), { recursive: true });
-    writeFileSync(path.join(dir, 'models', n, 'model.json'), JSON.stringify({ w }));
+    writeToyModel(path.join(dir, 'models', n), w);
   }
   mkdirSync(path.join(dir, 'data'));
   for (const [n, target] of Object.entries({ a: [1, 0, 0], b: [0, 1, 0], c: [0, 0, 1] })) {
@@ -23,7 +20,7 @@ function world(): string {
   }
   const config = `seed: 3
 budget: { iterations: 8 }
-plugins: [${JSON.stringify(TOY_PLUGIN)}]
+plugins: [${JSON.stringify(TOY_PLUGIN_MODULE)}]
 discoverPlugins: false
 objects:
   base_models: [models/base]
@@ -31,10 +28,9 @@ objects:
   datasets: [data/a.json, data/b.json, data/c.json, data/a.0.25x.json, data/b.0.25x.json, data/c.0.25x.json]
   lr: [0.3, 0.6]
   weights: [[0.5, 0.5]]
-  density: [0.5]
 actions:
-  sft: [models, datasets, lr]
-  ties_merging: [base_models, models, models, weights, density]
+  sft: { type: toy-sft, slots: [models, datasets, lr] }
+  ties_merging: { type: toy-wmerge, slots: [base_models, models, models, weights] }
 tasks:
   - { name: ta, evaluator: toy, options: { target: [1, 0.5, 0] } }
   - { name: tb, evaluator: toy, options: { target: [0.5, 1, 0] } }

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runStudy } from '@lamdagent/core';
+import { TOY_PLUGIN_MODULE, writeToyModel } from '@lamdagent/testkit';
 import { describe, expect, it } from 'vitest';
 
 const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const TOY_PLUGIN = path.resolve(PACKAGE_DIR, '..', 'core', 'test-fixtures', 'toy-plugin', 'index.mjs');
 const TRAIN = path.join(PACKAGE_DIR, 'test-fixtures', 'train.mjs');
 
 describe("a study whose sft actions run a user's command", () => {
@@ -14,8 +14,7 @@ describe("a study whose sft actions run a user's command", () => {
     if (!existsSync(path.join(PACKAGE_DIR, 'dist', 'index.js')))
       throw new Error(`${PACKAGE_DIR}/dist is missing: the study loads this plugin as a package (npm run build)`);
     const dir = mkdtempSync(path.join(tmpdir(), 'cmd-study-'));
-    mkdirSync(path.join(dir, 'models', 'base'), { recursive: true });
-    writeFileSync(path.join(dir, 'models', 'base', 'model.json'), JSON.stringify({ w: [0, 0, 0] }));
+    writeToyModel(path.join(dir, 'models', 'base'), [0, 0, 0]);
     mkdirSync(path.join(dir, 'data'));
     writeFileSync(path.join(dir, 'data', 'a.json'), JSON.stringify({ target: [1, 0, 0] }));
     writeFileSync(path.join(dir, 'data', 'b.json'), JSON.stringify({ target: [0, 1, 0] }));
@@ -38,7 +37,7 @@ describe("a study whose sft actions run a user's command", () => {
       `seed: 1
 budget: { iterations: 3 }
 policy: random-type
-plugins: [${JSON.stringify(TOY_PLUGIN)}, ${JSON.stringify(PACKAGE_DIR)}]
+plugins: [${JSON.stringify(TOY_PLUGIN_MODULE)}, ${JSON.stringify(PACKAGE_DIR)}]
 discoverPlugins: false
 executor: subprocess
 objects:
@@ -47,6 +46,7 @@ objects:
   lr: [0.5]
 actions:
   sft:
+    type: toy-sft
     slots: [models, datasets, lr]
     runner: command
     runnerParams: { command: { argv: ${JSON.stringify(command)}, expectFiles: [config.json] } }

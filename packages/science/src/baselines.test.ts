@@ -56,7 +56,7 @@ describe('lamdagent baselines', () => {
         'models: { values: [models/base], names: [base] }',
         'base_models: { values: [models/base], names: [base] }\n  models: { values: [models/base, models/spec-a, models/spec-b], names: [base, spec-a, spec-b] }\n  weights: { type: json, values: [[0.5, 0.5]] }',
       )
-      .replace('  merge: [models, models]', '  wmerge: [base_models, models, models, weights]');
+      .replace('  merge: { type: toy-merge, slots: [models, models] }', '  wmerge: { type: toy-wmerge, slots: [base_models, models, models, weights] }');
     writeFileSync(w.config, text);
     const rows = await computeBaselines({ configPath: w.config, outDir: path.join(w.dir, 'b'), seeds: 1 });
     const grid = rows.find((r) => r.name.startsWith('wmerge (grid search'))!;

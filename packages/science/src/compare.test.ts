@@ -39,13 +39,13 @@ describe('compare', () => {
 
     // Re-running the same command continues (nothing left to do) and gives the same numbers, running nothing.
     const log = path.join(w.dir, 'exec.log');
-    process.env['SCIENCE_TOY_LOG'] = log;
+    process.env['LAMDAGENT_TOY_LOG'] = log;
     try {
       const again = await compare({ configPath: w.config, arms: arms('random,random-type,greedy'), seeds: 3, iterations: 6, outDir: out });
       expect(finals(again)).toEqual(finals(r));
       expect(existsSync(log)).toBe(false);
     } finally {
-      delete process.env['SCIENCE_TOY_LOG'];
+      delete process.env['LAMDAGENT_TOY_LOG'];
     }
     // A fresh comparison elsewhere reproduces the numbers (job seeds follow the action, not the study).
     const fresh = await compare({ configPath: w.config, arms: arms('random,random-type,greedy'), seeds: 3, iterations: 6, outDir: path.join(w.dir, 'cmp2') });

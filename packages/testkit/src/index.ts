@@ -25,7 +25,7 @@ export {
   type Simulation,
 } from './policy-suite.js';
 export { allActions, scriptedOutcome, scriptedTrial, toyActionSpace } from './policy-space.js';
-export { readToyModel, toyEvaluator, toyMergeRunner, toyModelFile, toyPlugin, toySftRunner, writeToyModel } from './toy-plugin.js';
+export { readToyModel, toyEvaluator, toyMergeRunner, toyModelFile, toyPlugin, toySftRunner, toyWeightedMergeRunner, writeToyModel } from './toy-plugin.js';
 export { TOY_PLUGIN_MODULE, makeToyStudy, type ToyStudy, type ToyStudyOptions } from './toy-study.js';
 export { SCRIPTED_BEHAVIOURS, scriptedPlugin, scriptedRunner, type ScriptedBehaviour } from './scripted-plugin.js';
 export { testkitModule } from './modules.js';

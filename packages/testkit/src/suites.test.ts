@@ -7,7 +7,7 @@ import { evaluatorConformance } from './evaluator-suite.js';
 import { executorConformance } from './executor-suite.js';
 import { policyConformance } from './policy-suite.js';
 import { runnerConformance } from './runner-suite.js';
-import { readToyModel, toyEvaluator, toyMergeRunner, toySftRunner, writeToyModel } from './toy-plugin.js';
+import { readToyModel, toyEvaluator, toyMergeRunner, toySftRunner, toyWeightedMergeRunner, writeToyModel } from './toy-plugin.js';
 import { writeFileSync } from 'node:fs';
 
 // The behavioural suites run on core's own built-ins and on the toy world's plugin.
@@ -72,6 +72,21 @@ runnerConformance(toyMergeRunner, {
       inputs: [
         { slot: 'models', type: 'model', value: f.model },
         { slot: 'models', type: 'model', value: f.other },
+      ],
+    };
+  },
+  loadModel: loadToy,
+});
+runnerConformance(toyWeightedMergeRunner, {
+  good: () => {
+    const f = fixtures();
+    return {
+      runner: 'toy-wmerge',
+      inputs: [
+        { slot: 'base_model', type: 'model', value: f.model },
+        { slot: 'models', type: 'model', value: f.model },
+        { slot: 'models', type: 'model', value: f.other },
+        { slot: 'weights', type: 'json', value: [0.5, 0.7] },
       ],
     };
   },

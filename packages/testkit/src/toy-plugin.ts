@@ -1,14 +1,21 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CORE_API_VERSION, definePlugin, z, type Evaluator, type PluginManifest, type Runner } from '@lamdagent/core';
 import { jobInputs } from '@lamdagent/core/kit';
 
 /**
  * The toy world's plugin, a public test double: models are folders holding `model.json` (`{ w: number[] }`),
- * `toy-sft` moves a model toward a dataset's `target`, `toy-merge` averages models, and the `toy`
- * evaluator scores closeness to a task's `target`. Every part of a study does real (tiny) work in
- * milliseconds, so policies, executors and stores are tested without a GPU. A dataset `{ "fail": "throw" }`
- * makes the runner fail (as a failed trial).
+ * `toy-sft` moves a model toward a dataset's `target`, `toy-merge` averages models, `toy-wmerge` adds
+ * weighted task vectors to a base model, and the `toy` evaluator scores closeness to a task's `target`
+ * (`testTarget` on the test split, when given). Every part of a study does real (tiny) work in
+ * milliseconds, so policies, executors and stores are tested without a GPU.
+ *
+ * - A dataset is a JSON file `{ "target": [...] }`, or JSON lines of them (a union of datasets: it trains
+ *   toward their mean target). A record `{ "fail": "why" }` makes the runner fail (as a failed trial).
+ * - `toy-sft` params: `sleepMs` (a slow job, ended early by cancellation) and `noise` (a seeded offset of
+ *   up to ±noise/2 per weight, so the job seed matters as in real training). It declares a smoke run.
+ * - With `LAMDAGENT_TOY_LOG` set, every runner appends its job's action key to that file (tests of caches
+ *   and replays count what really ran).
  */
 export const toyModelFile = 'model.json';
 
@@ -27,15 +34,62 @@ export function writeToyModel(dir: string, w: readonly number[]): void {
 }
 
 const Dataset = z.object({ target: z.array(z.number()).optional(), fail: z.string().optional() });
+const SftParams = z.object({ sleepMs: z.number().int().min(0).default(0), noise: z.number().min(0).default(0) });
+
+/** A dataset's target: one JSON record, or JSON lines of them (their mean). Throws on a `fail` record. */
+function readTarget(file: string): number[] {
+  const text = readFileSync(file, 'utf8');
+  let records: unknown[];
+  try {
+    records = [JSON.parse(text)];
+  } catch {
+    records = text
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l, i) => {
+        try {
+          return JSON.parse(l) as unknown;
+        } catch {
+          throw new Error(`dataset ${file}: line ${i + 1} is not JSON`);
+        }
+      });
+  }
+  const rows = records.map((r, i) => {
+    const d = Dataset.safeParse(r);
+    if (!d.success) throw new Error(`dataset ${file}: record ${i + 1}: ${d.error.issues[0]?.message ?? 'bad shape'}`);
+    if (d.data.fail) throw new Error(`dataset ${file}: ${d.data.fail}`);
+    return d.data.target ?? [];
+  });
+  const n = Math.max(0, ...rows.map((t) => t.length));
+  return Array.from({ length: n }, (_, i) => rows.reduce((a, t) => a + (t[i] ?? 0), 0) / rows.length);
+}
+
+/** Append the job's action key to `LAMDAGENT_TOY_LOG`, when it is set. */
+function noteJob(spec: { actionKey: string }): void {
+  const log = process.env['LAMDAGENT_TOY_LOG'];
+  if (log) appendFileSync(log, `${spec.actionKey}\n`);
+}
+
+/** Wait `ms`, or reject with the signal's reason when it aborts first. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'))), { once: true });
+  });
+}
 
 export const toySftRunner: Runner = {
   name: 'toy-sft',
   version: '1',
   async run(spec, ctx) {
     const { model, dataset, learning_rate } = jobInputs(spec, z.object({ model: z.string(), dataset: z.string(), learning_rate: z.number() }));
-    const data = Dataset.parse(JSON.parse(readFileSync(dataset, 'utf8')));
-    if (data.fail) throw new Error(`dataset ${dataset}: ${data.fail}`);
-    const w = readToyModel(model).map((x, i) => x + learning_rate * ((data.target?.[i] ?? 0) - x));
+    noteJob(spec);
+    const target = readTarget(dataset);
+    const { sleepMs, noise } = SftParams.parse(spec.params);
+    if (sleepMs) await sleep(sleepMs, ctx.signal);
+    const offset = ((spec.seed % 1000) / 1000 - 0.5) * noise;
+    const w = readToyModel(model).map((x, i) => x + learning_rate * ((target[i] ?? 0) - x) + offset);
     writeToyModel(spec.outputDir, w);
     ctx.log(`trained to [${w.join(', ')}]`);
     return { metrics: { steps: 1 } };
@@ -46,6 +100,7 @@ export const toyMergeRunner: Runner = {
   name: 'toy-merge',
   version: '1',
   async run(spec) {
+    noteJob(spec);
     const { models } = jobInputs(spec, z.object({ models: z.array(z.string()).min(2) }));
     const ws = models.map(readToyModel);
     writeToyModel(
@@ -56,7 +111,28 @@ export const toyMergeRunner: Runner = {
   },
 };
 
-const TaskOptions = z.object({ target: z.array(z.number()) });
+/** `base + Σ weights[k] · (models[k] − base)`: task arithmetic on toy models. */
+export const toyWeightedMergeRunner: Runner = {
+  name: 'toy-wmerge',
+  version: '1',
+  async run(spec) {
+    noteJob(spec);
+    const { base_model, models, weights } = jobInputs(
+      spec,
+      z.object({ base_model: z.string(), models: z.array(z.string()).min(2), weights: z.array(z.number()) }),
+    );
+    if (weights.length !== models.length) throw new Error(`job ${spec.jobId}: ${weights.length} weights for ${models.length} models`);
+    const base = readToyModel(base_model);
+    const ws = models.map(readToyModel);
+    writeToyModel(
+      spec.outputDir,
+      base.map((b, j) => b + ws.reduce((a, m, k) => a + weights[k]! * ((m[j] ?? 0) - b), 0)),
+    );
+    return {};
+  },
+};
+
+const TaskOptions = z.object({ target: z.array(z.number()), testTarget: z.array(z.number()).optional() });
 export const toyEvaluator: Evaluator = {
   name: 'toy',
   async evaluate(model, task, ctx) {
@@ -64,7 +140,8 @@ export const toyEvaluator: Evaluator = {
     if (!opts.success) throw new Error(`task ${task.name}: options.target must be a number array`);
     if (typeof model.value !== 'string') throw new Error(`model ${model.id} has no path`);
     const w = readToyModel(model.value);
-    const d = Math.sqrt(opts.data.target.reduce((a, t, i) => a + ((w[i] ?? 0) - t) ** 2, 0));
+    const target = ctx.split === 'test' ? (opts.data.testTarget ?? opts.data.target) : opts.data.target;
+    const d = Math.sqrt(target.reduce((a, t, i) => a + ((w[i] ?? 0) - t) ** 2, 0));
     const score = Math.max(0, 1 - d);
     const itemsPath = path.join(ctx.outDir, `${task.name}.${ctx.split}.jsonl`);
     mkdirSync(ctx.outDir, { recursive: true });
@@ -78,7 +155,7 @@ export const toyPlugin: PluginManifest = definePlugin({
   version: '1.0.0',
   apiVersion: CORE_API_VERSION,
   description: 'the toy world (JSON-vector models) for tests',
-  provides: { actionTypes: ['toy-sft', 'toy-merge'], runners: ['toy-sft', 'toy-merge'], evaluators: ['toy'] },
+  provides: { actionTypes: ['toy-sft', 'toy-merge', 'toy-wmerge'], runners: ['toy-sft', 'toy-merge', 'toy-wmerge'], evaluators: ['toy'] },
   register(r) {
     r.actionType({
       type: 'toy-sft',
@@ -89,6 +166,7 @@ export const toyPlugin: PluginManifest = definePlugin({
         { name: 'learning_rate', type: 'number' },
       ],
       runner: 'toy-sft',
+      smoke: { params: { sleepMs: 0 } },
     });
     r.actionType({
       type: 'toy-merge',
@@ -96,8 +174,19 @@ export const toyPlugin: PluginManifest = definePlugin({
       slots: [{ name: 'models', type: 'model', repeat: { min: 2 } }],
       runner: 'toy-merge',
     });
+    r.actionType({
+      type: 'toy-wmerge',
+      description: 'add weighted task vectors (model − base) of toy models to the base',
+      slots: [
+        { name: 'base_model', type: 'model' },
+        { name: 'models', type: 'model', repeat: { min: 2 } },
+        { name: 'weights', type: 'json' },
+      ],
+      runner: 'toy-wmerge',
+    });
     r.runner(toySftRunner);
     r.runner(toyMergeRunner);
+    r.runner(toyWeightedMergeRunner);
     r.evaluator({ name: 'toy', description: 'closeness to a task target', create: () => toyEvaluator });
   },
 });

@@ -31,7 +31,7 @@ export interface ToyStudy {
 }
 
 /**
- * Write a toy-world study folder (a base model, datasets, `study.json`) into a fresh temp folder. Every
+ * Write a toy-world study folder (a base model, datasets, the config `config.json`; not `study.json`, the name of a study folder's own state file) into a fresh temp folder. Every
  * part of the loop does real, tiny work: a 3-trial study runs in well under a second.
  */
 export function makeToyStudy(opts: ToyStudyOptions = {}): ToyStudy {
@@ -55,7 +55,7 @@ export function makeToyStudy(opts: ToyStudyOptions = {}): ToyStudy {
     ],
     ...(opts.extra ?? {}),
   };
-  const configPath = path.join(dir, 'study.json');
+  const configPath = path.join(dir, 'config.json');
   writeFileSync(configPath, JSON.stringify(config, null, 2));
   return { dir, configPath };
 }

@@ -6,5 +6,5 @@
  */
 export { lastUserMessage, startFakeOllama, startFakeOpenAI } from './fake-server.js';
 export type { FakeServer, RecordedRequest, Script, ScriptStep } from './fake-server.js';
-export { makeAgent } from './agent.js';
+export { makeAgent, type AgentOptions } from './agent.js';
 export { agentModelOrSkip, defaultAgentModelPath } from './agent-model.js';
