@@ -1,4 +1,4 @@
-import { Rng } from '@lamdagent/core/kit';
+import { bootstrapMeanInterval, Rng } from '@lamdagent/core/kit';
 
 /** Descriptive statistics and intervals used by `compare`, `ablate`, `table` and `replay`. */
 
@@ -74,20 +74,8 @@ export interface BootstrapOptions {
  * evaluator's 0/1 correctness per validation item) where no normal approximation is safe at n = 100.
  */
 export function bootstrapInterval(xs: readonly number[], opts: BootstrapOptions = {}): Interval {
-  const m = mean(xs);
-  const n = xs.length;
-  if (n < 2) return { mean: m, lo: m, hi: m };
-  const b = opts.resamples ?? 2000;
-  const level = opts.level ?? 0.95;
-  const rng = new Rng(opts.seed ?? 0, n, 0xb007);
-  const means = new Float64Array(b);
-  for (let r = 0; r < b; r++) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += xs[rng.int(n)] as number;
-    means[r] = s / n;
-  }
-  const sorted = Array.from(means).sort((x, y) => x - y);
-  return { mean: m, lo: quantile(sorted, (1 - level) / 2), hi: quantile(sorted, (1 + level) / 2) };
+  // The same seeded resampling core journals with every evaluation (one implementation, same numbers).
+  return bootstrapMeanInterval(xs, opts);
 }
 
 /** Two intervals overlap: the difference between their means is inside the noise. */
