@@ -36,7 +36,7 @@ const rows = existsSync(report)
       .filter(Boolean)
       .map((l) => JSON.parse(l))
   : [];
-console.log(`fuzz: ${runs} generated inputs per property (the journal-file property writes a file per input: runs/20)`);
+console.log(`fuzz: ${runs} generated inputs per property`);
 console.log('target'.padEnd(44), 'cases'.padStart(8), 'seconds'.padStart(9), 'cases/s'.padStart(9), 'peak RSS MB'.padStart(12));
 for (const r of rows)
   console.log(

@@ -67,9 +67,10 @@ export function sciencePluginEntry(): string {
   for (;;) {
     const pj = path.join(d, 'package.json');
     if (existsSync(pj) && (JSON.parse(readFileSync(pj, 'utf8')) as { name?: string }).name === '@lamdagent/science') {
-      // Under vitest the sources are what is being tested (a built dist may be stale).
+      // The entry of the same build as this module: the sources when they are what runs (vitest's
+      // `source` condition), else dist. (Not the VITEST variable: a child process inherits it.)
       const dist = path.join(d, 'dist', 'index.js');
-      return existsSync(dist) && !process.env['VITEST'] ? dist : path.join(d, 'src', 'index.ts');
+      return import.meta.url.endsWith('.ts') || !existsSync(dist) ? path.join(d, 'src', 'index.ts') : dist;
     }
     const up = path.dirname(d);
     if (up === d) throw new Error('cannot locate the @lamdagent/science package folder');
