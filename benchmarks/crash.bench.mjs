@@ -50,6 +50,8 @@ function cli(args, cwd, execLog) {
   return { child, exited: new Promise((r) => child.once('exit', (c) => r(c))) };
 }
 
+// Each resume is given STEP more trials, so that the seeded instant (0.6-3 s) mostly lands while jobs run.
+const STEP = 4;
 const rng = new Rng(20261129, 1);
 for (const concurrency of [1, 2]) {
   const dir = world(concurrency);
@@ -60,7 +62,7 @@ for (const concurrency of [1, 2]) {
   const t0 = Date.now();
   for (let k = 0; k < kills; k++) {
     const started = existsSync(path.join(st, 'study.json'));
-    const r = cli(started ? ['resume', 'st', '--iterations', String(ITER + k)] : ['run', 'study.yaml', '--out', 'st'], dir, execLog);
+    const r = cli(started ? ['resume', 'st', '--iterations', String(ITER + STEP * k)] : ['run', 'study.yaml', '--out', 'st'], dir, execLog);
     const timer = setTimeout(
       () => {
         if (runners(st) > 0) c.killedMidJob++;
@@ -77,7 +79,7 @@ for (const concurrency of [1, 2]) {
     for (const [i, key] of before) if (j.trials.get(i)?.action.key !== key) c.lost++;
     before = new Map([...j.trials.values()].map((t) => [t.index, t.action.key]));
   }
-  const fin = cli(['resume', 'st', '--iterations', String(ITER + kills)], dir, execLog);
+  const fin = cli(['resume', 'st', '--iterations', String(ITER + STEP * kills)], dir, execLog);
   const finCode = await fin.exited;
   const j = readJournal(path.join(st, 'journal.jsonl'));
   for (const [i, key] of before) if (j.trials.get(i)?.action.key !== key) c.lost++;
