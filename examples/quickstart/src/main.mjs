@@ -22,7 +22,7 @@ in examples/quickstart/study.yaml, computes the baselines (specialists, TIES gri
 Fine-Tuned; cached) and prints a comparison like the paper's Table 1.
 
   --iterations N     trials (default: study.yaml's budget, 20)
-  --policy NAME      greedy (default), random-type, random (the paper's baseline), llm
+  --policy NAME      greedy (default), surrogate, evolution, halving, random-type, random (the paper's baseline), llm
   --out DIR          study folder (default: examples/quickstart/studies/<time>)
   --baselines-only   build the world and compute/print the baselines, run no study
   --no-baselines     skip the baselines and the table
