@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { main } from './cli.js';
+import { runCli } from './run-main.test-helper.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const TOY = path.join(here, '..', '..', 'core', 'test-fixtures', 'toy-plugin', 'index.mjs');
@@ -21,18 +21,7 @@ function toy(extra = ''): { dir: string; config: string } {
   return { dir, config };
 }
 
-async function run(argv: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  let code: number;
-  try {
-    code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, cwd });
-  } catch (e) {
-    err.push((e as Error).message);
-    code = (e as { exitCode?: number }).exitCode ?? 1;
-  }
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = runCli;
 
 describe('safe starts and honest exits', () => {
   it('run exits 1 with a one-line summary by cause when no trial completed', async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { main } from './cli.js';
+import { runCli } from './run-main.test-helper.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const BIN = path.join(here, '..', 'dist', 'bin.js');
@@ -24,18 +24,7 @@ function toyConfig(iterations = 4): { dir: string; config: string } {
   return { dir, config };
 }
 
-async function run(argv: string[], cwd = process.cwd()): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  let code: number;
-  try {
-    code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, cwd });
-  } catch (e) {
-    err.push((e as Error).message);
-    code = (e as { exitCode?: number }).exitCode ?? 1;
-  }
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = runCli;
 
 describe('lamdagent CLI', () => {
   it('runs a study with progress, then answers status, top and show with stable JSON', async () => {

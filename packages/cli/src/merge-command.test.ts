@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mergeTensor } from '@lamdagent/action-ties';
 import { encodeFromFloat32, openCheckpoint, writeSharded, type Dtype } from '@lamdagent/safetensors';
-import { main } from './cli.js';
+import { runCli } from './run-main.test-helper.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'cli-merge-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -63,18 +63,7 @@ async function model(name: string, seed: number, o: { arch?: T[]; maxShardBytes?
   return dir;
 }
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  let code: number;
-  try {
-    code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, cwd: root });
-  } catch (e) {
-    err.push((e as Error).message);
-    code = (e as { exitCode?: number }).exitCode ?? 1;
-  }
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = (argv: string[]) => runCli(argv, root);
 
 let n = 0;
 function yaml(text: string): string {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { main } from './cli.js';
+import { runCli } from './run-main.test-helper.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const TOY = path.join(here, '..', '..', 'core', 'test-fixtures', 'toy-plugin', 'index.mjs');
@@ -22,18 +22,7 @@ function toyConfig(target = [1, 0, 0]): { dir: string; config: string } {
   return { dir, config };
 }
 
-async function run(argv: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  let code: number;
-  try {
-    code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, cwd });
-  } catch (e) {
-    err.push((e as Error).message);
-    code = (e as { exitCode?: number }).exitCode ?? 1;
-  }
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = runCli;
 
 describe('lamdagent compare / ablate / bench export / run --table', () => {
   it('compare prints the statistics and --json the per-seed data; bench export + run --table replays it', async () => {
