@@ -1,5 +1,5 @@
 // Train a specialist epoch by epoch (constant LR), print train/val accuracy after each epoch.
-// node spec.mjs --base DIR --skill mc --epochs 10 --lr 1e-3 --batch 8 --train 1000 --eval 200 [--save DIR]
+// node spec.mjs --base DIR --skill mc --epochs 10 --lr 1e-3 --batch 8 --train 1000 --eval 200 [--mode label|word] [--save DIR]
 import { parseArgs } from 'node:util';
 import { acc, sft, TinyLM, drawSplits, completionFor } from './lib.mjs';
 const { values: v } = parseArgs({
@@ -14,6 +14,7 @@ const { values: v } = parseArgs({
     schedule: { type: 'string', default: 'constant' },
     every: { type: 'string', default: '1' },
     save: { type: 'string' },
+    mode: { type: 'string', default: 'label' },
     seed: { type: 'string', default: '42' },
   },
 });
@@ -22,7 +23,8 @@ const n = Number(v.train);
 const ne = Number(v.eval);
 const sp = drawSplits(skill, Number(v.seed), { trainSize: n, valSize: ne, testSize: 1 });
 const ood = drawSplits(skill + '_ood', Number(v.seed), { trainSize: 1, valSize: ne, testSize: 1 });
-const ex = sp.train.map((i) => ({ prompt: i.prompt, completion: completionFor(skill, i.answer) }));
+const word = (i) => i.choices['ABC'.indexOf(i.answer)];
+const ex = sp.train.map((i) => ({ prompt: i.prompt, completion: v.mode === 'word' ? ` ${word(i)} [[${i.answer}]]` : completionFor(skill, i.answer) }));
 const model = await TinyLM.load(v.base);
 const E = Number(v.epochs),
   every = Number(v.every);
