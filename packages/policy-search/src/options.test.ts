@@ -49,7 +49,7 @@ describe('fallbacks (journaled with the trial as the selection fallback)', () =>
       const w = simWorld();
       return { ...w, reward: () => 0.3 };
     };
-    const r = await simulate(() => new SurrogatePolicy({ initialRandom: 2 }), 4, 6, { world: flat, initial: false });
+    const r = await simulate(() => new SurrogatePolicy({ initialDesign: 'random', initialRandom: 2 }), 4, 6, { world: flat, initial: false });
     expect(r.fallbacks.slice(0, 2)).toEqual([undefined, undefined]);
     expect(r.fallbacks.slice(2).every((f) => /^surrogate: no model \(\d+ observation\(s\) whose rewards do not vary\)/.test(f ?? ''))).toBe(true);
   });

@@ -6,7 +6,13 @@ export const SurrogateOptionsSchema = z
   .object({
     /** How to choose among the candidates: expected improvement over the best reward so far, or a Thompson sample (one tree of the forest). */
     acquisition: z.enum(['ei', 'thompson']).default('ei'),
-    /** Trials chosen at random-type before the surrogate is fitted (it needs at least 2 observed trials; initial models' scores enter as parent rewards). */
+    /**
+     * The first trials, before the surrogate is fitted: `cover` tries every action type and every value of
+     * its non-model slots (each dataset, each hyperparameter value) once, applied to the best-scored model;
+     * `random` leaves them to `initialRandom` random-type trials only.
+     */
+    initialDesign: z.enum(['cover', 'random']).default('cover'),
+    /** Trials chosen at random-type before the surrogate is fitted, after the covering design (it needs at least 2 observed trials; initial models' scores enter as parent rewards). */
     initialRandom: z.number().int().min(0).max(1000).default(2),
     /** Trees of the forest. */
     trees: z.number().int().min(1).max(500).default(32),

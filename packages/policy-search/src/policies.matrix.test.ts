@@ -114,17 +114,21 @@ describe('landscape with one obvious winner', () => {
     for (let s = 0; s < SEEDS; s++) out.push((await simulate(make, 100 + s, BUDGET, { world: worldOf(c), untilFound: true })).found ?? BUDGET + 1);
     return out;
   };
-  it.each(CASES.filter((c) => c.learns))('$name $options finds it faster than random-type, by a margin that is not luck', async (c) => {
-    const base = await foundAt({ name: 'random-type', avoidsTaken: false, learns: false, ...(c.fidelity ? { fidelity: true } : {}) });
-    const mine = await foundAt(c);
-    const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-    const test = wilcoxonSignedRank(mine, base);
-    // random-type finds the winner in ~1/64 of its trials; a learning policy within a few trials of its first sft on spec3.
-    console.log(
-      `${label(c)}: winner found at trial ${mean(mine).toFixed(1)} on average vs random-type ${mean(base).toFixed(1)} (${SEEDS} seeds, not found = ${BUDGET + 1})`,
-    );
-    expect(mean(mine)).toBeLessThan(mean(base) - 8);
-    expect(test.p, `${label(c)}: p = ${test.p}`).toBeLessThan(1e-3);
-    expect(mine.filter((x) => x <= BUDGET).length).toBeGreaterThanOrEqual(SEEDS / 2);
-  });
+  it.each(CASES.filter((c) => c.learns))(
+    '$name $options finds it faster than random-type, by a margin that is not luck',
+    async (c) => {
+      const base = await foundAt({ name: 'random-type', avoidsTaken: false, learns: false, ...(c.fidelity ? { fidelity: true } : {}) });
+      const mine = await foundAt(c);
+      const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+      const test = wilcoxonSignedRank(mine, base);
+      // random-type finds the winner in ~1/64 of its trials; a learning policy within a few trials of its first sft on spec3.
+      console.log(
+        `${label(c)}: winner found at trial ${mean(mine).toFixed(1)} on average vs random-type ${mean(base).toFixed(1)} (${SEEDS} seeds, not found = ${BUDGET + 1})`,
+      );
+      expect(mean(mine)).toBeLessThan(mean(base) - 8);
+      expect(test.p, `${label(c)}: p = ${test.p}`).toBeLessThan(1e-3);
+      expect(mine.filter((x) => x <= BUDGET).length).toBeGreaterThanOrEqual(SEEDS / 2);
+    },
+    60_000,
+  );
 });

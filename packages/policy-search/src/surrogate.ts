@@ -1,5 +1,6 @@
 import type { Action, Factory, Policy, PolicyContext, PoolObject, Selection } from '@lamdagent/core';
 import { enumerateCandidates, randomUntaken } from './candidates.js';
+import { coveringAction } from './cover.js';
 import { Featurizer, type ActionShape } from './features.js';
 import { Forest } from './forest.js';
 import { Lineage } from './lineage.js';
@@ -48,8 +49,9 @@ function observations(ctx: PolicyContext): Observation[] {
  * Model-based search (sequential model-based optimization, as SMAC): a random forest over pipeline
  * features (features.ts) predicts what each untried candidate action would add to its best parent's
  * reward; the policy picks the candidate with the largest expected improvement over the best reward so
- * far (or the best of one tree, a Thompson sample). The first `initialRandom` trials (at least 2) are
- * random-type.
+ * far (or the best of one tree, a Thompson sample). The first trials are a covering design (cover.ts:
+ * every action type and every dataset or hyperparameter value once, on the best-scored model), then
+ * random-type ones until `initialRandom` (at least 2) trials are observed.
  *
  * Never picks an action already run, failed, cached or running on purpose. Holds no state of its own:
  * each choice is a function of the pool, the history, the initial scores, the running actions and
@@ -72,6 +74,10 @@ export class SurrogatePolicy implements Policy {
     const cands = enumerateCandidates(ctx, lineage, this.#o.candidates, this.#o.parents);
     if (cands.length === 0) return repeat(ctx, lineage, 'surrogate: no untried action among the candidates: repeating one (it will be cached)');
     if (cands.length === 1) return { action: cands[0] as Action, fallback: 'surrogate: one untried action left: taken without a model' };
+    if (this.#o.initialDesign === 'cover') {
+      const a = coveringAction(ctx, lineage);
+      if (a) return { action: a };
+    }
     const obs = observations(ctx);
     if (obs.length < Math.max(2, this.#o.initialRandom)) return { action: randomUntaken(ctx, lineage) ?? ctx.rng.pick(cands) };
     const f = new Featurizer(ctx, lineage);
