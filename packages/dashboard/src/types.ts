@@ -42,6 +42,8 @@ export interface RunningRow {
   action: ActionRef;
   startedAt: string;
   policy?: PolicyNote;
+  /** No live process holds the study's lock (kill -9, a crash, a cancelled run): `lamdagent resume` continues it. */
+  interrupted?: boolean;
 }
 
 /**

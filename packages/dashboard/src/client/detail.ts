@@ -25,7 +25,7 @@ export function detailDrawer(ctx: Ctx, studyId: number, index: number, close: ()
     return drawer;
   }
   const action = (t ?? (r as RunningRow)).action;
-  const state = t?.state ?? 'running';
+  const state = t?.state ?? (r?.interrupted ? 'interrupted' : 'running');
   drawer.append(
     h('h2', {}, `Trial ${index}`, stateBadge(state), h('span', { class: 'mono' }, action.name)),
     h('p', { class: 'sub' }, ctx.data.studies.length > 1 ? `study ${s.name}` : s.dir),

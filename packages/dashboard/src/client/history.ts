@@ -97,7 +97,7 @@ export function historyView(ctx: Ctx): HTMLElement {
 }
 
 function runningNote(studies: StudyData[]): HTMLElement | null {
-  const running = studies.flatMap((s) => s.running.map((r) => ({ s, r })));
+  const running = studies.flatMap((s) => s.running.filter((r) => !r.interrupted).map((r) => ({ s, r })));
   if (!running.length) return null;
   return h(
     'p',

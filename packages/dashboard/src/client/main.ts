@@ -84,7 +84,7 @@ function header(): HTMLElement {
       h('span', { class: 'swatch', style: `background:${studyColor(s.id)}` }),
       h('b', {}, s.name),
       h('span', {}, `${s.policy} · ${s.trials.length}${s.budget !== null ? `/${s.budget}` : ''} trials`),
-      s.running.length ? h('span', {}, `· running ${s.running.map((r) => `#${r.index}`).join(' ')}`) : null,
+      s.running.length ? h('span', {}, `· ${s.running[0]!.interrupted ? 'interrupted' : 'running'} ${s.running.map((r) => `#${r.index}`).join(' ')}`) : null,
       h('span', {}, `· best ${f3(best)}`),
       s.warnings.length ? h('span', { class: 'warn', title: s.warnings.join('\n') }, `⚠ ${s.warnings.length}`) : null,
     );

@@ -45,16 +45,27 @@ export function trialsView(ctx: Ctx): HTMLElement {
       rows.push(
         h(
           'tr',
-          { class: 'click running', 'data-trial': r.index, 'data-study': s.id, onclick: () => ctx.openTrial(s.id, r.index) },
+          {
+            class: `click ${r.interrupted ? 'interrupted' : 'running'}`,
+            'data-trial': r.index,
+            'data-study': s.id,
+            onclick: () => ctx.openTrial(s.id, r.index),
+          },
           multi ? h('td', {}, s.name) : null,
           h('td', { class: 'num' }, r.index),
-          h('td', {}, stateBadge('running')),
+          h('td', {}, stateBadge(r.interrupted ? 'interrupted' : 'running')),
           h('td', { class: 'mono' }, describeAction(r.action)),
           h('td', {}, ''),
           tasks.map(() => h('td', {}, '')),
           h('td', {}, ''),
-          h('td', { class: 'num' }, fsec((Date.now() - Date.parse(r.startedAt)) / 1000)),
-          h('td', {}, `started ${new Date(r.startedAt).toLocaleTimeString()}`),
+          h('td', { class: 'num' }, r.interrupted ? '' : fsec((Date.now() - Date.parse(r.startedAt)) / 1000)),
+          h(
+            'td',
+            {},
+            r.interrupted
+              ? `started ${new Date(r.startedAt).toLocaleTimeString()}; no process runs it: \`lamdagent resume\` continues it`
+              : `started ${new Date(r.startedAt).toLocaleTimeString()}`,
+          ),
         ),
       );
     }

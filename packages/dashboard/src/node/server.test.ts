@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
+import { StudyLock } from '@lamdagent/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeStudy } from '../../test-fixtures/world.js';
 import { serveDashboard, type DashboardServer } from './server.js';
@@ -163,6 +164,26 @@ describe('StudySource transcripts', () => {
       expect(tr.errors.join(' '), rel).toMatch(/outside the study folder|not a relative path/);
     }
     expect(lines.length).toBeGreaterThan(3);
+  });
+
+  it('shows an unfinished trial as interrupted when no live process holds the study lock, as running while one does', async () => {
+    const { out: dir } = await makeStudy({ iterations: 2 });
+    const journal = path.join(dir, 'journal.jsonl');
+    const start = readFileSync(journal, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string; index?: number })
+      .find((r) => r.kind === 'trial-start');
+    appendFileSync(journal, `${JSON.stringify({ ...start, index: 2 })}\n`);
+    const src = new StudySource(dir, 0);
+    expect(src.data().running.map((r) => [r.index, r.interrupted])).toEqual([[2, true]]);
+    const lock = StudyLock.acquire(dir);
+    try {
+      src.refresh();
+      expect(src.data().running.map((r) => [r.index, r.interrupted])).toEqual([[2, undefined]]);
+    } finally {
+      lock.release();
+    }
   });
 
   it('reads baselines.json when valid and warns (without failing) when not', async () => {

@@ -2,7 +2,7 @@
 // and transcripts reached only through a trial's own records. Read-only; never locks; safe while the study runs.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { STUDY_FILES, StudySnapshotSchema, StudyState, UsageError, type JournalRecordOf } from '@lamdagent/core';
+import { STUDY_FILES, StudyLock, StudySnapshotSchema, StudyState, UsageError, type JournalRecordOf } from '@lamdagent/core';
 import { overlaps, rewardInterval, type Interval } from '@lamdagent/science';
 import { topTrials } from '../shape/lineage.js';
 import { BaselinesSchema, ConfigSummarySchema, insideStudy, readSmallFile, TranscriptSchema } from './files.js';
@@ -30,11 +30,12 @@ const mtime = (file: string): number => {
   }
 };
 
-const runningRow = (r: JournalRecordOf<'trial-start'>): RunningRow => ({
+const runningRow = (r: JournalRecordOf<'trial-start'>, interrupted: boolean): RunningRow => ({
   index: r.index,
   action: r.action,
   startedAt: r.startedAt,
   ...(r.policy ? { policy: r.policy } : {}),
+  ...(interrupted ? { interrupted } : {}),
 });
 const observeRow = (o: JournalRecordOf<'observe'>): ObserveRow => ({
   index: o.index,
@@ -181,6 +182,16 @@ export class StudySource {
     return out;
   }
 
+  /**
+   * Trials started and not finished. As `lamdagent status` says: when no live process holds the study's
+   * lock (kill -9, a crash, a cancelled run), they are interrupted, not running.
+   */
+  #running(): RunningRow[] {
+    if (this.#state.running.size === 0) return [];
+    const interrupted = StudyLock.owner(this.dir)?.alive !== true;
+    return [...this.#state.running.values()].map((r) => runningRow(r, interrupted)).sort((a, b) => a.index - b.index);
+  }
+
   /** Everything the page shows about this study (reward intervals for its top `k` trials). */
   data(k = 3): StudyData {
     return {
@@ -194,7 +205,7 @@ export class StudySource {
       seed: this.#meta.seed,
       tasks: this.#meta.tasks,
       trials: [...this.#state.trials.values()].sort((a, b) => a.index - b.index),
-      running: [...this.#state.running.values()].map(runningRow).sort((a, b) => a.index - b.index),
+      running: this.#running(),
       observes: this.#state.observes.map(observeRow),
       evaluations: [...this.#state.evaluations.map(({ index, split, scores, at }) => ({ index, split, scores, at })), ...this.#extraEvaluations],
       baselines: this.#baselines,
