@@ -15,7 +15,14 @@ const streamDigest = (make: () => SeededRng, draw: (r: SeededRng) => number): st
     .update(Buffer.from(Float64Array.from({ length: 100_000 }, () => draw(r)).buffer))
     .digest('hex');
 };
-const firsts = (r: SeededRng, n: number): number[] => Array.from({ length: n }, () => r.nextUint32());
+
+/** The recorded first outputs and the digests of the first 100,000 `next` (and `normal`, when recorded). */
+function expectStream(make: () => SeededRng, g: { first: number[]; longNext: string; longNormal?: string }): void {
+  const r = make();
+  expect(Array.from({ length: g.first.length }, () => r.nextUint32())).toEqual(g.first);
+  expect(streamDigest(make, (x) => x.next())).toBe(g.longNext);
+  if (g.longNormal !== undefined) expect(streamDigest(make, (x) => x.normal())).toBe(g.longNormal);
+}
 
 const SFC32: Record<string, () => Rng> = {
   'new Rng(0)': () => new Rng(0),
@@ -29,7 +36,7 @@ describe('Rng (sfc32)', () => {
   it.each(golden.sfc32)('$make gives the recorded stream', (g) => {
     const make = SFC32[g.make];
     if (!make) throw new Error(`no factory for ${g.make}`);
-    expect(firsts(make(), g.first.length)).toEqual(g.first);
+    expectStream(make, g);
     const b = make();
     const mixed = [
       b.int(10),
@@ -43,30 +50,24 @@ describe('Rng (sfc32)', () => {
       b.sample([1, 2, 3, 4, 5, 6], 3),
     ];
     expect(mixed).toEqual(g.mixed);
-    expect(streamDigest(make, (r) => r.next())).toBe(g.longNext);
-    expect(streamDigest(make, (r) => r.normal())).toBe(g.longNormal);
   });
 });
 
 describe('Mulberry32 (tinylm: weight init, SFT/DPO batch order)', () => {
   it.each(golden.mulberry32)('seed $seed gives the recorded stream', (g) => {
     const make = (): Mulberry32 => new Mulberry32(g.seed);
-    expect(firsts(make(), g.first.length)).toEqual(g.first);
+    expectStream(make, g);
     const b = make();
     expect(Array.from({ length: g.normals.length }, () => b.normal())).toEqual(g.normals);
     const c = make();
     expect(Array.from({ length: g.ints.length }, () => c.int(10))).toEqual(g.ints);
     expect(make().shuffle([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])).toEqual(g.shuffled);
-    expect(streamDigest(make, (r) => r.next())).toBe(g.longNext);
-    expect(streamDigest(make, (r) => r.normal())).toBe(g.longNormal);
   });
 });
 
 describe('Xoshiro128ss (action-ties: DARE drop masks)', () => {
   it.each(golden.xoshiro128ss)('seed $seed gives the recorded stream', (g) => {
-    const make = (): Xoshiro128ss => new Xoshiro128ss(g.seed);
-    expect(firsts(make(), g.first.length)).toEqual(g.first);
-    expect(streamDigest(make, (r) => r.next())).toBe(g.longNext);
+    expectStream(() => new Xoshiro128ss(g.seed), g);
   });
 
   it('deriveSeed gives the recorded seeds', () => {
