@@ -12,7 +12,7 @@ import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TinyLM } from '../dist/index.js';
-import { encodePair, learningRateAt, lengthGroupedBatches, makeBatch, plannedSteps, Rng, warmupSteps } from '../dist/bench-internals.js';
+import { encodePair, learningRateAt, lengthGroupedBatches, makeBatch, plannedSteps, Mulberry32, warmupSteps } from '../dist/bench-internals.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
@@ -107,7 +107,7 @@ try {
     const options = { learningRate: 2e-3, epochs: 1, batchSize, seed: 1 };
     const seqs = examples.map((e) => encodePair(tok, e.prompt, e.completion, c.nPositions + 1));
     const lengths = seqs.map((q) => q.ids.length);
-    const rng = new Rng(options.seed);
+    const rng = new Mulberry32(options.seed);
     const total = plannedSteps(options, Math.ceil(seqs.length / batchSize));
     const warm = warmupSteps(options, total);
     const steps = [];

@@ -1,6 +1,6 @@
 /** Turning text examples into padded token batches, grouped by length to keep padding small. */
 import type { CharTokenizer } from './tokenizer.js';
-import type { Rng } from './rng.js';
+import type { SeededRng } from '@lamdagent/core/kit';
 
 /** Throw unless every item has string values for `fields` (a cheap boundary check for JS callers). */
 export function checkTextFields(where: string, items: readonly object[], fields: readonly string[]): void {
@@ -87,7 +87,7 @@ export function makeBatch(seqs: readonly EncodedSequence[], padId: number): Toke
  * One epoch's batches of example indices: shuffle, sort by length inside windows of 32 batches,
  * cut into batches, shuffle the batch order. Deterministic for a given generator state.
  */
-export function lengthGroupedBatches(lengths: readonly number[], batchSize: number, rng: Rng): number[][] {
+export function lengthGroupedBatches(lengths: readonly number[], batchSize: number, rng: SeededRng): number[][] {
   const order = rng.shuffle(lengths.map((_, i) => i));
   const window = batchSize * 32;
   const batches: number[][] = [];

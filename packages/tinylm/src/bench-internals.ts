@@ -5,4 +5,4 @@
 export { encodePair, lengthGroupedBatches, makeBatch } from './batching.js';
 export { learningRateAt } from './adamw.js';
 export { plannedSteps, warmupSteps } from './progress.js';
-export { Rng } from './rng.js';
+export { Mulberry32 } from '@lamdagent/core/kit';

@@ -10,7 +10,7 @@ import { scoreSequences } from './logprobs.js';
 import type { TinyLM } from './model.js';
 import { dpoLoss } from './objective.js';
 import { checkOptions, plannedSteps, warmupSteps, yieldToEventLoop, type OptimizerOptions } from './progress.js';
-import { Rng } from './rng.js';
+import { Mulberry32 } from '@lamdagent/core/kit';
 import { Trainer } from './train-step.js';
 
 export interface DpoPair {
@@ -91,7 +91,7 @@ export async function dpo(policy: TinyLM, reference: TinyLM, pairs: readonly Dpo
   const refRejected = scoreSequences(reference, rejected);
   const before = stats(scoreSequences(policy, chosen), scoreSequences(policy, rejected), refChosen, refRejected, opts.beta);
 
-  const rng = new Rng(opts.seed);
+  const rng = new Mulberry32(opts.seed);
   const lengths = pairs.map((_, i) => Math.max((chosen[i] as EncodedSequence).ids.length, (rejected[i] as EncodedSequence).ids.length));
   const batchesPerEpoch = Math.ceil(pairs.length / opts.batchSize);
   const total = plannedSteps(opts, batchesPerEpoch);

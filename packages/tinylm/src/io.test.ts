@@ -32,7 +32,7 @@ describe('model folder (Hugging Face layout)', () => {
     for (const { name } of model.parameterShapes()) expect(loaded.parameter(name)).toEqual(model.parameter(name));
     expect(logits(loaded, 'hello world')).toEqual(logits(model, 'hello world'));
     loaded.dispose();
-    expect((await readdir(root)).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    expect((await readdir(root)).filter((f) => f.includes('.tmp'))).toEqual([]);
   });
 
   it('stores exactly the GPT-2 tensor names and shapes (Conv1D layout, tied lm_head not stored)', async () => {
@@ -90,7 +90,7 @@ describe('model folder (Hugging Face layout)', () => {
     const dir = path.join(root, 'c');
     await model.save(dir);
     await model.save(dir);
-    expect((await readdir(dir)).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    expect((await readdir(dir)).filter((f) => f.includes('.tmp'))).toEqual([]);
     const loaded = await TinyLM.load(dir);
     expect(loaded.parameter('transformer.wte.weight')).toEqual(model.parameter('transformer.wte.weight'));
     loaded.dispose();

@@ -1,7 +1,7 @@
 /** Reading and writing model folders in the Hugging Face layout. */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile, open } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
+import { writeFileAtomic, writeFolderAtomic } from '@lamdagent/core/kit';
 import { encodeFromFloat32, openCheckpoint, writeSafetensors } from '@lamdagent/safetensors';
 import { parseHFConfig, toGenerationConfig, toHFConfig, type GPT2Config } from './config.js';
 import { paramLayout, type ParamStore } from './params.js';
@@ -21,18 +21,6 @@ async function exists(p: string): Promise<boolean> {
   }
 }
 
-async function writeFileAtomic(file: string, text: string): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  await writeFile(tmp, text);
-  const fh = await open(tmp, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, file);
-}
-
 async function writeFiles(dir: string, config: GPT2Config, tokenizer: CharTokenizer, store: ParamStore): Promise<void> {
   const json = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
   await writeSafetensors(
@@ -45,16 +33,16 @@ async function writeFiles(dir: string, config: GPT2Config, tokenizer: CharTokeni
     })),
     { metadata: { format: 'pt' } },
   );
-  await writeFileAtomic(path.join(dir, 'tokenizer.json'), json(tokenizer.toJSON()));
-  await writeFileAtomic(path.join(dir, 'tokenizer_config.json'), json(tokenizer.toConfigJSON(config.nPositions)));
+  writeFileAtomic(path.join(dir, 'tokenizer.json'), json(tokenizer.toJSON()));
+  writeFileAtomic(path.join(dir, 'tokenizer_config.json'), json(tokenizer.toConfigJSON(config.nPositions)));
   const specials = tokenizer.toConfigJSON(config.nPositions);
-  await writeFileAtomic(
+  writeFileAtomic(
     path.join(dir, 'special_tokens_map.json'),
     json({ bos_token: specials['bos_token'], eos_token: specials['eos_token'], pad_token: specials['pad_token'], unk_token: specials['unk_token'] }),
   );
-  await writeFileAtomic(path.join(dir, 'generation_config.json'), json(toGenerationConfig(config)));
+  writeFileAtomic(path.join(dir, 'generation_config.json'), json(toGenerationConfig(config)));
   // config.json last: a folder with a config.json is a complete model.
-  await writeFileAtomic(path.join(dir, 'config.json'), json(toHFConfig(config)));
+  writeFileAtomic(path.join(dir, 'config.json'), json(toHFConfig(config)));
 }
 
 /**
@@ -67,16 +55,7 @@ export async function saveModelFolder(dir: string, config: GPT2Config, tokenizer
     await writeFiles(target, config, tokenizer, store);
     return;
   }
-  await mkdir(path.dirname(target), { recursive: true });
-  const tmp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  await mkdir(tmp);
-  try {
-    await writeFiles(tmp, config, tokenizer, store);
-    await rename(tmp, target);
-  } catch (error) {
-    await rm(tmp, { recursive: true, force: true });
-    throw error;
-  }
+  await writeFolderAtomic(target, (tmp) => writeFiles(tmp, config, tokenizer, store));
 }
 
 async function readText(file: string): Promise<string> {

@@ -9,9 +9,8 @@
  * what `generate` does. Attention is causal and never attends to masked keys (additive -1e9, as in
  * tinylm's forward pass), so logits at real positions do not depend on the padding.
  */
-import { randomBytes } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
 import * as path from 'node:path';
+import { writeFileAtomic } from '@lamdagent/core/kit';
 import type { GPT2Config } from './config.js';
 import { loadModelFolder } from './io.js';
 import { DataType, modelProto, type AttributeValue, type NodeSpec, type TensorSpec } from './onnx-proto.js';
@@ -170,18 +169,9 @@ export async function exportOnnx(modelDir: string, outFile?: string): Promise<st
     if (!s) throw new Error(`onnx export: ${modelDir}: no tensor ${name}`);
     return flat.subarray(s.offset, s.offset + s.size);
   });
-  const tmp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.writeFile(bytes);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, target);
+    writeFileAtomic(target, bytes);
   } catch (error) {
-    await rm(tmp, { force: true });
     throw new Error(`onnx export: cannot write ${target}: ${(error as Error).message}`, { cause: error });
   }
   return target;

@@ -3,7 +3,7 @@
  * updates; the kernels read a copy of it for each computation).
  */
 import type { GPT2Config } from './config.js';
-import { Rng } from './rng.js';
+import { Mulberry32 } from '@lamdagent/core/kit';
 
 export interface ParamSpec {
   readonly name: string;
@@ -98,7 +98,7 @@ export class ParamStore {
   /** GPT-2 initialisation: N(0, 0.02) matrices and embeddings, residual projections scaled by 1/sqrt(2 n_layer). */
   static init(config: GPT2Config, seed: number): ParamStore {
     const store = new ParamStore(config);
-    const rng = new Rng(seed);
+    const rng = new Mulberry32(seed);
     const std = config.initializerRange;
     const residualStd = std / Math.sqrt(2 * config.nLayer);
     for (const spec of store.specs) {

@@ -5,7 +5,7 @@ import { checkTextFields, countToken, encodePair, lengthGroupedBatches, makeBatc
 import type { TinyLM } from './model.js';
 import { meanScoredNll } from './objective.js';
 import { checkOptions, plannedSteps, warmupSteps, yieldToEventLoop, type OptimizerOptions } from './progress.js';
-import { Rng } from './rng.js';
+import { Mulberry32 } from '@lamdagent/core/kit';
 import { Trainer } from './train-step.js';
 
 export interface SftExample {
@@ -43,7 +43,7 @@ export async function sft(model: TinyLM, examples: readonly SftExample[], opts: 
   const { config, tokenizer } = model;
   const seqs: EncodedSequence[] = examples.map((e) => encodePair(tokenizer, e.prompt, e.completion, config.nPositions + 1));
   const lengths = seqs.map((s) => s.ids.length);
-  const rng = new Rng(opts.seed);
+  const rng = new Mulberry32(opts.seed);
   const batchesPerEpoch = Math.ceil(seqs.length / opts.batchSize);
   const total = plannedSteps(opts, batchesPerEpoch);
   const warmup = warmupSteps(opts, total);

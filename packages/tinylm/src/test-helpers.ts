@@ -5,19 +5,19 @@ import { rt } from './engine/runtime.js';
 import type { TinyLM } from './model.js';
 import { meanScoredNll } from './objective.js';
 import { batchLogProbs } from './train-step.js';
-import { Rng } from './rng.js';
+import { Mulberry32 } from '@lamdagent/core/kit';
 
 /** Fill every parameter (biases and layer norms included) with N(0, scale) noise. */
 export function randomizeParameters(model: TinyLM, seed: number, scale = 0.5): void {
   const store = model.paramStore();
-  const rng = new Rng(seed);
+  const rng = new Mulberry32(seed);
   for (let i = 0; i < store.flat.length; i++) store.flat[i] = rng.normal() * scale;
 }
 
 /** Words of `length` letters from `alphabet`, distinct, in a seeded order. */
 export function distinctWords(count: number, length: number, alphabet: string, seed: number): string[] {
   if (count > alphabet.length ** length) throw new Error(`only ${alphabet.length ** length} distinct words exist`);
-  const rng = new Rng(seed);
+  const rng = new Mulberry32(seed);
   const out = new Set<string>();
   while (out.size < count) out.add(Array.from({ length }, () => alphabet[rng.int(alphabet.length)]).join(''));
   return [...out];

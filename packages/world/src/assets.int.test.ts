@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { digestFolder } from '@lamdagent/core/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readShippedIndex, SHIPPED_SPECIALISTS, type ShippedIndex } from './assets.js';
 import { buildWorld, SHIPPED_BASE_MODEL } from './build.js';
-import { digestFolder } from './digest.js';
 import { runProbes } from './probes.js';
 import { SKILL_NAMES } from './skills/index.js';
 

@@ -1,13 +1,11 @@
 import { sft, TinyLM, type SftMetrics } from '@lamdagent/tinylm';
-import { cp, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { cp, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_EVAL_SIZE, generateWorldData, readWorldManifest, WORLD_DATA_FORMAT, type WorldDataManifest } from './data.js';
-import { valueDigest } from '@lamdagent/core/kit';
+import { digestFolder, valueDigest, writeFileAtomic, writeFolderAtomic } from '@lamdagent/core/kit';
 import { readShippedIndex, SHIPPED_SPECIALISTS } from './assets.js';
-import { digestFolder } from './digest.js';
-import { writeFolderAtomically } from './fsutil.js';
 import { SKILL_NAMES } from './skills/index.js';
 import type { SkillName, SftExample } from './types.js';
 
@@ -99,10 +97,8 @@ async function readBuildManifest(file: string): Promise<BuildManifest | undefine
   }
 }
 
-async function writeJsonAtomically(file: string, value: unknown): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}`;
-  await writeFile(tmp, JSON.stringify(value, null, 2) + '\n');
-  await rename(tmp, file);
+function writeJsonAtomically(file: string, value: unknown): void {
+  writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n');
 }
 
 async function readSft(file: string): Promise<SftExample[]> {
@@ -174,7 +170,7 @@ export async function buildWorld(dir: string, options: BuildWorldOptions, hooks:
     const m = await run();
     manifest.steps[name] = { digest: stepDigest, ...(m ? { metrics: m } : {}) };
     built.push(name);
-    await writeJsonAtomically(manifestFile, { ...manifest, steps: { ...previous?.steps, ...manifest.steps } });
+    writeJsonAtomically(manifestFile, { ...manifest, steps: { ...previous?.steps, ...manifest.steps } });
   }
 
   const dataDir = join(root, 'data');
@@ -185,7 +181,7 @@ export async function buildWorld(dir: string, options: BuildWorldOptions, hooks:
 
   const baseDir = join(root, 'models', 'base');
   await step('base', baseDigest, baseDir, async () => {
-    await writeFolderAtomically(baseDir, (tmp) => cp(sourceBase, tmp, { recursive: true }));
+    await writeFolderAtomic(baseDir, (tmp) => cp(sourceBase, tmp, { recursive: true }));
   });
 
   const specialists: WorldBuild['specialists'] = {};
@@ -199,7 +195,7 @@ export async function buildWorld(dir: string, options: BuildWorldOptions, hooks:
     await step(name, stepDigest, folder, async () => {
       if (shipped?.stepDigest === stepDigest) {
         const from = join(SHIPPED_SPECIALISTS, name);
-        await writeFolderAtomically(folder, (tmp) => cp(from, tmp, { recursive: true }));
+        await writeFolderAtomic(folder, (tmp) => cp(from, tmp, { recursive: true }));
         const got = await digestFolder(folder);
         if (got !== shipped.folderDigest) {
           throw new Error(`buildWorld: the shipped ${name} (${from}) has digest ${got}, index.json records ${shipped.folderDigest}`);
@@ -211,7 +207,7 @@ export async function buildWorld(dir: string, options: BuildWorldOptions, hooks:
       const model = await TinyLM.load(baseDir);
       try {
         const m = await sft(model, examples, { ...o.sft, seed, ...(hooks.signal ? { signal: hooks.signal } : {}) });
-        await writeFolderAtomically(folder, (tmp) => model.save(tmp));
+        await writeFolderAtomic(folder, (tmp) => model.save(tmp));
         log(`world: ${name}: ${m.steps} steps, loss ${m.initialLoss.toFixed(3)} -> ${m.finalLoss.toFixed(3)} in ${m.seconds.toFixed(1)} s`);
         return metricsRecord(m);
       } finally {
@@ -223,6 +219,6 @@ export async function buildWorld(dir: string, options: BuildWorldOptions, hooks:
     if (recorded) metrics[skill] = recorded;
   }
 
-  await writeJsonAtomically(manifestFile, manifest);
+  writeJsonAtomically(manifestFile, manifest);
   return { root, digest, data, baseModel: baseDir, specialists, built, reused, metrics };
 }

@@ -1,9 +1,8 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { writeFolderAtomically } from './fsutil.js';
 import { jsonl, toEval, toPreference, toSft } from './records.js';
-import { Rng } from '@lamdagent/core/kit';
+import { Rng, writeFolderAtomic } from '@lamdagent/core/kit';
 import { TASK_NAMES, WORLD_TASKS } from './skills/index.js';
 import { drawSplits } from './splits.js';
 import type { SkillName, WorldTaskName } from './types.js';
@@ -139,7 +138,7 @@ export async function generateWorldData(outDir: string, options: WorldDataOption
     counts: Object.fromEntries([...files].map(([path, records]) => [path, records.length])),
   };
 
-  await writeFolderAtomically(outDir, async (tmp) => {
+  await writeFolderAtomic(outDir, async (tmp) => {
     for (const [path, records] of files) {
       const full = join(tmp, path);
       await mkdir(dirname(full), { recursive: true });

@@ -22,7 +22,7 @@ export { readShippedIndex, ShippedIndexSchema, SHIPPED_ASSETS_FORMAT, SHIPPED_SP
 export type { ShippedIndex, ShippedSpecialist } from './assets.js';
 export { runProbes } from './probes.js';
 export type { ProbeDigests } from './probes.js';
-export { digestFolder } from './digest.js';
+export { digestFolder } from '@lamdagent/core/kit';
 export type { BuildWorldOptions, ResolvedBuildWorldOptions, WorldBuild, BuildWorldHooks } from './build.js';
 export { pretrainBaseModel, PretrainOptionsSchema } from './pretrain.js';
 export type { PretrainOptions, PretrainReport, PretrainHooks } from './pretrain.js';

@@ -3,8 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { pretrainCorpus } from './corpus.js';
-import { valueDigest } from '@lamdagent/core/kit';
-import { writeFolderAtomically } from './fsutil.js';
+import { valueDigest, writeFolderAtomic } from '@lamdagent/core/kit';
 
 /** How the shipped base model is pretrained (defaults are the settings of the shipped weights). */
 export const PretrainOptionsSchema = z
@@ -77,7 +76,7 @@ export async function pretrainBaseModel(outDir: string, options: PretrainOptions
       finalLoss: m.finalLoss,
       seconds: Math.round(m.seconds * 10) / 10,
     };
-    await writeFolderAtomically(outDir, async (tmp) => {
+    await writeFolderAtomic(outDir, async (tmp) => {
       await model.save(tmp);
       // Everything but the wall time, so that a rebuild writes the same bytes.
       const { seconds: _seconds, ...recorded } = report;

@@ -2,7 +2,7 @@ import { decodeToFloat32, encodeFromFloat32, type Dtype } from '@lamdagent/safet
 import { getMergeMethod, type ParamValue } from '../method/index.js';
 import { precisionOf, type WorkDtype } from '../method/precision.js';
 import { blockedGta } from '../method/gta.js';
-import { deriveSeed } from '../method/rng.js';
+import { deriveSeed } from '@lamdagent/core/kit';
 import { mergeBf16Blocked } from './blocked.js';
 import { mergeBf16Wasm, WASM_MAX_MODELS } from './blocked-wasm.js';
 

@@ -1,7 +1,7 @@
 import { MergeOptionsError } from '../errors.js';
 import { defineMergeMethod, type MergeMethodDef, type ParamDef, type SlotLayoutEntry } from './define.js';
 import { combine, subtractRound } from './combine.js';
-import { deriveSeed } from './rng.js';
+import { deriveSeed } from '@lamdagent/core/kit';
 import { MagnitudeSelector } from '../trim.js';
 import { sparsifyInPlace, type SparsifyMethod } from './sparsify.js';
 

@@ -8,7 +8,8 @@ export { breadcrumbs, breadcrumbsTies, dareLinear, dareTies, della, dellaLinear,
 export { linear, modelStock, nuslerp, passthrough, slerp } from './others.js';
 export { precisionOf } from './precision.js';
 export type { Precision, WorkDtype } from './precision.js';
-export { Rng, deriveSeed } from './rng.js';
+/** The DARE mask generator and its seed derivation live in `@lamdagent/core/kit`; `Rng` here is kit's `Xoshiro128ss`. */
+export { Xoshiro128ss as Rng, deriveSeed } from '@lamdagent/core/kit';
 export { dellaMagprune, magnitudeOutliers, sparsifyInPlace } from './sparsify.js';
 export type { SparsifyMethod, SparsifyOptions } from './sparsify.js';
 export { ParamSettingSchema, checkSettingNames, evaluateParams, evaluateSetting } from './settings.js';

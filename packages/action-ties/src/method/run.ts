@@ -2,7 +2,7 @@ import { MergeOptionsError } from '../errors.js';
 import { type MergeMethodDef } from './define.js';
 import { getMergeMethod } from './define.js';
 import { precisionOf, type WorkDtype } from './precision.js';
-import { deriveSeed } from './rng.js';
+import { deriveSeed } from '@lamdagent/core/kit';
 import { checkSettingNames, evaluateParams, type ParamSetting } from './settings.js';
 
 export interface MergeTensorOptions {

@@ -1,14 +1,14 @@
 import { MagnitudeSelector, selectWhole } from '../trim.js';
 import type { Precision } from './precision.js';
-import { Rng } from './rng.js';
+import { Xoshiro128ss } from '@lamdagent/core/kit';
 
 /**
  * mergekit's sparsification methods (mergekit/sparsify.py) over one task vector, in place:
  * `magnitude` (TIES), `random` (DARE), `magnitude_outliers` (Model Breadcrumbs), `della_magprune`
  * (DELLA), each optionally rescaled so the L1 norm is kept (mergekit's `rescale`, RescaleNorm.l1).
  * Ties at a threshold magnitude keep the lower flat index (torch's sort order among equal values is
- * unspecified). Random masks come from a seeded generator (`Rng`), so a merge is reproducible, but
- * they are not torch's draws.
+ * unspecified). Random masks come from a seeded generator (`Xoshiro128ss`, `@lamdagent/core/kit`), so
+ * a merge is reproducible, but they are not torch's draws.
  */
 export type SparsifyMethod = 'magnitude' | 'random' | 'magnitude_outliers' | 'della_magprune';
 
@@ -51,7 +51,7 @@ export function sparsifyInPlace(delta: Float32Array, method: SparsifyMethod, o: 
   if (method === 'magnitude') {
     selectWhole(new MagnitudeSelector(n, o.density), delta);
   } else if (method === 'random') {
-    const rng = new Rng(o.seed);
+    const rng = new Xoshiro128ss(o.seed);
     const p = o.density;
     for (let i = 0; i < n; i++) if (!(rng.next() < p)) delta[i] = 0;
   } else if (method === 'magnitude_outliers') {
@@ -100,7 +100,7 @@ export function dellaMagprune(delta: Float32Array, density: number, epsilon: num
   const n = delta.length;
   const cols = shape.length >= 2 ? n / (shape[0] as number) : n;
   const rows = cols > 0 ? n / cols : 0;
-  const rng = new Rng(seed);
+  const rng = new Xoshiro128ss(seed);
   const keys = new Float64Array(cols);
   const bits = new Uint32Array(delta.buffer, delta.byteOffset, n);
   const rankOf = new Uint32Array(cols);

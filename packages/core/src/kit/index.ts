@@ -2,19 +2,22 @@
  * `@lamdagent/core/kit`: helpers for plugin authors (runners, executors, evaluators, policies, worlds).
  * Every package of the repo uses these instead of its own copy; they are stable like the contracts.
  *
- * - randomness: `Rng` (seeded sfc32; `Rng.labelled` for named streams); `bootstrapMeanInterval` (seeded percentile bootstrap)
- * - content addresses: `canonicalJson`, `sha256`, `valueDigest`, `DigestCache` (file and folder digests, cached)
- * - files: `writeFileAtomic`, `fsyncDir`, `tailFile`, `readJsonl`
+ * - randomness: `Rng` (seeded sfc32; `Rng.labelled` for named streams); `Mulberry32` (tinylm's training stream) and
+ *   `Xoshiro128ss` + `deriveSeed` (action-ties' DARE masks), kept bit for bit, with `Rng`'s helpers via `SeededRng`;
+ *   `bootstrapMeanInterval` (seeded percentile bootstrap)
+ * - content addresses: `canonicalJson`, `sha256`, `valueDigest`, `digestFolder` (a model folder's names and bytes),
+ *   `DigestCache` (file and folder digests, cached)
+ * - files: `writeFileAtomic`, `writeFolderAtomic`, `fsyncDir`, `tailFile`, `readJsonl`
  * - secrets: `createRedactor`, `redactSecrets`
  * - jobs: `jobInputs`, `executeInProcess`, `jobLogPath`, `jobResultPath`, `readResultManifest`, `failedManifest`, `runnerBinPath`
  * - policies: `typesWithCandidates`
  */
-export { Rng } from './rng.js';
+export { deriveSeed, Mulberry32, Rng, SeededRng, Xoshiro128ss } from './rng.js';
 export { bootstrapMeanInterval, BOOTSTRAP_RESAMPLES, type MeanInterval } from './bootstrap.js';
 export { earlyStopCheck, normalQuantile, type EarlyStopDecision, type SliceTask } from './early-stop.js';
-export { canonicalJson, sha256, valueDigest } from './digest.js';
+export { canonicalJson, digestFolder, sha256, valueDigest } from './digest.js';
 export { DigestCache } from '../digest.js';
-export { fsyncDir, tailFile, writeFileAtomic } from './fs.js';
+export { fsyncDir, tailFile, writeFileAtomic, writeFolderAtomic } from './fs.js';
 export { readJsonl } from './jsonl.js';
 export { jsonlHeadProblem, modelFolderProblems, safetensorsHeaderProblem, MAX_SAFETENSORS_HEADER } from './preflight.js';
 export { createRedactor, redactSecrets, REDACTED, type Redactor } from './redact.js';

@@ -1,9 +1,7 @@
-import { valueDigest } from '@lamdagent/core/kit';
-import { cp, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { digestFolder, valueDigest, writeFileAtomic, writeFolderAtomic } from '@lamdagent/core/kit';
+import { cp, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { digestFolder } from '../digest.js';
-import { writeFolderAtomically } from '../fsutil.js';
 import { generateToolsData, readToolsManifest, TOOLS_DATA_FORMAT, TOOLS_GENERATOR_VERSION, ToolsDataOptionsSchema, type ToolsDataManifest } from './data.js';
 import { SHIPPED_TOOLS_BASE_MODEL } from './instruct-base.js';
 
@@ -68,15 +66,13 @@ export async function buildToolsWorld(dir: string, options: BuildToolsWorldOptio
       built.push(name);
     }
     steps[name] = digest;
-    const tmp = `${manifestFile}.tmp-${process.pid}`;
-    await writeFile(tmp, JSON.stringify({ format: TOOLS_BUILD_FORMAT, steps: { ...previous, ...steps } }, null, 2) + '\n');
-    await rename(tmp, manifestFile);
+    writeFileAtomic(manifestFile, JSON.stringify({ format: TOOLS_BUILD_FORMAT, steps: { ...previous, ...steps } }, null, 2) + '\n');
   }
   const dataDir = join(root, 'data');
   await step('data', valueDigest({ format: TOOLS_DATA_FORMAT, generator: TOOLS_GENERATOR_VERSION, ...dataOptions }), dataDir, async () => {
     await generateToolsData(dataDir, dataOptions);
   });
   const baseDir = join(root, 'models', 'base');
-  await step('base', await digestFolder(source), baseDir, () => writeFolderAtomically(baseDir, (tmp) => cp(source, tmp, { recursive: true })));
+  await step('base', await digestFolder(source), baseDir, () => writeFolderAtomic(baseDir, (tmp) => cp(source, tmp, { recursive: true })));
   return { root, data: await readToolsManifest(dataDir), baseModel: baseDir, built, reused };
 }

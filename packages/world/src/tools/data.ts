@@ -1,8 +1,7 @@
-import { Rng } from '@lamdagent/core/kit';
+import { Rng, writeFolderAtomic } from '@lamdagent/core/kit';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { writeFolderAtomically } from '../fsutil.js';
 import { jsonl } from '../records.js';
 import { planItem, toolItem, type ToolItem, type ToolStyle } from './calls.js';
 import { generalItem, instructionItem, recordItem, type InstructionItem } from './instructions.js';
@@ -156,7 +155,7 @@ export async function generateToolsData(outDir: string, options: ToolsDataOption
     counts,
   };
   const root = resolve(outDir);
-  await writeFolderAtomically(root, async (tmp) => {
+  await writeFolderAtomic(root, async (tmp) => {
     for (const [rel, records] of Object.entries(files)) {
       await mkdir(dirname(join(tmp, rel)), { recursive: true });
       await writeFile(join(tmp, rel), jsonl(records));

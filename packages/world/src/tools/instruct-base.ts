@@ -1,5 +1,5 @@
 import { sft, TinyLM, type TrainProgress } from '@lamdagent/tinylm';
-import { valueDigest } from '@lamdagent/core/kit';
+import { digestFolder, valueDigest, writeFolderAtomic } from '@lamdagent/core/kit';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -7,8 +7,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { digestFolder } from '../digest.js';
-import { writeFolderAtomically } from '../fsutil.js';
 import { generateToolsData } from './data.js';
 
 /** A folder of the package's `assets/` (from `dist/index.js` or from `src/tools/*.ts` under vitest). */
@@ -111,7 +109,7 @@ export async function trainInstructBase(
       finalLoss: m.finalLoss,
       seconds: Math.round(m.seconds * 10) / 10,
     };
-    await writeFolderAtomically(resolve(outDir), async (dir) => {
+    await writeFolderAtomic(resolve(outDir), async (dir) => {
       await model.save(dir);
       report.modelSha256 = createHash('sha256')
         .update(await readFile(join(dir, 'model.safetensors')))
