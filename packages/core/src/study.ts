@@ -100,6 +100,8 @@ export class Study {
     for (const n of [...st.trials.values(), ...st.running.values()]) for (const u of n.policy?.usage ?? []) this.#costUsd += u.costUsd;
     for (const o of st.observes) for (const u of o.usage) this.#costUsd += u.costUsd;
     for (const t of st.trials.values()) for (const u of t.evaluationUsage ?? []) this.#costUsd += u.costUsd;
+    // The judge's tokens for scores on another split (`evaluate` records, e.g. `lamdagent table --evaluate`) count too.
+    for (const e of st.evaluations) for (const u of e.evaluationUsage ?? []) this.#costUsd += u.costUsd;
     this.#interrupted = [...st.running.values()].sort((a, b) => a.index - b.index);
     // A policy that keeps state (restore) saw every finished trial unless the process died between the
     // trial's end and its observe record: those updates (an agent's memory) are redone on resume.
