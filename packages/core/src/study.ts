@@ -195,11 +195,18 @@ export class Study {
 
   /**
    * Config `earlyStop` with its threshold now: the topK-th best reward of the complete trials so far (none before
-   * there are topK of them), and each task's weight in the reward, read off the aggregator (linear ones: mean,
-   * weighted-sum) by scoring one task at a time.
+   * there are topK of them), and how the reward is bounded (`earlyStopSpec`: linear, monotone, or a fallback to full
+   * scoring for an aggregator early stopping cannot bound).
    */
   #earlyStop(): EarlyStopSpec | undefined {
-    return earlyStopSpec(this.config.earlyStop, this.#history, this.config.topK, this.services.aggregator, this.#d.assembly.tasks);
+    return earlyStopSpec(
+      this.config.earlyStop,
+      this.#history,
+      this.config.topK,
+      this.services.aggregator,
+      this.#d.assembly.tasks,
+      this.#d.assembly.aggregation,
+    );
   }
 
   /** Record a trial's outcome (or, for a trial that reuses another, its reuse): journal, pool, policy memory. */

@@ -11,7 +11,7 @@
  */
 export { Rng } from './rng.js';
 export { bootstrapMeanInterval, BOOTSTRAP_RESAMPLES, type MeanInterval } from './bootstrap.js';
-export { earlyStopCheck, normalQuantile, type EarlyStopDecision, type SliceTask } from './early-stop.js';
+export { earlyStopCheck, earlyStopCheckMonotone, normalQuantile, type EarlyStopDecision, type SliceTask } from './early-stop.js';
 export { canonicalJson, sha256, valueDigest } from './digest.js';
 export { DigestCache } from '../digest.js';
 export { fsyncDir, tailFile, writeFileAtomic } from './fs.js';
