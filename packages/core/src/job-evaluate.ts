@@ -156,7 +156,8 @@ export function earlyStopDecide(
 }
 
 /** How the reward depends on the task scores, as early stopping needs it: linear (weights), monotone, or neither (why). */
-export type AggregatorShape = { kind: 'linear'; weights: Record<string, number> } | { kind: 'monotone'; declared: boolean } | { kind: 'unsound'; reason: string };
+export type AggregatorShape =
+  { kind: 'linear'; weights: Record<string, number> } | { kind: 'monotone'; declared: boolean } | { kind: 'unsound'; reason: string };
 
 /**
  * Probe an aggregator over the tasks' score ranges ([0, max]) at seeded points: linear when it equals its constant plus

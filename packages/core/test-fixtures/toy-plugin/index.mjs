@@ -71,7 +71,10 @@ export default {
     // Two nonlinear aggregators (early stopping): the best in-reward task (monotone, declared), and a reward that
     // falls as the first task rises past the second (not monotone, undeclared).
     const inReward = (results, tasks) => tasks.filter((t) => t.inReward).map((t) => t.alpha * results.find((x) => x.task === t.name).score);
-    r.aggregator({ name: 'toy-max', create: () => ({ name: 'toy-max', monotone: true, aggregate: (results, tasks) => Math.max(0, ...inReward(results, tasks)) }) });
+    r.aggregator({
+      name: 'toy-max',
+      create: () => ({ name: 'toy-max', monotone: true, aggregate: (results, tasks) => Math.max(0, ...inReward(results, tasks)) }),
+    });
     r.aggregator({
       name: 'toy-gap',
       create: () => ({
