@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Aggregator } from './aggregator.js';
 import { mean, weightedSum } from './aggregators.js';
@@ -106,7 +107,11 @@ function world(aggregation: string) {
     policy: 'random',
     extra: `aggregation: ${aggregation}\nearlyStop: { looks: [0.1, 0.5], alpha: 0.05 }\nscoreInitialModels: false\n`,
   });
-  writeFileSync(w.configPath, readFileSync(w.configPath, 'utf8').replace(/options: \{ target: (\[[^\]]*\]) \}/g, 'options: { target: $1, items: 200 }'));
+  const plugin = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'test-fixtures', 'aggregators-plugin', 'index.mjs');
+  const cfg = readFileSync(w.configPath, 'utf8')
+    .replace(/options: \{ target: (\[[^\]]*\]) \}/g, 'options: { target: $1, items: 200 }')
+    .replace('plugins: [', `plugins: [${JSON.stringify(plugin)}, `);
+  writeFileSync(w.configPath, cfg);
   return w;
 }
 

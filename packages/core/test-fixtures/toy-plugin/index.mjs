@@ -66,25 +66,8 @@ export default {
   name: 'toy-plugin',
   version: '1.0.0',
   apiVersion: 1,
-  provides: { actionTypes: ['sft', 'ties'], runners: ['toy-train', 'toy-merge'], evaluators: ['toy'], aggregators: ['toy-max', 'toy-gap'] },
+  provides: { actionTypes: ['sft', 'ties'], runners: ['toy-train', 'toy-merge'], evaluators: ['toy'] },
   register(r) {
-    // Two nonlinear aggregators (early stopping): the best in-reward task (monotone, declared), and a reward that
-    // falls as the first task rises past the second (not monotone, undeclared).
-    const inReward = (results, tasks) => tasks.filter((t) => t.inReward).map((t) => t.alpha * results.find((x) => x.task === t.name).score);
-    r.aggregator({
-      name: 'toy-max',
-      create: () => ({ name: 'toy-max', monotone: true, aggregate: (results, tasks) => Math.max(0, ...inReward(results, tasks)) }),
-    });
-    r.aggregator({
-      name: 'toy-gap',
-      create: () => ({
-        name: 'toy-gap',
-        aggregate: (results, tasks) => {
-          const [a = 0, b = 0] = inReward(results, tasks);
-          return b - Math.abs(a - b);
-        },
-      }),
-    });
     r.actionType({
       type: 'sft',
       description: 'move a model toward a dataset target',
