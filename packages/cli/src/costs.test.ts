@@ -18,7 +18,7 @@ function trial(index: number, answers: NonNullable<TrialRecord['policy']>['answe
 }
 
 function view(trials: TrialRecord[]): StudyView {
-  return { dir: '/x', trials, journal: { observes: [], initial: new Map() } } as unknown as StudyView;
+  return { dir: '/x', trials, journal: { observes: [], initial: new Map(), evaluations: [] } } as unknown as StudyView;
 }
 
 describe('costs: agent answer counts', () => {
@@ -71,17 +71,28 @@ describe('costs: the judge apart from the agent', () => {
       seconds: 0,
       evaluationUsage: [{ task: 'mt_bench', model: 'gpt-4o', inputTokens: 1000, outputTokens: 20, requests: 4, costUsd: 0.0027 }],
     });
+    // The top model's test-split scores (an `evaluate` record of `lamdagent table --evaluate`): their own line.
+    (v.journal.evaluations as unknown[]).push({
+      kind: 'evaluate',
+      index: 0,
+      split: 'test',
+      at: '',
+      scores: { mt_bench: 6 },
+      evaluationUsage: [{ task: 'mt_bench', model: 'gpt-4o', inputTokens: 500, outputTokens: 10, requests: 2, costUsd: 0.0013 }],
+    });
     const c = costsJson(v);
     expect(c.judge).toEqual([
-      { task: 'mt_bench', model: 'gpt-4o', evaluations: 3, requests: 14, inputTokens: 4000, outputTokens: 60, costUsd: 0.0079 + 0.0027 },
+      { task: 'mt_bench', split: 'validation', model: 'gpt-4o', evaluations: 3, requests: 14, inputTokens: 4000, outputTokens: 60, costUsd: 0.0079 + 0.0027 },
+      { task: 'mt_bench', split: 'test', model: 'gpt-4o', evaluations: 1, requests: 2, inputTokens: 500, outputTokens: 10, costUsd: 0.0013 },
     ]);
     // The agent's figures stay the agent's: two trials of 100 + 5 tokens.
-    expect(c.total).toMatchObject({ inputTokens: 200, outputTokens: 10, costUsd: 0, judgeInputTokens: 4000, judgeOutputTokens: 60 });
-    expect(c.total.allCostUsd).toBeCloseTo(0.0106, 10);
+    expect(c.total).toMatchObject({ inputTokens: 200, outputTokens: 10, costUsd: 0, judgeInputTokens: 4500, judgeOutputTokens: 70 });
+    expect(c.total.allCostUsd).toBeCloseTo(0.0119, 10);
     const text = costsText(c);
     expect(text).toMatch(/Judge usage/);
-    expect(text).toMatch(/mt_bench\s+gpt-4o\s+3\s+14\s+4\.0\s+0\.1\s+0\.011/);
-    expect(text).toContain('Cost: agent $0.000 + judge $0.011 = $0.011');
+    expect(text).toMatch(/mt_bench\s+validation\s+gpt-4o\s+3\s+14\s+4\.0\s+0\.1\s+0\.011/);
+    expect(text).toMatch(/mt_bench\s+test\s+gpt-4o\s+1\s+2\s+0\.5\s+0\.0\s+0\.001/);
+    expect(text).toContain('Cost: agent $0.000 + judge $0.012 = $0.012');
   });
 
   it('shows no judge table without an evaluation LLM', () => {

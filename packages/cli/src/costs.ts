@@ -6,8 +6,20 @@ export interface CostsJson {
   agent: { step: string; calls: number; inputTokens: number; outputTokens: number; costUsd: number }[];
   /** Compute per action type, as the paper's Table 4. */
   compute: { actionType: string; trials: number; executeHours: number; evaluateHours: number; gpuHours: number }[];
-  /** Tokens of evaluation LLMs (an `llm-judge`), per task and judge model: apart from the agent's. */
-  judge: { task: string; model: string; evaluations: number; requests: number; inputTokens: number; outputTokens: number; costUsd: number }[];
+  /**
+   * Tokens of evaluation LLMs (an `llm-judge`), per task, split and judge model: apart from the agent's. `validation`:
+   * the trials' and initial models' scores; `test`: the top models' test scores (`evaluate` records).
+   */
+  judge: {
+    task: string;
+    split: 'validation' | 'test';
+    model: string;
+    evaluations: number;
+    requests: number;
+    inputTokens: number;
+    outputTokens: number;
+    costUsd: number;
+  }[];
   /**
    * Tokens and cost of the agent (`inputTokens`, `outputTokens`, `costUsd`) and of the judge (`judge*`); `allCostUsd`
    * is both, the figure a `budget.costUsd` is checked against.
@@ -53,13 +65,15 @@ export function costsJson(view: StudyView): CostsJson {
   for (const o of view.journal.observes) for (const u of o.usage) add(u);
   const judge = new Map<string, CostsJson['judge'][number]>();
   const evaluationUsage = [
-    ...view.trials.flatMap((t) => t.evaluationUsage ?? []),
-    ...[...view.journal.initial.values()].flatMap((r) => r.evaluationUsage ?? []),
+    ...view.trials.flatMap((t) => (t.evaluationUsage ?? []).map((u) => ({ ...u, split: 'validation' as const }))),
+    ...[...view.journal.initial.values()].flatMap((r) => (r.evaluationUsage ?? []).map((u) => ({ ...u, split: 'validation' as const }))),
+    // Scores on another split (the test split of the top models: `lamdagent table --evaluate`).
+    ...view.journal.evaluations.flatMap((e) => (e.evaluationUsage ?? []).map((u) => ({ ...u, split: e.split }))),
   ];
   for (const u of evaluationUsage) {
     const model = u.model ?? '';
-    const key = `${u.task}\u0000${model}`;
-    const j = judge.get(key) ?? { task: u.task, model, evaluations: 0, requests: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+    const key = `${u.task}\u0000${u.split}\u0000${model}`;
+    const j = judge.get(key) ?? { task: u.task, split: u.split, model, evaluations: 0, requests: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
     j.evaluations++;
     j.requests += u.requests ?? 0;
     j.inputTokens += u.inputTokens;
@@ -141,10 +155,19 @@ export function costsText(c: CostsJson): string {
     out.push('', 'Judge usage (the evaluation LLM scoring the models; tokens in thousands):');
     out.push(
       table(
-        ['task', 'judge model', 'evaluations', 'requests', 'input', 'output', 'cost $'],
+        ['task', 'split', 'judge model', 'evaluations', 'requests', 'input', 'output', 'cost $'],
         [
-          ...c.judge.map((x) => [x.task, x.model, String(x.evaluations), String(x.requests), k(x.inputTokens), k(x.outputTokens), x.costUsd.toFixed(3)]),
-          ['total', '', '', '', k(c.total.judgeInputTokens), k(c.total.judgeOutputTokens), c.total.judgeCostUsd.toFixed(3)],
+          ...c.judge.map((x) => [
+            x.task,
+            x.split,
+            x.model,
+            String(x.evaluations),
+            String(x.requests),
+            k(x.inputTokens),
+            k(x.outputTokens),
+            x.costUsd.toFixed(3),
+          ]),
+          ['total', '', '', '', '', k(c.total.judgeInputTokens), k(c.total.judgeOutputTokens), c.total.judgeCostUsd.toFixed(3)],
         ],
       ),
     );

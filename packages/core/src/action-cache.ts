@@ -38,6 +38,11 @@ export const CacheEntrySchema = z.object({
   key: z.string(),
   action: ActionRefSchema,
   scores: z.record(z.string(), z.number()),
+  /**
+   * 95% bootstrap interval of each task's score over its items, as the trial that ran the action journaled it (entries
+   * committed before issue 19's last gaps have none: `cacheEntryIntervals` recomputes them from the source's items).
+   */
+  intervals: z.record(z.string(), z.object({ lo: z.number(), hi: z.number() })).optional(),
   metrics: z.record(z.string(), z.number()).default({}),
   durations: z.record(z.string(), z.number()).default({}),
   resources: z.object({ gpuHours: z.number().default(0), wallSec: z.number().default(0) }).optional(),

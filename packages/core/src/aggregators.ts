@@ -15,12 +15,14 @@ function scaled(results: TaskResult[], tasks: TaskSpec[]): number[] {
 /** Paper eq. 3: sum over tasks of alpha_k * score_k (alpha defaults to 1/max so each task's maximum contribution is 1). */
 export const weightedSum: Aggregator = {
   name: 'weighted-sum',
+  monotone: true,
   aggregate: (results, tasks) => scaled(results, tasks).reduce((a, b) => a + b, 0),
 };
 
 /** Mean of the scaled scores (the paper's Figure 11 `score_aggregation: mean`); in [0, 1] with default alphas. */
 export const mean: Aggregator = {
   name: 'mean',
+  monotone: true,
   aggregate: (results, tasks) => {
     const s = scaled(results, tasks);
     return s.length ? s.reduce((a, b) => a + b, 0) / s.length : 0;

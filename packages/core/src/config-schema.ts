@@ -107,7 +107,7 @@ export const StudyConfigSchema = z
       .strict()
       .optional()
       .describe(
-        'Evaluation that costs less (issue 19): score a candidate on the first slice of each validation split and stop when its reward is clearly below the topK-th best so far; journaled as a partial evaluation with its interval. Assumes a linear aggregator (mean, weighted-sum).',
+        'Evaluation that costs less (issue 19): score a candidate on the first slice of each validation split and stop when its reward is clearly below the topK-th best so far; journaled as a partial evaluation with its interval. A linear aggregator (mean, weighted-sum) is bounded by its weights, a monotone one (declared, or probed) by its value at the per-task bounds; any other scores every candidate in full and journals why (earlyStop.fallback).',
       ),
     aggregation: z.union([z.string().min(1), NamedWithOptions]).default('mean'),
     executor: z.union([z.string().min(1), NamedWithOptions]).default('inprocess'),

@@ -38,6 +38,11 @@ export interface TaskResult {
   usage?: EvaluationUsage;
   /** Items in the split (when `n` is less: a partial evaluation on a first slice, see `EvalContext.slice`). */
   total?: number;
+  /**
+   * Lowest and highest possible item score, as the scorer declares it (e.g. a judge's [1, 10]); early stopping bounds
+   * the task's mean with it (default [0, task max]).
+   */
+  range?: readonly [number, number];
   /** Set when early stopping ended the evaluation on a slice: the reward estimate, its bound and the threshold. */
   partial?: PartialEvaluation;
 }

@@ -109,5 +109,6 @@ export { STUDY_FILES, StudySnapshotSchema, isStudyDir, openStudy, type StudySnap
 export { StudyLock } from './lock.js';
 export { ActionCache, CacheLease, CacheEntrySchema, cacheKey, actionSeed, type CacheEntry, type CacheHit } from './action-cache.js';
 export { topK, pipelineOf, pipelineDepth, formatPipeline, type PipelineNode } from './leaderboard.js';
-export { earlyStopSpec, scoreOnValidation, withInterval } from './job-evaluate.js';
+export { aggregatorShape, earlyStopDecide, earlyStopSpec, scoreOnValidation, withInterval, type AggregatorShape, type EarlyStopSlice } from './job-evaluate.js';
+export { evaluationFacts } from './trial-record.js';
 export { withDataDir, DATA_DIR_EVALUATOR } from './config-data-dir.js';

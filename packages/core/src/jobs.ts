@@ -60,8 +60,16 @@ export const EarlyStopSpecSchema = z.object({
   alpha: z.number(),
   /** The topK-th best reward so far. */
   threshold: z.number(),
-  /** Each task's weight in the (linear) reward. */
+  /** Each task's weight in the reward (linear mode); in monotone mode 1 for in-reward tasks, 0 for the others. */
   weights: z.record(z.string(), z.number()),
+  /**
+   * How the reward's bound is taken: `linear` (absent too; from the weights, exact for mean and weighted-sum) or `monotone` (the
+   * aggregator evaluated at the per-task bounds; it is rebuilt in a job process from `aggregation`).
+   */
+  mode: z.enum(['linear', 'monotone']).optional(),
+  aggregation: z.object({ name: z.string(), options: z.record(z.string(), JsonValueSchema).default({}) }).optional(),
+  /** Early stopping cannot be sound for this aggregator: every candidate is scored in full, and the trial journals why. */
+  fallback: z.string().optional(),
 });
 export type EarlyStopSpec = z.infer<typeof EarlyStopSpecSchema>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { JsonValueSchema } from './json.js';
-import { ActionRefSchema, InitialScoreRecordSchema, PolicyNoteSchema, TrialRecordSchema, UsageSchema } from './trial.js';
+import { ActionRefSchema, EvaluationUsageSchema, InitialScoreRecordSchema, PolicyNoteSchema, TrialRecordSchema, UsageSchema } from './trial.js';
 
 /**
  * Journal records: one JSON object per line, appended and fsync'd. Adding a record kind is one change:
@@ -43,6 +43,10 @@ export const JournalRecordSchema = z.discriminatedUnion('kind', [
     split: z.enum(['validation', 'test']),
     at: z.string(),
     scores: z.record(z.string(), z.number()),
+    /** 95% bootstrap interval of each task's score over its items (as in `trial-end`; records before issue 19's last gaps have none). */
+    intervals: z.record(z.string(), z.object({ lo: z.number(), hi: z.number() })).optional(),
+    /** Tokens an evaluation's LLM (a judge) used for these scores, per task: counted in the study's costs, apart from the agent's. */
+    evaluationUsage: z.array(EvaluationUsageSchema).optional(),
   }),
 ]);
 export type JournalRecord = z.infer<typeof JournalRecordSchema>;

@@ -3,6 +3,7 @@ import { cacheKey, type ActionCache } from './action-cache.js';
 import type { Assembly } from './assemble.js';
 import type { TaskResult } from './evaluator.js';
 import { scoreOnValidation } from './job-evaluate.js';
+import { cacheEntryIntervals } from './item-results.js';
 import type { JsonValue } from './json.js';
 import { valueDigest } from './kit/digest.js';
 import type { PoolObject } from './objects.js';
@@ -83,6 +84,10 @@ export async function scoreInitialModels(d: InitialScoringDeps): Promise<void> {
       if (got && 'hit' in got) {
         const scores = got.hit.entry.scores;
         const results: TaskResult[] = tasks.map((t) => ({ task: t.name, metric: t.metric, score: scores[t.name] ?? Number.NaN, split: 'validation' }));
+        const intervals = cacheEntryIntervals(
+          got.hit.entry,
+          tasks.map((t) => t.name),
+        );
         store.append({
           ...base,
           at: clock.now(),
@@ -90,6 +95,7 @@ export async function scoreInitialModels(d: InitialScoringDeps): Promise<void> {
           reward: aggregator.aggregate(results, tasks),
           cache: { key, study: got.hit.entry.source.study },
           seconds: 0,
+          ...(intervals ? { intervals } : {}),
         });
         continue;
       }
@@ -103,8 +109,16 @@ export async function scoreInitialModels(d: InitialScoringDeps): Promise<void> {
         });
         const scores = Object.fromEntries(results.map((r) => [r.task, r.score]));
         const seconds = secs(clock.monotonicMs() - t0);
-        got?.lease.commit(undefined, { action: ref, scores, metrics: {}, durations: { evaluate: seconds }, source: { study: d.dir, trial: -1 } });
-        store.append({ ...base, at: clock.now(), scores, reward: aggregator.aggregate(results, tasks), seconds, ...evaluationFacts(results) });
+        const facts = evaluationFacts(results);
+        got?.lease.commit(undefined, {
+          action: ref,
+          scores,
+          ...(facts.intervals ? { intervals: facts.intervals } : {}),
+          metrics: {},
+          durations: { evaluate: seconds },
+          source: { study: d.dir, trial: -1 },
+        });
+        store.append({ ...base, at: clock.now(), scores, reward: aggregator.aggregate(results, tasks), seconds, ...facts });
       } finally {
         got?.lease.release();
       }

@@ -100,6 +100,8 @@ export class Study {
     for (const n of [...st.trials.values(), ...st.running.values()]) for (const u of n.policy?.usage ?? []) this.#costUsd += u.costUsd;
     for (const o of st.observes) for (const u of o.usage) this.#costUsd += u.costUsd;
     for (const t of st.trials.values()) for (const u of t.evaluationUsage ?? []) this.#costUsd += u.costUsd;
+    // The judge's tokens for scores on another split (`evaluate` records, e.g. `lamdagent table --evaluate`) count too.
+    for (const e of st.evaluations) for (const u of e.evaluationUsage ?? []) this.#costUsd += u.costUsd;
     this.#interrupted = [...st.running.values()].sort((a, b) => a.index - b.index);
     // A policy that keeps state (restore) saw every finished trial unless the process died between the
     // trial's end and its observe record: those updates (an agent's memory) are redone on resume.
@@ -193,11 +195,18 @@ export class Study {
 
   /**
    * Config `earlyStop` with its threshold now: the topK-th best reward of the complete trials so far (none before
-   * there are topK of them), and each task's weight in the reward, read off the aggregator (linear ones: mean,
-   * weighted-sum) by scoring one task at a time.
+   * there are topK of them), and how the reward is bounded (`earlyStopSpec`: linear, monotone, or a fallback to full
+   * scoring for an aggregator early stopping cannot bound).
    */
   #earlyStop(): EarlyStopSpec | undefined {
-    return earlyStopSpec(this.config.earlyStop, this.#history, this.config.topK, this.services.aggregator, this.#d.assembly.tasks);
+    return earlyStopSpec(
+      this.config.earlyStop,
+      this.#history,
+      this.config.topK,
+      this.services.aggregator,
+      this.#d.assembly.tasks,
+      this.#d.assembly.aggregation,
+    );
   }
 
   /** Record a trial's outcome (or, for a trial that reuses another, its reuse): journal, pool, policy memory. */

@@ -51,7 +51,16 @@ export async function executeTrial(x: ExecuteContext, trial: Trial): Promise<Tri
     return fail({ type: 'EvaluationError', message: (e as Error).message });
   }
   const resources = { gpuHours: manifest.resources.gpuHours, wallSec: manifest.resources.wallSec };
-  return { state: 'complete', artifact, results, reward: reward(x, results), durations, metrics: manifest.metrics, resources };
+  return {
+    state: 'complete',
+    artifact,
+    results,
+    reward: reward(x, results),
+    durations,
+    metrics: manifest.metrics,
+    resources,
+    ...(x.earlyStop?.fallback ? { earlyStopFallback: x.earlyStop.fallback } : {}),
+  };
 }
 
 interface Job {
@@ -151,6 +160,7 @@ async function evaluate(x: ExecuteContext, job: Job, m: ResultManifest, artifact
       seed: job.spec.seed,
       log: () => undefined,
       ...(x.earlyStop ? { earlyStop: x.earlyStop } : {}),
+      aggregator: x.services.aggregator,
     });
   } finally {
     durations['evaluate'] = secs(clock.monotonicMs() - t0);

@@ -47,6 +47,8 @@ export interface TrialOutcome {
   resources?: { gpuHours: number; wallSec: number };
   /** Served by the shared action cache: its key and the study and trial that ran the action. */
   cache?: { key: string; study: string; trial: number };
+  /** Early stopping was configured but cannot be sound for the aggregator: scored in full, and why. */
+  earlyStopFallback?: string;
 }
 
 export function actionRef(a: Action): ActionRef {
@@ -166,6 +168,7 @@ export function outcomeRecord(t: Trial, o: TrialOutcome, endedAt: string, reward
     reward: o.reward ?? reward(o.results),
     ...(o.resources ? { resources: o.resources } : {}),
     ...(o.cache ? { cache: o.cache } : {}),
+    ...(o.earlyStopFallback ? { earlyStop: { fallback: o.earlyStopFallback } } : {}),
   };
 }
 

@@ -1,9 +1,10 @@
 import { actionSeed, cacheKey, type ActionCache } from './action-cache.js';
 import type { TaskResult } from './evaluator.js';
 import type { JsonValue } from './json.js';
+import { cacheEntryIntervals } from './item-results.js';
 import { valueDigest } from './kit/digest.js';
 import { executeTrial, type ExecuteContext } from './trial-execute.js';
-import type { Trial, TrialOutcome } from './trial-record.js';
+import { evaluationFacts, type Trial, type TrialOutcome } from './trial-record.js';
 
 /**
  * The execute stage through the shared action cache (config `cache:`): reuse an entry that any study
@@ -24,16 +25,29 @@ export async function executeViaSharedCache(cache: ActionCache, x: ExecuteContex
   }
   if ('hit' in got) {
     const { entry, modelPath } = got.hit;
-    const results: TaskResult[] = a.tasks.map((t) => ({ task: t.name, metric: t.metric, score: entry.scores[t.name] ?? Number.NaN, split: 'validation' }));
+    // The intervals the original trial journaled travel with the entry (or are recomputed from its items, old entries).
+    const intervals = cacheEntryIntervals(
+      entry,
+      a.tasks.map((t) => t.name),
+    );
+    const results: TaskResult[] = a.tasks.map((t) => ({
+      task: t.name,
+      metric: t.metric,
+      score: entry.scores[t.name] ?? Number.NaN,
+      split: 'validation',
+      ...(intervals?.[t.name] ? { interval: intervals[t.name] } : {}),
+    }));
     return { state: 'complete', artifact: modelPath, results, metrics: entry.metrics, cache: { key, study: entry.source.study, trial: entry.source.trial } };
   }
   try {
     const o = await executeTrial({ ...x, jobSeed: actionSeed(trial.action.key) }, trial);
     // A partial evaluation (early stopping against this study's top-k) is not another study's score: not shared.
     if (o.state === 'complete' && o.artifact && o.results && !o.results.some((r) => r.partial)) {
+      const { intervals } = evaluationFacts(o.results);
       got.lease.commit(o.artifact, {
         action: trial.ref,
         scores: Object.fromEntries(o.results.map((r) => [r.task, r.score])),
+        ...(intervals ? { intervals } : {}),
         metrics: o.metrics ?? {},
         durations: o.durations ?? {},
         ...(o.resources ? { resources: o.resources } : {}),

@@ -93,6 +93,8 @@ export const TrialRecordSchema = z.object({
    * estimate's bound, the threshold (topK-th best so far) it was below, and the items scored per task.
    */
   partial: PartialEvaluationSchema.optional(),
+  /** Early stopping was configured but cannot be sound for the study's aggregator: the trial was scored in full; why. */
+  earlyStop: z.object({ fallback: z.string() }).optional(),
   reward: z.number().optional(),
   startedAt: z.string(),
   endedAt: z.string().optional(),

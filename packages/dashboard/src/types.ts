@@ -24,6 +24,8 @@ export interface EvaluationRow {
   index: number;
   split: string;
   scores: Record<string, number>;
+  /** 95% bootstrap interval of each task's score over its items (core's `evaluate` records since issue 19). */
+  intervals?: Record<string, { lo: number; hi: number }>;
   reward?: number;
   at?: string;
 }

@@ -3,7 +3,7 @@
 //   node packages/eval-suites/bench/early-stop.bench.mjs [STUDY_DIR...] [--looks 0.1,0.25,0.5] [--alpha 0.05] [--json]
 //
 // Default studies: /work/table-build/*-s*/ (embedded-world studies; read only). Each study is replayed trial by
-// trial in journal (completion) order with the decision code of the live option (`earlyStopSpec` + `earlyStopCheck`
+// trial in journal (completion) order with the decision code of the live option (`earlyStopSpec` + `earlyStopDecide`
 // of @lamdagent/core): before a trial is evaluated, the threshold is the topK-th best reward of the replayed trials
 // so far; the trial's recorded per-item results (jobs/tNNNN/eval/<task>.validation.jsonl, or those of the study and
 // trial the shared cache served it from) are read slice by slice, and a trial the test stops keeps its slice reward.
@@ -12,8 +12,7 @@
 // not scored), and whether the final top-k (by validation reward) changed.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { earlyStopSpec, registerBuiltins, Registry, topK } from '@lamdagent/core';
-import { earlyStopCheck } from '@lamdagent/core/kit';
+import { earlyStopDecide, earlyStopSpec, registerBuiltins, Registry, topK } from '@lamdagent/core';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -94,7 +93,7 @@ function replay(dir) {
       if (per.some((p) => !p || p.length === 0)) missing++;
       else if (!t.cache) {
         // Served by the shared cache: nothing was evaluated, with or without early stopping.
-        const spec = earlyStopSpec({ looks, alpha }, history, k, aggregator, tasks);
+        const spec = earlyStopSpec({ looks, alpha }, history, k, aggregator, tasks, { name: aggName, options: {} });
         const full = per.reduce((a, p) => a + p.length, 0);
         itemsFull += full;
         secFull += evalSec;
@@ -103,10 +102,12 @@ function replay(dir) {
         if (spec) {
           for (const f of spec.looks) {
             const slices = per.map((p) => p.slice(0, Math.ceil(f * p.length)));
-            const check = earlyStopCheck(
-              slices.map((s, i) => ({ scores: s, total: per[i].length, range: [0, tasks[i].max], weight: spec.weights[tasks[i].name] ?? 0 })),
-              spec.threshold,
-              { alpha: spec.alpha, looks: spec.looks.length },
+            if (spec.fallback) break;
+            const check = earlyStopDecide(
+              spec,
+              slices.map((s, i) => ({ task: tasks[i].name, scores: s, total: per[i].length, range: [0, tasks[i].max] })),
+              tasks,
+              aggregator,
             );
             if (check.stop) {
               used = check.items;

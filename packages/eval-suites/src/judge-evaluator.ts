@@ -129,6 +129,8 @@ export function createJudgeEvaluator(
       };
     }));
 
+  /** Answers generated for the last model evaluated, per task and split: a larger slice generates only the rest. */
+  const generated = new Map<string, string[]>();
   return {
     name: 'llm-judge',
     async evaluate(model: PoolObject, task: TaskSpec, ctx: EvalContext): Promise<TaskResult> {
@@ -143,18 +145,25 @@ export function createJudgeEvaluator(
       }
       if (file === undefined) throw new TaskOptionsError(task.name, `options.data.${ctx.split} is missing (or give the evaluator a dataDir)`);
       const all = await loadBenchmarkItems(abs(file), o.format);
-      const items = o.limit === undefined ? all : all.slice(0, o.limit);
+      const splitItems = o.limit === undefined ? all : all.slice(0, o.limit);
+      // Early stopping (issue 19): only the first slice of the questions; answers an earlier slice generated are reused.
+      const take = ctx.slice !== undefined && ctx.slice < 1 ? Math.min(splitItems.length, Math.ceil(ctx.slice * splitItems.length)) : splitItems.length;
+      const items = splitItems.slice(0, take);
       const backend = await factoryCtx.generationBackend(opts.backend, opts.backendOptions);
       const { judge: j, model: judgeModel, costUsd } = await judgeOnce();
       const before = { ...j.usage };
 
-      const answers: string[] = [];
-      for (let i = 0; i < items.length; i += opts.batchSize) {
+      const genKey = `${objectPath(model)}\n${task.name}\n${ctx.split}`;
+      const answers: string[] = (generated.get(genKey) ?? []).slice(0, items.length);
+      for (let i = answers.length; i < items.length; i += opts.batchSize) {
         if (ctx.signal.aborted) throw ctx.signal.reason;
         const batch = items.slice(i, i + opts.batchSize).map((it) => it.prompt);
         const texts = await backend.generate(objectPath(model), batch, { maxNewTokens: opts.maxNewTokens, stop: o.stop, signal: ctx.signal });
         answers.push(...texts.map((t) => cutAtStop(t, o.stop).trim()));
       }
+      // Kept only between the slices of one early-stopping sequence; a full evaluation ends it.
+      if (take === splitItems.length) generated.delete(genKey);
+      else generated.set(genKey, [...answers]);
       const results = [];
       for (const [i, item] of items.entries()) {
         const answer = answers[i] ?? '';
@@ -183,6 +192,9 @@ export function createJudgeEvaluator(
         score,
         split: ctx.split,
         n: results.length,
+        total: splitItems.length,
+        // The judge's rating scale: early stopping bounds the mean rating with it.
+        range: [1, 10],
         itemsPath: `${stem}.jsonl`,
         itemScores: results.map((r) => r.rating),
         // The judge's tokens for this evaluation: the study's costs count them apart from the agent's (`lamdagent costs`).

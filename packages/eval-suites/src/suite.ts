@@ -177,7 +177,18 @@ export function createSuiteEvaluator(options: SuiteEvaluatorOptions, factoryCtx:
           ? `task ${t.name} (${t.split}, ${t.scorer}): ${total}/${items.length} correct, ${t.metric} ${score.toFixed(4)}`
           : `task ${t.name} (${t.split}, ${t.scorer}): mean grade ${score.toFixed(3)} over ${items.length} items (range ${lo} to ${hi})`,
       );
-      return { task: t.name, metric: t.metric, score, split: t.split, n: items.length, total: splitItems.length, itemsPath, itemScores: values };
+      return {
+        task: t.name,
+        metric: t.metric,
+        score,
+        split: t.split,
+        n: items.length,
+        total: splitItems.length,
+        // The scorer's declared item range: early stopping bounds graded tasks with it.
+        range: [lo, hi],
+        itemsPath,
+        itemScores: values,
+      };
     },
   };
 }

@@ -17,7 +17,10 @@ afterEach(async () => {
   for (const s of servers.splice(0)) await s.close();
 });
 
-function setup(server: FakeServer): { evaluate: (outDir: string) => ReturnType<ReturnType<typeof createJudgeEvaluator>['evaluate']>; dir: string } {
+function setup(server: FakeServer): {
+  evaluate: (outDir: string, slice?: number) => ReturnType<ReturnType<typeof createJudgeEvaluator>['evaluate']>;
+  dir: string;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'lamdagent-judge-eval-'));
   const factoryCtx: FactoryContext = {
     configDir: dir,
@@ -30,8 +33,15 @@ function setup(server: FakeServer): { evaluate: (outDir: string) => ReturnType<R
     factoryCtx,
     async () => createJudgeChat,
   );
-  const ctx = (outDir: string): EvalContext => ({ signal: new AbortController().signal, split: 'validation', outDir, seed: 0, log: () => {} });
-  return { evaluate: (outDir) => evaluator.evaluate(model, task, ctx(outDir)), dir };
+  const ctx = (outDir: string, slice?: number): EvalContext => ({
+    signal: new AbortController().signal,
+    split: 'validation',
+    outDir,
+    seed: 0,
+    log: () => {},
+    ...(slice !== undefined ? { slice } : {}),
+  });
+  return { evaluate: (outDir, slice) => evaluator.evaluate(model, task, ctx(outDir, slice)), dir };
 }
 
 describe('the llm-judge evaluator (MT-Bench turn 1) with the tiny model answering and a fake judge server', () => {
@@ -64,6 +74,23 @@ describe('the llm-judge evaluator (MT-Bench turn 1) with the tiny model answerin
     const again = await evaluate(join(dir, 'eval2')); // greedy answers repeat: every rating is cached
     expect(again.score).toBe(5);
     expect(again.usage).toEqual({ model: 'judge-model', inputTokens: 0, outputTokens: 0, requests: 0, costUsd: 0 });
+    expect(server.requests).toHaveLength(2);
+  }, 120_000);
+
+  it('early stopping: a slice rates only its first questions and declares the 1-10 scale; the full evaluation rates the rest', async () => {
+    const server = await startFakeOpenAI([
+      { reply: '{"choice": 7}', usage: { input: 300, output: 4 } },
+      { reply: '{"choice": 3}', usage: { input: 280, output: 4 } },
+    ]);
+    servers.push(server);
+    const { evaluate, dir } = setup(server);
+    const first = await evaluate(join(dir, 'eval1'), 0.5);
+    expect(first).toMatchObject({ score: 7, n: 1, total: 2, range: [1, 10], itemScores: [7] });
+    expect(first.usage).toMatchObject({ requests: 1 });
+    const full = await evaluate(join(dir, 'eval2'));
+    expect(full).toMatchObject({ score: 5, n: 2, total: 2, range: [1, 10], itemScores: [7, 3] });
+    // The first question's rating is cached: only the second is asked.
+    expect(full.usage).toMatchObject({ requests: 1 });
     expect(server.requests).toHaveLength(2);
   }, 120_000);
 

@@ -1,7 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { JournalRecordSchema, runStudy } from '@lamdagent/core';
 import { SHIPPED_BASE_MODEL } from '@lamdagent/world';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -73,10 +74,45 @@ executor: inprocess
       total: Record<string, number>;
     };
     expect(costs.agent).toEqual([]);
-    expect(costs.judge).toEqual([{ task: 'mt_bench', model: 'judge-model', evaluations: 1, requests: 2, inputTokens: 600, outputTokens: 8, costUsd: 0.608 }]);
+    expect(costs.judge).toEqual([
+      { task: 'mt_bench', split: 'validation', model: 'judge-model', evaluations: 1, requests: 2, inputTokens: 600, outputTokens: 8, costUsd: 0.608 },
+    ]);
     expect(costs.total).toMatchObject({ inputTokens: 0, costUsd: 0, judgeInputTokens: 600, judgeOutputTokens: 8, judgeCostUsd: 0.608, allCostUsd: 0.608 });
     const text = execFileSync(process.execPath, [CLI, 'costs', join(dir, 'study')], { encoding: 'utf8' });
     expect(text).toMatch(/Judge usage/);
     expect(text).toContain('Cost: agent $0.000 + judge $0.608 = $0.608');
+
+    // The top model scored on the test split (`lamdagent table --evaluate`): the judge's tokens journaled with the
+    // `evaluate` record, with each task's interval, and counted apart (split test) in the costs.
+    // (The fixture's test questions are its validation ones: without the rating cache the judge is asked again.)
+    rmSync(join(dir, '.lamdagent/judge-ratings.jsonl'));
+    // Asynchronously: the fake judge server answers from this process.
+    await promisify(execFile)(process.execPath, [CLI, 'table', join(dir, 'study'), '--evaluate', '-k', '1'], { encoding: 'utf8' });
+    const evaluate = readFileSync(join(dir, 'study/journal.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JournalRecordSchema.parse(JSON.parse(l)))
+      .find((r) => r.kind === 'evaluate');
+    expect(evaluate?.kind === 'evaluate' && evaluate.split).toBe('test');
+    const testRequests = server.requests.length - 2;
+    expect(testRequests).toBeGreaterThan(0);
+    expect(evaluate?.kind === 'evaluate' && evaluate.evaluationUsage).toEqual([
+      {
+        task: 'mt_bench',
+        model: 'judge-model',
+        inputTokens: expect.any(Number),
+        outputTokens: 4 * testRequests,
+        requests: testRequests,
+        costUsd: expect.any(Number),
+      },
+    ]);
+    expect(evaluate?.kind === 'evaluate' && evaluate.intervals).toEqual({ mt_bench: { lo: 7, hi: 7 } });
+    const after = JSON.parse(execFileSync(process.execPath, [CLI, 'costs', join(dir, 'study'), '--json'], { encoding: 'utf8' })) as {
+      judge: { split: string; requests: number; costUsd: number }[];
+      total: Record<string, number>;
+    };
+    const testRow = after.judge.find((j) => j.split === 'test');
+    expect(testRow).toMatchObject({ requests: testRequests });
+    expect(after.total['judgeCostUsd']).toBeCloseTo(0.608 + testRow!.costUsd, 9);
   }, 300_000);
 });

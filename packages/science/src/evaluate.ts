@@ -1,10 +1,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createEvaluators, type Aggregator, type Assembly, type Registry, type TaskResult } from '@lamdagent/core';
+import { createEvaluators, withInterval, type Aggregator, type Assembly, type Registry, type TaskResult } from '@lamdagent/core';
 
 /** Scores model folders on a split with a study's own evaluators and aggregator. */
 export interface SplitScorer {
+  /**
+   * Each task's result on `split`, with its 95% bootstrap interval (core's `withInterval`: the same seed rule, so the
+   * same per-item results give the interval a trial-end journals) and the judge's tokens (`usage`) where an LLM scored.
+   */
+  results(modelPath: string, id: string, split: 'validation' | 'test', seed: number): Promise<TaskResult[]>;
   scores(modelPath: string, id: string, split: 'validation' | 'test', seed: number): Promise<Record<string, number>>;
   reward(scores: Record<string, number>, split: 'validation' | 'test'): number;
 }
@@ -13,16 +18,19 @@ export async function splitScorer(assembly: Assembly, registry: Registry, signal
   const evaluators = await createEvaluators(registry, assembly.tasks, assembly.evaluators, assembly.factoryContext);
   const aggregator: Aggregator = await registry.aggregatorFactory(assembly.aggregation.name).create(assembly.aggregation.options, assembly.factoryContext);
   const outRoot = mkdtempSync(path.join(tmpdir(), 'lamdagent-eval-'));
+  const results = async (modelPath: string, id: string, split: 'validation' | 'test', seed: number): Promise<TaskResult[]> => {
+    const out: TaskResult[] = [];
+    for (const task of assembly.tasks) {
+      const ev = evaluators.get(task.evaluator)!;
+      const model = { id, kind: 'models', type: 'model', name: id, value: modelPath, digest: `eval:${id}` };
+      out.push(withInterval(await ev.evaluate(model, task, { signal, split, outDir: path.join(outRoot, id), seed, log: () => undefined })));
+    }
+    return out;
+  };
   return {
+    results,
     async scores(modelPath, id, split, seed) {
-      const out: Record<string, number> = {};
-      for (const task of assembly.tasks) {
-        const ev = evaluators.get(task.evaluator)!;
-        const model = { id, kind: 'models', type: 'model', name: id, value: modelPath, digest: `eval:${id}` };
-        const r = await ev.evaluate(model, task, { signal, split, outDir: path.join(outRoot, id), seed, log: () => undefined });
-        out[task.name] = r.score;
-      }
-      return out;
+      return Object.fromEntries((await results(modelPath, id, split, seed)).map((r) => [r.task, r.score]));
     },
     reward(scores, split) {
       const results: TaskResult[] = assembly.tasks

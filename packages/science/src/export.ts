@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { openStudy, parseConfig, UsageError, type TrialRecord } from '@lamdagent/core';
+import { evaluationFacts, openStudy, parseConfig, UsageError, type TrialRecord } from '@lamdagent/core';
 import { chainOf, producers, ranked } from './chain.js';
 import { splitScorer, type SplitScorer } from './evaluate.js';
 import { configFingerprint } from './fingerprint.js';
@@ -86,13 +86,19 @@ export async function exportTable(opts: ExportOptions): Promise<ExportSummary> {
     for (const e of v.journal.evaluations) {
       const t = v.trials.find((x) => x.index === e.index);
       const entry = t && table.entries[t.action.key];
-      if (entry && e.split === 'test' && !entry.test) entry.test = e.scores;
+      if (entry && e.split === 'test' && !entry.test) {
+        entry.test = e.scores;
+        if (e.intervals) entry.testIntervals = e.intervals;
+      }
     }
     for (const t of ranked(v.trials).slice(0, opts.testTop ?? 3)) {
       const entry = table.entries[t.action.key];
       if (!entry || entry.test || !t.produced || !existsSync(t.produced.path)) continue;
       scorer ??= await splitScorer(loaded0.assembly, loaded0.registry);
-      entry.test = await scorer.scores(t.produced.path, t.action.key.slice(0, 12), 'test', 0);
+      const results = await scorer.results(t.produced.path, t.action.key.slice(0, 12), 'test', 0);
+      entry.test = Object.fromEntries(results.map((r) => [r.task, r.score]));
+      const { intervals } = evaluationFacts(results);
+      if (intervals) entry.testIntervals = intervals;
       tested++;
       log(`test split of ${entry.chain}: ${JSON.stringify(entry.test)}`);
     }

@@ -15,6 +15,8 @@ export const TableEntrySchema = z.object({
   validation: z.record(z.string(), z.number()),
   /** Per-task held-out test scores, when they were measured. */
   test: z.record(z.string(), z.number()).optional(),
+  /** 95% bootstrap interval of each test score over its items (tables exported before it have none). */
+  testIntervals: z.record(z.string(), z.object({ lo: z.number(), hi: z.number() })).optional(),
   seconds: z.number(),
   costUsd: z.number().default(0),
   source: z.object({ study: z.string(), trial: z.number().int() }),

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { assemble, buildRegistry, isStudyDir, openStudy, parseConfig, recordEvaluations, UsageError } from '@lamdagent/core';
+import { assemble, buildRegistry, evaluationFacts, isStudyDir, openStudy, parseConfig, recordEvaluations, UsageError } from '@lamdagent/core';
 import { z } from 'zod';
 import { chainOf, producers, ranked } from './chain.js';
 import { splitScorer } from './evaluate.js';
@@ -15,6 +15,8 @@ export interface Table1Row {
   chain?: string;
   validation: Record<string, number>;
   test: Record<string, number>;
+  /** 95% bootstrap interval of each test score over its items (journaled with the `evaluate` record; older records have none). */
+  testIntervals?: Record<string, { lo: number; hi: number }>;
   /** 95% bootstrap interval of the in-distribution validation average, from the evaluator's per-item results. */
   valInterval?: Interval;
   /** Its interval overlaps the group's top-1's: the difference is inside the evaluation noise. */
@@ -63,16 +65,30 @@ export async function table1(dirs: string[], opts: { k?: number; evaluate?: bool
     if (existsSync(bfile)) addBaselines(bfile);
     const top = ranked(view.trials).slice(0, opts.k ?? 3);
     const tests = new Map<number, Record<string, number>>();
-    for (const e of view.journal.evaluations) if (e.split === 'test') tests.set(e.index, { ...(tests.get(e.index) ?? {}), ...e.scores });
+    const testIntervals = new Map<number, Record<string, { lo: number; hi: number }>>();
+    const addTest = (index: number, scores: Record<string, number>, intervals: Record<string, { lo: number; hi: number }> | undefined): void => {
+      tests.set(index, { ...(tests.get(index) ?? {}), ...scores });
+      // A later record's scores replace an earlier one's: so do their intervals (none when the later has none).
+      const iv = { ...(testIntervals.get(index) ?? {}) };
+      for (const task of Object.keys(scores)) {
+        if (intervals?.[task]) iv[task] = intervals[task];
+        else delete iv[task];
+      }
+      testIntervals.set(index, iv);
+    };
+    for (const e of view.journal.evaluations) if (e.split === 'test') addTest(e.index, e.scores, e.intervals);
     const missing = top.filter((t) => !tests.has(t.index) && t.produced && existsSync(t.produced.path));
     if (opts.evaluate && missing.length) {
       const { registry } = await buildRegistry(loaded);
       const scorer = await splitScorer(assemble(loaded, registry, { skipDigests: true }), registry);
       const recs = [];
       for (const t of missing) {
-        const scores = await scorer.scores(t.produced!.path, t.produced!.id, 'test', 0);
-        tests.set(t.index, scores);
-        recs.push({ index: t.index, split: 'test' as const, scores });
+        const results = await scorer.results(t.produced!.path, t.produced!.id, 'test', 0);
+        const scores = Object.fromEntries(results.map((r) => [r.task, r.score]));
+        // The same facts a trial-end keeps: each task's interval, the judge's tokens (counted in `lamdagent costs`).
+        const { intervals, evaluationUsage } = evaluationFacts(results);
+        addTest(t.index, scores, intervals);
+        recs.push({ index: t.index, split: 'test' as const, scores, ...(intervals ? { intervals } : {}), ...(evaluationUsage ? { evaluationUsage } : {}) });
         opts.log?.(`${view.dir}: test split of trial ${t.index}: ${JSON.stringify(scores)}`);
       }
       recordEvaluations(view.dir, recs);
@@ -90,6 +106,7 @@ export async function table1(dirs: string[], opts: { k?: number; evaluate?: bool
         chain: chainOf(t, byProduced),
         validation: t.scores,
         test: tests.get(t.index) ?? {},
+        ...(Object.keys(testIntervals.get(t.index) ?? {}).length ? { testIntervals: testIntervals.get(t.index)! } : {}),
         ...(iv ? { valInterval: iv } : {}),
         ...(iv && first && i > 0 ? { withinNoise: overlaps(iv, first) } : {}),
       });
@@ -115,7 +132,11 @@ export function table1Text(t: Table1): string {
   for (const r of t.rows) {
     if (r.group !== group) body.push([(group = r.group)]);
     const iv = r.valInterval ? ` [${f(r.valInterval.lo)}, ${f(r.valInterval.hi)}]${r.withinNoise ? ' ~top-1' : ''}` : '';
-    body.push([`  ${r.name}`, ...cols.map((c) => f(r.test[c])), f(avg(r.test, cols)), `(${f(avg(r.validation, t.inDist))}${iv})`]);
+    const cell = (c: string): string => {
+      const ci = r.testIntervals?.[c];
+      return r.test[c] === undefined || !ci ? f(r.test[c]) : `${f(r.test[c])} [${f(ci.lo)}, ${f(ci.hi)}]`;
+    };
+    body.push([`  ${r.name}`, ...cols.map(cell), f(avg(r.test, cols)), `(${f(avg(r.validation, t.inDist))}${iv})`]);
   }
   const w = head.map((h, i) => Math.max(h.length, ...body.filter((b) => b.length > 1).map((b) => b[i]?.length ?? 0)));
   const line = (c: string[]): string =>
@@ -126,7 +147,7 @@ export function table1Text(t: Table1): string {
           .join('  ')
           .trimEnd();
   return [
-    `Test split per task (* = out of distribution: not in the studies' reward); Avg over the test columns; (val Avg) over the in-distribution validation scores, with its 95% bootstrap interval over the per-item results; ~top-1: inside the noise of the top-1`,
+    `Test split per task, [95% bootstrap interval over its items] where journaled (* = out of distribution: not in the studies' reward); Avg over the test columns; (val Avg) over the in-distribution validation scores, with its 95% bootstrap interval over the per-item results; ~top-1: inside the noise of the top-1`,
     line(head),
     ...body.map(line),
   ].join('\n');

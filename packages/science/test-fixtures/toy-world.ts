@@ -6,9 +6,12 @@ import { TOY_PLUGIN_MODULE, writeToyModel } from '@lamdagent/testkit';
 /**
  * A temp folder with a base model, three datasets and a YAML config on testkit's toy world: `sft` moves
  * a model half-way toward a dataset's target (plus a little seeded noise, so the job seed matters as in
- * real training), `merge` averages two models, and each task has another target on the test split.
+ * real training), `merge` averages two models, and each task has another target on the test split (`items`: each
+ * task scored on that many right/wrong items, with per-item results).
  */
-export function toyWorld(opts: { iterations?: number; extra?: string } = {}): { dir: string; config: string } {
+export function toyWorld(opts: { iterations?: number; extra?: string; items?: number } = {}): { dir: string; config: string } {
+  // With `items`, each task has that many right/wrong items (per-item results, so journaled intervals).
+  const items = opts.items === undefined ? '' : `, items: ${opts.items}`;
   const dir = mkdtempSync(path.join(tmpdir(), 'science-toy-'));
   writeToyModel(path.join(dir, 'models', 'base'), [0, 0, 0]);
   mkdirSync(path.join(dir, 'data'));
@@ -30,8 +33,8 @@ actions:
   sft: { type: toy-sft, slots: [models, datasets, lr], params: { noise: 0.02 } }
   merge: { type: toy-merge, slots: [models, models] }
 tasks:
-  - { name: ta, evaluator: toy, options: { target: [1, 0, 0], testTarget: [0.9, 0.1, 0] } }
-  - { name: tb, evaluator: toy, options: { target: [0, 1, 0], testTarget: [0.1, 0.9, 0] } }
+  - { name: ta, evaluator: toy, options: { target: [1, 0, 0], testTarget: [0.9, 0.1, 0]${items} } }
+  - { name: tb, evaluator: toy, options: { target: [0, 1, 0], testTarget: [0.1, 0.9, 0]${items} } }
 aggregation: mean
 ${opts.extra ?? ''}`,
   );

@@ -132,7 +132,20 @@ export const toyWeightedMergeRunner: Runner = {
   },
 };
 
-const TaskOptions = z.object({ target: z.array(z.number()), testTarget: z.array(z.number()).optional() });
+const TaskOptions = z.object({ target: z.array(z.number()), testTarget: z.array(z.number()).optional(), items: z.number().int().min(2).optional() });
+
+/**
+ * Item `i`'s right/wrong for a model of closeness `score` (items > 1): right when the `i`-th point of a golden-ratio
+ * sequence is below the closeness, so about a `score` fraction of any first slice is right, deterministically.
+ */
+export const toyItemRight = (i: number, score: number): boolean => ((i + 1) * 0.6180339887498949) % 1 < score;
+
+/**
+ * The toy evaluator: closeness `max(0, 1 - distance)` of the model to the task's target (`testTarget` on the test
+ * split). With task option `items: N`, N right/wrong items instead (`toyItemRight`), the score their mean, the
+ * per-item results in the items file and `itemScores` (so core journals a bootstrap interval), and `ctx.slice`
+ * honoured (the first `ceil(slice * N)` items: early stopping).
+ */
 export const toyEvaluator: Evaluator = {
   name: 'toy',
   async evaluate(model, task, ctx) {
@@ -142,11 +155,19 @@ export const toyEvaluator: Evaluator = {
     const w = readToyModel(model.value);
     const target = ctx.split === 'test' ? (opts.data.testTarget ?? opts.data.target) : opts.data.target;
     const d = Math.sqrt(target.reduce((a, t, i) => a + ((w[i] ?? 0) - t) ** 2, 0));
-    const score = Math.max(0, 1 - d);
+    const closeness = Math.max(0, 1 - d);
     const itemsPath = path.join(ctx.outDir, `${task.name}.${ctx.split}.jsonl`);
     mkdirSync(ctx.outDir, { recursive: true });
-    writeFileSync(itemsPath, `${JSON.stringify({ item: 0, score, distance: d })}\n`);
-    return { task: task.name, metric: task.metric, score, split: ctx.split, n: 1, itemsPath };
+    const total = opts.data.items;
+    if (total === undefined) {
+      writeFileSync(itemsPath, `${JSON.stringify({ item: 0, score: closeness, distance: d })}\n`);
+      return { task: task.name, metric: task.metric, score: closeness, split: ctx.split, n: 1, itemsPath };
+    }
+    const n = ctx.slice !== undefined && ctx.slice < 1 ? Math.min(total, Math.ceil(ctx.slice * total)) : total;
+    const itemScores = Array.from({ length: n }, (_, i) => (toyItemRight(i, closeness) ? 1 : 0));
+    writeFileSync(itemsPath, itemScores.map((x, i) => JSON.stringify({ item: i, correct: x === 1 })).join('\n') + '\n');
+    const score = itemScores.reduce((a: number, b) => a + b, 0) / n;
+    return { task: task.name, metric: task.metric, score, split: ctx.split, n, total, itemsPath, itemScores };
   },
 };
 

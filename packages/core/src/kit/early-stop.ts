@@ -9,6 +9,13 @@
  * `s_t^2` with half a pseudo-item at each end of the score range, so a slice of all-zeros is not certain). The
  * candidate stops when the upper end of the one-sided `1 - alpha / looks` normal bound (Bonferroni over the looks,
  * so the whole sequence keeps the level `alpha`) is below the threshold.
+ *
+ * Any other aggregator that is non-decreasing in each task score (`earlyStopCheckMonotone`): each in-reward task's
+ * mean gets its own one-sided bound at `1 - alpha / (looks * tasks)` (Bonferroni over the looks and the tasks), clipped
+ * to the task's score range; when every true task mean is below its upper bound, a monotone reward is below the
+ * aggregator evaluated at the upper bounds, so the candidate stops when that is below the threshold.
+ *
+ * `range` is the item scores' declared range (a scorer's or judge's, e.g. [1, 10]): the pseudo-items sit at its ends.
  */
 
 /** One task's slice: its first `scores.length` item scores out of `total`, its score range and its reward weight. */
@@ -85,4 +92,53 @@ export function earlyStopCheck(tasks: readonly SliceTask[], threshold: number, o
   const z = normalQuantile(1 - o.alpha / Math.max(1, o.looks));
   const half = z * Math.sqrt(variance);
   return { stop: !complete && estimate + half < threshold, estimate, lo: estimate - half, hi: estimate + half, items };
+}
+
+/** A task's slice mean, and the half-width of its one-sided bound at standard normal quantile `z` (see `earlyStopCheck`). */
+function sliceStats(t: SliceTask, z: number): { n: number; mean: number; half: number; lo: number; hi: number } {
+  const n = t.scores.length;
+  const [lo, hi] = t.range ?? [0, 1];
+  let sum = 0;
+  for (const x of t.scores) sum += x;
+  const mean = n === 0 ? NaN : sum / n;
+  let ss = 0;
+  for (const x of t.scores) ss += (x - mean) ** 2;
+  const s2 = n === 0 ? Infinity : (ss + ((lo - mean) ** 2 + (hi - mean) ** 2) / 2) / n;
+  const fpc = t.total > 1 ? Math.max(0, (t.total - n) / (t.total - 1)) : 0;
+  return { n, mean, half: n === 0 ? Infinity : z * Math.sqrt((s2 / n) * fpc), lo, hi };
+}
+
+/**
+ * Whether a candidate scored on slices is clearly below `threshold` for a reward `aggregate(taskMeans)` that is
+ * non-decreasing in each task's mean (see the module comment): `hi` is the aggregate at the in-reward tasks' upper
+ * bounds (the others at their slice means), `lo` at their lower bounds, `estimate` at the slice means. Tasks with
+ * `weight` 0 are outside the reward. An in-reward task with an empty slice gives no evidence: no stop.
+ */
+export function earlyStopCheckMonotone(
+  tasks: readonly SliceTask[],
+  threshold: number,
+  o: { alpha: number; looks: number },
+  aggregate: (taskMeans: readonly number[]) => number,
+): EarlyStopDecision {
+  const inReward = tasks.filter((t) => t.weight !== 0).length;
+  const z = normalQuantile(1 - o.alpha / (Math.max(1, o.looks) * Math.max(1, inReward)));
+  let items = 0;
+  let complete = true;
+  const means: number[] = [];
+  const ups: number[] = [];
+  const downs: number[] = [];
+  for (const t of tasks) {
+    const st = sliceStats(t, z);
+    items += st.n;
+    if (t.weight !== 0 && st.n === 0) return { stop: false, estimate: NaN, lo: -Infinity, hi: Infinity, items };
+    if (t.weight !== 0 && st.n < t.total) complete = false;
+    const m = st.n === 0 ? 0 : st.mean;
+    means.push(m);
+    ups.push(t.weight === 0 ? m : Math.min(st.hi, m + st.half));
+    downs.push(t.weight === 0 ? m : Math.max(st.lo, m - st.half));
+  }
+  const estimate = aggregate(means);
+  const hi = aggregate(ups);
+  const lo = aggregate(downs);
+  return { stop: !complete && Number.isFinite(hi) && hi < threshold, estimate, lo, hi, items };
 }

@@ -14,7 +14,7 @@
  */
 export { deriveSeed, Mulberry32, Rng, SeededRng, Xoshiro128ss } from './rng.js';
 export { bootstrapMeanInterval, BOOTSTRAP_RESAMPLES, type MeanInterval } from './bootstrap.js';
-export { earlyStopCheck, normalQuantile, type EarlyStopDecision, type SliceTask } from './early-stop.js';
+export { earlyStopCheck, earlyStopCheckMonotone, normalQuantile, type EarlyStopDecision, type SliceTask } from './early-stop.js';
 export { canonicalJson, digestFolder, sha256, valueDigest } from './digest.js';
 export { DigestCache } from '../digest.js';
 export { fsyncDir, tailFile, writeFileAtomic, writeFolderAtomic } from './fs.js';

@@ -113,7 +113,18 @@ export default {
           const log = process.env.TOY_EVAL_LOG;
           if (log) appendFileSync(log, `${process.pid} ${task.name} ${ctx.split}\n`);
           ctx.log(`toy ${task.name}: distance ${d}`);
-          return { task: task.name, metric: task.metric, score: Math.max(0, 1 - d) * (options?.scale ?? 1), split: ctx.split, n: 1 };
+          const closeness = Math.max(0, 1 - d) * (options?.scale ?? 1);
+          // Task option `items: N`: N right/wrong items (item i right when the i-th golden-ratio point is below the
+          // closeness), their per-item results in ctx.outDir, `itemScores` for the interval, and ctx.slice honoured.
+          const total = task.options.items;
+          if (typeof total !== 'number') return { task: task.name, metric: task.metric, score: closeness, split: ctx.split, n: 1 };
+          const n = ctx.slice !== undefined && ctx.slice < 1 ? Math.min(total, Math.ceil(ctx.slice * total)) : total;
+          const itemScores = Array.from({ length: n }, (_, i) => (((i + 1) * 0.6180339887498949) % 1 < closeness ? 1 : 0));
+          mkdirSync(ctx.outDir, { recursive: true });
+          const itemsPath = path.join(ctx.outDir, `${task.name}.${ctx.split}.jsonl`);
+          writeFileSync(itemsPath, itemScores.map((x, i) => JSON.stringify({ item: i, correct: x === 1 })).join('\n') + '\n');
+          const score = itemScores.reduce((a, b) => a + b, 0) / n;
+          return { task: task.name, metric: task.metric, score, split: ctx.split, n, total, itemsPath, itemScores };
         },
       }),
     });

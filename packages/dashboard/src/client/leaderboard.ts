@@ -28,7 +28,7 @@ function studyBoard(ctx: Ctx, s: StudyData): HTMLElement {
   return card;
 }
 
-function cell(t: BoardTable, key: string, v: number | null | undefined, partial = false): HTMLTableCellElement {
+function cell(t: BoardTable, key: string, v: number | null | undefined, partial = false, iv?: { lo: number; hi: number }): HTMLTableCellElement {
   const cls = ['num'];
   if (typeof v === 'number') {
     const spread = t.best[key] !== undefined && t.worst[key] !== undefined && (t.best[key] as number) > (t.worst[key] as number);
@@ -36,7 +36,14 @@ function cell(t: BoardTable, key: string, v: number | null | undefined, partial 
     // Top three, unless the value is also the column's worst (ties at the bottom are not worth marking).
     else if (spread && v >= (t.third[key] as number) && v > (t.worst[key] as number)) cls.push('top3');
   }
-  return h('td', { class: cls.join(' ') }, `${f3(v)}${partial && typeof v === 'number' ? '*' : ''}`);
+  return h(
+    'td',
+    { class: cls.join(' ') },
+    `${f3(v)}${partial && typeof v === 'number' ? '*' : ''}`,
+    iv && typeof v === 'number'
+      ? h('span', { class: 'interval', title: "95% bootstrap interval over the task's items" }, ` [${f3(iv.lo)}, ${f3(iv.hi)}]`)
+      : null,
+  );
 }
 
 /** The reward, with its 95% interval and a mark when it is inside the top-1's evaluation noise. */
@@ -82,7 +89,7 @@ function boardTable(ctx: Ctx, s: StudyData, t: BoardTable): HTMLElement {
       r.trial !== undefined ? { class: 'click', 'data-trial': r.trial, onclick: () => ctx.openTrial(s.id, r.trial as number) } : {},
       h('td', {}, r.kind === 'top' ? `LaMDAgent ${r.label}` : r.label),
       h('td', {}, r.trial !== undefined ? `#${r.trial}` : ''),
-      cols.map((c) => cell(t, c.task, r.scores[c.task])),
+      cols.map((c) => cell(t, c.task, r.scores[c.task], false, r.taskIntervals?.[c.task])),
       cell(t, 'avg', r.avg, r.partial),
       showReward ? rewardCell(r) : null,
     );

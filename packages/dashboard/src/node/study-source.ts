@@ -207,7 +207,10 @@ export class StudySource {
       trials: [...this.#state.trials.values()].sort((a, b) => a.index - b.index),
       running: this.#running(),
       observes: this.#state.observes.map(observeRow),
-      evaluations: [...this.#state.evaluations.map(({ index, split, scores, at }) => ({ index, split, scores, at })), ...this.#extraEvaluations],
+      evaluations: [
+        ...this.#state.evaluations.map(({ index, split, scores, at, intervals }) => ({ index, split, scores, at, ...(intervals ? { intervals } : {}) })),
+        ...this.#extraEvaluations,
+      ],
       baselines: this.#baselines,
       intervals: this.#topIntervals(k),
       warnings: [...(this.#baselinesWarning ? [this.#baselinesWarning] : []), ...this.#warnings],

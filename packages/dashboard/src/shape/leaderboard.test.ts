@@ -58,6 +58,25 @@ describe('leaderboard shaping (Table 1)', () => {
     expect(test.best['avg']).toBeCloseTo((0.55 + 0.75 + 0.3) / 3, 12);
   });
 
+  it("test rows carry each task's journaled interval; a later record without one drops the earlier's", () => {
+    const tables = leaderboard(
+      {
+        trials,
+        tasks,
+        baselines,
+        evaluations: [
+          { index: 3, split: 'test', scores: { gsm: 0.55, cqa: 0.75 }, intervals: { gsm: { lo: 0.4, hi: 0.7 }, cqa: { lo: 0.6, hi: 0.9 } } },
+          { index: 3, split: 'test', scores: { cqa: 0.7, nq_ood: 0.3 } },
+        ],
+      },
+      2,
+    );
+    const top = tables[1]!.rows.find((r) => r.kind === 'top')!;
+    expect(top.scores).toEqual({ gsm: 0.55, cqa: 0.7, nq_ood: 0.3 });
+    expect(top.taskIntervals).toEqual({ gsm: { lo: 0.4, hi: 0.7 } });
+    expect(tables[1]!.rows.find((r) => r.kind === 'baseline')!.taskIntervals).toBeUndefined();
+  });
+
   it('no baselines and no test evaluation: only the validation table', () => {
     const tables = leaderboard({ trials, tasks, baselines: [], evaluations: [] }, 3);
     expect(tables).toHaveLength(1);

@@ -24,6 +24,8 @@ export interface BoardRow {
   reward?: number;
   /** Its 95% bootstrap interval and whether it is inside the top-1's noise (validation top rows with per-item results). */
   interval?: RewardInterval;
+  /** Each task score's 95% bootstrap interval, where journaled (a trial-end's on validation, an `evaluate` record's on test). */
+  taskIntervals?: Record<string, { lo: number; hi: number }>;
 }
 
 export interface BoardTable {
@@ -68,6 +70,9 @@ function finish(split: BoardTable['split'], tasks: readonly TaskInfo[], rows: Om
   return { split, columns, rows: full, best, third, worst };
 }
 
+const taskIntervals = (iv: Record<string, { lo: number; hi: number }> | undefined): { taskIntervals?: Record<string, { lo: number; hi: number }> } =>
+  iv && Object.keys(iv).length > 0 ? { taskIntervals: iv } : {};
+
 /**
  * The validation table (always) and a test table (when a baseline or an evaluation on the test split exists):
  * baselines first, then the study's top-k models by validation reward.
@@ -78,9 +83,18 @@ export function leaderboard(
 ): BoardTable[] {
   const tops = topTrials(study.trials, k);
   const testOf = new Map<number, Record<string, number>>();
+  const testIntervalsOf = new Map<number, Record<string, { lo: number; hi: number }>>();
   for (const e of study.evaluations) {
     if (e.split !== 'test') continue;
     testOf.set(e.index, { ...(testOf.get(e.index) ?? {}), ...e.scores });
+    // A later record's scores replace an earlier one's, and so do their intervals (none when it has none).
+    const iv = { ...(testIntervalsOf.get(e.index) ?? {}) };
+    for (const task of Object.keys(e.scores)) {
+      const x = e.intervals?.[task];
+      if (x) iv[task] = x;
+      else delete iv[task];
+    }
+    testIntervalsOf.set(e.index, iv);
   }
   const tables: BoardTable[] = [];
   for (const split of ['validation', 'test'] as const) {
@@ -100,6 +114,7 @@ export function leaderboard(
           scores,
           ...(t.reward !== undefined ? { reward: t.reward } : {}),
           ...(split === 'validation' && study.intervals?.[t.index] ? { interval: study.intervals[t.index] } : {}),
+          ...taskIntervals(split === 'validation' ? t.intervals : testIntervalsOf.get(t.index)),
         },
       ];
     });
