@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JournalRecordSchema } from './journal-records.js';
 import { openStudy } from './study-folder.js';
-import { recordEvaluations, resumeStudy, runStudy } from './study-run.js';
+import { recordEvaluations } from './study-evaluations.js';
+import { resumeStudy, runStudy } from './study-run.js';
 import { makeToyWorld } from '../test-fixtures/toy-world.js';
 
 describe('evaluate records (test-split scores) with intervals and judge usage (issue 19)', () => {

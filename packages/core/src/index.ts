@@ -89,12 +89,12 @@ export { createEvaluators } from './factories.js';
 // The study: ask/tell engine, services, store, read model.
 export { Study, type StudyEvent, type StudyDeps } from './study.js';
 export type { Trial, TrialOutcome } from './trial-record.js';
+export { recordEvaluations } from './study-evaluations.js';
 export {
   createStudy,
   loadStudy,
   runStudy,
   resumeStudy,
-  recordEvaluations,
   buildRegistry,
   type RunStudyOptions,
   type ResumeStudyOptions,

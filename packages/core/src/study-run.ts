@@ -19,7 +19,7 @@ import { ActionSpace } from './space.js';
 import { STUDY_FILES, isStudyDir, openStudy } from './study-folder.js';
 import { silentLogger, systemClock, type StudyServices } from './study-services.js';
 import { Study, type StudyEvent } from './study.js';
-import type { EvaluationUsage, TrialRecord } from './trial.js';
+import type { TrialRecord } from './trial.js';
 import { legacyWeightOrderNotice } from './weight-order.js';
 import type { Observer } from './observer.js';
 import { openObservers } from './study-observers.js';
@@ -256,39 +256,4 @@ async function resolveServices(dir: string, assembly: Assembly, registry: Regist
       `journal: skipped ${store.unknownKinds.length} records of kinds this version does not know (${[...new Set(store.unknownKinds)].join(', ')})`,
     );
   return { ...made, store, logger: given.logger ?? silentLogger, clock: given.clock ?? systemClock };
-}
-
-/**
- * Append scores of produced models on another split (e.g. the held-out test split, out-of-distribution
- * tasks) to a stopped study's journal, under the study lock.
- */
-export function recordEvaluations(
-  dir: string,
-  records: {
-    index: number;
-    split: 'validation' | 'test';
-    scores: Record<string, number>;
-    intervals?: Record<string, { lo: number; hi: number }>;
-    evaluationUsage?: EvaluationUsage[];
-  }[],
-): void {
-  const abs = path.resolve(dir);
-  openStudy(abs);
-  const lock = StudyLock.acquire(abs);
-  const store = new StudyStore(path.join(abs, STUDY_FILES.journal), { strict: true });
-  try {
-    for (const r of records)
-      store.append({
-        kind: 'evaluate',
-        index: r.index,
-        split: r.split,
-        at: new Date().toISOString(),
-        scores: r.scores,
-        ...(r.intervals ? { intervals: r.intervals } : {}),
-        ...(r.evaluationUsage ? { evaluationUsage: r.evaluationUsage } : {}),
-      });
-  } finally {
-    store.close();
-    lock.release();
-  }
 }

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readJournal } from './journal.js';
 import { openStudy } from './study-folder.js';
-import { recordEvaluations, resumeStudy, runStudy } from './study-run.js';
+import { recordEvaluations } from './study-evaluations.js';
+import { resumeStudy, runStudy } from './study-run.js';
 import { makeToyWorld } from '../test-fixtures/toy-world.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
