@@ -61,6 +61,37 @@ void delta_bf16(const u16 *base, u16 *m, u32 n) {
   for (; j < n; j++) m[j] = (u16)(round_bits(__builtin_bit_cast(u32, widen(m[j]) - widen(base[j]))) >> 16);
 }
 
+/**
+ * delta_bf16 and hist_bf16 in one pass: m[j] := its task vector; when hist is not 0, hist[|m[j]|] += 1.
+ * Four sub-histograms (hist, hist + 32768, ...) take alternate elements so that runs of equal
+ * magnitudes do not wait on each other's increments; the caller adds them up.
+ */
+void hist_delta_bf16(const u16 *base, u16 *m, u32 *hist, u32 n) {
+  u32 j = 0;
+  for (; j + 8 <= n; j += 8) {
+    v128_t b = wasm_v128_load(base + j), x = wasm_v128_load(m + j);
+    v128_t d0 = round_v(wasm_f32x4_sub(lo_f(x), lo_f(b)));
+    v128_t d1 = round_v(wasm_f32x4_sub(hi_f(x), hi_f(b)));
+    v128_t d = pack(d0, d1);
+    wasm_v128_store(m + j, d);
+    if (hist) {
+      v128_t mag = wasm_v128_and(d, wasm_i16x8_const_splat(0x7fff));
+      hist[wasm_u16x8_extract_lane(mag, 0)]++;
+      hist[32768 + wasm_u16x8_extract_lane(mag, 1)]++;
+      hist[65536 + wasm_u16x8_extract_lane(mag, 2)]++;
+      hist[98304 + wasm_u16x8_extract_lane(mag, 3)]++;
+      hist[wasm_u16x8_extract_lane(mag, 4)]++;
+      hist[32768 + wasm_u16x8_extract_lane(mag, 5)]++;
+      hist[65536 + wasm_u16x8_extract_lane(mag, 6)]++;
+      hist[98304 + wasm_u16x8_extract_lane(mag, 7)]++;
+    }
+  }
+  for (; j < n; j++) {
+    m[j] = (u16)(round_bits(__builtin_bit_cast(u32, widen(m[j]) - widen(base[j]))) >> 16);
+    if (hist) hist[m[j] & 0x7fffu]++;
+  }
+}
+
 /** hist[|d| as bf16 bits] += 1 for j < n (the high half of the float32 magnitude: its low half is 0). */
 void hist_bf16(const u16 *d, u32 *hist, u32 n) {
   for (u32 j = 0; j < n; j++) hist[d[j] & 0x7fffu]++;
@@ -85,6 +116,7 @@ typedef struct {
   i32 normalize;
   f32 lambda;
   f32 const_divisor;
+  i32 deltas; /* 1: models[i] already hold the task vectors (hist_delta_bf16), 0: raw weights */
 } Settings;
 
 static Settings settings;
@@ -171,7 +203,7 @@ static inline f32 divisor_of(f32 a0, f32 a1, f32 w0, f32 w1) {
  * The common case on its own: 2 models, sign consensus, trimming, settings held in locals (the quota
  * updates would otherwise force every setting to be reloaded from memory on each step).
  */
-static void mix2_consensus(const u16 *base, u16 *out, u32 n8) {
+static inline __attribute__((always_inline)) void mix2_consensus_impl(const u16 *base, u16 *out, u32 n8, const i32 deltas) {
   const u16 *m0 = settings.models[0], *m1 = settings.models[1];
   const v128_t w0 = wasm_f32x4_splat(settings.weights[0]), w1 = wasm_f32x4_splat(settings.weights[1]);
   const i32 t0 = settings.trim[0], t1 = settings.trim[1];
@@ -190,8 +222,8 @@ static void mix2_consensus(const u16 *base, u16 *out, u32 n8) {
     v128_t res[2];
     for (i32 h = 0; h < 2; h++) {
       v128_t b = h ? hi_f(b8) : lo_f(b8);
-      v128_t x0 = delta_v(h ? hi_f(a8) : lo_f(a8), b);
-      v128_t x1 = delta_v(h ? hi_f(c8) : lo_f(c8), b);
+      v128_t x0 = deltas ? (h ? hi_f(a8) : lo_f(a8)) : delta_v(h ? hi_f(a8) : lo_f(a8), b);
+      v128_t x1 = deltas ? (h ? hi_f(c8) : lo_f(c8)) : delta_v(h ? hi_f(c8) : lo_f(c8), b);
       if (t0) x0 = trim_v(x0, thr0, &r0);
       if (t1) x1 = trim_v(x1, thr1, &r1);
       x0 = round_v(wasm_f32x4_mul(x0, w0));
@@ -214,6 +246,11 @@ static void mix2_consensus(const u16 *base, u16 *out, u32 n8) {
   settings.remaining[1] = r1;
 }
 
+static void mix2_consensus(const u16 *base, u16 *out, u32 n8) {
+  if (settings.deltas) mix2_consensus_impl(base, out, n8, 1);
+  else mix2_consensus_impl(base, out, n8, 0);
+}
+
 /** out[j] for j < n from base[j] and the settings' raw model blocks. */
 void mix_bf16(const u16 *base, u16 *out, u32 n) {
   const i32 count = settings.count;
@@ -227,11 +264,11 @@ void mix_bf16(const u16 *base, u16 *out, u32 n) {
     v128_t b = wasm_v128_load(base + j);
     for (i32 i = 0; i < count; i++) {
       v128_t m = wasm_v128_load(settings.models[i] + j);
-      xs_lo[i] = weighted(i, delta_v(lo_f(m), lo_f(b)), j);
+      xs_lo[i] = weighted(i, settings.deltas ? lo_f(m) : delta_v(lo_f(m), lo_f(b)), j);
     }
     for (i32 i = 0; i < count; i++) {
       v128_t m = wasm_v128_load(settings.models[i] + j);
-      xs_hi[i] = weighted(i, delta_v(hi_f(m), hi_f(b)), j + 4);
+      xs_hi[i] = weighted(i, settings.deltas ? hi_f(m) : delta_v(hi_f(m), hi_f(b)), j + 4);
     }
     wasm_v128_store(out + j, pack(mix(xs_lo, lo_f(b)), mix(xs_hi, hi_f(b))));
   }
@@ -239,7 +276,8 @@ void mix_bf16(const u16 *base, u16 *out, u32 n) {
     /* the tail: one element in lane 0 of each vector (the other lanes see zeros and are discarded) */
     v128_t b = wasm_i32x4_make((i32)((u32)base[j] << 16), 0, 0, 0);
     for (i32 i = 0; i < count; i++) {
-      v128_t d = delta_v(wasm_i32x4_make((i32)((u32)settings.models[i][j] << 16), 0, 0, 0), b);
+      v128_t mv = wasm_i32x4_make((i32)((u32)settings.models[i][j] << 16), 0, 0, 0);
+      v128_t d = settings.deltas ? mv : delta_v(mv, b);
       if (settings.trim[i]) {
         /* lanes 1-3 hold 0: keep them out of the quota by testing lane 0 alone */
         u32 mag = (u32)wasm_i32x4_extract_lane(d, 0) & 0x7fffffffu;

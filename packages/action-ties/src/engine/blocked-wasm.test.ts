@@ -1,9 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import path from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path, { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { mergeBf16Blocked } from './blocked.js';
-import { mergeBf16Wasm } from './blocked-wasm.js';
+import { mergeBf16Wasm, selectionsFrom, trimmedModels } from './blocked-wasm.js';
+import { rangeHistograms, rangeMix } from './range.js';
 import type { ComputeJob } from './compute.js';
 
 /** bf16 bits of random values, with specials (±0, ±inf, NaN) and many repeated magnitudes sprinkled in. */
@@ -50,6 +53,9 @@ function clone(j: ComputeJob): ComputeJob {
   const copy = (t: NonNullable<ComputeJob['base']>) => ({ ...t, bytes: t.bytes.slice() });
   return { ...j, base: j.base ? copy(j.base) : null, models: j.models.map(copy) };
 }
+
+const dir = mkdtempSync(join(tmpdir(), 'action-ties-range-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('mergeBf16Wasm gives the same bits as the JavaScript kernel', () => {
   const cases: [string, number, boolean, boolean, Record<string, number | boolean>, Record<string, number>[]][] = [
@@ -115,6 +121,35 @@ describe('mergeBf16Wasm gives the same bits as the JavaScript kernel', () => {
         expect(diff, `first difference at ${diff}: js ${a[diff]?.toString(16)} wasm ${b[diff]?.toString(16)}`).toBe(-1);
         // the merge did something: the output differs from the base somewhere
         expect(Buffer.compare(Buffer.from(got), Buffer.from(j.base?.bytes ?? new Uint8Array()))).not.toBe(0);
+      });
+      it(`${label}, ${n} elements, in 2 ranges read from a file (range.ts, as split across workers)`, () => {
+        const j = job(n, count, consensus ? 'ties' : 'task_arithmetic', params, mp);
+        const expected = mergeBf16Blocked(clone(j), consensus, trim);
+        // the inputs one after the other in a file, 3 bytes in (offsets need no alignment)
+        const inputs = [j.base, ...j.models].map((t) => (t as NonNullable<ComputeJob['base']>).bytes);
+        const file = join(dir, `inputs-${n}-${count}`);
+        writeFileSync(file, Buffer.concat([Buffer.from([1, 2, 3]), ...inputs]));
+        const bounds = [0, Math.floor(n / 2 / 8) * 8, n];
+        const spans = (r: number) =>
+          inputs.map((_, i) => ({
+            path: file,
+            offset: 3 + 2 * n * i + 2 * (bounds[r] as number),
+            length: 2 * ((bounds[r + 1] as number) - (bounds[r] as number)),
+          }));
+        const trimmed = trimmedModels(n, mp, trim);
+        const hists = [0, 1].map((r) => rangeHistograms(`t${r}`, spans(r), trimmed));
+        const whole = selectionsFrom(n, mp, trim, trimmed.some(Boolean) ? hists : []);
+        const parts = [0, 1].map((r) => {
+          const selections = whole.map((sel, i) =>
+            sel.active && r === 1 ? { ...sel, remaining: Math.max(0, sel.remaining - ((hists[0]?.[i] as Uint32Array)[sel.threshold >>> 16] as number)) } : sel,
+          );
+          return rangeMix(`t${r}`, { params, modelParams: mp }, consensus, selections);
+        });
+        const got = new Uint16Array(new Uint8Array(Buffer.concat(parts)).buffer);
+        const a = new Uint16Array(expected.buffer);
+        expect(got.length).toBe(a.length);
+        const diff = a.findIndex((v, i) => v !== got[i]);
+        expect(diff, `first difference at ${diff}: js ${a[diff]?.toString(16)} wasm ${got[diff]?.toString(16)}`).toBe(-1);
       });
     }
   }

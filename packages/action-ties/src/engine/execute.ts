@@ -122,12 +122,19 @@ export async function runMerge(request: MergeRequest, options: RunMergeOptions):
   );
   // small merges (tests, tiny models in a loop) run on the main thread: starting workers costs more
   const threads = options.threads ?? (inputBytes < SMALL_MERGE_BYTES ? 0 : defaultThreads());
-  const result = (files: string[], copiedFiles: string[], bytesWritten: number, usedThreads: number, splitTensors = 0): RunMergeResult => ({
+  const result = (
+    files: string[],
+    copiedFiles: string[],
+    bytesWritten: number,
+    usedThreads: number,
+    splitTensors = 0,
+    workerBytesRead = 0,
+  ): RunMergeResult => ({
     plan,
     tensors: plan.tensors.length,
     mergedTensors: plan.tensors.filter((t) => t.kind === 'merge').length,
     copiedTensors: plan.tensors.filter((t) => t.kind === 'copy').length,
-    bytesRead: [...open.values()].reduce((s, c) => s + c.bytesRead, 0),
+    bytesRead: [...open.values()].reduce((s, c) => s + c.bytesRead, 0) + workerBytesRead,
     bytesWritten,
     inputBytes,
     seconds: (performance.now() - started) / 1000,
@@ -159,7 +166,7 @@ export async function runMerge(request: MergeRequest, options: RunMergeOptions):
     const copiedFiles = options.copyFiles === false ? [] : await copyNonWeightFiles(request.tokenizerSource ?? plan.template, dir);
     if (options.copyFiles !== false) await adjustConfig(dir, plan, request);
     if (dir !== target) await rename(dir, target);
-    return result(files, copiedFiles, bytesTotal, pool.threads, pool.splitTensors);
+    return result(files, copiedFiles, bytesTotal, pool.threads, pool.splitTensors, pool.bytesRead);
   } catch (error) {
     if (dir !== target) await rm(dir, { recursive: true, force: true });
     throw error;
@@ -206,7 +213,7 @@ async function produce(
   if (t.kind === 'copy') return (await readSource(open, t.base as SourceRef)).bytes;
   if (splittable(t, plan.method.name, pool)) {
     pool.splitTensors++;
-    return mergeSplit(t, plan.method.name, open, pool, seed);
+    return mergeSplit(t, plan.method.name, open, pool);
   }
   const [base, ...models] = await Promise.all([t.base ? readSource(open, t.base) : null, ...t.models.map((m) => readSource(open, m))]);
   const job: ComputeJob = {
@@ -283,7 +290,7 @@ async function writeAll(
             total: items.length,
             bytesDone,
             bytesTotal,
-            bytesRead: [...open.values()].reduce((s, c) => s + c.bytesRead, 0),
+            bytesRead: [...open.values()].reduce((s, c) => s + c.bytesRead, 0) + pool.bytesRead,
           });
         }
         await writer.finish();

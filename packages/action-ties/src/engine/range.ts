@@ -1,0 +1,139 @@
+/**
+ * The two steps of a split tensor's range on a worker thread (split.ts), with no copy of the inputs: the
+ * range of the base and of each model is read from its file straight into the merge kernel's memory,
+ * `rangeHistograms` turns the models' ranges into task vectors in place (and counts their magnitudes
+ * when trimming), `rangeMix` merges them into the base's range in place and hands out the result.
+ * Between the two steps the range stays in the kernel's memory, under its key.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { clearHistograms, collectHistograms, histogramAt, wasmKernel, writeSettings, type Kernel, type TrimSelection } from './blocked-wasm.js';
+import type { ComputeJob } from './compute.js';
+
+/** Bytes of one tensor's range in a safetensors file. */
+export interface FileSpan {
+  path: string;
+  /** Absolute file offset of the range's first byte. */
+  offset: number;
+  length: number;
+}
+
+const PAGE = 65536;
+
+/** First-fit allocation of kernel memory above its fixed areas; grows the memory when nothing fits. */
+class Arena {
+  private readonly free: [number, number][] = [];
+  private top: number;
+  constructor(private readonly k: Kernel) {
+    this.top = k.end;
+  }
+
+  alloc(size: number): number {
+    size = Math.ceil(size / 16) * 16;
+    for (let i = 0; i < this.free.length; i++) {
+      const [start, end] = this.free[i] as [number, number];
+      if (end - start < size) continue;
+      if (end - start === size) this.free.splice(i, 1);
+      else this.free[i] = [start + size, end];
+      return start;
+    }
+    const at = this.top;
+    const need = at + size - this.k.memory.buffer.byteLength;
+    if (need > 0) this.k.memory.grow(Math.ceil(need / PAGE));
+    this.top += size;
+    return at;
+  }
+
+  release(at: number, size: number): void {
+    size = Math.ceil(size / 16) * 16;
+    let start = at;
+    let end = at + size;
+    // merge with the neighbours, then give the tail back to the top
+    for (let i = this.free.length - 1; i >= 0; i--) {
+      const [s, e] = this.free[i] as [number, number];
+      if (e === start || s === end) {
+        start = Math.min(start, s);
+        end = Math.max(end, e);
+        this.free.splice(i, 1);
+      }
+    }
+    if (end === this.top) this.top = start;
+    else this.free.push([start, end]);
+  }
+}
+
+interface Kept {
+  at: number;
+  stride: number;
+  n: number;
+  count: number;
+}
+
+let arena: Arena | undefined;
+const kept = new Map<string, Kept>();
+
+/** Reads `span` into kernel memory at `at` (positional reads until every byte is in). */
+function readInto(k: Kernel, at: number, span: FileSpan): void {
+  const fd = openSync(span.path, 'r');
+  try {
+    let done = 0;
+    while (done < span.length) {
+      const got = readSync(fd, new Uint8Array(k.memory.buffer, at + done, span.length - done), 0, span.length - done, span.offset + done);
+      if (got === 0) throw new Error(`${span.path}: file ends before byte ${span.offset + span.length} (a tensor's data is missing)`);
+      done += got;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Step 1: reads the base's range (sources[0]) and the models' ranges into kernel memory, replaces each
+ * model's range by its task vector and returns, for the models marked in `trimmed`, the histogram of its
+ * magnitudes (an empty array for the others). The range is kept under `key` for rangeMix.
+ */
+export function rangeHistograms(key: string, sources: readonly FileSpan[], trimmed: readonly boolean[]): Uint32Array[] {
+  const k = wasmKernel();
+  arena ??= new Arena(k);
+  const bytes = (sources[0] as FileSpan).length;
+  if (bytes % 2 !== 0 || sources.some((s) => s.length !== bytes)) throw new Error(`merge worker: ranges of ${key} differ in length`);
+  const n = bytes / 2;
+  const count = sources.length - 1;
+  const stride = Math.ceil(bytes / 16) * 16;
+  const at = arena.alloc(stride * sources.length);
+  try {
+    sources.forEach((s, i) => readInto(k, at + i * stride, s));
+  } catch (error) {
+    arena.release(at, stride * sources.length);
+    throw error;
+  }
+  kept.set(key, { at, stride, n, count });
+  clearHistograms(k, histogramAt(k, 0), count);
+  for (let i = 0; i < count; i++) k.histDelta(at, at + (i + 1) * stride, trimmed[i] ? histogramAt(k, i) : 0, n);
+  return collectHistograms(k, histogramAt(k, 0), trimmed);
+}
+
+/**
+ * Step 2: trims (selections with this range's quotas), weights and mixes the kept task vectors and adds
+ * them to the base, in place; returns the range's merged bf16 bytes and frees the range.
+ */
+export function rangeMix(key: string, job: Pick<ComputeJob, 'params' | 'modelParams'>, consensus: boolean, selections: readonly TrimSelection[]): Uint8Array {
+  const range = kept.get(key);
+  if (!range || !arena) throw new Error(`merge worker: no inputs kept for ${key}`);
+  kept.delete(key);
+  const k = wasmKernel();
+  const { at, stride, n, count } = range;
+  try {
+    writeSettings(
+      k,
+      job,
+      consensus,
+      selections,
+      Array.from({ length: count }, (_, i) => at + (i + 1) * stride),
+      true,
+    );
+    k.mix(at, at, n);
+    return new Uint8Array(k.memory.buffer, at, 2 * n).slice();
+  } finally {
+    arena.release(at, stride * (count + 1));
+  }
+}
