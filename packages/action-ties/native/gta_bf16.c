@@ -203,12 +203,19 @@ static inline f32 divisor_of(f32 a0, f32 a1, f32 w0, f32 w1) {
  * The common case on its own: 2 models, sign consensus, trimming, settings held in locals (the quota
  * updates would otherwise force every setting to be reloaded from memory on each step).
  */
-static inline __attribute__((always_inline)) void mix2_consensus_impl(const u16 *base, u16 *out, u32 n8, const i32 deltas) {
-  const u16 *m0 = settings.models[0], *m1 = settings.models[1];
+/* round_bits without the infinity / NaN fix-up: exact when no NaN can occur (see mix2_consensus) */
+static inline v128_t round_fast(v128_t u) {
+  v128_t lsb = wasm_v128_and(wasm_u32x4_shr(u, 16), wasm_i32x4_const_splat(1));
+  return wasm_v128_and(wasm_i32x4_add(wasm_i32x4_add(u, wasm_i32x4_const_splat(0x7fff)), lsb), wasm_i32x4_const_splat((i32)0xffff0000));
+}
+
+static inline __attribute__((always_inline)) void mix2_consensus_impl(const u16 *base, u16 *out, const u16 *m0, const u16 *m1, u32 n8, i32 *r0p, i32 *r1p,
+                                                                        const i32 deltas, const i32 fast) {
+#define RND(x) (fast ? round_fast(x) : round_v(x))
   const v128_t w0 = wasm_f32x4_splat(settings.weights[0]), w1 = wasm_f32x4_splat(settings.weights[1]);
   const i32 t0 = settings.trim[0], t1 = settings.trim[1];
   const v128_t thr0 = wasm_i32x4_splat((i32)settings.thresholds[0]), thr1 = wasm_i32x4_splat((i32)settings.thresholds[1]);
-  i32 r0 = settings.remaining[0], r1 = settings.remaining[1];
+  i32 r0 = *r0p, r1 = *r1p;
   const i32 normalize = settings.normalize;
   const f32 lambda_f = settings.lambda;
   const v128_t lambda = wasm_f32x4_splat(lambda_f);
@@ -222,33 +229,78 @@ static inline __attribute__((always_inline)) void mix2_consensus_impl(const u16 
     v128_t res[2];
     for (i32 h = 0; h < 2; h++) {
       v128_t b = h ? hi_f(b8) : lo_f(b8);
-      v128_t x0 = deltas ? (h ? hi_f(a8) : lo_f(a8)) : delta_v(h ? hi_f(a8) : lo_f(a8), b);
-      v128_t x1 = deltas ? (h ? hi_f(c8) : lo_f(c8)) : delta_v(h ? hi_f(c8) : lo_f(c8), b);
+      v128_t x0 = h ? hi_f(a8) : lo_f(a8), x1 = h ? hi_f(c8) : lo_f(c8);
+      if (!deltas) {
+        x0 = RND(wasm_f32x4_sub(x0, b));
+        x1 = RND(wasm_f32x4_sub(x1, b));
+      }
       if (t0) x0 = trim_v(x0, thr0, &r0);
       if (t1) x1 = trim_v(x1, thr1, &r1);
-      x0 = round_v(wasm_f32x4_mul(x0, w0));
-      x1 = round_v(wasm_f32x4_mul(x1, w1));
+      x0 = RND(wasm_f32x4_mul(x0, w0));
+      x1 = RND(wasm_f32x4_mul(x1, w1));
       v128_t e = wasm_v128_bitselect(one, minus, wasm_f32x4_ge(wasm_f32x4_add(x0, x1), zero));
       v128_t k0 = wasm_f32x4_gt(wasm_f32x4_mul(x0, e), zero), k1 = wasm_f32x4_gt(wasm_f32x4_mul(x1, e), zero);
       v128_t a0 = wasm_v128_and(k0, one), a1 = wasm_v128_and(k1, one);
-      v128_t mixed = round_v(wasm_f32x4_add(wasm_f32x4_mul(a0, x0), wasm_f32x4_mul(a1, x1)));
+      v128_t mixed = RND(wasm_f32x4_add(wasm_f32x4_mul(a0, x0), wasm_f32x4_mul(a1, x1)));
       if (normalize) {
         /* the divisor takes one of 4 values, by which models agree: chosen, not recomputed */
         v128_t divisor = wasm_v128_bitselect(wasm_v128_bitselect(d11, d10, k1), wasm_v128_bitselect(d01, d00, k1), k0);
-        mixed = round_v(wasm_f32x4_div(mixed, divisor));
+        mixed = RND(wasm_f32x4_div(mixed, divisor));
       }
-      if (lambda_f != 1.0f) mixed = round_v(wasm_f32x4_mul(mixed, lambda));
-      res[h] = round_v(wasm_f32x4_add(b, mixed));
+      if (lambda_f != 1.0f) mixed = RND(wasm_f32x4_mul(mixed, lambda));
+      res[h] = RND(wasm_f32x4_add(b, mixed));
     }
     wasm_v128_store(out + j, pack(res[0], res[1]));
   }
-  settings.remaining[0] = r0;
-  settings.remaining[1] = r1;
+  *r0p = r0;
+  *r1p = r1;
+#undef RND
 }
 
+/* |x| below 2^24 for every bf16 value of the three streams (no infinity, no NaN) */
+static int chunk_small(const u16 *b, const u16 *m0, const u16 *m1, u32 n8) {
+  const v128_t mask = wasm_i16x8_const_splat(0x7fff);
+  v128_t acc = wasm_i16x8_const_splat(0);
+  for (u32 j = 0; j < n8; j += 8) {
+    v128_t x = wasm_u16x8_max(wasm_v128_and(wasm_v128_load(b + j), mask), wasm_v128_and(wasm_v128_load(m0 + j), mask));
+    acc = wasm_u16x8_max(acc, wasm_u16x8_max(x, wasm_v128_and(wasm_v128_load(m1 + j), mask)));
+  }
+  return !wasm_v128_any_true(wasm_u16x8_gt(acc, wasm_i16x8_const_splat(0x4b7f)));
+}
+
+static inline int moderate(f32 x) { return x < 65536.0f && x > -65536.0f; } /* false for NaN */
+static inline int moderate_divisor(f32 x) { return moderate(x) && (x >= 1.0f / 65536.0f || x <= -1.0f / 65536.0f); }
+
+#define CHUNK 2048u
+
+/*
+ * The 2-model consensus merge chunk by chunk. Rounding needs its infinity / NaN fix-up only where a NaN
+ * can occur; with inputs (and task vectors) below 2^24 in magnitude, weights and lambda below 2^16 and
+ * the divisors between 2^-16 and 2^16 in magnitude, every intermediate stays below 2^75 and is never
+ * infinite or NaN, so such chunks take the rounding without it (the same bits). Other chunks take the
+ * general path.
+ */
 static void mix2_consensus(const u16 *base, u16 *out, u32 n8) {
-  if (settings.deltas) mix2_consensus_impl(base, out, n8, 1);
-  else mix2_consensus_impl(base, out, n8, 0);
+  const f32 w0 = settings.weights[0], w1 = settings.weights[1];
+  const int params_ok = moderate(w0) && moderate(w1) && moderate(settings.lambda) &&
+                        (!settings.normalize || (moderate_divisor(divisor_of(0.0f, 0.0f, w0, w1)) && moderate_divisor(divisor_of(1.0f, 0.0f, w0, w1)) &&
+                                                 moderate_divisor(divisor_of(0.0f, 1.0f, w0, w1)) && moderate_divisor(divisor_of(1.0f, 1.0f, w0, w1))));
+  const u16 *m0 = settings.models[0], *m1 = settings.models[1];
+  i32 r0 = settings.remaining[0], r1 = settings.remaining[1];
+  const i32 deltas = settings.deltas;
+  for (u32 c = 0; c < n8; c += CHUNK) {
+    const u32 len = n8 - c < CHUNK ? n8 - c : CHUNK;
+    const int fast = params_ok && chunk_small(base + c, m0 + c, m1 + c, len);
+    if (deltas) {
+      if (fast) mix2_consensus_impl(base + c, out + c, m0 + c, m1 + c, len, &r0, &r1, 1, 1);
+      else mix2_consensus_impl(base + c, out + c, m0 + c, m1 + c, len, &r0, &r1, 1, 0);
+    } else {
+      if (fast) mix2_consensus_impl(base + c, out + c, m0 + c, m1 + c, len, &r0, &r1, 0, 1);
+      else mix2_consensus_impl(base + c, out + c, m0 + c, m1 + c, len, &r0, &r1, 0, 0);
+    }
+  }
+  settings.remaining[0] = r0;
+  settings.remaining[1] = r1;
 }
 
 /** out[j] for j < n from base[j] and the settings' raw model blocks. */
