@@ -157,6 +157,11 @@ export function wasmMix(job: ComputeJob, consensus: boolean, selections: readonl
   return new Uint8Array(out.buffer);
 }
 
+/** Points the settings' model blocks (settings.models[i]) at `models[i]`. */
+export function setModelBlocks(k: Kernel, models: readonly number[]): void {
+  new Uint32Array(k.memory.buffer, k.settings, models.length).set(models);
+}
+
 /**
  * Writes pass 2's settings into the kernel: `models[i]` the address of model i's block (raw weights, or
  * its task vectors when `deltas`).

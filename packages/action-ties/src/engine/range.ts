@@ -6,7 +6,7 @@
  * Between the two steps the range stays in the kernel's memory, under its key.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { clearHistograms, collectHistograms, histogramAt, wasmKernel, writeSettings, type Kernel, type TrimSelection } from './blocked-wasm.js';
+import { clearHistograms, collectHistograms, histogramAt, setModelBlocks, wasmKernel, writeSettings, type Kernel, type TrimSelection } from './blocked-wasm.js';
 import type { ComputeJob } from './compute.js';
 
 /** Bytes of one tensor's range in a safetensors file. */
@@ -18,6 +18,13 @@ export interface FileSpan {
 }
 
 const PAGE = 65536;
+
+/**
+ * Elements per kernel call. WebAssembly code starts in V8's baseline tier and is optimized in the
+ * background, but a running call never switches tiers: one call over a 65-million-element range would
+ * run in the baseline code throughout. Calls over pieces of this size pick up the optimized code.
+ */
+const CALL_ELEMENTS = 1 << 18;
 
 /** First-fit allocation of kernel memory above its fixed areas; grows the memory when nothing fits. */
 class Arena {
@@ -108,7 +115,10 @@ export function rangeHistograms(key: string, sources: readonly FileSpan[], trimm
   }
   kept.set(key, { at, stride, n, count });
   clearHistograms(k, histogramAt(k, 0), count);
-  for (let i = 0; i < count; i++) k.histDelta(at, at + (i + 1) * stride, trimmed[i] ? histogramAt(k, i) : 0, n);
+  for (let i = 0; i < count; i++) {
+    const m = at + (i + 1) * stride;
+    for (let j = 0; j < n; j += CALL_ELEMENTS) k.histDelta(at + 2 * j, m + 2 * j, trimmed[i] ? histogramAt(k, i) : 0, Math.min(CALL_ELEMENTS, n - j));
+  }
   return collectHistograms(k, histogramAt(k, 0), trimmed);
 }
 
@@ -123,15 +133,16 @@ export function rangeMix(key: string, job: Pick<ComputeJob, 'params' | 'modelPar
   const k = wasmKernel();
   const { at, stride, n, count } = range;
   try {
-    writeSettings(
-      k,
-      job,
-      consensus,
-      selections,
-      Array.from({ length: count }, (_, i) => at + (i + 1) * stride),
-      true,
-    );
-    k.mix(at, at, n);
+    const models = Array.from({ length: count }, (_, i) => at + (i + 1) * stride);
+    writeSettings(k, job, consensus, selections, models, true);
+    // pieces in index order (a multiple of 8 elements each): the quotas of threshold-equal entries carry over in the settings
+    for (let j = 0; j < n; j += CALL_ELEMENTS) {
+      setModelBlocks(
+        k,
+        models.map((m) => m + 2 * j),
+      );
+      k.mix(at + 2 * j, at + 2 * j, Math.min(CALL_ELEMENTS, n - j));
+    }
     return new Uint8Array(k.memory.buffer, at, 2 * n).slice();
   } finally {
     arena.release(at, stride * (count + 1));
