@@ -161,6 +161,42 @@ describe('mergeBf16Wasm gives the same bits as the JavaScript kernel', () => {
   }
 });
 
+describe('entries equal to the trim threshold', () => {
+  // every task-vector entry has the same magnitude: the quota of threshold-equal entries runs out inside a
+  // group of 8 elements, at an even or an odd element, and the lowest indices must be the ones kept
+  for (const [n, d0, d1] of [
+    [4003, 0.3, 0.55],
+    [4011, 0.7, 0.45],
+  ] as const) {
+    it(`keeps the lowest indices, as the JavaScript kernel does (${n} elements, densities ${d0}, ${d1})`, () => {
+      const base = new Uint16Array(n).fill(0x3f40); // 0.75
+      let s = n;
+      const model = () => Uint16Array.from({ length: n }, () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) & 0x10000 ? 0x3f42 : 0x3f3e)); // 0.75 ± 2^-7: every task vector entry ±2^-7
+      const raw = (t: Uint16Array) => ({ bytes: new Uint8Array(t.buffer), dtype: 'BF16' as const, shape: [n] });
+      const j: ComputeJob = {
+        method: 'ties',
+        name: 'w',
+        shape: [n],
+        work: 'BF16',
+        dtype: 'BF16',
+        base: raw(base),
+        models: [raw(model()), raw(model())],
+        params: { normalize: true, lambda: 1 },
+        modelParams: [
+          { weight: 0.6, density: d0 },
+          { weight: 0.4, density: d1 },
+        ],
+        seed: 0,
+      };
+      const expected = new Uint16Array(mergeBf16Blocked(clone(j), true, true).buffer);
+      const got = new Uint16Array(mergeBf16Wasm(clone(j), true, true).buffer);
+      const diff = expected.findIndex((v, i) => v !== got[i]);
+      expect(diff, `first difference at ${diff}`).toBe(-1);
+      expect(new Set(expected).size).toBeGreaterThan(2); // kept and dropped entries of both models
+    });
+  }
+});
+
 const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const hasToolchain = ['clang', 'wasm-ld'].every((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0);
 
