@@ -5,7 +5,7 @@
  * when trimming), `rangeMix` merges them into the base's range in place and hands out the result.
  * Between the two steps the range stays in the kernel's memory, under its key.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { clearHistograms, collectHistograms, histogramAt, setModelBlocks, wasmKernel, writeSettings, type Kernel, type TrimSelection } from './blocked-wasm.js';
 import type { ComputeJob } from './compute.js';
 
@@ -93,6 +93,19 @@ function readInto(k: Kernel, at: number, span: FileSpan): void {
   }
 }
 
+/** Writes kernel memory [at, at + span.length) into `span` of an existing file. */
+function writeFrom(k: Kernel, at: number, span: FileSpan): void {
+  const fd = openSync(span.path, 'r+');
+  try {
+    let done = 0;
+    while (done < span.length) {
+      done += writeSync(fd, new Uint8Array(k.memory.buffer, at + done, span.length - done), 0, span.length - done, span.offset + done);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Step 1: reads the base's range (sources[0]) and the models' ranges into kernel memory, replaces each
  * model's range by its task vector and returns, for the models marked in `trimmed`, the histogram of its
@@ -124,9 +137,16 @@ export function rangeHistograms(key: string, sources: readonly FileSpan[], trimm
 
 /**
  * Step 2: trims (selections with this range's quotas), weights and mixes the kept task vectors and adds
- * them to the base, in place; returns the range's merged bf16 bytes and frees the range.
+ * them to the base, in place; writes the range's merged bf16 bytes into `out` (a span of the output file)
+ * and returns an empty array, or without `out` returns them; frees the range.
  */
-export function rangeMix(key: string, job: Pick<ComputeJob, 'params' | 'modelParams'>, consensus: boolean, selections: readonly TrimSelection[]): Uint8Array {
+export function rangeMix(
+  key: string,
+  job: Pick<ComputeJob, 'params' | 'modelParams'>,
+  consensus: boolean,
+  selections: readonly TrimSelection[],
+  out?: FileSpan,
+): Uint8Array {
   const range = kept.get(key);
   if (!range || !arena) throw new Error(`merge worker: no inputs kept for ${key}`);
   kept.delete(key);
@@ -143,7 +163,10 @@ export function rangeMix(key: string, job: Pick<ComputeJob, 'params' | 'modelPar
       );
       k.mix(at + 2 * j, at + 2 * j, Math.min(CALL_ELEMENTS, n - j));
     }
-    return new Uint8Array(k.memory.buffer, at, 2 * n).slice();
+    if (!out) return new Uint8Array(k.memory.buffer, at, 2 * n).slice();
+    if (out.length !== 2 * n) throw new Error(`merge worker: output span of ${key} has ${out.length} bytes, the range ${2 * n}`);
+    writeFrom(k, at, out);
+    return new Uint8Array(0);
   } finally {
     arena.release(at, stride * (count + 1));
   }

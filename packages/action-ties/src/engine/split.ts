@@ -30,10 +30,17 @@ export function splittable(t: PlannedTensor, method: string, pool: ComputePool):
  * keeping the range; the thresholds are chosen from the summed histograms, each range's quota of
  * threshold-equal entries follows from the counts of the ranges before it (entries at the threshold are
  * kept in index order, as on one thread), and each worker then merges its range in place. Returns the
- * ranges' outputs in order (written as chunks of the tensor); the same bits as the whole tensor on one
- * thread. The bytes the workers read are added to `pool.bytesRead`.
+ * ranges' outputs in order (written as chunks of the tensor), or with `out` (where the tensor's bytes go
+ * in the output file) has each worker write its range there and returns nothing; the same bits as the
+ * whole tensor on one thread. The bytes the workers read are added to `pool.bytesRead`.
  */
-export async function mergeSplit(t: PlannedTensor, method: string, open: ReadonlyMap<string, Checkpoint>, pool: ComputePool): Promise<Uint8Array[]> {
+export async function mergeSplit(
+  t: PlannedTensor,
+  method: string,
+  open: ReadonlyMap<string, Checkpoint>,
+  pool: ComputePool,
+  out?: FileSpan,
+): Promise<Uint8Array[]> {
   const kind = blockedGta(method) as { consensus: boolean; trim: boolean };
   const n = t.shape.reduce((a, b) => a * b, 1);
   const parts = pool.threads;
@@ -61,8 +68,9 @@ export async function mergeSplit(t: PlannedTensor, method: string, open: Readonl
         for (let q = 0; q < r; q++) used += (hists[q]?.[i] as Uint32Array)[s.threshold >>> 16] as number;
         return { ...s, remaining: Math.max(0, s.remaining - used) };
       });
-      return pool.runOn(r, { op: 'mix', key: key(r), settings, consensus: kind.consensus, selections }, []);
+      const range = out && { path: out.path, offset: out.offset + 2 * (bounds[r] as number), length: 2 * ((bounds[r + 1] as number) - (bounds[r] as number)) };
+      return pool.runOn(r, { op: 'mix', key: key(r), settings, consensus: kind.consensus, selections, ...(range ? { out: range } : {}) }, []);
     }),
   );
-  return outputs.map((reply) => reply.bytes as Uint8Array);
+  return out ? [] : outputs.map((reply) => reply.bytes as Uint8Array);
 }

@@ -13,7 +13,16 @@ import { rangeHistograms, rangeMix, type FileSpan } from './range.js';
 export type WorkerRequest =
   | { id: number; op: 'merge'; job: ComputeJob }
   | { id: number; op: 'hist'; key: string; sources: FileSpan[]; models: boolean[] }
-  | { id: number; op: 'mix'; key: string; settings: Pick<ComputeJob, 'params' | 'modelParams'>; consensus: boolean; selections: TrimSelection[] };
+  | {
+      id: number;
+      op: 'mix';
+      key: string;
+      settings: Pick<ComputeJob, 'params' | 'modelParams'>;
+      consensus: boolean;
+      selections: TrimSelection[];
+      /** Where the range's output goes in the output file (the worker writes it), or none: sent back. */
+      out?: FileSpan;
+    };
 
 function owned(bytes: Uint8Array): Uint8Array {
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
@@ -31,7 +40,7 @@ parentPort?.on('message', (msg: WorkerRequest) => {
     }
     let bytes: Uint8Array;
     if (msg.op === 'mix') {
-      bytes = rangeMix(msg.key, msg.settings, msg.consensus, msg.selections);
+      bytes = rangeMix(msg.key, msg.settings, msg.consensus, msg.selections, msg.out);
     } else {
       bytes = owned(computeTensor(msg.job));
     }
