@@ -12,7 +12,7 @@ CLANG="${CLANG:-clang}"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 flags=()
-for e in delta_bf16 hist_bf16 mix_bf16 settings_ptr __heap_base; do flags+=("-Wl,--export=$e"); done
+for e in delta_bf16 hist_bf16 hist_delta_bf16 mix_bf16 settings_ptr __heap_base; do flags+=("-Wl,--export=$e"); done
 "$CLANG" --target=wasm32 -O3 -msimd128 -nostdlib -ffreestanding -fno-builtin -Wall -Wextra -Werror \
   -Wl,--no-entry "${flags[@]}" -Wl,-z,stack-size=65536 -Wl,--strip-all \
   -o "$out/gta.wasm" "$here/gta_bf16.c"

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { SafetensorsError } from './errors.js';
 import type { TensorInfo } from './header.js';
 import { io } from './io.js';
-import { SafetensorsFile, TensorReaderBase } from './reader.js';
+import { SafetensorsFile, TensorReaderBase, type TensorLocation } from './reader.js';
 import { INDEX_FILE_NAME, parseShardIndex, SINGLE_FILE_NAME, type ShardIndex } from './shard-index.js';
 
 /** One read interface over a single-file or a sharded checkpoint. */
@@ -94,6 +94,11 @@ export class Checkpoint extends TensorReaderBase {
 
   readBytes(name: string): Promise<Uint8Array> {
     return this.shardOf(name).readBytes(name);
+  }
+
+  /** Where a tensor's bytes are: its shard's path, the absolute file offset of its first byte, its length. */
+  locate(name: string): TensorLocation {
+    return this.shardOf(name).locate(name);
   }
 
   readByteRange(name: string, start: number, end: number): Promise<Uint8Array> {

@@ -28,7 +28,7 @@ export { planLayout } from './layout.js';
 export type { Layout, LayoutEntry, LayoutOptions, TensorOrder, TensorSpec } from './layout.js';
 
 export { SafetensorsFile, TensorReaderBase } from './reader.js';
-export type { TensorReader } from './reader.js';
+export type { TensorLocation, TensorReader } from './reader.js';
 export { SafetensorsWriter, writeSafetensors } from './writer.js';
 export type { TensorData, TensorToWrite, WriterPlan } from './writer.js';
 export { SafetensorsBuffer, parseSafetensors, serializeSafetensors } from './memory.js';

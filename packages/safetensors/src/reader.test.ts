@@ -40,6 +40,10 @@ describe('reading a hand-built file', () => {
     expect([...(await f.readInt32('i32'))]).toEqual([258]);
     expect([...(await f.readTyped('h'))]).toEqual([0x3c00, 0xc000]);
     expect([...(await f.readByteRange('i32', 1, 3))]).toEqual([0x01, 0x00]);
+    // locate: the absolute offset of a tensor's bytes in the file, which a plain read of the file agrees with
+    const where = f.locate('i32');
+    expect(where).toMatchObject({ path, byteLength: 4 });
+    expect([...readFileSync(path).subarray(where.offset, where.offset + 4)]).toEqual([...(await f.readBytes('i32'))]);
     expect(f.has('h')).toBe(true);
     expect(f.has('x')).toBe(false);
     await expectCode(async () => f.info('x'), 'TENSOR_NOT_FOUND', { path, tensor: 'x' });

@@ -29,6 +29,13 @@ export interface TensorReader {
   close(): Promise<void>;
 }
 
+/** A tensor's place on disk (for readers that read its bytes themselves, e.g. from a worker thread). */
+export interface TensorLocation {
+  path: string;
+  offset: number;
+  byteLength: number;
+}
+
 /** Implements the typed readers on top of readBytes and info. */
 export abstract class TensorReaderBase implements TensorReader {
   abstract names(): string[];
@@ -140,6 +147,12 @@ export class SafetensorsFile extends TensorReaderBase {
   info(name: string): TensorInfo {
     const { dtype, shape, byteLength } = this.entry(name);
     return { dtype, shape, byteLength };
+  }
+
+  /** Where a tensor's bytes are: this file's path, the absolute offset of its first byte, its length. */
+  locate(name: string): TensorLocation {
+    const e = this.entry(name);
+    return { path: this.path, offset: this.dataOffset + e.begin, byteLength: e.byteLength };
   }
 
   metadata(): Record<string, string> | undefined {

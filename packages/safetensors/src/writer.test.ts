@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { open, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { littleEndianBytes } from './convert.js';
@@ -212,6 +212,26 @@ describe('SafetensorsWriter (streaming)', () => {
     await f.close();
     await w.abort(); // a no-op after finish
     expect(await readdir(dir)).toContain('stream.safetensors');
+  });
+
+  it('takes a tensor put in place by another writer (placeOf, writtenElsewhere), before or after the ones before it', async () => {
+    const path = join(dir, 'elsewhere.safetensors');
+    const w = await SafetensorsWriter.create(path, plan);
+    const place = w.placeOf('big');
+    expect(place).toMatchObject({ path: w.tempPath, byteLength: 10 });
+    // another handle writes 'big' first, at its place
+    const h = await open(place.path, 'r+');
+    await h.write(Uint8Array.from([9, 8, 7, 6, 5, 4, 3, 2, 1, 0]), 0, 10, place.offset);
+    await h.close();
+    await expectCode(w.writtenElsewhere('big'), 'WRITE_ORDER', { tensor: 'big' }); // still in its turn
+    await w.writeFloat32('w', [1, 2, 3, 4]);
+    await w.write('b', littleEndianBytes(Float32Array.from([0.5, -0.5])));
+    await w.writtenElsewhere('big');
+    await w.finish();
+    const f = await SafetensorsFile.open(path);
+    expect([...(await f.readBytes('big'))]).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+    expect([...(await f.readFloat32('b'))]).toEqual([0.5, -0.5]);
+    await f.close();
   });
 
   it('checks order and sizes, and refuses to finish early', async () => {

@@ -133,6 +133,25 @@ export class SafetensorsWriter {
     });
   }
 
+  /**
+   * Where a planned tensor's bytes go in the temporary file, for a writer elsewhere (a worker thread with
+   * its own file handle) that puts them there itself; then call writtenElsewhere(name) in its turn.
+   */
+  placeOf(name: string): { path: string; offset: number; byteLength: number } {
+    const entry = this.layout.entries.find((e) => e.name === name);
+    if (entry === undefined) throw this.error('WRITE_ORDER', 'not in the plan', name);
+    return { path: this.tempPath, offset: this.layout.prefix.byteLength + entry.begin, byteLength: entry.byteLength };
+  }
+
+  /** Counts the next tensor as written: its bytes were put at placeOf(name) by someone else (WRITE_ORDER if not next). */
+  async writtenElsewhere(name: string): Promise<void> {
+    await this.run(async () => {
+      const entry = this.expect(name);
+      this.position += entry.byteLength;
+      this.index += 1;
+    });
+  }
+
   /** Checks every tensor was written, fsyncs, renames over the target atomically and fsyncs the folder. */
   async finish(): Promise<void> {
     await this.run(async () => {

@@ -9,6 +9,7 @@ import { planShards } from './layout.js';
 import { planMerge, type MergePlan, type PlannedTensor, type SourceRef } from './plan.js';
 import { ComputePool, defaultThreads } from './pool.js';
 import { mergeSplit, splittable } from './split.js';
+import type { FileSpan } from './range.js';
 import type { MergeRequest } from './request.js';
 
 /** Default read-ahead budget: bounds peak memory to about one large tensor's inputs plus this. */
@@ -122,12 +123,19 @@ export async function runMerge(request: MergeRequest, options: RunMergeOptions):
   );
   // small merges (tests, tiny models in a loop) run on the main thread: starting workers costs more
   const threads = options.threads ?? (inputBytes < SMALL_MERGE_BYTES ? 0 : defaultThreads());
-  const result = (files: string[], copiedFiles: string[], bytesWritten: number, usedThreads: number, splitTensors = 0): RunMergeResult => ({
+  const result = (
+    files: string[],
+    copiedFiles: string[],
+    bytesWritten: number,
+    usedThreads: number,
+    splitTensors = 0,
+    workerBytesRead = 0,
+  ): RunMergeResult => ({
     plan,
     tensors: plan.tensors.length,
     mergedTensors: plan.tensors.filter((t) => t.kind === 'merge').length,
     copiedTensors: plan.tensors.filter((t) => t.kind === 'copy').length,
-    bytesRead: [...open.values()].reduce((s, c) => s + c.bytesRead, 0),
+    bytesRead: [...open.values()].reduce((s, c) => s + c.bytesRead, 0) + workerBytesRead,
     bytesWritten,
     inputBytes,
     seconds: (performance.now() - started) / 1000,
@@ -159,7 +167,7 @@ export async function runMerge(request: MergeRequest, options: RunMergeOptions):
     const copiedFiles = options.copyFiles === false ? [] : await copyNonWeightFiles(request.tokenizerSource ?? plan.template, dir);
     if (options.copyFiles !== false) await adjustConfig(dir, plan, request);
     if (dir !== target) await rename(dir, target);
-    return result(files, copiedFiles, bytesTotal, pool.threads, pool.splitTensors);
+    return result(files, copiedFiles, bytesTotal, pool.threads, pool.splitTensors, pool.bytesRead);
   } catch (error) {
     if (dir !== target) await rm(dir, { recursive: true, force: true });
     throw error;
@@ -196,17 +204,24 @@ async function readSource(open: ReadonlyMap<string, Checkpoint>, ref: SourceRef)
   return { bytes, dtype: ref.dtype, shape: ref.shape };
 }
 
+/** A tensor's merged bytes, or WRITTEN: already in its place in the output file. */
+const WRITTEN = Symbol('written');
+type Produced = Uint8Array | typeof WRITTEN;
+
 async function produce(
   t: PlannedTensor,
   plan: MergePlan,
   open: ReadonlyMap<string, Checkpoint>,
   pool: ComputePool,
   seed: number,
-): Promise<Uint8Array | Uint8Array[]> {
+  place: (name: string) => FileSpan,
+): Promise<Produced> {
   if (t.kind === 'copy') return (await readSource(open, t.base as SourceRef)).bytes;
   if (splittable(t, plan.method.name, pool)) {
     pool.splitTensors++;
-    return mergeSplit(t, plan.method.name, open, pool, seed);
+    // the workers write the ranges' outputs into the output file themselves
+    await mergeSplit(t, plan.method.name, open, pool, place(t.name));
+    return WRITTEN;
   }
   const [base, ...models] = await Promise.all([t.base ? readSource(open, t.base) : null, ...t.models.map((m) => readSource(open, m))]);
   const job: ComputeJob = {
@@ -236,7 +251,7 @@ async function writeAll(
 ): Promise<void> {
   const items = shards.flatMap((s) => s.tensors);
   const ahead = Math.max(2, pool.threads + 1);
-  const inflight: (Promise<Uint8Array | Uint8Array[]> | undefined)[] = [];
+  const inflight: (Promise<Produced> | undefined)[] = [];
   let started = 0;
   // Input bytes of the tensors in flight: a new tensor starts while under the budget (or when none is in flight).
   const inputSize = (t: PlannedTensor): number =>
@@ -250,7 +265,7 @@ async function writeAll(
       // every worker gets a tensor; beyond that, read ahead only within the budget
       if (started - done >= Math.max(1, pool.threads) && inflightBytes + size > budget) break;
       inflightBytes += size;
-      const p = produce(t, plan, open, pool, seed).finally(() => {
+      const p = produce(t, plan, open, pool, seed, place).finally(() => {
         inflightBytes -= size;
       });
       p.catch(() => undefined); // awaited in order below; a later failure must not go unhandled meanwhile
@@ -260,6 +275,13 @@ async function writeAll(
   const metadata = { format: 'pt', merge_method: plan.method.name };
   let done = 0;
   let bytesDone = 0;
+  // every shard's file is created first: a split tensor's ranges are written into it by the workers
+  const writers: SafetensorsWriter[] = [];
+  const writerOf = new Map<string, SafetensorsWriter>();
+  const place = (name: string): FileSpan => {
+    const where = (writerOf.get(name) as SafetensorsWriter).placeOf(name);
+    return { path: where.path, offset: where.offset, length: where.byteLength };
+  };
   try {
     for (const shard of shards) {
       const writer = await SafetensorsWriter.create(join(dir, shard.file), {
@@ -267,33 +289,34 @@ async function writeAll(
         metadata,
         order: 'given',
       });
-      try {
-        for (const t of shard.tensors) {
-          options.signal?.throwIfAborted();
-          startUpTo(done + ahead);
-          const bytes = await (inflight[done] as Promise<Uint8Array | Uint8Array[]>);
-          inflight[done] = undefined;
-          // a split tensor comes as its ranges' outputs, written in order
-          await (Array.isArray(bytes) ? writer.writeChunks(t.name, bytes) : writer.write(t.name, bytes));
-          done++;
-          bytesDone += t.byteLength;
-          options.onProgress?.({
-            tensor: t.name,
-            done,
-            total: items.length,
-            bytesDone,
-            bytesTotal,
-            bytesRead: [...open.values()].reduce((s, c) => s + c.bytesRead, 0),
-          });
-        }
-        await writer.finish();
-      } catch (error) {
-        await writer.abort();
-        throw error;
+      writers.push(writer);
+      for (const t of shard.tensors) writerOf.set(t.name, writer);
+    }
+    for (const [s, shard] of shards.entries()) {
+      const writer = writers[s] as SafetensorsWriter;
+      for (const t of shard.tensors) {
+        options.signal?.throwIfAborted();
+        startUpTo(done + ahead);
+        const bytes = await (inflight[done] as Promise<Produced>);
+        inflight[done] = undefined;
+        await (bytes === WRITTEN ? writer.writtenElsewhere(t.name) : writer.write(t.name, bytes));
+        done++;
+        bytesDone += t.byteLength;
+        options.onProgress?.({
+          tensor: t.name,
+          done,
+          total: items.length,
+          bytesDone,
+          bytesTotal,
+          bytesRead: [...open.values()].reduce((sum, c) => sum + c.bytesRead, 0) + pool.bytesRead,
+        });
       }
+      await writer.finish();
     }
   } catch (error) {
+    // workers may still be writing into the temporary files: let them finish before removing them
     await Promise.all(inflight.filter((p) => p !== undefined).map((p) => p.catch(() => undefined)));
+    await Promise.all(writers.map((w) => w.abort().catch(() => undefined)));
     throw error;
   }
 }

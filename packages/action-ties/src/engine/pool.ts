@@ -58,6 +58,8 @@ export class ComputePool {
   readonly threads: number;
   /** Tensors merged split across the workers (counted by the caller, reported in the merge result). */
   splitTensors = 0;
+  /** Input bytes the worker threads read from the files themselves (split tensors' ranges). */
+  bytesRead = 0;
   private readonly workers: Worker[] = [];
   private readonly idle = new Set<number>();
   private readonly queue: Queued[] = [];

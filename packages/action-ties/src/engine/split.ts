@@ -1,9 +1,9 @@
 import type { Checkpoint } from '@lamdagent/safetensors';
 import { blockedGta } from '../method/gta.js';
 import { selectionsFrom, trimmedModels, WASM_MAX_MODELS } from './blocked-wasm.js';
-import type { ComputeJob, RawTensor } from './compute.js';
 import type { PlannedTensor, SourceRef } from './plan.js';
-import { transferOf, type ComputePool } from './pool.js';
+import type { ComputePool } from './pool.js';
+import type { FileSpan } from './range.js';
 
 /** Tensors with at least this many elements are split across the worker threads. */
 export const SPLIT_MIN_ELEMENTS = 1 << 22;
@@ -24,61 +24,43 @@ export function splittable(t: PlannedTensor, method: string, pool: ComputePool):
 }
 
 /**
- * Merges one large tensor on every worker: the elements are cut into one contiguous range per worker,
- * each range's inputs read straight into its own buffers and sent to its worker, which returns the
- * magnitude histograms of its task vectors (when trimming) and keeps the inputs; the thresholds are
- * chosen from the summed histograms, each range's quota of threshold-equal entries follows from the
- * counts of the ranges before it (entries at the threshold are kept in index order, as on one thread),
- * and each worker then merges its range. Returns the ranges' outputs in order (written as chunks of
- * the tensor); the same bits as the whole tensor on one thread.
+ * Merges one large tensor on every worker: the elements are cut into one contiguous range per worker;
+ * each worker reads its range of every input from the files straight into its kernel's memory (range.ts),
+ * turns the models' ranges into task vectors and returns their magnitude histograms (when trimming),
+ * keeping the range; the thresholds are chosen from the summed histograms, each range's quota of
+ * threshold-equal entries follows from the counts of the ranges before it (entries at the threshold are
+ * kept in index order, as on one thread), and each worker then merges its range in place. Returns the
+ * ranges' outputs in order (written as chunks of the tensor), or with `out` (where the tensor's bytes go
+ * in the output file) has each worker write its range there and returns nothing; the same bits as the
+ * whole tensor on one thread. The bytes the workers read are added to `pool.bytesRead`.
  */
 export async function mergeSplit(
   t: PlannedTensor,
   method: string,
   open: ReadonlyMap<string, Checkpoint>,
   pool: ComputePool,
-  seed: number,
+  out?: FileSpan,
 ): Promise<Uint8Array[]> {
   const kind = blockedGta(method) as { consensus: boolean; trim: boolean };
   const n = t.shape.reduce((a, b) => a * b, 1);
   const parts = pool.threads;
   const bounds = Array.from({ length: parts + 1 }, (_, r) => Math.floor((n * r) / parts / 8) * 8);
   bounds[parts] = n;
-  const read = async (ref: SourceRef, r: number): Promise<RawTensor> => {
-    const bytes = await (open.get(ref.path) as Checkpoint).readByteRange(ref.name, 2 * (bounds[r] as number), 2 * (bounds[r + 1] as number));
-    return { bytes, dtype: ref.dtype, shape: [bytes.byteLength / 2] };
-  };
-  const jobs = await Promise.all(
-    Array.from({ length: parts }, async (_, r): Promise<ComputeJob> => {
-      const [base, ...models] = await Promise.all([read(t.base as SourceRef, r), ...t.models.map((m) => read(m, r))]);
-      const len = (bounds[r + 1] as number) - (bounds[r] as number);
-      return {
-        method,
-        name: t.name,
-        shape: [len],
-        work: 'BF16',
-        dtype: 'BF16',
-        base: base as RawTensor,
-        models,
-        params: t.params,
-        modelParams: t.modelParams,
-        seed,
-      };
-    }),
-  );
+  const refs = [t.base as SourceRef, ...t.models];
+  const where = refs.map((ref) => (open.get(ref.path) as Checkpoint).locate(ref.name));
+  const spans = (r: number): FileSpan[] =>
+    where.map((w) => ({ path: w.path, offset: w.offset + 2 * (bounds[r] as number), length: 2 * ((bounds[r + 1] as number) - (bounds[r] as number)) }));
   const key = (r: number): string => `${t.name}#${r}`;
   const trimmed = trimmedModels(n, t.modelParams, kind.trim);
-  let hists: Uint32Array[][] = [];
-  let sent = false;
-  if (trimmed.some(Boolean)) {
-    hists = (await Promise.all(jobs.map((job, r) => pool.runOn(r, { op: 'hist', key: key(r), job, models: trimmed }, transferOf(job))))).map(
-      (reply) => reply.hists as Uint32Array[],
-    );
-    sent = true;
-  }
+  const replies = await Promise.all(
+    Array.from({ length: parts }, (_, r) => pool.runOn(r, { op: 'hist', key: key(r), sources: spans(r), models: trimmed }, [])),
+  );
+  pool.bytesRead += 2 * n * refs.length;
+  const hists = trimmed.some(Boolean) ? replies.map((reply) => reply.hists as Uint32Array[]) : [];
   const whole = selectionsFrom(n, t.modelParams, kind.trim, hists);
+  const settings = { params: t.params, modelParams: t.modelParams };
   const outputs = await Promise.all(
-    jobs.map((job, r) => {
+    Array.from({ length: parts }, (_, r) => {
       // quotas: what the ranges before this one use up of each threshold-equal count
       const selections = whole.map((s, i) => {
         if (!s.active) return s;
@@ -86,11 +68,9 @@ export async function mergeSplit(
         for (let q = 0; q < r; q++) used += (hists[q]?.[i] as Uint32Array)[s.threshold >>> 16] as number;
         return { ...s, remaining: Math.max(0, s.remaining - used) };
       });
-      const request = sent
-        ? { op: 'mix' as const, key: key(r), consensus: kind.consensus, selections }
-        : { op: 'mix' as const, key: key(r), job, consensus: kind.consensus, selections };
-      return pool.runOn(r, request, sent ? [] : transferOf(job));
+      const range = out && { path: out.path, offset: out.offset + 2 * (bounds[r] as number), length: 2 * ((bounds[r + 1] as number) - (bounds[r] as number)) };
+      return pool.runOn(r, { op: 'mix', key: key(r), settings, consensus: kind.consensus, selections, ...(range ? { out: range } : {}) }, []);
     }),
   );
-  return outputs.map((reply) => reply.bytes as Uint8Array);
+  return out ? [] : outputs.map((reply) => reply.bytes as Uint8Array);
 }

@@ -1,19 +1,28 @@
 /**
  * Worker-thread entry: merges the tensors the main thread sends (built-in methods only). Besides whole
- * tensors (`merge`), a range of a large bf16 tensor is merged in two steps on the same worker (split.ts):
- * `hist` keeps the range's inputs and returns their task-vector histograms, `mix` merges the kept range.
+ * tensors (`merge`), a range of a large bf16 tensor is merged in two steps on the same worker (split.ts,
+ * range.ts): `hist` reads the range's inputs from their files into the kernel's memory, keeps them and
+ * returns their task-vector histograms, `mix` merges the kept range.
  */
 import { parentPort } from 'node:worker_threads';
 import '../method/index.js';
 import { computeTensor, type ComputeJob } from './compute.js';
-import { wasmHistograms, wasmMix, type TrimSelection } from './blocked-wasm.js';
+import type { TrimSelection } from './blocked-wasm.js';
+import { rangeHistograms, rangeMix, type FileSpan } from './range.js';
 
 export type WorkerRequest =
   | { id: number; op: 'merge'; job: ComputeJob }
-  | { id: number; op: 'hist'; key: string; job: ComputeJob; models: boolean[] }
-  | { id: number; op: 'mix'; key: string; job?: ComputeJob; consensus: boolean; selections: TrimSelection[] };
-
-const kept = new Map<string, ComputeJob>();
+  | { id: number; op: 'hist'; key: string; sources: FileSpan[]; models: boolean[] }
+  | {
+      id: number;
+      op: 'mix';
+      key: string;
+      settings: Pick<ComputeJob, 'params' | 'modelParams'>;
+      consensus: boolean;
+      selections: TrimSelection[];
+      /** Where the range's output goes in the output file (the worker writes it), or none: sent back. */
+      out?: FileSpan;
+    };
 
 function owned(bytes: Uint8Array): Uint8Array {
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
@@ -22,8 +31,7 @@ function owned(bytes: Uint8Array): Uint8Array {
 parentPort?.on('message', (msg: WorkerRequest) => {
   try {
     if (msg.op === 'hist') {
-      kept.set(msg.key, msg.job);
-      const hists = wasmHistograms(msg.job, msg.models);
+      const hists = rangeHistograms(msg.key, msg.sources, msg.models);
       parentPort?.postMessage(
         { id: msg.id, hists },
         hists.map((h) => h.buffer as ArrayBuffer),
@@ -32,10 +40,7 @@ parentPort?.on('message', (msg: WorkerRequest) => {
     }
     let bytes: Uint8Array;
     if (msg.op === 'mix') {
-      const job = msg.job ?? kept.get(msg.key);
-      kept.delete(msg.key);
-      if (!job) throw new Error(`merge worker: no inputs kept for ${msg.key}`);
-      bytes = owned(wasmMix(job, msg.consensus, msg.selections));
+      bytes = rangeMix(msg.key, msg.settings, msg.consensus, msg.selections, msg.out);
     } else {
       bytes = owned(computeTensor(msg.job));
     }
