@@ -57,8 +57,9 @@ export const SCIENCE_HELP: Record<string, string> = {
   them to its journal.`,
   replay: `lamdagent replay DIR --top K [--data-scale K1,K2,...] [--base-model PATH] [--out OUT] [--json]
   Re-execute the study's top-K pipelines, whole chains from their initial models, through the study's own
-  executor: with every dataset file x.jsonl replaced by its declared larger variant x.<k>x.jsonl
-  (--data-scale; scale 1 re-runs the original data), or from another base model (--base-model replaces
+  executor: with every dataset file replaced by its larger variant for each --data-scale k (scale 1
+  re-runs the original data): the one its object list declares (scales: {k: [path per value]}, null
+  for none), else x.<k>x.jsonl beside x.jsonl (the naming convention; a missing one is exit 2), or from another base model (--base-model replaces
   the model object named "base"). Prints each pipeline's validation reward and rank per variant and
   Kendall's tau-b against the study's ranking (paper Figure 7, Table 3). A study whose initial files
   changed since it ran is refused (content digest mismatch, naming the file). OUT defaults to DIR-replay.`,
