@@ -21,7 +21,7 @@ export const SCIENCE_USAGE = `  lamdagent compare CONFIG --policies P1,P2,... --
   lamdagent ablate CONFIG --without ACTION[,ACTION] [--without ...] --seeds N --iterations T [--out DIR] [--json]
   lamdagent bench export DIR... -o table.json [--test-top K]
   lamdagent table DIR... [-k K] [--evaluate] [--json]
-  lamdagent baselines CONFIG --seeds N [--out DIR] [--action NAME] [--json]
+  lamdagent baselines CONFIG --seeds N [--out DIR] [--action NAME] [--fft-epochs E,...] [--match-study DIR] [--json]
   lamdagent replay DIR --top K [--data-scale 2,4] [--base-model PATH] [--out DIR] [--json]`;
 
 const COMMON = `  --seeds N          seeds per arm: the config's seed, seed + 1, ... (N >= 1)
@@ -42,13 +42,19 @@ const COMMON = `  --seeds N          seeds per arm: the config's seed, seed + 1,
   \`random\` arm (else the first arm); intervals are 95% Student-t over seeds.`;
 
 export const SCIENCE_HELP: Record<string, string> = {
-  baselines: `lamdagent baselines CONFIG --seeds N [--out DIR] [--action NAME] [--json]
+  baselines: `lamdagent baselines CONFIG --seeds N [--out DIR] [--action NAME] [--fft-epochs E1,E2,...] [--match-study DIR] [--json]
   The paper's comparison points for any config, through its own executor and evaluators: each initial
   model as it is (base, specialists), a merge grid search (the merge action's model pairs x weights in
   {0.3,0.5,0.7}^m, best by validation) and Fully Fine-Tuned (the SFT action, --action NAME or the first
-  action with one model slot and a dataset slot, on the base with the union of its datasets) over N
-  training seeds (mean; sd in baselines-detail.json). Writes DIR/baselines.json (default DIR:
-  baselines/<config>), which \`lamdagent table DIR STUDY...\` shows; re-running reuses finished seeds.`,
+  action with one model slot and a dataset slot, on the base with the union of its datasets, each
+  distinct line once) over N training seeds (mean; sd in baselines-detail.json). Writes
+  DIR/baselines.json (default DIR: baselines/<config>), which \`lamdagent table DIR STUDY...\` shows;
+  re-running reuses finished seeds.
+  --fft-epochs E,...  also Fully Fine-Tuned at each of these epochs (the action's epochs param), labelled
+                      "Fully Fine-Tuned (E epochs, N seeds)"
+  --match-study DIR   also a compute-matched Fully Fine-Tuned: as many examples on the union as the SFT
+                      steps of DIR's top-1 pipeline trained on (its chain in the journal: each step's
+                      dataset lines x its epochs), as epochs; labelled "compute-matched to DIR top-1"`,
   table: `lamdagent table DIR... [-k K] [--evaluate] [--json]
   The paper's Table 1 for any studies: their baselines (baselines.json in a study folder, as the quickstart
   writes it) and each study's top-K by validation reward, with the test score per task (in- and
@@ -212,9 +218,19 @@ export async function scienceCommand(cmd: string, rest: string[], io: Io): Promi
         seeds: { type: 'string' },
         out: { type: 'string', short: 'o' },
         action: { type: 'string' },
+        'fft-epochs': { type: 'string' },
+        'match-study': { type: 'string' },
         json: { type: 'boolean' },
       });
       if (positionals.length !== 1) throw new UsageError('usage: lamdagent baselines CONFIG --seeds N [--out DIR]');
+      const fftEpochs =
+        values['fft-epochs'] === undefined
+          ? undefined
+          : (values['fft-epochs'] as string).split(',').map((x) => {
+              const e = Number(x);
+              if (!x.trim() || !Number.isFinite(e) || e <= 0) throw new UsageError(`--fft-epochs expects positive numbers, got ${x}`);
+              return e;
+            });
       const config = path.resolve(io.cwd, positionals[0]!);
       const outDir = path.resolve(io.cwd, (values.out as string | undefined) ?? path.join('baselines', path.basename(config).replace(/\.(ya?ml|json)$/, '')));
       const rows = await computeBaselines({
@@ -222,6 +238,8 @@ export async function scienceCommand(cmd: string, rest: string[], io: Io): Promi
         outDir,
         seeds: intArg(values.seeds, 'seeds', 3),
         ...(values.action ? { action: values.action as string } : {}),
+        ...(fftEpochs ? { fftEpochs } : {}),
+        ...(values['match-study'] ? { matchStudy: path.resolve(io.cwd, values['match-study'] as string) } : {}),
         log: (l) => io.err(l),
       });
       io.out(values.json ? JSON.stringify(rows, null, 2) : `${table1Text(await table1([outDir]))}\n\nwrote ${path.join(outDir, 'baselines.json')}`);
