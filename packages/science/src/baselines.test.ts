@@ -93,6 +93,34 @@ describe('lamdagent baselines', () => {
     expect(t.rows.map((r) => r.name)).toEqual(names);
   });
 
+  it('--test-tasks: scored on the test split only, for the baselines and the study top-k; starred in the table; scores kept by model content', async () => {
+    const w = toyWorld({ iterations: 3 });
+    const tasksFile = path.join(w.dir, 'ood.yaml');
+    writeFileSync(tasksFile, '- { name: tc, evaluator: toy, options: { target: [0, 0, 1], testTarget: [0, 0.2, 0.8] } }\n');
+    const out = path.join(w.dir, 'bl');
+    const rows = await computeBaselines({ configPath: w.config, outDir: out, seeds: 1, testTasks: tasksFile });
+    for (const r of rows) {
+      expect(Object.keys(r.validation).sort()).toEqual(['ta', 'tb']);
+      expect(Object.keys(r.test).sort()).toEqual(['ta', 'tb', 'tc']);
+    }
+    // The base (0, 0, 0) is 1 - |(0, 0.2, 0.8)| from tc's test target.
+    expect(rows[0]!.test['tc']).toBeCloseTo(1 - Math.hypot(0.2, 0.8), 10);
+    const cached = Object.keys(JSON.parse(readFileSync(path.join(out, 'scores.json'), 'utf8')) as object).length;
+    expect(await computeBaselines({ configPath: w.config, outDir: out, seeds: 1, testTasks: tasksFile })).toEqual(rows);
+    expect(Object.keys(JSON.parse(readFileSync(path.join(out, 'scores.json'), 'utf8')) as object)).toHaveLength(cached);
+    const s = await runStudy({ configPath: w.config, outDir: path.join(w.dir, 's') });
+    const t = await table1([out, s.dir], { k: 2, evaluate: true, testTasks: tasksFile });
+    expect(t.inDist).toEqual(['ta', 'tb']);
+    expect(t.outDist).toEqual(['tc']);
+    for (const r of t.rows) expect(Object.keys(r.test).sort()).toEqual(['ta', 'tb', 'tc']);
+    // A task the config already has: named, with the file.
+    writeFileSync(tasksFile, '- { name: ta, evaluator: toy, options: { target: [1, 0, 0] } }\n');
+    await expect(computeBaselines({ configPath: w.config, outDir: path.join(w.dir, 'bl2'), seeds: 1, testTasks: tasksFile })).rejects.toThrow(
+      /ood\.yaml: tasks\[0\]\.name: "ta" is already a task of/,
+    );
+    expect(existsSync(path.join(w.dir, 'bl2'))).toBe(false);
+  });
+
   it('merge grid search: every pair of initial non-base models × every weighting, the best by validation', async () => {
     const w = toyWorld();
     const { mkdirSync, writeFileSync } = await import('node:fs');

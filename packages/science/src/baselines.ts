@@ -1,13 +1,14 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { assemble, buildRegistry, loadConfig, openStudy, parseConfig, runStudy, UsageError, type JsonValue, type TrialRecord } from '@lamdagent/core';
-import { writeFileAtomic } from '@lamdagent/core/kit';
+import { DigestCache, valueDigest, writeFileAtomic } from '@lamdagent/core/kit';
 import { mergeGridBaseline } from './baselines-merge.js';
 import { chainOf, producers, ranked } from './chain.js';
 import { sciencePluginEntry } from './compare.js';
-import { splitScorer } from './evaluate.js';
+import { splitScorer, type SplitScorer } from './evaluate.js';
 import { absolutize } from './replay.js';
 import { mean, sd } from './stats.js';
+import { loadTestTasks } from './test-tasks.js';
 
 export interface BaselinesOptions {
   configPath: string;
@@ -24,6 +25,10 @@ export interface BaselinesOptions {
    * the step's `epochs`) divided by the union's lines; the sum of the steps' epochs when a dataset is not a file.
    */
   matchStudy?: string;
+  /** Tasks scored on the test split only (`--test-tasks FILE`, see `loadTestTasks`), e.g. out-of-distribution ones. */
+  testTasks?: string;
+  /** Weights tried per merged model in the merge grid search (default 0.3, 0.5, 0.7). */
+  mergeWeights?: number[];
   log?: (line: string) => void;
 }
 
@@ -53,6 +58,27 @@ export interface MatchedCompute {
   /** Epochs on the union with the same examples (or, without example counts, the summed epochs). */
   epochs: number;
   by: 'examples' | 'epochs';
+}
+
+/** A scorer whose scores are kept in OUT/scores.json by model content digest, split, seed and `salt` (the tasks). */
+function cachedScorer(s: SplitScorer, outDir: string, salt: JsonValue): SplitScorer {
+  const file = path.join(outDir, 'scores.json');
+  const digests = new DigestCache(path.join(outDir, 'digests.json'));
+  const cache = (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {}) as Record<string, Record<string, number>>;
+  const tasks = valueDigest(salt).slice(0, 16);
+  return {
+    reward: (x, split) => s.reward(x, split),
+    results: (modelPath, id, split, seed) => s.results(modelPath, id, split, seed),
+    async scores(modelPath, id, split, seed) {
+      const key = `${digests.pathDigest(modelPath)}:${split}:${seed}:${tasks}`;
+      if (!cache[key]) {
+        cache[key] = await s.scores(modelPath, id, split, seed);
+        digests.save();
+        writeFileAtomic(file, JSON.stringify(cache, null, 1));
+      }
+      return cache[key];
+    },
+  };
 }
 
 const lines = (file: string): number | undefined => {
@@ -167,8 +193,15 @@ export async function computeBaselines(o: BaselinesOptions): Promise<BaselineRow
   ];
   const text = `${unionLines.join('\n')}\n`;
   const matched = o.matchStudy ? matchedCompute(o.matchStudy, binding.definition.type, unionLines.length) : undefined;
+  for (const w of o.mergeWeights ?? []) if (!Number.isFinite(w)) throw new UsageError(`--merge-weights expects numbers, got ${w}`);
+  const testOnly = o.testTasks ? await loadTestTasks(loaded, o.testTasks) : undefined;
   mkdirSync(o.outDir, { recursive: true });
-  const scorer = await splitScorer(a, registry);
+  // Scores by model content, split and the tasks that give them: a re-run scores nothing twice.
+  const scorer = cachedScorer(await splitScorer(a, registry, undefined, testOnly), o.outDir, {
+    tasks: a.tasks,
+    evaluators: a.evaluators,
+    testOnly: testOnly?.assembly.tasks ?? [],
+  } as unknown as JsonValue);
   const rows: BaselineRow[] = [];
   const seen = new Set<string>();
   for (const m of a.objects.filter((x) => typeOf(x.kind) === 'model')) {
@@ -252,15 +285,18 @@ export async function computeBaselines(o: BaselinesOptions): Promise<BaselineRow
       ...(f.matched ? { matched: f.matched } : {}),
     });
   }
-  const grid = await mergeGridBaseline({
-    loaded,
-    assembly: a,
-    cfg: absolutize(loaded.config, loaded.dir, fileKinds),
-    base,
-    scorer,
-    outDir: o.outDir,
-    ...(o.log ? { log: o.log } : {}),
-  });
+  const grid = await mergeGridBaseline(
+    {
+      loaded,
+      assembly: a,
+      cfg: absolutize(loaded.config, loaded.dir, fileKinds),
+      base,
+      scorer,
+      outDir: o.outDir,
+      ...(o.log ? { log: o.log } : {}),
+    },
+    o.mergeWeights?.length ? o.mergeWeights : undefined,
+  );
   if (grid) rows.push(grid);
   rows.push(...fftRows);
   writeFileAtomic(
