@@ -1,29 +1,34 @@
 #!/usr/bin/env node
-// The embedded-world quickstart: build (or reuse) the world, run a study, compute the paper's baselines,
-// and print the leaderboard, the best pipeline and a Table-1-style comparison.
-// Usage: node src/main.mjs [--iterations N] [--policy NAME] [--out DIR] [--baselines-only] [--no-baselines]
+// The embedded-world quickstart: build (or reuse) the world, then the generic commands a user runs on any
+// config: `lamdagent run` (the study), `lamdagent baselines` (the paper's comparison points) and
+// `lamdagent table` (the Table-1-style comparison, out-of-distribution tasks on the test split included).
+// Usage: node src/main.mjs [--iterations N] [--policy NAME] [--out DIR] [--seeds N] [--fft-epochs E,...]
+//                          [--compute-matched] [--baselines-only] [--no-baselines] [--base-model DIR]
+import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { main as cli } from '@lamdagent/cli';
-import { openStudy, recordEvaluations, topK } from '@lamdagent/core';
-import { writeFileAtomic } from '@lamdagent/core/kit';
 import { buildWorld } from '@lamdagent/world';
-import { computeBaselines } from './baselines.mjs';
-import { createEvaluator } from './evaluate.mjs';
-import { baselinesJson, table1 } from './report.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
 const HELP = `npm run quickstart [-- options]
 
 Builds the embedded world into examples/quickstart/world (cached: a re-run reuses it), runs the study
-in examples/quickstart/study.yaml, computes the baselines (specialists, TIES grid search, Fully
-Fine-Tuned; cached) and prints a comparison like the paper's Table 1.
+in examples/quickstart/study.yaml (lamdagent run), computes the baselines (lamdagent baselines: the
+initial models as they are, a TIES grid search, Fully Fine-Tuned; cached in world/baselines/) and prints
+a comparison like the paper's Table 1 (lamdagent table), out-of-distribution tasks (ood-tasks.yaml)
+scored on the test split.
 
   --iterations N     trials (default: study.yaml's budget, 20)
   --policy NAME      greedy (default), surrogate, evolution, halving, random-type, random (the paper's baseline), llm
   --out DIR          study folder (default: examples/quickstart/studies/<time>)
+  --seeds N          training seeds of Fully Fine-Tuned (default 1, what the quickstart's time affords;
+                     one seed can sit 0.03 below its own mean)
+  --fft-epochs E,... also Fully Fine-Tuned at these epochs (e.g. 20)
+  --compute-matched  also Fully Fine-Tuned with as many SFT examples as the study's top-1 pipeline (not cached
+                     across studies: it trains once per study)
   --baselines-only   build the world and compute/print the baselines, run no study
   --no-baselines     skip the baselines and the table
   --base-model DIR   start the world from another base model folder (default: the shipped one)`;
@@ -33,6 +38,9 @@ const { values } = parseArgs({
     iterations: { type: 'string' },
     policy: { type: 'string' },
     out: { type: 'string' },
+    seeds: { type: 'string', default: '1' },
+    'fft-epochs': { type: 'string' },
+    'compute-matched': { type: 'boolean' },
     'baselines-only': { type: 'boolean' },
     'no-baselines': { type: 'boolean' },
     'base-model': { type: 'string' },
@@ -47,7 +55,17 @@ const log = (line) => process.stderr.write(`${line}\n`);
 const t0 = Date.now();
 const secs = () => `${((Date.now() - t0) / 1000).toFixed(0)} s`;
 const config = path.join(root, 'study.yaml');
+const oodTasks = path.join(root, 'ood-tasks.yaml');
 const worldDir = path.join(root, 'world');
+
+/** One `lamdagent` command in this process; exits with its code when it fails. `out`: where its output goes. */
+async function lamdagent(argv, out = (t) => console.log(t)) {
+  const code = await cli(argv, { out, err: log, env: process.env, cwd: process.cwd() }).catch((e) => {
+    log(`lamdagent: ${e.message}`);
+    return e.exitCode ?? 1;
+  });
+  if (code !== 0) process.exit(code);
+}
 
 log('== building the embedded world (cached after the first run)');
 const world = await buildWorld(worldDir, { seed: 0, ...(values['base-model'] ? { baseModel: path.resolve(values['base-model']) } : {}) }, { log });
@@ -56,44 +74,34 @@ log(`world ready: ${world.built.length ? `built ${world.built.join(', ')}` : 'al
 let studyDir;
 if (!values['baselines-only']) {
   studyDir = path.resolve(values.out ?? path.join(root, 'studies', new Date().toISOString().replace(/[:.]/g, '-')));
-  log(`\n== running the study (${config})`);
+  log(`\n== running the study: lamdagent run ${config}`);
   const argv = ['run', config, '--out', studyDir];
   if (values.iterations) argv.push('--iterations', values.iterations);
   if (values.policy) argv.push('--policy', values.policy);
   const studyStart = Date.now();
-  const code = await cli(argv, { out: (t) => console.log(t), err: log, env: process.env, cwd: process.cwd() }).catch((e) => {
-    log(`lamdagent: ${e.message}`);
-    return e.exitCode ?? 1;
-  });
-  if (code !== 0) process.exit(code);
+  await lamdagent(argv);
   log(`study finished in ${((Date.now() - studyStart) / 1000).toFixed(0)} s`);
 }
 
 if (!values['no-baselines']) {
-  log('\n== baselines and the comparison table');
-  const evaluator = await createEvaluator(config, worldDir);
-  const baselines = await computeBaselines(world, evaluator, log);
-  const rows = [];
-  for (const b of baselines)
-    rows.push({ group: 'Baselines', name: b.name, validation: await evaluator.scores(b.path, 'validation'), test: await evaluator.scores(b.path, 'test') });
+  // One folder per world build: another base model makes another world, with its own baselines.
+  const baselines = path.join(worldDir, 'baselines', world.digest.slice(0, 12));
+  // The TIES grid: each pair of specialists × weights {0.5, 1}² (12 merges): with 1,000 validation items per
+  // task, each merge costs a full evaluation, and the default {0.3, 0.5, 0.7}² would take 27.
+  const argv = ['baselines', config, '--seeds', values.seeds, '--out', baselines, '--test-tasks', oodTasks, '--merge-weights', '0.5,1'];
+  if (values['fft-epochs']) argv.push('--fft-epochs', values['fft-epochs']);
+  if (values['compute-matched'] && studyDir) argv.push('--match-study', studyDir);
+  log(`\n== baselines (cached in ${path.relative(root, baselines)}): lamdagent ${argv.join(' ')}`);
+  const started = Date.now();
+  // With a study, its table (below) shows the baselines: theirs alone goes to the log.
+  await lamdagent(argv, studyDir ? log : undefined);
+  log(`baselines in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   if (studyDir) {
-    const view = openStudy(studyDir);
-    const top = topK(view.trials, 3);
-    const evals = [];
-    for (const [i, t] of top.entries()) {
-      const test = await evaluator.scores(t.produced.path, 'test');
-      rows.push({
-        group: `Study (${view.snapshot.config.policy?.name ?? view.snapshot.config.policy} policy), top-k by validation reward`,
-        name: `Top-${i + 1} ${t.produced.name}`,
-        validation: await evaluator.scores(t.produced.path, 'validation'),
-        test,
-      });
-      evals.push({ index: t.index, split: 'test', scores: test });
-    }
-    recordEvaluations(studyDir, evals);
-    writeFileAtomic(path.join(studyDir, 'baselines.json'), JSON.stringify(baselinesJson(rows), null, 2));
+    // The study folder's baselines.json: what `lamdagent table` and the dashboard's leaderboard read.
+    copyFileSync(path.join(baselines, 'baselines.json'), path.join(studyDir, 'baselines.json'));
+    log(`\n== the comparison table: lamdagent table ${studyDir} -k 3 --evaluate --test-tasks ${oodTasks}`);
+    await lamdagent(['table', studyDir, '-k', '3', '--evaluate', '--test-tasks', oodTasks]);
   }
-  console.log(`\n${table1(rows)}`);
 }
 if (studyDir) console.log(`\nlook at it:  npx lamdagent dashboard ${studyDir}\n             npx lamdagent report ${studyDir} -o report.html`);
 log(`quickstart done in ${secs()}`);

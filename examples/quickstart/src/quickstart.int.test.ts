@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 describe('the quickstart, end to end on the embedded world', () => {
-  it('builds the world, runs a short study, computes the baselines and prints the comparison table', () => {
+  it('builds the world, runs a short study, computes the baselines and prints the comparison table (lamdagent run, baselines, table)', () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'qs-')), 'study');
     const r = spawnSync(process.execPath, [path.join(root, 'src', 'main.mjs'), '--iterations', '6', '--out', out], {
       cwd: root,
@@ -19,8 +19,18 @@ describe('the quickstart, end to end on the embedded world', () => {
     expect(r.status, r.stderr.slice(-3000)).toBe(0);
     expect(r.stderr).toMatch(/\[6\/6\]/);
     expect(r.stdout).toContain('Top-1 pipeline:');
-    for (const row of ['Base model', 'arith-specialist', 'mc-specialist', 'rc-specialist', 'TIES (Grid Search', 'Fully Fine-Tuned', 'Top-1 '])
+    for (const row of [
+      '  base ',
+      'arith-specialist',
+      'mc-specialist',
+      'rc-specialist',
+      'ties_merging (grid search, best of 12',
+      'Fully Fine-Tuned (1 epoch, 1 seeds)',
+      'Top-1 ',
+    ])
       expect(r.stdout).toContain(row);
+    // The out-of-distribution tasks (ood-tasks.yaml): test-split columns, starred.
+    expect(r.stdout).toMatch(/arith_ood\*\s+mc_ood\*\s+rc_ood\*/);
     const view = openStudy(out);
     expect(view.trials).toHaveLength(6);
     expect(view.trials.filter((t) => t.state === 'complete').length).toBeGreaterThan(0);

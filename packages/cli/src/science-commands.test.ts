@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { TOY_PLUGIN_MODULE } from '@lamdagent/testkit';
 import { runCli } from './run-main.test-helper.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -111,6 +112,31 @@ describe('lamdagent compare / ablate / bench export / run --table', () => {
     expect(r.out).toMatch(/Top-2: 0\.480 \[.*\]  \(inside the noise of the top-1\)/);
     const j = JSON.parse((await run(['top', 's', '-k', '2', '--json'], w.dir)).out) as { validationInterval: { mean: number } }[];
     expect(j[1]!.validationInterval.mean).toBeCloseTo(0.48, 12);
+  });
+
+  it('baselines --fft-epochs and --match-study: labelled rows; bad values are exit 2 with nothing written', async () => {
+    const w = toyConfig();
+    // testkit's toy plugin: it trains on a JSON-lines union (Fully Fine-Tuned's dataset); the core fixture's does not.
+    writeFileSync(
+      w.config,
+      readFileSync(w.config, 'utf8')
+        .replace(JSON.stringify(TOY), JSON.stringify(TOY_PLUGIN_MODULE))
+        .replace(/actions:\n  sft: \[models, datasets, lr\]/, 'actions:\n  sft: { type: toy-sft, slots: [models, datasets, lr] }')
+        .replace('ties_merging: [base_models, models, models, weights, density]', 'merge: { type: toy-merge, slots: [models, models] }'),
+    );
+    expect((await run(['run', 'study.yaml', '--out', 's', '--iterations', '4'], w.dir)).code).toBe(0);
+    const bad = await run(['baselines', 'study.yaml', '--seeds', '1', '--fft-epochs', '3,0', '--out', 'bl'], w.dir);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--fft-epochs expects positive numbers, got 0');
+    const notStudy = await run(['baselines', 'study.yaml', '--seeds', '1', '--match-study', 'nope', '--out', 'bl'], w.dir);
+    expect(notStudy.code).toBe(2);
+    expect(notStudy.err).toMatch(/--match-study .*nope: not a study folder/);
+    expect(existsSync(path.join(w.dir, 'bl'))).toBe(false);
+    const r = await run(['baselines', 'study.yaml', '--seeds', '1', '--fft-epochs', '3', '--match-study', 's', '--out', 'bl'], w.dir);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('Fully Fine-Tuned (1 seeds)');
+    expect(r.out).toContain('Fully Fine-Tuned (3 epochs, 1 seeds)');
+    expect(r.out).toMatch(/Fully Fine-Tuned, compute-matched to s top-1 \([\d.]+ epochs? = \d+ examples of \d+ SFT steps \/ 2, 1 seeds\)/);
   });
 
   it('--help shows each command', async () => {

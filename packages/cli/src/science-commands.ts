@@ -20,8 +20,9 @@ import type { Io } from './cli.js';
 export const SCIENCE_USAGE = `  lamdagent compare CONFIG --policies P1,P2,... --seeds N --iterations T [--out DIR] [--json]
   lamdagent ablate CONFIG --without ACTION[,ACTION] [--without ...] --seeds N --iterations T [--out DIR] [--json]
   lamdagent bench export DIR... -o table.json [--test-top K]
-  lamdagent table DIR... [-k K] [--evaluate] [--json]
-  lamdagent baselines CONFIG --seeds N [--out DIR] [--action NAME] [--json]
+  lamdagent table DIR... [-k K] [--evaluate [--test-tasks FILE]] [--json]
+  lamdagent baselines CONFIG --seeds N [--out DIR] [--action NAME] [--fft-epochs E,...] [--match-study DIR]
+                     [--test-tasks FILE] [--merge-weights W,...] [--json]
   lamdagent replay DIR --top K [--data-scale 2,4] [--base-model PATH] [--out DIR] [--json]`;
 
 const COMMON = `  --seeds N          seeds per arm: the config's seed, seed + 1, ... (N >= 1)
@@ -42,23 +43,36 @@ const COMMON = `  --seeds N          seeds per arm: the config's seed, seed + 1,
   \`random\` arm (else the first arm); intervals are 95% Student-t over seeds.`;
 
 export const SCIENCE_HELP: Record<string, string> = {
-  baselines: `lamdagent baselines CONFIG --seeds N [--out DIR] [--action NAME] [--json]
+  baselines: `lamdagent baselines CONFIG --seeds N [--out DIR] [--action NAME] [--fft-epochs E1,E2,...] [--match-study DIR]
+                     [--test-tasks FILE] [--merge-weights W1,W2,...] [--json]
   The paper's comparison points for any config, through its own executor and evaluators: each initial
   model as it is (base, specialists), a merge grid search (the merge action's model pairs x weights in
   {0.3,0.5,0.7}^m, best by validation) and Fully Fine-Tuned (the SFT action, --action NAME or the first
-  action with one model slot and a dataset slot, on the base with the union of its datasets) over N
-  training seeds (mean; sd in baselines-detail.json). Writes DIR/baselines.json (default DIR:
-  baselines/<config>), which \`lamdagent table DIR STUDY...\` shows; re-running reuses finished seeds.`,
-  table: `lamdagent table DIR... [-k K] [--evaluate] [--json]
+  action with one model slot and a dataset slot, on the base with the union of its datasets, each
+  distinct line once) over N training seeds (mean; sd in baselines-detail.json). Writes
+  DIR/baselines.json (default DIR: baselines/<config>), which \`lamdagent table DIR STUDY...\` shows;
+  re-running reuses finished seeds.
+  --fft-epochs E,...  also Fully Fine-Tuned at each of these epochs (the action's epochs param), labelled
+                      "Fully Fine-Tuned (E epochs, N seeds)"
+  --match-study DIR   also a compute-matched Fully Fine-Tuned: as many examples on the union as the SFT
+                      steps of DIR's top-1 pipeline trained on (its chain in the journal: each step's
+                      dataset lines x its epochs), as epochs; labelled "compute-matched to DIR top-1"
+  --test-tasks FILE   also score every row on these tasks, test split only (as table --test-tasks)
+  --merge-weights W,...  weights tried per merged model in the grid (default 0.3,0.5,0.7)
+  Scores are kept in DIR/scores.json by model content, split and tasks: a re-run scores nothing twice.`,
+  table: `lamdagent table DIR... [-k K] [--evaluate [--test-tasks FILE]] [--json]
   The paper's Table 1 for any studies: their baselines (baselines.json in a study folder, as the quickstart
   writes it) and each study's top-K by validation reward, with the test score per task (in- and
   out-of-distribution columns), the test average and the validation average. --evaluate scores top
   models that have no test scores yet on the test split with the study's own evaluators and appends
-  them to its journal.`,
+  them to its journal; --test-tasks FILE (a list of tasks in the config's tasks: format, paths relative
+  to FILE) scores those too, on the test split only: out-of-distribution columns that cost the study
+  nothing per trial.`,
   replay: `lamdagent replay DIR --top K [--data-scale K1,K2,...] [--base-model PATH] [--out OUT] [--json]
   Re-execute the study's top-K pipelines, whole chains from their initial models, through the study's own
-  executor: with every dataset file x.jsonl replaced by its declared larger variant x.<k>x.jsonl
-  (--data-scale; scale 1 re-runs the original data), or from another base model (--base-model replaces
+  executor: with every dataset file replaced by its larger variant for each --data-scale k (scale 1
+  re-runs the original data): the one its object list declares (scales: {k: [path per value]}, null
+  for none), else x.<k>x.jsonl beside x.jsonl (the naming convention; a missing one is exit 2), or from another base model (--base-model replaces
   the model object named "base"). Prints each pipeline's validation reward and rank per variant and
   Kendall's tau-b against the study's ranking (paper Figure 7, Table 3). A study whose initial files
   changed since it ran is refused (content digest mismatch, naming the file). OUT defaults to DIR-replay.`,
@@ -197,11 +211,21 @@ export async function scienceCommand(cmd: string, rest: string[], io: Io): Promi
       return 0;
     }
     case 'table': {
-      const { values, positionals } = parse(rest, { k: { type: 'string', short: 'k' }, evaluate: { type: 'boolean' }, json: { type: 'boolean' } });
-      if (positionals.length === 0) throw new UsageError('usage: lamdagent table DIR... [-k K] [--evaluate] [--json]');
+      const { values, positionals } = parse(rest, {
+        k: { type: 'string', short: 'k' },
+        evaluate: { type: 'boolean' },
+        'test-tasks': { type: 'string' },
+        json: { type: 'boolean' },
+      });
+      if (positionals.length === 0) throw new UsageError('usage: lamdagent table DIR... [-k K] [--evaluate [--test-tasks FILE]] [--json]');
       const t = await table1(
         positionals.map((d) => path.resolve(io.cwd, d)),
-        { k: intArg(values.k, 'k', 3), evaluate: Boolean(values.evaluate), log: (l) => io.err(l) },
+        {
+          k: intArg(values.k, 'k', 3),
+          evaluate: Boolean(values.evaluate),
+          ...(values['test-tasks'] ? { testTasks: path.resolve(io.cwd, values['test-tasks'] as string) } : {}),
+          log: (l) => io.err(l),
+        },
       );
       io.out(values.json ? JSON.stringify(t, null, 2) : table1Text(t));
       return 0;
@@ -211,9 +235,29 @@ export async function scienceCommand(cmd: string, rest: string[], io: Io): Promi
         seeds: { type: 'string' },
         out: { type: 'string', short: 'o' },
         action: { type: 'string' },
+        'fft-epochs': { type: 'string' },
+        'match-study': { type: 'string' },
+        'test-tasks': { type: 'string' },
+        'merge-weights': { type: 'string' },
         json: { type: 'boolean' },
       });
+      const mergeWeights =
+        values['merge-weights'] === undefined
+          ? undefined
+          : (values['merge-weights'] as string).split(',').map((x) => {
+              const v = Number(x);
+              if (!x.trim() || !Number.isFinite(v)) throw new UsageError(`--merge-weights expects numbers, got ${x}`);
+              return v;
+            });
       if (positionals.length !== 1) throw new UsageError('usage: lamdagent baselines CONFIG --seeds N [--out DIR]');
+      const fftEpochs =
+        values['fft-epochs'] === undefined
+          ? undefined
+          : (values['fft-epochs'] as string).split(',').map((x) => {
+              const e = Number(x);
+              if (!x.trim() || !Number.isFinite(e) || e <= 0) throw new UsageError(`--fft-epochs expects positive numbers, got ${x}`);
+              return e;
+            });
       const config = path.resolve(io.cwd, positionals[0]!);
       const outDir = path.resolve(io.cwd, (values.out as string | undefined) ?? path.join('baselines', path.basename(config).replace(/\.(ya?ml|json)$/, '')));
       const rows = await computeBaselines({
@@ -221,6 +265,10 @@ export async function scienceCommand(cmd: string, rest: string[], io: Io): Promi
         outDir,
         seeds: intArg(values.seeds, 'seeds', 3),
         ...(values.action ? { action: values.action as string } : {}),
+        ...(fftEpochs ? { fftEpochs } : {}),
+        ...(values['match-study'] ? { matchStudy: path.resolve(io.cwd, values['match-study'] as string) } : {}),
+        ...(values['test-tasks'] ? { testTasks: path.resolve(io.cwd, values['test-tasks'] as string) } : {}),
+        ...(mergeWeights ? { mergeWeights } : {}),
         log: (l) => io.err(l),
       });
       io.out(values.json ? JSON.stringify(rows, null, 2) : `${table1Text(await table1([outDir]))}\n\nwrote ${path.join(outDir, 'baselines.json')}`);

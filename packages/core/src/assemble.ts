@@ -212,6 +212,18 @@ export function assemble(loaded: LoadedConfig, registry: Registry, opts: Assembl
     kindTypes.set(kind, type);
     if (names && names.length !== values.length)
       issues.push({ path: `objects.${kind}.names`, message: `has ${names.length} names for ${values.length} values` });
+    const scales = Array.isArray(raw) ? undefined : raw.scales;
+    if (scales && type !== 'dataset')
+      issues.push({ path: `objects.${kind}.scales`, message: `only datasets declare scaled variants; these are ${type} objects` });
+    for (const [k, s] of Object.entries(scales ?? {})) {
+      if (Array.isArray(s) ? s.length !== values.length : values.length !== 1)
+        issues.push({
+          path: `objects.${kind}.scales.${k}`,
+          message: Array.isArray(s)
+            ? `has ${s.length} paths for ${values.length} values (one per value; null for the x.${k}x naming convention)`
+            : `a single path needs a list of one value; this list has ${values.length} (give one path per value)`,
+        });
+    }
     values.forEach((v, i) => {
       const at = `objects.${kind}${Array.isArray(raw) ? '' : '.values'}[${i}]`;
       let value: JsonValue = v;

@@ -12,6 +12,12 @@ export const ObjectListSchema = z.union([
         .describe('Object type: model, dataset, number, json, or a plugin-defined type. Inferred from the slots it feeds when omitted.'),
       values: z.array(JsonValueSchema).describe('Paths (models, datasets: relative to the config file) or values (hyperparameters).'),
       names: z.array(z.string()).optional().describe('Display names, one per value.'),
+      scales: z
+        .record(z.string().regex(/^[1-9][0-9]*$/, 'a scale factor is a positive integer'), z.union([z.string().min(1), z.array(z.string().min(1).nullable())]))
+        .optional()
+        .describe(
+          'Datasets only: larger variants per scale factor, for `lamdagent replay --data-scale K` (e.g. {2: data/x.2x.jsonl}): one path per value (null: the x.<K>x.jsonl naming convention), or a single path when there is one value. Relative to the config file.',
+        ),
     })
     .strict(),
 ]);

@@ -170,6 +170,35 @@ describe('assembly against plugins', () => {
     expect(e.message).toContain('tasks[0].evaluator: no evaluator "nosuch"');
     expect(e.message).toContain('policy: no policy "clever" (known: random, random-type, greedy)');
   });
+
+  it('accepts one path per value (null: naming convention) or one path for a one-value list; wrong shapes name the file and field', async () => {
+    const w = makeToyWorld();
+    const r = await registry();
+    const base = { actions: { sft: ['models', 'datasets', 'lr'] }, tasks: [{ name: 'ta', evaluator: 'toy' }] };
+    const ok = {
+      ...base,
+      objects: { models: ['models/base'], datasets: { values: ['data/a.json', 'data/b.json'], scales: { 2: ['big/a.json', null] } }, lr: [0.5] },
+    };
+    expect(() => assemble(parseConfig(ok, w.configPath), r)).not.toThrow();
+    const bad = {
+      ...base,
+      objects: {
+        models: { values: ['models/base'], scales: { 2: 'big/base' } },
+        datasets: { values: ['data/a.json', 'data/b.json'], scales: { 2: ['big/a.json'], 4: 'big/all.json' } },
+        lr: [0.5],
+      },
+    };
+    const e = configError(() => assemble(parseConfig(bad, w.configPath), r));
+    expect(e.message).toContain(w.configPath);
+    expect(e.message).toContain('objects.models.scales: only datasets declare scaled variants; these are model objects');
+    expect(e.message).toContain('objects.datasets.scales.2: has 1 paths for 2 values');
+    expect(e.message).toContain('objects.datasets.scales.4: a single path needs a list of one value; this list has 2');
+    const badKey = configError(() =>
+      parseConfig({ ...ok, objects: { ...ok.objects, datasets: { values: ['data/a.json'], scales: { half: 'x.json' } } } }, w.configPath),
+    );
+    expect(badKey.message).toContain(w.configPath);
+    expect(badKey.message).toMatch(/objects\.datasets/);
+  });
 });
 
 describe('committed JSON Schema', () => {

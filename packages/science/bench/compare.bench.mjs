@@ -1,7 +1,7 @@
 // `npm run bench` (compare): random, random-type and greedy on the shipped embedded-world table,
 // 20 seeds × 30 iterations, replayed by the `replay` executor; prints the statistics, the wall time
-// and the table's hit rate. `--live` (or LAMDAGENT_BENCH_LIVE=1) adds the live comparison on the
-// embedded world (3 seeds × 20 iterations, one shared action cache): wall time and cache fraction.
+// and the table's hit rate. The live comparison on the embedded world (3 seeds × 20 iterations, one
+// shared action cache) is compare-live.bench.mjs beside it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -65,15 +65,6 @@ try {
     );
   }
   console.log(r.text);
-  if (process.argv.includes('--live') || process.env.LAMDAGENT_BENCH_LIVE === '1') {
-    t = Date.now();
-    const live = await compare({ configPath: config, arms, seeds: 3, iterations: 20, outDir: path.join(out, 'live'), cache: path.join(out, 'cache') });
-    const l = rate(live);
-    console.log(
-      `\nlive compare (embedded world, shared cache): 3 policies × 3 seeds × 20 iterations in ${((Date.now() - t) / 1000).toFixed(0)} s; ${l.cached} of ${l.trials} trials served by the shared cache (${((100 * l.cached) / l.trials).toFixed(1)}%)`,
-    );
-    console.log(live.text);
-  }
 } finally {
   rmSync(out, { recursive: true, force: true });
 }

@@ -1,5 +1,14 @@
 import path from 'node:path';
-import { openStudy, runStudy, type Assembly, type JsonValue, type LoadedConfig, type PoolObject, type StudyConfigParsed } from '@lamdagent/core';
+import {
+  openStudy,
+  runStudy,
+  type ActionBinding,
+  type Assembly,
+  type JsonValue,
+  type LoadedConfig,
+  type PoolObject,
+  type StudyConfigParsed,
+} from '@lamdagent/core';
 import { writeFileAtomic } from '@lamdagent/core/kit';
 import { existsSync } from 'node:fs';
 import type { BaselineRow } from './baselines.js';
@@ -27,16 +36,21 @@ function combos<T>(xs: T[], k: number): T[][] {
  * a `json` weights slot) over every combination of the initial non-base models and every weighting in
  * `grid`^m, the best by validation reward. Undefined when the config has no such action.
  */
-export async function mergeGridBaseline(c: MergeGridContext, grid: number[] = [0.3, 0.5, 0.7]): Promise<BaselineRow | undefined> {
+const DEFAULT_GRID = [0.3, 0.5, 0.7];
+
+export async function mergeGridBaseline(c: MergeGridContext, grid: number[] = DEFAULT_GRID): Promise<BaselineRow | undefined> {
   const a = c.assembly;
-  const binding = a.bindings.find(
-    (b) =>
-      b.unordered.some((g) => g.length >= 2 && g.every((p) => a.kindTypes.get(b.kinds[p]!) === 'model')) &&
-      b.kinds.some((k, i) => a.kindTypes.get(k) === 'json' && /weight/i.test(b.slotNames[i]!)),
-  );
+  const models = (b: ActionBinding, g: number[]): boolean => g.length >= 2 && g.every((p) => a.kindTypes.get(b.kinds[p]!) === 'model');
+  const weightsAt = (b: ActionBinding): number => b.kinds.findIndex((k, i) => a.kindTypes.get(k) === 'json' && /weight/i.test(b.slotNames[i]!));
+  // The merged models: an unordered group, or a weighted one (ordered: one weight per position, as ties_merging declares).
+  const groupOf = (b: ActionBinding): number[] | undefined =>
+    weightsAt(b) < 0
+      ? undefined
+      : (b.unordered.find((g) => models(b, g)) ?? b.weighted?.find((w) => models(b, w.positions) && w.paramsAt === weightsAt(b))?.positions);
+  const binding = a.bindings.find((b) => groupOf(b) !== undefined);
   if (!binding) return undefined;
-  const group = binding.unordered.find((g) => g.length >= 2)!;
-  const wPos = binding.kinds.findIndex((k, i) => a.kindTypes.get(k) === 'json' && /weight/i.test(binding.slotNames[i]!));
+  const group = groupOf(binding)!;
+  const wPos = weightsAt(binding);
   const wKind = binding.kinds[wPos]!;
   const mKind = binding.kinds[group[0]!]!;
   const basePath = path.resolve(c.loaded.dir, String(c.base.value));
@@ -54,9 +68,11 @@ export async function mergeGridBaseline(c: MergeGridContext, grid: number[] = [0
       label: `${models.map((m) => m.name).join('+')} w=${JSON.stringify(weightings[wi])}`,
     })),
   );
-  const cfgFile = path.join(c.outDir, 'merge-grid-config.json');
+  // Another grid, another folder (a finished grid is reused by folder).
+  const tag = grid.join() === DEFAULT_GRID.join() ? 'merge-grid' : `merge-grid-w${grid.join('-')}`;
+  const cfgFile = path.join(c.outDir, `${tag}-config.json`);
   writeFileAtomic(cfgFile, JSON.stringify(cfg, null, 2));
-  const dir = path.join(c.outDir, 'merge-grid');
+  const dir = path.join(c.outDir, tag);
   const trials = existsSync(path.join(dir, 'study.json'))
     ? openStudy(dir).trials
     : (

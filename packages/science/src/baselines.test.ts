@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { runStudy } from '@lamdagent/core';
+import { openStudy, runStudy } from '@lamdagent/core';
 import { describe, expect, it } from 'vitest';
 import { toyWorld } from '../test-fixtures/toy-world.js';
 import { computeBaselines } from './baselines.js';
 import { compare } from './compare-run.js';
+import { sciencePluginEntry } from './compare.js';
 import { table1 } from './table1.js';
 
 describe('lamdagent baselines', () => {
@@ -39,6 +40,85 @@ describe('lamdagent baselines', () => {
     expect(beats['base']!.of).toBe(2);
     expect(beats['base']!.wins).toBe(c.report.arms[0]!.seeds.filter((s) => s.top1Test! > beats['base']!.baseline).length);
     expect(c.text).toContain('top-1 test beats baseline');
+  });
+
+  it("Fully Fine-Tuned at N epochs, and compute-matched to a study's top-1 (its SFT steps' examples, read from its chain)", async () => {
+    const w = toyWorld({ iterations: 6 });
+    // The study's datasets: a (1 line), b (1 line), and ab: two lines, a union already in the config.
+    writeFileSync(path.join(w.dir, 'data', 'ab.json'), `${JSON.stringify({ target: [1, 0, 0] })}\n${JSON.stringify({ target: [0, 1, 0] })}\n`);
+    writeFileSync(
+      w.config,
+      readFileSync(w.config, 'utf8')
+        .replace('values: [data/a.json, data/b.json, data/c.json], names: [a, b, c]', 'values: [data/a.json, data/b.json, data/ab.json], names: [a, b, ab]')
+        .replace('params: { noise: 0.02 }', 'params: { noise: 0.02, epochs: 2 }'),
+    );
+    // A four-step chain, base -> ab -> a -> ab -> ab (the scripted policy plays it); its top-1 is a step of it.
+    const step = (model: string, data: string) => ({ action: 'sft', inputs: [model, data, 'lr/0'] });
+    const steps = [step('models/0', 'datasets/2'), step('@0', 'datasets/0'), step('@1', 'datasets/2'), step('@2', 'datasets/2')];
+    const s = await runStudy({
+      configPath: w.config,
+      outDir: path.join(w.dir, 's'),
+      overrides: { iterations: 4, plugins: [sciencePluginEntry()], policy: { name: 'scripted', options: { steps } } as never },
+    });
+    const out = path.join(w.dir, 'bl');
+    const rows = await computeBaselines({ configPath: w.config, outDir: out, seeds: 1, fftEpochs: [2, 5], matchStudy: s.dir });
+    // The union holds each distinct line once: a and b are already in ab.
+    expect(readFileSync(path.join(out, 'union.json'), 'utf8').trim().split('\n')).toHaveLength(2);
+    // Hand count from the journal: every sft trial in the top-1's chain, its dataset's lines × 2 epochs.
+    const view = openStudy(s.dir);
+    const byId = new Map(view.trials.filter((t) => t.produced).map((t) => [t.produced!.id, t]));
+    const top = [...view.trials].filter((t) => t.state === 'complete').sort((x, y) => y.reward! - x.reward! || x.index - y.index)[0]!;
+    let examples = 0;
+    let sftSteps = 0;
+    for (let t: typeof top | undefined = top; t; t = byId.get(t.action.inputs[0]!.id)) {
+      sftSteps++;
+      examples += (t.action.inputs[1]!.name === 'ab' ? 2 : 1) * 2;
+    }
+    expect(sftSteps).toBeGreaterThan(1);
+    const e = examples / 2;
+    const names = rows.map((r) => r.name);
+    expect(names).toEqual([
+      'base',
+      'Fully Fine-Tuned (2 epochs, 1 seeds)',
+      'Fully Fine-Tuned (5 epochs, 1 seeds)',
+      `Fully Fine-Tuned, compute-matched to s top-1 (${e} epochs = ${examples} examples of ${sftSteps} SFT steps / 2, 1 seeds)`,
+    ]);
+    const m = rows[3]!.matched!;
+    expect(m).toMatchObject({ trial: top.index, sftSteps, examples, unionExamples: 2, epochs: e, by: 'examples' });
+    // More epochs move further toward the union's mean target (0.5, 0.5, 0): ta = 1 - distance to (1, 0, 0) grows.
+    const ta = (i: number): number => rows[i]!.validation['ta']!;
+    expect(ta(2)).toBeGreaterThan(ta(1));
+    // The table names each row as computed.
+    const t = await table1([out]);
+    expect(t.rows.map((r) => r.name)).toEqual(names);
+  });
+
+  it('--test-tasks: scored on the test split only, for the baselines and the study top-k; starred in the table; scores kept by model content', async () => {
+    const w = toyWorld({ iterations: 3 });
+    const tasksFile = path.join(w.dir, 'ood.yaml');
+    writeFileSync(tasksFile, '- { name: tc, evaluator: toy, options: { target: [0, 0, 1], testTarget: [0, 0.2, 0.8] } }\n');
+    const out = path.join(w.dir, 'bl');
+    const rows = await computeBaselines({ configPath: w.config, outDir: out, seeds: 1, testTasks: tasksFile });
+    for (const r of rows) {
+      expect(Object.keys(r.validation).sort()).toEqual(['ta', 'tb']);
+      expect(Object.keys(r.test).sort()).toEqual(['ta', 'tb', 'tc']);
+    }
+    // The base (0, 0, 0) is 1 - |(0, 0.2, 0.8)| from tc's test target.
+    expect(rows[0]!.test['tc']).toBeCloseTo(1 - Math.hypot(0.2, 0.8), 10);
+    const cached = Object.keys(JSON.parse(readFileSync(path.join(out, 'scores.json'), 'utf8')) as object).length;
+    expect(await computeBaselines({ configPath: w.config, outDir: out, seeds: 1, testTasks: tasksFile })).toEqual(rows);
+    expect(Object.keys(JSON.parse(readFileSync(path.join(out, 'scores.json'), 'utf8')) as object)).toHaveLength(cached);
+    const s = await runStudy({ configPath: w.config, outDir: path.join(w.dir, 's') });
+    const t = await table1([out, s.dir], { k: 2, evaluate: true, testTasks: tasksFile });
+    expect(t.inDist).toEqual(['ta', 'tb']);
+    expect(t.outDist).toEqual(['tc']);
+    for (const r of t.rows) expect(Object.keys(r.test).sort()).toEqual(['ta', 'tb', 'tc']);
+    // A task the config already has: named, with the file.
+    writeFileSync(tasksFile, '- { name: ta, evaluator: toy, options: { target: [1, 0, 0] } }\n');
+    await expect(computeBaselines({ configPath: w.config, outDir: path.join(w.dir, 'bl2'), seeds: 1, testTasks: tasksFile })).rejects.toThrow(
+      /ood\.yaml: tasks\[0\]\.name: "ta" is already a task of/,
+    );
+    expect(existsSync(path.join(w.dir, 'bl2'))).toBe(false);
   });
 
   it('merge grid search: every pair of initial non-base models × every weighting, the best by validation', async () => {

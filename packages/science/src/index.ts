@@ -22,3 +22,4 @@ export * from './table1.js';
 export * from './baselines.js';
 export * from './items.js';
 export * from './baselines-merge.js';
+export * from './test-tasks.js';

@@ -21,7 +21,10 @@ import { kendallTau } from './tests.js';
 export interface ReplayPipelinesOptions {
   dir: string;
   top: number;
-  /** Dataset scales: each dataset file `x.jsonl` is replaced by its declared larger variant `x.<k>x.jsonl`. */
+  /**
+   * Dataset scales: each dataset file is replaced by its larger variant for scale k: the one its object list
+   * declares (`scales: {k: path}`, one path per value), else `x.<k>x.jsonl` beside `x.jsonl` (the naming convention).
+   */
   scales?: number[];
   /** Replace the base model (the object named `base`, or the first `base_models` value) by this folder. */
   baseModel?: string;
@@ -58,6 +61,12 @@ export function checkStudyFiles(dir: string): void {
       throw new UsageError(`${p}: changed since study ${dir} ran (content digest mismatch); refusing to replay`);
     }
   }
+}
+
+/** The `scales` of a dataset object list as the config gives them (paths relative to the config file). */
+function loadedScales(cfg: StudyConfigParsed, kind: string): Record<string, string | (string | null)[]> | undefined {
+  const list = cfg.objects[kind];
+  return list && !Array.isArray(list) ? list.scales : undefined;
 }
 
 function rankOf(xs: (number | null)[]): (number | null)[] {
@@ -121,14 +130,30 @@ export async function replayPipelines(o: ReplayPipelinesOptions): Promise<Replay
     const cfg = structuredClone(base);
     for (const kind of datasetKinds) {
       const list = cfg.objects[kind]!;
-      const vals = (Array.isArray(list) ? list : list.values).map((v) => {
+      const vals = (Array.isArray(list) ? list : list.values).map((v, i) => {
         const s = String(v);
+        if (k === 1) return s;
+        // Declared first (`scales: {K: path}` on the dataset object), the x.<K>x.jsonl naming convention as fallback.
+        const raw = Array.isArray(list) ? undefined : loadedScales(loaded.config, kind)?.[String(k)];
+        const declared = Array.isArray(raw) ? raw[i] : raw;
+        if (typeof declared === 'string') {
+          const file = path.resolve(loaded.dir, declared);
+          const field = `objects.${kind}.scales.${k}${Array.isArray(raw) ? `[${i}]` : ''}`;
+          if (!existsSync(file)) throw new UsageError(`--data-scale ${k}: ${loaded.file}: ${field}: ${file} not found`);
+          return file;
+        }
         const scaled = s.replace(/(\.[^./]+)$/, `.${k}x$1`);
-        if (k !== 1 && !existsSync(scaled)) throw new UsageError(`--data-scale ${k}: ${s} declares no ${k}x variant (expected ${scaled})`);
-        return k === 1 ? s : scaled;
+        if (!existsSync(scaled))
+          throw new UsageError(
+            `--data-scale ${k}: ${s} declares no ${k}x variant (objects.${kind}.scales.${k} unset, and no ${scaled} by the x.${k}x naming convention)`,
+          );
+        return scaled;
       });
       if (Array.isArray(list)) cfg.objects[kind] = vals;
-      else list.values = vals;
+      else {
+        list.values = vals;
+        delete list.scales;
+      }
     }
     variants.push({ label: `data x${k}`, cfg });
   }

@@ -6,6 +6,7 @@ import { chainOf, producers, ranked } from './chain.js';
 import { splitScorer } from './evaluate.js';
 import { rewardInterval } from './items.js';
 import { overlaps, type Interval } from './stats.js';
+import { loadTestTasks } from './test-tasks.js';
 
 const BaselinesFileSchema = z.array(z.object({ name: z.string(), split: z.enum(['validation', 'test']), scores: z.record(z.string(), z.number()) }));
 
@@ -34,9 +35,9 @@ export interface Table1 {
  * `lamdagent table DIR...`: the paper's Table 1 for any studies: their baselines (`baselines.json` in a
  * study folder: `[{ name, split, scores }]`) and each study's top-k by validation reward, with
  * validation and test scores per task. `evaluate`: score top models with no test scores yet on the
- * test split (the study's own evaluators) and append them to its journal.
+ * test split (the study's own evaluators, plus the `testTasks` file's tasks) and append them to its journal.
  */
-export async function table1(dirs: string[], opts: { k?: number; evaluate?: boolean; log?: (l: string) => void } = {}): Promise<Table1> {
+export async function table1(dirs: string[], opts: { k?: number; evaluate?: boolean; testTasks?: string; log?: (l: string) => void } = {}): Promise<Table1> {
   const rows: Table1Row[] = [];
   const inDist = new Set<string>();
   const seenBaselines = new Set<string>();
@@ -80,7 +81,8 @@ export async function table1(dirs: string[], opts: { k?: number; evaluate?: bool
     const missing = top.filter((t) => !tests.has(t.index) && t.produced && existsSync(t.produced.path));
     if (opts.evaluate && missing.length) {
       const { registry } = await buildRegistry(loaded);
-      const scorer = await splitScorer(assemble(loaded, registry, { skipDigests: true }), registry);
+      const testOnly = opts.testTasks ? await loadTestTasks(loaded, opts.testTasks) : undefined;
+      const scorer = await splitScorer(assemble(loaded, registry, { skipDigests: true }), registry, undefined, testOnly);
       const recs = [];
       for (const t of missing) {
         const results = await scorer.results(t.produced!.path, t.produced!.id, 'test', 0);

@@ -35,6 +35,8 @@ describe('the toy world', () => {
     const b = await run(toySftRunner, sft(union, { noise: 0.02 }, 900));
     expect(a[0]).toBeCloseTo(0.25 + (0.1 - 0.5) * 0.02, 12);
     expect(b[0]).toBeCloseTo(0.25 + (0.9 - 0.5) * 0.02, 12);
+    // epochs: each moves half (lr 0.5) of the rest of the way: 1 - 0.5^2 = 0.75 of it after two.
+    expect(await run(toySftRunner, sft(union, { epochs: 2 }))).toEqual([0.375, 0.375, 0]);
   });
 
   it('with LAMDAGENT_TOY_LOG set, a job appends its action key to that file', async () => {

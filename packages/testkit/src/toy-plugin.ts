@@ -12,8 +12,9 @@ import { jobInputs } from '@lamdagent/core/kit';
  *
  * - A dataset is a JSON file `{ "target": [...] }`, or JSON lines of them (a union of datasets: it trains
  *   toward their mean target). A record `{ "fail": "why" }` makes the runner fail (as a failed trial).
- * - `toy-sft` params: `sleepMs` (a slow job, ended early by cancellation) and `noise` (a seeded offset of
- *   up to ±noise/2 per weight, so the job seed matters as in real training). It declares a smoke run.
+ * - `toy-sft` params: `sleepMs` (a slow job, ended early by cancellation), `noise` (a seeded offset of
+ *   up to ±noise/2 per weight, so the job seed matters as in real training) and `epochs` (default 1: each
+ *   moves the learning-rate fraction of the rest of the way to the target). It declares a smoke run.
  * - With `LAMDAGENT_TOY_LOG` set, every runner appends its job's action key to that file (tests of caches
  *   and replays count what really ran).
  */
@@ -34,7 +35,7 @@ export function writeToyModel(dir: string, w: readonly number[]): void {
 }
 
 const Dataset = z.object({ target: z.array(z.number()).optional(), fail: z.string().optional() });
-const SftParams = z.object({ sleepMs: z.number().int().min(0).default(0), noise: z.number().min(0).default(0) });
+const SftParams = z.object({ sleepMs: z.number().int().min(0).default(0), noise: z.number().min(0).default(0), epochs: z.number().positive().default(1) });
 
 /** A dataset's target: one JSON record, or JSON lines of them (their mean). Throws on a `fail` record. */
 function readTarget(file: string): number[] {
@@ -86,10 +87,12 @@ export const toySftRunner: Runner = {
     const { model, dataset, learning_rate } = jobInputs(spec, z.object({ model: z.string(), dataset: z.string(), learning_rate: z.number() }));
     noteJob(spec);
     const target = readTarget(dataset);
-    const { sleepMs, noise } = SftParams.parse(spec.params);
+    const { sleepMs, noise, epochs } = SftParams.parse(spec.params);
     if (sleepMs) await sleep(sleepMs, ctx.signal);
     const offset = ((spec.seed % 1000) / 1000 - 0.5) * noise;
-    const w = readToyModel(model).map((x, i) => x + learning_rate * ((target[i] ?? 0) - x) + offset);
+    // Each epoch moves the learning-rate fraction of the rest of the way: 1 - (1 - lr)^epochs in all.
+    const step = 1 - (1 - learning_rate) ** epochs;
+    const w = readToyModel(model).map((x, i) => x + step * ((target[i] ?? 0) - x) + offset);
     writeToyModel(spec.outputDir, w);
     ctx.log(`trained to [${w.join(', ')}]`);
     return { metrics: { steps: 1 } };
