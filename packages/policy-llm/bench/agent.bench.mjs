@@ -18,7 +18,7 @@
 //
 //   npx turbo run build --filter=@lamdagent/policy-llm... --filter=@lamdagent/science
 //   node packages/policy-llm/bench/agent.bench.mjs [--seeds 5] [--iterations 20] [--threads 1]
-//        [--table FILE --config FILE | --toy] [--modes constrained,free,random] [--runs FILE] [--from K] [--json]
+//        [--table FILE --config FILE | --toy] [--modes constrained,free,random] [--runs FILE [--report]] [--from K] [--json]
 //
 // Prints per mode: valid-first-time rate, retried, fell back, table misses, seconds per iteration, input
 // tokens per iteration at the first and last iteration, best reward (mean over seeds and per seed), then
@@ -195,6 +195,20 @@ for (const sig of ['SIGINT', 'SIGTERM'])
     if (done.length > 0) report(done);
     process.exit(130);
   });
+// --report: run nothing, report the seeds of --runs FILE that every mode finished.
+if (args.includes('--report')) {
+  const done = complete();
+  console.log(
+    `REPORT of ${RUNS ?? '(no --runs file)'}: ${done.length} of ${seeds.length} seeds finished by every mode (${
+      seeds
+        .filter((x) => !done.includes(x))
+        .map((x) => `seed ${x} missing`)
+        .join(', ') || 'none missing'
+    }).`,
+  );
+  if (done.length > 0) report(done);
+  process.exit(0);
+}
 for (const [s, seed] of seeds.entries()) {
   // Alternate the order per seed (A,B,C then C,B,A) so slow phases of a shared machine hit every mode.
   const order = (FROM + s) % 2 === 0 ? MODES : [...MODES].reverse();
