@@ -66,6 +66,15 @@ describe('lamdagent compare / ablate / bench export / run --table', () => {
     }
     expect((await run(cases[0]!, w.dir)).err).toMatch(/unknown policy "bogus"/);
     expect((await run(cases[1]!, w.dir)).err).toMatch(/--seeds must be a positive integer, got 0/);
+    const noPlugin = ['compare', 'study.yaml', '--policies', 'random', '--seeds', '1', '--iterations', '1', '--plugin', './no-such-plugin.mjs', '--out', 'x5'];
+    const np = await run(noPlugin, w.dir);
+    expect(np.code).toBe(2);
+    expect(np.err).toMatch(/--plugin .*no-such-plugin\.mjs: .*not found/);
+    expect(existsSync(path.join(w.dir, 'x5'))).toBe(false);
+    // A plugin given with --plugin is recorded in the comparison and loaded by its studies.
+    const ok = await run(['compare', 'study.yaml', '--policies', 'random', '--seeds', '1', '--iterations', '1', '--plugin', TOY, '--out', 'x6'], w.dir);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(w.dir, 'x6', 'compare.json'), 'utf8')).plugins).toEqual([TOY]);
     const s = await run(['run', 'study.yaml', '--out', 's', '--iterations', '2'], w.dir);
     expect(s.code).toBe(0);
     await run(['bench', 'export', 's', '-o', 't.json'], w.dir);

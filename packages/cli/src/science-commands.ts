@@ -34,6 +34,8 @@ const COMMON = `  --seeds N          seeds per arm: the config's seed, seed + 1,
                      an action not in the table fails as a counted miss
   --fill             with --table: run missing actions for real and add them to the table
   --parallel K       studies at once (default: the config's concurrency)
+  --plugin MODULE    load a plugin in every study besides the config's (repeatable): the package of a
+                     policy the config does not list, e.g. --plugin @lamdagent/policy-llm for llm
   -k K               top-k models scored on the test split per study (default 3)
   --baselines DIR    baselines (lamdagent baselines --out DIR): count the seeds whose top-1 beats each on test
   --json             print per arm the per-seed best validation reward at each iteration and the
@@ -80,8 +82,10 @@ export const SCIENCE_HELP: Record<string, string> = {
   Run one study per policy and seed at an equal budget, all sharing one action cache, then print per
   policy the best-so-far validation reward (mean ± sd, 95% interval over seeds), the top-1's test-split
   score, and a paired test against random.
-  --policies LIST    comma-separated policy names; NAME:options.json gives a policy options;
-                     @FILE reads one policy per line
+  --policies LIST    comma-separated policy names; NAME:options.json gives a policy options (the
+                     options object, or {"name", "options"}; relative paths in it resolve from its
+                     folder; the arm is labelled NAME-<file name>); @FILE reads one policy per line.
+                     Agent LLMs: --policies random,llm:gemma.json,llm:qwen.json --plugin @lamdagent/policy-llm
 ${COMMON}`,
   ablate: `lamdagent ablate CONFIG --without ACTION[,ACTION] [--without ...] --seeds N --iterations T [options]
   The paper's Table 2: the full action space beside each ablation (the named config actions removed from
@@ -124,7 +128,17 @@ const COMPARE_OPTS = {
   k: { type: 'string', short: 'k' },
   json: { type: 'boolean' },
   baselines: { type: 'string' },
+  plugin: { type: 'string', multiple: true },
 } as const;
+
+/** `--plugin` values: package names as given (resolved from the config's folder), paths made absolute from the working folder. */
+function pluginArgs(values: string[], cwd: string): string[] {
+  return values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean)
+    .map((v) => (v.startsWith('.') || path.isAbsolute(v) ? path.resolve(cwd, v) : v));
+}
 
 async function runArms(io: Io, config: string, arms: Arm[], values: Record<string, unknown>, what: string): Promise<number> {
   const configPath = path.resolve(io.cwd, config);
@@ -143,6 +157,7 @@ async function runArms(io: Io, config: string, arms: Arm[], values: Record<strin
     ...(values['parallel'] !== undefined ? { parallel: intArg(values['parallel'], 'parallel') } : {}),
     ...(values['k'] !== undefined ? { topK: intArg(values['k'], 'k') } : {}),
     ...(values['baselines'] ? { baselines: path.resolve(io.cwd, values['baselines'] as string) } : {}),
+    ...(values['plugin'] ? { plugins: pluginArgs(values['plugin'] as string[], io.cwd) } : {}),
     log: (l) => io.err(l),
     env: io.env,
   });

@@ -37,4 +37,17 @@ describe('the agent memory is data, not instructions', () => {
       expect((o as { transcript: { role: string; content: string }[] }).transcript.filter((t) => t.role === 'error').map((t) => t.content)).toEqual([why]);
     }
   });
+
+  it('with memory: false makes no memory call and tells the agent it keeps none', async () => {
+    const w = grownWorld();
+    const p = new ScriptedProvider(['[[0]]', '[[0, 0, 0]]']);
+    const policy = await scriptedPolicy(p, { memory: false });
+    const o = await policy.observe!(w.history[0]!, contextFor(w));
+    expect(o).toEqual({ state: { version: 1, memory: '', updates: 0 } });
+    expect(p.requests).toHaveLength(0);
+    await policy.select(contextFor(w)).catch(() => undefined);
+    expect(p.requests.length).toBeGreaterThan(0);
+    expect(p.requests[0]![0]!.content).toContain('None: this agent keeps no memory.');
+    expect(p.requests[0]![0]!.content).not.toContain('No reflections yet');
+  });
 });

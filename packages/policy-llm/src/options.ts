@@ -86,6 +86,11 @@ export const LlmPolicyOptionsSchema = z
     parseRetries: z.number().int().min(0).max(10).default(2),
     /** Reject an answer that repeats an action already run (it would only return the cached result). */
     avoidRepeats: z.boolean().default(true),
+    /**
+     * Keep a memory (the paper's section 2.5): after every finished trial a call rewrites it. `false`: no
+     * memory update is made and the prompts say the agent has none (the ablation of comparisons).
+     */
+    memory: z.boolean().default(true),
     /** Longest memory kept, in characters (the memory prompt asks for less). */
     memoryMaxChars: z.number().int().min(200).max(50_000).default(2000),
     prompts: PromptFilesSchema.default({}),

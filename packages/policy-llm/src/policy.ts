@@ -42,6 +42,8 @@ type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
 type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 const NO_MEMORY = 'No reflections yet: no trial has been analysed so far.';
+/** What the prompts show in place of the memory when the agent keeps none (`memory: false`). */
+const MEMORY_OFF = 'None: this agent keeps no memory. Judge from the results listed here.';
 
 /**
  * The paper's agent: chooses an action type, then all of its objects at once, from a memory it
@@ -172,7 +174,7 @@ export class LlmPolicy implements Policy {
   }
 
   async #observe(trial: TrialRecord, ctx: PolicyContext): Promise<Observation> {
-    if (trial.state === 'running') return { state: toJson(this.#state) };
+    if (trial.state === 'running' || !this.#o.memory) return { state: toJson(this.#state) };
     const rec: Record_ = { transcript: [], usage: [], answers: [] };
     const history = [...ctx.history.filter((t) => t.index !== trial.index), trial];
     const view = makeView({ ...ctx, history }, this.#o.history, this.#d.redact);
@@ -207,7 +209,7 @@ export class LlmPolicy implements Policy {
   #commonVars(iteration: number, view: StudyView): Record<string, string> {
     return {
       iteration: String(iteration),
-      memory: this.#state.memory ? memoryBlock(this.#state.memory) : NO_MEMORY,
+      memory: !this.#o.memory ? MEMORY_OFF : this.#state.memory ? memoryBlock(this.#state.memory) : NO_MEMORY,
       summary: summaryText(view),
       history: historyText(view),
       failures: failuresText(view),

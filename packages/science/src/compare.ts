@@ -6,6 +6,7 @@ import {
   isStudyDir,
   JsonValueSchema,
   loadConfig,
+  resolvePlugin,
   resumeStudy,
   runStudy,
   UsageError,
@@ -41,6 +42,12 @@ export interface CompareOptions {
   fill?: boolean;
   /** Studies at once (default: the config's concurrency). */
   parallel?: number;
+  /**
+   * Plugins loaded by every study in addition to the config's (`--plugin`): the package of a policy under
+   * comparison that the config does not list, e.g. `@lamdagent/policy-llm` for `llm`. Package names
+   * resolve from the config's folder; paths should be absolute.
+   */
+  plugins?: string[];
   log?: (line: string) => void;
   signal?: AbortSignal;
   env?: Readonly<Record<string, string | undefined>>;
@@ -56,6 +63,8 @@ export const CompareManifestSchema = z.object({
   iterations: z.number().int(),
   table: z.string().optional(),
   cache: z.string().optional(),
+  /** Extra plugins of every study (`--plugin`). */
+  plugins: z.array(z.string()).default([]),
 });
 export type CompareManifest = z.infer<typeof CompareManifestSchema>;
 
@@ -89,6 +98,15 @@ export async function planCompare(o: CompareOptions): Promise<CompareManifest> {
   if (!Number.isInteger(o.iterations) || o.iterations < 1) throw new UsageError(`--iterations must be a positive integer, got ${o.iterations}`);
   if (o.arms.length === 0) throw new UsageError('give at least one policy');
   const loaded = loadConfig(o.configPath);
+  const plugins = [...new Set(o.plugins ?? [])];
+  for (const p of plugins) {
+    try {
+      resolvePlugin(p, loaded.dir);
+    } catch (e) {
+      throw new UsageError(`--plugin ${p}: ${(e as Error).message}`);
+    }
+  }
+  loaded.config.plugins = [...new Set([...loaded.config.plugins, ...plugins])];
   const { registry } = await buildRegistry(loaded);
   const known = registry.names('policy');
   for (const a of o.arms) if (!known.includes(a.policy.name)) throw new UsageError(`unknown policy "${a.policy.name}" (known: ${known.join(', ')})`);
@@ -113,6 +131,7 @@ export async function planCompare(o: CompareOptions): Promise<CompareManifest> {
     arms: o.arms.map((a) => ({ label: a.label, policy: a.policy.name, options: a.policy.options, without: a.without ?? [] })),
     seeds: Array.from({ length: o.seeds }, (_, i) => seed0 + i),
     iterations: o.iterations,
+    plugins,
     ...(table
       ? { table }
       : { cache: path.resolve(o.cache ?? (loaded.config.cache ? path.resolve(loaded.dir, loaded.config.cache) : path.join(o.outDir, 'cache'))) }),
@@ -121,9 +140,9 @@ export async function planCompare(o: CompareOptions): Promise<CompareManifest> {
   if (existsSync(file)) {
     const prev = CompareManifestSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
     if (!prev.success) throw new UsageError(`${file}: not a comparison manifest; choose another --out`);
-    const same = (x: CompareManifest): string => JSON.stringify([x.configDigest, x.arms, x.table ?? null]);
+    const same = (x: CompareManifest): string => JSON.stringify([x.configDigest, x.arms, x.table ?? null, x.plugins]);
     if (same(prev.data) !== same(m))
-      throw new UsageError(`${o.outDir} holds another comparison (other config, policies, ablations or table); choose another --out`);
+      throw new UsageError(`${o.outDir} holds another comparison (other config, policies, ablations, table or plugins); choose another --out`);
   } else if (existsSync(o.outDir) && readdirNonEmpty(o.outDir))
     throw new UsageError(`${o.outDir} exists, is not empty and holds no comparison; choose another --out`);
   return m;
@@ -165,8 +184,8 @@ export async function runCompareStudies(o: CompareOptions, m: CompareManifest): 
           policy: Object.keys(arm.policy.options).length ? { name: arm.policy.name, options: arm.policy.options } : arm.policy.name,
           ...(arm.without?.length ? { withoutActions: arm.without } : {}),
           ...(m.table
-            ? { executor: { name: 'replay', options: { table: m.table, fill: o.fill ?? false } }, plugins: [sciencePluginEntry()] }
-            : { cache: m.cache! }),
+            ? { executor: { name: 'replay', options: { table: m.table, fill: o.fill ?? false } }, plugins: [...m.plugins, sciencePluginEntry()] }
+            : { cache: m.cache!, ...(m.plugins.length ? { plugins: m.plugins } : {}) }),
         };
         await runStudy({ configPath: o.configPath, outDir: dir, overrides, ...common });
       }

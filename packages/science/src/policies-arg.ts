@@ -9,25 +9,56 @@ export interface PolicySpec {
   options: Record<string, JsonValue>;
 }
 
+/**
+ * Relative paths in an options file resolve from that file's folder: every string value (at any depth)
+ * that is a relative path naming an existing file or folder there becomes absolute, so the studies (run
+ * from the config's folder, resumed from anywhere) find it. Other strings (model names, URLs) are kept.
+ */
+function absolutize(v: JsonValue, dir: string): JsonValue {
+  if (typeof v === 'string') {
+    if (v === '' || path.isAbsolute(v) || /^[a-z][a-z0-9+.-]*:/i.test(v)) return v;
+    const p = path.resolve(dir, v);
+    return existsSync(p) ? p : v;
+  }
+  if (Array.isArray(v)) return v.map((x) => absolutize(x, dir));
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, absolutize(x, dir)]));
+  return v;
+}
+
+const isObject = (v: unknown): v is Record<string, JsonValue> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 function one(item: string, cwd: string, where: string): PolicySpec {
   const i = item.indexOf(':');
   if (i < 0) return { label: item, name: item, options: {} };
   const name = item.slice(0, i);
   const file = path.resolve(cwd, item.slice(i + 1));
   if (!existsSync(file)) throw new UsageError(`${where}: options file of policy ${name} not found: ${file}`);
-  let options: unknown;
+  let raw: unknown;
   try {
-    options = JSON.parse(readFileSync(file, 'utf8'));
+    raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
     throw new UsageError(`${file}: policy options are not JSON (${(e as Error).message})`);
   }
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new UsageError(`${file}: policy options must be a JSON object`);
-  return { label: `${name}-${path.basename(file).replace(/\.json$/, '')}`, name, options: options as Record<string, JsonValue> };
+  if (!isObject(raw)) throw new UsageError(`${file}: policy options must be a JSON object`);
+  // Either the options themselves, or a policy config `{ "name": ..., "options": { ... } }` (policy-llm's loadPolicyFile shape).
+  let options: Record<string, JsonValue> = raw;
+  const keys = Object.keys(raw).sort();
+  if (keys.length === 2 && keys[0] === 'name' && keys[1] === 'options') {
+    if (raw['name'] !== name) throw new UsageError(`${file}: name: the file configures policy ${JSON.stringify(raw['name'])}, not ${name} (${where})`);
+    if (!isObject(raw['options'])) throw new UsageError(`${file}: options: must be a JSON object`);
+    options = raw['options'];
+  }
+  return {
+    label: `${name}-${path.basename(file).replace(/\.json$/, '')}`,
+    name,
+    options: absolutize(options, path.dirname(file)) as Record<string, JsonValue>,
+  };
 }
 
 /**
  * `--policies random,random-type,greedy,llm:opts.json` or `--policies @FILE` (one per line, `#` comments).
- * Labels must be distinct: they name the study folders.
+ * `NAME:FILE` reads the policy's options from a JSON file: the options object, or `{ name, options }`;
+ * the label is NAME-<file name without .json>. Labels must be distinct: they name the study folders.
  */
 export function parsePolicies(arg: string, cwd: string): PolicySpec[] {
   let items: string[];

@@ -50,6 +50,13 @@ interface Loaded {
 /** Loaded models shared by every provider of this process with the same settings (loaded once, freed by the last user). */
 const shared = new Map<string, { refs: number; loaded: Promise<Loaded> }>();
 
+/**
+ * The last call queued on each shared model: providers sharing a model (two studies of one process with the
+ * same settings, e.g. `lamdagent compare --parallel 2` with one agent model with and without constraints)
+ * share its one context sequence, so their calls run one at a time in arrival order.
+ */
+const lanes = new Map<string, Promise<unknown>>();
+
 /** How many models this process holds loaded right now (0 once every study using them has closed). */
 export function loadedLlamaCppModels(): number {
   return shared.size;
@@ -89,7 +96,8 @@ async function load(o: LlamaCppProviderOptions): Promise<Loaded> {
  * An agent LLM running in this process through node-llama-cpp (llama.cpp): a local GGUF model, CPU by
  * default. The model loads on first use, once per process for the same settings, and is freed by `close`.
  * Selection answers are generated under a llama.cpp grammar built from the candidates, so they are
- * always well-formed and in range. Calls run one at a time (one context sequence).
+ * always well-formed and in range. Calls run one at a time (one context sequence), also across providers
+ * sharing the model.
  */
 export class LlamaCppProvider implements ChatProvider {
   readonly name = 'llama-cpp';
@@ -125,8 +133,14 @@ export class LlamaCppProvider implements ChatProvider {
   }
 
   chat(req: ChatRequest): Promise<ChatReply> {
-    const run = this.#queue.then(() => this.#chat(req));
-    this.#queue = run.catch(() => undefined);
+    const k = this.#key;
+    const run = (lanes.get(k) ?? Promise.resolve()).then(() => this.#chat(req));
+    const tail = run.catch(() => undefined);
+    lanes.set(k, tail);
+    void tail.then(() => {
+      if (lanes.get(k) === tail) lanes.delete(k);
+    });
+    this.#queue = tail;
     return run;
   }
 
