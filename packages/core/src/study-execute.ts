@@ -1,23 +1,12 @@
 import type { ActionCache } from './action-cache.js';
-import type { Assembly } from './assemble.js';
 import { earlyStopSpec } from './job-evaluate.js';
-import type { Registry } from './registry.js';
-import type { StudyServices } from './study-services.js';
-import { executeTrial } from './trial-execute.js';
+import { executeTrial, type ExecuteContext } from './trial-execute.js';
 import type { Trial, TrialOutcome } from './trial-record.js';
 import { executeViaSharedCache } from './trial-shared-cache.js';
 import type { TrialRecord } from './trial.js';
 
-/** What a study hands its execute stage. */
-export interface StudyExecution {
-  dir: string;
-  assembly: Assembly;
-  registry: Registry;
-  pluginEntries: string[];
-  services: StudyServices;
-  signal: AbortSignal;
-  cache?: ActionCache;
-}
+/** What a study hands its execute stage: the execute context's study part, and the shared cache if any. */
+export type StudyExecution = Pick<ExecuteContext, 'dir' | 'assembly' | 'registry' | 'pluginEntries' | 'services' | 'signal'> & { cache?: ActionCache };
 
 /**
  * The execute stage as a study runs it (trial-execute.ts): through the shared action cache when the

@@ -8,6 +8,7 @@ import {
   type LoadedConfig,
   type PoolObject,
   type StudyConfigParsed,
+  type TrialRecord,
 } from '@lamdagent/core';
 import { writeFileAtomic } from '@lamdagent/core/kit';
 import { existsSync } from 'node:fs';
@@ -73,21 +74,12 @@ export async function mergeGridBaseline(c: MergeGridContext, grid: number[] = DE
   const cfgFile = path.join(c.outDir, `${tag}-config.json`);
   writeFileAtomic(cfgFile, JSON.stringify(cfg, null, 2));
   const dir = path.join(c.outDir, tag);
-  const trials = existsSync(path.join(dir, 'study.json'))
-    ? openStudy(dir).trials
-    : (
-        await runStudy({
-          configPath: cfgFile,
-          outDir: dir,
-          overrides: {
-            seed: 0,
-            iterations: steps.length,
-            concurrency: 1,
-            plugins: [sciencePluginEntry()],
-            policy: { name: 'scripted', options: { steps: steps.map(({ action, inputs }) => ({ action, inputs })) } as unknown as Record<string, JsonValue> },
-          },
-        })
-      ).trials;
+  const trials = await scriptedStudy(
+    cfgFile,
+    dir,
+    0,
+    steps.map(({ action, inputs }) => ({ action, inputs })),
+  );
   const best = trials
     .filter((t) => t.state === 'complete' && typeof t.reward === 'number' && t.produced)
     .sort((x, y) => (y.reward as number) - (x.reward as number) || x.index - y.index)[0];
@@ -95,6 +87,26 @@ export async function mergeGridBaseline(c: MergeGridContext, grid: number[] = DE
   const test = await c.scorer.scores(best.produced!.path, 'merge-grid-best', 'test', 0);
   c.log?.(`merge grid: ${steps.length} merges, best ${steps[best.index]!.label} (validation reward ${best.reward!.toFixed(3)})`);
   return { name: `${binding.name} (grid search, best of ${steps.length}: ${steps[best.index]!.label})`, validation: best.scores, test };
+}
+
+/**
+ * The trials of a study that runs `steps` in order with the scripted policy (one per iteration, seed
+ * `seed`, one at a time), in `dir`; a finished study already there is read, not run again.
+ */
+export async function scriptedStudy(configPath: string, dir: string, seed: number, steps: { action: string; inputs: unknown }[]): Promise<TrialRecord[]> {
+  if (existsSync(path.join(dir, 'study.json'))) return [...openStudy(dir).trials];
+  const summary = await runStudy({
+    configPath,
+    outDir: dir,
+    overrides: {
+      seed,
+      iterations: steps.length,
+      concurrency: 1,
+      plugins: [sciencePluginEntry()],
+      policy: { name: 'scripted', options: { steps } as unknown as Record<string, JsonValue> },
+    },
+  });
+  return summary.trials;
 }
 
 function cartesian(values: number[], m: number): number[][] {

@@ -1,10 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { assemble, buildRegistry, loadConfig, openStudy, parseConfig, runStudy, UsageError, type JsonValue, type TrialRecord } from '@lamdagent/core';
+import { assemble, buildRegistry, loadConfig, openStudy, parseConfig, UsageError, type JsonValue, type TrialRecord } from '@lamdagent/core';
 import { DigestCache, valueDigest, writeFileAtomic } from '@lamdagent/core/kit';
-import { mergeGridBaseline } from './baselines-merge.js';
+import { mergeGridBaseline, scriptedStudy } from './baselines-merge.js';
 import { chainOf, producers, ranked } from './chain.js';
-import { sciencePluginEntry } from './compare.js';
 import { splitScorer, type SplitScorer } from './evaluate.js';
 import { absolutize } from './replay.js';
 import { mean, sd } from './stats.js';
@@ -248,21 +247,7 @@ export async function computeBaselines(o: BaselinesOptions): Promise<BaselineRow
     const test: Record<string, number>[] = [];
     for (let seed = 0; seed < o.seeds; seed++) {
       const dir = path.join(o.outDir, `${f.tag}-s${seed}`);
-      const trials = existsSync(path.join(dir, 'study.json'))
-        ? openStudy(dir).trials
-        : (
-            await runStudy({
-              configPath: cfgFile,
-              outDir: dir,
-              overrides: {
-                seed,
-                iterations: 1,
-                concurrency: 1,
-                plugins: [sciencePluginEntry()],
-                policy: { name: 'scripted', options: { steps: [{ action: binding.name, inputs }] } as unknown as Record<string, JsonValue> },
-              },
-            })
-          ).trials;
+      const trials = await scriptedStudy(cfgFile, dir, seed, [{ action: binding.name, inputs }]);
       const t = trials[0];
       if (!t || t.state !== 'complete' || !t.produced) throw new Error(`${f.label} (${f.tag}) seed ${seed} failed: ${t?.error?.message ?? 'no trial'}`);
       val.push(t.scores);
