@@ -12,7 +12,10 @@ const BENCHES = [
   ['generation: onnx vs tiny backend', 'packages/eval-suites/bench/onnx.bench.mjs'],
   ['TIES merge throughput', 'packages/action-ties/bench/merge.bench.mjs'],
   ['LLM policy prompt tokens per iteration', 'packages/policy-llm/bench/tokens.bench.mjs'],
-  ['agent LLM for real: Gemma 3 270M via llama-cpp on the shipped embedded-world table, constrained vs free text vs random (5 seeds × 20 iterations)', 'packages/policy-llm/bench/agent.bench.mjs'],
+  [
+    'agent LLM for real: Gemma 3 270M via llama-cpp on the shipped embedded-world table, constrained vs free text vs random (5 seeds × 20 iterations)',
+    'packages/policy-llm/bench/agent.bench.mjs',
+  ],
   ['local executor concurrency 1 vs 2', 'benchmarks/concurrency.bench.mjs'],
   ['quickstart wall time', 'benchmarks/quickstart.bench.mjs'],
   ['tiny TRL SFT job seconds (Python, CPU)', 'packages/runner-command/bench/trl-sft.bench.mjs'],
