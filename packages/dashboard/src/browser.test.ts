@@ -3,7 +3,7 @@
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { openStudy, pipelineOf, resumeStudy, topK, type PipelineNode, type TrialRecord } from '@lamdagent/core';
+import { openStudy, pipelineOf, resumeStudy, StudyLock, topK, type PipelineNode, type TrialRecord } from '@lamdagent/core';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildClient, clientStale } from '../build-client.mjs';
@@ -223,6 +223,8 @@ describe.skipIf(!have && !inCI)(`dashboard in headless Chromium${have || inCI ? 
       journal,
       `${JSON.stringify({ kind: 'study', version: 1, createdAt: first.startedAt, seed: 7, configDigest: 'x' })}\n${JSON.stringify({ kind: 'trial-start', index: 0, action: first.action, startedAt: first.startedAt })}\n`,
     );
+    // The study's process is alive: it holds the study lock.
+    let lock: StudyLock | undefined = StudyLock.acquire(dir);
     const fresh = await serveDashboard([dir], { port: 0 });
     try {
       const p = await browser.newPage({ viewport: { width: 1280, height: 700 } });
@@ -236,12 +238,20 @@ describe.skipIf(!have && !inCI)(`dashboard in headless Chromium${have || inCI ? 
         await p.click(`nav a[data-view=${view}]`);
         await p.locator(`main[data-view=${view}]`).waitFor();
       }
+      // The process dies (kill -9: its lock is gone): the trial is interrupted, not running.
+      lock.release();
+      lock = undefined;
+      await p.goto(fresh.url);
+      expect(await p.locator('[data-testid=study-chip-0]').textContent()).toContain('interrupted #0');
+      await p.click('nav a[data-view=trials]');
+      expect(await p.locator('main[data-view=trials] .badge.interrupted').count()).toBe(1);
       await p.click('nav a[data-view=history]');
       appendFileSync(journal, `${JSON.stringify({ kind: 'trial-end', trial: first })}\n`);
       await expect.poll(() => p.locator('[data-testid=history-chart]').getAttribute('data-points'), { timeout: 10_000 }).toBe('1');
       expect(errors).toEqual([]);
       await p.close();
     } finally {
+      lock?.release();
       await fresh.close();
     }
   });
