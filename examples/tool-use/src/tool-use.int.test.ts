@@ -23,7 +23,7 @@ describe('the tool-use example (Experiment 2), end to end on the tools world', (
       'SFT tool-python',
       'SFT tool-react',
       'SFT general',
-      'Fully Fine-Tuned (1 seeds)',
+      'Fully Fine-Tuned (1 epoch, 1 seeds)',
       'Top-1 ',
     ])
       expect(r.stdout).toContain(row);

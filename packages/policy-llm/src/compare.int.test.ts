@@ -84,7 +84,10 @@ describe('lamdagent compare with LLM policies (a fake OpenAI-compatible server)'
         expect(trials.every((t) => t.policy?.policy === 'llm' && !t.policy.fallback)).toBe(true);
         const answers = trials.flatMap((t) => t.policy?.answers ?? []);
         expect(answers.length).toBeGreaterThanOrEqual(trials.length); // the type step is skipped while one type is possible
-        expect(answers.every((a) => a.outcome === 'first' && Boolean(a.constrained) === constrained)).toBe(true);
+        // Valid without a fallback: first time, or after one retry (a JSON schema cannot exclude the tried tuples, and the
+        // deterministic fake answers from the prompt, whose trial lines carry timings, so a pick may repeat a tried action).
+        expect(answers.every((a) => (a.outcome === 'first' || a.outcome === 'retried') && Boolean(a.constrained) === constrained)).toBe(true);
+        expect(answers.filter((a) => a.outcome === 'first').length).toBeGreaterThan(0);
       }
     // The constrained arm asked for structured output, the free one never did; only the first used the template beside it.
     const bodies = server.requests.map((q) => q.body as { response_format?: unknown; messages: { content: string }[] });
