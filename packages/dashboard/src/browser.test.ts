@@ -244,7 +244,8 @@ describe.skipIf(!have && !inCI)(`dashboard in headless Chromium${have || inCI ? 
       await p.goto(fresh.url);
       expect(await p.locator('[data-testid=study-chip-0]').textContent()).toContain('interrupted #0');
       await p.click('nav a[data-view=trials]');
-      expect(await p.locator('main[data-view=trials] .badge.interrupted').count()).toBe(1);
+      // The view renders after the hash change: wait for it rather than count at once.
+      await expect.poll(() => p.locator('main[data-view=trials] .badge.interrupted').count(), { timeout: 10_000 }).toBe(1);
       await p.click('nav a[data-view=history]');
       appendFileSync(journal, `${JSON.stringify({ kind: 'trial-end', trial: first })}\n`);
       await expect.poll(() => p.locator('[data-testid=history-chart]').getAttribute('data-points'), { timeout: 10_000 }).toBe('1');
