@@ -202,6 +202,8 @@ export async function compareReport(
 }
 
 const f3 = (v: number | undefined | null): string => (v === null || v === undefined || Number.isNaN(v) ? '-' : v.toFixed(3));
+/** A p-value: three decimals, or two significant digits below 0.001 (so 20 wins of 20 does not print as 0.000). */
+const fp = (p: number): string => (p < 0.001 ? p.toPrecision(2) : p.toFixed(3));
 
 /** The comparison as a text table. */
 export function compareText(r: CompareReport): string {
@@ -219,8 +221,8 @@ export function compareText(r: CompareReport): string {
     a.label,
     `${f3(a.final.mean)} ± ${f3(a.final.sd)} [${f3(a.final.lo)}, ${f3(a.final.hi)}] n=${a.final.n}`,
     a.test ? `${f3(a.test.mean)} ± ${f3(a.test.sd)} [${f3(a.test.lo)}, ${f3(a.test.hi)}] n=${a.test.n}` : '-',
-    a.vsReference ? `${f3(a.vsReference.validation.p)} (${a.vsReference.validation.wins}/${a.vsReference.validation.losses})` : 'reference',
-    a.vsReference?.test ? `${f3(a.vsReference.test.p)} (${a.vsReference.test.wins}/${a.vsReference.test.losses})` : a.vsReference ? '-' : 'reference',
+    a.vsReference ? `${fp(a.vsReference.validation.p)} (${a.vsReference.validation.wins}/${a.vsReference.validation.losses})` : 'reference',
+    a.vsReference?.test ? `${fp(a.vsReference.test.p)} (${a.vsReference.test.wins}/${a.vsReference.test.losses})` : a.vsReference ? '-' : 'reference',
     `${a.seeds.reduce((x, s) => x + s.fromCache, 0)}/${a.seeds.reduce((x, s) => x + s.trials, 0)}`,
     String(a.seeds.reduce((x, s) => x + s.misses, 0)),
     ...(r.arms[0]?.beats
