@@ -32,4 +32,4 @@ lane() {
 }
 for l in $(seq 0 $((lanes - 1))); do lane "$l" & done
 wait
-node "$cli" bench export "$out"/*-s* -o "$root/packages/science/tables/embedded-world.json" --test-top 3
+node "$cli" bench export "$out"/*-s*/ -o "$root/packages/science/tables/embedded-world.json" --test-top 3
