@@ -14,8 +14,22 @@ describe('compare', () => {
   it('runs policies × seeds on one shared cache, with statistics, a paired test against random, JSON and a figure', async () => {
     const w = toyWorld();
     const out = path.join(w.dir, 'cmp');
-    const r = await compare({ configPath: w.config, arms: arms('random,random-type,greedy'), seeds: 3, iterations: 6, outDir: out });
+    const lines: string[] = [];
+    const r = await compare({
+      configPath: w.config,
+      arms: arms('random,random-type,greedy'),
+      seeds: 3,
+      iterations: 6,
+      outDir: out,
+      log: (l) => lines.push(l),
+    });
     expect(r.report.arms.map((a) => a.label)).toEqual(['random', 'random-type', 'greedy']);
+    // Progress: one line per trial of every study (a live comparison), then each study's stop.
+    const trialLines = lines.filter((l) => / trial \d+\/6 /.test(l));
+    expect(trialLines).toHaveLength(3 * 3 * 6);
+    expect(trialLines[0]).toMatch(/^random seed 0: trial 1\/6 ran, reward \d\.\d{3}; best \d\.\d{3} \(\d+\.\d s\)$/);
+    expect(trialLines.some((l) => l.includes('from the shared cache'))).toBe(true);
+    expect(lines.filter((l) => /^[a-z-]+ seed \d: iteration budget reached \(6\) \(\d+\.\d s\)$/.test(l))).toHaveLength(9);
     for (const a of r.report.arms) {
       expect(a.seeds.map((s) => s.seed)).toEqual([0, 1, 2]);
       for (const s of a.seeds) {

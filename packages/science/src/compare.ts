@@ -13,6 +13,7 @@ import {
   type JsonValue,
   type StudyEvent,
   type StudyOverrides,
+  type TrialRecord,
 } from '@lamdagent/core';
 import { valueDigest, writeFileAtomic } from '@lamdagent/core/kit';
 import { z } from 'zod';
@@ -156,6 +157,21 @@ function readdirNonEmpty(dir: string): boolean {
   }
 }
 
+/** One progress line for a finished trial: `trial 3/20 ran, reward 0.312; best 0.340`. */
+function trialLine(t: TrialRecord, iterations: number, best?: TrialRecord): string {
+  const how =
+    t.cache !== undefined
+      ? 'from the shared cache'
+      : t.cachedFrom !== undefined
+        ? `same action as trial ${t.cachedFrom}`
+        : t.state === 'failed'
+          ? `failed (${t.error?.type ?? 'error'})`
+          : 'ran';
+  const reward = typeof t.reward === 'number' ? `, reward ${t.reward.toFixed(3)}` : '';
+  const top = typeof best?.reward === 'number' ? `; best ${best.reward.toFixed(3)}` : '';
+  return `trial ${t.index + 1}/${iterations} ${how}${reward}${top}`;
+}
+
 /** Run (or continue) every study of a comparison, `parallel` at once. */
 export async function runCompareStudies(o: CompareOptions, m: CompareManifest): Promise<void> {
   const log = o.log ?? (() => undefined);
@@ -170,8 +186,12 @@ export async function runCompareStudies(o: CompareOptions, m: CompareManifest): 
       const { arm, seed } = jobs[next++]!;
       const dir = studyDirOf(o.outDir, arm.label, seed);
       const t0 = Date.now();
+      const secs = (): string => ((Date.now() - t0) / 1000).toFixed(1);
       const onEvent = (e: StudyEvent): void => {
-        if (e.type === 'stop') log(`${arm.label} seed ${seed}: ${e.reason} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+        if (e.type === 'stop') log(`${arm.label} seed ${seed}: ${e.reason} (${secs()} s)`);
+        // A live comparison trains for minutes per study: one line per trial. A table replay takes
+        // milliseconds per trial, so only its stops are reported.
+        else if (e.type === 'trial-end' && !m.table) log(`${arm.label} seed ${seed}: ${trialLine(e.trial, m.iterations, e.best)} (${secs()} s)`);
       };
       const common = { onEvent, ...(o.signal ? { signal: o.signal } : {}), ...(o.env ? { env: o.env } : {}) };
       if (isStudyDir(dir)) await resumeStudy({ dir, iterations: m.iterations, ...common });
