@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readJournal } from './journal.js';
+import { RandomPolicy } from './policies-random.js';
 import type { Policy } from './policy.js';
 import type { Clock, Logger } from './study-services.js';
 import { createStudy, loadStudy, resumeStudy, runStudy } from './study-run.js';
@@ -97,6 +98,41 @@ describe('services', () => {
     }
     expect(lines.filter((l) => l.startsWith('warn trial '))).toHaveLength(3);
     expect(s.trials.find((t) => t.state === 'complete')?.durations['execute']).toBeGreaterThan(0);
+  });
+});
+
+describe('interrupted while the policy chooses', () => {
+  it('stops before the trial starts (no random action in its place), and a resume continues', async () => {
+    const w = makeToyWorld({ iterations: 5 });
+    const out = path.join(w.dir, 's');
+    const controller = new AbortController();
+    const inner = new RandomPolicy();
+    let calls = 0;
+    // An agent whose third call is cut short by the user (SIGINT): its provider rejects with the abort.
+    const policy: Policy = {
+      name: 'thinker',
+      select: async (ctx) => {
+        if (++calls === 3) {
+          controller.abort(new Error('stopped by the user'));
+          throw ctx.signal.reason as Error;
+        }
+        return inner.select(ctx);
+      },
+    };
+    const lines: string[] = [];
+    const logger: Logger = { info: (m) => lines.push(`info ${m}`), warn: (m) => lines.push(`warn ${m}`) };
+    const s = await runStudy({ configPath: w.configPath, outDir: out, signal: controller.signal, services: { policy, logger } });
+    expect(s.stopReason).toBe('interrupted');
+    expect(s.trials.map((t) => t.index)).toEqual([0, 1]);
+    expect(s.trials.every((t) => t.policy?.fallback === undefined)).toBe(true);
+    expect(lines.filter((l) => l.includes('policy error'))).toEqual([]);
+    const journal = readJournal(path.join(out, 'journal.jsonl'));
+    expect(journal.running.size).toBe(0);
+    expect(journal.trials).toHaveLength(2);
+
+    const r = await resumeStudy({ dir: out, services: { policy: inner } });
+    expect(r.trials.map((t) => t.index)).toEqual([0, 1, 2, 3, 4]);
+    expect(r.trials.every((t) => t.policy?.fallback === undefined)).toBe(true);
   });
 });
 

@@ -68,6 +68,9 @@ export class PolicySteps {
     try {
       sel = await this.#serial(() => policy.select(this.#ctx(index, rng)));
     } catch (e) {
+      // Stopped while the policy was choosing (SIGINT during an agent's call): not a policy error, and no
+      // random action in its place; the study stops before this trial starts.
+      if (this.#d.signal.aborted) throw e;
       const types = typesWithCandidates(space);
       if (types.length === 0) throw e;
       const b = rng.pick(types);

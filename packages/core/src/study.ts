@@ -192,7 +192,15 @@ export class Study {
     }
     let reason: string | undefined;
     for (;;) {
-      while (inflight.size < concurrency && !(reason = this.#stopReason(this.#book.history.length + inflight.size))) launch(await this.ask());
+      while (inflight.size < concurrency && !(reason = this.#stopReason(this.#book.history.length + inflight.size))) {
+        // An interruption while the policy chooses ends the loop (no trial was opened); other errors propagate.
+        const t = await this.ask().catch((e: unknown) => {
+          if (d.signal.aborted) return undefined;
+          throw e;
+        });
+        if (!t) break;
+        launch(t);
+      }
       if (inflight.size === 0) break;
       await Promise.race(inflight.values());
     }
