@@ -18,10 +18,11 @@
 //
 //   npx turbo run build --filter=@lamdagent/policy-llm... --filter=@lamdagent/science
 //   node packages/policy-llm/bench/agent.bench.mjs [--seeds 5] [--iterations 20] [--threads 1]
-//        [--table FILE --config FILE | --toy] [--modes constrained,free,random] [--runs FILE [--report]] [--from K] [--json]
+//        [--table FILE --config FILE | --toy] [--modes constrained,free,random] [--order seeded|fixed] [--runs FILE [--report]] [--from K] [--json]
 //
 // Prints per mode: valid-first-time rate, retried, fell back, table misses, seconds per iteration, input
-// tokens per iteration at the first and last iteration, best reward (mean over seeds and per seed), then
+// tokens per iteration at the first and last iteration, how many of the seeds' runs chose different action
+// sequences (distinct runs), best reward (mean over seeds and per seed), then
 // each LLM mode against `random` paired over seeds (mean difference with a 95% t interval, Wilcoxon
 // signed-rank p; both from @lamdagent/science), the process's peak RSS, and the paper's 100-iteration
 // budget extrapolated. Skips loudly (exit 0) when the model is missing.
@@ -70,6 +71,13 @@ if (TOY && (TABLE !== undefined || CONFIG !== undefined)) {
   process.exit(2);
 }
 const WANT = str('modes', 'constrained,free,random').split(',');
+// --order fixed: the agent sees the candidates in the action space's order in every seed (candidateOrder: fixed).
+const ORDER = str('order', 'seeded');
+if (ORDER !== 'seeded' && ORDER !== 'fixed') {
+  console.error(`--order: seeded or fixed, got ${ORDER}`);
+  process.exit(2);
+}
+const ORDER_TAG = ORDER === 'fixed' ? ' (fixed order)' : '';
 if ((TABLE === undefined) !== (CONFIG === undefined)) {
   console.error('--table and --config go together (the table replays that config)');
   process.exit(2);
@@ -93,11 +101,11 @@ if (DEFAULT_WORLD) {
 
 const llm = (constrain) => ({
   name: 'llm',
-  options: { provider: 'llama-cpp', model, constrain, contextSize: 8192, threads: THREADS, maxOutputTokens: 64 },
+  options: { provider: 'llama-cpp', model, constrain, contextSize: 8192, threads: THREADS, maxOutputTokens: 64, candidateOrder: ORDER },
 });
 const ALL = [
-  ['constrained', 'llm constrained', llm(true)],
-  ['free', 'llm free text', llm(false)],
+  ['constrained', `llm constrained${ORDER_TAG}`, llm(true)],
+  ['free', `llm free text${ORDER_TAG}`, llm(false)],
   ['random', 'random', { name: 'random', options: {} }],
 ];
 for (const w of WANT)
@@ -163,6 +171,8 @@ async function runOne(policy, seed) {
     inputFirst: inputAt(0),
     inputLast: inputAt(ITERATIONS - 1),
     best: rewards.length ? Math.max(...rewards) : Number.NaN,
+    // The actions chosen, in order: seeds that repeat one run show up as identical lists.
+    actions: summary.trials.map((t) => `${t.action.name}(${t.action.inputs.map((o) => o.name).join(', ')})`),
   };
   rmSync(dir, { recursive: true, force: true });
   return out;
@@ -181,7 +191,9 @@ const stored = new Map();
 if (RUNS && existsSync(RUNS))
   for (const line of readFileSync(RUNS, 'utf8').split('\n').filter(Boolean)) {
     const r = JSON.parse(line);
-    stored.set(runKey(r.mode, r.seed), r);
+    // Agent runs recorded before --order existed saw the action space's order: they are fixed-order runs.
+    const mode = r.order === undefined && r.mode.startsWith('llm') && !r.mode.endsWith(' (fixed order)') ? `${r.mode} (fixed order)` : r.mode;
+    stored.set(runKey(mode, r.seed), { ...r, mode });
   }
 const results = Object.fromEntries(MODES.map(([name]) => [name, new Map()]));
 for (const [name] of MODES) for (const seed of seeds) if (stored.has(runKey(name, seed))) results[name].set(seed, stored.get(runKey(name, seed)));
@@ -214,7 +226,14 @@ for (const [s, seed] of seeds.entries()) {
   const order = (FROM + s) % 2 === 0 ? MODES : [...MODES].reverse();
   for (const [name, policy] of order) {
     if (results[name].has(seed)) continue;
-    const r = { mode: name, seed, ...(await runOne(policy, seed)), peakRssMb: process.resourceUsage().maxRSS / 1024, at: new Date().toISOString() };
+    const r = {
+      mode: name,
+      seed,
+      ...(name === 'random' ? {} : { order: ORDER }),
+      ...(await runOne(policy, seed)),
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      at: new Date().toISOString(),
+    };
     results[name].set(seed, r);
     if (RUNS) appendFileSync(RUNS, `${JSON.stringify({ world, iterations: ITERATIONS, threads: THREADS, ...r })}\n`);
     process.stderr.write(`seed ${seed} ${name}: ${JSON.stringify(r)}\n`);
@@ -252,6 +271,8 @@ function report(seeds) {
       [lastKey]: mean(rs.map((r) => r.inputLast)),
       bestRewardMean: mean(rs.map((r) => r.best)),
       bestRewards: rs.map((r) => Number(r.best.toFixed(4))),
+      // How many different action sequences the seeds produced (runs recorded before `actions` existed: unknown).
+      distinctRuns: rs.every((r) => Array.isArray(r.actions)) ? new Set(rs.map((r) => JSON.stringify(r.actions))).size : null,
     };
   });
   // Each LLM mode against random, paired by seed (the same study seed): mean difference of the best reward.
@@ -301,6 +322,7 @@ function report(seeds) {
         's/iter',
         'in tok it1',
         `in tok it${ITERATIONS}`,
+        'distinct runs',
         'best reward (mean)',
         'per seed',
       ],
@@ -315,6 +337,7 @@ function report(seeds) {
         r.secondsPerIteration.toFixed(2),
         r.inputTokensIteration1.toFixed(0),
         r[lastKey].toFixed(0),
+        r.distinctRuns === null ? '-' : `${r.distinctRuns} of ${r.runs}`,
         r.bestRewardMean.toFixed(4),
         r.bestRewards.join(' '),
       ]),

@@ -15,6 +15,8 @@ afterEach(async () => {
 
 const env = { TEST_OPENAI_KEY: SECRET };
 const ctxOf = { configDir: '/tmp', seed: 7, env };
+/** Scripts here answer by index into the space's order: candidates listed as the space has them. */
+const FIXED = { candidateOrder: 'fixed' } as const;
 
 function body(r: RecordedRequest | undefined): Record<string, unknown> {
   return (r?.body ?? {}) as Record<string, unknown>;
@@ -105,7 +107,7 @@ describe('constrained answers over the wire', () => {
     const w = grownWorld();
     server = await startFakeOpenAI([{ reply: '{"choice": 0}' }, { reply: '{"model": 1, "dataset": 0, "learning_rate": 0}' }]);
     const policy = await createLlmPolicy(
-      { provider: 'openai', model: 'gpt-4o-2024-08-06', baseURL: `${server.url}/v1`, apiKeyEnv: 'TEST_OPENAI_KEY', maxOutputTokens: 32 },
+      { ...FIXED, provider: 'openai', model: 'gpt-4o-2024-08-06', baseURL: `${server.url}/v1`, apiKeyEnv: 'TEST_OPENAI_KEY', maxOutputTokens: 32 },
       ctxOf,
     );
     const sel = await policy.select(contextFor(w));
@@ -134,7 +136,10 @@ describe('constrained answers over the wire', () => {
       if ((body(req).response_format ?? null) !== null) return refusal;
       return n === 1 ? { reply: 'Merging comes later. [[0]]' } : n === 2 ? { reply: 'Best first: [[9, 0, 0]]' } : { reply: '[[1, 0, 0]]' };
     });
-    const policy = await createLlmPolicy({ provider: 'openai', model: 'some-local-model', baseURL: `${server.url}/v1`, apiKeyEnv: 'TEST_OPENAI_KEY' }, ctxOf);
+    const policy = await createLlmPolicy(
+      { ...FIXED, provider: 'openai', model: 'some-local-model', baseURL: `${server.url}/v1`, apiKeyEnv: 'TEST_OPENAI_KEY' },
+      ctxOf,
+    );
     const sel = await policy.select(contextFor(w));
     expect(sel.fallback).toBeUndefined();
     // One refused request, then everything is free text: no response_format is sent again.
@@ -150,7 +155,10 @@ describe('constrained answers over the wire', () => {
   it('openai: a 400 that is not about structured output (a missing model) is an error, not a refusal', async () => {
     const w = grownWorld();
     server = await startFakeOpenAI([{ status: 400, body: { error: { message: 'model not found' } } }]);
-    const policy = await createLlmPolicy({ provider: 'openai', model: 'x', baseURL: `${server.url}/v1`, apiKeyEnv: 'TEST_OPENAI_KEY', maxRetries: 0 }, ctxOf);
+    const policy = await createLlmPolicy(
+      { ...FIXED, provider: 'openai', model: 'x', baseURL: `${server.url}/v1`, apiKeyEnv: 'TEST_OPENAI_KEY', maxRetries: 0 },
+      ctxOf,
+    );
     const sel = await policy.select(contextFor(w));
     expect(server.requests).toHaveLength(1);
     expect(sel.fallback).toMatch(/HTTP 400: model not found/);
@@ -161,7 +169,7 @@ describe('constrained answers over the wire', () => {
     const w = grownWorld();
     server = await startFakeOpenAI([{ reply: '[[0]]' }, { reply: '[[1, 0, 0]]' }]);
     const policy = await createLlmPolicy(
-      { provider: 'openai', model: 'x', baseURL: `${server.url}/v1`, apiKeyEnv: 'TEST_OPENAI_KEY', constrain: false },
+      { ...FIXED, provider: 'openai', model: 'x', baseURL: `${server.url}/v1`, apiKeyEnv: 'TEST_OPENAI_KEY', constrain: false },
       ctxOf,
     );
     const sel = await policy.select(contextFor(w));
@@ -172,7 +180,7 @@ describe('constrained answers over the wire', () => {
   it('ollama: sends format with the schema and reads the JSON answers', async () => {
     const w = grownWorld();
     server = await startFakeOllama([{ reply: '{"choice": 0}' }, { reply: '{"model": 2, "dataset": 1, "learning_rate": 0}' }]);
-    const policy = await createLlmPolicy({ provider: 'ollama', model: 'qwen2.5:7b', host: server.url }, ctxOf);
+    const policy = await createLlmPolicy({ ...FIXED, provider: 'ollama', model: 'qwen2.5:7b', host: server.url }, ctxOf);
     const sel = await policy.select(contextFor(w));
     expect(sel.fallback).toBeUndefined();
     const format = body(server.requests[0]).format as { properties: { choice: { enum: number[] } } };
@@ -189,7 +197,7 @@ describe('constrained answers over the wire', () => {
           ? { reply: '[[0]]' }
           : { reply: '[[1, 0, 0]]' },
     );
-    const policy = await createLlmPolicy({ provider: 'ollama', model: 'llama3', host: server.url }, ctxOf);
+    const policy = await createLlmPolicy({ ...FIXED, provider: 'ollama', model: 'llama3', host: server.url }, ctxOf);
     const sel = await policy.select(contextFor(w));
     expect(sel.fallback).toBeUndefined();
     expect(server.requests.map((r) => 'format' in body(r))).toEqual([true, false, false]);
@@ -211,7 +219,7 @@ describe('exclusions sent to a grammar provider', () => {
         return { text: replies[specs.length - 1] ?? '[[0]]', constrained: true };
       },
     };
-    const policy = await scriptedPolicy(provider);
+    const policy = await scriptedPolicy(provider, FIXED);
     const sel = await policy.select(contextFor(w));
     expect(sel.fallback).toBeUndefined();
     const first = specs[1]?.exclude ?? [];

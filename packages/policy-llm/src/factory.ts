@@ -112,6 +112,7 @@ export async function createLlmPolicy(
     templates,
     redact: createRedactor([key]),
     prices: pricesFor(o.provider, o.model, o.prices),
+    seed: ctx.seed,
   });
 }
 

@@ -21,6 +21,7 @@ export {
   type LlamaCppProviderOptions,
 } from './providers/llama-cpp.js';
 export { LlmPolicy, type LlmPolicyDeps } from './policy.js';
+export { ShownOrder, type CandidateOrder } from './order.js';
 export {
   LlmPolicyOptionsSchema,
   HistoryLimitsSchema,

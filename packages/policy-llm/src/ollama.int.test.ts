@@ -11,10 +11,11 @@ afterEach(async () => {
   server = undefined;
 });
 
+/** The scripts answer by index into the space's order: candidates listed as the space has them (`fixed`). */
 async function setup(script: Script, options: Record<string, unknown> = {}) {
   server = await startFakeOllama(script);
   const policy = await createLlmPolicy(
-    { provider: 'ollama', model: 'qwen2.5:7b', host: server.url, retryBaseMs: 5, timeoutMs: 2000, ...options },
+    { provider: 'ollama', model: 'qwen2.5:7b', host: server.url, retryBaseMs: 5, timeoutMs: 2000, candidateOrder: 'fixed', ...options },
     { configDir: '/tmp', seed: 3, env: {} },
   );
   return { policy, server };

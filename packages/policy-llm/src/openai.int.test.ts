@@ -11,10 +11,20 @@ afterEach(async () => {
   server = undefined;
 });
 
+/** The scripts answer by index into the space's order: candidates listed as the space has them (`fixed`). */
 async function setup(script: Script, options: Record<string, unknown> = {}) {
   server = await startFakeOpenAI(script);
   const policy = await createLlmPolicy(
-    { provider: 'openai', model: 'gpt-4o-2024-08-06', baseURL: `${server.url}/v1`, apiKeyEnv: 'TEST_OPENAI_KEY', retryBaseMs: 5, timeoutMs: 2000, ...options },
+    {
+      provider: 'openai',
+      model: 'gpt-4o-2024-08-06',
+      baseURL: `${server.url}/v1`,
+      apiKeyEnv: 'TEST_OPENAI_KEY',
+      retryBaseMs: 5,
+      timeoutMs: 2000,
+      candidateOrder: 'fixed',
+      ...options,
+    },
     { configDir: '/tmp', seed: 7, env: { TEST_OPENAI_KEY: SECRET } },
   );
   return { policy, server };

@@ -84,6 +84,17 @@ export const LlmPolicyOptionsSchema = z
     retryMaxMs: z.number().int().min(0).default(60_000),
     /** How many times an unusable answer is sent back with the error before a random fallback. */
     parseRetries: z.number().int().min(0).max(10).default(2),
+    /**
+     * Order of the enumerated candidates shown in the two selection steps (action types, each candidate
+     * list). `seeded`: shuffled from the study seed and the trial index, so at temperature 0 every seed
+     * sees its own prompts (the same seed always the same ones, also on resume); `fixed`: the action
+     * space's order, identical in every seed. Either way an answer's number is a position in the list as shown.
+     */
+    candidateOrder: z
+      .enum(['seeded', 'fixed'], {
+        error: (i) => `llm policy option candidateOrder must be "seeded" or "fixed", got ${JSON.stringify(i.input)}`,
+      })
+      .default('seeded'),
     /** Reject an answer that repeats an action already run (it would only return the cached result). */
     avoidRepeats: z.boolean().default(true),
     /**

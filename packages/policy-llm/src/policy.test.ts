@@ -2,11 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { grownWorld, ScriptedProvider, scriptedPolicy, selectionText, SFT_INDEX, TIES_INDEX } from './testing/helpers.js';
 import { contextFor, finishTrial, indexOf, makeWorld } from './testing/world.js';
 
+/** These tests script answers by index into the space's order: candidates listed as the space has them. */
+const fixedOrder = (p: ScriptedProvider, options: Record<string, unknown> = {}) => scriptedPolicy(p, { candidateOrder: 'fixed', ...options });
+
 describe('LLM policy behaviour', () => {
   it('skips the type step when only one action type is possible', async () => {
     const w = makeWorld();
     const p = new ScriptedProvider([`[[0, ${indexOf(w, SFT_INDEX, 1, 'ToolACE')}, 0]]`]);
-    const sel = await (await scriptedPolicy(p)).select(contextFor(w));
+    const sel = await (await fixedOrder(p)).select(contextFor(w));
     expect(p.requests).toHaveLength(1);
     expect(sel.action.inputs.map((o) => o.name)).toEqual(['gemma-2-2b-it', 'ToolACE', '1e-06']);
     expect(sel.transcript?.[0]).toEqual({ step: 'type', role: 'system', content: 'only sft is possible now: no type to choose' });
@@ -16,7 +19,7 @@ describe('LLM policy behaviour', () => {
     const w = grownWorld();
     const running = w.space.make(SFT_INDEX, [w.space.candidates(0, 0)[3]!, w.space.candidates(0, 1)[7]!, w.space.candidates(0, 2)[0]!]);
     const p = new ScriptedProvider(['[[0]]', '[[3, 7, 0]]', '[[3, 8, 0]]']);
-    const sel = await (await scriptedPolicy(p)).select(contextFor(w, { pending: [running] }));
+    const sel = await (await fixedOrder(p)).select(contextFor(w, { pending: [running] }));
     expect(p.prompt(0)).toContain('# Running now\n- sft(0--2--0, ToolACE, 1e-06)');
     expect(p.prompt(2)).toContain('sft(0--2--0, ToolACE, 1e-06): this exact action is running right now');
     expect(sel.action.inputs.map((o) => o.name)).toEqual(['0--2--0', 'WizardLM', '1e-06']);
@@ -25,12 +28,12 @@ describe('LLM policy behaviour', () => {
   it('rejects repeating a finished action unless avoidRepeats is off', async () => {
     const w = grownWorld();
     const p = new ScriptedProvider(['[[0]]', '[[0, 2, 0]]', '[[0, 3, 0]]']);
-    const sel = await (await scriptedPolicy(p)).select(contextFor(w));
+    const sel = await (await fixedOrder(p)).select(contextFor(w));
     expect(p.prompt(2)).toContain('already ran in trial #2 (reward 0.6); running it again only returns the cached result');
     expect(sel.action.inputs[1]?.name).toBe('Agent instruct react');
 
     const q = new ScriptedProvider(['[[0]]', '[[0, 2, 0]]']);
-    const again = await (await scriptedPolicy(q, { avoidRepeats: false })).select(contextFor(w));
+    const again = await (await fixedOrder(q, { avoidRepeats: false })).select(contextFor(w));
     expect(again.action.key).toBe(w.history[2]?.action.key);
   });
 
@@ -85,7 +88,7 @@ describe('LLM policy behaviour', () => {
     const w = grownWorld();
     for (let i = 0; i < 40; i++) finishTrial(w, w.space.atFor(SFT_INDEX, i + 10), { reward: ((i * 37) % 17) / 17 });
     const p = new ScriptedProvider(['[[0]]', '[[0, 0, 0]]', '[[0, 1, 0]]', '[[0, 4, 0]]']);
-    await (await scriptedPolicy(p, { history: { best: 3, recent: 2 } })).select(contextFor(w));
+    await (await fixedOrder(p, { history: { best: 3, recent: 2 } })).select(contextFor(w));
     const prompt = p.prompt(1);
     expect(prompt).toContain('43 finished trials (43 complete); best reward 0.9412');
     expect(prompt.match(/^- #\d+ /gm)).toHaveLength(5);

@@ -3,6 +3,7 @@ import { cleanMemory, memoryBlock, memoryReplyProblem, memoryWordLimit, parseMem
 import type { LlmPolicyOptions, Prices } from './options.js';
 import { type AnswerSpec, jsonAnswerText } from './answer.js';
 import { excludedTuples } from './exclude.js';
+import { positions, ShownOrder } from './order.js';
 import { parseObjectsAnswer, parseTypeAnswer } from './parse.js';
 import { type ChatMessage, type ChatProvider, type ChatReply, ProviderError } from './providers/types.js';
 import type { Redactor } from '@lamdagent/core/kit';
@@ -29,6 +30,8 @@ export interface LlmPolicyDeps {
   templates: PromptTemplates;
   redact: Redactor;
   prices: Prices;
+  /** The study seed: with `candidateOrder: seeded` the candidates' shown order is drawn from it and the trial index. */
+  seed: number;
 }
 
 /** Transcript and usage of one selection or one memory update. */
@@ -84,15 +87,18 @@ export class LlmPolicy implements Policy {
     const notRunning = open.length ? open : possible.filter((b) => this.#hasFresh(ctx, b, false));
     const available = notRunning.length ? notRunning : possible;
     const common = this.#commonVars(ctx.iteration, view);
+    const order = new ShownOrder(this.#o.candidateOrder, this.#d.seed, ctx.iteration);
 
     let binding: number;
     if (available.length === 1) {
       binding = available[0] as number;
       rec.transcript.push({ step: 'type', role: 'system', content: `only ${ctx.space.bindings[binding]?.name} is possible now: no type to choose` });
     } else {
+      // The answer's number is a position in the shown list: shown[k] is the binding listed as k.
+      const shown = order.types(available);
       const prompt = this.#d.templates.type.render({
         ...common,
-        action_types: actionTypesText(view, available),
+        action_types: actionTypesText(view, shown),
         type_count: String(available.length),
         max_type_index: String(available.length - 1),
       });
@@ -106,17 +112,22 @@ export class LlmPolicy implements Policy {
         ctx,
         rec,
         (reply): Checked<number> => {
-          const p = parseTypeAnswer(jsonAnswerText(reply, spec) ?? reply, available.length);
-          return p.ok ? { ok: true, value: available[p.indices[0] as number] as number } : p;
+          const p = parseTypeAnswer(jsonAnswerText(reply, spec) ?? reply, shown.length);
+          return p.ok ? { ok: true, value: shown[p.indices[0] as number] as number } : p;
         },
       );
       if (!r.ok) return this.#fallback(ctx, rec, undefined, r.reason);
       binding = r.value;
+      rec.transcript.push({
+        step: 'type',
+        role: 'system',
+        content: `chose ${shown.indexOf(binding)}: ${ctx.space.bindings[binding]?.name} (${this.#orderNote()})`,
+      });
     }
 
     const b = ctx.space.bindings[binding];
     if (!b) throw new RangeError(`no action binding ${binding}`);
-    const lists = objectListsText(view, binding);
+    const lists = objectListsText(view, binding, (kind, size) => order.list(kind, size));
     const prompt = this.#d.templates.objects.render({
       ...common,
       pending: pendingText(view),
@@ -136,13 +147,16 @@ export class LlmPolicy implements Policy {
       ...ctx.history.filter((t) => t.action.name === b.name && avoid.has(t.action.key)).map((t) => t.action),
       ...ctx.pending.filter((a) => a.name === b.name),
     ];
-    const exclude = excludedTuples(ctx.space, binding, avoided);
+    // Excluded tuples in shown positions, as the answer gives them.
+    const at = lists.shown.map(positions);
+    const exclude = excludedTuples(ctx.space, binding, avoided).map((t) => t.map((c, p) => at[p]?.get(c) as number));
     const spec = (): AnswerSpec => ({ step: 'objects', slots, ...(exclude.length ? { exclude: [...exclude] } : {}) });
+    let answered: readonly number[] = [];
     const r = await this.#converse('objects', prompt, reminder, spec, ctx, rec, (reply): Checked<Action> => {
       const p = parseObjectsAnswer(jsonAnswerText(reply, spec()) ?? reply, slots);
       if (!p.ok) return p;
       exclude.push(p.indices);
-      const objects = p.indices.map((i, pos) => ctx.space.candidates(binding, pos)[i]);
+      const objects = p.indices.map((k, pos) => ctx.space.candidates(binding, pos)[lists.shown[pos]?.[k] ?? -1]);
       let action: Action;
       try {
         action = ctx.space.make(
@@ -154,10 +168,20 @@ export class LlmPolicy implements Policy {
         throw e;
       }
       const clash = avoid.get(action.key);
-      return clash ? { ok: false, error: `${formatAction(action)}: ${clash}` } : { ok: true, value: action };
+      if (clash) return { ok: false, error: `${formatAction(action)}: ${clash}` };
+      answered = p.indices;
+      return { ok: true, value: action };
     });
     if (!r.ok) return this.#fallback(ctx, rec, binding, r.reason);
+    rec.transcript.push({ step: 'objects', role: 'system', content: `chose [[${answered.join(', ')}]]: ${formatAction(r.value)} (${this.#orderNote()})` });
     return { action: r.value, transcript: rec.transcript, usage: rec.usage, answers: rec.answers };
+  }
+
+  /** How the candidates were listed, for the transcript next to each choice. */
+  #orderNote(): string {
+    return this.#o.candidateOrder === 'seeded'
+      ? `positions in the shown order, seeded by study seed ${this.#d.seed} and the trial index`
+      : 'positions in the action space order';
   }
 
   /** Frees the provider's resources (the llama-cpp provider's loaded model). */

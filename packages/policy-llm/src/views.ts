@@ -152,6 +152,8 @@ export interface ObjectLists {
   labels: string[];
   /** Per position: number of candidates. */
   sizes: number[];
+  /** Per position: the shown order, `shown[p][k]` = index (in the space's order) of the candidate listed at k. */
+  shown: number[][];
   positions: string;
   lists: string;
   example: string;
@@ -194,26 +196,40 @@ export function rewardsById(history: readonly TrialRecord[]): Map<string, number
   return m;
 }
 
-export function objectListsText(v: StudyView, binding: number): ObjectLists {
+/**
+ * The candidate lists of a binding, each in the order `order(kind, size)` gives (default: the space's
+ * order); an index in the answer is a position in the list as shown.
+ */
+export function objectListsText(v: StudyView, binding: number, order?: (kind: string, size: number) => number[]): ObjectLists {
   const b = v.space.bindings[binding];
   if (!b) throw new RangeError(`no action binding ${binding}`);
   const kindLabel = new Map<string, string>();
+  const kindShown = new Map<string, number[]>();
   const labels: string[] = [];
   const sizes: number[] = [];
+  const shownAt: number[][] = [];
   const listBlocks: string[] = [];
   const rewards = rewardsById(v.history);
   const single = singleKinds(v);
   b.kinds.forEach((kind, p) => {
     let label = kindLabel.get(kind);
     const cands = v.space.candidates(binding, p);
+    // Candidates depend on the kind alone: a kind used twice is one list, in one shown order.
+    let shown = kindShown.get(kind);
+    if (shown === undefined) {
+      shown = order ? order(kind, cands.length) : cands.map((_o, i) => i);
+      if (shown.length !== cands.length) throw new RangeError(`shown order of ${kind}: ${shown.length} positions for ${cands.length} candidates`);
+    }
     if (label === undefined) {
       label = listLabel(kindLabel.size);
       kindLabel.set(kind, label);
-      const lines = cands.map((o, i) => `  ${i}: ${describeObject(o, v, rewards, single)}`);
+      kindShown.set(kind, shown);
+      const lines = shown.map((c, i) => `  ${i}: ${describeObject(cands[c] as PoolObject, v, rewards, single)}`);
       listBlocks.push(`List ${label} (${kind}, ${cands.length} candidate${cands.length === 1 ? '' : 's'}):\n${lines.join('\n')}`);
     }
     labels.push(label);
     sizes.push(cands.length);
+    shownAt.push(shown);
   });
   const groupOf = new Map<number, number[]>();
   const weightedAt = new Map<number, number>();
@@ -235,7 +251,7 @@ export function objectListsText(v: StudyView, binding: number): ObjectLists {
   const example = `[[${sizes.map((n, p) => (groupOf.get(p) && (groupOf.get(p) as number[])[0] !== p ? Math.min(1, n - 1) : 0)).join(', ')}]]`;
   const produced = b.kinds.some((_k, p) => v.space.candidates(binding, p).some((o) => o.provenance));
   const note = produced ? 'Produced models show their reward and how they were made (inputs with a single possible value left out).\n\n' : '';
-  return { labels, sizes, positions, lists: note + listBlocks.join('\n\n'), example };
+  return { labels, sizes, shown: shownAt, positions, lists: note + listBlocks.join('\n\n'), example };
 }
 
 /** The new result for the memory update, with scores and, for a failure, its cause. */

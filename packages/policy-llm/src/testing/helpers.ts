@@ -60,10 +60,11 @@ export class ScriptedProvider implements ChatProvider {
   }
 }
 
-export async function scriptedPolicy(provider: ChatProvider, options: Record<string, unknown> = {}): Promise<LlmPolicy> {
+/** An llm policy over `provider`, built as a study with seed `seed` would build it. */
+export async function scriptedPolicy(provider: ChatProvider, options: Record<string, unknown> = {}, seed = 7): Promise<LlmPolicy> {
   return createLlmPolicy(
     { model: 'gpt-4o-2024-08-06', baseURL: 'http://127.0.0.1:9/v1', retryBaseMs: 1, ...options },
-    { configDir: '/tmp', seed: 7, env: {} },
+    { configDir: '/tmp', seed, env: {} },
     { provider },
   );
 }
