@@ -21,6 +21,11 @@ export interface AnswerSpec {
    * The llama.cpp grammar excludes them; JSON schemas cannot, so those are checked after the reply.
    */
   exclude?: readonly (readonly number[])[];
+  /**
+   * Groups of slot positions whose indices must differ (the models of a merge: one list shown once, so
+   * equal indices mean the same model). The llama.cpp grammar enforces them; JSON schemas cannot.
+   */
+  distinct?: readonly (readonly number[])[];
 }
 
 /** JSON property names of the slots: the slot names, made unique and safe (`model`, `model_2`). */
@@ -54,6 +59,8 @@ type Trie = Map<number, Trie>;
  */
 export function answerGrammar(spec: AnswerSpec): string {
   checkSpec(spec);
+  const groups = (spec.distinct ?? []).filter((g) => g.length > 1 && g.every((p) => Number.isInteger(p) && p >= 0 && p < spec.slots.length));
+  if (groups.length) return distinctGrammar(spec, groups);
   const n = spec.slots.length;
   const size = (k: number): number => (spec.slots[k] as { size: number }).size;
   const lits = (vals: readonly number[]): string => vals.map((i) => `"${i}"`).join(' | ');
@@ -89,6 +96,90 @@ export function answerGrammar(spec: AnswerSpec): string {
   const body = trie.size ? (build(trie, 0) ?? 't0') : 't0';
   if (body === 't0') extra.length = 0;
   return [`root ::= "[[" ${body} "]]"`, ...rules, ...extra].join('\n');
+}
+
+type Forbidden = ReadonlyMap<number, ReadonlySet<number>>;
+
+/**
+ * answerGrammar with distinct groups: where a position shares a group with later positions, the rule
+ * branches on its value and the later positions' rules leave that value out (rules are shared between
+ * branches that forbid the same values). Exclusions are dropped when, with the groups, they would
+ * leave nothing; the groups are dropped when they alone leave nothing (a group larger than its list).
+ */
+function distinctGrammar(spec: AnswerSpec, groups: readonly (readonly number[])[]): string {
+  const n = spec.slots.length;
+  const size = (k: number): number => (spec.slots[k] as { size: number }).size;
+  const lits = (vals: readonly number[]): string => vals.map((i) => `"${i}"`).join(' | ');
+  const later = range(n).map((k) => [...new Set(groups.filter((g) => g.includes(k)).flatMap((g) => g.filter((q) => q > k)))]);
+  const trie: Trie = new Map();
+  for (const t of spec.exclude ?? []) {
+    if (t.length !== n || t.some((v, k) => !Number.isInteger(v) || v < 0 || v >= size(k))) continue;
+    let node = trie;
+    for (const v of t) {
+      let next = node.get(v);
+      if (!next) node.set(v, (next = new Map()));
+      node = next;
+    }
+  }
+  let rules: string[] = [];
+  let memo = new Map<string, string | undefined>();
+  const add = (body: string): string => {
+    const name = `r${rules.length}`;
+    rules.push(`${name} ::= ${body}`);
+    return name;
+  };
+  const allowed = (k: number, forb: Forbidden, skip?: Trie): number[] => range(size(k)).filter((v) => !forb.get(k)?.has(v) && !skip?.has(v));
+  const choose = (forb: Forbidden, k: number, v: number): Forbidden => {
+    const qs = later[k] as number[];
+    if (!qs.length) return forb;
+    const m = new Map(forb);
+    for (const q of qs) m.set(q, new Set([...(m.get(q) ?? []), v]));
+    return m;
+  };
+  // Alternatives for the values `vals` at position k followed by unconstrained (but distinct) suffixes.
+  const alternatives = (k: number, vals: readonly number[], forb: Forbidden): string[] => {
+    if (!vals.length) return [];
+    if (k === n - 1) return [`(${lits(vals)})`];
+    if (!(later[k] as number[]).length) {
+      const rest = free(k + 1, forb);
+      return rest ? [`(${lits(vals)}) ", " ${rest}`] : [];
+    }
+    return vals.flatMap((v) => {
+      const rest = free(k + 1, choose(forb, k, v));
+      return rest ? [`"${v}" ", " ${rest}`] : [];
+    });
+  };
+  const free = (k: number, forb: Forbidden): string | undefined => {
+    const key = `${k}|${[...forb]
+      .filter(([q]) => q >= k)
+      .sort((a, b) => a[0] - b[0])
+      .map(([q, vs]) => `${q}:${[...vs].sort((a, b) => a - b).join('.')}`)
+      .join(';')}`;
+    if (memo.has(key)) return memo.get(key);
+    const alts = alternatives(k, allowed(k, forb), forb);
+    const name = alts.length ? add(alts.join(' | ')) : undefined;
+    memo.set(key, name);
+    return name;
+  };
+  const build = (node: Trie, k: number, forb: Forbidden): string | undefined => {
+    const alts = alternatives(k, allowed(k, forb, node), forb);
+    if (k < n - 1) {
+      for (const [v, child] of [...node].sort((a, b) => a[0] - b[0])) {
+        if (forb.get(k)?.has(v)) continue;
+        const r = build(child, k + 1, choose(forb, k, v));
+        if (r) alts.push(`"${v}" ", " ${r}`);
+      }
+    }
+    return alts.length ? add(alts.join(' | ')) : undefined;
+  };
+  let body = trie.size ? build(trie, 0, new Map()) : free(0, new Map());
+  if (body === undefined && trie.size) {
+    rules = [];
+    memo = new Map();
+    body = free(0, new Map());
+  }
+  if (body === undefined) return answerGrammar({ step: spec.step, slots: spec.slots });
+  return [`root ::= "[[" ${body} "]]"`, ...rules].join('\n');
 }
 
 /** A strict JSON schema (one integer property per slot, an enum of its indices). */

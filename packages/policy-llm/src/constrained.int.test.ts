@@ -4,7 +4,7 @@ import { createLlmPolicy } from './factory.js';
 import { type FakeServer, type RecordedRequest, startFakeOllama, startFakeOpenAI } from './testing/fake-server.js';
 import type { AnswerSpec } from './answer.js';
 import type { ChatReply, ChatRequest } from './providers/types.js';
-import { grownWorld, SECRET, scriptedPolicy, selectionText, SFT_INDEX } from './testing/helpers.js';
+import { grownWorld, SECRET, scriptedPolicy, selectionText, SFT_INDEX, TIES_INDEX } from './testing/helpers.js';
 import { contextFor, indexOf } from './testing/world.js';
 
 let server: FakeServer | undefined;
@@ -99,6 +99,58 @@ describe('grammar exclusions', () => {
     const everything = [0, 1].flatMap((a) => [0, 1, 2].map((b) => [a, b, 0]));
     expect(language(answerGrammar({ ...spec, exclude: everything }))).toEqual(all);
     expect(language(answerGrammar({ step: 'type', slots: [{ name: 'action_type', size: 3 }], exclude: [[1]] }))).toEqual(['[[0]]', '[[2]]']);
+  });
+});
+
+describe('grammar: distinct positions (a model is never merged with itself)', () => {
+  const tuples = (sizes: number[]): number[][] =>
+    sizes.reduce<number[][]>((acc, n) => acc.flatMap((t) => Array.from({ length: n }, (_, v) => [...t, v])), [[]]);
+  const text = (t: number[]): string => `[[${t.join(', ')}]]`;
+
+  it('accepts exactly the tuples whose grouped positions differ and that are not excluded (brute force over small specs)', () => {
+    let seed = 11;
+    const rand = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    const cases: { sizes: number[]; distinct: number[][] }[] = [
+      { sizes: [1, 4, 4, 1, 2], distinct: [[1, 2]] },
+      { sizes: [2, 3, 3], distinct: [[1, 2]] },
+      { sizes: [3, 3, 3], distinct: [[0, 1, 2]] },
+      { sizes: [4, 2, 4, 4], distinct: [[0, 2, 3]] },
+      {
+        sizes: [3, 3, 2, 2],
+        distinct: [
+          [0, 1],
+          [2, 3],
+        ],
+      },
+    ];
+    for (const { sizes, distinct } of cases) {
+      const slots = sizes.map((size, i) => ({ name: `s${i}`, size }));
+      const all = tuples(sizes);
+      const ok = (t: number[]): boolean => distinct.every((g) => new Set(g.map((p) => t[p])).size === g.length);
+      expect(language(answerGrammar({ step: 'objects', slots, distinct })).sort()).toEqual(all.filter(ok).map(text).sort());
+      for (let r = 0; r < 6; r++) {
+        const exclude = all.filter(() => rand(3) === 0);
+        const keys = new Set(exclude.map(text));
+        const want = all
+          .filter((t) => ok(t) && !keys.has(text(t)))
+          .map(text)
+          .sort();
+        const got = language(answerGrammar({ step: 'objects', slots, distinct, exclude })).sort();
+        // Exclusions that would leave nothing are dropped (the distinct groups stay).
+        expect(got).toEqual(want.length ? want : all.filter(ok).map(text).sort());
+      }
+    }
+  });
+
+  it('drops a group that no answer can satisfy (two models from a list of one)', () => {
+    const slots = [
+      { name: 'a', size: 1 },
+      { name: 'b', size: 1 },
+    ];
+    expect(language(answerGrammar({ step: 'objects', slots, distinct: [[0, 1]] }))).toEqual(['[[0, 0]]']);
   });
 });
 
@@ -229,5 +281,28 @@ describe('exclusions sent to a grammar provider', () => {
     // The repeat was rejected (the grammar cannot stop a provider that ignores it) and is excluded on retry.
     expect(specs[2]?.exclude).toHaveLength(4);
     expect(sel.answers?.[1]).toMatchObject({ step: 'objects', outcome: 'retried', replies: 2, constrained: true });
+  });
+
+  it("a merge's answer spec marks its models as distinct, so the grammar cannot merge a model with itself", async () => {
+    const w = grownWorld();
+    const specs: (AnswerSpec | undefined)[] = [];
+    // A provider that ignores the grammar and names the same model twice, then two different ones.
+    const replies = [`[[${TIES_INDEX}]]`, '[[0, 1, 1, 0, 0]]', '[[0, 1, 2, 0, 0]]'];
+    const provider = {
+      name: 'grammar-recorder',
+      chat: async (req: ChatRequest): Promise<ChatReply> => {
+        specs.push(req.answer);
+        return { text: replies[specs.length - 1] ?? '[[0]]', constrained: true };
+      },
+    };
+    const policy = await scriptedPolicy(provider, FIXED);
+    const sel = await policy.select(contextFor(w));
+    expect(sel.action.name).toBe('ties_merging');
+    expect(specs[1]?.distinct).toEqual([[1, 2]]);
+    const grammar = answerGrammar(specs[1] as AnswerSpec);
+    expect(language(grammar)).not.toContain('[[0, 1, 1, 0, 0]]');
+    expect(language(grammar)).toContain('[[0, 1, 2, 0, 0]]');
+    expect(sel.answers?.[1]).toMatchObject({ step: 'objects', outcome: 'retried', replies: 2 });
+    expect(new Set(sel.action.inputs.slice(1, 3).map((o) => o.id)).size).toBe(2);
   });
 });

@@ -37,13 +37,11 @@ describe('the llama-cpp provider', () => {
       const summary = await runStudy({ configPath, outDir });
       expect(summary.trials).toHaveLength(ITERATIONS);
       expect(summary.trials.filter((t) => t.policy?.fallback)).toEqual([]);
-      // Every answer was constrained and usable, first time or after one retry: the grammar admits only
-      // candidates (never out of range) and excludes finished actions, but cannot say "a model merged
-      // with itself", which is refused after the reply (README, Constrained answers).
+      // Every answer was constrained and valid the first time: the grammar admits only candidates, never a
+      // finished action, never a model merged with itself.
       const answers = summary.trials.flatMap((t) => t.policy?.answers ?? []);
       expect(answers.length).toBeGreaterThanOrEqual(ITERATIONS);
-      for (const a of answers) expect(a.constrained).toBe(true);
-      for (const a of answers) expect(a.outcome === 'first' ? a.replies === 1 : a.outcome === 'retried' && a.replies <= 3).toBe(true);
+      for (const a of answers) expect(a).toMatchObject({ constrained: true, replies: 1, outcome: 'first' });
       // Token counts come from the model's own tokenizer; local models cost nothing.
       const usage = summary.trials.flatMap((t) => t.policy?.usage ?? []);
       expect(usage.every((u) => u.inputTokens > 100 && u.outputTokens > 0 && u.costUsd === 0)).toBe(true);
@@ -56,13 +54,7 @@ describe('the llama-cpp provider', () => {
         .flatMap((j) => (existsSync(path.join(outDir, 'jobs', j, 'transcript-select.json')) ? [path.join(outDir, 'jobs', j, 'transcript-select.json')] : []))
         .flatMap((f) => JSON.parse(readFileSync(f, 'utf8')) as { role: string; content: string }[])
         .filter((e) => e.role === 'assistant');
-      expect(replies.length).toBe(answers.reduce((n, a) => n + a.replies, 0));
-      const rejected = jobs
-        .flatMap((j) => (existsSync(path.join(outDir, 'jobs', j, 'transcript-select.json')) ? [path.join(outDir, 'jobs', j, 'transcript-select.json')] : []))
-        .flatMap((f) => JSON.parse(readFileSync(f, 'utf8')) as { role: string; content: string }[])
-        .filter((e) => e.role === 'error');
-      expect(rejected.length).toBe(answers.reduce((n, a) => n + a.replies - 1, 0));
-      for (const e of rejected) expect(e.content).toMatch(/needs distinct objects/);
+      expect(replies.length).toBe(answers.length);
       for (const r of replies) expect(r.content).toMatch(/^\[\[\d+(, \d+)*\]\]$/);
       // The model was loaded once for the study and freed when it ended.
       expect(loadedLlamaCppModels()).toBe(0);

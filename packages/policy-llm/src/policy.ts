@@ -150,7 +150,14 @@ export class LlmPolicy implements Policy {
     // Excluded tuples in shown positions, as the answer gives them.
     const at = lists.shown.map(positions);
     const exclude = excludedTuples(ctx.space, binding, avoided).map((t) => t.map((c, p) => at[p]?.get(c) as number));
-    const spec = (): AnswerSpec => ({ step: 'objects', slots, ...(exclude.length ? { exclude: [...exclude] } : {}) });
+    // Positions that must hold different models (a merge's inputs): one shown list, so different indices.
+    const distinct = [...b.unordered, ...(b.weighted ?? []).map((w) => w.positions)].filter((g) => g.length > 1);
+    const spec = (): AnswerSpec => ({
+      step: 'objects',
+      slots,
+      ...(exclude.length ? { exclude: [...exclude] } : {}),
+      ...(distinct.length ? { distinct } : {}),
+    });
     let answered: readonly number[] = [];
     const r = await this.#converse('objects', prompt, reminder, spec, ctx, rec, (reply): Checked<Action> => {
       const p = parseObjectsAnswer(jsonAnswerText(reply, spec()) ?? reply, slots);
