@@ -45,5 +45,17 @@ describe('the shipped assets', () => {
       expect(world.metrics[skill]?.prebuilt, skill).toBe(1);
       expect(await digestFolder(world.specialists[skill] ?? ''), skill).toBe(index.specialists[`${skill}-specialist`]?.folderDigest);
     }
+    // The interference sets (opt-in) are one more step: the data, the base and the shipped specialists
+    // are reused as they are (no retraining), and the world's digest does not change.
+    const withSets = await buildWorld(join(dir, 'w'), { seed: 0, interference: {} });
+    expect(withSets.built).toEqual(['interference']);
+    expect(withSets.reused).toEqual(['data', 'base', 'arith-specialist', 'mc-specialist', 'rc-specialist']);
+    expect(withSets.digest).toBe(world.digest);
+    expect(withSets.interference?.counts).toEqual({
+      'sft/rc-300.jsonl': 300,
+      'sft/rc-chat-1500.jsonl': 1500,
+      'sft/clean.jsonl': 2300,
+      'sft/mix.jsonl': 3800,
+    });
   }, 120_000);
 });

@@ -4,6 +4,13 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_EVAL_SIZE, generateWorldData, readWorldManifest, WORLD_DATA_FORMAT, type WorldDataManifest } from './data.js';
+import {
+  generateInterferenceData,
+  INTERFERENCE_FORMAT,
+  InterferenceOptionsSchema,
+  readInterferenceManifest,
+  type InterferenceManifest,
+} from './interference.js';
 import { digestFolder, valueDigest, writeFileAtomic, writeFolderAtomic } from '@lamdagent/core/kit';
 import { readShippedIndex, SHIPPED_SPECIALISTS } from './assets.js';
 import { SKILL_NAMES } from './skills/index.js';
@@ -46,6 +53,11 @@ export const BuildWorldOptionsSchema = z
      * the step's (default true); false trains every specialist.
      */
     prebuilt: z.boolean().default(true),
+    /**
+     * Also write the interference SFT sets (`interference/`, issue 14's third edition): off by default;
+     * the world's other files, and so its digests and specialists, are the same either way.
+     */
+    interference: InterferenceOptionsSchema.optional(),
   })
   .strict();
 export type BuildWorldOptions = z.input<typeof BuildWorldOptionsSchema>;
@@ -74,6 +86,8 @@ export interface WorldBuild {
   reused: string[];
   /** SFT metrics of each specialist (from the call that trained it). */
   metrics: Partial<Record<SkillName, Record<string, number>>>;
+  /** The interference SFT sets, when asked for (absolute paths). */
+  interference?: InterferenceManifest;
 }
 
 export interface BuildWorldHooks {
@@ -178,6 +192,16 @@ export async function buildWorld(dir: string, options: BuildWorldOptions, hooks:
     await generateWorldData(dataDir, { seed: o.seed, trainSize: o.trainSize, valSize: o.valSize, testSize: o.testSize });
   });
   const data = await readWorldManifest(dataDir);
+  let interference: InterferenceManifest | undefined;
+  if (o.interference) {
+    const opts = o.interference;
+    const folder = join(root, 'interference');
+    const sizes = { seed: o.seed, trainSize: o.trainSize, valSize: o.valSize, testSize: o.testSize };
+    await step('interference', valueDigest({ data: dataDigest, format: INTERFERENCE_FORMAT, interference: opts }), folder, async () => {
+      await generateInterferenceData(folder, sizes, opts);
+    });
+    interference = await readInterferenceManifest(folder);
+  }
 
   const baseDir = join(root, 'models', 'base');
   await step('base', baseDigest, baseDir, async () => {
@@ -220,5 +244,5 @@ export async function buildWorld(dir: string, options: BuildWorldOptions, hooks:
   }
 
   writeJsonAtomically(manifestFile, manifest);
-  return { root, digest, data, baseModel: baseDir, specialists, built, reused, metrics };
+  return { root, digest, data, baseModel: baseDir, specialists, built, reused, metrics, ...(interference ? { interference } : {}) };
 }

@@ -10,6 +10,15 @@ export type { SplitName, SplitSizes } from './splits.js';
 export { generateWorldData, readWorldManifest, WorldDataOptionsSchema, WorldDataManifestSchema, WORLD_DATA_FORMAT, DEFAULT_EVAL_SIZE } from './data.js';
 export type { WorldDataOptions, ResolvedWorldDataOptions, WorldDataManifest } from './data.js';
 export {
+  chatAnswer,
+  generateInterferenceData,
+  readInterferenceManifest,
+  InterferenceOptionsSchema,
+  InterferenceManifestSchema,
+  INTERFERENCE_FORMAT,
+} from './interference.js';
+export type { InterferenceOptions, InterferenceManifest } from './interference.js';
+export {
   buildWorld,
   BuildWorldOptionsSchema,
   SpecialistSftSchema,
