@@ -5,8 +5,9 @@ import { jsonLogRequested, jsonMessageLine } from './log-json.js';
 import { failureJson } from './run-outcome.js';
 
 const ctl = new AbortController();
+let stdoutClosed = false;
 const io = {
-  out: (t: string) => process.stdout.write(`${t}\n`),
+  out: (t: string) => stdoutClosed || process.stdout.write(`${t}\n`),
   err: (t: string) => process.stderr.write(`${t}\n`),
   env: process.env,
   cwd: process.cwd(),
@@ -28,6 +29,14 @@ const onSignal = (sig: NodeJS.Signals): void => {
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
+// The reader of stdout went away (`lamdagent table DIR | head`): a short command ends quietly, as Unix
+// tools do; a study (run, resume, dashboard) goes on without its stdout and stops as it would have.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  stdoutClosed = true;
+  if (!graceful) process.exit(0);
+});
+
 main(process.argv.slice(2), io).then(
   (code) => {
     process.exitCode = signalled && code === 130 ? (signalled === 'SIGINT' ? 130 : 143) : code;
