@@ -68,7 +68,11 @@ async function lamdagent(argv, out = (t) => console.log(t)) {
 }
 
 log('== building the embedded world (cached after the first run)');
-const world = await buildWorld(worldDir, { seed: 0, ...(values['base-model'] ? { baseModel: path.resolve(values['base-model']) } : {}) }, { log });
+const world = await buildWorld(
+  worldDir,
+  { seed: 0, interference: {}, ...(values['base-model'] ? { baseModel: path.resolve(values['base-model']) } : {}) },
+  { log },
+);
 log(`world ready: ${world.built.length ? `built ${world.built.join(', ')}` : 'all reused'} (${secs()})`);
 
 let studyDir;

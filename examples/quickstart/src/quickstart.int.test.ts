@@ -38,6 +38,11 @@ describe('the quickstart, end to end on the embedded world', () => {
     expect(view.journal.evaluations.every((e) => e.split === 'test' && Object.keys(e.scores).length === 6)).toBe(true);
     expect(existsSync(path.join(out, 'baselines.json'))).toBe(true);
     expect(JSON.parse(readFileSync(path.join(out, 'baselines.json'), 'utf8')).length).toBeGreaterThanOrEqual(12);
+    // The world also holds the interference sets, so the variant config validates (its files exist).
+    const cli = path.resolve(root, '..', '..', 'packages', 'cli', 'dist', 'bin.js');
+    const variant = spawnSync(process.execPath, [cli, 'validate', 'study-interference.yaml'], { cwd: root, encoding: 'utf8' });
+    expect(variant.status, variant.stderr).toBe(0);
+    expect(variant.stdout).toContain('study-interference.yaml: valid');
     // A second run reuses the cached world.
     const again = spawnSync(process.execPath, [path.join(root, 'src', 'main.mjs'), '--baselines-only', '--no-baselines'], { cwd: root, encoding: 'utf8' });
     expect(again.stderr).toContain('all reused');
