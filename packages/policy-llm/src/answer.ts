@@ -51,6 +51,21 @@ function checkSpec(spec: AnswerSpec): void {
 
 type Trie = Map<number, Trie>;
 
+/** The spec's excluded tuples as a trie (one level per slot); tuples of the wrong length or out of range are ignored. */
+function exclusionTrie(spec: AnswerSpec): Trie {
+  const trie: Trie = new Map();
+  for (const t of spec.exclude ?? []) {
+    if (t.length !== spec.slots.length || t.some((v, k) => !Number.isInteger(v) || v < 0 || v >= (spec.slots[k] as { size: number }).size)) continue;
+    let node = trie;
+    for (const v of t) {
+      let next = node.get(v);
+      if (!next) node.set(v, (next = new Map()));
+      node = next;
+    }
+  }
+  return trie;
+}
+
 /**
  * A GBNF grammar (llama.cpp) accepting exactly `[[i]]` or `[[i, j, ...]]` with every index a listed
  * candidate and no excluded tuple: the same text the free-text parser reads, so the rest of the policy
@@ -66,16 +81,7 @@ export function answerGrammar(spec: AnswerSpec): string {
   const lits = (vals: readonly number[]): string => vals.map((i) => `"${i}"`).join(' | ');
   const rules = spec.slots.map((s, k) => `s${k} ::= ${lits(range(s.size))}`);
   for (let k = 0; k < n; k++) rules.push(k < n - 1 ? `t${k} ::= s${k} ", " t${k + 1}` : `t${k} ::= s${k}`);
-  const trie: Trie = new Map();
-  for (const t of spec.exclude ?? []) {
-    if (t.length !== n || t.some((v, k) => !Number.isInteger(v) || v < 0 || v >= size(k))) continue;
-    let node = trie;
-    for (const v of t) {
-      let next = node.get(v);
-      if (!next) node.set(v, (next = new Map()));
-      node = next;
-    }
-  }
+  const trie = exclusionTrie(spec);
   let id = 0;
   const extra: string[] = [];
   const build = (node: Trie, k: number): string | undefined => {
@@ -111,16 +117,7 @@ function distinctGrammar(spec: AnswerSpec, groups: readonly (readonly number[])[
   const size = (k: number): number => (spec.slots[k] as { size: number }).size;
   const lits = (vals: readonly number[]): string => vals.map((i) => `"${i}"`).join(' | ');
   const later = range(n).map((k) => [...new Set(groups.filter((g) => g.includes(k)).flatMap((g) => g.filter((q) => q > k)))]);
-  const trie: Trie = new Map();
-  for (const t of spec.exclude ?? []) {
-    if (t.length !== n || t.some((v, k) => !Number.isInteger(v) || v < 0 || v >= size(k))) continue;
-    let node = trie;
-    for (const v of t) {
-      let next = node.get(v);
-      if (!next) node.set(v, (next = new Map()));
-      node = next;
-    }
-  }
+  const trie = exclusionTrie(spec);
   let rules: string[] = [];
   let memo = new Map<string, string | undefined>();
   const add = (body: string): string => {
