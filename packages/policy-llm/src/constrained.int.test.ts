@@ -102,6 +102,17 @@ describe('grammar exclusions', () => {
   });
 });
 
+/** A provider that records each request's answer spec and replies from a script (ignoring the grammar). */
+function grammarRecorder(replies: readonly string[], specs: (AnswerSpec | undefined)[]) {
+  return {
+    name: 'grammar-recorder',
+    chat: async (req: ChatRequest): Promise<ChatReply> => {
+      specs.push(req.answer);
+      return { text: replies[specs.length - 1] ?? '[[0]]', constrained: true };
+    },
+  };
+}
+
 describe('grammar: distinct positions (a model is never merged with itself)', () => {
   const tuples = (sizes: number[]): number[][] =>
     sizes.reduce<number[][]>((acc, n) => acc.flatMap((t) => Array.from({ length: n }, (_, v) => [...t, v])), [[]]);
@@ -264,13 +275,7 @@ describe('exclusions sent to a grammar provider', () => {
     // 0--0--0 is a produced model; [[0, d, 0]] with d the dataset of a finished trial repeats it.
     const repeat = `[[0, ${indexOf(w, SFT_INDEX, 1, 'Toolbench react10p')}, 0]]`;
     const replies = ['[[0]]', repeat, '[[1, 0, 0]]'];
-    const provider = {
-      name: 'grammar-recorder',
-      chat: async (req: ChatRequest): Promise<ChatReply> => {
-        specs.push(req.answer);
-        return { text: replies[specs.length - 1] ?? '[[0]]', constrained: true };
-      },
-    };
+    const provider = grammarRecorder(replies, specs);
     const policy = await scriptedPolicy(provider, FIXED);
     const sel = await policy.select(contextFor(w));
     expect(sel.fallback).toBeUndefined();
@@ -288,13 +293,7 @@ describe('exclusions sent to a grammar provider', () => {
     const specs: (AnswerSpec | undefined)[] = [];
     // A provider that ignores the grammar and names the same model twice, then two different ones.
     const replies = [`[[${TIES_INDEX}]]`, '[[0, 1, 1, 0, 0]]', '[[0, 1, 2, 0, 0]]'];
-    const provider = {
-      name: 'grammar-recorder',
-      chat: async (req: ChatRequest): Promise<ChatReply> => {
-        specs.push(req.answer);
-        return { text: replies[specs.length - 1] ?? '[[0]]', constrained: true };
-      },
-    };
+    const provider = grammarRecorder(replies, specs);
     const policy = await scriptedPolicy(provider, FIXED);
     const sel = await policy.select(contextFor(w));
     expect(sel.action.name).toBe('ties_merging');
