@@ -1,10 +1,11 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { openStudy, runStudy } from '@lamdagent/core';
+import { loadConfig, openStudy, runStudy } from '@lamdagent/core';
 import { describe, expect, it } from 'vitest';
 import { toyWorld } from '../test-fixtures/toy-world.js';
 import { computeBaselines } from './baselines.js';
 import { compare } from './compare-run.js';
+import { absolutize } from './replay.js';
 import { sciencePluginEntry } from './compare.js';
 import { table1 } from './table1.js';
 
@@ -40,6 +41,19 @@ describe('lamdagent baselines', () => {
     expect(beats['base']!.of).toBe(2);
     expect(beats['base']!.wins).toBe(c.report.arms[0]!.seeds.filter((s) => s.top1Test! > beats['base']!.baseline).length);
     expect(c.text).toContain('top-1 test beats baseline');
+  });
+
+  it("derived configs written to the output folder pin plugins to what the config's folder resolves", () => {
+    const w = toyWorld({ iterations: 2 });
+    // A plugin installed as a package beside the config only (an output folder elsewhere cannot see it).
+    const pkg = path.join(w.dir, 'node_modules', 'toy-plugin-pkg');
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: 'toy-plugin-pkg', type: 'module', main: 'index.js' }));
+    writeFileSync(path.join(pkg, 'index.js'), 'export default {};\n');
+    const loaded = loadConfig(w.config);
+    const cfg = { ...loaded.config, plugins: ['toy-plugin-pkg', './local-plugin.js', 'not-installed-anywhere'] };
+    const out = absolutize(cfg, w.dir, new Set());
+    expect(out.plugins).toEqual([path.join(pkg, 'index.js'), path.join(w.dir, 'local-plugin.js'), 'not-installed-anywhere']);
   });
 
   it("Fully Fine-Tuned at N epochs, and compute-matched to a study's top-1 (its SFT steps' examples, read from its chain)", async () => {

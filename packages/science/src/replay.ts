@@ -6,6 +6,7 @@ import {
   buildRegistry,
   openStudy,
   parseConfig,
+  resolvePlugin,
   runStudy,
   UsageError,
   type JsonValue,
@@ -74,6 +75,15 @@ function rankOf(xs: (number | null)[]): (number | null)[] {
 }
 
 /** The config with every relative path made absolute (so it runs from any folder). */
+/** A plugin package's entry file as resolved from `dir`; the name itself when it does not resolve (its error comes later, unchanged). */
+function pinned(specifier: string, dir: string): string {
+  try {
+    return resolvePlugin(specifier, dir);
+  } catch {
+    return specifier;
+  }
+}
+
 export function absolutize(cfg: StudyConfigParsed, dir: string, fileKinds: Set<string>): StudyConfigParsed {
   const c = structuredClone(cfg);
   const abs = (v: JsonValue): JsonValue => {
@@ -89,7 +99,9 @@ export function absolutize(cfg: StudyConfigParsed, dir: string, fileKinds: Set<s
   }
   c.tasks = c.tasks.map((t) => (Array.isArray(t) ? t : { ...t, options: abs(t.options) as Record<string, JsonValue> }));
   c.evaluators = abs(c.evaluators as JsonValue) as StudyConfigParsed['evaluators'];
-  c.plugins = c.plugins.map((p) => (p.startsWith('.') ? path.resolve(dir, p) : p));
+  // The derived config is written elsewhere (an output folder), where the config's node_modules are not:
+  // plugins named by package are pinned to the entry they resolve to from the config's folder.
+  c.plugins = c.plugins.map((p) => (p.startsWith('.') ? path.resolve(dir, p) : pinned(p, dir)));
   delete c.cache;
   return c;
 }
