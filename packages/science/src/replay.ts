@@ -74,7 +74,6 @@ function rankOf(xs: (number | null)[]): (number | null)[] {
   return xs.map((x) => (x === null ? null : 1 + xs.filter((y) => y !== null && y > x).length));
 }
 
-/** The config with every relative path made absolute (so it runs from any folder). */
 /** A plugin package's entry file as resolved from `dir`; the name itself when it does not resolve (its error comes later, unchanged). */
 function pinned(specifier: string, dir: string): string {
   try {
@@ -84,6 +83,7 @@ function pinned(specifier: string, dir: string): string {
   }
 }
 
+/** The config with every relative path made absolute (so it runs from any folder). */
 export function absolutize(cfg: StudyConfigParsed, dir: string, fileKinds: Set<string>): StudyConfigParsed {
   const c = structuredClone(cfg);
   const abs = (v: JsonValue): JsonValue => {

@@ -13,7 +13,7 @@
 // Writes OUT/<name>.jsonl and OUT/manifest.json (names, sizes).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Rng } from '@lamdagent/core/kit';
-import { drawSplits, completionFor, PEOPLE } from '@lamdagent/world';
+import { chatAnswer, drawSplits, completionFor } from '@lamdagent/world';
 
 const args = process.argv.slice(2);
 const out = args[0];
@@ -45,16 +45,6 @@ const sizes = {
 };
 const train = (task, n) => drawSplits(task, seed, { trainSize: n, valSize: 1000, testSize: 1000 }).train;
 
-/** ` Ann lives in Tokyo.`: the context's sentence about the person the question asks about. */
-export function chatAnswer(prompt) {
-  const m = /^C: (.*) Q: (.*) A:$/.exec(prompt);
-  if (!m) throw new Error(`not an rc prompt: ${prompt}`);
-  const sentences = m[1].match(/[^.]+\./g).map((s) => s.trim());
-  const person = PEOPLE.find((p) => new RegExp(`\\b${p}\\b`).test(m[2]));
-  const s = sentences.find((x) => x.startsWith(`${person} `));
-  if (!s) throw new Error(`no sentence about ${person} in ${prompt}`);
-  return ` ${s}`;
-}
 /** ` (B) pear`: the option's label and text, no [[ ]]. */
 function plainAnswer(item) {
   const m = new RegExp(`\\(${item.answer}\\) ([^()]+?)(?= \\(|\\s+A:$)`).exec(item.prompt);
