@@ -1,6 +1,7 @@
 import path from 'node:path';
 import {
   openStudy,
+  resumeStudy,
   runStudy,
   type ActionBinding,
   type Assembly,
@@ -91,10 +92,14 @@ export async function mergeGridBaseline(c: MergeGridContext, grid: number[] = DE
 
 /**
  * The trials of a study that runs `steps` in order with the scripted policy (one per iteration, seed
- * `seed`, one at a time), in `dir`; a finished study already there is read, not run again.
+ * `seed`, one at a time), in `dir`; a finished study already there is read, not run again, and one an
+ * interruption left short of its steps is resumed (its unfinished trial runs again).
  */
 export async function scriptedStudy(configPath: string, dir: string, seed: number, steps: { action: string; inputs: unknown }[]): Promise<TrialRecord[]> {
-  if (existsSync(path.join(dir, 'study.json'))) return [...openStudy(dir).trials];
+  if (existsSync(path.join(dir, 'study.json'))) {
+    const done = [...openStudy(dir).trials];
+    return done.length >= steps.length ? done : (await resumeStudy({ dir })).trials;
+  }
   const summary = await runStudy({
     configPath,
     outDir: dir,

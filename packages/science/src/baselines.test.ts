@@ -24,6 +24,14 @@ describe('lamdagent baselines', () => {
     expect(existsSync(path.join(out, 'fft-s1', 'journal.jsonl'))).toBe(true);
     const again = await computeBaselines({ configPath: w.config, outDir: out, seeds: 2 });
     expect(again).toEqual(rows);
+    // A run killed mid-trial leaves a seed's study with a trial-start and no end: the next run resumes it.
+    const journal = path.join(out, 'fft-s1', 'journal.jsonl');
+    const lines = readFileSync(journal, 'utf8').trim().split('\n');
+    const started = lines.findIndex((l) => l.includes('"kind":"trial-start"'));
+    writeFileSync(journal, `${lines.slice(0, started + 1).join('\n')}\n`);
+    expect(openStudy(path.join(out, 'fft-s1')).trials).toHaveLength(0);
+    expect(await computeBaselines({ configPath: w.config, outDir: out, seeds: 2 })).toEqual(rows);
+    expect(openStudy(path.join(out, 'fft-s1')).trials.map((t) => t.state)).toEqual(['complete']);
     const s = await runStudy({ configPath: w.config, outDir: path.join(w.dir, 's') });
     const t = await table1([out, s.dir], { k: 1, evaluate: true });
     expect(t.rows.map((r) => r.group)).toEqual(['Baselines', 'Baselines', expect.stringMatching(/^s \(random policy\)/)]);
