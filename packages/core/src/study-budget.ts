@@ -1,5 +1,5 @@
 import type { StudyConfigParsed } from './config-schema.js';
-import type { TrialRecord } from './trial.js';
+import type { InitialScoreRecord, TrialRecord } from './trial.js';
 
 export interface BudgetFacts {
   aborted: boolean;
@@ -18,4 +18,11 @@ export function stopReason(b: StudyConfigParsed['budget'], f: BudgetFacts): stri
   if (b.costUsd !== undefined && f.costUsd >= b.costUsd) return `cost budget reached ($${b.costUsd})`;
   if (b.targetReward !== undefined && f.best?.reward !== undefined && f.best.reward >= b.targetReward) return `target reward ${b.targetReward} reached`;
   return undefined;
+}
+
+/** The judge's dollars for the initial models' scores (journaled in the initial records): they count against the cost budget too. */
+export function initialCostUsd(initial: Iterable<InitialScoreRecord>): number {
+  let c = 0;
+  for (const r of initial) for (const u of r.evaluationUsage ?? []) c += u.costUsd;
+  return c;
 }

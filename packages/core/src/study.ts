@@ -5,14 +5,11 @@ import type { JournalRecordOf } from './journal-records.js';
 import { valueDigest } from './kit/digest.js';
 import type { JsonValue } from './json.js';
 import type { PoolObject } from './objects.js';
-import type { ObjectPool } from './pool.js';
-import type { Registry } from './registry.js';
-import type { ActionSpace } from './space.js';
-import { stopReason } from './study-budget.js';
+import { initialCostUsd, stopReason } from './study-budget.js';
 import { initialScoresOf, scoreInitialModels } from './study-initial.js';
 import { PolicySteps } from './study-policy.js';
+import type { StudyDeps } from './study-deps.js';
 import type { StudyEvent, StudyServices } from './study-services.js';
-import type { ActionCache } from './action-cache.js';
 import { announceRecovery, reopening, unfinishedOf, type Unfinished } from './study-recovery.js';
 import { TrialBook } from './study-book.js';
 import { executeInStudy } from './study-execute.js';
@@ -21,23 +18,7 @@ import { actionRef, outcomeRecord, reuseRecord, trialModel, trialModelObject, ty
 import type { PolicyNote, TrialRecord } from './trial.js';
 
 export type { StudyEvent } from './study-services.js';
-
-export interface StudyDeps {
-  dir: string;
-  assembly: Assembly;
-  registry: Registry;
-  pool: ObjectPool;
-  space: ActionSpace;
-  services: StudyServices;
-  /** Plugin entry files a job in another process loads. */
-  pluginEntries: string[];
-  onEvent?: (e: StudyEvent) => void;
-  signal: AbortSignal;
-  /** Shared action cache (config `cache:`): an action any study ran is reused, not run again. */
-  cache?: ActionCache;
-  /** Releases what the study holds (lock, journal, executor); called by `close()`. */
-  close?: () => Promise<void>;
-}
+export type { StudyDeps } from './study-deps.js';
 
 const secs = (ms: number): number => Math.round(ms / 10) / 100;
 
@@ -264,10 +245,7 @@ export class Study {
       aborted: d.signal.aborted,
       launched,
       elapsedSec: (this.services.clock.monotonicMs() - this.#started) / 1000,
-      // The judge's tokens for the initial models' scores count too (they are journaled in the initial records).
-      costUsd:
-        this.#book.costUsd +
-        [...this.services.store.state.initial.values()].reduce((c, r) => c + (r.evaluationUsage ?? []).reduce((a, u) => a + u.costUsd, 0), 0),
+      costUsd: this.#book.costUsd + initialCostUsd(this.services.store.state.initial.values()),
       best: this.best(),
     });
   }
