@@ -1,4 +1,40 @@
-import type { ActionSpace } from '@lamdagent/core';
+/**
+ * What a selection must not pick: actions running right now and, with `avoidRepeats`, actions already
+ * tried (while the type still has an untried one), with the reason told to the agent; and the same
+ * actions as index tuples for the answer grammar.
+ */
+import type { ActionSpace, PolicyContext } from '@lamdagent/core';
+import { num } from './views.js';
+
+/** Keys the answer must not pick, with the reason told to the agent. */
+export function avoidedKeys(ctx: PolicyContext, binding: number, avoidRepeats: boolean): Map<string, string> {
+  const out = new Map<string, string>();
+  const name = ctx.space.bindings[binding]?.name;
+  if (avoidRepeats) {
+    const runs = ctx.history.filter((t) => t.action.name === name && t.state !== 'running');
+    // Only while something untried remains: otherwise repeating is the only option.
+    if (hasFresh(ctx, binding, true)) {
+      for (const t of runs) {
+        if (out.has(t.action.key)) continue;
+        const what =
+          t.state === 'failed'
+            ? `failed in trial #${t.index} (${t.error?.type ?? 'error'})`
+            : `already ran in trial #${t.index}${typeof t.reward === 'number' ? ` (reward ${num(t.reward)})` : ''}; running it again only returns the cached result`;
+        out.set(t.action.key, `this exact action ${what}. Choose a combination that has not been tried`);
+      }
+    }
+  }
+  for (const a of ctx.pending) out.set(a.key, 'this exact action is running right now. Choose a different combination');
+  return out;
+}
+
+/** Whether the type has an action that is not running and, with `untried`, not tried either. */
+export function hasFresh(ctx: PolicyContext, binding: number, untried: boolean): boolean {
+  const name = ctx.space.bindings[binding]?.name;
+  const taken = new Set(ctx.pending.filter((a) => a.name === name).map((a) => a.key));
+  if (untried) for (const t of ctx.history) if (t.action.name === name && t.state !== 'running') taken.add(t.action.key);
+  return taken.size < ctx.space.countFor(binding);
+}
 
 /**
  * Index tuples (one candidate index per input) of actions the agent must not pick, for the answer

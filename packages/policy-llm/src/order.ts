@@ -49,3 +49,8 @@ export class ShownOrder {
 export function positions(shown: readonly number[]): Map<number, number> {
   return new Map(shown.map((c, k) => [c, k]));
 }
+
+/** How the candidates were listed, for the transcript next to each choice. */
+export function orderNote(mode: CandidateOrder, seed: number): string {
+  return mode === 'seeded' ? `positions in the shown order, seeded by study seed ${seed} and the trial index` : 'positions in the action space order';
+}
