@@ -8,6 +8,7 @@ import type { LlmPolicyOptions, Prices } from './options.js';
 import type { ChatProvider } from './providers/types.js';
 import type { PromptTemplates } from './templates.js';
 
+/** What an `LlmPolicy` is built with besides its options (the factory assembles it). */
 export interface LlmPolicyDeps {
   provider: ChatProvider;
   templates: PromptTemplates;
