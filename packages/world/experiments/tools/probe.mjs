@@ -14,7 +14,7 @@
  *   allv     json2, tool-python, tool-react and general, shuffled (the union of the pool with json2 for tool-json)
  *   all+X    the world's `all` plus dataset X, shuffled (naive SFT on the union of a variant pool)
  *
- *   cd packages/world && npx tsup && node experiments/tools/probe.mjs [--tool-mix] [--json-two] [--limit N] [--size N] [--warmup F] PIPELINE...
+ *   cd packages/world && npx tsup && node experiments/tools/probe.mjs [--tool-mix] [--json-two] [--mix-target] [--limit N] [--size N] [--warmup F] PIPELINE...
  *
  * PIPELINE: comma-separated `sft:<dataset>@<lr>x<epochs>` / `dpo:<instruct|tools>@<lr>` / `ties:<w>` (TIES merge (not normalized) of
  * the current model's task vector against the base, weight w; density 0.5) / `lin:<w>` (linear merge w * current + (1 - w) * base) / `save:<dir>`. --start DIR begins every
@@ -40,6 +40,7 @@ const { values, positionals } = parseArgs({
     start: { type: 'string' },
     'tool-mix': { type: 'boolean', default: false },
     'json-two': { type: 'boolean', default: false },
+    'mix-target': { type: 'boolean', default: false },
   },
 });
 const tmp = mkdtempSync(join(tmpdir(), 'tools-exp-'));
@@ -49,6 +50,7 @@ const data = await generateToolsData(join(tmp, 'data'), {
   seed: 0,
   ...(values['tool-mix'] ? { toolMix: true } : {}),
   ...(values['json-two'] ? { toolJsonListing: 'two' } : {}),
+  ...(values['mix-target'] ? { toolMixWording: 'target' } : {}),
 });
 const read = (file) =>
   readFileSync(file, 'utf8')

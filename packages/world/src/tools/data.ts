@@ -29,6 +29,12 @@ export const ToolsDataOptionsSchema = z
      */
     toolMix: z.boolean().optional(),
     /**
+     * With `toolMix`: how its calls are asked. `other` (absent): two signatures listed, requests in the other
+     * datasets' words; `target`: the target task's own shape and words (a small in-domain set, prompts
+     * distinct from the eval splits'). The measured best design uses `target`.
+     */
+    toolMixWording: z.enum(['other', 'target']).optional(),
+    /**
      * Opt-in: `two` lists two signatures in `tool-json` (the called function and another, as the target
      * does), its requests still worded otherwise; absent or `one`: one signature (the first edition).
      */
@@ -67,7 +73,7 @@ const SplitFiles = z.object({ validation: z.string(), test: z.string() });
 export const ToolsDataManifestSchema = z.object({
   format: z.literal(TOOLS_DATA_FORMAT),
   root: z.string(),
-  options: ToolsDataOptionsSchema.required().partial({ toolMix: true, toolJsonListing: true }),
+  options: ToolsDataOptionsSchema.required().partial({ toolMix: true, toolMixWording: true, toolJsonListing: true }),
   /** `{prompt, completion}`: the tool datasets, `general`, `all` (their shuffled union) and `instruct` (the base's instruction data). */
   sft: z.record(z.string(), z.string()),
   /** `{prompt, chosen, rejected}`: `instruct` (the instruction format over tool-like or rule-breaking replies), `tools`. */
@@ -140,7 +146,12 @@ export async function generateToolsData(outDir: string, options: ToolsDataOption
   // Drawn last, from streams of their own: the other files keep their bytes with or without the mixture.
   const mix = o.toolMix
     ? rng('mix', 'order').shuffle(
-        [...toolSplit('agent', 'train', o.toolTrainSize, 'mix'), ...instSplit('tool-mix', o.toolTrainSize)].map((t) => sft(t.prompt, t.reply)),
+        [
+          ...(o.toolMixWording === 'target'
+            ? toolSplit('target', 'train', o.toolTrainSize, 'mix-target')
+            : toolSplit('agent', 'train', o.toolTrainSize, 'mix')),
+          ...instSplit('tool-mix', o.toolTrainSize),
+        ].map((t) => sft(t.prompt, t.reply)),
       )
     : [];
 

@@ -189,9 +189,31 @@ describe('generateToolsData, the opt-in learnable design (toolMix, toolJsonListi
     for (const key of Object.keys(mixed.counts)) expect(await readFile(join(again.root, key), 'utf8'), key).toBe(await readFile(join(mixed.root, key), 'utf8'));
   });
 
+  it("toolMixWording 'target': the mixture's calls in the target's shape and words, no evaluation prompt among them", async () => {
+    const target = await generateToolsData(join(dir, 'target'), { ...options, toolMix: true, toolMixWording: 'target' });
+    expect(target.counts['sft/tool-mix.jsonl']).toBe(240);
+    const evalPrompts = new Set(
+      [...(await lines(target.eval.tool_call.test)), ...(await lines(target.eval.tool_call.validation))].map((r) => String(r.prompt)),
+    );
+    const calls = (await lines(target.sft['tool-mix'] ?? '')).filter((r) => String(r.prompt).startsWith('F: '));
+    expect(calls).toHaveLength(120);
+    // The target's requests ("Buy 3 pens.") differ from the other wording ("I need 3 pens."): compare with the 'other' mixture.
+    const other = new Set((await lines(mixed.sft['tool-mix'] ?? '')).map((r) => String(r.prompt)));
+    for (const r of calls) {
+      expect(String(r.prompt)).toMatch(/^F: \w+\([^)]*\) \w+\([^)]*\) U: .* A:$/);
+      expect(evalPrompts.has(String(r.prompt))).toBe(false);
+      expect(other.has(String(r.prompt))).toBe(false);
+    }
+    // tool-json keeps its one signature when only the mixture is asked for.
+    expect(await readFile(target.sft['tool-json'] ?? '', 'utf8')).toBe(await readFile(plain.sft['tool-json'] ?? '', 'utf8'));
+  });
+
   it('names a bad option', async () => {
     await expect(generateToolsData(join(dir, 'bad'), { seed: 1, toolJsonListing: 'three' as 'two' })).rejects.toThrow(
       /generateToolsData options: toolJsonListing/,
+    );
+    await expect(generateToolsData(join(dir, 'bad'), { seed: 1, toolMixWording: 'mine' as 'target' })).rejects.toThrow(
+      /generateToolsData options: toolMixWording/,
     );
   });
 });
