@@ -14,7 +14,7 @@
  *   allv     json2, tool-python, tool-react and general, shuffled (the union of the pool with json2 for tool-json)
  *   all+X    the world's `all` plus dataset X, shuffled (naive SFT on the union of a variant pool)
  *
- *   cd packages/world && npx tsup && node experiments/tools/probe.mjs [--tool-mix] [--json-two] [--mix-target] [--limit N] [--size N] [--warmup F] PIPELINE...
+ *   cd packages/world && npx tsup && node experiments/tools/probe.mjs [--tool-mix] [--json-two] [--mix-target] [--split validation|test] [--limit N] [--size N] [--warmup F] PIPELINE...
  *
  * PIPELINE: comma-separated `sft:<dataset>@<lr>x<epochs>` / `dpo:<instruct|tools>@<lr>` / `ties:<w>` (TIES merge (not normalized) of
  * the current model's task vector against the base, weight w; density 0.5) / `lin:<w>` (linear merge w * current + (1 - w) * base) / `save:<dir>`. --start DIR begins every
@@ -41,6 +41,7 @@ const { values, positionals } = parseArgs({
     'tool-mix': { type: 'boolean', default: false },
     'json-two': { type: 'boolean', default: false },
     'mix-target': { type: 'boolean', default: false },
+    split: { type: 'string', default: 'validation' },
   },
 });
 const tmp = mkdtempSync(join(tmpdir(), 'tools-exp-'));
@@ -58,8 +59,9 @@ const read = (file) =>
     .split('\n')
     .map((l) => JSON.parse(l));
 const limit = Number(values.limit);
-const tools = read(data.eval.tool_call.validation).slice(0, limit);
-const inst = read(data.eval.instruct.validation).slice(0, limit);
+if (values.split !== 'validation' && values.split !== 'test') throw new Error(`--split: validation or test, not ${values.split}`);
+const tools = read(data.eval.tool_call[values.split]).slice(0, limit);
+const inst = read(data.eval.instruct[values.split]).slice(0, limit);
 const evalPrompts = new Set([...read(data.eval.tool_call.validation), ...read(data.eval.tool_call.test)].map((x) => x.prompt));
 
 const fill = (t, vals) => t.replace(/\{(\d)\}/g, (_, i) => String(vals[Number(i)]));
