@@ -11,8 +11,8 @@ export interface ToolItem {
   wrong: string[];
 }
 
-/** Tool-use styles: the target (ACEBench normal) and the three SFT datasets' styles. */
-export type ToolStyle = 'target' | 'json' | 'python' | 'react';
+/** Tool-use styles: the target (ACEBench normal), the three SFT datasets' styles and the opt-in `tool-mix`'s (`agent`). */
+export type ToolStyle = 'target' | 'json' | 'python' | 'react' | 'agent';
 
 function twoFunctions(rng: Rng): { call: DrawnCall; listed: string } {
   const [f, g] = rng.sample(TOOL_FUNCTIONS, 2) as [(typeof TOOL_FUNCTIONS)[number], (typeof TOOL_FUNCTIONS)[number]];
@@ -36,7 +36,9 @@ function wrongArgument(rng: Rng, call: DrawnCall): string {
  * - `target` (ACEBench normal): two signatures listed, a request in the target's words, a JSON call;
  * - `json` (ToolACE-like): the same JSON calls, but one signature listed and requests worded otherwise;
  * - `python` (Agent-instruct-like): the target's prompts, calls in Python syntax `buy(item="pens", n=3)`;
- * - `react` (ToolBench-like): `T: request Tools: names A:` and `Action: buy Input: {...args}`.
+ * - `react` (ToolBench-like): `T: request Tools: names A:` and `Action: buy Input: {...args}`;
+ * - `agent` (the tool half of the opt-in `tool-mix`): the target's JSON calls and two signatures listed,
+ *   requests worded otherwise (as `json`).
  */
 export function toolItem(style: ToolStyle, rng: Rng): ToolItem {
   if (style === 'json') {
@@ -54,7 +56,7 @@ export function toolItem(style: ToolStyle, rng: Rng): ToolItem {
     return { prompt: `T: ${ask} Tools: ${names} A:`, reply: `Action: ${call.fn.name} Input: ${args}`, call: callJson(call), wrong: [] };
   }
   const { call, listed } = twoFunctions(rng);
-  const prompt = `F: ${listed} U: ${request(rng.pick(call.fn.ask), call.values)} A:`;
+  const prompt = `F: ${listed} U: ${request(rng.pick(style === 'agent' ? call.fn.askOther : call.fn.ask), call.values)} A:`;
   if (style === 'python') return { prompt, reply: callPython(call), call: callJson(call), wrong: [] };
   return { prompt, reply: callJson(call), call: callJson(call), wrong: [callPython(call), wrongArgument(rng, call)] };
 }

@@ -21,6 +21,24 @@ export const ToolsDataOptionsSchema = z
     preferenceSize: z.number().int().min(1).default(500),
     valSize: z.number().int().min(1).default(300),
     testSize: z.number().int().min(1).default(500),
+    /**
+     * Opt-in (absent: the first edition's bytes): adds `sft/tool-mix.jsonl` (in `all` too), an
+     * AgentTuning-like mixture of `toolTrainSize` JSON calls (two functions listed, requests in the other
+     * datasets' words) and `toolTrainSize` instruction-following examples. Without it tool use is not
+     * learnable within a study's trials (packages/world/EXPERIMENTS.md, "Tools world: making tool use learnable").
+     */
+    toolMix: z.boolean().optional(),
+    /**
+     * With `toolMix`: how its calls are asked. `other` (absent): two signatures listed, requests in the other
+     * datasets' words; `target`: the target task's own shape and words (a small in-domain set, prompts
+     * distinct from the eval splits'). The measured best design uses `target`.
+     */
+    toolMixWording: z.enum(['other', 'target']).optional(),
+    /**
+     * Opt-in: `two` lists two signatures in `tool-json` (the called function and another, as the target
+     * does), its requests still worded otherwise; absent or `one`: one signature (the first edition).
+     */
+    toolJsonListing: z.enum(['one', 'two']).optional(),
   })
   .strict();
 export type ToolsDataOptions = z.input<typeof ToolsDataOptionsSchema>;
@@ -38,6 +56,12 @@ export const TOOL_DATASETS = {
 export type ToolDatasetName = keyof typeof TOOL_DATASETS;
 export const TOOL_DATASET_NAMES = Object.keys(TOOL_DATASETS) as ToolDatasetName[];
 
+/** The opt-in mixture dataset (`toolMix: true`). */
+export const TOOL_MIX_DATASET = {
+  name: 'tool-mix',
+  analogue: 'AgentTuning: JSON calls, two functions listed, requests worded otherwise, mixed 1:1 with instruction following',
+} as const;
+
 /** The two evaluation tasks: the target (tool use) and the instruction-following judge. */
 export const TOOLS_TASKS = {
   tool_call: { scorer: 'toolcall', metric: 'acc', max: 1, analogue: 'ACEBench (normal setting)' },
@@ -49,7 +73,7 @@ const SplitFiles = z.object({ validation: z.string(), test: z.string() });
 export const ToolsDataManifestSchema = z.object({
   format: z.literal(TOOLS_DATA_FORMAT),
   root: z.string(),
-  options: ToolsDataOptionsSchema.required(),
+  options: ToolsDataOptionsSchema.required().partial({ toolMix: true, toolMixWording: true, toolJsonListing: true }),
   /** `{prompt, completion}`: the tool datasets, `general`, `all` (their shuffled union) and `instruct` (the base's instruction data). */
   sft: z.record(z.string(), z.string()),
   /** `{prompt, chosen, rejected}`: `instruct` (the instruction format over tool-like or rule-breaking replies), `tools`. */
@@ -89,9 +113,9 @@ export async function generateToolsData(outDir: string, options: ToolsDataOption
   const rng = (...labels: string[]) => Rng.labelled(o.seed, 'tools', ...labels);
   const toolSeen = new Set<string>();
   const instSeen = new Set<string>();
-  const toolSplit = (style: ToolStyle, split: string, n: number): ToolItem[] => {
-    const r = rng(style, split);
-    return unique(`${style}/${split}`, n, toolSeen, () => toolItem(style, r));
+  const toolSplit = (style: ToolStyle, split: string, n: number, label: string = style): ToolItem[] => {
+    const r = rng(label, split);
+    return unique(`${label}/${split}`, n, toolSeen, () => toolItem(style, r));
   };
   const instSplit = (split: string, n: number): InstructionItem[] => {
     const r = rng('instruct', split);
@@ -102,10 +126,14 @@ export async function generateToolsData(outDir: string, options: ToolsDataOption
   const toolVal = toolSplit('target', 'validation', o.valSize);
   const instTest = instSplit('test', o.testSize);
   const instVal = instSplit('validation', o.valSize);
-  const tools = Object.fromEntries(TOOL_DATASET_NAMES.map((name) => [name, toolSplit(TOOL_DATASETS[name].style, 'train', o.toolTrainSize)])) as Record<
-    ToolDatasetName,
-    ToolItem[]
-  >;
+  // `toolJsonListing: 'two'` draws tool-json in the `agent` style (two signatures) from a stream of its own.
+  const twoListed = (name: ToolDatasetName) => name === 'tool-json' && o.toolJsonListing === 'two';
+  const tools = Object.fromEntries(
+    TOOL_DATASET_NAMES.map((name) => [
+      name,
+      twoListed(name) ? toolSplit('agent', 'train', o.toolTrainSize, 'json-two') : toolSplit(TOOL_DATASETS[name].style, 'train', o.toolTrainSize),
+    ]),
+  ) as Record<ToolDatasetName, ToolItem[]>;
   const instTrain = instSplit('train', o.instructTrainSize);
   const recRng = rng('record', 'train');
   const records = unique('record/train', o.recordTrainSize, instSeen, () => recordItem(recRng));
@@ -115,6 +143,17 @@ export async function generateToolsData(outDir: string, options: ToolsDataOption
   const toolPref = toolSplit('target', 'preference', o.preferenceSize);
   const genRng = rng('general', 'train');
   const general = unique('general/train', o.toolTrainSize, instSeen, () => generalItem(genRng));
+  // Drawn last, from streams of their own: the other files keep their bytes with or without the mixture.
+  const mix = o.toolMix
+    ? rng('mix', 'order').shuffle(
+        [
+          ...(o.toolMixWording === 'target'
+            ? toolSplit('target', 'train', o.toolTrainSize, 'mix-target')
+            : toolSplit('agent', 'train', o.toolTrainSize, 'mix')),
+          ...instSplit('tool-mix', o.toolTrainSize),
+        ].map((t) => sft(t.prompt, t.reply)),
+      )
+    : [];
 
   const files: Record<string, object[]> = {};
   files['eval/tool_call/test.jsonl'] = toolTest.map((t, i) => ({ id: `tool-test-${i}`, prompt: t.prompt, answer: t.call }));
@@ -128,8 +167,17 @@ export async function generateToolsData(outDir: string, options: ToolsDataOption
   }
   sftFiles.general = 'sft/general.jsonl';
   files['sft/general.jsonl'] = general.map((g) => sft(g.prompt, g.reply));
+  if (o.toolMix) {
+    const file = `sft/${TOOL_MIX_DATASET.name}.jsonl`;
+    sftFiles[TOOL_MIX_DATASET.name] = file;
+    files[file] = mix;
+  }
   sftFiles.all = 'sft/all.jsonl';
-  files['sft/all.jsonl'] = rng('all').shuffle([...TOOL_DATASET_NAMES.flatMap((n) => files[`sft/${n}.jsonl`] ?? []), ...(files['sft/general.jsonl'] ?? [])]);
+  files['sft/all.jsonl'] = rng('all').shuffle([
+    ...TOOL_DATASET_NAMES.flatMap((n) => files[`sft/${n}.jsonl`] ?? []),
+    ...(files['sft/general.jsonl'] ?? []),
+    ...mix,
+  ]);
   sftFiles.instruct = 'sft/instruct.jsonl';
   files['sft/instruct.jsonl'] = rng('instruct', 'mix').shuffle([...instTrain, ...records, ...plans].map((t) => sft(t.prompt, t.reply)));
   const prefRng = rng('preference', 'pick');

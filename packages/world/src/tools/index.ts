@@ -14,6 +14,7 @@ export {
   TOOLS_GENERATOR_VERSION,
   TOOL_DATASETS,
   TOOL_DATASET_NAMES,
+  TOOL_MIX_DATASET,
   TOOLS_TASKS,
 } from './data.js';
 export type { ToolsDataOptions, ToolsDataManifest, ToolDatasetName, ToolsTaskName } from './data.js';
