@@ -9,6 +9,7 @@
 // --normalize: trials that ran in these studies (not served by the cache) are charged their seconds ×
 // (median evaluate seconds of the cache's entries / median evaluate seconds of these trials): every trial
 // evaluates the same 300 validation items, so the ratio is the machine's load then against now.
+// --trials N: only each study's first N trials.
 // --table T: also count each study's actions that T does not hold (they ran for real: a `--fill`), and,
 // for every one-step screen in T (sft(parent, low data, lr)) whose full step (the same with the full data,
 // --pairs low=full,...) is in T too, Kendall's tau-b between their rewards and their median seconds.
@@ -28,6 +29,7 @@ const { values, positionals } = parseArgs({
     normalize: { type: 'boolean' },
     table: { type: 'string' },
     after: { type: 'string', default: '10,20,30' },
+    trials: { type: 'string' },
     pairs: { type: 'string', default: 'arith-250=arith-1k,mc-250=mc-1k,rc-250=rc-1k,all-750=all-3k' },
   },
 });
@@ -49,7 +51,7 @@ const studies = positionals.map((dir) => {
   const m = /^(.*)-s(\d+)$/.exec(path.basename(path.resolve(dir)));
   if (!m) throw new Error(`${dir}: not named <policy>-s<seed>`);
   const view = openStudy(dir);
-  const trials = [...view.trials].sort((x, y) => x.index - y.index);
+  const trials = [...view.trials].sort((x, y) => x.index - y.index).slice(0, values.trials ? Number(values.trials) : undefined);
   for (const t of trials) {
     const d = t.cache ? entryDurations(t.cache.key) : t.durations;
     if (t.state !== 'cached' && d['evaluate']) (t.cache ? evalThen : evalNow).push(d['evaluate']);
