@@ -70,7 +70,7 @@ async function lamdagent(argv, out = (t) => console.log(t)) {
 log('== building the embedded world (cached after the first run)');
 const world = await buildWorld(
   worldDir,
-  { seed: 0, interference: {}, ...(values['base-model'] ? { baseModel: path.resolve(values['base-model']) } : {}) },
+  { seed: 0, interference: {}, lowFidelity: { fractions: [0.25] }, ...(values['base-model'] ? { baseModel: path.resolve(values['base-model']) } : {}) },
   { log },
 );
 log(`world ready: ${world.built.length ? `built ${world.built.join(', ')}` : 'all reused'} (${secs()})`);

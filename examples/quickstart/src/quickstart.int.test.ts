@@ -43,6 +43,16 @@ describe('the quickstart, end to end on the embedded world', () => {
     const variant = spawnSync(process.execPath, [cli, 'validate', 'study-interference.yaml'], { cwd: root, encoding: 'utf8' });
     expect(variant.status, variant.stderr).toBe(0);
     expect(variant.stdout).toContain('study-interference.yaml: valid');
+    // And the quarter samples of the SFT sets (buildWorld's lowFidelity), so the halving config validates.
+    const halving = spawnSync(process.execPath, [cli, 'validate', 'study-halving.yaml'], { cwd: root, encoding: 'utf8' });
+    expect(halving.status, halving.stderr).toBe(0);
+    expect(halving.stdout).toContain('study-halving.yaml: valid');
+    expect(halving.stdout).toContain('policy halving');
+    expect(
+      readFileSync(path.join(root, 'world', 'data', 'sft', 'all.0.25x.jsonl'), 'utf8')
+        .trim()
+        .split('\n'),
+    ).toHaveLength(750);
     // A second run reuses the cached world.
     const again = spawnSync(process.execPath, [path.join(root, 'src', 'main.mjs'), '--baselines-only', '--no-baselines'], { cwd: root, encoding: 'utf8' });
     expect(again.stderr).toContain('all reused');

@@ -11,6 +11,14 @@ import {
   readInterferenceManifest,
   type InterferenceManifest,
 } from './interference.js';
+import {
+  generateLowFidelityData,
+  LOW_FIDELITY_FORMAT,
+  LOW_FIDELITY_MANIFEST,
+  LowFidelityOptionsSchema,
+  readLowFidelityManifest,
+  type LowFidelityManifest,
+} from './low-fidelity.js';
 import { digestFolder, valueDigest, writeFileAtomic, writeFolderAtomic } from '@lamdagent/core/kit';
 import { readShippedIndex, SHIPPED_SPECIALISTS } from './assets.js';
 import { SKILL_NAMES } from './skills/index.js';
@@ -58,6 +66,12 @@ export const BuildWorldOptionsSchema = z
      * the world's other files, and so its digests and specialists, are the same either way.
      */
     interference: InterferenceOptionsSchema.optional(),
+    /**
+     * Also write low-fidelity variants of the SFT sets (`data/sft/arith.0.25x.jsonl` beside
+     * `arith.jsonl`, for multi-fidelity search): off by default; the world's digest and other files are
+     * the same either way.
+     */
+    lowFidelity: LowFidelityOptionsSchema.optional(),
   })
   .strict();
 export type BuildWorldOptions = z.input<typeof BuildWorldOptionsSchema>;
@@ -88,6 +102,8 @@ export interface WorldBuild {
   metrics: Partial<Record<SkillName, Record<string, number>>>;
   /** The interference SFT sets, when asked for (absolute paths). */
   interference?: InterferenceManifest;
+  /** The low-fidelity SFT variants, when asked for (absolute paths). */
+  lowFidelity?: LowFidelityManifest;
 }
 
 export interface BuildWorldHooks {
@@ -202,6 +218,16 @@ export async function buildWorld(dir: string, options: BuildWorldOptions, hooks:
     });
     interference = await readInterferenceManifest(folder);
   }
+  let lowFidelity: LowFidelityManifest | undefined;
+  if (o.lowFidelity) {
+    const opts = o.lowFidelity;
+    // Its own step, in the data folder (beside the full sets); a rebuilt data folder loses the manifest, so it reruns.
+    const stepDigest = valueDigest({ data: dataDigest, format: LOW_FIDELITY_FORMAT, lowFidelity: opts });
+    await step('low-fidelity', stepDigest, join(dataDir, LOW_FIDELITY_MANIFEST), async () => {
+      await generateLowFidelityData(dataDir, opts);
+    });
+    lowFidelity = await readLowFidelityManifest(dataDir);
+  }
 
   const baseDir = join(root, 'models', 'base');
   await step('base', baseDigest, baseDir, async () => {
@@ -244,5 +270,16 @@ export async function buildWorld(dir: string, options: BuildWorldOptions, hooks:
   }
 
   writeJsonAtomically(manifestFile, manifest);
-  return { root, digest, data, baseModel: baseDir, specialists, built, reused, metrics, ...(interference ? { interference } : {}) };
+  return {
+    root,
+    digest,
+    data,
+    baseModel: baseDir,
+    specialists,
+    built,
+    reused,
+    metrics,
+    ...(interference ? { interference } : {}),
+    ...(lowFidelity ? { lowFidelity } : {}),
+  };
 }

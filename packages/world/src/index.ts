@@ -19,6 +19,15 @@ export {
 } from './interference.js';
 export type { InterferenceOptions, InterferenceManifest } from './interference.js';
 export {
+  generateLowFidelityData,
+  readLowFidelityManifest,
+  LowFidelityOptionsSchema,
+  LowFidelityManifestSchema,
+  LOW_FIDELITY_FORMAT,
+  LOW_FIDELITY_MANIFEST,
+} from './low-fidelity.js';
+export type { LowFidelityOptions, LowFidelityManifest } from './low-fidelity.js';
+export {
   buildWorld,
   BuildWorldOptionsSchema,
   SpecialistSftSchema,
