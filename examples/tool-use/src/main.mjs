@@ -57,6 +57,14 @@ async function lamdagent(argv) {
 log('== building the tools world (cached after the first run)');
 const world = await buildToolsWorld(worldDir, { seed: 0 }, { log });
 log(`world ready: ${world.built.length ? `built ${world.built.join(', ')}` : 'all reused'} (${secs()})`);
+// The learnable variant (study-learnable.yaml): tool-json lists two signatures and a tool-mix set mixes
+// target-shaped calls with instructions, so tool use is learned by chained one-epoch trials (world README).
+const learnable = await buildToolsWorld(
+  path.join(worldDir, 'learnable'),
+  { seed: 0, toolJsonListing: 'two', toolMix: true, toolMixWording: 'target' },
+  { log },
+);
+log(`learnable variant (world/learnable): ${learnable.built.length ? `built ${learnable.built.join(', ')}` : 'all reused'} (${secs()})`);
 
 let studyDir;
 if (!values['no-study']) {

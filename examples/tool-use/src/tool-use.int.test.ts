@@ -41,5 +41,15 @@ describe('the tool-use example (Experiment 2), end to end on the tools world', (
     expect(judge).toBeGreaterThan(7);
     expect(existsSync(path.join(root, 'world', 'baselines', 'baselines.json'))).toBe(true);
     expect(JSON.parse(readFileSync(path.join(root, 'world', 'baselines', 'baselines.json'), 'utf8')).length).toBeGreaterThanOrEqual(4);
+    // The learnable variant is built beside it, so its config validates (its files exist).
+    expect(
+      readFileSync(path.join(root, 'world', 'learnable', 'data', 'sft', 'tool-mix.jsonl'), 'utf8')
+        .trim()
+        .split('\n'),
+    ).toHaveLength(1000);
+    const cliBin = path.resolve(root, '..', '..', 'packages', 'cli', 'dist', 'bin.js');
+    const variant = spawnSync(process.execPath, [cliBin, 'validate', 'study-learnable.yaml'], { cwd: root, encoding: 'utf8' });
+    expect(variant.status, variant.stderr).toBe(0);
+    expect(variant.stdout).toContain('study-learnable.yaml: valid');
   }, 1_500_000);
 });
