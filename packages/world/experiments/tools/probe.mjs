@@ -20,14 +20,14 @@
  * the current model's task vector against the base, weight w; density 0.5) / `lin:<w>` (linear merge w * current + (1 - w) * base) / `save:<dir>`. --start DIR begins every
  * pipeline from a saved model (the base stays the shipped instruction-tuned model, for merges).
  */
-import { gradeJudge, scoreToolCall } from '@lamdagent/eval-suites';
 import { Rng } from '@lamdagent/core/kit';
-import { dpo, generate, sft, TinyLM } from '@lamdagent/tinylm';
+import { TinyLM } from '@lamdagent/tinylm';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateToolsData, SHIPPED_TOOLS_BASE_MODEL, TOOL_FUNCTIONS, signature, callJson, callPython } from '../../dist/index.js';
+import { runPipeline, scoreTools } from '../../scripts/pipeline.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -124,77 +124,33 @@ function dataset(name) {
 }
 
 async function measure(model) {
-  const tp = await generate(
-    model,
-    tools.map((x) => x.prompt),
-    { maxNewTokens: 64, stop: ['\n'] },
-  );
-  const ip = await generate(
-    model,
-    inst.map((x) => x.prompt),
-    { maxNewTokens: 40, stop: ['\n'] },
-  );
+  const { toolReplies: tp, instReplies: ip, ok, tool, judge } = await scoreTools(model, tools, inst);
   for (let i = 0; i < Number(values.show); i++) console.log(`   ${inst[i].prompt} -> ${ip[i]}`);
   for (let i = 0; i < Number(values.show); i++) console.log(`   ${tools[i].prompt} -> ${tp[i]}   (gold ${tools[i].answer})`);
-  const ok = tools.map((x, i) => scoreToolCall(tp[i], x.answer));
-  const tool = ok.filter(Boolean).length / tools.length;
   const inSub = tools.map((x) => SUB.includes(JSON.parse(x.answer).name));
   const part = (want) => {
     const idx = ok.filter((_, i) => inSub[i] === want);
     return `${(idx.filter(Boolean).length / Math.max(1, idx.length)).toFixed(3)}/${idx.length}`;
   };
   console.log(`   tool_call on temp/buy/book/call ${part(true)}, on cook/hire/pay ${part(false)}`);
-  const judge = inst.reduce((s, x, i) => s + gradeJudge(ip[i], x.answer), 0) / inst.length;
   return { tool, judge, reward: (tool + judge / 10) / 2 };
 }
 
-const { mergeCheckpoints } = await import('../../../action-ties/dist/index.js');
-let merges = 0;
 for (const pipeline of positionals.length ? positionals : ['']) {
-  const base = await TinyLM.load(values.base ?? SHIPPED_TOOLS_BASE_MODEL);
-  let model = values.start ? await TinyLM.load(values.start) : base.clone();
-  let seconds = 0;
+  const baseDir = values.base ?? SHIPPED_TOOLS_BASE_MODEL;
+  const start = await TinyLM.load(values.start ?? baseDir);
   const t0 = Date.now();
-  for (const step of pipeline.split(',').filter(Boolean)) {
-    const [kind, spec] = step.split(':');
-    const [name, hp = ''] = spec.split('@');
-    const [lr, epochs] = hp.split('x');
-    if (kind === 'sft') {
-      const m = await sft(model, dataset(name), {
-        learningRate: Number(lr || 1e-3),
-        epochs: Number(epochs || 1),
-        batchSize: 8,
-        seed: 1,
-        warmup: Number(values.warmup),
-      });
-      seconds += m.seconds;
-    } else if (kind === 'dpo') {
-      const reference = model.clone();
-      const m = await dpo(model, reference, read(data.preference[name]), { learningRate: Number(lr || 1e-3), epochs: 1, batchSize: 8, seed: 1, beta: 0.1 });
-      reference.dispose();
-      seconds += m.seconds;
-    } else if (kind === 'ties' || kind === 'lin') {
-      // TIES of the current model's task vector against the base (weight w, density 0.5), like the example study's merges.
-      const w = Number(spec || 1);
-      const dir = join(tmp, `m${merges++}`);
-      await model.save(join(dir, 'in'));
-      const baseDir = values.base ?? SHIPPED_TOOLS_BASE_MODEL;
-      const merge =
-        kind === 'ties'
-          ? { merge: { method: 'ties', weights: [w], density: 0.5, normalize: false }, base: baseDir, models: [join(dir, 'in')] }
-          : { merge: { method: 'linear', weights: [w, 1 - w] }, base: baseDir, models: [join(dir, 'in'), baseDir] };
-      await mergeCheckpoints({ ...merge, outputDir: join(dir, 'out'), threads: 0 });
-      model.dispose();
-      model = await TinyLM.load(join(dir, 'out'));
-    } else if (kind === 'save') {
-      await model.save(spec);
-    } else throw new Error(`unknown step ${step}`);
-  }
+  const { model, seconds } = await runPipeline(start, pipeline, {
+    sftRows: dataset,
+    preferenceRows: (name) => read(data.preference[name]),
+    warmup: Number(values.warmup),
+    baseDir,
+    tmp,
+  });
   const r = await measure(model);
   console.log(
     `${(pipeline || 'base').padEnd(52)} n ${tools.length}/${inst.length}  tool_call ${r.tool.toFixed(3)}  judge ${r.judge.toFixed(2)}  reward ${r.reward.toFixed(3)}  train ${seconds.toFixed(1)} s  wall ${((Date.now() - t0) / 1000).toFixed(0)} s`,
   );
   model.dispose();
-  base.dispose();
 }
 rmSync(tmp, { recursive: true, force: true });
