@@ -6,7 +6,7 @@ import type { JsonValue } from './json.js';
 import type { FactoryContext, Policy } from './policy.js';
 import type { Registry } from './registry.js';
 
-/** What plugin factories receive: the config folder, the study seed, the environment, generation backends by name. */
+/** What plugin factories receive: the config folder, the study seed, the environment, generation backends and policies by name. */
 export function makeFactoryContext(registry: Registry, configDir: string, seed: number, env: Readonly<Record<string, string | undefined>>): FactoryContext {
   const ctx: FactoryContext = {
     configDir,
@@ -18,6 +18,11 @@ export function makeFactoryContext(registry: Registry, configDir: string, seed: 
       return f.create(o, ctx);
     },
     scorers: registry.scorerCatalog(),
+    policy: async (name: string, options?: unknown): Promise<Policy> => {
+      const f = registry.policyFactory(name);
+      const o = f.optionsSchema ? f.optionsSchema.parse(options ?? {}) : options;
+      return f.create(o, ctx);
+    },
   };
   return ctx;
 }

@@ -50,7 +50,7 @@ export { defineScorer, type ScorerCatalog, type ScorerDefinition, type ScorerIte
 export type { Aggregator } from './aggregator.js';
 export { DEFAULT_OBSERVER_RETRY, eventTrial, type Observer, type ObserverContext, type ObserverRetry } from './observer.js';
 export { ObserverHub, type ObserverFailure, type ObserverHubOptions } from './observer-hub.js';
-export type { Factory, FactoryContext, PreflightContext, Observation, Policy, PolicyContext, Selection, TranscriptEntry } from './policy.js';
+export type { Factory, FactoryContext, PreflightContext, Observation, Policy, PolicyContext, Proposal, Selection, TranscriptEntry } from './policy.js';
 export { CORE_API_VERSION, PluginManifestSchema, ProvidesSchema, definePlugin, type PluginManifest, type PluginRegistry, type Provides } from './plugin.js';
 export { ActionSpace, actionKey } from './space.js';
 export { ObjectPool } from './pool.js';

@@ -52,10 +52,25 @@ export interface Observation {
   usage?: Usage[];
 }
 
+/** One candidate action a ranking policy puts forward, best first (a hybrid policy shows them to an agent). */
+export interface Proposal {
+  action: Action;
+  /** The reward the policy's model predicts for the action, when it has a model. */
+  predicted?: number;
+  /** The spread of that prediction (a standard deviation), when the model gives one. */
+  sd?: number;
+}
+
 /** Chooses the next action. */
 export interface Policy {
   name: string;
   select(ctx: PolicyContext): Promise<Selection>;
+  /**
+   * Optional: up to `size` untried actions this policy would choose, best first, with what its model
+   * predicts; empty when it has no model yet (its initial design). Used by hybrids (the `llm` policy's
+   * `shortlist`), which then choose among them. Must not change the policy's state.
+   */
+  propose?(ctx: PolicyContext, size: number): Promise<Proposal[]>;
   observe?(trial: TrialRecord, ctx: PolicyContext): Promise<Observation | void>;
   /** Restore the state returned by the last `observe` before the process stopped. */
   restore?(state: JsonValue): void;
@@ -72,6 +87,11 @@ export interface FactoryContext {
   generationBackend(name: string, options?: unknown): Promise<GenerationBackend>;
   /** Scorers plugins registered (for evaluators that score replies); a context built by hand may have none. */
   scorers?: ScorerCatalog;
+  /**
+   * Creates a registered policy by name with its options checked (for hybrids that consult another
+   * policy, as the `llm` policy's `shortlist`); a context built by hand may have none.
+   */
+  policy?(name: string, options?: unknown): Promise<Policy>;
 }
 
 /** What a factory's `preflight` sees: the config's folder, the environment and, for an evaluator, the tasks it scores. */

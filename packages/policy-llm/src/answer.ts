@@ -13,8 +13,8 @@ export const MIN_STRUCTURED_OUTPUT_TOKENS = 256;
 
 /** What one selection answer must be: one index per slot, each in [0, size). */
 export interface AnswerSpec {
-  /** `type` (one slot: the action type) or `objects` (one slot per input). */
-  step: 'type' | 'objects';
+  /** `type` (one slot: the action type), `objects` (one slot per input) or `shortlist` (one slot: a proposal). */
+  step: 'type' | 'objects' | 'shortlist';
   slots: readonly { name: string; size: number }[];
   /**
    * Index tuples that are not acceptable (actions already run or running, answers already rejected).
@@ -30,7 +30,7 @@ export interface AnswerSpec {
 
 /** JSON property names of the slots: the slot names, made unique and safe (`model`, `model_2`). */
 export function answerKeys(spec: AnswerSpec): string[] {
-  if (spec.step === 'type') return ['choice'];
+  if (spec.step !== 'objects') return ['choice'];
   const seen = new Map<string, number>();
   return spec.slots.map((s) => {
     const base = s.name.replace(/[^A-Za-z0-9_]/g, '_') || 'input';

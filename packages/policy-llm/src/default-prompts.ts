@@ -68,6 +68,31 @@ ${NAMING}
 
 Reason briefly, then finish with exactly {{arity}} numbers in double brackets, one per input in the order above, each the index of the candidate in that input's list, for example {{answer_example}}.`;
 
+export const DEFAULT_SHORTLIST_TEMPLATE = `${ROLE}
+
+# Reflections (your memory of earlier trials)
+{{memory}}
+
+# Progress
+{{summary}}
+{{history}}
+
+# Recent failures
+{{failures}}
+
+# Running now
+{{pending}}
+
+# Shortlist for trial {{iteration}}
+A model of this search ({{ranker}}), fitted to every result so far, proposes these untried actions, best first by its own criterion, with the reward it predicts for each (± its uncertainty). Its predictions can be wrong, especially for pipelines unlike those already tried.
+{{proposals}}
+
+# Task
+Choose the action to run for trial {{iteration}}. Weigh the model's predictions against your reflections: follow it when the evidence agrees, and prefer a proposal that explores a promising direction it undervalues when your reflections say so.
+${NAMING}
+
+Reason briefly, then finish with the number of the chosen action in double brackets, for example [[0]]. The number must be between 0 and {{max_proposal_index}}.`;
+
 export const DEFAULT_MEMORY_TEMPLATE = `${ROLE}
 You keep a short memory of this search. You will read it before every choice, so it should hold what worked, what failed and why, and which directions look promising but are still unexplored.
 

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Factory, FactoryContext, Policy } from '@lamdagent/core';
-import { type LlmPolicyOptions, LlmPolicyOptionsSchema, parseOptions } from './options.js';
+import { type LlmPolicyOptions, LlmPolicyOptionsSchema, parseOptions, type Shortlist } from './options.js';
+import type { Ranker } from './step.js';
 import { LlmPolicy } from './policy.js';
 import { OllamaProvider } from './providers/ollama.js';
 import { LlamaCppProvider, modelFileProblem, nodeLlamaCppProblem } from './providers/llama-cpp.js';
@@ -54,7 +55,7 @@ export interface CreateLlmPolicyOverrides {
 /** Builds the `llm` policy: validates options, loads prompt templates, reads the API key, builds the provider. */
 export async function createLlmPolicy(
   input: unknown,
-  ctx: Pick<FactoryContext, 'configDir' | 'seed' | 'env'>,
+  ctx: Pick<FactoryContext, 'configDir' | 'seed' | 'env' | 'policy'>,
   overrides: CreateLlmPolicyOverrides = {},
 ): Promise<LlmPolicy> {
   const o = parseOptions(input);
@@ -107,13 +108,29 @@ export async function createLlmPolicy(
       });
     }
   }
+  const ranker = o.shortlist ? await createRanker(o.shortlist, ctx) : undefined;
   return new LlmPolicy(o, {
+    ...(ranker ? { ranker } : {}),
     provider,
     templates,
     redact: createRedactor([key]),
     prices: pricesFor(o.provider, o.model, o.prices),
     seed: ctx.seed,
   });
+}
+
+/** The shortlist's ranking policy, created through the study's registry; it must be able to propose. */
+async function createRanker(sl: Shortlist, ctx: Pick<FactoryContext, 'policy'>): Promise<Ranker> {
+  if (!ctx.policy) throw new TypeError('llm policy options: shortlist: this context cannot create policies (build the study through @lamdagent/core)');
+  let p: Policy;
+  try {
+    p = await ctx.policy(sl.policy, sl.options);
+  } catch (e) {
+    throw new TypeError(`llm policy options: shortlist.policy: ${sl.policy}: ${(e as Error).message}`);
+  }
+  if (typeof p.propose !== 'function')
+    throw new TypeError(`llm policy options: shortlist.policy: ${sl.policy} cannot propose ranked candidates (it has no propose method); surrogate can`);
+  return p as Ranker;
 }
 
 /** The `llm` policy factory registered by this plugin. */

@@ -35,11 +35,28 @@ export const PromptFilesSchema = z
     type: z.string().min(1).optional(),
     /** Template file for object selection. */
     objects: z.string().min(1).optional(),
+    /** Template file for the shortlist step (with `shortlist`: the agent chooses among a ranking policy's proposals). */
+    shortlist: z.string().min(1).optional(),
     /** Template file for the memory update. */
     memory: z.string().min(1).optional(),
   })
   .strict();
 export type PromptFiles = z.infer<typeof PromptFilesSchema>;
+
+export const ShortlistSchema = z
+  .object({
+    /** A registered policy that can propose ranked candidates (`propose`), e.g. `surrogate` from @lamdagent/policy-search. */
+    policy: z
+      .string()
+      .min(1)
+      .refine((n) => n !== 'llm', { message: 'must name a ranking policy such as surrogate, not llm' }),
+    /** That policy's options, as in its own `policy.options` block. */
+    options: z.record(z.string(), z.unknown()).default({}),
+    /** How many of its proposals the agent sees (best first). */
+    size: z.number().int().min(2).max(20).default(5),
+  })
+  .strict();
+export type Shortlist = z.infer<typeof ShortlistSchema>;
 
 /** Options of the `llm` policy (the `policy.options` block of a study config). */
 export const LlmPolicyOptionsSchema = z
@@ -104,6 +121,13 @@ export const LlmPolicyOptionsSchema = z
     memory: z.boolean().default(true),
     /** Longest memory kept, in characters (the memory prompt asks for less). */
     memoryMaxChars: z.number().int().min(200).max(50_000).default(2000),
+    /**
+     * The LLM-plus-model hybrid: each selection asks the named ranking policy for its best `size`
+     * untried actions with their predicted rewards, and the agent chooses one of them (one step instead
+     * of type then objects). While the ranker has no model yet (its initial design) it proposes nothing
+     * and the agent chooses as without a shortlist; an unusable answer takes the ranker's first proposal.
+     */
+    shortlist: ShortlistSchema.optional(),
     prompts: PromptFilesSchema.default({}),
     /** Price table for cost accounting; default: a built-in table for known OpenAI models, else 0. */
     prices: PricesSchema.optional(),

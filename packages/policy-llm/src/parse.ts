@@ -57,12 +57,12 @@ export function extractIndices(reply: string, expectSingle: boolean): Parsed {
 }
 
 /** The chosen action type: exactly one index in [0, count). */
-export function parseTypeAnswer(reply: string, count: number): Parsed {
+export function parseTypeAnswer(reply: string, count: number, what = 'action type'): Parsed {
   const p = extractIndices(reply, true);
   if (!p.ok) return p;
   if (p.indices.length !== 1) return { ok: false, error: `expected exactly one number, got ${p.indices.length} in ${p.raw}` };
   const i = p.indices[0] as number;
-  if (i < 0 || i >= count) return { ok: false, error: `${i} is not a listed action type: choose a number from 0 to ${count - 1}` };
+  if (i < 0 || i >= count) return { ok: false, error: `${i} is not a listed ${what}: choose a number from 0 to ${count - 1}` };
   return p;
 }
 

@@ -1,4 +1,5 @@
-import type { JsonValue, Observation, Policy, PolicyContext, Selection, TrialRecord } from '@lamdagent/core';
+import type { Action, JsonValue, Observation, Policy, PolicyContext, Selection, TrialRecord } from '@lamdagent/core';
+import { chooseProposal } from './choose-shortlist.js';
 import { chooseObjects } from './choose-objects.js';
 import { chooseType, offeredTypes } from './choose-type.js';
 import { fallbackSelection } from './fallback.js';
@@ -7,7 +8,7 @@ import { updateMemory } from './memory-update.js';
 import type { LlmPolicyOptions } from './options.js';
 import { ShownOrder } from './order.js';
 import { newScope, type LlmPolicyDeps } from './step.js';
-import { failuresText, historyText, makeView, pendingText, summaryText, type StudyView } from './views.js';
+import { failuresText, formatAction, historyText, makeView, pendingText, summaryText, type StudyView } from './views.js';
 
 export type { LlmPolicyDeps } from './step.js';
 
@@ -38,13 +39,41 @@ export class LlmPolicy implements Policy {
     this.#state = parseMemoryState(state);
   }
 
-  /** Step one chooses the action type (choose-type.ts), step two its objects (choose-objects.ts); either may fall back. */
+  /**
+   * Step one chooses the action type (choose-type.ts), step two its objects (choose-objects.ts); either
+   * may fall back. With a shortlist, one step chooses among the ranker's proposals (choose-shortlist.ts)
+   * once it makes any.
+   */
   async select(ctx: PolicyContext): Promise<Selection> {
     ctx.signal.throwIfAborted();
     const s = newScope(this.#o, this.#d, ctx);
     const view = makeView(ctx, this.#o.history, this.#d.redact);
-    const available = offeredTypes(ctx, this.#o.avoidRepeats);
     const common = this.#commonVars(ctx.iteration, view);
+    const ranker = this.#d.ranker;
+    if (ranker && this.#o.shortlist) {
+      const proposals = await ranker.propose(ctx, this.#o.shortlist.size);
+      const done = (action: Action, fallback?: string): Selection => ({
+        action,
+        ...(fallback !== undefined ? { fallback } : {}),
+        transcript: s.rec.transcript,
+        usage: s.rec.usage,
+        ...(s.rec.answers.length ? { answers: s.rec.answers } : {}),
+      });
+      const first = proposals[0];
+      if (proposals.length === 1 && first) {
+        s.rec.transcript.push({ step: 'shortlist', role: 'system', content: `${ranker.name} proposed one action: ${formatAction(first.action)}; taken` });
+        return done(first.action);
+      }
+      if (first) {
+        const chosen = await chooseProposal(s, common, ranker.name, proposals);
+        if (chosen.ok) return done(chosen.value.action);
+        const why = s.d.redact(`${chosen.reason}; took ${ranker.name}'s first proposal`);
+        s.rec.transcript.push({ step: 'fallback', role: 'error', content: `${why}: ${formatAction(first.action)}` });
+        return done(first.action, why);
+      }
+      s.rec.transcript.push({ step: 'shortlist', role: 'system', content: `${ranker.name} has no model yet (no proposals): choosing type, then objects` });
+    }
+    const available = offeredTypes(ctx, this.#o.avoidRepeats);
     const order = new ShownOrder(this.#o.candidateOrder, this.#d.seed, ctx.iteration);
     const type = await chooseType(s, view, common, order, available);
     if (!type.ok) return fallbackSelection(s, undefined, type.reason);
@@ -56,6 +85,7 @@ export class LlmPolicy implements Policy {
   /** Frees the provider's resources (the llama-cpp provider's loaded model). */
   async close(): Promise<void> {
     await this.#queue;
+    await this.#d.ranker?.close?.();
     await this.#d.provider.close?.();
   }
 

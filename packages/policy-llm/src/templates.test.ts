@@ -2,15 +2,16 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_OBJECTS_TEMPLATE, DEFAULT_TYPE_TEMPLATE } from './default-prompts.js';
+import { DEFAULT_OBJECTS_TEMPLATE, DEFAULT_SHORTLIST_TEMPLATE, DEFAULT_TYPE_TEMPLATE } from './default-prompts.js';
 import { defaultTemplates, loadTemplates, PromptTemplate, TEMPLATE_VARIABLES } from './templates.js';
 
 describe('prompt templates', () => {
   it('the built-in templates use only documented variables and keep the paper structure', () => {
-    expect(Object.keys(defaultTemplates())).toEqual(['type', 'objects', 'memory']);
+    expect(Object.keys(defaultTemplates())).toEqual(['type', 'objects', 'shortlist', 'memory']);
     expect(DEFAULT_TYPE_TEMPLATE).toMatch(/Reflections[\s\S]*Action types[\s\S]*Keep exploring[\s\S]*neutral[\s\S]*\[\[0\]\]/);
     expect(DEFAULT_OBJECTS_TEMPLATE).toContain('{{object_lists}}');
     expect(TEMPLATE_VARIABLES.objects.required).toEqual(['object_lists']);
+    expect(DEFAULT_SHORTLIST_TEMPLATE).toMatch(/Reflections[\s\S]*\{\{proposals\}\}[\s\S]*neutral[\s\S]*\[\[0\]\]/);
   });
 
   it('renders variables once, verbatim', () => {

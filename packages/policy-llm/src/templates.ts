@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { DEFAULT_MEMORY_TEMPLATE, DEFAULT_OBJECTS_TEMPLATE, DEFAULT_TYPE_TEMPLATE } from './default-prompts.js';
+import { DEFAULT_MEMORY_TEMPLATE, DEFAULT_OBJECTS_TEMPLATE, DEFAULT_SHORTLIST_TEMPLATE, DEFAULT_TYPE_TEMPLATE } from './default-prompts.js';
 import type { PromptFiles } from './options.js';
 
-export type Step = 'type' | 'objects' | 'memory';
+export type Step = 'type' | 'objects' | 'shortlist' | 'memory';
 
 const COMMON = ['iteration', 'memory', 'summary', 'history', 'failures', 'pending'] as const;
 
@@ -13,6 +13,10 @@ export const TEMPLATE_VARIABLES = {
   objects: {
     allowed: [...COMMON, 'action_type', 'action_description', 'arity', 'positions', 'object_lists', 'answer_example'],
     required: ['object_lists'],
+  },
+  shortlist: {
+    allowed: [...COMMON, 'ranker', 'proposals', 'proposal_count', 'max_proposal_index'],
+    required: ['proposals'],
   },
   memory: {
     allowed: [...COMMON, 'trial', 'previous_results', 'previous_memory', 'new_result', 'memory_limit_words'],
@@ -66,6 +70,7 @@ export function defaultTemplates(): PromptTemplates {
   return {
     type: new PromptTemplate('type', DEFAULT_TYPE_TEMPLATE, 'built-in type template'),
     objects: new PromptTemplate('objects', DEFAULT_OBJECTS_TEMPLATE, 'built-in objects template'),
+    shortlist: new PromptTemplate('shortlist', DEFAULT_SHORTLIST_TEMPLATE, 'built-in shortlist template'),
     memory: new PromptTemplate('memory', DEFAULT_MEMORY_TEMPLATE, 'built-in memory template'),
   };
 }
@@ -73,7 +78,7 @@ export function defaultTemplates(): PromptTemplates {
 /** Loads the templates a study overrides (paths relative to the config's folder); the others stay built in. */
 export async function loadTemplates(files: PromptFiles, configDir: string): Promise<PromptTemplates> {
   const out = defaultTemplates();
-  for (const step of ['type', 'objects', 'memory'] as const) {
+  for (const step of ['type', 'objects', 'shortlist', 'memory'] as const) {
     const file = files[step];
     if (!file) continue;
     const path = isAbsolute(file) ? file : resolve(configDir, file);

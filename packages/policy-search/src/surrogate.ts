@@ -1,4 +1,4 @@
-import type { Action, Factory, Policy, PolicyContext, PoolObject, Selection } from '@lamdagent/core';
+import type { Action, Factory, Policy, PolicyContext, PoolObject, Proposal, Selection } from '@lamdagent/core';
 import { enumerateCandidates, randomUntaken } from './candidates.js';
 import { coveringAction } from './cover.js';
 import { Featurizer, type ActionShape } from './features.js';
@@ -70,22 +70,40 @@ export class SurrogatePolicy implements Policy {
   }
 
   async select(ctx: PolicyContext): Promise<Selection> {
+    const r = this.#rank(ctx);
+    return 'selection' in r ? r.selection : { action: (r.ranked[0] as Proposal).action };
+  }
+
+  /**
+   * The `size` candidates with the largest acquisition score, best first, each with the reward the
+   * forest predicts (the best parent's reward plus the predicted gain; with Thompson sampling, one
+   * tree's); empty while the policy has no model (covering design, initial random trials, fallbacks).
+   * The first proposal is what `select` would choose in the same context.
+   */
+  async propose(ctx: PolicyContext, size: number): Promise<Proposal[]> {
+    const r = this.#rank(ctx);
+    return 'selection' in r ? [] : r.ranked.slice(0, Math.max(0, size));
+  }
+
+  /** The candidates ranked by the model, best first (ties keep the candidates' seeded order), or the selection made without one. */
+  #rank(ctx: PolicyContext): { selection: Selection } | { ranked: Proposal[] } {
     const lineage = new Lineage(ctx);
     const cands = enumerateCandidates(ctx, lineage, this.#o.candidates, this.#o.parents);
-    if (cands.length === 0) return repeat(ctx, lineage, 'surrogate: no untried action among the candidates: repeating one (it will be cached)');
-    if (cands.length === 1) return { action: cands[0] as Action, fallback: 'surrogate: one untried action left: taken without a model' };
+    if (cands.length === 0) return { selection: repeat(ctx, lineage, 'surrogate: no untried action among the candidates: repeating one (it will be cached)') };
+    if (cands.length === 1) return { selection: { action: cands[0] as Action, fallback: 'surrogate: one untried action left: taken without a model' } };
     if (this.#o.initialDesign === 'cover') {
       const a = coveringAction(ctx, lineage);
-      if (a) return { action: a };
+      if (a) return { selection: { action: a } };
     }
     const obs = observations(ctx);
-    if (obs.length < Math.max(2, this.#o.initialRandom)) return { action: randomUntaken(ctx, lineage) ?? ctx.rng.pick(cands) };
+    if (obs.length < Math.max(2, this.#o.initialRandom)) return { selection: { action: randomUntaken(ctx, lineage) ?? ctx.rng.pick(cands) } };
     const f = new Featurizer(ctx, lineage);
     const y = obs.map((o) => o.reward - f.base(o.shape));
-    if (y.every((v) => v === y[0])) return this.#fallback(ctx, lineage, cands, `${obs.length} observation(s) whose rewards do not vary`);
+    if (y.every((v) => v === y[0])) return { selection: this.#fallback(ctx, lineage, cands, `${obs.length} observation(s) whose rewards do not vary`) };
     const vectors = cands.map((a) => f.vector(a));
     const first = JSON.stringify(vectors[0]);
-    if (vectors.every((v) => JSON.stringify(v) === first)) return this.#fallback(ctx, lineage, cands, 'the features cannot tell the candidates apart');
+    if (vectors.every((v) => JSON.stringify(v) === first))
+      return { selection: this.#fallback(ctx, lineage, cands, 'the features cannot tell the candidates apart') };
     const forest = new Forest(
       obs.map((o) => f.vector(o.shape)),
       y,
@@ -94,23 +112,20 @@ export class SurrogatePolicy implements Policy {
     );
     const best = Math.max(lineage.best, ...obs.map((o) => o.reward));
     const tree = ctx.rng.int(this.#o.trees);
-    let chosen = 0;
-    let top = Number.NEGATIVE_INFINITY;
-    cands.forEach((a, i) => {
+    const scored = cands.map((action, i) => {
       const v = vectors[i] as number[];
-      const base = f.base(a);
-      let score: number;
-      if (this.#o.acquisition === 'thompson') score = base + (forest.perTree(v)[tree] as number);
-      else {
-        const p = forest.predict(v);
-        score = expectedImprovement(base + p.mean, Math.max(p.sd, this.#o.minSd), best, this.#o.xi);
+      const base = f.base(action);
+      if (this.#o.acquisition === 'thompson') {
+        const predicted = base + (forest.perTree(v)[tree] as number);
+        return { proposal: { action, predicted }, score: predicted };
       }
-      if (score > top) {
-        top = score;
-        chosen = i;
-      }
+      const p = forest.predict(v);
+      const score = expectedImprovement(base + p.mean, Math.max(p.sd, this.#o.minSd), best, this.#o.xi);
+      return { proposal: { action, predicted: base + p.mean, sd: p.sd }, score };
     });
-    return { action: cands[chosen] as Action };
+    // A stable sort: among equal scores the first candidate wins, as the single choice always did.
+    scored.sort((a, b) => b.score - a.score);
+    return { ranked: scored.map((s) => s.proposal) };
   }
 
   #fallback(ctx: PolicyContext, lineage: Lineage, cands: Action[], why: string): Selection {
