@@ -18,12 +18,13 @@
 //
 //   npx turbo run build --filter=@lamdagent/policy-llm... --filter=@lamdagent/science
 //   node packages/policy-llm/bench/agent.bench.mjs [--seeds 5] [--iterations 20] [--threads 1]
-//        [--table FILE --config FILE | --toy] [--modes constrained,free,random] [--order seeded|fixed] [--runs FILE [--report]] [--from K] [--json]
+//        [--table FILE --config FILE | --toy] [--modes constrained,free,hybrid,surrogate,random] [--order seeded|fixed] [--runs FILE [--report]] [--from K] [--json]
 //
 // Prints per mode: valid-first-time rate, retried, fell back, table misses, seconds per iteration, input
 // tokens per iteration at the first and last iteration, how many of the seeds' runs chose different action
-// sequences (distinct runs), best reward (mean over seeds and per seed), then
-// each LLM mode against `random` paired over seeds (mean difference with a 95% t interval, Wilcoxon
+// sequences (distinct runs), best reward (mean over seeds and per seed), for the hybrid how many shortlist
+// answers took the surrogate's first proposal (`shortlist #0`), then each mode against `random` (and the
+// hybrid against `surrogate` and `constrained`) paired over seeds (mean difference with a 95% t interval, Wilcoxon
 // signed-rank p; both from @lamdagent/science), the process's peak RSS, and the paper's 100-iteration
 // budget extrapolated. Skips loudly (exit 0) when the model is missing.
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -99,18 +100,22 @@ if (DEFAULT_WORLD) {
   console.error(`embedded world: ${w.built.length ? `built ${w.built.join(', ')}` : 'reused'} in ${((Date.now() - t) / 1000).toFixed(1)} s (not measured)`);
 }
 
-const llm = (constrain) => ({
+const llm = (constrain, extra = {}) => ({
   name: 'llm',
-  options: { provider: 'llama-cpp', model, constrain, contextSize: 8192, threads: THREADS, maxOutputTokens: 64, candidateOrder: ORDER },
+  options: { provider: 'llama-cpp', model, constrain, contextSize: 8192, threads: THREADS, maxOutputTokens: 64, candidateOrder: ORDER, ...extra },
 });
+// hybrid: the agent (constrained) chooses among the surrogate's 5 best proposals once the surrogate has a
+// model (before that, type then objects as `constrained`); surrogate: @lamdagent/policy-search's, alone.
 const ALL = [
   ['constrained', `llm constrained${ORDER_TAG}`, llm(true)],
   ['free', `llm free text${ORDER_TAG}`, llm(false)],
+  ['hybrid', `llm hybrid${ORDER_TAG}`, llm(true, { shortlist: { policy: 'surrogate', size: 5 } })],
+  ['surrogate', 'surrogate', { name: 'surrogate', options: {} }],
   ['random', 'random', { name: 'random', options: {} }],
 ];
 for (const w of WANT)
   if (!ALL.some(([k]) => k === w)) {
-    console.error(`--modes: unknown mode ${w} (constrained, free, random)`);
+    console.error(`--modes: unknown mode ${w} (${ALL.map(([k]) => k).join(', ')})`);
     process.exit(2);
   }
 const MODES = ALL.filter(([k]) => WANT.includes(k)).map(([, name, policy]) => [name, policy]);
@@ -157,6 +162,13 @@ async function runOne(policy, seed) {
     return sel + obs;
   };
   const answers = summary.trials.flatMap((t) => t.policy?.answers ?? []);
+  // The hybrid's choices: the position of the chosen proposal in the surrogate's ranking (0: its own choice).
+  const picks = summary.trials.flatMap((t) => {
+    const file = t.policy?.transcript && path.join(dir, 'study', t.policy.transcript);
+    if (!file || !existsSync(file)) return [];
+    const chose = JSON.parse(readFileSync(file, 'utf8')).find((e) => e.step === 'shortlist' && e.role === 'system' && /^chose \d+:/.test(e.content));
+    return chose ? [Number(/^chose (\d+):/.exec(chose.content)[1])] : [];
+  });
   const rewards = summary.trials.map((t) => t.reward).filter((r) => typeof r === 'number');
   const out = {
     seconds,
@@ -171,6 +183,7 @@ async function runOne(policy, seed) {
     inputFirst: inputAt(0),
     inputLast: inputAt(ITERATIONS - 1),
     best: rewards.length ? Math.max(...rewards) : Number.NaN,
+    picks,
     // The actions chosen, in order: seeds that repeat one run show up as identical lists.
     actions: summary.trials.map((t) => `${t.action.name}(${t.action.inputs.map((o) => o.name).join(', ')})`),
   };
@@ -273,22 +286,28 @@ function report(seeds) {
       bestRewards: rs.map((r) => Number(r.best.toFixed(4))),
       // How many different action sequences the seeds produced (runs recorded before `actions` existed: unknown).
       distinctRuns: rs.every((r) => Array.isArray(r.actions)) ? new Set(rs.map((r) => JSON.stringify(r.actions))).size : null,
+      // Shortlist answers, and how many took the surrogate's first proposal.
+      shortlist: sum(rs.map((r) => (r.picks ?? []).length)),
+      pickedFirst: sum(rs.map((r) => (r.picks ?? []).filter((k) => k === 0).length)),
     };
   });
-  // Each LLM mode against random, paired by seed (the same study seed): mean difference of the best reward.
-  const random = bySeed['random'];
-  const paired = random
-    ? MODES.filter(([name]) => name !== 'random').map(([name]) => {
-        const x = bySeed[name].map((r) => r.best);
-        const y = random.map((r) => r.best);
-        const d = tInterval(x.map((v, i) => v - y[i]));
-        const w = wilcoxonSignedRank(x, y);
-        const wins = x.filter((v, i) => v > y[i]).length;
-        const ties = x.filter((v, i) => v === y[i]).length;
-        return { mode: name, meanDiff: d.mean, lo: d.lo, hi: d.hi, wilcoxonP: w.p, wilcoxonN: w.n, wins, ties, losses: x.length - wins - ties };
-      })
-    : [];
-  const ref = rows.find((r) => r.mode !== 'random');
+  // Each mode against random, and the hybrid against its parts, paired by seed (the same study seed): mean difference of the best reward.
+  const pair = (name, against) => {
+    const x = bySeed[name].map((r) => r.best);
+    const y = bySeed[against].map((r) => r.best);
+    const d = tInterval(x.map((v, i) => v - y[i]));
+    const w = wilcoxonSignedRank(x, y);
+    const wins = x.filter((v, i) => v > y[i]).length;
+    const ties = x.filter((v, i) => v === y[i]).length;
+    return { mode: `${name} vs ${against}`, meanDiff: d.mean, lo: d.lo, hi: d.hi, wilcoxonP: w.p, wilcoxonN: w.n, wins, ties, losses: x.length - wins - ties };
+  };
+  const names = MODES.map(([name]) => name);
+  const hybridName = names.find((n) => n.startsWith('llm hybrid'));
+  const paired = [
+    ...(names.includes('random') ? names.filter((n) => n !== 'random').map((n) => pair(n, 'random')) : []),
+    ...(hybridName ? names.filter((n) => n === 'surrogate' || n.startsWith('llm constrained')).map((n) => pair(hybridName, n)) : []),
+  ];
+  const ref = rows.find((r) => r.mode.startsWith('llm'));
   const growth = ref ? (ref[lastKey] - ref.inputTokensIteration1) / Math.max(1, ITERATIONS - 1) : 0;
   const extrapolated = ref
     ? {
@@ -325,6 +344,7 @@ function report(seeds) {
         'distinct runs',
         'best reward (mean)',
         'per seed',
+        'shortlist #0',
       ],
       rows.map((r) => [
         r.mode,
@@ -340,12 +360,13 @@ function report(seeds) {
         r.distinctRuns === null ? '-' : `${r.distinctRuns} of ${r.runs}`,
         r.bestRewardMean.toFixed(4),
         r.bestRewards.join(' '),
+        r.shortlist ? `${r.pickedFirst}/${r.shortlist}` : '-',
       ]),
     );
     if (paired.length) {
-      console.log('best reward against random, paired over seeds:');
+      console.log('best reward, paired over seeds:');
       table(
-        ['mode', 'mean diff', '95% t interval', 'wins/ties/losses', 'Wilcoxon p (n non-zero)'],
+        ['modes', 'mean diff', '95% t interval', 'wins/ties/losses', 'Wilcoxon p (n non-zero)'],
         paired.map((p) => [
           p.mode,
           p.meanDiff.toFixed(4),

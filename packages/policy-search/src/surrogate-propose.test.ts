@@ -2,20 +2,22 @@ import type { Policy, PolicyContext, Proposal, Selection } from '@lamdagent/core
 import { Rng } from '@lamdagent/core/kit';
 import { describe, expect, it } from 'vitest';
 import { simulate } from './landscape.test-util.js';
+import { coveringAction } from './cover.js';
 import { Lineage } from './lineage.js';
 import { SurrogatePolicy } from './surrogate.js';
 
 /** Wraps a surrogate: before each selection, asks it to propose (with its own copy of the trial's rng) and records what it said. */
 function probe(seed: number, size: number, options: Record<string, unknown> = {}) {
-  const log: { proposals: Proposal[]; selection: Selection; taken: Set<string> }[] = [];
+  const log: { proposals: Proposal[]; selection: Selection; taken: Set<string>; covering: boolean }[] = [];
   const make = (): Policy => {
     const s = new SurrogatePolicy(options);
     return {
       name: 'probe',
       select: async (ctx: PolicyContext) => {
         const proposals = await s.propose({ ...ctx, rng: new Rng(seed, ctx.iteration) }, size);
+        const covering = coveringAction({ ...ctx, rng: new Rng(seed, ctx.iteration) }, new Lineage(ctx)) !== undefined;
         const selection = await s.select(ctx);
-        log.push({ proposals, selection, taken: new Lineage(ctx).taken });
+        log.push({ proposals, selection, taken: new Lineage(ctx).taken, covering });
         return selection;
       },
     };
@@ -25,7 +27,7 @@ function probe(seed: number, size: number, options: Record<string, unknown> = {}
 
 describe('surrogate.propose', () => {
   it.each([{}, { acquisition: 'thompson' }])(
-    'proposes nothing while it has no model, then untried actions best first whose first is what it selects (%o)',
+    'proposes nothing before it has observations, then untried actions best first, the first what it selects after its covering design (%o)',
     async (options) => {
       const { make, log } = probe(5, 4, options);
       const plain = await simulate(() => new SurrogatePolicy(options), 5, 20, { pending: (i, w) => [w.space.at((i * 7) % w.space.count())] });
@@ -33,11 +35,13 @@ describe('surrogate.propose', () => {
       // Proposing changes nothing: the same run as without it.
       expect(probed.actions.map((a) => a.key)).toEqual(plain.actions.map((a) => a.key));
       const withModel = log.filter((l) => l.proposals.length > 0);
-      expect(log.slice(0, 3).every((l) => l.proposals.length === 0)).toBe(true); // covering design first
-      expect(withModel.length).toBeGreaterThanOrEqual(10);
+      expect(log.slice(0, 2).every((l) => l.proposals.length === 0)).toBe(true); // no observations yet
+      expect(withModel.length).toBeGreaterThanOrEqual(15);
+      const designed = withModel.filter((l) => !l.covering);
+      expect(designed.length).toBeGreaterThanOrEqual(8);
+      for (const l of designed) expect(l.proposals[0]?.action.key).toBe(l.selection.action.key);
       for (const l of withModel) {
         expect(l.proposals.length).toBeLessThanOrEqual(4);
-        expect(l.proposals[0]?.action.key).toBe(l.selection.action.key);
         expect(new Set(l.proposals.map((p) => p.action.key)).size).toBe(l.proposals.length);
         for (const p of l.proposals) {
           expect(l.taken.has(p.action.key)).toBe(false); // neither run nor running

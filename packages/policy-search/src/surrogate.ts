@@ -70,28 +70,30 @@ export class SurrogatePolicy implements Policy {
   }
 
   async select(ctx: PolicyContext): Promise<Selection> {
-    const r = this.#rank(ctx);
+    const r = this.#rank(ctx, true);
     return 'selection' in r ? r.selection : { action: (r.ranked[0] as Proposal).action };
   }
 
   /**
    * The `size` candidates with the largest acquisition score, best first, each with the reward the
    * forest predicts (the best parent's reward plus the predicted gain; with Thompson sampling, one
-   * tree's); empty while the policy has no model (covering design, initial random trials, fallbacks).
-   * The first proposal is what `select` would choose in the same context.
+   * tree's); empty while the policy has no model (fewer than `initialRandom` (at least 2) observed
+   * trials, or one of the fallbacks). The covering design is skipped: it steers the policy's own first
+   * choices, while a hybrid's trials come from elsewhere. Once the design is covered, the first proposal
+   * is what `select` would choose in the same context.
    */
   async propose(ctx: PolicyContext, size: number): Promise<Proposal[]> {
-    const r = this.#rank(ctx);
+    const r = this.#rank(ctx, false);
     return 'selection' in r ? [] : r.ranked.slice(0, Math.max(0, size));
   }
 
   /** The candidates ranked by the model, best first (ties keep the candidates' seeded order), or the selection made without one. */
-  #rank(ctx: PolicyContext): { selection: Selection } | { ranked: Proposal[] } {
+  #rank(ctx: PolicyContext, cover: boolean): { selection: Selection } | { ranked: Proposal[] } {
     const lineage = new Lineage(ctx);
     const cands = enumerateCandidates(ctx, lineage, this.#o.candidates, this.#o.parents);
     if (cands.length === 0) return { selection: repeat(ctx, lineage, 'surrogate: no untried action among the candidates: repeating one (it will be cached)') };
     if (cands.length === 1) return { selection: { action: cands[0] as Action, fallback: 'surrogate: one untried action left: taken without a model' } };
-    if (this.#o.initialDesign === 'cover') {
+    if (cover && this.#o.initialDesign === 'cover') {
       const a = coveringAction(ctx, lineage);
       if (a) return { selection: { action: a } };
     }
