@@ -55,8 +55,12 @@ describe('replay fill: input models the table answered are made for real first',
     }
     // No work folder or lock is left beside the models.
     expect(readdirSync(path.dirname(r[0]!.produced!.path)).filter((n) => n.startsWith('.'))).toEqual([]);
-    // The filled step joined the table with its scores and its (action-keyed) seed.
-    expect(readTable(tableFile).entries[r[2]!.action.key]).toMatchObject({ validation: r[2]!.scores, seed: actionSeed(r[2]!.action.key) });
+    // The filled step joined the table with its scores and its (action-keyed) seed; its seconds leave out the parents'.
+    const entry = readTable(tableFile).entries[r[2]!.action.key]!;
+    expect(entry).toMatchObject({ validation: r[2]!.scores, seed: actionSeed(r[2]!.action.key) });
+    const parentsSec = r[2]!.metrics['tableFillParentsSec']!;
+    expect(parentsSec).toBeGreaterThan(0);
+    expect(entry.seconds).toBeCloseTo(Math.max(0, Object.values(r[2]!.durations).reduce((a, b) => a + b, 0) - parentsSec), 2);
   });
 
   it('on a table of a shared-cache comparison (action-keyed seeds, recorded or assumed) the filled models are a live comparison’s, in every study', async () => {
@@ -167,6 +171,19 @@ describe('replay fill: input models the table answered are made for real first',
     // A model folder is left alone.
     await materializeModel(dir, c);
     expect(c.count.models).toBe(1);
+
+    // Two jobs that need the same model at once (studies sharing a cache): one makes it, the other waits and finds it.
+    const twice = path.join(w.dir, 'artifacts', 't0002');
+    mkdirSync(twice);
+    writeFileSync(
+      path.join(twice, REPLAY_MARKER),
+      JSON.stringify({ actionKey: 'f'.repeat(64), table: 't.json', chain: 'sft(base, a, 0.5)', job: job({ sleepMs: 200 }) }),
+    );
+    const [c1, c2] = [context(new AbortController().signal), context(new AbortController().signal)];
+    await Promise.all([materializeModel(twice, c1), materializeModel(twice, c2)]);
+    expect(c1.count.models + c2.count.models).toBe(1);
+    expect(readFileSync(path.join(twice, 'model.json'), 'utf8')).toBe(readFileSync(path.join(direct, 'model.json'), 'utf8'));
+    expect(readdirSync(path.dirname(twice)).filter((n) => n.startsWith('.'))).toEqual([]);
 
     // A marker written before markers kept their job cannot be materialized: the error says so, naming the file.
     const old = path.join(w.dir, 'artifacts', 't0001');
