@@ -111,4 +111,6 @@ export { ActionCache, CacheLease, CacheEntrySchema, cacheKey, actionSeed, type C
 export { topK, pipelineOf, pipelineDepth, formatPipeline, type PipelineNode } from './leaderboard.js';
 export { aggregatorShape, earlyStopDecide, earlyStopSpec, scoreOnValidation, withInterval, type AggregatorShape, type EarlyStopSlice } from './job-evaluate.js';
 export { evaluationFacts } from './trial-record.js';
+/** The job seed of a study's trial without a shared cache (with one: `actionSeed`), for tools that re-run a journaled action. */
+export { jobSeed } from './trial-job.js';
 export { withDataDir, DATA_DIR_EVALUATOR } from './config-data-dir.js';

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { evaluationFacts, openStudy, parseConfig, UsageError, type TrialRecord } from '@lamdagent/core';
+import { actionSeed, evaluationFacts, jobSeed, openStudy, parseConfig, UsageError, type StudyView, type TrialRecord } from '@lamdagent/core';
 import { chainOf, producers, ranked } from './chain.js';
 import { splitScorer, type SplitScorer } from './evaluate.js';
 import { configFingerprint } from './fingerprint.js';
+import { TABLE_FILL, TABLE_FILL_PARENTS_SEC } from './replay-executor.js';
 import { readTable, writeTable, type BenchTable } from './table.js';
 
 export interface ExportOptions {
@@ -21,7 +22,22 @@ export interface ExportSummary {
   studies: number;
 }
 
-const seconds = (t: TrialRecord): number => Math.round(Object.values(t.durations).reduce((a, b) => a + b, 0) * 100) / 100;
+/** The trial's seconds, less those a `fill` trial spent making its input models for real (they are their own actions' cost). */
+const seconds = (t: TrialRecord): number =>
+  Math.max(0, Math.round((Object.values(t.durations).reduce((a, b) => a + b, 0) - (t.metrics[TABLE_FILL_PARENTS_SEC] ?? 0)) * 100) / 100);
+
+/**
+ * The job seed the trial's model was trained with: by action key when `fill` ran it or with a shared cache (the model may come
+ * from another study of it), else by study seed and trial index as core seeds jobs. Undefined for a model a table answered.
+ */
+function trainedSeed(v: StudyView, t: TrialRecord): number | undefined {
+  if (t.metrics['replaySeconds'] !== undefined) return undefined;
+  if (t.metrics[TABLE_FILL] === 1) return actionSeed(t.action.key);
+  const cfg = v.snapshot.config as { cache?: unknown; seed?: unknown };
+  if (cfg.cache !== undefined && cfg.cache !== null) return actionSeed(t.action.key);
+  const seed = v.journal.header?.seed ?? cfg.seed;
+  return typeof seed === 'number' ? jobSeed(seed, t.index) : undefined;
+}
 
 /**
  * `lamdagent bench export DIR... -o table.json`: every action the studies executed (action key → its
@@ -67,6 +83,7 @@ export async function exportTable(opts: ExportOptions): Promise<ExportSummary> {
     const byProduced = producers(v.trials);
     for (const t of v.trials) {
       if (t.state !== 'complete' || !t.produced || table.entries[t.action.key]) continue;
+      const seed = trainedSeed(v, t);
       table.entries[t.action.key] = {
         action: t.action.name,
         type: t.action.type,
@@ -74,6 +91,7 @@ export async function exportTable(opts: ExportOptions): Promise<ExportSummary> {
         chain: chainOf(t, byProduced),
         validation: t.scores,
         seconds: seconds(t),
+        ...(seed !== undefined ? { seed } : {}),
         costUsd: (t.policy?.usage ?? []).reduce((a, u) => a + u.costUsd, 0),
         source: { study: v.dir, trial: t.index },
       };

@@ -75,6 +75,9 @@ describe('tabular benchmark: bench export and the replay executor', () => {
     expect(Object.keys(readTable(tableFile).entries).length).toBeGreaterThan(before);
     const ft = filled.report.arms[0]!.seeds.flatMap((s) => openStudy(s.study).trials);
     expect(ft.some((t) => t.error?.type === 'TableMiss')).toBe(false);
+    // Misses that build on a model the table answered ran too: that model was made for real first.
+    expect(ft.filter((t) => t.state === 'failed').map((t) => t.error)).toEqual([]);
+    expect(ft.some((t) => (t.metrics['tableFillParents'] ?? 0) > 0)).toBe(true);
     expect(ft.filter((t) => t.metrics['tableFill'] === 1).length).toBe(filled.report.arms[0]!.seeds.reduce((n, s) => n + s.misses, 0));
     for (const t of ft.filter((x) => x.metrics['tableFill'] === 1 && x.state === 'complete'))
       expect(readTable(tableFile).entries[t.action.key]?.validation).toEqual(t.scores);

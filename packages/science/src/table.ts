@@ -18,6 +18,11 @@ export const TableEntrySchema = z.object({
   /** 95% bootstrap interval of each test score over its items (tables exported before it have none). */
   testIntervals: z.record(z.string(), z.object({ lo: z.number(), hi: z.number() })).optional(),
   seconds: z.number(),
+  /**
+   * The job seed the action's model was trained with (the study's per-trial seed, or the action-keyed seed of a shared
+   * cache), so that `fill` makes the same model again where the table answered it; tables exported before it have none.
+   */
+  seed: z.number().int().optional(),
   costUsd: z.number().default(0),
   source: z.object({ study: z.string(), trial: z.number().int() }),
 });
