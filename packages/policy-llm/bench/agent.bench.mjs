@@ -18,7 +18,7 @@
 //
 //   npx turbo run build --filter=@lamdagent/policy-llm... --filter=@lamdagent/science
 //   node packages/policy-llm/bench/agent.bench.mjs [--seeds 5] [--iterations 20] [--threads 1]
-//        [--table FILE --config FILE | --toy] [--modes constrained,free,hybrid,surrogate,random] [--order seeded|fixed] [--runs FILE [--report]] [--from K] [--json]
+//        [--table FILE --config FILE [--fill] | --toy] [--modes constrained,free,hybrid,surrogate,random] [--order seeded|fixed] [--runs FILE [--report]] [--from K] [--json]
 //
 // Prints per mode: valid-first-time rate, retried, fell back, table misses, seconds per iteration, input
 // tokens per iteration at the first and last iteration, how many of the seeds' runs chose different action
@@ -32,7 +32,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, openStudy, runStudy } from '@lamdagent/core';
-import { replayOverrides, TABLE_MISS, tInterval, wilcoxonSignedRank } from '@lamdagent/science';
+import { replayOverrides, TABLE_FILL, TABLE_MISS, tInterval, wilcoxonSignedRank } from '@lamdagent/science';
 import { makeToyStudy } from '@lamdagent/testkit';
 import { buildWorld } from '@lamdagent/world';
 import { agentModelOrSkip } from '../dist/testing/index.js';
@@ -58,6 +58,8 @@ const ITERATIONS = arg('iterations', 20);
 const THREADS = arg('threads', 1);
 const JSON_OUT = args.includes('--json');
 const TOY = args.includes('--toy');
+// --fill: an action the table misses runs for real (in-process) instead of failing as a TableMiss.
+const FILL = args.includes('--fill');
 const root = path.resolve(here, '../../..');
 let TABLE = str('table', undefined);
 let CONFIG = str('config', undefined);
@@ -135,7 +137,7 @@ async function makeStudy(policy, seed) {
     return { dir, configPath, overrides: {} };
   }
   // The tabular benchmark: the config as it is, replayed from the table (checked to be of its world).
-  const replay = await replayOverrides(CONFIG, TABLE);
+  const replay = await replayOverrides(CONFIG, TABLE, FILL);
   return {
     dir: mkdtempSync(path.join(os.tmpdir(), 'lamdagent-agent-bench-')),
     configPath: CONFIG,
@@ -179,6 +181,8 @@ async function runOne(policy, seed) {
     fellBack: answers.filter((a) => a.outcome === 'fallback').length,
     fallbackTrials: summary.trials.filter((t) => t.policy?.fallback).length,
     misses: summary.trials.filter((t) => t.error?.type === TABLE_MISS).length,
+    // --fill: actions the table missed, trained and scored for real (their parents made first when replayed).
+    filled: summary.trials.filter((t) => t.metrics?.[TABLE_FILL] === 1).length,
     failed: summary.trials.filter((t) => t.error !== undefined).length,
     inputFirst: inputAt(0),
     inputLast: inputAt(ITERATIONS - 1),
@@ -194,7 +198,7 @@ async function runOne(policy, seed) {
 // --from K: run (and report) only seeds K.. of the SEEDS (another process, or a later one, runs the others).
 const FROM = str('from', undefined) === undefined ? 0 : arg('from', 1);
 const seeds = Array.from({ length: SEEDS }, (_, s) => seed0 + s).slice(FROM);
-const world = TABLE ? `tabular benchmark ${TABLE} (config ${CONFIG}, replay executor)` : 'toy study';
+const world = TABLE ? `tabular benchmark ${TABLE} (config ${CONFIG}, replay executor${FILL ? ' with fill' : ''})` : 'toy study';
 // --runs FILE: every finished run is appended there (one JSON line), and runs already there (same world,
 // iterations and threads) are not run again: a long benchmark continues where it stopped, and modes can
 // run in separate invocations (e.g. --modes constrained,random, later --modes free, then all three to report).
@@ -278,6 +282,7 @@ function report(seeds) {
       fallbackTrials: sum(rs.map((r) => r.fallbackTrials)),
       answers,
       tableMisses: sum(rs.map((r) => r.misses)),
+      filled: sum(rs.map((r) => r.filled ?? 0)),
       failedTrials: sum(rs.map((r) => r.failed)),
       secondsPerIteration: mean(rs.map((r) => r.seconds / r.iterations)),
       inputTokensIteration1: mean(rs.map((r) => r.inputFirst)),
@@ -337,7 +342,7 @@ function report(seeds) {
         'fell back',
         'answers',
         'fallback trials',
-        'table misses',
+        FILL ? 'filled' : 'table misses',
         's/iter',
         'in tok it1',
         `in tok it${ITERATIONS}`,
@@ -353,7 +358,7 @@ function report(seeds) {
         String(r.fellBack),
         String(r.answers),
         String(r.fallbackTrials),
-        String(r.tableMisses),
+        FILL ? String(r.filled) : String(r.tableMisses),
         r.secondsPerIteration.toFixed(2),
         r.inputTokensIteration1.toFixed(0),
         r[lastKey].toFixed(0),

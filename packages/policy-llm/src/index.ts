@@ -35,7 +35,7 @@ export {
   type PromptFiles,
 } from './options.js';
 export { PromptTemplate, TEMPLATE_VARIABLES, defaultTemplates, loadTemplates, type PromptTemplates, type Step, type TemplateVars } from './templates.js';
-export { DEFAULT_MEMORY_TEMPLATE, DEFAULT_OBJECTS_TEMPLATE, DEFAULT_TYPE_TEMPLATE } from './default-prompts.js';
+export { DEFAULT_MEMORY_TEMPLATE, DEFAULT_OBJECTS_TEMPLATE, DEFAULT_SHORTLIST_TEMPLATE, DEFAULT_TYPE_TEMPLATE } from './default-prompts.js';
 export { extractIndices, parseObjectsAnswer, parseTypeAnswer, stripReasoning, type Parsed } from './parse.js';
 export { MemoryStateSchema, type MemoryState } from './memory.js';
 export { type ChatMessage, type ChatProvider, type ChatReply, type ChatRequest, ProviderError, isStructuredRefusal } from './providers/types.js';
