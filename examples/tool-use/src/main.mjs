@@ -2,7 +2,9 @@
 // The paper's Experiment 2 on the embedded tools world: build (or reuse) the world, run a study whose
 // reward is tool_call + 1/10 x instruct, compute the baselines (the base as it is, each dataset's SFT,
 // Fully Fine-Tuned over seeds) and print a Figure-4-style comparison on the held-out test split.
-// Usage: node src/main.mjs [--iterations N] [--policy NAME] [--out DIR] [--seeds N] [--no-study] [--no-baselines]
+// Two variants: `learnable` (default: study-learnable.yaml on world/learnable, where tool use is learned)
+// and `first` (study.yaml on world/, the first edition, where it is not).
+// Usage: node src/main.mjs [--variant learnable|first] [--iterations N] [--policy NAME] [--out DIR] [--seeds N] [--no-study] [--no-baselines]
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,8 +20,11 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
 const HELP = `node src/main.mjs [options]   (npm start in examples/tool-use)
 
-  --iterations N   study trials (default: study.yaml's, 20)
-  --policy NAME    greedy (default), random-type, random, llm
+  --variant V      learnable (default): study-learnable.yaml on world/learnable, the variant where tool
+                   use is learned (30 trials, surrogate policy); first: study.yaml on world/, the first
+                   edition (20 trials, greedy), where tool use stays at 0
+  --iterations N   study trials (default: the config's)
+  --policy NAME    the config's (surrogate / greedy), or random-type, random, evolution, llm
   --out DIR        study folder (default: studies/<time>)
   --seeds N        training seeds of Fully Fine-Tuned (default 1)
   --no-study       baselines and the comparison only
@@ -27,6 +32,7 @@ const HELP = `node src/main.mjs [options]   (npm start in examples/tool-use)
 
 const { values } = parseArgs({
   options: {
+    variant: { type: 'string', default: 'learnable' },
     iterations: { type: 'string' },
     policy: { type: 'string' },
     out: { type: 'string' },
@@ -43,8 +49,15 @@ if (values.help) {
 const log = (line) => process.stderr.write(`${line}\n`);
 const t0 = Date.now();
 const secs = (since = t0) => `${((Date.now() - since) / 1000).toFixed(0)} s`;
-const config = path.join(root, 'study.yaml');
+if (values.variant !== 'learnable' && values.variant !== 'first') {
+  console.error(`--variant: learnable or first, got ${values.variant}\n\n${HELP}`);
+  process.exit(2);
+}
+const LEARNABLE = values.variant === 'learnable';
+const config = path.join(root, LEARNABLE ? 'study-learnable.yaml' : 'study.yaml');
 const worldDir = path.join(root, 'world');
+// The variant's world: its data, models, baselines and evaluation cache.
+const variantDir = LEARNABLE ? path.join(worldDir, 'learnable') : worldDir;
 const io = { out: (t) => console.log(t), err: log, env: process.env, cwd: root };
 async function lamdagent(argv) {
   const code = await cli(argv, io).catch((e) => {
@@ -81,23 +94,24 @@ if (!values['no-study']) {
 if (!values['no-baselines']) {
   log("\n== baselines: Fully Fine-Tuned (lamdagent baselines), each dataset's SFT (a scripted study)");
   const started = Date.now();
-  const blDir = path.join(worldDir, 'baselines');
+  const blDir = path.join(variantDir, 'baselines');
   await lamdagent(['baselines', config, '--seeds', values.seeds, '--out', blDir]);
-  const dsConfig = path.join(root, 'datasets.yaml');
-  writeFileAtomic(dsConfig, datasetsConfig(readFileSync(config, 'utf8')), { durable: false });
-  const dsDir = path.join(worldDir, 'datasets-study');
-  const done = existsSync(dsDir) && openStudy(dsDir).trials.filter((t) => t.state === 'complete').length === 4;
+  const dsConfig = path.join(root, LEARNABLE ? 'datasets-learnable.yaml' : 'datasets.yaml');
+  const ds = datasetsConfig(readFileSync(config, 'utf8'), path.basename(config));
+  writeFileAtomic(dsConfig, ds.yaml, { durable: false });
+  const dsDir = path.join(variantDir, 'datasets-study');
+  const done = existsSync(dsDir) && openStudy(dsDir).trials.filter((t) => t.state === 'complete').length === ds.count;
   if (!done) {
     rmSync(dsDir, { recursive: true, force: true });
     await lamdagent(['run', dsConfig, '--out', dsDir]);
   }
   log(`baselines ready in ${secs(started)}`);
 
-  const evaluator = await createEvaluator(config, worldDir);
+  const evaluator = await createEvaluator(config, variantDir);
   const rows = [];
   const add = async (group, name, modelPath) =>
     rows.push({ group, name, validation: await evaluator.scores(modelPath, 'validation'), test: await evaluator.scores(modelPath, 'test') });
-  await add('Baselines', 'Base model (instruction-tuned)', world.baseModel);
+  await add('Baselines', 'Base model (instruction-tuned)', (LEARNABLE ? learnable : world).baseModel);
   for (const t of openStudy(dsDir).trials) if (t.produced) await add('Baselines', `SFT ${t.action.inputs[1]?.name ?? '?'}`, t.produced.path);
   const bl = JSON.parse(readFileSync(path.join(blDir, 'baselines.json'), 'utf8'));
   const fft = (split) => bl.find((r) => r.name.startsWith('Fully Fine-Tuned') && r.split === split);

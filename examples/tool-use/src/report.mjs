@@ -23,16 +23,16 @@ export function figure4(rows) {
   return lines.join('\n');
 }
 
-/** study.yaml played by the scripted policy: SFT of the base on each dataset, one trial each. */
-export function datasetsConfig(studyYaml) {
+/** A study config played by the scripted policy: SFT of the base on each dataset, one trial each (`count` trials). */
+export function datasetsConfig(studyYaml, from = 'study.yaml') {
   const cfg = parse(studyYaml);
   const n = cfg.objects.sft_dataset.values.length;
-  cfg.name = 'tool-use-datasets';
+  cfg.name = `${cfg.name}-datasets`;
   cfg.plugins = [...cfg.plugins, '@lamdagent/science'];
   cfg.budget = { iterations: n };
   cfg.policy = {
     name: 'scripted',
     options: { steps: Array.from({ length: n }, (_, i) => ({ action: 'sft', inputs: ['models/0', `sft_dataset/${i}`, 'sft_lr/0'] })) },
   };
-  return `# Written by src/main.mjs from study.yaml: each dataset's SFT from the base (a baseline).\n${stringify(cfg)}`;
+  return { yaml: `# Written by src/main.mjs from ${from}: each dataset's SFT from the base (a baseline).\n${stringify(cfg)}`, count: n };
 }

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 describe('the tool-use example (Experiment 2), end to end on the tools world', () => {
-  it('builds the world, runs a short study, computes the baselines and prints the Figure-4-style comparison', () => {
+  it('builds both variants, runs a short study of the learnable one, computes its baselines and prints the Figure-4-style comparison', () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'tu-')), 'study');
     const r = spawnSync(process.execPath, [path.join(root, 'src', 'main.mjs'), '--iterations', '3', '--out', out], {
       cwd: root,
@@ -23,6 +23,7 @@ describe('the tool-use example (Experiment 2), end to end on the tools world', (
       'SFT tool-python',
       'SFT tool-react',
       'SFT general',
+      'SFT tool-mix',
       'Fully Fine-Tuned (1 epoch, 1 seeds)',
       'Top-1 ',
     ])
@@ -39,17 +40,23 @@ describe('the tool-use example (Experiment 2), end to end on the tools world', (
     const [tool, judge] = (base.match(/\d+\.\d+/g) ?? []).map(Number);
     expect(tool).toBe(0);
     expect(judge).toBeGreaterThan(7);
-    expect(existsSync(path.join(root, 'world', 'baselines', 'baselines.json'))).toBe(true);
-    expect(JSON.parse(readFileSync(path.join(root, 'world', 'baselines', 'baselines.json'), 'utf8')).length).toBeGreaterThanOrEqual(4);
-    // The learnable variant is built beside it, so its config validates (its files exist).
+    // The default variant is the learnable one: its baselines sit in world/learnable.
+    const bl = path.join(root, 'world', 'learnable', 'baselines', 'baselines.json');
+    expect(existsSync(bl)).toBe(true);
+    expect(JSON.parse(readFileSync(bl, 'utf8')).length).toBeGreaterThanOrEqual(4);
+    expect(view.snapshot.config.name).toBe('tool-use-learnable');
     expect(
       readFileSync(path.join(root, 'world', 'learnable', 'data', 'sft', 'tool-mix.jsonl'), 'utf8')
         .trim()
         .split('\n'),
     ).toHaveLength(1000);
+    // The first edition is built beside it, so its config validates (its files exist).
     const cliBin = path.resolve(root, '..', '..', 'packages', 'cli', 'dist', 'bin.js');
-    const variant = spawnSync(process.execPath, [cliBin, 'validate', 'study-learnable.yaml'], { cwd: root, encoding: 'utf8' });
-    expect(variant.status, variant.stderr).toBe(0);
-    expect(variant.stdout).toContain('study-learnable.yaml: valid');
+    const first = spawnSync(process.execPath, [cliBin, 'validate', 'study.yaml'], { cwd: root, encoding: 'utf8' });
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toContain('study.yaml: valid');
+    const bad = spawnSync(process.execPath, [path.join(root, 'src', 'main.mjs'), '--variant', 'second'], { cwd: root, encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--variant: learnable or first, got second');
   }, 1_500_000);
 });
