@@ -16,6 +16,18 @@ const NAMING =
   'they say nothing about quality. Judge every model by its reward and lineage, and consider produced models as ' +
   'seriously as the initial ones; building on a good produced model is often the way forward.';
 
+/** What the objects and shortlist prompts show of the study: memory, progress with history, failures. */
+const STUDY_STATE = `# Reflections (your memory of earlier trials)
+{{memory}}
+
+# Progress
+{{summary}}
+{{history}}
+
+# Recent failures
+{{failures}}
+`;
+
 export const DEFAULT_TYPE_TEMPLATE = `${ROLE}
 
 # Reflections (your memory of earlier trials)
@@ -41,16 +53,7 @@ Reason briefly, then finish with the number of the chosen type in double bracket
 
 export const DEFAULT_OBJECTS_TEMPLATE = `${ROLE}
 
-# Reflections (your memory of earlier trials)
-{{memory}}
-
-# Progress
-{{summary}}
-{{history}}
-
-# Recent failures
-{{failures}}
-
+${STUDY_STATE}
 # Running now (do not choose these again)
 {{pending}}
 
@@ -70,16 +73,7 @@ Reason briefly, then finish with exactly {{arity}} numbers in double brackets, o
 
 export const DEFAULT_SHORTLIST_TEMPLATE = `${ROLE}
 
-# Reflections (your memory of earlier trials)
-{{memory}}
-
-# Progress
-{{summary}}
-{{history}}
-
-# Recent failures
-{{failures}}
-
+${STUDY_STATE}
 # Running now
 {{pending}}
 
