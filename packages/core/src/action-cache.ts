@@ -1,24 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  linkSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  copyFileSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
-import { hostname } from 'node:os';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { fsyncDir, writeFileAtomic } from './kit/fs.js';
+import { JSON_FORMAT, pause, tryAcquireOwnerLock, type ReleaseLock } from './owner-lock.js';
 import { ActionRefSchema } from './trial.js';
 
 /**
@@ -28,8 +13,8 @@ import { ActionRefSchema } from './trial.js';
  * the params; the evaluation digest covers the tasks and evaluator options the scores were taken with.
  *
  * Layout: `entries/<key>/{entry.json, model/}` (an entry exists only once committed by one rename, so a
- * half-written entry after kill -9 is never seen), `locks/<key>.lock` (created with O_EXCL: one runner
- * per key across processes; a lock whose owner died on this host is taken over), `tmp/` (work in
+ * half-written entry after kill -9 is never seen), `locks/<key>.lock` (an owner lock holding
+ * `{"pid","host","token"}`: one runner per key across processes; a lock whose owner died on this host is taken over), `tmp/` (work in
  * progress, removed by the next owner of the key).
  */
 
@@ -58,8 +43,8 @@ export interface CacheHit {
   modelPath: string;
 }
 
-const LockOwnerSchema = z.object({ pid: z.number().int(), host: z.string(), token: z.string() });
-type LockOwner = z.infer<typeof LockOwnerSchema>;
+/** A key's lock: JSON, as every version of the cache reads it; an unreadable one is stale after 5 s. */
+const KEY_LOCK = { format: JSON_FORMAT, unreadableStaleMs: 5_000 };
 
 /** Key of an action in a shared cache. */
 export function cacheKey(actionKey: string, evalDigest: string): string {
@@ -69,15 +54,6 @@ export function cacheKey(actionKey: string, evalDigest: string): string {
 /** A job seed derived from the action key alone: with a shared cache, an action's outcome does not depend on which study ran it first. */
 export function actionSeed(actionKey: string): number {
   return createHash('sha256').update(`seed:${actionKey}`).digest().readUInt32LE(0) & 0x7fffffff;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Hard-link a tree of immutable files (copy where links are refused, e.g. across devices). */
@@ -99,12 +75,15 @@ function linkTree(src: string, dst: string): void {
 
 /** The right to run one action and commit it into the cache; release it in a `finally`. */
 export class CacheLease {
-  #held = true;
+  #release: ReleaseLock | undefined;
   constructor(
     private readonly cache: ActionCache,
     readonly key: string,
-    private readonly lockFile: string,
-  ) {}
+    /** Releases the key's lock (only while the lock file still holds this lease's token). */
+    release: ReleaseLock,
+  ) {
+    this.#release = release;
+  }
 
   /** Commit a finished action: link its model into the cache, write the entry, publish both by one rename. */
   commit(modelDir: string | undefined, entry: Omit<CacheEntry, 'version' | 'key' | 'createdAt'>): CacheHit {
@@ -124,19 +103,14 @@ export class CacheLease {
   }
 
   release(): void {
-    if (!this.#held) return;
-    this.#held = false;
-    try {
-      unlinkSync(this.lockFile);
-    } catch {
-      /* already gone */
-    }
+    const release = this.#release;
+    this.#release = undefined;
+    release?.();
   }
 }
 
 export class ActionCache {
   readonly root: string;
-  readonly #host = hostname();
 
   constructor(root: string) {
     this.root = path.resolve(root);
@@ -173,18 +147,11 @@ export class ActionCache {
       const hit = this.get(key);
       if (hit) return { hit };
       signal?.throwIfAborted();
-      const owner: LockOwner = { pid: process.pid, host: this.#host, token: randomUUID() };
-      try {
-        const fd = openSync(lockFile, 'wx');
-        try {
-          writeSync(fd, JSON.stringify(owner));
-          fsyncSync(fd);
-        } finally {
-          closeSync(fd);
-        }
+      const release = tryAcquireOwnerLock(lockFile, KEY_LOCK);
+      if (release) {
         // The previous owner commits before it unlocks: an entry may have appeared since `get`.
         const late = this.get(key);
-        const lease = new CacheLease(this, key, lockFile);
+        const lease = new CacheLease(this, key, release);
         if (late) {
           lease.release();
           return { hit: late };
@@ -192,56 +159,8 @@ export class ActionCache {
         for (const n of readdirSync(path.join(this.root, 'tmp')))
           if (n.startsWith(`${key}.`)) rmSync(path.join(this.root, 'tmp', n), { recursive: true, force: true });
         return { lease };
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       }
-      this.#breakIfStale(lockFile);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, pollMs);
-        signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-      });
-    }
-  }
-
-  #readOwner(file: string): LockOwner | undefined {
-    try {
-      const r = LockOwnerSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-      return r.success ? r.data : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** Take over a lock whose owner process died on this host (kill -9): move it aside, then drop it if it is still the dead one. */
-  #breakIfStale(lockFile: string): void {
-    const owner = this.#readOwner(lockFile);
-    // An unreadable owner is a lock being written right now (or torn by a crash just after create).
-    if (!owner) {
-      try {
-        if (Date.now() - statSync(lockFile).mtimeMs < 5000) return;
-      } catch {
-        return;
-      }
-    } else if (owner.host !== this.#host || alive(owner.pid)) return;
-    const aside = `${lockFile}.stale-${randomUUID()}`;
-    try {
-      renameSync(lockFile, aside);
-    } catch {
-      return;
-    }
-    const moved = this.#readOwner(aside);
-    if (owner && moved && moved.token !== owner.token) {
-      // We moved a fresh lock taken between our read and our rename: put it back unless yet another exists.
-      try {
-        linkSync(aside, lockFile);
-      } catch {
-        /* a newer lock exists: its owner proceeds */
-      }
-    }
-    try {
-      unlinkSync(aside);
-    } catch {
-      /* gone */
+      await pause(pollMs, signal);
     }
   }
 }

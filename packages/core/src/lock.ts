@@ -1,136 +1,42 @@
-import { randomUUID } from 'node:crypto';
-import { closeSync, linkSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { hostname } from 'node:os';
 import path from 'node:path';
 import { StudyLockedError } from './errors.js';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { LINE_FORMAT, LOCK_HOST, ownerLockState, tryAcquireOwnerLock, type ReleaseLock } from './owner-lock.js';
 
 const sleepSync = (ms: number): void => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
-/** Writes `content` to a fresh private file, then links it to `file`: `file` appears whole or not at all. */
-function createWhole(file: string, content: string): boolean {
-  const tmp = `${file}.${process.pid}.${randomUUID().slice(0, 8)}`;
-  const fd = openSync(tmp, 'wx');
-  try {
-    writeSync(fd, content);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    linkSync(tmp, file);
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw e;
-  } finally {
-    unlinkSync(tmp);
-  }
-}
-
-function readOrUndefined(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-function ageMs(file: string): number {
-  try {
-    return Date.now() - statSync(file).mtimeMs;
-  } catch {
-    return 0;
-  }
-}
-
-function unlinkQuietly(file: string): void {
-  try {
-    unlinkSync(file);
-  } catch {
-    /* already gone */
-  }
-}
-
-/** The lock's host (third field; locks written before it was kept have none and mean this host). */
-function hostOf(seen: string): string | undefined {
-  const h = seen.trim().split(/\s+/)[2];
-  return h === undefined || h === '' ? undefined : h;
-}
-
-/** A lock file older than this with no readable owner (written by an old version mid-create) is stale. */
-const UNREADABLE_STALE_MS = 5_000;
-/** A takeover guard older than this belongs to a process that died during a takeover (it lasts microseconds). */
-const GUARD_STALE_MS = 10_000;
+/** `<pid> <token> <host>`; locks written before the host was kept have none and mean this host. */
+const STUDY_LOCK = { format: LINE_FORMAT, unreadableStaleMs: 5_000 };
 
 /**
- * An exclusive lock on a study folder: `.lock` holds `<pid> <token> <host>` of its owner.
- *
- * - Created whole (written to a private file, then hard-linked into place), so no process ever sees an
- *   empty lock that it could mistake for a stale one.
- * - A lock whose owner is dead (kill -9) is taken over under a guard file created with O_EXCL: the
- *   contender that holds the guard checks that the lock still holds the same dead owner, removes it,
- *   and then competes for it like everyone else, so two processes never both hold the study.
- * - `release` removes the lock only while it still holds this owner's token.
- * - A lock held from another host (a study folder on a shared file system) is never taken over: whether
- *   its pid lives cannot be checked from here.
+ * An exclusive lock on a study folder: `.lock` holds `<pid> <token> <host>` of its owner (an owner lock, see
+ * `owner-lock.ts`: created whole, taken over under a guard file when its owner died on this host, released only while it
+ * holds this owner's token, never taken over from another host).
  */
 export class StudyLock {
-  readonly #file: string;
-  readonly #content: string;
-  #held = false;
-  private constructor(file: string, content: string) {
-    this.#file = file;
-    this.#content = content;
+  #release: ReleaseLock | undefined;
+  private constructor(release: ReleaseLock) {
+    this.#release = release;
   }
 
+  /** Takes the study in `dir`; throws `StudyLockedError` while a live process (here or on another host) holds it. */
   static acquire(dir: string): StudyLock {
     const file = path.join(dir, '.lock');
-    const content = `${process.pid} ${randomUUID()} ${hostname()}`;
     let lastPid = NaN;
     for (let attempt = 0; attempt < 200; attempt++) {
-      if (createWhole(file, content)) {
-        const lock = new StudyLock(file, content);
-        lock.#held = true;
-        return lock;
+      const release = tryAcquireOwnerLock(file, STUDY_LOCK);
+      if (release) return new StudyLock(release);
+      const state = ownerLockState(file, STUDY_LOCK);
+      if (state === undefined) continue; // released meanwhile: try again
+      const owner = state.owner;
+      lastPid = owner?.pid ?? NaN;
+      if (owner && state.alive) {
+        if (owner.host !== undefined && owner.host !== LOCK_HOST) throw new StudyLockedError(dir, owner.pid, owner.host);
+        throw new StudyLockedError(dir, owner.pid);
       }
-      const seen = readOrUndefined(file);
-      if (seen === undefined) continue; // released meanwhile: try again
-      const pid = Number.parseInt(seen, 10);
-      lastPid = pid;
-      if (Number.isInteger(pid) && pid > 0) {
-        const host = hostOf(seen);
-        if (host !== undefined && host !== hostname()) throw new StudyLockedError(dir, pid, host);
-        if (pid !== process.pid && alive(pid)) throw new StudyLockedError(dir, pid);
-      } else if (ageMs(file) < UNREADABLE_STALE_MS) {
-        sleepSync(20); // an old version's lock being written: wait for its pid
-        continue;
-      }
-      StudyLock.#takeOver(file, seen, content);
+      // An old version's lock still being written (wait for its pid), or a takeover in progress.
+      sleepSync(owner ? 5 : 20);
     }
     throw new StudyLockedError(dir, lastPid);
-  }
-
-  /** Removes the stale lock holding `stale`, unless another process changed it first. */
-  static #takeOver(file: string, stale: string, content: string): void {
-    const guard = `${file}.takeover`;
-    if (!createWhole(guard, content)) {
-      if (ageMs(guard) > GUARD_STALE_MS) unlinkQuietly(guard);
-      else sleepSync(5);
-      return;
-    }
-    try {
-      if (readOrUndefined(file) === stale) unlinkQuietly(file);
-    } finally {
-      unlinkQuietly(guard);
-    }
   }
 
   /**
@@ -140,19 +46,16 @@ export class StudyLock {
    * checked from here and counts as alive.
    */
   static owner(dir: string): { pid: number | undefined; alive: boolean; host?: string } | undefined {
-    const file = path.join(dir, '.lock');
-    const seen = readOrUndefined(file);
-    if (seen === undefined) return undefined;
-    const pid = Number.parseInt(seen, 10);
-    const host = hostOf(seen);
-    if (host !== undefined && host !== hostname()) return { pid: Number.isInteger(pid) && pid > 0 ? pid : undefined, alive: true, host };
-    if (Number.isInteger(pid) && pid > 0) return { pid, alive: pid === process.pid || alive(pid) };
-    return { pid: undefined, alive: ageMs(file) < UNREADABLE_STALE_MS };
+    const state = ownerLockState(path.join(dir, '.lock'), STUDY_LOCK);
+    if (state === undefined) return undefined;
+    const { owner, alive } = state;
+    if (owner?.host !== undefined && owner.host !== LOCK_HOST) return { pid: owner.pid, alive: true, host: owner.host };
+    return { pid: owner?.pid, alive };
   }
 
   release(): void {
-    if (!this.#held) return;
-    this.#held = false;
-    if (readOrUndefined(this.#file) === this.#content) unlinkQuietly(this.#file);
+    const release = this.#release;
+    this.#release = undefined;
+    release?.();
   }
 }

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, linkSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { JobSpecSchema, type ExecutorContext, type JobSpec } from '@lamdagent/core';
-import { fsyncDir, InProcessExecutor } from '@lamdagent/core/kit';
+import { acquireOwnerLock, fsyncDir, InProcessExecutor, type LockFormat } from '@lamdagent/core/kit';
 import { z } from 'zod';
 
 /** The file a `replay` hit leaves in its output folder instead of a model. */
@@ -155,91 +154,26 @@ function fsyncTree(dir: string): void {
   fsyncDir(dir);
 }
 
-const host = hostname();
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function readOwner(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
+/** `<pid> <host> <token>` (the order the materialize lock has had since it was added). */
+const MATERIALIZE_LOCK_FORMAT: LockFormat = {
+  write: (o) => `${o.pid} ${o.host} ${o.token}`,
+  read: (text) => {
+    const [pidText, host, token] = text.split(' ');
+    const pid = Number(pidText);
+    return Number.isInteger(pid) && pid > 0 ? { pid, ...(host ? { host } : {}), ...(token ? { token } : {}) } : undefined;
+  },
+};
 
 /**
- * Lock `.<name>.materialize.lock` beside `dir`, holding `<pid> <host> <token>`: created whole (a private file hard-linked into
- * place), waited for while its owner lives, taken over when its owner died on this host (kill -9). Returns the release.
+ * Lock `.<name>.materialize.lock` beside `dir`, an owner lock (`@lamdagent/core/kit`) holding `<pid> <host> <token>`:
+ * waited for while its owner lives, taken over when its owner died on this host (kill -9). Returns the release.
  */
 async function lockFolder(dir: string, signal: AbortSignal): Promise<() => void> {
   const file = path.join(path.dirname(dir), `.${path.basename(dir)}.materialize.lock`);
-  const mine = `${process.pid} ${host} ${randomUUID()}`;
-  const release = (): void => {
-    if (readOwner(file) === mine) rmSync(file, { force: true });
-  };
-  for (;;) {
+  try {
+    return await acquireOwnerLock(file, { format: MATERIALIZE_LOCK_FORMAT, unreadableStaleMs: 10_000, signal, pollMs: 50 });
+  } catch (e) {
     if (signal.aborted) throw new MaterializeError(`cancelled while waiting for ${file}`, true);
-    const tmp = `${file}.${process.pid}.${randomUUID().slice(0, 8)}`;
-    const fd = openSync(tmp, 'wx');
-    try {
-      writeSync(fd, mine);
-    } finally {
-      closeSync(fd);
-    }
-    try {
-      linkSync(tmp, file);
-      return release;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    } finally {
-      unlinkSync(tmp);
-    }
-    breakIfStale(file);
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, 50);
-      signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-    });
-  }
-}
-
-/** Remove a lock whose owner died on this host; a lock taken meanwhile by a live process is put back. */
-function breakIfStale(file: string): void {
-  const seen = readOwner(file);
-  if (seen === undefined) return;
-  const [pidText, owner] = seen.split(' ');
-  const pid = Number(pidText);
-  if (Number.isInteger(pid) && pid > 0 ? owner !== host || alive(pid) : ageMs(file) < 10_000) return;
-  const aside = `${file}.stale-${randomUUID().slice(0, 8)}`;
-  try {
-    renameSync(file, aside);
-  } catch {
-    return;
-  }
-  if (readOwner(aside) !== seen) {
-    try {
-      linkSync(aside, file);
-    } catch {
-      /* a newer lock exists: its owner goes on */
-    }
-  }
-  try {
-    unlinkSync(aside);
-  } catch {
-    /* gone */
-  }
-}
-
-function ageMs(file: string): number {
-  try {
-    return Date.now() - statSync(file).mtimeMs;
-  } catch {
-    return 0;
+    throw e;
   }
 }

@@ -8,6 +8,8 @@
  * - content addresses: `canonicalJson`, `sha256`, `valueDigest`, `digestFolder` (a model folder's names and bytes),
  *   `DigestCache` (file and folder digests, cached)
  * - files: `writeFileAtomic`, `writeFolderAtomic`, `fsyncDir`, `tailFile`, `readJsonl`
+ * - locks: `tryAcquireOwnerLock`, `acquireOwnerLock` (waits, abortable), `ownerLockState`, with `LINE_FORMAT` / `JSON_FORMAT`
+ *   or a `LockFormat` of one's own (one owner lock across processes: taken over safely when its owner died on this host)
  * - secrets: `createRedactor`, `redactSecrets`
  * - jobs: `jobInputs`, `executeInProcess`, `jobLogPath`, `jobResultPath`, `readResultManifest`, `failedManifest`, `runnerBinPath`
  * - policies: `typesWithCandidates`
@@ -19,6 +21,18 @@ export { canonicalJson, digestFolder, sha256, valueDigest } from './digest.js';
 export { DigestCache } from '../digest.js';
 export { fsyncDir, tailFile, writeFileAtomic, writeFolderAtomic } from './fs.js';
 export { readJsonl } from './jsonl.js';
+export {
+  acquireOwnerLock,
+  JSON_FORMAT,
+  LINE_FORMAT,
+  ownerLockState,
+  tryAcquireOwnerLock,
+  type LockFormat,
+  type LockOwner,
+  type OwnerLockOptions,
+  type ReleaseLock,
+  type WaitOptions,
+} from '../owner-lock.js';
 export { jsonlHeadProblem, modelFolderProblems, safetensorsHeaderProblem, MAX_SAFETENSORS_HEADER } from './preflight.js';
 export { createRedactor, redactSecrets, REDACTED, type Redactor } from './redact.js';
 export { failedManifest, jobLogPath, jobResultPath, readResultManifest, type FailedManifestFacts, type ResultRead } from './job-result.js';
