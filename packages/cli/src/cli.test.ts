@@ -106,7 +106,8 @@ describe('lamdagent CLI', () => {
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('lamdagent run CONFIG');
     expect(spawnSync(process.execPath, [BIN, 'run', '--help'], { encoding: 'utf8' }).stdout).toContain('--iterations N');
-  });
+    // Seven CLI processes, one after another: seconds on a loaded 2-core machine, not the 5 s default.
+  }, 60_000);
 
   it('status tells a study whose owner died (kill -9) from one that runs: interrupted, with the pid, and how to resume', async () => {
     const { dir, config } = toyConfig(2);
