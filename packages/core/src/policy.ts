@@ -59,6 +59,8 @@ export interface Proposal {
   predicted?: number;
   /** The spread of that prediction (a standard deviation), when the model gives one. */
   sd?: number;
+  /** Why it is proposed when not for a prediction (e.g. a point of the policy's initial design). */
+  note?: string;
 }
 
 /** Chooses the next action. */
@@ -66,8 +68,8 @@ export interface Policy {
   name: string;
   select(ctx: PolicyContext): Promise<Selection>;
   /**
-   * Optional: up to `size` untried actions this policy would choose, best first, with what its model
-   * predicts; empty when it has no model yet (its initial design). Used by hybrids (the `llm` policy's
+   * Optional: up to `size` untried actions this policy would choose, best first (the first is what
+   * `select` would return), with what its model predicts; empty when it would choose without a model. Used by hybrids (the `llm` policy's
    * `shortlist`), which then choose among them. Must not change the policy's state.
    */
   propose?(ctx: PolicyContext, size: number): Promise<Proposal[]>;

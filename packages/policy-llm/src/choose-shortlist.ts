@@ -10,10 +10,12 @@ import { parseTypeAnswer } from './parse.js';
 import type { StepScope } from './step.js';
 import { formatAction } from './views.js';
 
-/** One proposal on one line: its number, the action, the predicted reward (± sd) when the ranker gave one. */
+/** One proposal on one line: its number, the action, the predicted reward (± sd) when the ranker gave one, else its note. */
 export function proposalLine(p: Proposal, k: number): string {
   const predicted =
-    p.predicted === undefined ? 'no prediction' : `predicted reward ${p.predicted.toFixed(3)}${p.sd === undefined ? '' : ` ± ${p.sd.toFixed(3)}`}`;
+    p.predicted === undefined
+      ? `no prediction${p.note ? ` (${p.note})` : ''}`
+      : `predicted reward ${p.predicted.toFixed(3)}${p.sd === undefined ? '' : ` ± ${p.sd.toFixed(3)}`}`;
   return `[${k}] ${formatAction(p.action)}: ${predicted}`;
 }
 

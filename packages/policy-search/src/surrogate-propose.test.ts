@@ -27,7 +27,7 @@ function probe(seed: number, size: number, options: Record<string, unknown> = {}
 
 describe('surrogate.propose', () => {
   it.each([{}, { acquisition: 'thompson' }])(
-    'proposes nothing before it has observations, then untried actions best first, the first what it selects after its covering design (%o)',
+    'proposes untried actions best first, the first always what it selects: the covering action, then the forest choice (%o)',
     async (options) => {
       const { make, log } = probe(5, 4, options);
       const plain = await simulate(() => new SurrogatePolicy(options), 5, 20, { pending: (i, w) => [w.space.at((i * 7) % w.space.count())] });
@@ -35,17 +35,21 @@ describe('surrogate.propose', () => {
       // Proposing changes nothing: the same run as without it.
       expect(probed.actions.map((a) => a.key)).toEqual(plain.actions.map((a) => a.key));
       const withModel = log.filter((l) => l.proposals.length > 0);
-      expect(log.slice(0, 2).every((l) => l.proposals.length === 0)).toBe(true); // no observations yet
-      expect(withModel.length).toBeGreaterThanOrEqual(15);
-      const designed = withModel.filter((l) => !l.covering);
-      expect(designed.length).toBeGreaterThanOrEqual(8);
-      for (const l of designed) expect(l.proposals[0]?.action.key).toBe(l.selection.action.key);
+      expect(withModel.length).toBeGreaterThanOrEqual(18);
+      for (const l of withModel) expect(l.proposals[0]?.action.key).toBe(l.selection.action.key);
+      // During the covering design the covering action comes first, without a prediction but with a note;
+      // once two trials are observed the forest's ranking follows it.
+      const covering = withModel.filter((l) => l.covering);
+      expect(covering.length).toBeGreaterThanOrEqual(2);
+      for (const l of covering) expect(l.proposals[0]).toMatchObject({ note: expect.stringContaining('covering design') });
+      expect(covering.some((l) => l.proposals.length > 1 && l.proposals.slice(1).every((p) => p.predicted !== undefined))).toBe(true);
+      expect(withModel.filter((l) => !l.covering).length).toBeGreaterThanOrEqual(8);
       for (const l of withModel) {
         expect(l.proposals.length).toBeLessThanOrEqual(4);
         expect(new Set(l.proposals.map((p) => p.action.key)).size).toBe(l.proposals.length);
         for (const p of l.proposals) {
           expect(l.taken.has(p.action.key)).toBe(false); // neither run nor running
-          expect(Number.isFinite(p.predicted)).toBe(true);
+          if (p.note === undefined) expect(Number.isFinite(p.predicted)).toBe(true);
         }
       }
       // Proposals with a model are a function of the context, and its ranking not a constant list.

@@ -70,33 +70,43 @@ export class SurrogatePolicy implements Policy {
   }
 
   async select(ctx: PolicyContext): Promise<Selection> {
-    const r = this.#rank(ctx, true);
+    const r = this.#rank(ctx, false);
     return 'selection' in r ? r.selection : { action: (r.ranked[0] as Proposal).action };
   }
 
   /**
-   * The `size` candidates with the largest acquisition score, best first, each with the reward the
-   * forest predicts (the best parent's reward plus the predicted gain; with Thompson sampling, one
-   * tree's); empty while the policy has no model (fewer than `initialRandom` (at least 2) observed
-   * trials, or one of the fallbacks). The covering design is skipped: it steers the policy's own first
-   * choices, while a hybrid's trials come from elsewhere. Once the design is covered, the first proposal
-   * is what `select` would choose in the same context.
+   * Up to `size` untried actions, best first; the first is always what `select` would choose in the
+   * same context. During the covering design that is the covering action (no prediction; its `note`
+   * says why), followed by the forest's ranking when it can be fitted; after it, the candidates with
+   * the largest acquisition score, each with the reward the forest predicts (the best parent's reward
+   * plus the predicted gain; with Thompson sampling, one tree's). Empty when the choice would be made
+   * without a model: fewer than `initialRandom` (at least 2) observed trials, or a fallback.
    */
   async propose(ctx: PolicyContext, size: number): Promise<Proposal[]> {
-    const r = this.#rank(ctx, false);
+    const r = this.#rank(ctx, true);
     return 'selection' in r ? [] : r.ranked.slice(0, Math.max(0, size));
   }
 
-  /** The candidates ranked by the model, best first (ties keep the candidates' seeded order), or the selection made without one. */
-  #rank(ctx: PolicyContext, cover: boolean): { selection: Selection } | { ranked: Proposal[] } {
+  /**
+   * The candidates ranked, best first (ties keep the candidates' seeded order), the covering action
+   * first while the design is not covered; or the selection made without a model. `select` stops at
+   * the covering action; `propose` (`all`) also ranks the others.
+   */
+  #rank(ctx: PolicyContext, all: boolean): { selection: Selection } | { ranked: Proposal[] } {
     const lineage = new Lineage(ctx);
     const cands = enumerateCandidates(ctx, lineage, this.#o.candidates, this.#o.parents);
     if (cands.length === 0) return { selection: repeat(ctx, lineage, 'surrogate: no untried action among the candidates: repeating one (it will be cached)') };
     if (cands.length === 1) return { selection: { action: cands[0] as Action, fallback: 'surrogate: one untried action left: taken without a model' } };
-    if (cover && this.#o.initialDesign === 'cover') {
-      const a = coveringAction(ctx, lineage);
-      if (a) return { selection: { action: a } };
-    }
+    const covering = this.#o.initialDesign === 'cover' ? coveringAction(ctx, lineage) : undefined;
+    if (covering && !all) return { selection: { action: covering } };
+    const model = this.#model(ctx, lineage, cands);
+    if (!covering) return model;
+    const rest = 'ranked' in model ? model.ranked.filter((p) => p.action.key !== covering.key) : [];
+    return { ranked: [{ action: covering, note: 'covering design: a dataset or value not tried yet, on the best-scored model' }, ...rest] };
+  }
+
+  /** The forest's ranking of `cands`, or the selection made without one (too few observations, a fallback). */
+  #model(ctx: PolicyContext, lineage: Lineage, cands: Action[]): { selection: Selection } | { ranked: Proposal[] } {
     const obs = observations(ctx);
     if (obs.length < Math.max(2, this.#o.initialRandom)) return { selection: { action: randomUntaken(ctx, lineage) ?? ctx.rng.pick(cands) } };
     const f = new Featurizer(ctx, lineage);
