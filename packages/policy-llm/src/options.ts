@@ -124,8 +124,8 @@ export const LlmPolicyOptionsSchema = z
     /**
      * The LLM-plus-model hybrid: each selection asks the named ranking policy for its best `size`
      * untried actions with their predicted rewards, and the agent chooses one of them (one step instead
-     * of type then objects). While the ranker has no model yet (too few trials observed) it proposes nothing
-     * and the agent chooses as without a shortlist; an unusable answer takes the ranker's first proposal.
+     * of type then objects). When the ranker would choose without a model it proposes nothing and the
+     * agent chooses as without a shortlist; an unusable answer takes the ranker's first proposal.
      */
     shortlist: ShortlistSchema.optional(),
     prompts: PromptFilesSchema.default({}),
