@@ -21,6 +21,7 @@ const BENCHES = [
   ['tiny TRL SFT job seconds (Python, CPU)', 'packages/runner-command/bench/trl-sft.bench.mjs'],
   ['compare policies on the shipped table (replay)', 'packages/science/bench/compare.bench.mjs'],
   ['compare policies on the interference variant (replay), against its Fully Fine-Tuned baselines', 'packages/science/bench/compare-interference.bench.mjs'],
+  ['compare policies on the tools world (Experiment 2, replay), against its Fully Fine-Tuned baselines', 'packages/science/bench/compare-tools.bench.mjs'],
   ['compare policies live on the embedded world: 3 seeds × 20 iterations, one shared cache (long)', 'packages/science/bench/compare-live.bench.mjs'],
   ['fuzzing: safetensors header, LLM replies, config loader, journal reader (100000 inputs each)', 'benchmarks/fuzz.bench.mjs'],
   ['kill -9 / signals during studies (subprocess executor), then resume', 'benchmarks/crash.bench.mjs'],

@@ -1,0 +1,47 @@
+// `npm run bench` (compare-tools): surrogate, random, random-type and greedy on the learnable variant of the
+// tools world (the paper's Experiment-2 analogue: examples/tool-use/study-learnable.yaml), replayed from the
+// shipped table tables/tools-learnable.json (12 live 30-iteration studies, these four policies x seeds
+// 0-2, on one shared action cache; `lamdagent bench export ... --test-top 3`), 3 seeds x 30 iterations,
+// against the config's baselines (tables/tools-learnable.baselines.json, written by
+// `lamdagent baselines study-learnable.yaml --seeds 3 --match-study <surrogate study>`: Fully Fine-Tuned at
+// 1 epoch and compute-matched). Options: --seeds N (3; seeds beyond the table's miss) --policies a,b,c.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { compare, parsePolicies } from '@lamdagent/science';
+import { buildToolsWorld } from '@lamdagent/world';
+
+const { values } = parseArgs({
+  options: { seeds: { type: 'string', default: '3' }, policies: { type: 'string', default: 'random,random-type,greedy,surrogate' } },
+});
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..', '..', '..');
+const config = path.join(root, 'examples', 'tool-use', 'study-learnable.yaml');
+const table = path.join(here, '..', 'tables', 'tools-learnable.json');
+const baselines = path.join(here, '..', 'tables', 'tools-learnable.baselines.json');
+const seeds = Number(values.seeds);
+const arms = parsePolicies(values.policies, root).map((p) => ({ label: p.label, policy: p }));
+
+let t = Date.now();
+const w = await buildToolsWorld(
+  path.join(root, 'examples', 'tool-use', 'world', 'learnable'),
+  { seed: 0, toolJsonListing: 'two', toolMix: true, toolMixWording: 'target' },
+  { log: (l) => console.error(l) },
+);
+console.log(`tools world (learnable variant): ${w.built.length ? `built ${w.built.join(', ')}` : 'reused'} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+
+const out = mkdtempSync(path.join(tmpdir(), 'bench-compare-tools-'));
+try {
+  t = Date.now();
+  const r = await compare({ configPath: config, arms, seeds, iterations: 30, outDir: path.join(out, 'table'), table, parallel: 1, baselines });
+  const all = r.report.arms.flatMap((a) => a.seeds);
+  const executed = all.reduce((n, x) => n + x.executed, 0);
+  const misses = all.reduce((n, x) => n + x.misses, 0);
+  console.log(`\ncompare on the tools table: ${arms.length} policies × ${seeds} seeds × 30 iterations in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  console.log(`table misses: ${misses} of ${executed} executed actions (a miss fails as TableMiss and is never scored)`);
+  console.log(r.text);
+} finally {
+  rmSync(out, { recursive: true, force: true });
+}
