@@ -5,12 +5,10 @@
 // against the config's baselines (tables/tools-learnable.baselines.json, written by
 // `lamdagent baselines study-learnable.yaml --seeds 3 --match-study <surrogate study>`: Fully Fine-Tuned at
 // 1 epoch and compute-matched). Options: --seeds N (3; seeds beyond the table's miss) --policies a,b,c.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { compare, parsePolicies } from '@lamdagent/science';
+import { replayCompare } from './replay-compare.mjs';
 import { buildToolsWorld } from '@lamdagent/world';
 
 const { values } = parseArgs({
@@ -22,9 +20,8 @@ const config = path.join(root, 'examples', 'tool-use', 'study-learnable.yaml');
 const table = path.join(here, '..', 'tables', 'tools-learnable.json');
 const baselines = path.join(here, '..', 'tables', 'tools-learnable.baselines.json');
 const seeds = Number(values.seeds);
-const arms = parsePolicies(values.policies, root).map((p) => ({ label: p.label, policy: p }));
 
-let t = Date.now();
+const t = Date.now();
 const w = await buildToolsWorld(
   path.join(root, 'examples', 'tool-use', 'world', 'learnable'),
   { seed: 0, toolJsonListing: 'two', toolMix: true, toolMixWording: 'target' },
@@ -32,16 +29,4 @@ const w = await buildToolsWorld(
 );
 console.log(`tools world (learnable variant): ${w.built.length ? `built ${w.built.join(', ')}` : 'reused'} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
-const out = mkdtempSync(path.join(tmpdir(), 'bench-compare-tools-'));
-try {
-  t = Date.now();
-  const r = await compare({ configPath: config, arms, seeds, iterations: 30, outDir: path.join(out, 'table'), table, parallel: 1, baselines });
-  const all = r.report.arms.flatMap((a) => a.seeds);
-  const executed = all.reduce((n, x) => n + x.executed, 0);
-  const misses = all.reduce((n, x) => n + x.misses, 0);
-  console.log(`\ncompare on the tools table: ${arms.length} policies × ${seeds} seeds × 30 iterations in ${((Date.now() - t) / 1000).toFixed(1)} s`);
-  console.log(`table misses: ${misses} of ${executed} executed actions (a miss fails as TableMiss and is never scored)`);
-  console.log(r.text);
-} finally {
-  rmSync(out, { recursive: true, force: true });
-}
+await replayCompare({ name: 'tools', config, table, baselines, seeds, policies: values.policies, root });
