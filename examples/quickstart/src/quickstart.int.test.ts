@@ -9,9 +9,9 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 describe('the quickstart, end to end on the embedded world', () => {
-  it('builds the world, runs a short study, computes the baselines and prints the comparison table (lamdagent run, baselines, table)', () => {
+  it('builds the world, runs a short study, computes the baselines (equal to the prebuilt ones) and prints the comparison table (lamdagent run, baselines, table)', () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'qs-')), 'study');
-    const r = spawnSync(process.execPath, [path.join(root, 'src', 'main.mjs'), '--iterations', '6', '--out', out], {
+    const r = spawnSync(process.execPath, [path.join(root, 'src', 'main.mjs'), '--iterations', '6', '--out', out, '--compute-baselines'], {
       cwd: root,
       encoding: 'utf8',
       timeout: 900_000,
@@ -37,7 +37,15 @@ describe('the quickstart, end to end on the embedded world', () => {
     expect(view.journal.evaluations.length).toBeGreaterThan(0);
     expect(view.journal.evaluations.every((e) => e.split === 'test' && Object.keys(e.scores).length === 6)).toBe(true);
     expect(existsSync(path.join(out, 'baselines.json'))).toBe(true);
-    expect(JSON.parse(readFileSync(path.join(out, 'baselines.json'), 'utf8')).length).toBeGreaterThanOrEqual(12);
+    const computed: unknown[] = JSON.parse(readFileSync(path.join(out, 'baselines.json'), 'utf8'));
+    expect(computed.length).toBeGreaterThanOrEqual(12);
+    // The shipped prebuilt baselines are these, value for value, for this very world, study.yaml and
+    // ood-tasks.yaml (after a change: node src/main.mjs --baselines-only --write-prebuilt, and commit prebuilt/).
+    expect(r.stderr).not.toContain('the prebuilt baselines are for another world');
+    expect(JSON.parse(readFileSync(path.join(root, 'prebuilt', 'key.json'), 'utf8')).world).toBe(
+      JSON.parse(readFileSync(path.join(root, 'world', 'world.json'), 'utf8')).digest,
+    );
+    expect(JSON.parse(readFileSync(path.join(root, 'prebuilt', 'baselines.json'), 'utf8'))).toEqual(computed);
     // The world also holds the interference sets, so the variant config validates (its files exist).
     const cli = path.resolve(root, '..', '..', 'packages', 'cli', 'dist', 'bin.js');
     const variant = spawnSync(process.execPath, [cli, 'validate', 'study-interference.yaml'], { cwd: root, encoding: 'utf8' });
@@ -53,9 +61,13 @@ describe('the quickstart, end to end on the embedded world', () => {
         .trim()
         .split('\n'),
     ).toHaveLength(750);
-    // A second run reuses the cached world.
-    const again = spawnSync(process.execPath, [path.join(root, 'src', 'main.mjs'), '--baselines-only', '--no-baselines'], { cwd: root, encoding: 'utf8' });
+    // A second run reuses the cached world, and by default the prebuilt baselines (it computes nothing).
+    const again = spawnSync(process.execPath, [path.join(root, 'src', 'main.mjs'), '--baselines-only'], { cwd: root, encoding: 'utf8' });
+    expect(again.status, again.stderr).toBe(0);
     expect(again.stderr).toContain('all reused');
+    expect(again.stderr).toContain('== baselines: prebuilt for this world and study');
+    expect(again.stderr).not.toContain('lamdagent baselines');
+    expect(again.stdout).toContain('Fully Fine-Tuned (1 epoch, 1 seeds)');
   }, 900_000);
 });
 
