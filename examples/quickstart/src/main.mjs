@@ -110,10 +110,12 @@ if (!values['no-baselines']) {
   const sha = (file) => createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
   const key = { world: world.digest, study: sha(config), oodTasks: sha(oodTasks) };
   const keyFile = path.join(prebuilt, 'key.json');
-  const matches = existsSync(keyFile) && existsSync(path.join(prebuilt, 'baselines.json')) && readFileSync(keyFile, 'utf8') === `${JSON.stringify(key, null, 2)}\n`;
+  const matches =
+    existsSync(keyFile) && existsSync(path.join(prebuilt, 'baselines.json')) && readFileSync(keyFile, 'utf8') === `${JSON.stringify(key, null, 2)}\n`;
   const defaults = values.seeds === '1' && !values['fft-epochs'] && !values['compute-matched'];
   const compute = values['compute-baselines'] || values['write-prebuilt'] || !defaults || !matches;
-  if (defaults && !matches && !values['write-prebuilt']) log('\nthe prebuilt baselines are for another world, study.yaml or ood-tasks.yaml (prebuilt/key.json): computing them');
+  if (defaults && !matches && !values['write-prebuilt'])
+    log('\nthe prebuilt baselines are for another world, study.yaml or ood-tasks.yaml (prebuilt/key.json): computing them');
   let from = baselines;
   if (compute) {
     // The TIES grid: each pair of specialists × weights {0.5, 1}² (12 merges): with 1,000 validation items per
