@@ -20,4 +20,4 @@ console.log(`world build (or reuse): ${world.wall.toFixed(1)} s`);
 const study = run(['--no-baselines', '--out', path.join(mkdtempSync(path.join(tmpdir(), 'bench-qs-')), 'study')]);
 console.log(`quickstart study (20 trials, greedy policy): ${study.studySec} s of study, ${study.wall.toFixed(1)} s wall including start-up  (goal: <= 300 s)`);
 const full = run(['--out', path.join(mkdtempSync(path.join(tmpdir(), 'bench-qs-')), 'study')]);
-console.log(`quickstart with baselines and table (cached baselines): ${full.wall.toFixed(1)} s wall`);
+console.log(`quickstart with baselines (prebuilt) and the test-split table: ${full.wall.toFixed(1)} s wall`);
