@@ -1,4 +1,4 @@
-import { sft, TinyLM, type SftMetrics } from '@lamdagent/tinylm';
+import { sft, TinyLM, type SftMetrics, type SftOptions } from '@lamdagent/tinylm';
 import { cp, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,7 @@ import {
   readLowFidelityManifest,
   type LowFidelityManifest,
 } from './low-fidelity.js';
+import { lightSpecialistSeed, MERGEABLE_FORMAT, MergeableOptionsSchema, primerExamples, primerSeed, type MergeableModels } from './mergeable.js';
 import { digestFolder, valueDigest, writeFileAtomic, writeFolderAtomic } from '@lamdagent/core/kit';
 import { readShippedIndex, SHIPPED_SPECIALISTS } from './assets.js';
 import { SKILL_NAMES } from './skills/index.js';
@@ -72,6 +73,11 @@ export const BuildWorldOptionsSchema = z
      * the same either way.
      */
     lowFidelity: LowFidelityOptionsSchema.optional(),
+    /**
+     * Also train the mergeable specialists (`mergeable/models/`: a primer and one light specialist per
+     * skill from it; issue 14): off by default; the world's digest and other files are the same either way.
+     */
+    mergeable: MergeableOptionsSchema.optional(),
   })
   .strict();
 export type BuildWorldOptions = z.input<typeof BuildWorldOptionsSchema>;
@@ -104,6 +110,8 @@ export interface WorldBuild {
   interference?: InterferenceManifest;
   /** The low-fidelity SFT variants, when asked for (absolute paths). */
   lowFidelity?: LowFidelityManifest;
+  /** The mergeable primer and light specialists, when asked for (absolute paths). */
+  mergeable?: MergeableModels;
 }
 
 export interface BuildWorldHooks {
@@ -269,6 +277,42 @@ export async function buildWorld(dir: string, options: BuildWorldOptions, hooks:
     if (recorded) metrics[skill] = recorded;
   }
 
+  let mergeable: MergeableModels | undefined;
+  if (o.mergeable) {
+    const mo = o.mergeable;
+    const modelsDir = join(root, 'mergeable', 'models');
+    const sets = await Promise.all(SKILL_NAMES.map((s) => readSft(data.sft[s])));
+    const train = async (from: string, folder: string, name: string, examples: SftExample[], sftOptions: SftOptions): Promise<Record<string, number>> => {
+      const model = await TinyLM.load(from);
+      try {
+        const m = await sft(model, examples, { ...sftOptions, ...(hooks.signal ? { signal: hooks.signal } : {}) });
+        await writeFolderAtomic(folder, (tmp) => model.save(tmp));
+        log(`world: ${name}: ${m.steps} steps, loss ${m.initialLoss.toFixed(3)} -> ${m.finalLoss.toFixed(3)} in ${m.seconds.toFixed(1)} s`);
+        return metricsRecord(m);
+      } finally {
+        model.dispose();
+      }
+    };
+    const primer = join(modelsDir, 'primer');
+    const { perSkill, ...primerSft } = mo.primer;
+    const pSeed = primerSeed(o.seed);
+    const primerDigest = valueDigest({ format: MERGEABLE_FORMAT, data: dataDigest, base: baseDigest, primer: mo.primer, seed: pSeed });
+    await step('mergeable-primer', primerDigest, primer, () =>
+      train(baseDir, primer, 'mergeable-primer', primerExamples(sets, perSkill), { ...primerSft, warmup: 0, seed: pSeed }),
+    );
+    const light = {} as Record<SkillName, string>;
+    for (const [k, skill] of SKILL_NAMES.entries()) {
+      const folder = join(modelsDir, `${skill}-light`);
+      const seed = lightSpecialistSeed(o.seed, k);
+      const stepDigest = valueDigest({ format: MERGEABLE_FORMAT, primer: primerDigest, skill, specialist: mo.specialist, seed });
+      await step(`mergeable-${skill}`, stepDigest, folder, () =>
+        train(primer, folder, `mergeable-${skill}`, sets[k] ?? [], { ...mo.specialist, warmup: 0, seed }),
+      );
+      light[skill] = folder;
+    }
+    mergeable = { primer, specialists: light };
+  }
+
   writeJsonAtomically(manifestFile, manifest);
   return {
     root,
@@ -281,5 +325,6 @@ export async function buildWorld(dir: string, options: BuildWorldOptions, hooks:
     metrics,
     ...(interference ? { interference } : {}),
     ...(lowFidelity ? { lowFidelity } : {}),
+    ...(mergeable ? { mergeable } : {}),
   };
 }

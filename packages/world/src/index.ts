@@ -28,6 +28,16 @@ export {
 } from './low-fidelity.js';
 export type { LowFidelityOptions, LowFidelityManifest } from './low-fidelity.js';
 export {
+  MergeableOptionsSchema,
+  MERGEABLE_FORMAT,
+  MERGEABLE_PRIMER_DEFAULTS,
+  MERGEABLE_SPECIALIST_DEFAULTS,
+  lightSpecialistSeed,
+  primerExamples,
+  primerSeed,
+} from './mergeable.js';
+export type { MergeableOptions, ResolvedMergeableOptions, MergeableModels } from './mergeable.js';
+export {
   buildWorld,
   BuildWorldOptionsSchema,
   SpecialistSftSchema,
