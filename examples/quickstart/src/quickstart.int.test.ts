@@ -61,6 +61,15 @@ describe('the quickstart, end to end on the embedded world', () => {
         .trim()
         .split('\n'),
     ).toHaveLength(750);
+    // The opt-in mergeable specialists (src/build-mergeable.mjs) join the same world, and their config validates.
+    const mergeable = spawnSync(process.execPath, [path.join(root, 'src', 'build-mergeable.mjs')], { cwd: root, encoding: 'utf8', timeout: 600_000 });
+    expect(mergeable.status, mergeable.stderr).toBe(0);
+    expect(mergeable.stderr).toMatch(/world ready: (built .*mergeable-primer|all reused)/);
+    for (const m of ['primer', 'arith-light', 'mc-light', 'rc-light'])
+      expect(existsSync(path.join(root, 'world', 'mergeable', 'models', m, 'config.json')), m).toBe(true);
+    const merges = spawnSync(process.execPath, [cli, 'validate', 'study-mergeable.yaml'], { cwd: root, encoding: 'utf8' });
+    expect(merges.status, merges.stderr).toBe(0);
+    expect(merges.stdout).toContain('study-mergeable.yaml: valid');
     // A second run reuses the cached world, and by default the prebuilt baselines (it computes nothing).
     const again = spawnSync(process.execPath, [path.join(root, 'src', 'main.mjs'), '--baselines-only'], { cwd: root, encoding: 'utf8' });
     expect(again.status, again.stderr).toBe(0);
