@@ -56,6 +56,11 @@ const MAX_PAGES = 32768; // 2 GiB, as declared by the module (native/build.sh)
 const CTL_BYTES = 256; // control block: 16 int32 slots + up to 24 float64 arguments (see WORKER_SOURCE)
 /** Below this many multiply-adds (or element operations) a kernel runs on one thread. */
 const MIN_PARALLEL_WORK = 150_000;
+/**
+ * Polls of the control block before a thread sleeps (tens of microseconds): a step's kernels follow one
+ * another closely, and a futex wake-up costs about as much as a small kernel. TINYLM_SPIN overrides it.
+ */
+const SPIN = Number(process.env['TINYLM_SPIN'] ?? 20_000);
 
 /** Threads to use when none are configured: LAMDAGENT_TINYLM_THREADS, else min(2, cores). */
 export function defaultThreads(): number {
@@ -107,7 +112,7 @@ export class Runtime {
   private async startWorker(module: WasmModule): Promise<void> {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { module, memory: this.memory, ctl: this.base, names: KERNEL_NAMES },
+      workerData: { module, memory: this.memory, ctl: this.base, names: KERNEL_NAMES, spin: SPIN },
     });
     await new Promise<void>((resolve, reject) => {
       worker.once('message', () => resolve());
@@ -232,6 +237,7 @@ export class Runtime {
       fn(...mine);
       Atomics.add(ctl, 5, 1);
     }
+    for (let i = 0; i < SPIN && Atomics.load(ctl, 5) < chunks; i++);
     for (let done = Atomics.load(ctl, 5); done < chunks; done = Atomics.load(ctl, 5)) Atomics.wait(ctl, 5, done, 100);
     if (Atomics.load(ctl, 9) !== 0) {
       Atomics.store(ctl, 9, 0);
