@@ -8,7 +8,7 @@ import { generate } from '../generate.js';
 import { TinyLM } from '../model.js';
 import { sft } from '../sft.js';
 import { dpo } from '../dpo.js';
-import { rt } from './runtime.js';
+import { rt, spinPolls } from './runtime.js';
 
 const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const hasToolchain = ['clang', 'wasm-ld'].every((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0);
@@ -30,7 +30,9 @@ describe('WebAssembly kernels', () => {
     const words = ['abc', 'bca', 'cab', 'acb', 'bac', 'cba', 'aab', 'bba', 'ccb', 'abb', 'cca', 'bcc'];
     const data = words.map((w) => ({ prompt: `${w} ${w}>`, completion: [...w].reverse().join('') }));
     const pairs = words.map((w) => ({ prompt: `${w}>`, chosen: [...w].reverse().join(''), rejected: w }));
-    const run = async (threads: number): Promise<{ weights: Buffer; scores: number[]; outputs: string[] }> => {
+    const run = async (threads: number, spin?: string): Promise<{ weights: Buffer; scores: number[]; outputs: string[] }> => {
+      if (spin === undefined) delete process.env.LAMDAGENT_TINYLM_SPIN;
+      else process.env.LAMDAGENT_TINYLM_SPIN = spin;
       await setThreads(threads);
       expect(rt().threads).toBe(threads);
       // large enough that the kernels do split (batch 12 x ~9 positions x n_embd 64)
@@ -53,8 +55,28 @@ describe('WebAssembly kernels', () => {
       expect(two.weights.equals(one.weights)).toBe(true);
       expect(two.scores).toEqual(one.scores);
       expect(two.outputs).toEqual(one.outputs);
+      // Two threads that sleep at once (no polling first) give the same bits too.
+      const sleeping = await run(2, '0');
+      expect(sleeping.weights.equals(one.weights)).toBe(true);
+      expect(sleeping.outputs).toEqual(one.outputs);
     } finally {
+      delete process.env.LAMDAGENT_TINYLM_SPIN;
       await setThreads(2);
+    }
+  });
+
+  it('LAMDAGENT_TINYLM_SPIN: polls before a kernel thread sleeps (default 20,000); a bad value names the variable', () => {
+    try {
+      delete process.env.LAMDAGENT_TINYLM_SPIN;
+      expect(spinPolls()).toBe(20_000);
+      process.env.LAMDAGENT_TINYLM_SPIN = '0';
+      expect(spinPolls()).toBe(0);
+      for (const bad of ['-1', '1.5', 'fast']) {
+        process.env.LAMDAGENT_TINYLM_SPIN = bad;
+        expect(() => spinPolls()).toThrow(`LAMDAGENT_TINYLM_SPIN must be a non-negative integer, got "${bad}"`);
+      }
+    } finally {
+      delete process.env.LAMDAGENT_TINYLM_SPIN;
     }
   });
 });

@@ -58,9 +58,18 @@ const CTL_BYTES = 256; // control block: 16 int32 slots + up to 24 float64 argum
 const MIN_PARALLEL_WORK = 150_000;
 /**
  * Polls of the control block before a thread sleeps (tens of microseconds): a step's kernels follow one
- * another closely, and a futex wake-up costs about as much as a small kernel. TINYLM_SPIN overrides it.
+ * another closely, and a futex wake-up costs about as much as a small kernel.
  */
-const SPIN = Number(process.env['TINYLM_SPIN'] ?? 20_000);
+const DEFAULT_SPIN = 20_000;
+
+/** Polls before a kernel thread sleeps: LAMDAGENT_TINYLM_SPIN (0 sleeps at once), else 20,000. */
+export function spinPolls(): number {
+  const env = process.env.LAMDAGENT_TINYLM_SPIN;
+  if (env === undefined || env === '') return DEFAULT_SPIN;
+  const n = Number(env);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`LAMDAGENT_TINYLM_SPIN must be a non-negative integer, got "${env}"`);
+  return n;
+}
 
 /** Threads to use when none are configured: LAMDAGENT_TINYLM_THREADS, else min(2, cores). */
 export function defaultThreads(): number {
@@ -82,6 +91,7 @@ export class Runtime {
   private worker: Worker | undefined;
   private peak: number;
   private workerError = '';
+  private readonly spin = spinPolls();
 
   private constructor(
     private readonly memory: WasmMemory,
@@ -112,7 +122,7 @@ export class Runtime {
   private async startWorker(module: WasmModule): Promise<void> {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { module, memory: this.memory, ctl: this.base, names: KERNEL_NAMES, spin: SPIN },
+      workerData: { module, memory: this.memory, ctl: this.base, names: KERNEL_NAMES, spin: this.spin },
     });
     await new Promise<void>((resolve, reject) => {
       worker.once('message', () => resolve());
@@ -237,7 +247,7 @@ export class Runtime {
       fn(...mine);
       Atomics.add(ctl, 5, 1);
     }
-    for (let i = 0; i < SPIN && Atomics.load(ctl, 5) < chunks; i++);
+    for (let i = 0; i < this.spin && Atomics.load(ctl, 5) < chunks; i++);
     for (let done = Atomics.load(ctl, 5); done < chunks; done = Atomics.load(ctl, 5)) Atomics.wait(ctl, 5, done, 100);
     if (Atomics.load(ctl, 9) !== 0) {
       Atomics.store(ctl, 9, 0);
