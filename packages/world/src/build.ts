@@ -242,12 +242,25 @@ export async function buildWorld(dir: string, options: BuildWorldOptions, hooks:
     await writeFolderAtomic(baseDir, (tmp) => cp(sourceBase, tmp, { recursive: true }));
   });
 
+  /** SFT of the model in `from` on `examples`, saved atomically to `folder`; its metrics for world.json. */
+  const train = async (from: string, folder: string, name: string, examples: SftExample[], sftOptions: SftOptions): Promise<Record<string, number>> => {
+    const model = await TinyLM.load(from);
+    try {
+      const m = await sft(model, examples, { ...sftOptions, ...(hooks.signal ? { signal: hooks.signal } : {}) });
+      await writeFolderAtomic(folder, (tmp) => model.save(tmp));
+      log(`world: ${name}: ${m.steps} steps, loss ${m.initialLoss.toFixed(3)} -> ${m.finalLoss.toFixed(3)} in ${m.seconds.toFixed(1)} s`);
+      return metricsRecord(m);
+    } finally {
+      model.dispose();
+    }
+  };
+
   const specialists: WorldBuild['specialists'] = {};
   const shippedIndex = o.prebuilt ? await readShippedIndex() : undefined;
   for (const skill of SKILL_NAMES.filter((s) => o.skills.includes(s))) {
     const name = `${skill}-specialist`;
     const folder = join(root, 'models', name);
-    const seed = o.seed * 31 + SKILL_NAMES.indexOf(skill);
+    const seed = lightSpecialistSeed(o.seed, SKILL_NAMES.indexOf(skill));
     const stepDigest = valueDigest({ data: dataDigest, base: baseDigest, skill, sft: o.sft, seed });
     const shipped = o.prebuilt ? shippedIndex?.specialists[name] : undefined;
     await step(name, stepDigest, folder, async () => {
@@ -261,16 +274,7 @@ export async function buildWorld(dir: string, options: BuildWorldOptions, hooks:
         log(`world: ${name}: copied the shipped prebuilt model (same inputs; rebuild with scripts/build-assets.mjs)`);
         return { ...shipped.metrics, prebuilt: 1 };
       }
-      const examples = await readSft(data.sft[skill]);
-      const model = await TinyLM.load(baseDir);
-      try {
-        const m = await sft(model, examples, { ...o.sft, seed, ...(hooks.signal ? { signal: hooks.signal } : {}) });
-        await writeFolderAtomic(folder, (tmp) => model.save(tmp));
-        log(`world: ${name}: ${m.steps} steps, loss ${m.initialLoss.toFixed(3)} -> ${m.finalLoss.toFixed(3)} in ${m.seconds.toFixed(1)} s`);
-        return metricsRecord(m);
-      } finally {
-        model.dispose();
-      }
+      return train(baseDir, folder, name, await readSft(data.sft[skill]), { ...o.sft, seed });
     });
     specialists[skill] = folder;
     const recorded = manifest.steps[name]?.metrics;
@@ -282,17 +286,6 @@ export async function buildWorld(dir: string, options: BuildWorldOptions, hooks:
     const mo = o.mergeable;
     const modelsDir = join(root, 'mergeable', 'models');
     const sets = await Promise.all(SKILL_NAMES.map((s) => readSft(data.sft[s])));
-    const train = async (from: string, folder: string, name: string, examples: SftExample[], sftOptions: SftOptions): Promise<Record<string, number>> => {
-      const model = await TinyLM.load(from);
-      try {
-        const m = await sft(model, examples, { ...sftOptions, ...(hooks.signal ? { signal: hooks.signal } : {}) });
-        await writeFolderAtomic(folder, (tmp) => model.save(tmp));
-        log(`world: ${name}: ${m.steps} steps, loss ${m.initialLoss.toFixed(3)} -> ${m.finalLoss.toFixed(3)} in ${m.seconds.toFixed(1)} s`);
-        return metricsRecord(m);
-      } finally {
-        model.dispose();
-      }
-    };
     const primer = join(modelsDir, 'primer');
     const { perSkill, ...primerSft } = mo.primer;
     const pSeed = primerSeed(o.seed);

@@ -47,7 +47,7 @@ export function primerSeed(worldSeed: number): number {
   return 7 + 31 * worldSeed;
 }
 
-/** SFT seed of a light specialist (the shipped specialists' rule: `seed * 31 + skill index`). */
+/** SFT seed of a specialist, shipped or light: `world seed * 31 + skill index`. */
 export function lightSpecialistSeed(worldSeed: number, skillIndex: number): number {
   return worldSeed * 31 + skillIndex;
 }
