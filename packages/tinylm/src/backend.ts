@@ -25,3 +25,13 @@ export async function setThreads(threads: number): Promise<void> {
 export function engineThreads(): number {
   return rt().threads;
 }
+
+/**
+ * The matrix product's kernel in use (after {@link initBackend}): 'native-avx2', the prebuilt native
+ * kernel for Linux x86-64 CPUs with AVX2, or 'wasm-simd128' everywhere else
+ * (`LAMDAGENT_TINYLM_KERNELS=wasm` forces it, `=native` fails when the native kernel cannot load).
+ * Results are bit-for-bit identical either way; only the speed differs.
+ */
+export function engineKernels(): 'native-avx2' | 'wasm-simd128' {
+  return rt().kernels;
+}

@@ -2,7 +2,7 @@
  * @lamdagent/tinylm: a tiny GPT-2 causal language model in the Hugging Face layout, trained (SFT, DPO)
  * and run (scoring, batched greedy generation) on its own WebAssembly SIMD kernels, on one or two threads.
  */
-export { engineThreads, initBackend, setThreads } from './backend.js';
+export { engineKernels, engineThreads, initBackend, setThreads } from './backend.js';
 export { DEFAULT_SIZES, parseHFConfig, toHFConfig } from './config.js';
 export type { GPT2Config, TinyLMSizes } from './config.js';
 export { TinyLM } from './model.js';

@@ -3,11 +3,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { setThreads } from '../backend.js';
-import { sequenceLogProbs } from '../logprobs.js';
-import { generate } from '../generate.js';
-import { TinyLM } from '../model.js';
-import { sft } from '../sft.js';
-import { dpo } from '../dpo.js';
+import { trainedFingerprint, type TrainedFingerprint } from '../test-helpers.js';
 import { rt, spinPolls } from './runtime.js';
 
 const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -27,27 +23,12 @@ describe('WebAssembly kernels', () => {
   });
 
   it('two threads give bit-for-bit the results of one: SFT and DPO weights, scores, generations', async () => {
-    const words = ['abc', 'bca', 'cab', 'acb', 'bac', 'cba', 'aab', 'bba', 'ccb', 'abb', 'cca', 'bcc'];
-    const data = words.map((w) => ({ prompt: `${w} ${w}>`, completion: [...w].reverse().join('') }));
-    const pairs = words.map((w) => ({ prompt: `${w}>`, chosen: [...w].reverse().join(''), rejected: w }));
-    const run = async (threads: number, spin?: string): Promise<{ weights: Buffer; scores: number[]; outputs: string[] }> => {
+    const run = async (threads: number, spin?: string): Promise<TrainedFingerprint> => {
       if (spin === undefined) delete process.env.LAMDAGENT_TINYLM_SPIN;
       else process.env.LAMDAGENT_TINYLM_SPIN = spin;
       await setThreads(threads);
       expect(rt().threads).toBe(threads);
-      // large enough that the kernels do split (batch 12 x ~9 positions x n_embd 64)
-      const m = await TinyLM.init({ nEmbd: 64, nHead: 4, nLayer: 2, nPositions: 32 }, 5);
-      await sft(m, data, { learningRate: 3e-3, epochs: 3, batchSize: 12, seed: 9 });
-      const ref = m.clone();
-      await dpo(m, ref, pairs, { beta: 0.1, learningRate: 1e-3, epochs: 2, batchSize: 6, seed: 2 });
-      const scores = await sequenceLogProbs(m, words, words);
-      const outputs = await generate(
-        m,
-        words.map((w) => `${w} ${w}>`),
-        { maxNewTokens: 6 },
-      );
-      const weights = Buffer.concat(m.parameterShapes().map((p) => Buffer.from(m.parameter(p.name).buffer)));
-      return { weights, scores, outputs };
+      return trainedFingerprint();
     };
     try {
       const one = await run(1);

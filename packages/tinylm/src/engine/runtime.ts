@@ -5,11 +5,13 @@
  * With two threads, the main thread and one worker instantiate the same module on the same shared
  * memory; a kernel call is split into two disjoint row (or column) ranges, the worker runs one and
  * the main thread the other. Kernels compute every output element in the same order whatever the
- * range, so results are bit-for-bit identical with 1 or 2 threads.
+ * range, so results are bit-for-bit identical with 1 or 2 threads. Where the native kernel loads
+ * (native.ts), both threads run its matrix product, on the same memory, with the same bits.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { KERNELS_WASM_BASE64 } from '../kernels-wasm.js';
+import { chooseNative, type NativeKernel } from './native.js';
 import { WORKER_SOURCE } from './worker-source.js';
 
 export const KERNEL_NAMES = [
@@ -92,13 +94,21 @@ export class Runtime {
   private peak: number;
   private workerError = '';
   private readonly spin = spinPolls();
+  /** The kernel memory as bytes, for the native kernel (renewed when the memory grows). */
+  private heap: Uint8Array;
 
   private constructor(
     private readonly memory: WasmMemory,
     instance: WasmInstance,
     private readonly base: number,
+    private readonly native: NativeKernel | undefined,
   ) {
     this.fns = KERNEL_NAMES.map((n) => instance.exports[n] as KernelFn);
+    this.heap = new Uint8Array(memory.buffer);
+    if (native) {
+      const { addon } = native;
+      this.fns[KERNEL_NAMES.indexOf('matmul')] = (c, a, b, r0, r1, k, n, sai, sak, acc) => addon.matmul(this.heap, c, a, b, r0, r1, k, n, sai, sak, acc);
+    }
     this.ctl = new Int32Array(memory.buffer, base, 16);
     this.args = new Float64Array(memory.buffer, base + 64, 24);
     this.top = base + CTL_BYTES;
@@ -110,7 +120,7 @@ export class Runtime {
     const memory = new WA.Memory({ initial: 64, maximum: MAX_PAGES, shared: true });
     const instance = await WA.instantiate(module, { env: { memory } });
     const heapBase = (instance.exports.__heap_base as { value: number }).value;
-    const rt = new Runtime(memory, instance, align(heapBase));
+    const rt = new Runtime(memory, instance, align(heapBase), chooseNative());
     if (threads > 1) await rt.startWorker(module);
     return rt;
   }
@@ -119,10 +129,15 @@ export class Runtime {
     return this.worker ? 2 : 1;
   }
 
+  /** The matrix product's kernel: 'native-avx2' (native.ts) or 'wasm-simd128'. */
+  get kernels(): 'native-avx2' | 'wasm-simd128' {
+    return this.native ? 'native-avx2' : 'wasm-simd128';
+  }
+
   private async startWorker(module: WasmModule): Promise<void> {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { module, memory: this.memory, ctl: this.base, names: KERNEL_NAMES, spin: this.spin },
+      workerData: { module, memory: this.memory, ctl: this.base, names: KERNEL_NAMES, spin: this.spin, native: this.native?.path },
     });
     await new Promise<void>((resolve, reject) => {
       worker.once('message', () => resolve());
@@ -154,6 +169,7 @@ export class Runtime {
       const pages = Math.ceil((end - have) / PAGE);
       if (have / PAGE + pages > MAX_PAGES) throw new Error(`tinylm: kernel memory limit reached (${end} bytes requested)`);
       this.memory.grow(Math.max(pages, Math.ceil(have / PAGE / 4)));
+      this.heap = new Uint8Array(this.memory.buffer);
     }
     this.top = end;
     if (end > this.peak) this.peak = end;

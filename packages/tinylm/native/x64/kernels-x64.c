@@ -1,0 +1,161 @@
+/*
+ * tinylm's native kernel (a Node-API addon for x86-64 with AVX2): the matrix product of native/kernels.c
+ * on 256-bit vectors, giving bit-for-bit the WebAssembly kernel's results. Each output element is
+ * summed over k in ascending order, from 0 or from the value already in C, with a multiply then an add
+ * (no fused multiply-add: built without -mfma and with -ffp-contract=off); the blocking of rows,
+ * columns and k only changes which elements are computed together, never how one is computed.
+ *
+ * The kernels read and write the WebAssembly memory (a SharedArrayBuffer) passed as a Uint8Array, at
+ * byte offsets, after checking every range they touch against it. Built by native/x64/build.sh.
+ */
+#include <immintrin.h>
+#include <node_api.h>
+#include <stdint.h>
+
+typedef float f32;
+typedef int32_t i32;
+typedef int64_t i64;
+
+#define AVX2_INLINE __attribute__((target("avx2"), always_inline)) static inline
+#define AVX2_FN __attribute__((target("avx2"), noinline)) static
+
+/* C rows [i, i + R) (+)= A rows @ B for one block of k; R is a compile-time constant (6, 4 or 1). */
+AVX2_INLINE void rows(int R, f32 *C, const f32 *A, const f32 *B, i32 i, i32 K, i32 N, i32 sai, i32 sak, i32 acc) {
+  const f32 *a[6];
+  f32 *c[6];
+  for (int r = 0; r < R; r++) {
+    a[r] = A + (i64)(i + r) * sai;
+    c[r] = C + (i64)(i + r) * N;
+  }
+  i32 j = 0;
+  for (; j + 16 <= N; j += 16) {
+    __m256 s[6][2];
+    for (int r = 0; r < R; r++) {
+      s[r][0] = acc ? _mm256_loadu_ps(c[r] + j) : _mm256_setzero_ps();
+      s[r][1] = acc ? _mm256_loadu_ps(c[r] + j + 8) : _mm256_setzero_ps();
+    }
+    const f32 *b = B + j;
+    for (i32 k = 0; k < K; k++, b += N) {
+      __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
+      i64 ka = (i64)k * sak;
+      for (int r = 0; r < R; r++) {
+        __m256 x = _mm256_broadcast_ss(a[r] + ka);
+        s[r][0] = _mm256_add_ps(s[r][0], _mm256_mul_ps(x, b0));
+        s[r][1] = _mm256_add_ps(s[r][1], _mm256_mul_ps(x, b1));
+      }
+    }
+    for (int r = 0; r < R; r++) {
+      _mm256_storeu_ps(c[r] + j, s[r][0]);
+      _mm256_storeu_ps(c[r] + j + 8, s[r][1]);
+    }
+  }
+  for (; j + 8 <= N; j += 8) {
+    __m256 s[6];
+    for (int r = 0; r < R; r++) s[r] = acc ? _mm256_loadu_ps(c[r] + j) : _mm256_setzero_ps();
+    const f32 *b = B + j;
+    for (i32 k = 0; k < K; k++, b += N) {
+      __m256 b0 = _mm256_loadu_ps(b);
+      i64 ka = (i64)k * sak;
+      for (int r = 0; r < R; r++) s[r] = _mm256_add_ps(s[r], _mm256_mul_ps(_mm256_broadcast_ss(a[r] + ka), b0));
+    }
+    for (int r = 0; r < R; r++) _mm256_storeu_ps(c[r] + j, s[r]);
+  }
+  for (; j + 4 <= N; j += 4) {
+    __m128 s[6];
+    for (int r = 0; r < R; r++) s[r] = acc ? _mm_loadu_ps(c[r] + j) : _mm_setzero_ps();
+    const f32 *b = B + j;
+    for (i32 k = 0; k < K; k++, b += N) {
+      __m128 b0 = _mm_loadu_ps(b);
+      i64 ka = (i64)k * sak;
+      for (int r = 0; r < R; r++) s[r] = _mm_add_ps(s[r], _mm_mul_ps(_mm_broadcast_ss(a[r] + ka), b0));
+    }
+    for (int r = 0; r < R; r++) _mm_storeu_ps(c[r] + j, s[r]);
+  }
+  for (; j < N; j++) {
+    for (int r = 0; r < R; r++) {
+      f32 s = acc ? c[r][j] : 0.0f;
+      for (i32 k = 0; k < K; k++) s = s + a[r][(i64)k * sak] * B[(i64)k * N + j];
+      c[r][j] = s;
+    }
+  }
+}
+
+AVX2_FN void rows6(f32 *C, const f32 *A, const f32 *B, i32 i, i32 K, i32 N, i32 sai, i32 sak, i32 acc) { rows(6, C, A, B, i, K, N, sai, sak, acc); }
+AVX2_FN void rows4(f32 *C, const f32 *A, const f32 *B, i32 i, i32 K, i32 N, i32 sai, i32 sak, i32 acc) { rows(4, C, A, B, i, K, N, sai, sak, acc); }
+AVX2_FN void rows1(f32 *C, const f32 *A, const f32 *B, i32 i, i32 K, i32 N, i32 sai, i32 sak, i32 acc) { rows(1, C, A, B, i, K, N, sai, sak, acc); }
+
+/* The contract of matmul in native/kernels.c: C[i, j] (+)= sum_k A(i, k) B[k, j], i in [r0, r1). */
+static void matmul(f32 *C, const f32 *A, const f32 *B, i32 r0, i32 r1, i32 K, i32 N, i32 sai, i32 sak, i32 acc) {
+  i32 kc = 65536 / (N > 0 ? N : 1); /* a block of B of about 256 KB stays in cache */
+  if (kc < 32) kc = 32;
+  for (i32 k0 = 0; k0 < K; k0 += kc) {
+    i32 kn = K - k0 < kc ? K - k0 : kc;
+    const f32 *Ak = A + (i64)k0 * sak, *Bk = B + (i64)k0 * N;
+    i32 ac = acc || k0 > 0;
+    i32 i = r0;
+    for (; i + 6 <= r1; i += 6) rows6(C, Ak, Bk, i, kn, N, sai, sak, ac);
+    for (; i + 4 <= r1; i += 4) rows4(C, Ak, Bk, i, kn, N, sai, sak, ac);
+    for (; i < r1; i++) rows1(C, Ak, Bk, i, kn, N, sai, sak, ac);
+  }
+  if (K == 0 && !acc)
+    for (i32 i = r0; i < r1; i++)
+      for (i32 j = 0; j < N; j++) C[(i64)i * N + j] = 0.0f;
+}
+
+/* ---------- Node-API binding ---------- */
+
+static napi_value fail(napi_env env, const char *message) {
+  napi_throw_range_error(env, "ERR_TINYLM_NATIVE", message);
+  return NULL;
+}
+
+/* Does [off, off + 4 * count) lie in a memory of len bytes? */
+static int inside(i64 off, i64 count, size_t len) {
+  return off >= 0 && count >= 0 && (off & 3) == 0 && off + 4 * count <= (i64)len;
+}
+
+/* matmul(memory: Uint8Array, C, A, B, r0, r1, K, N, sai, sak, acc): byte offsets C, A, B. */
+static napi_value Matmul(napi_env env, napi_callback_info info) {
+  size_t argc = 11;
+  napi_value argv[11];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 11)
+    return fail(env, "tinylm native matmul: expected 11 arguments");
+  napi_typedarray_type type;
+  size_t len;
+  void *data;
+  napi_value buffer;
+  size_t offset;
+  bool is_typed = false;
+  napi_is_typedarray(env, argv[0], &is_typed);
+  if (!is_typed || napi_get_typedarray_info(env, argv[0], &type, &len, &data, &buffer, &offset) != napi_ok || type != napi_uint8_array)
+    return fail(env, "tinylm native matmul: the first argument must be a Uint8Array over the kernel memory");
+  i32 v[10];
+  for (int q = 0; q < 10; q++)
+    if (napi_get_value_int32(env, argv[q + 1], &v[q]) != napi_ok) return fail(env, "tinylm native matmul: arguments 2-11 must be numbers");
+  i32 c = v[0], a = v[1], b = v[2], r0 = v[3], r1 = v[4], K = v[5], N = v[6], sai = v[7], sak = v[8], acc = v[9];
+  if (r0 < 0 || r1 < r0 || K < 0 || N < 0 || sai < 0 || sak < 0) return fail(env, "tinylm native matmul: negative size or range");
+  i64 aspan = (r1 > r0 && K > 0) ? (i64)(r1 - 1) * sai + (i64)(K - 1) * sak + 1 : 0;
+  if (!inside(c, (i64)r1 * N, len) || !inside(a, aspan, len) || !inside(b, (i64)K * N, len))
+    return fail(env, "tinylm native matmul: an operand lies outside the kernel memory");
+  char *base = (char *)data;
+  matmul((f32 *)(base + c), (const f32 *)(base + a), (const f32 *)(base + b), r0, r1, K, N, sai, sak, acc);
+  return NULL;
+}
+
+/* avx2(): can this CPU run the kernels? */
+static napi_value Avx2(napi_env env, napi_callback_info info) {
+  (void)info;
+  __builtin_cpu_init();
+  napi_value out;
+  napi_get_boolean(env, __builtin_cpu_supports("avx2") != 0, &out);
+  return out;
+}
+
+NAPI_MODULE_INIT() {
+  napi_value fn;
+  napi_create_function(env, "matmul", NAPI_AUTO_LENGTH, Matmul, NULL, &fn);
+  napi_set_named_property(env, exports, "matmul", fn);
+  napi_create_function(env, "avx2", NAPI_AUTO_LENGTH, Avx2, NULL, &fn);
+  napi_set_named_property(env, exports, "avx2", fn);
+  return exports;
+}
