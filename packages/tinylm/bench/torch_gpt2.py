@@ -121,8 +121,7 @@ def run_dpo(job):
     """tinylm's dpo(): each step's batch is [chosen..., rejected...]; loss = mean softplus(-z),
     z = beta ((log pi(c) - log pi(r)) - refMargin), refMargin = log ref(c) - log ref(r) computed once
     before training by the reference (the initial weights, scored on each step's own batch) and kept as
-    float32; AdamW, no weight decay,
-    gradient norm clipped to 1, the learning rate of each step from the job."""
+    float32; AdamW, no weight decay, gradient norm clipped to 1, the learning rate of each step from the job."""
     beta = job["options"]["beta"]
     ref = GPT2(job["modelDir"])
     for t in ref.params():
