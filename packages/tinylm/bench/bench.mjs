@@ -2,6 +2,8 @@
 // Run after a build (npm run bench builds): node bench/bench.mjs [--quick] [--arch world|large|both] [--rounds N]
 //   SFT: one epoch over 1,000 synthetic prompt+completion pairs (batch 16), tokens/s (wall) and loss;
 //   generation: 300 prompts x 16 new tokens, greedy, KV cache, batches of 128: token-steps/s (wall);
+//   DPO: one epoch over 500 synthetic preference pairs (8 pairs = 16 sequences a step, beta 0.1, lr 1e-3),
+//   tokens/s of the training loop (wall; the reference and before/after scoring passes excluded) and loss;
 //   peak RSS of each run (every run is its own process). Runs alternate (A B A1 B A per round) so that
 //   machine noise hits both engines; ratios are tinylm / PyTorch (1 thread) on the medians.
 // PyTorch: LAMDAGENT_PYTHON, else the project venv ($LAMDAGENT_VENV or ~/.cache/lamdagent/venv, when
@@ -11,7 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TinyLM } from '../dist/index.js';
+import { TinyLM, sequenceLogProbs } from '../dist/index.js';
 import { encodePair, learningRateAt, lengthGroupedBatches, makeBatch, plannedSteps, Mulberry32, warmupSteps } from '../dist/bench-internals.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -27,7 +29,9 @@ const rounds = Number(flag('rounds', 1));
 const baseline = flag('baseline', undefined);
 const nExamples = quick ? 300 : 1000;
 const nPrompts = quick ? 100 : 300;
+const nPairs = quick ? 160 : 500;
 const batchSize = 16;
+const pairBatch = 8;
 const newTokens = 16;
 
 // Deterministic synthetic examples shaped like the embedded world's skills (40-90 characters).
@@ -53,6 +57,29 @@ function example() {
   return { prompt: `Context: the ${w} is near the ${pick()} ${filler}. Q: what is near? A: `, completion: `the ${w}` };
 }
 const examples = Array.from({ length: nExamples }, example);
+
+// Deterministic preference pairs on the first examples (their own generator, so the SFT examples above
+// are unchanged): chosen = the SFT completion, rejected = a wrong answer of the same shape (another sum,
+// another offered letter, another word). From the untrained initial weights these preferences are not
+// learnable in one epoch, so the loss stays near log 2 = 0.693 and the float32 trajectories stay together
+// (last losses within 2e-6 of a float64 replay at both sizes). A preference the model learns at once
+// (every rejected answer ending in '.') drives the loss to 0.33, but its last losses then differ in the
+// third digit between any two float32 runs, PyTorch against itself (reference margins moved by 1e-6) included.
+let s2 = 67890;
+const rand2 = (n) => ((s2 = (Math.imul(s2, 1103515245) + 12345) >>> 0) >>> 8) % n;
+const other = (xs, x) => {
+  const rest = xs.filter((y) => y !== x);
+  return rest[rand2(rest.length)];
+};
+function rejectedFor(e) {
+  const c = e.completion;
+  if (/^\d+$/.test(c)) return `${Number(c) + (rand2(2) === 0 ? -1 : 1) * (1 + rand2(9))}`;
+  const letter = /^\[\[([A-D])\]\]$/.exec(c);
+  const offered = [...e.prompt.matchAll(/\(([A-D])\)/g)].map((m) => m[1]);
+  if (letter) return `[[${other(offered, letter[1])}]]`;
+  return `the ${other(words, c.slice(4))}`;
+}
+const pairs = examples.slice(0, nPairs).map((e) => ({ prompt: e.prompt, chosen: e.completion, rejected: rejectedFor(e) }));
 
 function findPython() {
   const venv = process.env.LAMDAGENT_VENV ?? path.join(homedir(), '.cache', 'lamdagent', 'venv');
@@ -145,6 +172,46 @@ try {
       }),
     );
 
+    // The batches dpo() builds (same code): [chosen..., rejected...] of each group of pairs. PyTorch computes
+    // the reference margins itself from the initial weights; tinylm's (the reference is the initial model,
+    // scored as dpo() scores it) go along only to check that the two agree.
+    const dpoOptions = { learningRate: 1e-3, epochs: 1, batchSize: pairBatch, seed: 1, beta: 0.1 };
+    const chosen = pairs.map((p) => encodePair(tok, p.prompt, p.chosen, c.nPositions + 1));
+    const rejected = pairs.map((p) => encodePair(tok, p.prompt, p.rejected, c.nPositions + 1));
+    const refChosen = await sequenceLogProbs(
+      model,
+      pairs.map((p) => p.prompt),
+      pairs.map((p) => p.chosen),
+    );
+    const refRejected = await sequenceLogProbs(
+      model,
+      pairs.map((p) => p.prompt),
+      pairs.map((p) => p.rejected),
+    );
+    const dpoRng = new Mulberry32(dpoOptions.seed);
+    const dpoLengths = pairs.map((_, i) => Math.max(chosen[i].ids.length, rejected[i].ids.length));
+    const dpoTotal = plannedSteps(dpoOptions, Math.ceil(pairs.length / pairBatch));
+    const dpoWarm = warmupSteps(dpoOptions, dpoTotal);
+    const dpoSteps = [];
+    while (dpoSteps.length < dpoTotal) {
+      for (const indices of lengthGroupedBatches(dpoLengths, pairBatch, dpoRng)) {
+        if (dpoSteps.length >= dpoTotal) break;
+        const b = makeBatch([...indices.map((i) => chosen[i]), ...indices.map((i) => rejected[i])], tok.padId);
+        dpoSteps.push({
+          B: b.B,
+          T: b.T,
+          inputs: [...b.inputs],
+          targets: [...b.targets],
+          weights: [...b.weights],
+          realTokens: b.realTokens,
+          lr: learningRateAt(dpoOptions.learningRate, dpoSteps.length, dpoTotal, dpoWarm, 'linear'),
+          tinylmRefMargin: indices.map((i) => Math.fround(refChosen[i] - refRejected[i])),
+        });
+      }
+    }
+    const dpoJob = path.join(tmp, `${key}-dpo.json`);
+    writeFileSync(dpoJob, JSON.stringify({ mode: 'dpo', modelDir, pairs, options: dpoOptions, steps: dpoSteps, threads: 1 }));
+
     const tiny = (job, threads, dist) => {
       const file = `${job}.t${threads}.json`;
       if (!existsSync(file)) writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(job, 'utf8')), threads }));
@@ -155,6 +222,7 @@ try {
     for (const [label, job, unit] of [
       ['SFT', sftJob, 'tokens/s'],
       ['generation', genJob, 'token-steps/s'],
+      ['DPO', dpoJob, 'tokens/s'],
     ]) {
       const r = { t2: [], t1: [], py: [], base: [] };
       for (let round = 0; round < rounds; round++) {
@@ -166,12 +234,13 @@ try {
         r.t2.push(tiny(job, 2));
         if (baseline) r.base.push(tiny(job, 1, path.resolve(baseline)));
       }
-      const rate = (x) => (label === 'SFT' ? x.tokens / x.seconds : (nPrompts * newTokens) / x.seconds);
-      const perCpu = (x) => (label === 'SFT' ? x.tokens / x.cpuSeconds : (nPrompts * newTokens) / x.cpuSeconds);
+      const training = label !== 'generation';
+      const rate = (x) => (training ? x.tokens / x.seconds : (nPrompts * newTokens) / x.seconds);
+      const perCpu = (x) => (training ? x.tokens / x.cpuSeconds : (nPrompts * newTokens) / x.cpuSeconds);
       const row = (name, xs) => {
         if (xs.length === 0) return undefined;
         const m = median(xs.map(rate));
-        const extra = label === 'SFT' ? `, loss ${xs[0].firstLoss.toFixed(6)} -> ${xs[0].lastLoss.toFixed(6)}` : '';
+        const extra = training ? `, loss ${xs[0].firstLoss.toFixed(6)} -> ${xs[0].lastLoss.toFixed(6)}` : '';
         console.log(
           `  ${label.padEnd(10)} ${name.padEnd(22)} ${fmt(m).padStart(8)} ${unit} (median of ${xs.length}; ${fmt(median(xs.map(perCpu)))} per CPU-second), peak RSS ${fmt(median(xs.map((x) => x.peakRssMiB)))} MiB${extra}`,
         );
@@ -195,6 +264,12 @@ try {
         const theirs = r.py[0].outputs.map((ids) => tok.decode(ids));
         const same = mine.filter((o, i) => o === theirs[i]).length;
         console.log(`  generation outputs identical to PyTorch's on ${same}/${mine.length} prompts`);
+      }
+      if (label === 'DPO' && torch) {
+        const d = r.py[0].refMargins;
+        console.log(
+          `  DPO        reference margins (PyTorch's own, from the initial weights) vs tinylm's: max |diff| ${d.maxAbsDiff.toExponential(2)} over ${d.pairs} pairs (|margin| up to ${d.maxAbs.toFixed(3)})`,
+        );
       }
     }
     model.dispose();

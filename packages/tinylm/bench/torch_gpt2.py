@@ -1,7 +1,7 @@
 """The same GPT-2 as @lamdagent/tinylm in plain PyTorch, for the benchmark (bench/bench.mjs).
 
 Usage: python torch_gpt2.py JOB.json  ->  prints one JSON line with the measurements.
-JOB: {"mode": "sft" | "generate", "modelDir": ..., "threads": 1, "steps": [...], "prompts": [...], ...}
+JOB: {"mode": "sft" | "dpo" | "generate", "modelDir": ..., "threads": 1, "steps": [...], "prompts": [...], ...}
 Reads the model folder's config.json and model.safetensors (float32) directly; no transformers needed.
 """
 import json
@@ -106,6 +106,64 @@ def run_sft(job):
     return {"seconds": secs, "cpuSeconds": time.process_time() - c0, "tokens": tokens, "firstLoss": losses[0], "lastLoss": losses[-1]}
 
 
+def scored_sums(m, st):
+    """Per-row sums of the scored tokens' log-probabilities (float32 log-probs, summed in float64 as tinylm's scoredSums)."""
+    B, T = st["B"], st["T"]
+    ids = torch.tensor(st["inputs"], dtype=torch.long).view(B, T)
+    tg = torch.tensor(st["targets"], dtype=torch.long).view(B, T)
+    w = torch.tensor(st["weights"], dtype=torch.float64).view(B, T)
+    pos = torch.arange(T).expand(B, T)
+    lp = torch.log_softmax(m.forward(ids, pos, causal(T)), dim=-1).gather(-1, tg.unsqueeze(-1)).squeeze(-1)
+    return (lp.double() * w).sum(-1)
+
+
+def run_dpo(job):
+    """tinylm's dpo(): each step's batch is [chosen..., rejected...]; loss = mean softplus(-z),
+    z = beta ((log pi(c) - log pi(r)) - refMargin), refMargin = log ref(c) - log ref(r) computed once
+    before training by the reference (the initial weights, scored on each step's own batch) and kept as
+    float32; AdamW, no weight decay, gradient norm clipped to 1, the learning rate of each step from the job."""
+    beta = job["options"]["beta"]
+    ref = GPT2(job["modelDir"])
+    for t in ref.params():
+        t.requires_grad_(False)
+    margins = []
+    with torch.no_grad():
+        for st in job["steps"]:
+            s = scored_sums(ref, st)
+            n = st["B"] // 2
+            margins.append((s[:n] - s[n:]).float())
+    mine = torch.cat(margins).double()
+    theirs = torch.tensor([x for st in job["steps"] for x in st["tinylmRefMargin"]], dtype=torch.float64)
+    check = {"pairs": len(mine), "maxAbsDiff": float((mine - theirs).abs().max()), "maxAbs": float(mine.abs().max())}
+    m = GPT2(job["modelDir"])
+    opt = torch.optim.AdamW(m.params(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0)
+    losses, tokens = [], 0
+    t0 = time.perf_counter()
+    c0 = time.process_time()
+    for st, ref_margin in zip(job["steps"], margins):
+        s = scored_sums(m, st)
+        n = st["B"] // 2
+        z = beta * ((s[:n] - s[n:]) - ref_margin.double())
+        loss = F.softplus(-z).mean()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(m.params(), 1.0)
+        for g in opt.param_groups:
+            g["lr"] = st["lr"]
+        opt.step()
+        losses.append(float(loss))
+        tokens += st["realTokens"]
+    secs = time.perf_counter() - t0
+    return {
+        "seconds": secs,
+        "cpuSeconds": time.process_time() - c0,
+        "tokens": tokens,
+        "firstLoss": losses[0],
+        "lastLoss": losses[-1],
+        "refMargins": check,
+    }
+
+
 @torch.no_grad()
 def run_generate(job):
     m = GPT2(job["modelDir"])
@@ -159,7 +217,7 @@ def main():
         job = json.load(f)
     torch.set_num_threads(job.get("threads", 1))
     torch.manual_seed(0)
-    res = run_sft(job) if job["mode"] == "sft" else run_generate(job)
+    res = {"sft": run_sft, "dpo": run_dpo, "generate": run_generate}[job["mode"]](job)
     res["peakRssMiB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     res["engine"] = f"torch {torch.__version__}, {torch.get_num_threads()} thread(s)"
     print(json.dumps(res))
