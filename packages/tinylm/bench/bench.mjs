@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TinyLM, sequenceLogProbs } from '../dist/index.js';
+import { TinyLM, engineKernels, initBackend, sequenceLogProbs } from '../dist/index.js';
 import { encodePair, learningRateAt, lengthGroupedBatches, makeBatch, plannedSteps, Mulberry32, warmupSteps } from '../dist/bench-internals.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -109,6 +109,13 @@ const median = (xs) => {
 };
 const fmt = (x) => Math.round(x).toLocaleString('en-US');
 
+await initBackend();
+const nativeKernels = engineKernels() === 'native-avx2';
+console.log(
+  nativeKernels
+    ? 'tinylm: native AVX2 matrix product (each run is repeated with LAMDAGENT_TINYLM_KERNELS=wasm, the WebAssembly one)'
+    : `tinylm: ${engineKernels()} kernels only`,
+);
 const torch = findPython();
 console.log(
   torch ? `PyTorch: ${torch.version} via ${torch.py} (1 thread)` : 'PyTorch: NOT AVAILABLE (no python with torch + numpy found); measuring tinylm only',
@@ -212,10 +219,10 @@ try {
     const dpoJob = path.join(tmp, `${key}-dpo.json`);
     writeFileSync(dpoJob, JSON.stringify({ mode: 'dpo', modelDir, pairs, options: dpoOptions, steps: dpoSteps, threads: 1 }));
 
-    const tiny = (job, threads, dist) => {
+    const tiny = (job, threads, dist, env = {}) => {
       const file = `${job}.t${threads}.json`;
       if (!existsSync(file)) writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(job, 'utf8')), threads }));
-      return run(process.execPath, [path.join(here, 'child.mjs'), file], dist ? { TINYLM_BENCH_DIST: dist } : {});
+      return run(process.execPath, [path.join(here, 'child.mjs'), file], dist ? { ...env, TINYLM_BENCH_DIST: dist } : env);
     };
     const py = (job) => run(torch.py, [path.join(here, 'torch_gpt2.py'), job], { OMP_NUM_THREADS: '1', OMP_WAIT_POLICY: 'PASSIVE' });
 
@@ -224,7 +231,7 @@ try {
       ['generation', genJob, 'token-steps/s'],
       ['DPO', dpoJob, 'tokens/s'],
     ]) {
-      const r = { t2: [], t1: [], py: [], base: [] };
+      const r = { t2: [], t1: [], py: [], base: [], wasm: [] };
       for (let round = 0; round < rounds; round++) {
         // A B B A (A = tinylm, B = PyTorch), plus tinylm on one thread in the middle
         r.t2.push(tiny(job, 2));
@@ -233,6 +240,8 @@ try {
         if (torch) r.py.push(py(job));
         r.t2.push(tiny(job, 2));
         if (baseline) r.base.push(tiny(job, 1, path.resolve(baseline)));
+        // the same build with the WebAssembly matrix product instead of the native one (same bytes)
+        if (nativeKernels) r.wasm.push(tiny(job, 2, undefined, { LAMDAGENT_TINYLM_KERNELS: 'wasm' }));
       }
       const training = label !== 'generation';
       const rate = (x) => (training ? x.tokens / x.seconds : (nPrompts * newTokens) / x.seconds);
@@ -249,6 +258,9 @@ try {
       const a2 = row(r.t2[0].engine, r.t2);
       const a1 = row(r.t1[0].engine, r.t1);
       const b = row(torch ? r.py[0].engine : 'PyTorch', r.py);
+      const wasmOnly = row(r.wasm[0]?.engine, r.wasm);
+      if (wasmOnly) console.log(`  ${label.padEnd(10)} native matrix product / WebAssembly one (2 threads): ${(a2 / wasmOnly).toFixed(2)}x`);
+      if (b && wasmOnly) console.log(`  ${label.padEnd(10)} WebAssembly kernels only / PyTorch-1-thread: ${(wasmOnly / b).toFixed(2)}x (2 threads)`);
       const before = row('baseline tinylm build', r.base);
       if (before)
         console.log(

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 
 const dist = process.env.TINYLM_BENCH_DIST;
-const { TinyLM, dpo, engineThreads, generate, setThreads, sft } = await import(dist ? pathToFileURL(dist).href : '../dist/index.js');
+const { TinyLM, dpo, engineKernels, engineThreads, generate, setThreads, sft } = await import(dist ? pathToFileURL(dist).href : '../dist/index.js');
 const job = JSON.parse(await readFile(process.argv[2], 'utf8'));
 if (setThreads) await setThreads(job.threads);
 const model = await TinyLM.load(job.modelDir);
@@ -12,7 +12,8 @@ const cpu = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 };
-const engine = dist ? 'tinylm baseline build' : `tinylm, ${engineThreads()} thread(s)`;
+const wasmMatmul = engineKernels?.() === 'wasm-simd128' && process.env.LAMDAGENT_TINYLM_KERNELS === 'wasm';
+const engine = dist ? 'tinylm baseline build' : `tinylm, ${engineThreads()} thread(s)${wasmMatmul ? ', wasm matmul' : ''}`;
 let res;
 if (job.mode === 'sft') {
   let last = NaN;
