@@ -50,7 +50,8 @@ describe('native kernel (Linux x86-64, AVX2)', () => {
     const native = await runtimeWith('native');
     expect([wasm.kernels, native.kernels]).toEqual(['wasm-simd128', 'native-avx2']);
     const rng = new Mulberry32(3);
-    // [M, K, N, weight-gradient layout (A read transposed)]: odd sizes hit every column and row tail;
+    // [M, K, N, weight-gradient layout (A read transposed)]: odd sizes hit every column and row tail
+    // (the native kernel packs B in 16-column panels and reads the last N % 16 columns unpacked);
     // K 700 with N 101 spans two K blocks; N 0 and K 0 are edge cases.
     const shapes: [number, number, number, boolean][] = [
       [37, 53, 29, false],
@@ -60,6 +61,8 @@ describe('native kernel (Linux x86-64, AVX2)', () => {
       [23, 700, 101, false],
       [101, 700, 23, true],
       [7, 5, 3, false],
+      [9, 20, 16, false], // one packed 16-column panel, no unpacked tail
+      [5, 33, 32, true], // rows only in blocks of 4 and 1
       [5, 0, 9, false],
       [6, 4, 0, false],
     ];
