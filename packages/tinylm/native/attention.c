@@ -8,7 +8,7 @@
 static inline void scale_row(f32 *y, f32 a, i32 n) {
   i32 j = 0;
   v128_t av = wasm_f32x4_splat(a);
-  for (; j + 4 <= n; j += 4) wasm_v128_store(y + j, wasm_f32x4_mul(wasm_v128_load(y + j), av));
+  for (; j + VL <= n; j += VL) wasm_v128_store(y + j, wasm_f32x4_mul(wasm_v128_load(y + j), av));
   for (; j < n; j++) y[j] = y[j] * a;
 }
 
@@ -16,17 +16,17 @@ static inline void scale_row(f32 *y, f32 a, i32 n) {
 static inline f32 exp_row(f32 *y, f32 mx, i32 n) {
   i32 j = 0;
   v128_t m = wasm_f32x4_splat(mx);
-  for (; j + 4 <= n; j += 4) wasm_v128_store(y + j, exp_v(wasm_f32x4_sub(wasm_v128_load(y + j), m)));
+  for (; j + VL <= n; j += VL) wasm_v128_store(y + j, exp_v(wasm_f32x4_sub(wasm_v128_load(y + j), m)));
   for (; j < n; j++) y[j] = exp_f(y[j] - mx);
   f32 sum = 0.0f;
   for (j = 0; j < n; j++) sum = sum + y[j];
   return sum;
 }
 
-/* row[j] = sum_m q[m] xT[m * stride + j] for j in [0, n) (m order; 4 j at a time in registers). */
+/* row[j] = sum_m q[m] xT[m * stride + j] for j in [0, n) (m order; VL j at a time in registers). */
 static inline void rows_dot(f32 *row, const f32 *q, const f32 *xT, i32 stride, i32 dh, i32 n) {
   i32 j = 0;
-  for (; j + 4 <= n; j += 4) {
+  for (; j + VL <= n; j += VL) {
     v128_t acc = wasm_f32x4_splat(0.0f);
     for (i32 m = 0; m < dh; m++) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_f32x4_splat(q[m]), wasm_v128_load(xT + m * stride + j)));
     wasm_v128_store(row + j, acc);
@@ -38,23 +38,26 @@ static inline void rows_dot(f32 *row, const f32 *q, const f32 *xT, i32 stride, i
   }
 }
 
+/* o[m] (+)= sum_j w[j] x[j * stride + m] over j in [0, n), j order; NV vectors of o in registers. */
+static inline __attribute__((always_inline)) void weighted_rows_nv(f32 *o, const f32 *w, const f32 *x, i32 stride, i32 n, const i32 NV) {
+  v128_t a[8];
+  for (i32 u = 0; u < NV; u++) a[u] = wasm_v128_load(o + u * VL);
+  for (i32 j = 0; j < n; j++) {
+    const f32 *xj = x + j * stride;
+    v128_t wj = wasm_f32x4_splat(w[j]);
+    for (i32 u = 0; u < NV; u++) a[u] = wasm_f32x4_add(a[u], wasm_f32x4_mul(wj, wasm_v128_load(xj + u * VL)));
+  }
+  for (i32 u = 0; u < NV; u++) wasm_v128_store(o + u * VL, a[u]);
+}
+
 /* o[m] (+)= sum_j w[j] x[j * stride + m] over j in [0, n), j order; o stays in registers for dh 16 / 32. */
 static inline void weighted_rows(f32 *o, const f32 *w, const f32 *x, i32 stride, i32 n, i32 dh) {
   if (dh == 16) {
-    v128_t a0 = wasm_v128_load(o), a1 = wasm_v128_load(o + 4), a2 = wasm_v128_load(o + 8), a3 = wasm_v128_load(o + 12);
-    for (i32 j = 0; j < n; j++) {
-      const f32 *xj = x + j * stride;
-      v128_t wj = wasm_f32x4_splat(w[j]);
-      a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wj, wasm_v128_load(xj)));
-      a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(wj, wasm_v128_load(xj + 4)));
-      a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(wj, wasm_v128_load(xj + 8)));
-      a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(wj, wasm_v128_load(xj + 12)));
-    }
-    wasm_v128_store(o, a0); wasm_v128_store(o + 4, a1); wasm_v128_store(o + 8, a2); wasm_v128_store(o + 12, a3);
+    weighted_rows_nv(o, w, x, stride, n, 16 / VL);
     return;
   }
   if (dh == 32) {
-    for (i32 half = 0; half < 32; half += 16) weighted_rows(o + half, w, x + half, stride, n, 16);
+    weighted_rows_nv(o, w, x, stride, n, 32 / VL);
     return;
   }
   for (i32 j = 0; j < n; j++) axpy(o, w[j], x + j * stride, dh);

@@ -1,6 +1,7 @@
 /*
  * Shared helpers of tinylm's compute kernels (kernels.c, attention.c): float32, row-major, compiled to
- * WebAssembly (SIMD128) by native/build.sh.
+ * WebAssembly (SIMD128, VL = 4 lanes) by native/build.sh; attention.c is also compiled for x86-64 with
+ * 8-lane AVX2 vectors (VL = 8) by native/x64/build.sh, through native/x64/wasm_simd128.h.
  *
  * Rules that keep results bit-for-bit reproducible whatever the thread count:
  * - every output element is a sum over its contraction index in ascending order, started from 0 or from
@@ -11,15 +12,31 @@
  */
 #pragma once
 #include <wasm_simd128.h>
+#ifndef VL
+#define VL 4 /* lanes of v128_t */
+#endif
 
 typedef float f32;
 typedef int i32;
 
+/* Vector code steps by VL lanes and never depends on which lane computes a value, so both builds give the
+   same bits. */
+
 /* ---------- scalar maths (no libc) ---------- */
 
-static inline f32 as_f32(i32 bits) { return __builtin_bit_cast(f32, bits); }
-static inline double as_f64(long long bits) { return __builtin_bit_cast(double, bits); }
-static inline long long f64_bits(double x) { return __builtin_bit_cast(long long, x); }
+/* bit casts through unions (C; clang and gcc, as the native build compiles attention.c with gcc) */
+static inline f32 as_f32(i32 bits) {
+  union { i32 i; f32 f; } u = { .i = bits };
+  return u.f;
+}
+static inline double as_f64(long long bits) {
+  union { long long i; double f; } u = { .i = bits };
+  return u.f;
+}
+static inline long long f64_bits(double x) {
+  union { double f; long long i; } u = { .f = x };
+  return u.i;
+}
 
 /* e^x in float (Cody-Waite reduction, degree-6 polynomial; ~1 ulp); 0 below -87.3, clamped above 88. */
 static inline f32 exp_f(f32 x) {
@@ -40,7 +57,7 @@ static inline f32 exp_f(f32 x) {
   return x < -87.3f ? 0.0f : p * scale;
 }
 
-/* exp_f on 4 lanes with exactly the same operations (so a value never depends on its lane or on the
+/* exp_f on VL lanes with exactly the same operations (so a value never depends on its lane or on the
    range split: the scalar tail and the vector body give identical bits). */
 static inline v128_t exp_v(v128_t x) {
   v128_t lo = wasm_f32x4_splat(-87.0f), hi = wasm_f32x4_splat(88.0f);
@@ -93,6 +110,6 @@ static inline double log_d(double x) {
 static inline void axpy(f32 *y, f32 a, const f32 *x, i32 n) {
   i32 m = 0;
   v128_t av = wasm_f32x4_splat(a);
-  for (; m + 4 <= n; m += 4) wasm_v128_store(y + m, wasm_f32x4_add(wasm_v128_load(y + m), wasm_f32x4_mul(av, wasm_v128_load(x + m))));
+  for (; m + VL <= n; m += VL) wasm_v128_store(y + m, wasm_f32x4_add(wasm_v128_load(y + m), wasm_f32x4_mul(av, wasm_v128_load(x + m))));
   for (; m < n; m++) y[m] = y[m] + a * x[m];
 }

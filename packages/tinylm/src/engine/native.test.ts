@@ -27,8 +27,8 @@ afterEach(() => {
   delete process.env.LAMDAGENT_TINYLM_KERNELS;
 });
 
-describe('native kernel (Linux x86-64, AVX2)', () => {
-  it.skipIf(!hasGcc && process.env.CI !== 'true')('the committed prebuild matches a rebuild of native/x64/kernels-x64.c', () => {
+describe('native kernels (Linux x86-64, AVX2)', () => {
+  it.skipIf(!hasGcc && process.env.CI !== 'true')('the committed prebuild matches a rebuild of native/x64/*.c and native/attention.c', () => {
     expect(hasGcc, 'gcc must be installed in CI (scripts/ci/wasm-toolchain.sh)').toBe(true);
     const r = spawnSync('bash', [path.join(pkg, 'native', 'x64', 'build.sh'), '--check'], { encoding: 'utf8' });
     if (r.status === 3) {
@@ -91,12 +91,67 @@ describe('native kernel (Linux x86-64, AVX2)', () => {
     expect(native.f32(C, 1)[0]).toBe(0); // (1e8 + 1) - 1e8 in float32, summed in order
   });
 
+  it.runIf(cpuHasAvx2)('gives the WebAssembly attention bit for bit: training (forward, backward) and cached decoding with left padding', async () => {
+    const wasm = await runtimeWith('wasm');
+    const native = await runtimeWith('native');
+    const rng = new Mulberry32(7);
+    const noise = (n: number, scale = 1): Float32Array => Float32Array.from({ length: n }, () => rng.normal() * scale);
+    const bits = (r: Runtime, ptr: number, n: number): Buffer => Buffer.from(r.f32(ptr, n).slice().buffer);
+    // [B, T, H, dh]: dh 16 and 32 keep the output in registers, 12 and 8 take the general path; odd T hits the tails
+    for (const [B, T, H, dh] of [
+      [4, 37, 4, 16],
+      [3, 29, 2, 32],
+      [5, 13, 3, 12],
+      [2, 9, 2, 8],
+    ] as const) {
+      const D = H * dh;
+      const S = 3 * D;
+      const N = B * T;
+      const scale = 1 / Math.sqrt(dh);
+      const qkv = noise(N * S, 2);
+      const dout = noise(N * D);
+      const [a, b] = [wasm, native].map((r) => {
+        const q = r.upload(qkv);
+        const kT = r.floats(N * D);
+        const out = r.floats(N * D);
+        const P = r.floats(B * H * T * T);
+        const dq = r.floats(N * S, true);
+        const scratch = r.floats(B * (dh + 1) * T);
+        r.call('keys_t', [kT, q + 4 * D, 0, B, T, H, dh, T * S, S, T, 0]);
+        r.call('attention_fwd', [out, P, q, kT, q + 8 * D, 0, 0, B, T, T, H, dh, T * S, S, T, T * S, S, 0, scale]);
+        r.call('attention_bwd', [dq, r.upload(dout), P, q, 0, 1, T, H, dh, scale, scratch]); // a first row range ...
+        r.call('attention_bwd', [dq, r.upload(dout), P, q, 1, B, T, H, dh, scale, scratch]); // ... and the rest
+        return Buffer.concat([bits(r, kT, N * D), bits(r, out, N * D), bits(r, P, B * H * T * T), bits(r, dq, N * S)]);
+      });
+      expect(b!.equals(a!), `B${B} T${T} H${H} dh${dh}`).toBe(true);
+    }
+    // one cached decoding step: 6 rows, each with its own left padding (one fully padded: uniform weights)
+    const [B, H, dh, Tk] = [6, 2, 16, 21];
+    const D = H * dh;
+    const q = noise(B * D);
+    const kT = noise(B * D * Tk);
+    const v = noise(B * Tk * D);
+    const [a, b] = [wasm, native].map((r) => {
+      const out = r.floats(B * D);
+      const P = r.floats(B * H * Tk);
+      const pads = r.upload(Int32Array.of(0, 3, 20, 21, 1, 7));
+      r.call('attention_fwd', [out, P, r.upload(q), r.upload(kT), r.upload(v), pads, 0, B, 1, Tk, H, dh, D, D, Tk, Tk * D, D, 20, 0.25]);
+      return Buffer.concat([bits(r, out, B * D), bits(r, P, B * H * Tk)]);
+    });
+    expect(b!.equals(a!)).toBe(true);
+  });
+
   it.runIf(cpuHasAvx2)('refuses operands outside the kernel memory instead of touching them', async () => {
     const native = await runtimeWith('native');
     const size = native.usage().memory;
     const C = native.floats(4);
     expect(() => native.call('matmul', [C, C, size - 8, 0, 2, 2, 2, 2, 1, 0])).toThrow(/outside the kernel memory/);
     expect(() => native.call('matmul', [C, C, C, 0, 2, 2, 2, -2, 1, 0])).toThrow(/negative size or range/);
+    const P = native.floats(2 * 2 * 3 * 3);
+    expect(() => native.call('attention_bwd', [C, C, P, size - 16, 0, 2, 3, 2, 8, 0.3, C])).toThrow(/attention_bwd: an operand lies outside/);
+    expect(() => native.call('keys_t', [size - 4, C, 0, 1, 3, 1, 4, 12, 4, 3, 0])).toThrow(/keys_t: an operand lies outside/);
+    const pads = native.upload(Int32Array.of(-1));
+    expect(() => native.call('attention_fwd', [C, P, C, C, C, pads, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1])).toThrow(/negative padding/);
   });
 
   it.runIf(cpuHasAvx2)('SFT, DPO, scores and generations are the same bytes on native and WebAssembly kernels, 1 and 2 threads', async () => {

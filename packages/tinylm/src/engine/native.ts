@@ -1,7 +1,7 @@
 /**
- * tinylm's optional native kernel: the matrix product on AVX2 (native/x64/kernels-x64.c), shipped
- * prebuilt for Linux x86-64 in prebuilds/. It gives bit-for-bit the WebAssembly kernel's results, about
- * 2.5x faster, and replaces it when it loads; everywhere else the WebAssembly kernels run alone.
+ * tinylm's optional native kernels: the matrix product and attention on AVX2 (native/x64/), shipped
+ * prebuilt for Linux x86-64 in prebuilds/. They give bit-for-bit the WebAssembly kernels' results, 2-3x
+ * faster, and replace them when they load; everywhere else the WebAssembly kernels run alone.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,11 +17,14 @@ export function kernelsChoice(): KernelsChoice {
   throw new Error(`LAMDAGENT_TINYLM_KERNELS must be auto, native or wasm, got "${env}"`);
 }
 
-/** The addon's functions (memory: a Uint8Array over the kernel memory; the rest as in native/kernels.c). */
-export interface NativeAddon {
-  matmul(memory: Uint8Array, c: number, a: number, b: number, r0: number, r1: number, k: number, n: number, sai: number, sak: number, acc: number): void;
+/** The kernels the addon replaces (same names and arguments as the WebAssembly ones in runtime.ts). */
+export const NATIVE_KERNELS = ['matmul', 'keys_t', 'attention_fwd', 'attention_bwd'] as const;
+export type NativeKernelName = (typeof NATIVE_KERNELS)[number];
+
+/** The addon: each kernel takes a Uint8Array over the kernel memory, then the WebAssembly kernel's arguments. */
+export type NativeAddon = Record<NativeKernelName, (memory: Uint8Array, ...args: number[]) => void> & {
   avx2(): boolean;
-}
+};
 
 /** A loaded native kernel: the addon and the file it came from (which the worker thread loads too). */
 export interface NativeKernel {
@@ -54,6 +57,8 @@ export function loadNative(): NativeLoad {
     return { ok: false, reason: `the native kernel ${path} did not load: ${(error as Error).message}` };
   }
   if (!addon.avx2()) return { ok: false, reason: 'this CPU lacks AVX2' };
+  const missing = NATIVE_KERNELS.filter((k) => typeof addon[k] !== 'function');
+  if (missing.length > 0) return { ok: false, reason: `the native kernel ${path} lacks ${missing.join(', ')}` };
   return { ok: true, path, addon };
 }
 

@@ -5,13 +5,13 @@
  * With two threads, the main thread and one worker instantiate the same module on the same shared
  * memory; a kernel call is split into two disjoint row (or column) ranges, the worker runs one and
  * the main thread the other. Kernels compute every output element in the same order whatever the
- * range, so results are bit-for-bit identical with 1 or 2 threads. Where the native kernel loads
- * (native.ts), both threads run its matrix product, on the same memory, with the same bits.
+ * range, so results are bit-for-bit identical with 1 or 2 threads. Where the native kernels load
+ * (native.ts), both threads run their matrix product and attention, on the same memory, with the same bits.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { KERNELS_WASM_BASE64 } from '../kernels-wasm.js';
-import { chooseNative, type NativeKernel } from './native.js';
+import { chooseNative, NATIVE_KERNELS, type NativeKernel } from './native.js';
 import { WORKER_SOURCE } from './worker-source.js';
 
 export const KERNEL_NAMES = [
@@ -86,6 +86,8 @@ export function defaultThreads(): number {
 
 export class Runtime {
   private readonly fns: KernelFn[];
+  /** Each kernel's argument count (the WebAssembly function's). */
+  private readonly arity: number[];
   private top: number;
   private seq = 0;
   private readonly ctl: Int32Array;
@@ -105,9 +107,13 @@ export class Runtime {
   ) {
     this.fns = KERNEL_NAMES.map((n) => instance.exports[n] as KernelFn);
     this.heap = new Uint8Array(memory.buffer);
+    this.arity = this.fns.map((f) => f.length);
     if (native) {
       const { addon } = native;
-      this.fns[KERNEL_NAMES.indexOf('matmul')] = (c, a, b, r0, r1, k, n, sai, sak, acc) => addon.matmul(this.heap, c, a, b, r0, r1, k, n, sai, sak, acc);
+      for (const name of NATIVE_KERNELS) {
+        const f = addon[name];
+        this.fns[KERNEL_NAMES.indexOf(name)] = (...args: number[]) => f(this.heap, ...args);
+      }
     }
     this.ctl = new Int32Array(memory.buffer, base, 16);
     this.args = new Float64Array(memory.buffer, base + 64, 24);
@@ -129,7 +135,7 @@ export class Runtime {
     return this.worker ? 2 : 1;
   }
 
-  /** The matrix product's kernel: 'native-avx2' (native.ts) or 'wasm-simd128'. */
+  /** The matrix product's and attention's kernels: 'native-avx2' (native.ts) or 'wasm-simd128'. */
   get kernels(): 'native-avx2' | 'wasm-simd128' {
     return this.native ? 'native-avx2' : 'wasm-simd128';
   }
@@ -137,7 +143,7 @@ export class Runtime {
   private async startWorker(module: WasmModule): Promise<void> {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { module, memory: this.memory, ctl: this.base, names: KERNEL_NAMES, spin: this.spin, native: this.native?.path },
+      workerData: { module, memory: this.memory, ctl: this.base, names: KERNEL_NAMES, spin: this.spin, native: this.native?.path, nativeNames: NATIVE_KERNELS },
     });
     await new Promise<void>((resolve, reject) => {
       worker.once('message', () => resolve());
@@ -217,9 +223,9 @@ export class Runtime {
   }
 
   private kernel(name: KernelName, args: readonly number[]): KernelFn {
-    const fn = this.fns[KERNEL_NAMES.indexOf(name)] as KernelFn;
-    if (fn.length !== args.length) throw new Error(`tinylm: kernel ${name} takes ${fn.length} arguments, got ${args.length}`);
-    return fn;
+    const i = KERNEL_NAMES.indexOf(name);
+    if (this.arity[i] !== args.length) throw new Error(`tinylm: kernel ${name} takes ${this.arity[i]} arguments, got ${args.length}`);
+    return this.fns[i] as KernelFn;
   }
 
   /**

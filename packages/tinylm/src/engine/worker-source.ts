@@ -4,17 +4,20 @@
 // 7 chunk count, 8 chunk size, 9 set when a kernel failed in the worker; float64 arguments from byte 64.
 export const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { module, memory, ctl: ctlPtr, names, spin: SPIN, native } = workerData;
+const { module, memory, ctl: ctlPtr, names, spin: SPIN, native, nativeNames } = workerData;
 const inst = new WebAssembly.Instance(module, { env: { memory } });
 const fns = names.map((n) => inst.exports[n]);
 if (native) {
-  // The native matrix product (runtime.ts): a byte view of the memory, renewed when the main thread grew it.
+  // The native kernels (runtime.ts) on a byte view of the memory, renewed when the main thread grew it.
   const addon = require(native);
   let heap = new Uint8Array(memory.buffer);
-  fns[names.indexOf('matmul')] = (c, a, b, r0, r1, k, n, sai, sak, acc) => {
-    if (heap.byteLength !== memory.buffer.byteLength) heap = new Uint8Array(memory.buffer);
-    addon.matmul(heap, c, a, b, r0, r1, k, n, sai, sak, acc);
-  };
+  for (const name of nativeNames) {
+    const f = addon[name];
+    fns[names.indexOf(name)] = (...args) => {
+      if (heap.byteLength !== memory.buffer.byteLength) heap = new Uint8Array(memory.buffer);
+      f(heap, ...args);
+    };
+  }
 }
 const ctl = new Int32Array(memory.buffer, ctlPtr, 16);
 const args = new Float64Array(memory.buffer, ctlPtr + 64, 24);

@@ -1,23 +1,16 @@
 /*
- * tinylm's native kernel (a Node-API addon for x86-64 with AVX2): the matrix product of native/kernels.c
- * on 256-bit vectors (6x16 register blocks over packed panels of B), giving bit-for-bit the WebAssembly
- * kernel's results. Each output element is
- * summed over k in ascending order, from 0 or from the value already in C, with a multiply then an add
- * (no fused multiply-add: built without -mfma and with -ffp-contract=off); the blocking of rows,
- * columns and k only changes which elements are computed together, never how one is computed.
- *
- * The kernels read and write the WebAssembly memory (a SharedArrayBuffer) passed as a Uint8Array, at
- * byte offsets, after checking every range they touch against it. Built by native/x64/build.sh.
+ * tinylm's native matrix product for x86-64 with AVX2: the contract of matmul in native/kernels.c on
+ * 256-bit vectors (6x16 register blocks over packed panels of B), giving bit-for-bit the WebAssembly
+ * kernel's results. Each output element is summed over k in ascending order, from 0 or from the value
+ * already in C, with a multiply then an add (no fused multiply-add: built without -mfma and with
+ * -ffp-contract=off); the blocking of rows, columns and k only changes which elements are computed
+ * together, never how one is computed. Built by native/x64/build.sh.
  */
 #include <immintrin.h>
-#include <node_api.h>
 #include <pthread.h>
-#include <stdint.h>
 #include <stdlib.h>
 
-typedef float f32;
-typedef int32_t i32;
-typedef int64_t i64;
+#include "kernels-x64.h"
 
 #define AVX2_INLINE __attribute__((target("avx2"), always_inline)) static inline
 #define AVX2_FN __attribute__((target("avx2"), noinline)) static
@@ -171,7 +164,7 @@ static f32 *pack_buffer(i64 floats) {
  * k is cut into blocks whose slice of B (about 256 KB) is packed into 16-column panels; the last N % 16
  * columns are read unpacked. Returns 0, or -1 when the packing buffer could not be allocated.
  */
-static int matmul(f32 *C, const f32 *A, const f32 *B, i32 r0, i32 r1, i32 K, i32 N, i32 sai, i32 sak, i32 acc) {
+int matmul_avx2(f32 *C, const f32 *A, const f32 *B, i32 r0, i32 r1, i32 K, i32 N, i32 sai, i32 sak, i32 acc) {
   i32 kc = 65536 / (N > 0 ? N : 1);
   if (kc < 32) kc = 32;
   i32 panels = N / 16, tail = panels * 16;
@@ -206,63 +199,3 @@ static int matmul(f32 *C, const f32 *A, const f32 *B, i32 r0, i32 r1, i32 K, i32
   return 0;
 }
 
-/* ---------- Node-API binding ---------- */
-
-static napi_value fail(napi_env env, const char *message) {
-  napi_throw_range_error(env, "ERR_TINYLM_NATIVE", message);
-  return NULL;
-}
-
-/* Does [off, off + 4 * count) lie in a memory of len bytes? */
-static int inside(i64 off, i64 count, size_t len) {
-  return off >= 0 && count >= 0 && (off & 3) == 0 && off + 4 * count <= (i64)len;
-}
-
-/* matmul(memory: Uint8Array, C, A, B, r0, r1, K, N, sai, sak, acc): byte offsets C, A, B. */
-static napi_value Matmul(napi_env env, napi_callback_info info) {
-  size_t argc = 11;
-  napi_value argv[11];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 11)
-    return fail(env, "tinylm native matmul: expected 11 arguments");
-  napi_typedarray_type type;
-  size_t len;
-  void *data;
-  napi_value buffer;
-  size_t offset;
-  bool is_typed = false;
-  napi_is_typedarray(env, argv[0], &is_typed);
-  if (!is_typed || napi_get_typedarray_info(env, argv[0], &type, &len, &data, &buffer, &offset) != napi_ok || type != napi_uint8_array)
-    return fail(env, "tinylm native matmul: the first argument must be a Uint8Array over the kernel memory");
-  i32 v[10];
-  for (int q = 0; q < 10; q++)
-    if (napi_get_value_int32(env, argv[q + 1], &v[q]) != napi_ok) return fail(env, "tinylm native matmul: arguments 2-11 must be numbers");
-  i32 c = v[0], a = v[1], b = v[2], r0 = v[3], r1 = v[4], K = v[5], N = v[6], sai = v[7], sak = v[8], acc = v[9];
-  if (r0 < 0 || r1 < r0 || K < 0 || N < 0 || sai < 0 || sak < 0) return fail(env, "tinylm native matmul: negative size or range");
-  i64 aspan = (r1 > r0 && K > 0) ? (i64)(r1 - 1) * sai + (i64)(K - 1) * sak + 1 : 0;
-  if (!inside(c, (i64)r1 * N, len) || !inside(a, aspan, len) || !inside(b, (i64)K * N, len))
-    return fail(env, "tinylm native matmul: an operand lies outside the kernel memory");
-  char *base = (char *)data;
-  if (matmul((f32 *)(base + c), (const f32 *)(base + a), (const f32 *)(base + b), r0, r1, K, N, sai, sak, acc) != 0) {
-    napi_throw_error(env, "ERR_TINYLM_NATIVE", "tinylm native matmul: out of memory for the packing buffer");
-    return NULL;
-  }
-  return NULL;
-}
-
-/* avx2(): can this CPU run the kernels? */
-static napi_value Avx2(napi_env env, napi_callback_info info) {
-  (void)info;
-  __builtin_cpu_init();
-  napi_value out;
-  napi_get_boolean(env, __builtin_cpu_supports("avx2") != 0, &out);
-  return out;
-}
-
-NAPI_MODULE_INIT() {
-  napi_value fn;
-  napi_create_function(env, "matmul", NAPI_AUTO_LENGTH, Matmul, NULL, &fn);
-  napi_set_named_property(env, exports, "matmul", fn);
-  napi_create_function(env, "avx2", NAPI_AUTO_LENGTH, Avx2, NULL, &fn);
-  napi_set_named_property(env, exports, "avx2", fn);
-  return exports;
-}

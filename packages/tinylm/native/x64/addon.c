@@ -1,0 +1,170 @@
+/*
+ * tinylm's native kernels as a Node-API addon (Linux x86-64, AVX2): the matrix product (matmul.c) and
+ * attention (native/attention.c compiled with 8-lane vectors), giving bit-for-bit the WebAssembly
+ * kernels' results. They read and write the WebAssembly memory (a SharedArrayBuffer) passed as a
+ * Uint8Array, at byte offsets, after checking every range they touch against it. Built by
+ * native/x64/build.sh into prebuilds/linux-x64/tinylm-kernels.node.
+ */
+#include <node_api.h>
+#include <stdio.h>
+
+#include "kernels-x64.h"
+
+/* ---------- Node-API binding ---------- */
+
+static napi_value fail(napi_env env, const char *message) {
+  napi_throw_range_error(env, "ERR_TINYLM_NATIVE", message);
+  return NULL;
+}
+
+/* Does [off, off + 4 * count) lie in a memory of len bytes? */
+static int inside(i64 off, i64 count, size_t len) {
+  return off >= 0 && count >= 0 && (off & 3) == 0 && off + 4 * count <= (i64)len;
+}
+
+/* The same for a count computed in double (products of up to four i32 sizes do not overflow). */
+static int inside_d(i64 off, double count, size_t len) {
+  return off >= 0 && count >= 0 && (off & 3) == 0 && (double)off + 4.0 * count <= (double)len;
+}
+
+/* A kernel call's arguments: the memory (a Uint8Array), then `n` numbers (i32 values, or one float). */
+struct call {
+  char *base;
+  size_t len;
+  i32 v[20];
+  double d[20];
+};
+
+static int read_call(napi_env env, napi_callback_info info, size_t n, struct call *c, const char *name) {
+  size_t argc = 21;
+  napi_value argv[21];
+  char message[160];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != n + 1) {
+    snprintf(message, sizeof message, "tinylm native %s: expected %zu arguments", name, n + 1);
+    fail(env, message);
+    return 0;
+  }
+  napi_typedarray_type type;
+  void *data;
+  napi_value buffer;
+  size_t offset;
+  bool is_typed = false;
+  napi_is_typedarray(env, argv[0], &is_typed);
+  if (!is_typed || napi_get_typedarray_info(env, argv[0], &type, &c->len, &data, &buffer, &offset) != napi_ok || type != napi_uint8_array) {
+    snprintf(message, sizeof message, "tinylm native %s: the first argument must be a Uint8Array over the kernel memory", name);
+    fail(env, message);
+    return 0;
+  }
+  c->base = data;
+  for (size_t q = 0; q < n; q++) {
+    if (napi_get_value_double(env, argv[q + 1], &c->d[q]) != napi_ok || !(c->d[q] > -2147483649.0 && c->d[q] < 2147483648.0)) {
+      snprintf(message, sizeof message, "tinylm native %s: arguments 2-%zu must be numbers in the int32 range", name, n + 1);
+      fail(env, message);
+      return 0;
+    }
+    c->v[q] = (i32)c->d[q];
+  }
+  return 1;
+}
+
+#define F32(q) ((f32 *)(c.base + c.v[q]))
+
+/* matmul(memory: Uint8Array, C, A, B, r0, r1, K, N, sai, sak, acc): byte offsets C, A, B. */
+static napi_value Matmul(napi_env env, napi_callback_info info) {
+  struct call c;
+  if (!read_call(env, info, 10, &c, "matmul")) return NULL;
+  i32 r0 = c.v[3], r1 = c.v[4], K = c.v[5], N = c.v[6], sai = c.v[7], sak = c.v[8], acc = c.v[9];
+  if (r0 < 0 || r1 < r0 || K < 0 || N < 0 || sai < 0 || sak < 0) return fail(env, "tinylm native matmul: negative size or range");
+  i64 aspan = (r1 > r0 && K > 0) ? (i64)(r1 - 1) * sai + (i64)(K - 1) * sak + 1 : 0;
+  if (!inside(c.v[0], (i64)r1 * N, c.len) || !inside(c.v[1], aspan, c.len) || !inside(c.v[2], (i64)K * N, c.len))
+    return fail(env, "tinylm native matmul: an operand lies outside the kernel memory");
+  if (matmul_avx2(F32(0), F32(1), F32(2), r0, r1, K, N, sai, sak, acc) != 0) {
+    napi_throw_error(env, "ERR_TINYLM_NATIVE", "tinylm native matmul: out of memory for the packing buffer");
+    return NULL;
+  }
+  return NULL;
+}
+
+/* keys_t(memory, kT, k, b0, b1, Tn, H, dh, ks, kt, ldT, t0) */
+static napi_value KeysT(napi_env env, napi_callback_info info) {
+  struct call c;
+  if (!read_call(env, info, 11, &c, "keys_t")) return NULL;
+  i32 b0 = c.v[2], b1 = c.v[3], Tn = c.v[4], H = c.v[5], dh = c.v[6], ks = c.v[7], kt = c.v[8], ldT = c.v[9], t0 = c.v[10];
+  if (b0 < 0 || b1 < b0 || Tn < 0 || H < 0 || dh < 0 || ks < 0 || kt < 0 || ldT < 0 || t0 < 0)
+    return fail(env, "tinylm native keys_t: negative size or range");
+  if (b1 > b0 && Tn > 0 && H > 0 && dh > 0) {
+    double kTspan = ((double)b1 * H * dh - 1) * ldT + t0 + Tn, kspan = (double)(b1 - 1) * ks + (double)(Tn - 1) * kt + (double)H * dh;
+    if (!inside_d(c.v[0], kTspan, c.len) || !inside_d(c.v[1], kspan, c.len))
+      return fail(env, "tinylm native keys_t: an operand lies outside the kernel memory");
+  }
+  keys_t(F32(0), F32(1), b0, b1, Tn, H, dh, ks, kt, ldT, t0);
+  return NULL;
+}
+
+/* attention_fwd(memory, out, P, q, kT, v, pads (0: none), b0, b1, Tq, Tk, H, dh, qs, qt, ldT, vs, vt, qoff, scale) */
+static napi_value AttentionFwd(napi_env env, napi_callback_info info) {
+  struct call c;
+  if (!read_call(env, info, 19, &c, "attention_fwd")) return NULL;
+  i32 b0 = c.v[6], b1 = c.v[7], Tq = c.v[8], Tk = c.v[9], H = c.v[10], dh = c.v[11], qs = c.v[12], qt = c.v[13], ldT = c.v[14], vs = c.v[15],
+      vt = c.v[16], qoff = c.v[17];
+  for (int q = 6; q <= 17; q++)
+    if (c.v[q] < 0) return fail(env, "tinylm native attention_fwd: negative size or range");
+  if (b1 < b0) return fail(env, "tinylm native attention_fwd: negative size or range");
+  if (b1 > b0 && Tq > 0 && Tk > 0 && H > 0 && dh > 0) {
+    double D = (double)H * dh;
+    int ok = inside_d(c.v[0], (double)b1 * Tq * D, c.len) && inside_d(c.v[1], (double)b1 * H * Tq * Tk, c.len) &&
+             inside_d(c.v[2], (double)(b1 - 1) * qs + (double)(Tq - 1) * qt + D, c.len) &&
+             inside_d(c.v[3], ((double)b1 * H * dh - 1) * ldT + Tk, c.len) &&
+             inside_d(c.v[4], (double)(b1 - 1) * vs + (double)(Tk - 1) * vt + D, c.len) && (c.v[5] == 0 || inside(c.v[5], b1, c.len));
+    if (!ok) return fail(env, "tinylm native attention_fwd: an operand lies outside the kernel memory");
+    if (c.v[5] != 0) {
+      const i32 *pads = (const i32 *)(c.base + c.v[5]);
+      for (i32 b = b0; b < b1; b++)
+        if (pads[b] < 0) return fail(env, "tinylm native attention_fwd: a negative padding length");
+    }
+  }
+  attention_fwd(F32(0), F32(1), F32(2), F32(3), F32(4), c.v[5] ? (const i32 *)(c.base + c.v[5]) : NULL, b0, b1, Tq, Tk, H, dh, qs, qt, ldT,
+                vs, vt, qoff, (f32)c.d[18]);
+  return NULL;
+}
+
+/* attention_bwd(memory, dqkv, dout, P, qkv, b0, b1, T, H, dh, scale, scratch) */
+static napi_value AttentionBwd(napi_env env, napi_callback_info info) {
+  struct call c;
+  if (!read_call(env, info, 11, &c, "attention_bwd")) return NULL;
+  i32 b0 = c.v[4], b1 = c.v[5], T = c.v[6], H = c.v[7], dh = c.v[8];
+  if (b0 < 0 || b1 < b0 || T < 0 || H < 0 || dh < 0) return fail(env, "tinylm native attention_bwd: negative size or range");
+  if (b1 > b0 && T > 0 && H > 0 && dh > 0) {
+    double D = (double)H * dh;
+    int ok = inside_d(c.v[0], (double)b1 * T * 3 * D, c.len) && inside_d(c.v[1], (double)b1 * T * D, c.len) &&
+             inside_d(c.v[2], (double)b1 * H * T * T, c.len) && inside_d(c.v[3], (double)b1 * T * 3 * D, c.len) &&
+             inside_d(c.v[10], (double)b1 * (dh + 1) * T, c.len);
+    if (!ok) return fail(env, "tinylm native attention_bwd: an operand lies outside the kernel memory");
+  }
+  attention_bwd(F32(0), F32(1), F32(2), F32(3), b0, b1, T, H, dh, (f32)c.d[9], F32(10));
+  return NULL;
+}
+
+/* avx2(): can this CPU run the kernels? */
+static napi_value Avx2(napi_env env, napi_callback_info info) {
+  (void)info;
+  __builtin_cpu_init();
+  napi_value out;
+  napi_get_boolean(env, __builtin_cpu_supports("avx2") != 0, &out);
+  return out;
+}
+
+NAPI_MODULE_INIT() {
+  napi_value fn;
+  napi_create_function(env, "matmul", NAPI_AUTO_LENGTH, Matmul, NULL, &fn);
+  napi_set_named_property(env, exports, "matmul", fn);
+  napi_create_function(env, "keys_t", NAPI_AUTO_LENGTH, KeysT, NULL, &fn);
+  napi_set_named_property(env, exports, "keys_t", fn);
+  napi_create_function(env, "attention_fwd", NAPI_AUTO_LENGTH, AttentionFwd, NULL, &fn);
+  napi_set_named_property(env, exports, "attention_fwd", fn);
+  napi_create_function(env, "attention_bwd", NAPI_AUTO_LENGTH, AttentionBwd, NULL, &fn);
+  napi_set_named_property(env, exports, "attention_bwd", fn);
+  napi_create_function(env, "avx2", NAPI_AUTO_LENGTH, Avx2, NULL, &fn);
+  napi_set_named_property(env, exports, "avx2", fn);
+  return exports;
+}
