@@ -27,9 +27,9 @@ export function engineThreads(): number {
 }
 
 /**
- * The matrix product's kernel in use (after {@link initBackend}): 'native-avx2', the prebuilt native
- * kernel for Linux x86-64 CPUs with AVX2, or 'wasm-simd128' everywhere else
- * (`LAMDAGENT_TINYLM_KERNELS=wasm` forces it, `=native` fails when the native kernel cannot load).
+ * The kernels in use for the matrix product and attention (after {@link initBackend}): 'native-avx2',
+ * the prebuilt native kernels for Linux x86-64 CPUs with AVX2, or 'wasm-simd128' everywhere else
+ * (`LAMDAGENT_TINYLM_KERNELS=wasm` forces it, `=native` fails when the native kernels cannot load).
  * Results are bit-for-bit identical either way; only the speed differs.
  */
 export function engineKernels(): 'native-avx2' | 'wasm-simd128' {

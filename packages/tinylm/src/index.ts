@@ -1,7 +1,7 @@
 /**
  * @lamdagent/tinylm: a tiny GPT-2 causal language model in the Hugging Face layout, trained (SFT, DPO)
- * and run (scoring, batched greedy generation) on its own WebAssembly SIMD kernels (the matrix product on
- * a prebuilt native AVX2 kernel where it loads, with the same bits), on one or two threads.
+ * and run (scoring, batched greedy generation) on its own WebAssembly SIMD kernels (the matrix product and
+ * attention on prebuilt native AVX2 kernels where they load, with the same bits), on one or two threads.
  */
 export { engineKernels, engineThreads, initBackend, setThreads } from './backend.js';
 export { DEFAULT_SIZES, parseHFConfig, toHFConfig } from './config.js';
