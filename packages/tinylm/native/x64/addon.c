@@ -1,6 +1,6 @@
 /*
- * tinylm's native kernels as a Node-API addon (Linux x86-64, AVX2): the matrix product (matmul.c) and
- * attention (native/attention.c compiled with 8-lane vectors), giving bit-for-bit the WebAssembly
+ * tinylm's native kernels as a Node-API addon (Linux x86-64, AVX2): the matrix product (matmul.c),
+ * attention and gelu_new (native/attention.c, gelu.c compiled with 8-lane vectors), giving bit-for-bit the WebAssembly
  * kernels' results. They read and write the WebAssembly memory (a SharedArrayBuffer) passed as a
  * Uint8Array, at byte offsets, after checking every range they touch against it. Built by
  * native/x64/build.sh into prebuilds/linux-x64/tinylm-kernels.node.
@@ -145,6 +145,30 @@ static napi_value AttentionBwd(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* gelu_fwd(memory, y, t (0: none), x, i0, i1) */
+static napi_value GeluFwd(napi_env env, napi_callback_info info) {
+  struct call c;
+  if (!read_call(env, info, 5, &c, "gelu_fwd")) return NULL;
+  i32 i0 = c.v[3], i1 = c.v[4];
+  if (i0 < 0 || i1 < i0) return fail(env, "tinylm native gelu_fwd: negative size or range");
+  if (!inside(c.v[0], i1, c.len) || (c.v[1] != 0 && !inside(c.v[1], i1, c.len)) || !inside(c.v[2], i1, c.len))
+    return fail(env, "tinylm native gelu_fwd: an operand lies outside the kernel memory");
+  gelu_fwd(F32(0), c.v[1] ? F32(1) : NULL, F32(2), i0, i1);
+  return NULL;
+}
+
+/* gelu_bwd(memory, dx, t, x, dy, i0, i1) */
+static napi_value GeluBwd(napi_env env, napi_callback_info info) {
+  struct call c;
+  if (!read_call(env, info, 6, &c, "gelu_bwd")) return NULL;
+  i32 i0 = c.v[4], i1 = c.v[5];
+  if (i0 < 0 || i1 < i0) return fail(env, "tinylm native gelu_bwd: negative size or range");
+  for (int q = 0; q < 4; q++)
+    if (!inside(c.v[q], i1, c.len)) return fail(env, "tinylm native gelu_bwd: an operand lies outside the kernel memory");
+  gelu_bwd(F32(0), F32(1), F32(2), F32(3), i0, i1);
+  return NULL;
+}
+
 /* avx2(): can this CPU run the kernels? */
 static napi_value Avx2(napi_env env, napi_callback_info info) {
   (void)info;
@@ -164,6 +188,10 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "attention_fwd", fn);
   napi_create_function(env, "attention_bwd", NAPI_AUTO_LENGTH, AttentionBwd, NULL, &fn);
   napi_set_named_property(env, exports, "attention_bwd", fn);
+  napi_create_function(env, "gelu_fwd", NAPI_AUTO_LENGTH, GeluFwd, NULL, &fn);
+  napi_set_named_property(env, exports, "gelu_fwd", fn);
+  napi_create_function(env, "gelu_bwd", NAPI_AUTO_LENGTH, GeluBwd, NULL, &fn);
+  napi_set_named_property(env, exports, "gelu_bwd", fn);
   napi_create_function(env, "avx2", NAPI_AUTO_LENGTH, Avx2, NULL, &fn);
   napi_set_named_property(env, exports, "avx2", fn);
   return exports;

@@ -1,4 +1,4 @@
-/* The native kernels' entry points (matmul.c; native/attention.c) and their types. */
+/* The native kernels' entry points (matmul.c; native/attention.c, native/gelu.c) and their types. */
 #pragma once
 #include <stdint.h>
 
@@ -14,3 +14,7 @@ void keys_t(f32 *kT, const f32 *k, i32 b0, i32 b1, i32 Tn, i32 H, i32 dh, i32 ks
 void attention_fwd(f32 *out, f32 *P, const f32 *q, const f32 *kT, const f32 *v, const i32 *pads, i32 b0, i32 b1, i32 Tq, i32 Tk, i32 H, i32 dh,
                    i32 qs, i32 qt, i32 ldT, i32 vs, i32 vt, i32 qoff, f32 scale);
 void attention_bwd(f32 *dqkv, const f32 *dout, const f32 *P, const f32 *qkv, i32 b0, i32 b1, i32 T, i32 H, i32 dh, f32 scale, f32 *scratch);
+
+/* native/gelu.c (see there) */
+void gelu_fwd(f32 *y, f32 *t, const f32 *x, i32 i0, i32 i1);
+void gelu_bwd(f32 *dx, const f32 *t, const f32 *x, const f32 *dy, i32 i0, i32 i1);

@@ -141,6 +141,29 @@ describe('native kernels (Linux x86-64, AVX2)', () => {
     expect(b!.equals(a!)).toBe(true);
   });
 
+  it.runIf(cpuHasAvx2)('gives the WebAssembly gelu_new and its gradient bit for bit, over a range split where lanes do not align', async () => {
+    const wasm = await runtimeWith('wasm');
+    const native = await runtimeWith('native');
+    const rng = new Mulberry32(11);
+    const n = 1003;
+    // wide inputs (tanh saturates, exp clamps) and some exact zeros
+    const x = Float32Array.from({ length: n }, (_, i) => (i % 17 === 0 ? 0 : rng.normal() * 6));
+    const dy = Float32Array.from({ length: n }, () => rng.normal());
+    const [a, b] = [wasm, native].map((r) => {
+      const X = r.upload(x);
+      const Y = r.floats(n);
+      const Y2 = r.floats(n);
+      const T = r.floats(n);
+      const DX = r.floats(n);
+      r.call('gelu_fwd', [Y, T, X, 0, 5]);
+      r.call('gelu_fwd', [Y, T, X, 5, n]);
+      r.call('gelu_fwd', [Y2, 0, X, 0, n]); // without keeping tanh
+      r.call('gelu_bwd', [DX, T, X, r.upload(dy), 0, n]);
+      return Buffer.concat([Y, Y2, T, DX].map((p) => Buffer.from(r.f32(p, n).slice().buffer)));
+    });
+    expect(b!.equals(a!)).toBe(true);
+  });
+
   it.runIf(cpuHasAvx2)('refuses operands outside the kernel memory instead of touching them', async () => {
     const native = await runtimeWith('native');
     const size = native.usage().memory;
@@ -152,6 +175,8 @@ describe('native kernels (Linux x86-64, AVX2)', () => {
     expect(() => native.call('keys_t', [size - 4, C, 0, 1, 3, 1, 4, 12, 4, 3, 0])).toThrow(/keys_t: an operand lies outside/);
     const pads = native.upload(Int32Array.of(-1));
     expect(() => native.call('attention_fwd', [C, P, C, C, C, pads, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1])).toThrow(/negative padding/);
+    expect(() => native.call('gelu_fwd', [C, 0, size - 8, 0, 4])).toThrow(/gelu_fwd: an operand lies outside/);
+    expect(() => native.call('gelu_bwd', [C, C, C, C, 3, 2])).toThrow(/gelu_bwd: negative size or range/);
   });
 
   it.runIf(cpuHasAvx2)('SFT, DPO, scores and generations are the same bytes on native and WebAssembly kernels, 1 and 2 threads', async () => {

@@ -1,5 +1,5 @@
 /**
- * tinylm's optional native kernels: the matrix product and attention on AVX2 (native/x64/), shipped
+ * tinylm's optional native kernels: the matrix product, attention and gelu_new on AVX2 (native/x64/), shipped
  * prebuilt for Linux x86-64 in prebuilds/. They give bit-for-bit the WebAssembly kernels' results, 2-3x
  * faster, and replace them when they load; everywhere else the WebAssembly kernels run alone.
  */
@@ -18,7 +18,7 @@ export function kernelsChoice(): KernelsChoice {
 }
 
 /** The kernels the addon replaces (same names and arguments as the WebAssembly ones in runtime.ts). */
-export const NATIVE_KERNELS = ['matmul', 'keys_t', 'attention_fwd', 'attention_bwd'] as const;
+export const NATIVE_KERNELS = ['matmul', 'keys_t', 'attention_fwd', 'attention_bwd', 'gelu_fwd', 'gelu_bwd'] as const;
 export type NativeKernelName = (typeof NATIVE_KERNELS)[number];
 
 /** The addon: each kernel takes a Uint8Array over the kernel memory, then the WebAssembly kernel's arguments. */
