@@ -113,7 +113,7 @@ await initBackend();
 const nativeKernels = engineKernels() === 'native-avx2';
 console.log(
   nativeKernels
-    ? 'tinylm: native AVX2 matrix product (each run is repeated with LAMDAGENT_TINYLM_KERNELS=wasm, the WebAssembly one)'
+    ? 'tinylm: native AVX2 kernels (matrix product, attention, gelu_new); each run is repeated with LAMDAGENT_TINYLM_KERNELS=wasm (WebAssembly kernels only)'
     : `tinylm: ${engineKernels()} kernels only`,
 );
 const torch = findPython();
@@ -259,7 +259,7 @@ try {
       const a1 = row(r.t1[0].engine, r.t1);
       const b = row(torch ? r.py[0].engine : 'PyTorch', r.py);
       const wasmOnly = row(r.wasm[0]?.engine, r.wasm);
-      if (wasmOnly) console.log(`  ${label.padEnd(10)} native matrix product / WebAssembly one (2 threads): ${(a2 / wasmOnly).toFixed(2)}x`);
+      if (wasmOnly) console.log(`  ${label.padEnd(10)} native kernels / WebAssembly kernels only (2 threads): ${(a2 / wasmOnly).toFixed(2)}x`);
       if (b && wasmOnly) console.log(`  ${label.padEnd(10)} WebAssembly kernels only / PyTorch-1-thread: ${(wasmOnly / b).toFixed(2)}x (2 threads)`);
       const before = row('baseline tinylm build', r.base);
       if (before)

@@ -12,8 +12,8 @@ const cpu = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 };
-const wasmMatmul = engineKernels?.() === 'wasm-simd128' && process.env.LAMDAGENT_TINYLM_KERNELS === 'wasm';
-const engine = dist ? 'tinylm baseline build' : `tinylm, ${engineThreads()} thread(s)${wasmMatmul ? ', wasm matmul' : ''}`;
+const wasmOnly = engineKernels?.() === 'wasm-simd128' && process.env.LAMDAGENT_TINYLM_KERNELS === 'wasm';
+const engine = dist ? 'tinylm baseline build' : `tinylm, ${engineThreads()} thread(s)${wasmOnly ? ', WebAssembly only' : ''}`;
 let res;
 if (job.mode === 'sft') {
   let last = NaN;

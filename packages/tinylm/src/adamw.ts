@@ -1,4 +1,8 @@
-/** AdamW on the host: the parameters live in one flat Float32Array, so one fused loop updates all of them. */
+/**
+ * AdamW on the host: the parameters live in one flat Float32Array, so one fused loop updates all of them.
+ * With the native kernels (engine/native.ts) the two loops run natively, with the same bits.
+ */
+import type { NativeAdamW } from './engine/native.js';
 import type { ParamSpec } from './params.js';
 
 export interface AdamWOptions {
@@ -33,10 +37,14 @@ export class AdamW {
     this.maxGradNorm = opts.maxGradNorm ?? 1;
   }
 
-  /** Apply one update to `params` in place; returns the gradient norm before clipping. */
-  step(params: Float32Array, grads: Float32Array, lr: number): number {
+  /**
+   * Apply one update to `params` in place; returns the gradient norm before clipping. `native` runs the
+   * loops in native/x64/adamw.c: the same double-precision operations in the same order.
+   */
+  step(params: Float32Array, grads: Float32Array, lr: number, native?: NativeAdamW): number {
     let sq = 0;
-    for (let i = 0; i < grads.length; i++) sq += (grads[i] as number) ** 2;
+    if (native) sq = native.adamw_squares(grads);
+    else for (let i = 0; i < grads.length; i++) sq += (grads[i] as number) ** 2;
     const norm = Math.sqrt(sq);
     const scale = this.maxGradNorm > 0 && norm > this.maxGradNorm ? this.maxGradNorm / (norm + 1e-6) : 1;
     this.t++;
@@ -44,6 +52,10 @@ export class AdamW {
     const c1 = 1 / (1 - b1 ** this.t);
     const c2 = 1 / (1 - b2 ** this.t);
     const decay = lr * this.weightDecay;
+    if (native) {
+      native.adamw_update(params, grads, m, v, decayMask, scale, b1, b2, c1, c2, eps, lr, decay);
+      return norm;
+    }
     for (let i = 0; i < params.length; i++) {
       const g = (grads[i] as number) * scale;
       const mi = b1 * (m[i] as number) + (1 - b1) * g;

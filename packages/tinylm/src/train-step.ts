@@ -55,7 +55,7 @@ export class Trainer {
   /** Compute the loss and its gradients, apply one AdamW step at `lr` (skipped if the loss is not finite). */
   step(batch: TokenBatch, objective: Objective, lr: number): number {
     const loss = lossAndGradients(this.config, this.store.flat, batch, objective, this.grads);
-    if (Number.isFinite(loss)) this.optimizer.step(this.store.flat, this.grads, lr);
+    if (Number.isFinite(loss)) this.optimizer.step(this.store.flat, this.grads, lr, rt().adamw);
     return loss;
   }
 }

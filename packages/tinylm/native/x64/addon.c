@@ -169,6 +169,58 @@ static napi_value GeluBwd(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* ---------- AdamW on JavaScript typed arrays (src/adamw.ts) ---------- */
+
+/* The data and length of a typed array argument of the given type, or NULL (an exception is pending). */
+static void *typed(napi_env env, napi_value value, napi_typedarray_type want, size_t *length, const char *what) {
+  bool is_typed = false;
+  napi_typedarray_type type;
+  void *data;
+  napi_value buffer;
+  size_t offset;
+  napi_is_typedarray(env, value, &is_typed);
+  if (!is_typed || napi_get_typedarray_info(env, value, &type, length, &data, &buffer, &offset) != napi_ok || type != want) {
+    fail(env, what);
+    return NULL;
+  }
+  return data;
+}
+
+/* adamw_squares(grads: Float32Array): sum of grads[i]^2 in index order, in double. */
+static napi_value AdamwSquares(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  size_t n;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 1) return fail(env, "tinylm native adamw_squares: expected 1 argument");
+  const f32 *g = typed(env, argv[0], napi_float32_array, &n, "tinylm native adamw_squares: expected a Float32Array");
+  if (!g) return NULL;
+  napi_value out;
+  napi_create_double(env, adamw_squares(g, (i64)n), &out);
+  return out;
+}
+
+/* adamw_update(params, grads, m, v: Float32Array, decayMask: Uint8Array, scale, b1, b2, c1, c2, eps, lr, decay) */
+static napi_value AdamwUpdate(napi_env env, napi_callback_info info) {
+  size_t argc = 13;
+  napi_value argv[13];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 13) return fail(env, "tinylm native adamw_update: expected 13 arguments");
+  size_t n[5];
+  f32 *arrays[4];
+  for (int q = 0; q < 4; q++) {
+    arrays[q] = typed(env, argv[q], napi_float32_array, &n[q], "tinylm native adamw_update: arguments 1-4 must be Float32Arrays");
+    if (!arrays[q]) return NULL;
+  }
+  const unsigned char *mask = typed(env, argv[4], napi_uint8_array, &n[4], "tinylm native adamw_update: argument 5 must be a Uint8Array");
+  if (!mask) return NULL;
+  for (int q = 1; q < 5; q++)
+    if (n[q] != n[0]) return fail(env, "tinylm native adamw_update: the arrays differ in length");
+  double d[8];
+  for (int q = 0; q < 8; q++)
+    if (napi_get_value_double(env, argv[q + 5], &d[q]) != napi_ok) return fail(env, "tinylm native adamw_update: arguments 6-13 must be numbers");
+  adamw_update(arrays[0], arrays[1], arrays[2], arrays[3], mask, (i64)n[0], d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]);
+  return NULL;
+}
+
 /* avx2(): can this CPU run the kernels? */
 static napi_value Avx2(napi_env env, napi_callback_info info) {
   (void)info;
@@ -192,6 +244,10 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "gelu_fwd", fn);
   napi_create_function(env, "gelu_bwd", NAPI_AUTO_LENGTH, GeluBwd, NULL, &fn);
   napi_set_named_property(env, exports, "gelu_bwd", fn);
+  napi_create_function(env, "adamw_squares", NAPI_AUTO_LENGTH, AdamwSquares, NULL, &fn);
+  napi_set_named_property(env, exports, "adamw_squares", fn);
+  napi_create_function(env, "adamw_update", NAPI_AUTO_LENGTH, AdamwUpdate, NULL, &fn);
+  napi_set_named_property(env, exports, "adamw_update", fn);
   napi_create_function(env, "avx2", NAPI_AUTO_LENGTH, Avx2, NULL, &fn);
   napi_set_named_property(env, exports, "avx2", fn);
   return exports;

@@ -18,3 +18,8 @@ void attention_bwd(f32 *dqkv, const f32 *dout, const f32 *P, const f32 *qkv, i32
 /* native/gelu.c (see there) */
 void gelu_fwd(f32 *y, f32 *t, const f32 *x, i32 i0, i32 i1);
 void gelu_bwd(f32 *dx, const f32 *t, const f32 *x, const f32 *dy, i32 i0, i32 i1);
+
+/* adamw.c: AdamW on the host's buffers (src/adamw.ts) */
+double adamw_squares(const f32 *g, i64 n);
+void adamw_update(f32 *params, const f32 *grads, f32 *m, f32 *v, const unsigned char *decay_mask, i64 n, double scale, double b1, double b2,
+                  double c1, double c2, double eps, double lr, double decay);

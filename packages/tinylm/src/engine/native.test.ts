@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Mulberry32 } from '@lamdagent/core/kit';
+import { AdamW } from '../adamw.js';
 import { engineKernels, setThreads } from '../backend.js';
 import { trainedFingerprint } from '../test-helpers.js';
 import { kernelsChoice, loadNative } from './native.js';
@@ -162,6 +163,34 @@ describe('native kernels (Linux x86-64, AVX2)', () => {
       return Buffer.concat([Y, Y2, T, DX].map((p) => Buffer.from(r.f32(p, n).slice().buffer)));
     });
     expect(b!.equals(a!)).toBe(true);
+  });
+
+  it.runIf(cpuHasAvx2)("AdamW's native loops give the JavaScript ones' bits: clipping, weight decay on matrices only, several steps", () => {
+    const load = loadNative();
+    if (!load.ok) throw new Error(load.reason);
+    const rng = new Mulberry32(5);
+    const n = 1037;
+    const specs = [
+      { name: 'w', shape: [30, 30], offset: 0, size: 900, decay: true },
+      { name: 'b', shape: [137], offset: 900, size: 137, decay: false },
+    ];
+    const start = Float32Array.from({ length: n }, () => rng.normal() * 0.1);
+    const steps = Array.from({ length: 5 }, (_, t) => Float32Array.from({ length: n }, () => rng.normal() * (t === 1 ? 50 : 0.01)));
+    const run = (native: boolean): { params: Buffer; norms: number[] } => {
+      const opt = new AdamW(specs, n, { weightDecay: 0.1, maxGradNorm: 1 });
+      const params = start.slice();
+      const norms = steps.map((g, t) => opt.step(params, g, 1e-3 * (t + 1), native ? load.addon : undefined));
+      return { params: Buffer.from(params.buffer), norms };
+    };
+    const js = run(false);
+    const nat = run(true);
+    expect(js.norms[1]).toBeGreaterThan(1); // the second step is clipped
+    expect(nat.norms).toEqual(js.norms);
+    expect(nat.params.equals(js.params)).toBe(true);
+    expect(nat.params.equals(Buffer.from(start.buffer))).toBe(false);
+    expect(() => load.addon.adamw_update(start, start, start, new Float32Array(3), new Uint8Array(n), 1, 0.9, 0.999, 1, 1, 1e-8, 1e-3, 0)).toThrow(
+      /differ in length/,
+    );
   });
 
   it.runIf(cpuHasAvx2)('refuses operands outside the kernel memory instead of touching them', async () => {

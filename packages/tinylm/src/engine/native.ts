@@ -22,9 +22,31 @@ export const NATIVE_KERNELS = ['matmul', 'keys_t', 'attention_fwd', 'attention_b
 export type NativeKernelName = (typeof NATIVE_KERNELS)[number];
 
 /** The addon: each kernel takes a Uint8Array over the kernel memory, then the WebAssembly kernel's arguments. */
-export type NativeAddon = Record<NativeKernelName, (memory: Uint8Array, ...args: number[]) => void> & {
-  avx2(): boolean;
-};
+export type NativeAddon = Record<NativeKernelName, (memory: Uint8Array, ...args: number[]) => void> &
+  NativeAdamW & {
+    avx2(): boolean;
+  };
+
+/** AdamW's two loops on the host's buffers (native/x64/adamw.c; src/adamw.ts holds their JavaScript twins). */
+export interface NativeAdamW {
+  /** Sum of g[i]^2 in index order, in double. */
+  adamw_squares(grads: Float32Array): number;
+  adamw_update(
+    params: Float32Array,
+    grads: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    decayMask: Uint8Array,
+    scale: number,
+    b1: number,
+    b2: number,
+    c1: number,
+    c2: number,
+    eps: number,
+    lr: number,
+    decay: number,
+  ): void;
+}
 
 /** A loaded native kernel: the addon and the file it came from (which the worker thread loads too). */
 export interface NativeKernel {
@@ -57,7 +79,7 @@ export function loadNative(): NativeLoad {
     return { ok: false, reason: `the native kernel ${path} did not load: ${(error as Error).message}` };
   }
   if (!addon.avx2()) return { ok: false, reason: 'this CPU lacks AVX2' };
-  const missing = NATIVE_KERNELS.filter((k) => typeof addon[k] !== 'function');
+  const missing = [...NATIVE_KERNELS, 'adamw_squares', 'adamw_update'].filter((k) => typeof addon[k as keyof NativeAddon] !== 'function');
   if (missing.length > 0) return { ok: false, reason: `the native kernel ${path} lacks ${missing.join(', ')}` };
   return { ok: true, path, addon };
 }

@@ -11,7 +11,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { KERNELS_WASM_BASE64 } from '../kernels-wasm.js';
-import { chooseNative, NATIVE_KERNELS, type NativeKernel } from './native.js';
+import { chooseNative, NATIVE_KERNELS, type NativeAdamW, type NativeKernel } from './native.js';
 import { WORKER_SOURCE } from './worker-source.js';
 
 export const KERNEL_NAMES = [
@@ -133,6 +133,11 @@ export class Runtime {
 
   get threads(): number {
     return this.worker ? 2 : 1;
+  }
+
+  /** AdamW's native loops when the native kernels are in use (src/adamw.ts otherwise runs its own). */
+  get adamw(): NativeAdamW | undefined {
+    return this.native?.addon;
   }
 
   /** The matrix product's and attention's kernels: 'native-avx2' (native.ts) or 'wasm-simd128'. */
