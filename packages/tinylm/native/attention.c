@@ -91,6 +91,7 @@ void attention_fwd(f32 *out, f32 *P, const f32 *q, const f32 *kT, const f32 *v, 
   i32 D = H * dh;
   for (i32 b = b0; b < b1; b++) {
     i32 lo = pads ? pads[b] : 0;
+    if (lo < 0) lo = 0; /* never for valid input; keeps a bad padding length inside the row */
     for (i32 h = 0; h < H; h++) {
       const f32 *kh = kT + (b * H + h) * dh * ldT;
       for (i32 i = 0; i < Tq; i++) {

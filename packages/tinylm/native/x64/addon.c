@@ -17,15 +17,18 @@ static napi_value fail(napi_env env, const char *message) {
   return NULL;
 }
 
-/* Does [off, off + 4 * count) lie in a memory of len bytes? */
+/* Does [off, off + 4 * count) lie in a memory of len bytes? (no overflow: off <= len is checked first) */
 static int inside(i64 off, i64 count, size_t len) {
-  return off >= 0 && count >= 0 && (off & 3) == 0 && off + 4 * count <= (i64)len;
+  return off >= 0 && count >= 0 && (off & 3) == 0 && off <= (i64)len && count <= ((i64)len - off) / 4;
 }
 
-/* The same for a count computed in double (products of up to four i32 sizes do not overflow). */
+/* The same for a count computed in double (products of up to four i32 sizes stay finite). */
 static int inside_d(i64 off, double count, size_t len) {
   return off >= 0 && count >= 0 && (off & 3) == 0 && (double)off + 4.0 * count <= (double)len;
 }
+
+/* The kernels index the memory with 32-bit integers: a WebAssembly memory is at most 2 GiB. */
+#define MAX_MEMORY 2147483648.0
 
 /* A kernel call's arguments: the memory (a Uint8Array), then `n` numbers (i32 values, or one float). */
 struct call {
@@ -52,6 +55,11 @@ static int read_call(napi_env env, napi_callback_info info, size_t n, struct cal
   napi_is_typedarray(env, argv[0], &is_typed);
   if (!is_typed || napi_get_typedarray_info(env, argv[0], &type, &c->len, &data, &buffer, &offset) != napi_ok || type != napi_uint8_array) {
     snprintf(message, sizeof message, "tinylm native %s: the first argument must be a Uint8Array over the kernel memory", name);
+    fail(env, message);
+    return 0;
+  }
+  if ((double)c->len > MAX_MEMORY) {
+    snprintf(message, sizeof message, "tinylm native %s: the kernel memory is larger than 2 GiB", name);
     fail(env, message);
     return 0;
   }
@@ -110,18 +118,17 @@ static napi_value AttentionFwd(napi_env env, napi_callback_info info) {
   for (int q = 6; q <= 17; q++)
     if (c.v[q] < 0) return fail(env, "tinylm native attention_fwd: negative size or range");
   if (b1 < b0) return fail(env, "tinylm native attention_fwd: negative size or range");
-  if (b1 > b0 && Tq > 0 && Tk > 0 && H > 0 && dh > 0) {
+  if (b1 > b0) {
+    /* the kernel touches out, P and pads even when some sizes are 0: refuse those (the engine never passes them) */
+    if (Tq == 0 || Tk == 0 || H == 0 || dh == 0) return fail(env, "tinylm native attention_fwd: a zero size");
+    if ((double)qoff + Tq > 2147483647.0) return fail(env, "tinylm native attention_fwd: qoff + Tq overflows");
     double D = (double)H * dh;
     int ok = inside_d(c.v[0], (double)b1 * Tq * D, c.len) && inside_d(c.v[1], (double)b1 * H * Tq * Tk, c.len) &&
              inside_d(c.v[2], (double)(b1 - 1) * qs + (double)(Tq - 1) * qt + D, c.len) &&
              inside_d(c.v[3], ((double)b1 * H * dh - 1) * ldT + Tk, c.len) &&
              inside_d(c.v[4], (double)(b1 - 1) * vs + (double)(Tk - 1) * vt + D, c.len) && (c.v[5] == 0 || inside(c.v[5], b1, c.len));
     if (!ok) return fail(env, "tinylm native attention_fwd: an operand lies outside the kernel memory");
-    if (c.v[5] != 0) {
-      const i32 *pads = (const i32 *)(c.base + c.v[5]);
-      for (i32 b = b0; b < b1; b++)
-        if (pads[b] < 0) return fail(env, "tinylm native attention_fwd: a negative padding length");
-    }
+    /* (a negative padding length, even one written between this check and its use, is read as 0) */
   }
   attention_fwd(F32(0), F32(1), F32(2), F32(3), F32(4), c.v[5] ? (const i32 *)(c.base + c.v[5]) : NULL, b0, b1, Tq, Tk, H, dh, qs, qt, ldT,
                 vs, vt, qoff, (f32)c.d[18]);
@@ -134,7 +141,8 @@ static napi_value AttentionBwd(napi_env env, napi_callback_info info) {
   if (!read_call(env, info, 11, &c, "attention_bwd")) return NULL;
   i32 b0 = c.v[4], b1 = c.v[5], T = c.v[6], H = c.v[7], dh = c.v[8];
   if (b0 < 0 || b1 < b0 || T < 0 || H < 0 || dh < 0) return fail(env, "tinylm native attention_bwd: negative size or range");
-  if (b1 > b0 && T > 0 && H > 0 && dh > 0) {
+  if (b1 > b0) {
+    if (T == 0 || H == 0 || dh == 0) return fail(env, "tinylm native attention_bwd: a zero size");
     double D = (double)H * dh;
     int ok = inside_d(c.v[0], (double)b1 * T * 3 * D, c.len) && inside_d(c.v[1], (double)b1 * T * D, c.len) &&
              inside_d(c.v[2], (double)b1 * H * T * T, c.len) && inside_d(c.v[3], (double)b1 * T * 3 * D, c.len) &&
@@ -221,6 +229,14 @@ static napi_value AdamwUpdate(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* release(): free the calling thread's buffers (the kernel worker calls it before it ends). */
+static napi_value Release(napi_env env, napi_callback_info info) {
+  (void)env;
+  (void)info;
+  matmul_release();
+  return NULL;
+}
+
 /* avx2(): can this CPU run the kernels? */
 static napi_value Avx2(napi_env env, napi_callback_info info) {
   (void)info;
@@ -230,25 +246,25 @@ static napi_value Avx2(napi_env env, napi_callback_info info) {
   return out;
 }
 
-NAPI_MODULE_INIT() {
+static void export_fn(napi_env env, napi_value exports, const char *name, napi_callback cb) {
   napi_value fn;
-  napi_create_function(env, "matmul", NAPI_AUTO_LENGTH, Matmul, NULL, &fn);
-  napi_set_named_property(env, exports, "matmul", fn);
-  napi_create_function(env, "keys_t", NAPI_AUTO_LENGTH, KeysT, NULL, &fn);
-  napi_set_named_property(env, exports, "keys_t", fn);
-  napi_create_function(env, "attention_fwd", NAPI_AUTO_LENGTH, AttentionFwd, NULL, &fn);
-  napi_set_named_property(env, exports, "attention_fwd", fn);
-  napi_create_function(env, "attention_bwd", NAPI_AUTO_LENGTH, AttentionBwd, NULL, &fn);
-  napi_set_named_property(env, exports, "attention_bwd", fn);
-  napi_create_function(env, "gelu_fwd", NAPI_AUTO_LENGTH, GeluFwd, NULL, &fn);
-  napi_set_named_property(env, exports, "gelu_fwd", fn);
-  napi_create_function(env, "gelu_bwd", NAPI_AUTO_LENGTH, GeluBwd, NULL, &fn);
-  napi_set_named_property(env, exports, "gelu_bwd", fn);
-  napi_create_function(env, "adamw_squares", NAPI_AUTO_LENGTH, AdamwSquares, NULL, &fn);
-  napi_set_named_property(env, exports, "adamw_squares", fn);
-  napi_create_function(env, "adamw_update", NAPI_AUTO_LENGTH, AdamwUpdate, NULL, &fn);
-  napi_set_named_property(env, exports, "adamw_update", fn);
-  napi_create_function(env, "avx2", NAPI_AUTO_LENGTH, Avx2, NULL, &fn);
-  napi_set_named_property(env, exports, "avx2", fn);
+  napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, NULL, &fn);
+  napi_set_named_property(env, exports, name, fn);
+}
+
+/* The kernels are exported only when the CPU has AVX2 (their code uses it); avx2() always. */
+NAPI_MODULE_INIT() {
+  export_fn(env, exports, "avx2", Avx2);
+  __builtin_cpu_init();
+  if (!__builtin_cpu_supports("avx2")) return exports;
+  export_fn(env, exports, "matmul", Matmul);
+  export_fn(env, exports, "keys_t", KeysT);
+  export_fn(env, exports, "attention_fwd", AttentionFwd);
+  export_fn(env, exports, "attention_bwd", AttentionBwd);
+  export_fn(env, exports, "gelu_fwd", GeluFwd);
+  export_fn(env, exports, "gelu_bwd", GeluBwd);
+  export_fn(env, exports, "adamw_squares", AdamwSquares);
+  export_fn(env, exports, "adamw_update", AdamwUpdate);
+  export_fn(env, exports, "release", Release);
   return exports;
 }

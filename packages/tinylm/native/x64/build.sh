@@ -25,7 +25,7 @@ for k in attention gelu; do "$CC" "${common[@]}" -mavx2 -I"$here" -c -o "$out/$k
 # AdamW: -fno-math-errno lets sqrt be the (correctly rounded) instruction, vectorised
 "$CC" "${common[@]}" -mavx2 -fno-math-errno -c -o "$out/adamw.o" "$here/adamw.c"
 "$CC" -shared -Wl,--build-id=sha1 -Wl,-s -o "$out/tinylm-kernels.node" "$out/addon.o" "$out/matmul.o" "$out/attention.o" "$out/gelu.o" \
-  "$out/adamw.o" -lpthread -lm
+  "$out/adamw.o" -lm
 version="$("$CC" --version | head -1)"
 printf 'compiler: %s\nsha256: %s\n' "$version" "$(sha256sum "$out/tinylm-kernels.node" | cut -d' ' -f1)" > "$out/BUILD.txt"
 if [[ "${1:-}" == "--check" ]]; then

@@ -8,6 +8,8 @@ typedef int64_t i64;
 
 /* C[i, j] (+)= sum_k A(i, k) B[k, j], i in [r0, r1) (native/kernels.c's matmul); -1: out of memory. */
 int matmul_avx2(f32 *C, const f32 *A, const f32 *B, i32 r0, i32 r1, i32 K, i32 N, i32 sai, i32 sak, i32 acc);
+/* Free the calling thread's packing buffer. */
+void matmul_release(void);
 
 /* native/attention.c (see there) */
 void keys_t(f32 *kT, const f32 *k, i32 b0, i32 b1, i32 Tn, i32 H, i32 dh, i32 ks, i32 kt, i32 ldT, i32 t0);

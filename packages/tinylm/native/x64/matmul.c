@@ -7,7 +7,6 @@
  * together, never how one is computed. Built by native/x64/build.sh.
  */
 #include <immintrin.h>
-#include <pthread.h>
 #include <stdlib.h>
 
 #include "kernels-x64.h"
@@ -125,38 +124,29 @@ ROWS_FN(6)
 ROWS_FN(4)
 ROWS_FN(1)
 
-/* Each thread's buffer for a packed block of B (grown as needed, freed when the thread ends). */
-static pthread_key_t pack_key;
-static pthread_once_t pack_once = PTHREAD_ONCE_INIT;
-struct pack {
-  i64 capacity; /* floats */
-  f32 *data;
-};
-static void pack_free(void *p) {
-  struct pack *pk = p;
-  free(pk->data);
-  free(pk);
-}
-static void pack_init(void) { pthread_key_create(&pack_key, pack_free); }
+/*
+ * Each thread's buffer for a packed block of B, grown as needed; matmul_release() frees the calling
+ * thread's (the worker calls it before it ends). Thread-local storage keeps the addon free of the
+ * pthread_key_* symbols that glibc 2.34 re-versioned, so it loads on older glibc too.
+ */
+static __thread f32 *pack_data;
+static __thread i64 pack_capacity; /* floats */
 
 static f32 *pack_buffer(i64 floats) {
-  pthread_once(&pack_once, pack_init);
-  struct pack *pk = pthread_getspecific(pack_key);
-  if (!pk) {
-    pk = calloc(1, sizeof *pk);
-    if (!pk || pthread_setspecific(pack_key, pk) != 0) {
-      free(pk);
-      return NULL;
-    }
-  }
-  if (floats > pk->capacity) {
+  if (floats > pack_capacity) {
     void *mem = NULL;
     if (posix_memalign(&mem, 64, (size_t)floats * sizeof(f32)) != 0) return NULL;
-    free(pk->data);
-    pk->data = mem;
-    pk->capacity = floats;
+    free(pack_data);
+    pack_data = mem;
+    pack_capacity = floats;
   }
-  return pk->data;
+  return pack_data;
+}
+
+void matmul_release(void) {
+  free(pack_data);
+  pack_data = NULL;
+  pack_capacity = 0;
 }
 
 /*

@@ -203,9 +203,29 @@ describe('native kernels (Linux x86-64, AVX2)', () => {
     expect(() => native.call('attention_bwd', [C, C, P, size - 16, 0, 2, 3, 2, 8, 0.3, C])).toThrow(/attention_bwd: an operand lies outside/);
     expect(() => native.call('keys_t', [size - 4, C, 0, 1, 3, 1, 4, 12, 4, 3, 0])).toThrow(/keys_t: an operand lies outside/);
     const pads = native.upload(Int32Array.of(-1));
-    expect(() => native.call('attention_fwd', [C, P, C, C, C, pads, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1])).toThrow(/negative padding/);
+    expect(() => native.call('attention_fwd', [C, P, C, C, C, pads, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1])).not.toThrow(); // a negative padding reads as 0
     expect(() => native.call('gelu_fwd', [C, 0, size - 8, 0, 4])).toThrow(/gelu_fwd: an operand lies outside/);
+    // sizes of 0 (the kernels would still touch out, P, scratch), offsets that would overflow
+    expect(() => native.call('attention_fwd', [-4, P, C, C, C, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 0, 1])).toThrow(/a zero size/);
+    expect(() => native.call('attention_bwd', [C, C, P, C, 0, 1, 3, 2, 0, 0.3, size])).toThrow(/a zero size/);
+    expect(() => native.call('attention_fwd', [C, P, C, C, C, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2 ** 31 - 1, 1])).toThrow(/overflows/);
+    expect(() => native.call('matmul', [0, 0, 0, 2 ** 31 - 2, 2 ** 31 - 1, 0, 2 ** 31 - 1, 0, 0, 0])).toThrow(/outside the kernel memory/);
     expect(() => native.call('gelu_bwd', [C, C, C, C, 3, 2])).toThrow(/gelu_bwd: negative size or range/);
+  });
+
+  it.runIf(cpuHasAvx2)('a padding length overwritten by the kernel itself (pads aliasing out) stays inside the row', async () => {
+    const native = await runtimeWith('native');
+    // rows b = 0, 1; 1 query, 3 keys, 1 head of size 1: out[0] (row 0's output) is pads[1]
+    const buf = native.upload(Float32Array.of(0, 0, 0)); // [pads[0], out[0] = pads[1], out[1]]
+    const out = buf + 4;
+    const pads = buf;
+    const P = native.floats(2 * 3);
+    const kT = native.upload(Float32Array.of(1, 1, 1, 1, 1, 1));
+    const v = native.upload(Float32Array.of(-2, -2, -2, -2, -2, -2)); // row 0's output -2.0f: bits 0xc0000000 as a padding length
+    native.call('attention_fwd', [out, P, kT, kT, v, pads, 0, 2, 1, 3, 1, 1, 1, 1, 3, 3, 1, 2, 1]);
+    const p = native.f32(P, 6);
+    expect(p[0]! + p[1]! + p[2]!).toBeCloseTo(1, 6);
+    expect(p[3]! + p[4]! + p[5]!).toBeCloseTo(1, 6); // row 1 read a negative padding as 0
   });
 
   it.runIf(cpuHasAvx2)('SFT, DPO, scores and generations are the same bytes on native and WebAssembly kernels, 1 and 2 threads', async () => {
@@ -213,6 +233,7 @@ describe('native kernels (Linux x86-64, AVX2)', () => {
       const runs: Record<string, Awaited<ReturnType<typeof trainedFingerprint>>> = {};
       for (const [kernels, threads] of [
         ['wasm', 1],
+        ['wasm', 2],
         ['native', 1],
         ['native', 2],
       ] as const) {
@@ -222,7 +243,7 @@ describe('native kernels (Linux x86-64, AVX2)', () => {
         runs[`${kernels}/${threads}`] = await trainedFingerprint();
       }
       const ref = runs['wasm/1']!;
-      for (const key of ['native/1', 'native/2']) {
+      for (const key of ['wasm/2', 'native/1', 'native/2']) {
         expect(runs[key]!.weights.equals(ref.weights), key).toBe(true);
         expect(runs[key]!.scores).toEqual(ref.scores);
         expect(runs[key]!.outputs).toEqual(ref.outputs);

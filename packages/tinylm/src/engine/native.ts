@@ -3,8 +3,9 @@
  * prebuilt for Linux x86-64 in prebuilds/. They give bit-for-bit the WebAssembly kernels' results, 2-3x
  * faster, and replace them when they load; everywhere else the WebAssembly kernels run alone.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Which kernels to use: LAMDAGENT_TINYLM_KERNELS = auto (default) | native | wasm. */
@@ -25,6 +26,8 @@ export type NativeKernelName = (typeof NATIVE_KERNELS)[number];
 export type NativeAddon = Record<NativeKernelName, (memory: Uint8Array, ...args: number[]) => void> &
   NativeAdamW & {
     avx2(): boolean;
+    /** Free the calling thread's buffers. */
+    release(): void;
   };
 
 /** AdamW's two loops on the host's buffers (native/x64/adamw.c; src/adamw.ts holds their JavaScript twins). */
@@ -57,13 +60,26 @@ export interface NativeKernel {
 export type NativeLoad = ({ ok: true } & NativeKernel) | { ok: false; reason: string };
 
 const FILE = 'tinylm-kernels.node';
+const PACKAGE = '@lamdagent/tinylm';
 
-/** The prebuild's path for this platform, from dist/ (bundled) or src/engine/ (tests), if it exists. */
+/**
+ * The prebuild's path for this platform, if it exists: under this package's root, found from this module
+ * (dist/ when bundled, src/engine/ in tests) as the nearest folder whose package.json is this package's.
+ */
 function prebuildPath(): string | undefined {
-  const dir = `prebuilds/${process.platform}-${process.arch}/${FILE}`;
-  for (const up of ['../', '../../']) {
-    const p = fileURLToPath(new URL(up + dir, import.meta.url));
-    if (existsSync(p)) return p;
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let up = 0; up < 3; up++, dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (!existsSync(manifest)) continue;
+    let name: unknown;
+    try {
+      name = (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name;
+    } catch {
+      return undefined;
+    }
+    if (name !== PACKAGE) return undefined;
+    const file = path.join(dir, 'prebuilds', `${process.platform}-${process.arch}`, FILE);
+    return existsSync(file) ? file : undefined;
   }
   return undefined;
 }
@@ -79,7 +95,7 @@ export function loadNative(): NativeLoad {
     return { ok: false, reason: `the native kernel ${path} did not load: ${(error as Error).message}` };
   }
   if (!addon.avx2()) return { ok: false, reason: 'this CPU lacks AVX2' };
-  const missing = [...NATIVE_KERNELS, 'adamw_squares', 'adamw_update'].filter((k) => typeof addon[k as keyof NativeAddon] !== 'function');
+  const missing = [...NATIVE_KERNELS, 'adamw_squares', 'adamw_update', 'release'].filter((k) => typeof addon[k as keyof NativeAddon] !== 'function');
   if (missing.length > 0) return { ok: false, reason: `the native kernel ${path} lacks ${missing.join(', ')}` };
   return { ok: true, path, addon };
 }

@@ -264,6 +264,9 @@ export class Runtime {
     Atomics.store(ctl, 0, seq);
     Atomics.notify(ctl, 0, 1);
     const mine = args.slice();
+    // A chunk that throws still counts as done, and the call waits for the worker's chunks before it
+    // throws, so that no late completion is counted toward the next call.
+    let failure: unknown;
     for (;;) {
       const v = Atomics.load(ctl, 4);
       if (v >>> 16 !== tag || (v & 0xffff) >= chunks) break;
@@ -271,11 +274,19 @@ export class Runtime {
       const c = v & 0xffff;
       mine[at] = lo + c * size;
       mine[at + 1] = Math.min(hi, lo + (c + 1) * size);
-      fn(...mine);
+      try {
+        if (failure === undefined) fn(...mine);
+      } catch (error) {
+        failure = error;
+      }
       Atomics.add(ctl, 5, 1);
     }
     for (let i = 0; i < this.spin && Atomics.load(ctl, 5) < chunks; i++);
     for (let done = Atomics.load(ctl, 5); done < chunks; done = Atomics.load(ctl, 5)) Atomics.wait(ctl, 5, done, 100);
+    if (failure !== undefined) {
+      Atomics.store(ctl, 9, 0);
+      throw failure;
+    }
     if (Atomics.load(ctl, 9) !== 0) {
       Atomics.store(ctl, 9, 0);
       throw new Error(`tinylm: kernel ${name} failed in the worker thread ${this.workerError}`.trimEnd());

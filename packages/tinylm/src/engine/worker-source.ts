@@ -29,7 +29,10 @@ for (;;) {
   for (let i = 0; i < SPIN && Atomics.load(ctl, 0) === seen; i++);
   if (Atomics.load(ctl, 0) === seen) Atomics.wait(ctl, 0, seen);
   seen = Atomics.load(ctl, 0);
-  if (seen < 0) break;
+  if (seen < 0) {
+    if (native) require(native).release(); // the native kernels' buffers of this thread
+    break;
+  }
   const tag = seen & 0x7fff;
   const f = fns[ctl[2]];
   const n = ctl[3], at = ctl[6], chunks = ctl[7], size = ctl[8];
