@@ -108,6 +108,16 @@ const median = (xs) => {
   return a.length % 2 ? a[(a.length - 1) / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
 };
 const fmt = (x) => Math.round(x).toLocaleString('en-US');
+// One training step for torch_gpt2.py: a batch makeBatch() built, and its learning rate.
+const stepOf = (b, lr) => ({
+  B: b.B,
+  T: b.T,
+  inputs: [...b.inputs],
+  targets: [...b.targets],
+  weights: [...b.weights],
+  realTokens: b.realTokens,
+  lr,
+});
 
 await initBackend();
 const nativeKernels = engineKernels() === 'native-avx2';
@@ -150,15 +160,7 @@ try {
         indices.map((i) => seqs[i]),
         tok.padId,
       );
-      steps.push({
-        B: b.B,
-        T: b.T,
-        inputs: [...b.inputs],
-        targets: [...b.targets],
-        weights: [...b.weights],
-        realTokens: b.realTokens,
-        lr: learningRateAt(options.learningRate, steps.length, total, warm, 'linear'),
-      });
+      steps.push(stepOf(b, learningRateAt(options.learningRate, steps.length, total, warm, 'linear')));
     }
     const sftJob = path.join(tmp, `${key}-sft.json`);
     writeFileSync(sftJob, JSON.stringify({ mode: 'sft', modelDir, examples, options, steps, threads: 1 }));
@@ -205,13 +207,7 @@ try {
         if (dpoSteps.length >= dpoTotal) break;
         const b = makeBatch([...indices.map((i) => chosen[i]), ...indices.map((i) => rejected[i])], tok.padId);
         dpoSteps.push({
-          B: b.B,
-          T: b.T,
-          inputs: [...b.inputs],
-          targets: [...b.targets],
-          weights: [...b.weights],
-          realTokens: b.realTokens,
-          lr: learningRateAt(dpoOptions.learningRate, dpoSteps.length, dpoTotal, dpoWarm, 'linear'),
+          ...stepOf(b, learningRateAt(dpoOptions.learningRate, dpoSteps.length, dpoTotal, dpoWarm, 'linear')),
           tinylmRefMargin: indices.map((i) => Math.fround(refChosen[i] - refRejected[i])),
         });
       }

@@ -79,6 +79,16 @@ def causal(T):
     return torch.triu(torch.full((T, T), -1e9), diagonal=1)
 
 
+def optimise(m, opt, loss, lr):
+    """One AdamW step as tinylm's Trainer: gradients, global-norm clipping to 1, the step's learning rate."""
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(m.params(), 1.0)
+    for g in opt.param_groups:
+        g["lr"] = lr
+    opt.step()
+
+
 def run_sft(job):
     m = GPT2(job["modelDir"])
     opt = torch.optim.AdamW(m.params(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0)
@@ -94,12 +104,7 @@ def run_sft(job):
         logits = m.forward(ids, pos, causal(T))
         lp = torch.log_softmax(logits, dim=-1).gather(-1, tg.unsqueeze(-1)).squeeze(-1)
         loss = -(lp * w).sum() / max(1.0, float(w.sum()))
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(m.params(), 1.0)
-        for g in opt.param_groups:
-            g["lr"] = st["lr"]
-        opt.step()
+        optimise(m, opt, loss, st["lr"])
         losses.append(float(loss))
         tokens += st["realTokens"]
     secs = time.perf_counter() - t0
@@ -145,12 +150,7 @@ def run_dpo(job):
         n = st["B"] // 2
         z = beta * ((s[:n] - s[n:]) - ref_margin.double())
         loss = F.softplus(-z).mean()
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(m.params(), 1.0)
-        for g in opt.param_groups:
-            g["lr"] = st["lr"]
-        opt.step()
+        optimise(m, opt, loss, st["lr"])
         losses.append(float(loss))
         tokens += st["realTokens"]
     secs = time.perf_counter() - t0

@@ -15,8 +15,9 @@
 #define AVX2_FN __attribute__((target("avx2"), noinline)) static
 
 /*
- * C rows [i, i + R), columns [0, W) (+)= A rows @ B for one block of k, B unpacked (row stride N, as C's);
- * R is a compile-time constant (6, 4 or 1).
+ * C rows [i, i + R), columns [0, W) (+)= A rows @ B for one block of k, B unpacked (row stride N, as C's):
+ * the last W = N % 16 columns, which the packed panels (rows_packed) leave; R is a compile-time constant
+ * (6, 4 or 1).
  */
 AVX2_INLINE void rows(int R, f32 *C, const f32 *A, const f32 *B, i32 i, i32 K, i32 N, i32 W, i32 sai, i32 sak, i32 acc) {
   const f32 *a[6];
@@ -26,27 +27,6 @@ AVX2_INLINE void rows(int R, f32 *C, const f32 *A, const f32 *B, i32 i, i32 K, i
     c[r] = C + (i64)(i + r) * N;
   }
   i32 j = 0;
-  for (; j + 16 <= W; j += 16) {
-    __m256 s[6][2];
-    for (int r = 0; r < R; r++) {
-      s[r][0] = acc ? _mm256_loadu_ps(c[r] + j) : _mm256_setzero_ps();
-      s[r][1] = acc ? _mm256_loadu_ps(c[r] + j + 8) : _mm256_setzero_ps();
-    }
-    const f32 *b = B + j;
-    for (i32 k = 0; k < K; k++, b += N) {
-      __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
-      i64 ka = (i64)k * sak;
-      for (int r = 0; r < R; r++) {
-        __m256 x = _mm256_broadcast_ss(a[r] + ka);
-        s[r][0] = _mm256_add_ps(s[r][0], _mm256_mul_ps(x, b0));
-        s[r][1] = _mm256_add_ps(s[r][1], _mm256_mul_ps(x, b1));
-      }
-    }
-    for (int r = 0; r < R; r++) {
-      _mm256_storeu_ps(c[r] + j, s[r][0]);
-      _mm256_storeu_ps(c[r] + j + 8, s[r][1]);
-    }
-  }
   for (; j + 8 <= W; j += 8) {
     __m256 s[6];
     for (int r = 0; r < R; r++) s[r] = acc ? _mm256_loadu_ps(c[r] + j) : _mm256_setzero_ps();
