@@ -27,8 +27,8 @@ export function engineThreads(): number {
 }
 
 /**
- * The kernels in use for the matrix product and attention (after {@link initBackend}): 'native-avx2',
- * the prebuilt native kernels for Linux x86-64 CPUs with AVX2, or 'wasm-simd128' everywhere else
+ * The kernels in use (after {@link initBackend}): 'native-avx2', the prebuilt native kernels for Linux
+ * x86-64 CPUs with AVX2 (matrix product, attention, gelu_new and AdamW's loops; the rest stays WebAssembly), or 'wasm-simd128' everywhere else
  * (`LAMDAGENT_TINYLM_KERNELS=wasm` forces it, `=native` fails when the native kernels cannot load).
  * Results are bit-for-bit identical either way; only the speed differs.
  */

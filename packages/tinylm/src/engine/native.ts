@@ -84,20 +84,20 @@ function prebuildPath(): string | undefined {
   return undefined;
 }
 
-/** Load the native kernel if this platform has a prebuild and the CPU can run it. */
+/** Load the native kernels if this platform has a prebuild and the CPU can run it. */
 export function loadNative(): NativeLoad {
-  const path = prebuildPath();
-  if (!path) return { ok: false, reason: `no prebuilt native kernel for ${process.platform}-${process.arch}` };
+  const file = prebuildPath();
+  if (!file) return { ok: false, reason: `no prebuilt native kernel for ${process.platform}-${process.arch}` };
   let addon: NativeAddon;
   try {
-    addon = createRequire(import.meta.url)(path) as NativeAddon;
+    addon = createRequire(import.meta.url)(file) as NativeAddon;
   } catch (error) {
-    return { ok: false, reason: `the native kernel ${path} did not load: ${(error as Error).message}` };
+    return { ok: false, reason: `the native kernel ${file} did not load: ${(error as Error).message}` };
   }
   if (!addon.avx2()) return { ok: false, reason: 'this CPU lacks AVX2' };
   const missing = [...NATIVE_KERNELS, 'adamw_squares', 'adamw_update', 'release'].filter((k) => typeof addon[k as keyof NativeAddon] !== 'function');
-  if (missing.length > 0) return { ok: false, reason: `the native kernel ${path} lacks ${missing.join(', ')}` };
-  return { ok: true, path, addon };
+  if (missing.length > 0) return { ok: false, reason: `the native kernel ${file} lacks ${missing.join(', ')}` };
+  return { ok: true, path: file, addon };
 }
 
 /** The native kernel to use under {@link kernelsChoice}, or undefined for WebAssembly alone. */

@@ -6,7 +6,7 @@
  * memory; a kernel call is split into two disjoint row (or column) ranges, the worker runs one and
  * the main thread the other. Kernels compute every output element in the same order whatever the
  * range, so results are bit-for-bit identical with 1 or 2 threads. Where the native kernels load
- * (native.ts), both threads run their matrix product and attention, on the same memory, with the same bits.
+ * (native.ts), both threads run them (native.ts's NATIVE_KERNELS) on the same memory, with the same bits.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -140,7 +140,7 @@ export class Runtime {
     return this.native?.addon;
   }
 
-  /** The matrix product's and attention's kernels: 'native-avx2' (native.ts) or 'wasm-simd128'. */
+  /** The kernels in use: 'native-avx2' (native.ts's NATIVE_KERNELS and AdamW native) or 'wasm-simd128'. */
   get kernels(): 'native-avx2' | 'wasm-simd128' {
     return this.native ? 'native-avx2' : 'wasm-simd128';
   }
